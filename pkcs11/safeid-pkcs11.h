@@ -1,0 +1,45 @@
+/*
+ * safeid-pkcs11.h: vendor extensions of the safeid PKCS#11 module.
+ *
+ * Include after a PKCS#11 header (p11-kit/pkcs11.h).  Every value here is
+ * CKA_VENDOR_DEFINED | 0x5AF1xxxx so it cannot collide with the standard.
+ *
+ * Objects on a token (one slot per reader):
+ *   - CKO_HW_FEATURE / CKH_CLOCK: CKA_VALUE is the token clock as
+ *     "YYYYMMDDhhmmss00" (UTC).  C_SetAttributeValue of CKA_VALUE sets it;
+ *     the template may carry the configuration (CKA_OTP_TIME_INTERVAL,
+ *     CKA_SAFEID_HASH, CKA_SAFEID_DISPLAY_TIMEOUT) and, on a restricted-sync
+ *     model, must carry CKA_SAFEID_ERASE_SEED = CK_TRUE, or the write is
+ *     refused with CKR_FUNCTION_REJECTED.
+ *   - CKO_OTP_KEY / CKK_HOTP: the token's seed slot.  CKA_VALUE is never
+ *     readable.  C_CreateObject of a CKO_OTP_KEY (or CKO_SECRET_KEY /
+ *     CKK_GENERIC_SECRET: SHA-1, 30 s) burns the seed (config, then seed).
+ */
+#ifndef SAFEID_PKCS11_H
+#define SAFEID_PKCS11_H
+
+#define CKA_SAFEID_BASE (CKA_VENDOR_DEFINED | 0x5AF10000UL)
+
+/* CK_MECHANISM_TYPE: CKM_SHA_1 or CKM_SHA256.  Default CKM_SHA_1. */
+#define CKA_SAFEID_HASH (CKA_SAFEID_BASE + 1)
+/* CK_ULONG seconds: 15, 30, 60 or 120.  Default 30. */
+#define CKA_SAFEID_DISPLAY_TIMEOUT (CKA_SAFEID_BASE + 2)
+/* UTF-8 string, read-only: the model name ("OTPC-P2-i"), "" if unknown. */
+#define CKA_SAFEID_MODEL (CKA_SAFEID_BASE + 3)
+/* CK_BBOOL, read-only: a config (clock) write erases the seed. */
+#define CKA_SAFEID_RESTRICTED_SYNC (CKA_SAFEID_BASE + 4)
+/* CK_BBOOL, write-only consent: erasing the seed by a clock write is OK. */
+#define CKA_SAFEID_ERASE_SEED (CKA_SAFEID_BASE + 5)
+/* CK_ULONG Unix time (UTC) to set the clock to during a burn; default: the
+ * host clock at the moment of the config write. */
+#define CKA_SAFEID_BURN_CLOCK (CKA_SAFEID_BASE + 6)
+/* CK_ULONG, read-only on the seed slot object: what the token holds as far
+ * as this module knows (CKS_SAFEID_SEED_*). */
+#define CKA_SAFEID_SEED_STATE (CKA_SAFEID_BASE + 7)
+
+#define CKS_SAFEID_SEED_OLD 0UL     /* unchanged since the module saw it */
+#define CKS_SAFEID_SEED_ERASED 1UL  /* erased by a config write */
+#define CKS_SAFEID_SEED_NEW 2UL     /* burned by this module */
+#define CKS_SAFEID_SEED_UNKNOWN 3UL /* a write's answer was lost */
+
+#endif /* SAFEID_PKCS11_H */
