@@ -52,7 +52,11 @@ typedef enum safeid_err {
 	SAFEID_ERR_CRYPTO = -22,      /* OpenSSL failure */
 	SAFEID_ERR_NOT_AUTHENTICATED = -23, /* secure command before auth */
 	SAFEID_ERR_INTERNAL = -24,
+	SAFEID_ERR_CLOCK = -25,       /* confirm: token clock not as written */
 } safeid_err;
+
+/* Lowest error code; every code from SAFEID_ERR_LAST to SAFEID_OK exists. */
+#define SAFEID_ERR_LAST SAFEID_ERR_CLOCK
 
 /* Short symbol, e.g. "SAFEID_ERR_AUTH".  Never NULL. */
 const char *safeid_errname(int err);

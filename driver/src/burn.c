@@ -1,0 +1,193 @@
+/*
+ * The composite burn: info, authenticate, config, seed, info again, in one
+ * exclusive transaction, with a truthful account of what the token holds
+ * after each step (a restricted model loses its seed at the config write;
+ * a write whose answer was lost leaves the seed unknown).
+ */
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* How far the confirmed clock may be from the written one, beyond the time
+ * the burn took: the token's clock ticks in whole seconds. */
+#define CLOCK_SLACK 5
+
+struct counter {
+	const safeid_transport *inner;
+	unsigned *apdus;
+};
+
+static int count_transmit(void *ctx, const uint8_t *capdu, size_t clen,
+                          uint8_t *rapdu, size_t rcap, size_t *rlen)
+{
+	struct counter *c = ctx;
+
+	(*c->apdus)++;
+	return c->inner->transmit(c->inner->ctx, capdu, clen, rapdu, rcap, rlen);
+}
+
+const char *safeid_step_name(safeid_step s)
+{
+	switch (s) {
+	case SAFEID_STEP_NONE:
+		return "check parameters";
+	case SAFEID_STEP_INFO:
+		return "read info";
+	case SAFEID_STEP_AUTH:
+		return "authenticate";
+	case SAFEID_STEP_CONFIG:
+		return "write config";
+	case SAFEID_STEP_SEED:
+		return "write seed";
+	case SAFEID_STEP_CONFIRM:
+		return "confirm";
+	case SAFEID_STEP_DONE:
+		return "done";
+	default:
+		return "unknown step";
+	}
+}
+
+const char *safeid_seed_state_text(safeid_seed_state s)
+{
+	switch (s) {
+	case SAFEID_SEED_OLD:
+		return "the token still holds its previous seed (nothing was changed)";
+	case SAFEID_SEED_ERASED:
+		return "the token holds no seed (the config write erased it): burn again";
+	case SAFEID_SEED_NEW:
+		return "the token holds the new seed";
+	case SAFEID_SEED_UNKNOWN:
+		return "unknown: a write was sent but its answer was lost; burn again to be sure";
+	default:
+		return "unknown seed state";
+	}
+}
+
+static void step_start(safeid_burn_report *r, safeid_step s,
+                       safeid_progress_fn progress, void *arg)
+{
+	r->step = s;
+	if (progress != NULL)
+		progress(arg, s, 1, r);
+}
+
+static int step_end(safeid_burn_report *r, int rc, safeid_progress_fn progress,
+                    void *arg)
+{
+	r->err = rc;
+	if (progress != NULL)
+		progress(arg, r->step, rc, r);
+	return rc;
+}
+
+/* The token's clock after the burn must be the written one plus the time
+ * the burn took; anything else means the config did not take. */
+static int check_confirm(const safeid_burn_report *r, const safeid_config *cfg,
+                         time_t started)
+{
+	time_t now = time(NULL);
+	int64_t elapsed = now > started ? (int64_t)(now - started) : 0;
+	int64_t lo = (int64_t)cfg->clock - CLOCK_SLACK;
+	int64_t hi = (int64_t)cfg->clock + elapsed + CLOCK_SLACK;
+
+	if (strcmp(r->after.serial, r->before.serial) != 0)
+		return SAFEID_ERR_REMOVED;
+	if ((int64_t)r->after.clock < lo || (int64_t)r->after.clock > hi)
+		return SAFEID_ERR_CLOCK;
+	return SAFEID_OK;
+}
+
+int safeid_burn(const safeid_transport *t, const safeid_config *cfg,
+                const uint8_t *seed, size_t seedlen,
+                safeid_progress_fn progress, void *arg,
+                safeid_burn_report *report)
+{
+	struct counter cnt;
+	safeid_transport ct;
+	bool locked = false, answered = true, restricted;
+	time_t started = time(NULL);
+	int rc;
+
+	if (report == NULL)
+		return SAFEID_ERR_ARG;
+	memset(report, 0, sizeof(*report));
+	report->seed = SAFEID_SEED_OLD;
+	report->step = SAFEID_STEP_NONE;
+	/* Everything that can be checked is checked before the token is
+	 * touched. */
+	rc = SAFEID_ERR_ARG;
+	if (t == NULL || t->transmit == NULL || seed == NULL || cfg == NULL)
+		goto fail;
+	rc = SAFEID_ERR_SEED_LENGTH;
+	if (seedlen == 0 || seedlen > SAFEID_SEED_MAX)
+		goto fail;
+	rc = sid_config_check(cfg);
+	if (rc != SAFEID_OK)
+		goto fail;
+
+	cnt.inner = t;
+	cnt.apdus = &report->apdus;
+	ct.ctx = &cnt;
+	ct.transmit = count_transmit;
+	ct.begin = NULL;
+	ct.end = NULL;
+
+	step_start(report, SAFEID_STEP_INFO, progress, arg);
+	if (t->begin != NULL) {
+		rc = t->begin(t->ctx);
+		if (rc != SAFEID_OK)
+			goto fail;
+		locked = true;
+	}
+	rc = safeid_get_info(&ct, &report->before);
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		goto done;
+	restricted = safeid_serial_restricted(report->before.serial);
+
+	step_start(report, SAFEID_STEP_AUTH, progress, arg);
+	rc = safeid_authenticate(&ct);
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		goto done;
+
+	step_start(report, SAFEID_STEP_CONFIG, progress, arg);
+	rc = sid_write_config_ex(&ct, cfg, &answered);
+	if (rc == SAFEID_OK) {
+		report->config_written = true;
+		if (restricted)
+			report->seed = SAFEID_SEED_ERASED;
+	} else if (!answered && restricted) {
+		report->seed = SAFEID_SEED_UNKNOWN;
+	}
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		goto done;
+
+	step_start(report, SAFEID_STEP_SEED, progress, arg);
+	rc = sid_write_seed_ex(&ct, seed, seedlen, &answered);
+	if (rc == SAFEID_OK)
+		report->seed = SAFEID_SEED_NEW;
+	else if (!answered)
+		report->seed = SAFEID_SEED_UNKNOWN;
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		goto done;
+
+	step_start(report, SAFEID_STEP_CONFIRM, progress, arg);
+	rc = safeid_get_info(&ct, &report->after);
+	if (rc == SAFEID_OK)
+		rc = check_confirm(report, cfg, started);
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		goto done;
+
+	report->step = SAFEID_STEP_DONE;
+	step_end(report, SAFEID_OK, progress, arg);
+	goto done;
+fail:
+	step_end(report, rc, progress, arg);
+done:
+	/* Releasing the lock cannot change what the token holds; a failure
+	 * here (token gone) adds nothing to the report. */
+	if (locked && t->end != NULL)
+		(void)t->end(t->ctx);
+	return report->err;
+}

@@ -1,0 +1,131 @@
+/*
+ * Single token operations over a transport.  Each sends its commands and
+ * maps the answer; none retries (a second authentication attempt could
+ * count towards locking the token).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+int safeid_get_info(const safeid_transport *t, safeid_info *out)
+{
+	uint8_t apdu[16];
+	uint8_t data[SAFEID_APDU_MAX];
+	size_t alen = 0, dlen = 0;
+	uint16_t sw = 0;
+	int rc;
+
+	if (t == NULL || out == NULL)
+		return SAFEID_ERR_ARG;
+	memset(out, 0, sizeof(*out));
+	rc = safeid_apdu_get_info(apdu, sizeof(apdu), &alen);
+	if (rc != SAFEID_OK)
+		return rc;
+	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
+	if (rc != SAFEID_OK)
+		return rc;
+	rc = safeid_sw_to_err(sw);
+	/* get info is the harmless probe: a card that does not know it is
+	 * not one of ours. */
+	if (rc == SAFEID_ERR_INS || rc == SAFEID_ERR_CLA)
+		return SAFEID_ERR_NOT_TOKEN;
+	if (rc != SAFEID_OK)
+		return rc;
+	return safeid_parse_info(data, dlen, out);
+}
+
+int safeid_authenticate(const safeid_transport *t)
+{
+	uint8_t apdu[32];
+	uint8_t data[SAFEID_APDU_MAX];
+	size_t alen = 0, dlen = 0;
+	uint16_t sw = 0;
+	int rc;
+
+	if (t == NULL)
+		return SAFEID_ERR_ARG;
+	rc = safeid_apdu_get_challenge(apdu, sizeof(apdu), &alen);
+	if (rc != SAFEID_OK)
+		return rc;
+	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
+	if (rc != SAFEID_OK)
+		return rc;
+	rc = safeid_sw_to_err(sw);
+	if (rc != SAFEID_OK)
+		return rc;
+	if (dlen != SID_CHALLENGE_LEN)
+		return SAFEID_ERR_BAD_REPLY;
+	rc = safeid_apdu_authenticate(data, apdu, sizeof(apdu), &alen);
+	if (rc != SAFEID_OK)
+		return rc;
+	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
+	if (rc != SAFEID_OK)
+		return rc;
+	return safeid_sw_to_err(sw);
+}
+
+int sid_write_config_ex(const safeid_transport *t, const safeid_config *cfg,
+                        bool *answered)
+{
+	uint8_t apdu[64];
+	uint8_t data[SAFEID_APDU_MAX];
+	size_t alen = 0, dlen = 0;
+	uint16_t sw = 0;
+	int rc;
+
+	*answered = true;
+	if (t == NULL || cfg == NULL)
+		return SAFEID_ERR_ARG;
+	rc = safeid_apdu_write_config(cfg, apdu, sizeof(apdu), &alen);
+	if (rc != SAFEID_OK)
+		return rc;
+	*answered = false;
+	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
+	if (rc != SAFEID_OK)
+		return rc;
+	*answered = true;
+	return safeid_sw_to_err(sw);
+}
+
+int sid_write_seed_ex(const safeid_transport *t, const uint8_t *seed,
+                      size_t seedlen, bool *answered)
+{
+	uint8_t apdu[96];
+	uint8_t data[SAFEID_APDU_MAX];
+	size_t alen = 0, dlen = 0;
+	uint16_t sw = 0;
+	int rc;
+
+	*answered = true;
+	if (seedlen == 0 || seedlen > SAFEID_SEED_MAX)
+		return SAFEID_ERR_SEED_LENGTH;
+	if (t == NULL || seed == NULL)
+		return SAFEID_ERR_ARG;
+	rc = safeid_apdu_write_seed(seed, seedlen, apdu, sizeof(apdu), &alen);
+	if (rc != SAFEID_OK)
+		goto fail;
+	*answered = false;
+	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
+	if (rc != SAFEID_OK)
+		goto fail;
+	*answered = true;
+	rc = safeid_sw_to_err(sw);
+fail:
+	safeid_wipe(apdu, sizeof(apdu));
+	return rc;
+}
+
+int safeid_write_config(const safeid_transport *t, const safeid_config *cfg)
+{
+	bool answered;
+
+	return sid_write_config_ex(t, cfg, &answered);
+}
+
+int safeid_write_seed(const safeid_transport *t, const uint8_t *seed,
+                      size_t seedlen)
+{
+	bool answered;
+
+	return sid_write_seed_ex(t, seed, seedlen, &answered);
+}
