@@ -1,0 +1,66 @@
+/*
+ * module.c: the two symbols OpenSC looks up in an external card driver.
+ *
+ * OpenSC 0.23 loads a module named in `card_driver safeid { module = ...; }`,
+ * refuses it unless sc_driver_version() starts with its own version string
+ * (so another OpenSC never runs this code against a struct layout it does
+ * not have), then calls sc_module_init(name) for the function that returns
+ * the driver.
+ */
+#include <stddef.h>
+
+#include "sc-internal.h"
+
+#ifndef SAFEID_OPENSC_VERSION
+#define SAFEID_OPENSC_VERSION "0.23.0"
+#endif
+
+/* The only exported symbols (the rest is hidden; see safeid-opensc.map). */
+#define SAFEID_EXPORT __attribute__((visibility("default")))
+SAFEID_EXPORT const char *sc_driver_version(void);
+SAFEID_EXPORT void *sc_module_init(const char *name);
+
+static struct sc_card_operations safeid_ops;
+
+static struct sc_card_driver safeid_driver = {
+	"SafeID / Token2 programmable OTP token",
+	"safeid",
+	&safeid_ops,
+	NULL, /* ATRs come only from card_atr blocks in opensc.conf */
+	0,
+	NULL,
+};
+
+static struct sc_card_driver *safeid_get_driver(void)
+{
+	const struct sc_card_driver *iso = sc_get_iso7816_driver();
+
+	/* ISO 7816 operations for everything the token does not do
+	 * differently; ours for matching, setup and card_ctl. */
+	safeid_ops = *iso->ops;
+	safeid_ops.match_card = safeid_sc_match_card;
+	safeid_ops.init = safeid_sc_init;
+	safeid_ops.finish = safeid_sc_finish;
+	safeid_ops.card_ctl = safeid_sc_card_ctl;
+	return &safeid_driver;
+}
+
+const char *sc_driver_version(void)
+{
+	return SAFEID_OPENSC_VERSION;
+}
+
+void *sc_module_init(const char *name)
+{
+	/* OpenSC's loader passes the function back through a void pointer;
+	 * a union converts without a cast between function and object
+	 * pointers. */
+	union {
+		struct sc_card_driver *(*fn)(void);
+		void *p;
+	} u;
+
+	(void)name;
+	u.fn = safeid_get_driver;
+	return u.p;
+}

@@ -1,0 +1,125 @@
+/*
+ * transport.c: the token core's transport over OpenSC's reader layer.
+ *
+ * The core builds every APDU as bytes; OpenSC wants a struct sc_apdu, so
+ * transmit() parses the bytes with sc_bytes2apdu() and hands the reply back
+ * as data followed by SW1 SW2.  OpenSC already follows 61XX and 6CXX, so the
+ * core's own handling of them simply never triggers here.
+ */
+#include <string.h>
+
+#include "sc-internal.h"
+
+/* OpenSC error -> the core's error, for transmit and lock failures. */
+static int from_sc_error(int r)
+{
+	switch (r) {
+	case SC_ERROR_CARD_REMOVED:
+	case SC_ERROR_CARD_RESET:
+	case SC_ERROR_CARD_NOT_PRESENT:
+		return SAFEID_ERR_REMOVED;
+	case SC_ERROR_READER_DETACHED:
+	case SC_ERROR_NO_READERS_FOUND:
+		return SAFEID_ERR_READER_GONE;
+	case SC_ERROR_READER_LOCKED:
+		return SAFEID_ERR_BUSY;
+	case SC_ERROR_OUT_OF_MEMORY:
+		return SAFEID_ERR_NOMEM;
+	default:
+		return SAFEID_ERR_COMM;
+	}
+}
+
+int safeid_sc_error(int err)
+{
+	switch (err) {
+	case SAFEID_OK:
+		return SC_SUCCESS;
+	case SAFEID_ERR_NOMEM:
+		return SC_ERROR_OUT_OF_MEMORY;
+	case SAFEID_ERR_REMOVED:
+	case SAFEID_ERR_NO_TOKEN:
+		return SC_ERROR_CARD_REMOVED;
+	case SAFEID_ERR_READER_GONE:
+	case SAFEID_ERR_NO_READER:
+		return SC_ERROR_READER_DETACHED;
+	case SAFEID_ERR_BUSY:
+		return SC_ERROR_READER_LOCKED;
+	case SAFEID_ERR_COMM:
+	case SAFEID_ERR_TIMEOUT:
+		return SC_ERROR_TRANSMIT_FAILED;
+	case SAFEID_ERR_BAD_REPLY:
+		return SC_ERROR_INVALID_DATA;
+	case SAFEID_ERR_NOT_TOKEN:
+		return SC_ERROR_INVALID_CARD;
+	case SAFEID_ERR_AUTH:
+	case SAFEID_ERR_NOT_AUTHENTICATED:
+		return SC_ERROR_SECURITY_STATUS_NOT_SATISFIED;
+	case SAFEID_ERR_BAD_DATA:
+	case SAFEID_ERR_WRONG_LENGTH:
+	case SAFEID_ERR_INS:
+	case SAFEID_ERR_CLA:
+	case SAFEID_ERR_SW:
+		return SC_ERROR_CARD_CMD_FAILED;
+	case SAFEID_ERR_ARG:
+	case SAFEID_ERR_SEED_LENGTH:
+	case SAFEID_ERR_CONFIG:
+		return SC_ERROR_INVALID_ARGUMENTS;
+	default:
+		return SC_ERROR_INTERNAL;
+	}
+}
+
+static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
+                             uint8_t *rapdu, size_t rcap, size_t *rlen)
+{
+	struct sc_card *card = ctx;
+	struct sc_apdu apdu;
+	int r;
+
+	if (card == NULL || capdu == NULL || rapdu == NULL || rlen == NULL ||
+	    rcap < 2)
+		return SAFEID_ERR_ARG;
+	memset(&apdu, 0, sizeof(apdu));
+	r = sc_bytes2apdu(card->ctx, capdu, clen, &apdu);
+	if (r != SC_SUCCESS)
+		return SAFEID_ERR_ARG;
+	/* The token answers case-3 commands (get info, get challenge) with
+	 * data; OpenSC keeps reply data whenever a buffer is given. */
+	apdu.resp = rapdu;
+	apdu.resplen = rcap - 2;
+	r = sc_transmit_apdu(card, &apdu);
+	if (r != SC_SUCCESS) {
+		SAFEID_SC_LOG(card->ctx, "safeid: transmit of %02X %02X failed: %s",
+		              capdu[0], clen > 1 ? capdu[1] : 0, sc_strerror(r));
+		return from_sc_error(r);
+	}
+	if (apdu.resplen > rcap - 2)
+		return SAFEID_ERR_BAD_REPLY;
+	rapdu[apdu.resplen] = (uint8_t)apdu.sw1;
+	rapdu[apdu.resplen + 1] = (uint8_t)apdu.sw2;
+	*rlen = apdu.resplen + 2;
+	return SAFEID_OK;
+}
+
+static int sc_begin(void *ctx)
+{
+	int r = sc_lock(ctx);
+
+	return r == SC_SUCCESS ? SAFEID_OK : from_sc_error(r);
+}
+
+static int sc_end(void *ctx)
+{
+	int r = sc_unlock(ctx);
+
+	return r == SC_SUCCESS ? SAFEID_OK : from_sc_error(r);
+}
+
+void safeid_sc_transport(struct sc_card *card, safeid_transport *out)
+{
+	out->ctx = card;
+	out->transmit = sc_transmit_bytes;
+	out->begin = sc_begin;
+	out->end = sc_end;
+}
