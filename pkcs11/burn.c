@@ -1,0 +1,119 @@
+/*
+ * burn.c: C_CreateObject burns a seed: the template is checked whole
+ * first (template.c), then, inside one exclusive PC/SC transaction on the
+ * token the session was opened on, the core's burn runs: info, auth,
+ * config, seed, info.  The outcome, including what the token now holds
+ * when the burn broke off, is recorded for CKA_SAFEID_SEED_STATE.
+ *
+ * The seed is never copied here: the core reads it from the caller's
+ * template and wipes its own padded and encrypted forms.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "p11.h"
+#include "token.h"
+
+/* Update the token's record with what the burn attempt did. */
+static void record_burn(const char *serial, const safeid_config *cfg,
+                        const safeid_burn_report *r)
+{
+	p11_record rec;
+
+	p11_record_get(serial, &rec);
+	if (r->config_written) {
+		rec.cfg_known = true;
+		rec.hash = cfg->hash;
+		rec.step = cfg->step;
+		rec.display = cfg->display;
+	} else if (r->step == SAFEID_STEP_CONFIG && p11_answer_lost(r->err)) {
+		rec.cfg_known = false;
+	}
+	/* OLD means "this attempt changed nothing": keep what we knew. */
+	if (r->seed != SAFEID_SEED_OLD)
+		rec.seed_state = p11_seed_state_from_core(r->seed);
+	p11_record_put(serial, &rec);
+}
+
+static CK_RV burn_rv(const safeid_burn_report *r)
+{
+	/* The module read the token's info just before the core's burn
+	 * started, so a failure at any step means it left or misbehaved
+	 * mid-operation, never that it was absent. */
+	safeid_step step = r->step < SAFEID_STEP_AUTH ? SAFEID_STEP_AUTH : r->step;
+
+	if (r->err == SAFEID_OK)
+		return CKR_OK;
+	if (p11_answer_lost(r->err))
+		return CKR_DEVICE_REMOVED;
+	return p11_rv_from_err(r->err, step);
+}
+
+CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
+{
+	safeid_transport inner;
+	safeid_burn_report report;
+	safeid_config cfg;
+	safeid_info info;
+	p11_conn c;
+	void *lock = p11_slot_lock(s->slot);
+	CK_RV rv;
+
+	if (lock == NULL)
+		return CKR_DEVICE_REMOVED;
+	memset(&report, 0, sizeof(report));
+	cfg.clock = plan->has_clock ? plan->clock : (uint32_t)time(NULL);
+	cfg.hash = plan->hash;
+	cfg.step = plan->step;
+	cfg.display = plan->display;
+	p11_mutex_lock(lock);
+	rv = p11_conn_open(s->slot, s->serial, true, &c, &info);
+	if (rv != CKR_OK) {
+		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+			rv = CKR_DEVICE_REMOVED;
+		goto fail;
+	}
+	/* The transaction is already ours: the core must not nest one. */
+	inner = *c.t;
+	inner.begin = NULL;
+	inner.end = NULL;
+	(void)safeid_burn(&inner, &cfg, plan->seed, plan->seedlen, NULL, NULL,
+	                  &report);
+	p11_conn_close(&c);
+	record_burn(s->serial, &cfg, &report);
+	rv = burn_rv(&report);
+	if (rv != CKR_OK)
+		p11_debug("burn on token %s failed at step \"%s\": %s; the token "
+		          "now holds: %s",
+		          s->serial, safeid_step_name(report.step),
+		          safeid_strerror(report.err),
+		          safeid_seed_state_text(report.seed));
+fail:
+	p11_mutex_unlock(lock);
+	return rv;
+}
+
+CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
+                     CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phObject)
+{
+	p11_burn_plan plan;
+	p11_session s;
+	CK_RV rv = p11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	rv = p11_session_get(hSession, &s);
+	if (rv != CKR_OK)
+		return rv;
+	if (phObject == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (!(s.flags & CKF_RW_SESSION))
+		return CKR_SESSION_READ_ONLY;
+	rv = p11_template_burn(pTemplate, ulCount, &plan);
+	if (rv != CKR_OK)
+		return rv;
+	rv = p11_burn(&s, &plan);
+	if (rv == CKR_OK)
+		*phObject = P11_OBJ_SEED;
+	return rv;
+}

@@ -1,0 +1,214 @@
+/*
+ * module.c: C_Initialize / C_Finalize / C_GetInfo, the locking model and
+ * fork detection.
+ *
+ * Locking follows PKCS#11 v2.40 section 11.4 (C_Initialize): the
+ * application passes either no mutex callbacks or all four; with
+ * CKF_OS_LOCKING_OK (or no callbacks) we use pthread mutexes, otherwise the
+ * application's.  A fork is detected by the process id changing: the child
+ * then sees a module that is not initialised, as the standard asks.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "p11.h"
+
+static struct {
+	bool initialised;
+	pid_t pid;
+	bool app_mutexes; /* use the application's callbacks */
+	CK_CREATEMUTEX create;
+	CK_DESTROYMUTEX destroy;
+	CK_LOCKMUTEX lock;
+	CK_UNLOCKMUTEX unlock;
+	void *glock;
+} mod;
+
+/* Serialises C_Initialize/C_Finalize themselves (the application's mutexes
+ * do not exist yet when C_Initialize starts). */
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void p11_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (getenv("SAFEID_PKCS11_DEBUG") == NULL)
+		return;
+	fputs("safeid-pkcs11: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+CK_RV p11_ready(void)
+{
+	if (!mod.initialised)
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	if (mod.pid != getpid()) {
+		/* Forked child: the parent's PC/SC handles and locks are not
+		 * ours.  Forget them (without freeing: they may be held) so the
+		 * child can initialise afresh. */
+		memset(&mod, 0, sizeof(mod));
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	}
+	return CKR_OK;
+}
+
+CK_RV p11_mutex_new(void **m)
+{
+	pthread_mutex_t *pm;
+
+	if (mod.app_mutexes)
+		return mod.create(m);
+	pm = calloc(1, sizeof(*pm));
+	if (pm == NULL)
+		return CKR_HOST_MEMORY;
+	if (pthread_mutex_init(pm, NULL) != 0) {
+		free(pm);
+		return CKR_CANT_LOCK;
+	}
+	*m = pm;
+	return CKR_OK;
+}
+
+void p11_mutex_free(void *m)
+{
+	if (m == NULL)
+		return;
+	if (mod.app_mutexes) {
+		mod.destroy(m);
+		return;
+	}
+	pthread_mutex_destroy(m);
+	free(m);
+}
+
+void p11_mutex_lock(void *m)
+{
+	if (m == NULL)
+		return;
+	if (mod.app_mutexes)
+		(void)mod.lock(m);
+	else
+		pthread_mutex_lock(m);
+}
+
+void p11_mutex_unlock(void *m)
+{
+	if (m == NULL)
+		return;
+	if (mod.app_mutexes)
+		(void)mod.unlock(m);
+	else
+		pthread_mutex_unlock(m);
+}
+
+void p11_glock(void)
+{
+	p11_mutex_lock(mod.glock);
+}
+
+void p11_gunlock(void)
+{
+	p11_mutex_unlock(mod.glock);
+}
+
+/* Check the C_Initialize argument and choose the locking model. */
+static CK_RV read_init_args(const CK_C_INITIALIZE_ARGS *a)
+{
+	int given;
+
+	mod.app_mutexes = false;
+	if (a == NULL)
+		return CKR_OK;
+	if (a->pReserved != NULL)
+		return CKR_ARGUMENTS_BAD;
+	given = (a->CreateMutex != NULL) + (a->DestroyMutex != NULL) +
+	        (a->LockMutex != NULL) + (a->UnlockMutex != NULL);
+	if (given != 0 && given != 4)
+		return CKR_ARGUMENTS_BAD;
+	if (given == 4 && !(a->flags & CKF_OS_LOCKING_OK)) {
+		mod.app_mutexes = true;
+		mod.create = a->CreateMutex;
+		mod.destroy = a->DestroyMutex;
+		mod.lock = a->LockMutex;
+		mod.unlock = a->UnlockMutex;
+	}
+	return CKR_OK;
+}
+
+CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
+{
+	CK_RV rv;
+
+	pthread_mutex_lock(&init_lock);
+	if (p11_ready() == CKR_OK) {
+		rv = CKR_CRYPTOKI_ALREADY_INITIALIZED;
+		goto fail;
+	}
+	rv = read_init_args(pInitArgs);
+	if (rv != CKR_OK)
+		goto fail;
+	rv = p11_mutex_new(&mod.glock);
+	if (rv != CKR_OK)
+		goto fail;
+	mod.pid = getpid();
+	mod.initialised = true;
+	rv = p11_slots_init();
+	if (rv != CKR_OK) {
+		mod.initialised = false;
+		p11_mutex_free(mod.glock);
+		mod.glock = NULL;
+	}
+fail:
+	pthread_mutex_unlock(&init_lock);
+	return rv;
+}
+
+CK_RV C_Finalize(CK_VOID_PTR pReserved)
+{
+	CK_RV rv;
+
+	pthread_mutex_lock(&init_lock);
+	rv = p11_ready();
+	if (rv != CKR_OK)
+		goto fail;
+	if (pReserved != NULL) {
+		rv = CKR_ARGUMENTS_BAD;
+		goto fail;
+	}
+	/* Wakes a thread blocked in C_WaitForSlotEvent first. */
+	mod.initialised = false;
+	p11_slots_fini();
+	p11_sessions_clear();
+	p11_records_clear();
+	p11_mutex_free(mod.glock);
+	mod.glock = NULL;
+fail:
+	pthread_mutex_unlock(&init_lock);
+	return rv;
+}
+
+CK_RV C_GetInfo(CK_INFO_PTR pInfo)
+{
+	CK_RV rv = p11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	if (pInfo == NULL)
+		return CKR_ARGUMENTS_BAD;
+	memset(pInfo, 0, sizeof(*pInfo));
+	pInfo->cryptokiVersion.major = 2;
+	pInfo->cryptokiVersion.minor = 40;
+	p11_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID), "safeid");
+	p11_pad(pInfo->libraryDescription, sizeof(pInfo->libraryDescription),
+	        "safeid OTP token burner");
+	pInfo->libraryVersion.major = 0;
+	pInfo->libraryVersion.minor = 1;
+	return CKR_OK;
+}

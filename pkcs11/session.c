@@ -1,0 +1,226 @@
+/*
+ * session.c: sessions.  A session belongs to the token (serial) present on
+ * its slot when it was opened; an operation finding another token, or
+ * none, answers CKR_DEVICE_REMOVED.  The token has no PIN: C_Login and
+ * C_Logout are accepted as no-ops so programs that always log in work.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "p11.h"
+
+static p11_session sessions[P11_MAX_SESSIONS];
+
+static p11_session *lookup(CK_SESSION_HANDLE h)
+{
+	if (h == CK_INVALID_HANDLE || h > P11_MAX_SESSIONS)
+		return NULL;
+	if (!sessions[h - 1].used)
+		return NULL;
+	return &sessions[h - 1];
+}
+
+CK_RV p11_session_get(CK_SESSION_HANDLE h, p11_session *out)
+{
+	const p11_session *s;
+	CK_RV rv = CKR_SESSION_HANDLE_INVALID;
+
+	p11_glock();
+	s = lookup(h);
+	if (s != NULL) {
+		*out = *s;
+		rv = CKR_OK;
+	}
+	p11_gunlock();
+	return rv;
+}
+
+CK_RV p11_session_set_find(CK_SESSION_HANDLE h, const CK_OBJECT_HANDLE *objs,
+                           CK_ULONG n)
+{
+	p11_session *s;
+	CK_RV rv = CKR_SESSION_HANDLE_INVALID;
+	CK_ULONG i;
+
+	p11_glock();
+	s = lookup(h);
+	if (s != NULL) {
+		s->finding = objs != NULL;
+		s->nfound = 0;
+		s->pos = 0;
+		for (i = 0; objs != NULL && i < n && i < 2; i++)
+			s->found[s->nfound++] = objs[i];
+		rv = CKR_OK;
+	}
+	p11_gunlock();
+	return rv;
+}
+
+void p11_sessions_clear(void)
+{
+	memset(sessions, 0, sizeof(sessions));
+}
+
+CK_RV p11_session_token(const p11_session *s, safeid_info *info)
+{
+	CK_RV rv = p11_token_probe(s->slot, info);
+
+	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+		return CKR_DEVICE_REMOVED;
+	if (rv != CKR_OK)
+		return rv;
+	if (strcmp(info->serial, s->serial) != 0) {
+		p11_debug("slot %lu: token %s replaced by %s; reopen the session",
+		          (unsigned long)s->slot, s->serial, info->serial);
+		return CKR_DEVICE_REMOVED;
+	}
+	return CKR_OK;
+}
+
+CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
+                    CK_VOID_PTR pApplication, CK_NOTIFY Notify,
+                    CK_SESSION_HANDLE_PTR phSession)
+{
+	safeid_info info;
+	void *lock;
+	CK_RV rv;
+	CK_ULONG i;
+
+	(void)pApplication;
+	(void)Notify;
+	rv = p11_ready();
+	if (rv != CKR_OK)
+		return rv;
+	if (phSession == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (!(flags & CKF_SERIAL_SESSION))
+		return CKR_SESSION_PARALLEL_NOT_SUPPORTED;
+	lock = p11_slot_lock(slotID);
+	if (lock == NULL)
+		return CKR_SLOT_ID_INVALID;
+	p11_mutex_lock(lock);
+	rv = p11_token_probe(slotID, &info);
+	p11_mutex_unlock(lock);
+	if (rv != CKR_OK)
+		return rv;
+	rv = CKR_SESSION_COUNT;
+	p11_glock();
+	for (i = 0; i < P11_MAX_SESSIONS; i++) {
+		if (sessions[i].used)
+			continue;
+		memset(&sessions[i], 0, sizeof(sessions[i]));
+		sessions[i].used = true;
+		sessions[i].slot = slotID;
+		sessions[i].flags = flags;
+		snprintf(sessions[i].serial, sizeof(sessions[i].serial), "%s",
+		         info.serial);
+		*phSession = i + 1;
+		rv = CKR_OK;
+		break;
+	}
+	p11_gunlock();
+	return rv;
+}
+
+CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
+{
+	p11_session *s;
+	CK_RV rv = p11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	p11_glock();
+	s = lookup(hSession);
+	if (s == NULL)
+		rv = CKR_SESSION_HANDLE_INVALID;
+	else
+		memset(s, 0, sizeof(*s));
+	p11_gunlock();
+	return rv;
+}
+
+CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
+{
+	CK_RV rv = p11_ready();
+	size_t i;
+
+	if (rv != CKR_OK)
+		return rv;
+	if (p11_slot_lock(slotID) == NULL)
+		return CKR_SLOT_ID_INVALID;
+	p11_glock();
+	for (i = 0; i < P11_MAX_SESSIONS; i++)
+		if (sessions[i].used && sessions[i].slot == slotID)
+			memset(&sessions[i], 0, sizeof(sessions[i]));
+	p11_gunlock();
+	return CKR_OK;
+}
+
+CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PTR pInfo)
+{
+	p11_session s;
+	CK_RV rv = p11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	if (pInfo == NULL)
+		return CKR_ARGUMENTS_BAD;
+	rv = p11_session_get(hSession, &s);
+	if (rv != CKR_OK)
+		return rv;
+	memset(pInfo, 0, sizeof(*pInfo));
+	pInfo->slotID = s.slot;
+	pInfo->flags = s.flags;
+	pInfo->state = (s.flags & CKF_RW_SESSION) ? CKS_RW_PUBLIC_SESSION
+	                                          : CKS_RO_PUBLIC_SESSION;
+	return CKR_OK;
+}
+
+CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
+              CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen)
+{
+	p11_session s;
+	CK_RV rv = p11_ready();
+
+	(void)pPin;
+	(void)ulPinLen;
+	if (rv != CKR_OK)
+		return rv;
+	rv = p11_session_get(hSession, &s);
+	if (rv != CKR_OK)
+		return rv;
+	if (userType != CKU_USER && userType != CKU_SO &&
+	    userType != CKU_CONTEXT_SPECIFIC)
+		return CKR_USER_TYPE_INVALID;
+	return CKR_OK;
+}
+
+CK_RV C_Logout(CK_SESSION_HANDLE hSession)
+{
+	p11_session s;
+	CK_RV rv = p11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	return p11_session_get(hSession, &s);
+}
+
+CK_RV p11_session_find_next(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out,
+                            CK_ULONG max, CK_ULONG *count)
+{
+	p11_session *s;
+	CK_RV rv = CKR_SESSION_HANDLE_INVALID;
+
+	p11_glock();
+	s = lookup(h);
+	if (s != NULL && !s->finding)
+		rv = CKR_OPERATION_NOT_INITIALIZED;
+	else if (s != NULL) {
+		*count = 0;
+		while (*count < max && s->pos < s->nfound)
+			out[(*count)++] = s->found[s->pos++];
+		rv = CKR_OK;
+	}
+	p11_gunlock();
+	return rv;
+}

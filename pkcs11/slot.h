@@ -1,0 +1,23 @@
+/*
+ * slot.h: the slot table, shared by slot.c and event.c.
+ */
+#ifndef SAFEID_P11_SLOT_H
+#define SAFEID_P11_SLOT_H
+
+#include "p11.h"
+
+typedef struct p11_slot_entry {
+	bool used;
+	char reader[P11_READER_MAX];
+	void *lock;          /* serialises token I/O on this reader */
+	/* What C_WaitForSlotEvent last reported (under the module lock). */
+	bool last_present;
+	unsigned long last_events; /* PC/SC event counter of the reader */
+} p11_slot_entry;
+
+extern p11_slot_entry p11_slots[P11_MAX_SLOTS];
+
+/* Wake a thread blocked in C_WaitForSlotEvent (C_Finalize). */
+void p11_wait_cancel(void);
+
+#endif /* SAFEID_P11_SLOT_H */

@@ -1,0 +1,309 @@
+/*
+ * template.c: checking the templates of a burn (C_CreateObject) and of a
+ * clock write (C_SetAttributeValue on the clock object).  Pure functions:
+ * everything is validated here, before a single APDU goes to the token.
+ *
+ * Besides our own attributes, a burn template may carry the harmless
+ * attributes generic tools send with a secret key (pkcs11-tool
+ * --write-object --type secrkey sends CKA_TOKEN, CKA_PRIVATE,
+ * CKA_SENSITIVE, CKA_LABEL, CKA_ID and usage flags).  The seed slot is
+ * always sensitive and never extractable, whatever CKA_SENSITIVE says;
+ * asking for an extractable or session-only key is inconsistent.
+ */
+#include <string.h>
+
+#include "p11.h"
+
+static CK_RV get_ulong(const CK_ATTRIBUTE *a, CK_ULONG *v)
+{
+	if (a->pValue == NULL || a->ulValueLen != sizeof(CK_ULONG))
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	memcpy(v, a->pValue, sizeof(*v));
+	return CKR_OK;
+}
+
+static CK_RV get_bool(const CK_ATTRIBUTE *a, CK_BBOOL *v)
+{
+	if (a->pValue == NULL || a->ulValueLen != sizeof(CK_BBOOL))
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	memcpy(v, a->pValue, sizeof(*v));
+	if (*v != CK_TRUE && *v != CK_FALSE)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	return CKR_OK;
+}
+
+static CK_RV get_hash(const CK_ATTRIBUTE *a, safeid_hash *h)
+{
+	CK_ULONG v;
+	CK_RV rv = get_ulong(a, &v);
+
+	if (rv != CKR_OK)
+		return rv;
+	if (v == CKM_SHA_1)
+		*h = SAFEID_HASH_SHA1;
+	else if (v == CKM_SHA256)
+		*h = SAFEID_HASH_SHA256;
+	else
+		return CKR_ATTRIBUTE_VALUE_INVALID; /* the token has no other */
+	return CKR_OK;
+}
+
+static CK_RV get_step(const CK_ATTRIBUTE *a, unsigned *step)
+{
+	CK_ULONG v;
+	CK_RV rv = get_ulong(a, &v);
+
+	if (rv != CKR_OK)
+		return rv;
+	if (v != 30 && v != 60)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	*step = (unsigned)v;
+	return CKR_OK;
+}
+
+static CK_RV get_display(const CK_ATTRIBUTE *a, safeid_display *d)
+{
+	CK_ULONG v;
+	CK_RV rv = get_ulong(a, &v);
+
+	if (rv != CKR_OK)
+		return rv;
+	if (v > 120 || safeid_display_from_seconds((unsigned)v, d) != SAFEID_OK)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	return CKR_OK;
+}
+
+/* Attributes of a generic key template that change nothing on the token. */
+static bool harmless(CK_ATTRIBUTE_TYPE t)
+{
+	switch (t) {
+	case CKA_LABEL:
+	case CKA_ID:
+	case CKA_START_DATE:
+	case CKA_END_DATE:
+	case CKA_ALLOWED_MECHANISMS:
+	case CKA_OTP_USER_IDENTIFIER:
+	case CKA_OTP_SERVICE_IDENTIFIER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool any_bool(CK_ATTRIBUTE_TYPE t)
+{
+	switch (t) {
+	case CKA_PRIVATE:
+	case CKA_SENSITIVE:
+	case CKA_MODIFIABLE:
+	case CKA_COPYABLE:
+	case CKA_DESTROYABLE:
+	case CKA_ENCRYPT:
+	case CKA_DECRYPT:
+	case CKA_SIGN:
+	case CKA_VERIFY:
+	case CKA_SIGN_RECOVER:
+	case CKA_VERIFY_RECOVER:
+	case CKA_WRAP:
+	case CKA_UNWRAP:
+	case CKA_DERIVE:
+	case CKA_SAFEID_ERASE_SEED: /* a burn replaces the seed anyway */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool read_only(CK_ATTRIBUTE_TYPE t)
+{
+	return t == CKA_SAFEID_MODEL || t == CKA_SAFEID_RESTRICTED_SYNC ||
+	       t == CKA_SAFEID_SEED_STATE || t == CKA_HW_FEATURE_TYPE ||
+	       t == CKA_ALWAYS_SENSITIVE || t == CKA_NEVER_EXTRACTABLE ||
+	       t == CKA_LOCAL;
+}
+
+/* Duplicates make a template ambiguous. */
+static bool has_duplicates(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
+{
+	CK_ULONG i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (tmpl[i].type == tmpl[j].type)
+				return true;
+	return false;
+}
+
+typedef struct burn_seen {
+	bool cls, ktype, value_len;
+	CK_ULONG cls_v, ktype_v, value_len_v;
+} burn_seen;
+
+/* One attribute of a burn template. */
+static CK_RV burn_attr(const CK_ATTRIBUTE *a, p11_burn_plan *p, burn_seen *s)
+{
+	CK_BBOOL b;
+	CK_ULONG v;
+	CK_RV rv = CKR_OK;
+
+	switch (a->type) {
+	case CKA_CLASS:
+		s->cls = true;
+		return get_ulong(a, &s->cls_v);
+	case CKA_KEY_TYPE:
+		s->ktype = true;
+		return get_ulong(a, &s->ktype_v);
+	case CKA_VALUE:
+		if (a->ulValueLen == 0 || a->ulValueLen > SAFEID_SEED_MAX ||
+		    a->pValue == NULL)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		p->seed = a->pValue;
+		p->seedlen = a->ulValueLen;
+		return CKR_OK;
+	case CKA_VALUE_LEN:
+		s->value_len = true;
+		return get_ulong(a, &s->value_len_v);
+	case CKA_OTP_TIME_INTERVAL:
+		return get_step(a, &p->step);
+	case CKA_OTP_LENGTH:
+		rv = get_ulong(a, &v);
+		return rv == CKR_OK && v != 6 ? CKR_ATTRIBUTE_VALUE_INVALID : rv;
+	case CKA_OTP_FORMAT:
+		rv = get_ulong(a, &v);
+		return rv == CKR_OK && v != CK_OTP_FORMAT_DECIMAL
+		               ? CKR_ATTRIBUTE_VALUE_INVALID
+		               : rv;
+	case CKA_OTP_USER_FRIENDLY_MODE:
+		rv = get_bool(a, &b);
+		return rv == CKR_OK && b ? CKR_ATTRIBUTE_VALUE_INVALID : rv;
+	case CKA_SAFEID_HASH:
+		return get_hash(a, &p->hash);
+	case CKA_SAFEID_DISPLAY_TIMEOUT:
+		return get_display(a, &p->display);
+	case CKA_SAFEID_BURN_CLOCK:
+		rv = get_ulong(a, &v);
+		if (rv != CKR_OK)
+			return rv;
+		if (v > UINT32_MAX)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		p->has_clock = true;
+		p->clock = (uint32_t)v;
+		return CKR_OK;
+	case CKA_TOKEN:
+		rv = get_bool(a, &b);
+		return rv == CKR_OK && !b ? CKR_TEMPLATE_INCONSISTENT : rv;
+	case CKA_EXTRACTABLE:
+		rv = get_bool(a, &b);
+		return rv == CKR_OK && b ? CKR_TEMPLATE_INCONSISTENT : rv;
+	default:
+		break;
+	}
+	if (any_bool(a->type))
+		return get_bool(a, &b);
+	if (harmless(a->type))
+		return CKR_OK;
+	if (read_only(a->type))
+		return CKR_ATTRIBUTE_READ_ONLY;
+	return CKR_ATTRIBUTE_TYPE_INVALID;
+}
+
+CK_RV p11_template_burn(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                        p11_burn_plan *plan)
+{
+	burn_seen seen;
+	CK_ULONG i;
+	CK_RV rv;
+
+	memset(plan, 0, sizeof(*plan));
+	memset(&seen, 0, sizeof(seen));
+	plan->hash = SAFEID_HASH_SHA1;
+	plan->step = 30;
+	plan->display = SAFEID_DISPLAY_30S;
+	if (tmpl == NULL && n > 0)
+		return CKR_ARGUMENTS_BAD;
+	if (has_duplicates(tmpl, n))
+		return CKR_TEMPLATE_INCONSISTENT;
+	for (i = 0; i < n; i++) {
+		rv = burn_attr(&tmpl[i], plan, &seen);
+		if (rv != CKR_OK)
+			goto fail;
+	}
+	rv = CKR_TEMPLATE_INCOMPLETE;
+	if (!seen.cls || plan->seed == NULL)
+		goto fail;
+	rv = CKR_ATTRIBUTE_VALUE_INVALID;
+	if (seen.cls_v != CKO_OTP_KEY && seen.cls_v != CKO_SECRET_KEY)
+		goto fail;
+	rv = CKR_TEMPLATE_INCONSISTENT;
+	if (seen.ktype && seen.cls_v == CKO_OTP_KEY && seen.ktype_v != CKK_HOTP)
+		goto fail;
+	if (seen.ktype && seen.cls_v == CKO_SECRET_KEY &&
+	    seen.ktype_v != CKK_GENERIC_SECRET)
+		goto fail;
+	if (seen.value_len && seen.value_len_v != plan->seedlen)
+		goto fail;
+	return CKR_OK;
+fail:
+	/* The plan points into the caller's template; drop the pointer so
+	 * nothing can use a half-checked seed. */
+	plan->seed = NULL;
+	plan->seedlen = 0;
+	return rv;
+}
+
+/* One attribute of a clock write template. */
+static CK_RV clock_attr(const CK_ATTRIBUTE *a, p11_clock_plan *p, bool *value)
+{
+	CK_BBOOL b;
+	CK_RV rv;
+
+	switch (a->type) {
+	case CKA_VALUE:
+		if (a->pValue == NULL ||
+		    !p11_clock_parse(a->pValue, a->ulValueLen, &p->clock))
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		*value = true;
+		return CKR_OK;
+	case CKA_OTP_TIME_INTERVAL:
+		p->has_step = true;
+		return get_step(a, &p->step);
+	case CKA_SAFEID_HASH:
+		p->has_hash = true;
+		return get_hash(a, &p->hash);
+	case CKA_SAFEID_DISPLAY_TIMEOUT:
+		p->has_display = true;
+		return get_display(a, &p->display);
+	case CKA_SAFEID_ERASE_SEED:
+		rv = get_bool(a, &b);
+		p->erase_consent = rv == CKR_OK && b;
+		return rv;
+	case CKA_CLASS:
+	case CKA_HW_FEATURE_TYPE:
+	case CKA_TOKEN:
+	case CKA_PRIVATE:
+	case CKA_LABEL:
+		return CKR_ATTRIBUTE_READ_ONLY;
+	default:
+		return CKR_ATTRIBUTE_TYPE_INVALID;
+	}
+}
+
+CK_RV p11_template_clock(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                         p11_clock_plan *plan)
+{
+	bool value = false;
+	CK_ULONG i;
+	CK_RV rv;
+
+	memset(plan, 0, sizeof(*plan));
+	if (tmpl == NULL && n > 0)
+		return CKR_ARGUMENTS_BAD;
+	if (has_duplicates(tmpl, n))
+		return CKR_TEMPLATE_INCONSISTENT;
+	for (i = 0; i < n; i++) {
+		rv = clock_attr(&tmpl[i], plan, &value);
+		if (rv != CKR_OK)
+			return rv;
+	}
+	return value ? CKR_OK : CKR_TEMPLATE_INCOMPLETE;
+}
