@@ -1,0 +1,277 @@
+/*
+ * QR codes on the screen: every monitor of the X11 display, not only the
+ * primary one, since the QR code is often on the browser's monitor.
+ * Monitors come from RandR 1.5 (XRRGetMonitors), else Xinerama (Xvfb and
+ * older servers with +xinerama), else each X screen's whole root window.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <X11/extensions/Xinerama.h>
+#include <X11/extensions/Xrandr.h>
+
+#include "internal.h"
+
+static int scr_xerror;
+
+/* A monitor partly outside the root window makes XGetImage fail with
+ * BadMatch; Xlib's default handler would exit the whole program. */
+static int scr_on_xerror(Display *d, XErrorEvent *e)
+{
+	(void)d;
+	scr_xerror = e->error_code ? e->error_code : 1;
+	return 0;
+}
+
+void safeid_screen_result_clear(safeid_screen_result *r)
+{
+	if (r == NULL)
+		return;
+	safeid_qr_list_clear(&r->codes);
+	memset(r, 0, sizeof(*r));
+}
+
+static void scr_add(safeid_screen_result *r, const char *name, int x, int y,
+                    unsigned w, unsigned h)
+{
+	safeid_monitor *m;
+
+	if (r->monitor_count >= SAFEID_IN_MONITORS_MAX || w == 0 || h == 0)
+		return;
+	m = &r->monitors[r->monitor_count++];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->x = x;
+	m->y = y;
+	m->width = w;
+	m->height = h;
+	m->codes = 0;
+}
+
+static int scr_randr(Display *d, int screen, safeid_screen_result *r)
+{
+	int ev, er, major = 0, minor = 0, n = 0;
+	XRRMonitorInfo *mons;
+
+	if (!XRRQueryExtension(d, &ev, &er) || !XRRQueryVersion(d, &major, &minor) ||
+	    major < 1 || (major == 1 && minor < 5))
+		return 0;
+	mons = XRRGetMonitors(d, RootWindow(d, screen), True, &n);
+	if (mons == NULL)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		char *an = mons[i].name != None ? XGetAtomName(d, mons[i].name) : NULL;
+		char name[64];
+		snprintf(name, sizeof(name), "%s", an ? an : "monitor");
+		if (an != NULL)
+			XFree(an);
+		scr_add(r, name, mons[i].x, mons[i].y, (unsigned)mons[i].width,
+		        (unsigned)mons[i].height);
+	}
+	XRRFreeMonitors(mons);
+	return n;
+}
+
+static int scr_xinerama(Display *d, safeid_screen_result *r)
+{
+	int n = 0;
+	XineramaScreenInfo *xs;
+
+	if (!XineramaIsActive(d))
+		return 0;
+	xs = XineramaQueryScreens(d, &n);
+	if (xs == NULL)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "xinerama-%d", xs[i].screen_number);
+		scr_add(r, name, xs[i].x_org, xs[i].y_org, (unsigned)xs[i].width,
+		        (unsigned)xs[i].height);
+	}
+	XFree(xs);
+	return n;
+}
+
+static unsigned scr_channel(unsigned long px, unsigned long mask)
+{
+	unsigned shift = 0, bits = 0;
+
+	if (mask == 0)
+		return 0;
+	while (!(mask & 1ul)) {
+		mask >>= 1;
+		shift++;
+	}
+	while (mask & 1ul) {
+		mask >>= 1;
+		bits++;
+	}
+	px = (px >> shift) & ((1ul << bits) - 1ul);
+	return bits >= 8 ? (unsigned)(px >> (bits - 8)) : (unsigned)((px * 255ul) / ((1ul << bits) - 1ul));
+}
+
+/* XImage (TrueColor) to 8-bit grey. */
+static uint8_t *scr_gray(XImage *im)
+{
+	unsigned w = (unsigned)im->width, h = (unsigned)im->height;
+	uint8_t *g = malloc((size_t)w * h);
+	int fast = im->bits_per_pixel == 32 && im->byte_order == LSBFirst &&
+	           im->red_mask == 0xff0000ul && im->green_mask == 0xff00ul &&
+	           im->blue_mask == 0xfful;
+
+	if (g == NULL)
+		return NULL;
+	for (unsigned y = 0; y < h; y++) {
+		const uint8_t *row = (const uint8_t *)im->data + (size_t)y * (size_t)im->bytes_per_line;
+		for (unsigned x = 0; x < w; x++) {
+			unsigned rr, gg, bb;
+			if (fast) {
+				bb = row[x * 4];
+				gg = row[x * 4 + 1];
+				rr = row[x * 4 + 2];
+			} else {
+				unsigned long p = XGetPixel(im, (int)x, (int)y);
+				rr = scr_channel(p, im->red_mask);
+				gg = scr_channel(p, im->green_mask);
+				bb = scr_channel(p, im->blue_mask);
+			}
+			g[(size_t)y * w + x] = (uint8_t)((rr * 77u + gg * 150u + bb * 29u) >> 8);
+		}
+	}
+	return g;
+}
+
+/* Grab one monitor and add its codes in root coordinates. */
+static int scr_monitor(Display *d, Window root, unsigned rw, unsigned rh,
+                       size_t idx, safeid_screen_result *r, safeid_in_error *err)
+{
+	safeid_monitor *m = &r->monitors[idx];
+	safeid_qr_list found = { 0 };
+	XImage *im = NULL;
+	uint8_t *g = NULL;
+	int x0 = m->x < 0 ? 0 : m->x, y0 = m->y < 0 ? 0 : m->y;
+	int x1 = m->x + (int)m->width, y1 = m->y + (int)m->height;
+	int rc = SAFEID_IN_OK;
+
+	if (x1 > (int)rw) x1 = (int)rw;
+	if (y1 > (int)rh) y1 = (int)rh;
+	if (x1 <= x0 || y1 <= y0)
+		return SAFEID_IN_OK;
+	scr_xerror = 0;
+	im = XGetImage(d, root, x0, y0, (unsigned)(x1 - x0), (unsigned)(y1 - y0), AllPlanes, ZPixmap);
+	XSync(d, False);
+	if (im == NULL || scr_xerror) {
+		rc = in_fail(err, SAFEID_IN_ERR_CAPTURE,
+		             "monitor %s (%ux%u at %d,%d) could not be captured (X error %d); save the QR code as an image and use --qr FILE",
+		             m->name, m->width, m->height, m->x, m->y, scr_xerror);
+		goto fail;
+	}
+	g = scr_gray(im);
+	if (g == NULL) {
+		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory capturing monitor %s", m->name);
+		goto fail;
+	}
+	rc = safeid_qr_decode_gray(g, (unsigned)im->width, (unsigned)im->height, &found, err);
+	if (rc == SAFEID_IN_ERR_NO_QR) {
+		rc = SAFEID_IN_OK;
+		goto fail;
+	}
+	if (rc != SAFEID_IN_OK)
+		goto fail;
+	for (size_t i = 0; i < found.count; i++) {
+		const safeid_qr_code *c = &found.items[i];
+		rc = in_qr_push(&r->codes, c->text, c->len, c->x + x0, c->y + y0,
+		                c->width, c->height, (int)idx);
+		if (rc != SAFEID_IN_OK) {
+			in_fail(err, rc, "out of memory listing QR codes");
+			goto fail;
+		}
+		m->codes++;
+	}
+fail:
+	safeid_qr_list_clear(&found);
+	if (g != NULL)
+		safeid_in_secret_free(g, (size_t)im->width * (size_t)im->height);
+	if (im != NULL)
+		XDestroyImage(im);
+	return rc;
+}
+
+/* "DP-1 1920x1080+0+0, HDMI-1 1280x1024+1920+0" for the no-code message. */
+static void scr_describe(const safeid_screen_result *r, char *buf, size_t cap)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->monitor_count && o + 1 < cap; i++) {
+		const safeid_monitor *m = &r->monitors[i];
+		int n = snprintf(buf + o, cap - o, "%s%s %ux%u+%d+%d", i ? ", " : "",
+		                 m->name, m->width, m->height, m->x, m->y);
+		if (n < 0 || (size_t)n >= cap - o)
+			break;
+		o += (size_t)n;
+	}
+}
+
+static int scr_open(const char *display, Display **d, safeid_in_error *err)
+{
+	const char *env = getenv("DISPLAY");
+	const char *way = getenv("WAYLAND_DISPLAY");
+
+	if ((display == NULL || display[0] == '\0') && (env == NULL || env[0] == '\0')) {
+		if (way != NULL && way[0] != '\0')
+			return in_fail(err, SAFEID_IN_ERR_WAYLAND,
+			               "this is a Wayland session without X11 (WAYLAND_DISPLAY is set, DISPLAY is not), so the screen cannot be read directly; use a screenshot command, e.g. --screenshot-cmd 'grim -' (wlroots) or --screenshot-cmd 'gnome-screenshot -f {file}'");
+		return in_fail(err, SAFEID_IN_ERR_NO_DISPLAY,
+		               "no graphical display: DISPLAY is not set; run this in the desktop session, or save the QR code as an image and use --qr FILE");
+	}
+	*d = XOpenDisplay(display);
+	if (*d == NULL)
+		return in_fail(err, SAFEID_IN_ERR_NO_DISPLAY,
+		               "the X11 display %s cannot be opened; check DISPLAY and that you may use it (xhost/XAUTHORITY), or use --qr FILE",
+		               display ? display : env);
+	return SAFEID_IN_OK;
+}
+
+int safeid_screen_scan(const char *display, safeid_screen_result *out,
+                       safeid_in_error *err)
+{
+	Display *d = NULL;
+	int (*old)(Display *, XErrorEvent *) = NULL;
+	int rc;
+
+	if (out == NULL)
+		return in_fail(err, SAFEID_IN_ERR_ARG, "screen scan: missing argument");
+	memset(out, 0, sizeof(*out));
+	if ((rc = scr_open(display, &d, err)) != SAFEID_IN_OK)
+		return rc;
+	old = XSetErrorHandler(scr_on_xerror);
+	for (int s = 0; s < ScreenCount(d); s++) {
+		Window root = RootWindow(d, s);
+		unsigned rw = (unsigned)DisplayWidth(d, s), rh = (unsigned)DisplayHeight(d, s);
+		size_t first = out->monitor_count;
+
+		if (scr_randr(d, s, out) == 0 && (s != 0 || scr_xinerama(d, out) == 0)) {
+			char name[32];
+			snprintf(name, sizeof(name), "screen-%d", s);
+			scr_add(out, name, 0, 0, rw, rh);
+		}
+		for (size_t i = first; i < out->monitor_count; i++)
+			if ((rc = scr_monitor(d, root, rw, rh, i, out, err)) != SAFEID_IN_OK)
+				goto fail;
+	}
+	rc = SAFEID_IN_OK;
+	if (out->codes.count == 0) {
+		char desc[SAFEID_IN_MSG_MAX / 2];
+		scr_describe(out, desc, sizeof(desc));
+		rc = in_fail(err, SAFEID_IN_ERR_NO_QR,
+		             "no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and use --qr FILE",
+		             out->monitor_count, out->monitor_count == 1 ? "" : "s", desc);
+	}
+fail:
+	XSetErrorHandler(old);
+	XCloseDisplay(d);
+	return rc;
+}
