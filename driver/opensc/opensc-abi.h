@@ -10,8 +10,10 @@
  * Debian binary: sc_connect_card allocates 0x570 bytes for struct sc_card
  * and 0x138 (312) bytes for the operations table it stores at offset 0xf0
  * (240), sets type at 0x58 (88) and copies the reader's ATR into offset 0x10
- * (16).  Structures are declared only as far as we read or write them; we
- * never allocate a struct sc_card, sc_context or sc_reader.
+ * (16); it reads ctx->forced_driver at 0x258 (600) and walks
+ * ctx->card_drivers from 0xd8 (216).  Structures are declared only as far
+ * as we read or write them; we never allocate a struct sc_card,
+ * sc_context or sc_reader.
  *
  * Building with -DSAFEID_OPENSC_REAL_HEADERS (CMake option
  * SAFEID_OPENSC_SOURCE_DIR) takes the declarations from a real OpenSC
@@ -170,6 +172,16 @@ typedef struct sc_reader {
 	/* vendor, versions, flags, ATR, ... follow; not touched */
 } sc_reader_t;
 
+/* The context: declared only as far as the card driver list (to tell a
+ * person whether the safeid driver is configured at all). */
+#define SC_MAX_CARD_DRIVERS 48
+typedef struct sc_context {
+	unsigned char opaque_head[216]; /* conf .. reader_drv_data */
+	struct sc_card_driver *card_drivers[SC_MAX_CARD_DRIVERS];
+	struct sc_card_driver *forced_driver;
+	/* thread_ctx, mutex, magic follow; not touched */
+} sc_context_t;
+
 typedef struct {
 	unsigned int ver;
 	const char *app_name;
@@ -210,6 +222,10 @@ _Static_assert(sizeof(struct sc_card_driver) == 48, "sc_card_driver size");
 _Static_assert(offsetof(struct sc_card_driver, ops) == 16, "driver.ops");
 _Static_assert(offsetof(struct sc_card_driver, dll) == 40, "driver.dll");
 _Static_assert(offsetof(struct sc_reader, name) == 32, "reader.name");
+_Static_assert(offsetof(struct sc_context, card_drivers) == 216,
+               "ctx.card_drivers");
+_Static_assert(offsetof(struct sc_context, forced_driver) == 600,
+               "ctx.forced_driver");
 _Static_assert(sizeof(sc_context_param_t) == 32, "sc_context_param_t size");
 
 int sc_transmit_apdu(struct sc_card *card, struct sc_apdu *apdu);

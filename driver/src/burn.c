@@ -99,10 +99,11 @@ static int check_confirm(const safeid_burn_report *r, const safeid_config *cfg,
 	return SAFEID_OK;
 }
 
-int safeid_burn(const safeid_transport *t, const safeid_config *cfg,
-                const uint8_t *seed, size_t seedlen,
-                safeid_progress_fn progress, void *arg,
-                safeid_burn_report *report)
+/* The burn, or with seed == NULL the config-only write. */
+static int run(const safeid_transport *t, const safeid_config *cfg,
+               const uint8_t *seed, size_t seedlen,
+               safeid_progress_fn progress, void *arg,
+               safeid_burn_report *report)
 {
 	struct counter cnt;
 	safeid_transport ct;
@@ -118,10 +119,10 @@ int safeid_burn(const safeid_transport *t, const safeid_config *cfg,
 	/* Everything that can be checked is checked before the token is
 	 * touched. */
 	rc = SAFEID_ERR_ARG;
-	if (t == NULL || t->transmit == NULL || seed == NULL || cfg == NULL)
+	if (t == NULL || t->transmit == NULL || cfg == NULL)
 		goto fail;
 	rc = SAFEID_ERR_SEED_LENGTH;
-	if (seedlen == 0 || seedlen > SAFEID_SEED_MAX)
+	if (seed != NULL && (seedlen == 0 || seedlen > SAFEID_SEED_MAX))
 		goto fail;
 	rc = sid_config_check(cfg);
 	if (rc != SAFEID_OK)
@@ -163,14 +164,16 @@ int safeid_burn(const safeid_transport *t, const safeid_config *cfg,
 	if (step_end(report, rc, progress, arg) != SAFEID_OK)
 		goto done;
 
-	step_start(report, SAFEID_STEP_SEED, progress, arg);
-	rc = sid_write_seed_ex(&ct, seed, seedlen, &answered);
-	if (rc == SAFEID_OK)
-		report->seed = SAFEID_SEED_NEW;
-	else if (!answered)
-		report->seed = SAFEID_SEED_UNKNOWN;
-	if (step_end(report, rc, progress, arg) != SAFEID_OK)
-		goto done;
+	if (seed != NULL) {
+		step_start(report, SAFEID_STEP_SEED, progress, arg);
+		rc = sid_write_seed_ex(&ct, seed, seedlen, &answered);
+		if (rc == SAFEID_OK)
+			report->seed = SAFEID_SEED_NEW;
+		else if (!answered)
+			report->seed = SAFEID_SEED_UNKNOWN;
+		if (step_end(report, rc, progress, arg) != SAFEID_OK)
+			goto done;
+	}
 
 	step_start(report, SAFEID_STEP_CONFIRM, progress, arg);
 	rc = safeid_get_info(&ct, &report->after);
@@ -190,4 +193,26 @@ done:
 	if (locked && t->end != NULL)
 		(void)t->end(t->ctx);
 	return report->err;
+}
+
+int safeid_burn(const safeid_transport *t, const safeid_config *cfg,
+                const uint8_t *seed, size_t seedlen,
+                safeid_progress_fn progress, void *arg,
+                safeid_burn_report *report)
+{
+	if (seed == NULL) {
+		if (report != NULL) {
+			memset(report, 0, sizeof(*report));
+			report->err = SAFEID_ERR_ARG;
+		}
+		return SAFEID_ERR_ARG;
+	}
+	return run(t, cfg, seed, seedlen, progress, arg, report);
+}
+
+int safeid_configure(const safeid_transport *t, const safeid_config *cfg,
+                     safeid_progress_fn progress, void *arg,
+                     safeid_burn_report *report)
+{
+	return run(t, cfg, NULL, 0, progress, arg, report);
 }

@@ -12,7 +12,7 @@ struct err_entry {
 };
 
 static const struct err_entry err_table[] = {
-	{SAFEID_OK, "SAFEID_OK", "success"},
+	{SAFEID_OK, "SAFEID_OK", "success: the operation completed"},
 	{SAFEID_ERR_ARG, "SAFEID_ERR_ARG",
 	 "invalid argument; this is a bug in the calling program, please report it"},
 	{SAFEID_ERR_NOMEM, "SAFEID_ERR_NOMEM",

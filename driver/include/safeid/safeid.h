@@ -226,6 +226,18 @@ int safeid_burn(const safeid_transport *t, const safeid_config *cfg,
                 safeid_progress_fn progress, void *arg,
                 safeid_burn_report *report);
 
+/*
+ * Config-only write (clock sync): info, authenticate, write config, info
+ * again, in one exclusive begin/end; SAFEID_STEP_SEED is skipped.  The
+ * report's seed state is ERASED once a restricted (or unknown) model
+ * accepted the config, UNKNOWN when its answer was lost there, else OLD.
+ * Callers must have the user's consent before calling this on a
+ * restricted model.  Returns report->err.
+ */
+int safeid_configure(const safeid_transport *t, const safeid_config *cfg,
+                     safeid_progress_fn progress, void *arg,
+                     safeid_burn_report *report);
+
 /* ---- TOTP (RFC 6238), for expected codes and verification ------------ */
 
 /* 6..10 digits; returns SAFEID_OK and the code in *code. */
