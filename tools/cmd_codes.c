@@ -1,0 +1,294 @@
+/*
+ * cmd_codes.c: commands that need no token: scan (explain an input),
+ * code (expected codes, like oathtool) and verify (is the code the token
+ * shows right, and how far is its clock off).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <safeid/safeid.h>
+
+#include "commands.h"
+#include "inputs.h"
+#include "secret.h"
+#include "source.h"
+
+static void scan_account(const tool_opts *o, json_out *j,
+                         const safeid_account *a, size_t idx, bool *any_ok)
+{
+	safeid_plan_report r;
+	char label[600];
+	int rc = safeid_plan_check(a, NULL, &r);
+
+	safeid_account_label(a, label, sizeof(label));
+	if (rc == SAFEID_IN_OK)
+		*any_ok = true;
+	if (o->json) {
+		json_obj(j, NULL);
+		json_uint(j, "index", idx + 1);
+		json_str(j, "label", label);
+		json_str(j, "issuer", a->issuer);
+		json_str(j, "account", a->name);
+		json_str(j, "type", a->type == SAFEID_OTP_HOTP ? "hotp" : "totp");
+		json_str(j, "hash", safeid_in_alg_name(a->alg));
+		json_uint(j, "digits", a->digits);
+		json_uint(j, "step", a->period);
+		json_uint(j, "secret_bits", (unsigned long long)a->secret_len * 8u);
+		json_str(j, "from", a->source);
+		json_bool(j, "burnable", rc == SAFEID_IN_OK);
+		json_arr(j, "issues");
+		for (size_t i = 0; i < r.count; i++) {
+			json_obj(j, NULL);
+			json_str(j, "severity", r.issues[i].severity == SAFEID_IN_ERROR
+			                                ? "error" : "warning");
+			json_str(j, "code", safeid_in_errname(r.issues[i].code));
+			json_str(j, "message", r.issues[i].msg);
+			json_close(j);
+		}
+		json_close(j);
+		json_close(j);
+		return;
+	}
+	printf("%zu. %s\n", idx + 1, label);
+	printf("   %s, %s, %u digits, %u s step, %zu-bit secret (%s)\n",
+	       a->type == SAFEID_OTP_HOTP ? "HOTP (counter)" : "TOTP",
+	       safeid_in_alg_name(a->alg), a->digits, a->period,
+	       a->secret_len * 8u, a->source);
+	for (size_t i = 0; i < r.count; i++)
+		printf("   %s: %s\n",
+		       r.issues[i].severity == SAFEID_IN_ERROR ? "cannot burn"
+		                                               : "warning",
+		       r.issues[i].msg);
+	if (rc == SAFEID_IN_OK)
+		printf("   can be burned into this token family\n");
+}
+
+int cmd_scan(const tool_opts *o, json_out *j, tool_error *err)
+{
+	tool_input in;
+	bool any_ok = false;
+	int ret;
+
+	ret = tool_input_load(o, &in, err);
+	if (ret != 0)
+		goto fail;
+	if (o->json) {
+		json_str(j, "source", in.source);
+		json_uint(j, "qr_codes", in.qr_codes);
+		json_arr(j, "accounts");
+	} else {
+		printf("%s: %zu account%s\n", in.source, in.accounts.count,
+		       in.accounts.count == 1 ? "" : "s");
+	}
+	for (size_t i = 0; i < in.accounts.count; i++)
+		scan_account(o, j, &in.accounts.items[i], i, &any_ok);
+	if (o->json) {
+		json_close(j);
+		json_str(j, "skipped", in.skipped[0] != '\0' ? in.skipped : NULL);
+	} else if (in.skipped[0] != '\0') {
+		printf("Skipped:\n%s\n", in.skipped);
+	}
+	/* With --pick/--match, the answer is about that account. */
+	if (o->pick > 0 || o->match != NULL)
+		ret = tool_input_choose(o, &in, err);
+	else if (!any_ok)
+		ret = tool_fail(err, EXIT_INPUT, "not_burnable",
+		                "%s holds no account this token family can hold "
+		                "(see above)",
+		                in.source);
+fail:
+	tool_input_free(&in);
+	return ret;
+}
+
+/* Load and pick: the account whose codes we compute. */
+static int load_account(const tool_opts *o, tool_input *in, tool_error *err)
+{
+	int ret = tool_input_load(o, in, err);
+
+	if (ret == 0)
+		ret = tool_input_choose(o, in, err);
+	return ret;
+}
+
+static uint32_t code_at(const tool_input *in, uint64_t t)
+{
+	const safeid_account *a = tool_input_account(in);
+	uint32_t c = 0;
+
+	safeid_totp(a->secret, a->secret_len, (safeid_hash)in->report.hash,
+	            in->report.step, t, 6, &c);
+	return c;
+}
+
+int cmd_code(const tool_opts *o, json_out *j, tool_error *err)
+{
+	tool_input in;
+	uint64_t now = tool_now(o), t;
+	unsigned step;
+	char buf[8];
+	int ret;
+
+	ret = load_account(o, &in, err);
+	if (ret != 0)
+		goto fail;
+	step = in.report.step;
+	if (o->json) {
+		json_uint(j, "time", now);
+		json_uint(j, "step", step);
+		json_uint(j, "seconds_left", step - (unsigned)(now % step));
+		json_arr(j, "codes");
+	}
+	for (long i = 0; i < o->count; i++) {
+		t = now + (uint64_t)i * step;
+		snprintf(buf, sizeof(buf), "%06u", code_at(&in, t));
+		if (o->json) {
+			json_obj(j, NULL);
+			json_uint(j, "time", t - t % step);
+			json_str(j, "code", buf);
+			json_close(j);
+		} else if (i == 0) {
+			printf("%s  (%u s left)\n", buf,
+			       step - (unsigned)(now % step));
+		} else {
+			printf("%s\n", buf);
+		}
+	}
+	if (o->json)
+		json_close(j);
+fail:
+	tool_input_free(&in);
+	return ret;
+}
+
+/* The typed code: digits only, spaces ignored ("123 456"). */
+static int read_code(const tool_opts *o, char *out, size_t cap,
+                     tool_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0, bcap = 0, n = 0;
+	int ret = 0, fd = -1;
+
+	if (o->code_src != NULL && strcmp(o->code_src, "-") != 0) {
+		len = strlen(o->code_src);
+		buf = strdup(o->code_src);
+		bcap = len + 1;
+	} else {
+		bool from_stdin = o->code_src != NULL;
+
+		if (from_stdin && (o->uri != NULL || o->secret != NULL))
+			return tool_fail(err, EXIT_USAGE, "usage",
+			                 "standard input already carries the secret: "
+			                 "give the code with --code DIGITS");
+		fd = from_stdin ? 0 : open("/dev/tty", O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return tool_fail(err, EXIT_USAGE, "usage",
+			                 "no code given and no terminal to ask on: "
+			                 "use --code DIGITS or --code - (stdin)");
+		if (isatty(fd))
+			fprintf(stderr, "Code shown on the token: ");
+		ret = tool_read_secret_fd(fd, "the code", 64, false, &buf, &len,
+		                          &bcap, err);
+		if (fd > 0)
+			close(fd);
+		if (ret != 0)
+			return ret;
+	}
+	if (buf == NULL)
+		return tool_fail(err, EXIT_SETUP, "nomem", "out of memory");
+	for (size_t i = 0; i < len; i++) {
+		if (isspace((unsigned char)buf[i]))
+			continue;
+		if (!isdigit((unsigned char)buf[i]) || n + 1 >= cap) {
+			n = 0;
+			break;
+		}
+		out[n++] = buf[i];
+	}
+	out[n] = '\0';
+	safeid_in_secret_free(buf, bcap);
+	if (n != 6)
+		return tool_fail(err, EXIT_USAGE, "bad_code",
+		                 "the code must be the 6 digits the token shows "
+		                 "(spaces allowed); got something else");
+	return 0;
+}
+
+/* Offset k in steps with code(now + k*step) == typed, smallest |k| first. */
+static bool find_offset(const tool_input *in, uint64_t now, long window,
+                        uint32_t typed, long *offset)
+{
+	unsigned step = in->report.step;
+
+	for (long d = 0; d <= window; d++) {
+		for (int sign = 1; sign >= -1; sign -= 2) {
+			long k = d * sign;
+			long long t = (long long)now + (long long)k * step;
+
+			if (t < 0 || (d == 0 && sign < 0))
+				continue;
+			if (code_at(in, (uint64_t)t) == typed) {
+				*offset = k;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+int cmd_verify(const tool_opts *o, json_out *j, tool_error *err)
+{
+	tool_input in;
+	char typed[16];
+	long offset = 0;
+	uint64_t now = tool_now(o);
+	bool match;
+	int ret;
+
+	ret = load_account(o, &in, err);
+	if (ret != 0)
+		goto fail;
+	ret = read_code(o, typed, sizeof(typed), err);
+	if (ret != 0)
+		goto fail;
+	match = find_offset(&in, now, o->window, (uint32_t)strtoul(typed, NULL, 10),
+	                    &offset);
+	if (o->json) {
+		json_bool(j, "match", match);
+		json_uint(j, "time", now);
+		json_uint(j, "step", in.report.step);
+		json_uint(j, "window", (unsigned long long)o->window);
+		if (match) {
+			json_int(j, "offset_steps", offset);
+			json_int(j, "offset_seconds", offset * (long)in.report.step);
+		} else {
+			json_null(j, "offset_steps");
+			json_null(j, "offset_seconds");
+		}
+	} else if (match && offset == 0) {
+		printf("MATCH: the token shows the right code; its clock is in "
+		       "step with this host.\n");
+	} else if (match) {
+		printf("MATCH, but the token's clock is %ld step%s (about %ld s) "
+		       "%s this host.\nSet it with 'safeid-tool clock' (on a "
+		       "restricted-sync model, burn again instead).\n",
+		       offset < 0 ? -offset : offset,
+		       (offset == 1 || offset == -1) ? "" : "s",
+		       (offset < 0 ? -offset : offset) * (long)in.report.step,
+		       offset > 0 ? "ahead of" : "behind");
+	}
+	if (!match)
+		ret = tool_fail(err, EXIT_MISMATCH, "mismatch",
+		                "NO MATCH: the code is not one of this account's "
+		                "codes within %ld steps of now. Switch the token "
+		                "off and on and try a fresh code; if it still fails, "
+		                "the token holds another seed: burn it again",
+		                o->window);
+fail:
+	tool_input_free(&in);
+	return ret;
+}

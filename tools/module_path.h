@@ -1,0 +1,11 @@
+/* module_path.h: find the PKCS#11 module the tool loads by default. */
+#ifndef SAFEID_TOOL_MODULE_PATH_H
+#define SAFEID_TOOL_MODULE_PATH_H
+
+#include <stddef.h>
+
+/* Writes the module path to use into out; given = --module or NULL.
+ * Returns 0, or -1 when the path does not fit. */
+int tool_module_path(const char *given, char *out, size_t cap);
+
+#endif /* SAFEID_TOOL_MODULE_PATH_H */

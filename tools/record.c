@@ -1,0 +1,179 @@
+/*
+ * record.c: reading and writing burn records.
+ *
+ * Writes go to a temporary file in the same directory, then fsync and
+ * rename, so a crash or a full disk leaves the previous record intact,
+ * never a half-written one that a later clock sync would trust.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "record.h"
+
+int tool_record_dir(const char *override, char *out, size_t cap)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (override != NULL && override[0] != '\0')
+		n = snprintf(out, cap, "%s", override);
+	else if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(out, cap, "%s/safeid", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(out, cap, "%s/.local/state/safeid", home);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* mkdir -p with mode 0700 for the directories it creates. */
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Names and labels come from a QR code: keep them on one line. */
+static void put_field(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, "%s=", key);
+	for (const unsigned char *p = (const unsigned char *)val; *p != '\0';
+	     p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+	fputc('\n', f);
+}
+
+static int write_body(int fd, const tool_record *r)
+{
+	FILE *f = fdopen(fd, "w");
+	int bad;
+
+	if (f == NULL)
+		return -1;
+	fprintf(f, "# safeid burn record: the configuration, never the seed\n");
+	put_field(f, "serial", r->serial);
+	put_field(f, "model", r->model);
+	put_field(f, "account", r->account);
+	put_field(f, "issuer", r->issuer);
+	fprintf(f, "hash=%s\n", r->hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1");
+	fprintf(f, "step=%u\ndisplay=%u\ntime=%lld\n", r->step, r->display,
+	        r->time);
+	bad = fflush(f) != 0 || ferror(f) || fsync(fd) != 0;
+	if (fclose(f) != 0)
+		bad = 1;
+	return bad ? -1 : 0;
+}
+
+int tool_record_save(const char *dir_override, const tool_record *r,
+                     char *path, size_t pathcap, tool_error *err)
+{
+	char dir[4096], tmp[4200];
+	int fd, saved;
+
+	path[0] = '\0';
+	if (tool_record_dir(dir_override, dir, sizeof(dir)) != 0)
+		return tool_fail(err, EXIT_RECORD, "record",
+		                 "the burn succeeded, but the burn record was not "
+		                 "saved: neither XDG_STATE_HOME nor HOME is set; "
+		                 "set HOME, or give --hash/--step/--display to a "
+		                 "later 'clock'");
+	snprintf(path, pathcap, "%s/%s.burn", dir, r->serial);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.burn.XXXXXX", dir, r->serial);
+	if (make_dirs(dir) != 0) {
+		saved = errno;
+		goto fail;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		saved = errno;
+		goto fail;
+	}
+	fchmod(fd, 0600);
+	if (write_body(fd, r) != 0 || rename(tmp, path) != 0) {
+		saved = errno != 0 ? errno : EIO;
+		unlink(tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	return tool_fail(err, EXIT_RECORD, "record",
+	                 "the burn succeeded and the token holds the new seed, "
+	                 "but the burn record '%s' could not be written: %s. "
+	                 "Free space or fix the permissions of '%s'; until then "
+	                 "a later 'clock' needs --hash, --step and --display",
+	                 path, strerror(saved), dir);
+}
+
+static void get_field(const char *line, const char *key, char *out,
+                      size_t cap)
+{
+	size_t k = strlen(key);
+
+	if (strncmp(line, key, k) == 0 && line[k] == '=')
+		snprintf(out, cap, "%s", line + k + 1);
+}
+
+int tool_record_load(const char *dir_override, const char *serial,
+                     tool_record *r, char *path, size_t pathcap,
+                     tool_error *err)
+{
+	char dir[4096], line[600], hash[16] = "", num[3][32] = {"", "", ""};
+	FILE *f;
+
+	memset(r, 0, sizeof(*r));
+	path[0] = '\0';
+	if (tool_record_dir(dir_override, dir, sizeof(dir)) != 0)
+		return 1;
+	snprintf(path, pathcap, "%s/%s.burn", dir, serial);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return errno == ENOENT ? 1
+		                       : tool_fail(err, EXIT_SETUP, "record",
+		                                   "cannot read the burn record "
+		                                   "'%s': %s",
+		                                   path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		get_field(line, "serial", r->serial, sizeof(r->serial));
+		get_field(line, "model", r->model, sizeof(r->model));
+		get_field(line, "account", r->account, sizeof(r->account));
+		get_field(line, "issuer", r->issuer, sizeof(r->issuer));
+		get_field(line, "hash", hash, sizeof(hash));
+		get_field(line, "step", num[0], sizeof(num[0]));
+		get_field(line, "display", num[1], sizeof(num[1]));
+		get_field(line, "time", num[2], sizeof(num[2]));
+	}
+	fclose(f);
+	r->hash = strcmp(hash, "SHA256") == 0 ? SAFEID_HASH_SHA256
+	                                      : SAFEID_HASH_SHA1;
+	r->step = (unsigned)strtoul(num[0], NULL, 10);
+	r->display = (unsigned)strtoul(num[1], NULL, 10);
+	r->time = strtoll(num[2], NULL, 10);
+	if (strcmp(r->serial, serial) != 0 ||
+	    (strcmp(hash, "SHA1") != 0 && strcmp(hash, "SHA256") != 0) ||
+	    (r->step != 30 && r->step != 60) ||
+	    (r->display != 15 && r->display != 30 && r->display != 60 &&
+	     r->display != 120))
+		return tool_fail(err, EXIT_SETUP, "record",
+		                 "the burn record '%s' is damaged: delete it and "
+		                 "give --hash, --step and --display",
+		                 path);
+	return 0;
+}
