@@ -71,6 +71,10 @@ struct sc_atr_table;
 
 #define SC_LOG_DEBUG_NORMAL 3
 
+#define SC_APDU_FLAGS_NO_GET_RESP 0x00000002UL
+#define SC_APDU_FLAGS_NO_RETRY_WL 0x00000004UL
+#define SC_APDU_FLAGS_NO_SM 0x00000008UL
+
 /* cardctl.h: the generic calls are numbered from 0 in this order:
  * ERASE_CARD, GET_DEFAULT_KEY, LIFECYCLE_GET, LIFECYCLE_SET, GET_SERIALNR */
 #define SC_CARDCTL_GET_SERIALNR 5

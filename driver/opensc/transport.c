@@ -3,8 +3,11 @@
  *
  * The core builds every APDU as bytes; OpenSC wants a struct sc_apdu, so
  * transmit() parses the bytes with sc_bytes2apdu() and hands the reply back
- * as data followed by SW1 SW2.  OpenSC already follows 61XX and 6CXX, so the
- * core's own handling of them simply never triggers here.
+ * as data followed by SW1 SW2.  61XX and 6CXX go back to the core
+ * untouched: OpenSC would turn a 61XX answer to a command without Le (get
+ * info and get challenge are sent that way, as the token expects) into
+ * 9000 and drop the data, while the core follows both as the protocol
+ * says.
  */
 #include <string.h>
 
@@ -88,6 +91,8 @@ static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
 	 * data; OpenSC keeps reply data whenever a buffer is given. */
 	apdu.resp = rapdu;
 	apdu.resplen = rcap - 2;
+	apdu.flags |= SC_APDU_FLAGS_NO_GET_RESP | SC_APDU_FLAGS_NO_RETRY_WL |
+	              SC_APDU_FLAGS_NO_SM;
 	r = sc_transmit_apdu(card, &apdu);
 	if (r != SC_SUCCESS) {
 		SAFEID_SC_LOG(card->ctx, "safeid: transmit of %02X %02X failed: %s",

@@ -1,0 +1,183 @@
+#!/bin/sh
+# opensc-test.sh CASE: one integration test of the OpenSC card driver, run
+# inside tests/harness/safeid-harness (private pcscd, emulated token on
+# reader 0).  OPENSC_CONF points at the build-tree opensc-safeid conf.
+# Exit 0 pass, 1 fail (with a message), 77 skip.
+set -eu
+
+case_name=${1:?usage: opensc-test.sh CASE}
+bin=${SAFEID_BIN:?}
+work=${SAFEID_HARNESS_DIR:?}
+state=${SAFEID_EMU_STATE_0:?}
+log=${SAFEID_EMU_LOG_0:?}
+
+fail() {
+	echo "FAIL [$case_name]: $*" >&2
+	exit 1
+}
+
+serial_of_state() {
+	"$bin/safeid-emu" show --state "$state" --json |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["serial"])'
+}
+
+# The APDU log lines whose INS (second byte) is $1.
+count_ins() {
+	awk -v ins="$1" '$2 == ins { n++ } END { print n + 0 }' "$log"
+}
+
+# Burn with the client through OpenSC, then compare the token's code with
+# oathtool's for the same instant.  $1 hash, $2 step, $3 oathtool hash flag.
+burn_and_verify() {
+	hash=$1 step=$2 oflag=$3
+	# "12345678901234567890" (RFC 6238 test key), base32 below
+	seed_hex=3132333435363738393031323334353637383930
+	seed_b32=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+	[ -n "${OATHTOOL:-}" ] || { echo "oathtool not found: skip"; exit 77; }
+	echo "$seed_hex" | "$SAFEID_OPENSC_CLIENT" burn "$hash" "$step" 30 \
+		>"$work/burn.out" || { cat "$work/burn.out"; fail "burn through OpenSC failed"; }
+	cat "$work/burn.out"
+	grep -qx 'done=1' "$work/burn.out" || fail "burn did not reach the end"
+	grep -qx 'seed=new' "$work/burn.out" || fail "the driver does not report the new seed"
+	grep -qx 'err=SAFEID_OK' "$work/burn.out" || fail "burn reported an error"
+	[ "$(count_ins C5)" = 1 ] || fail "expected exactly one write-seed APDU in $log"
+	"$bin/safeid-emu" code --state "$state" --json >"$work/code.json" ||
+		fail "safeid-emu code failed (no seed on the token?)"
+	code=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"])' "$work/code.json")
+	t=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token_time"])' "$work/code.json")
+	# shellcheck disable=SC2086
+	want=$("$OATHTOOL" --totp$oflag -d 6 --time-step-size="${step}s" -N "@$t" \
+		--base32 "$seed_b32")
+	echo "token code $code at $t; oathtool $want"
+	[ "$code" = "$want" ] || fail "token shows $code, oathtool says $want"
+}
+
+case $case_name in
+list_drivers)
+	opensc-tool --list-drivers >"$work/out" 2>&1 || { cat "$work/out"; fail "opensc-tool --list-drivers failed"; }
+	cat "$work/out"
+	grep -Eq '^[[:space:]]+safeid[[:space:]]' "$work/out" ||
+		fail "safeid is not among the drivers (is OPENSC_CONF=$OPENSC_CONF right?)"
+	;;
+wrong_version)
+	# The same driver built to claim OpenSC 0.22.0: OpenSC 0.23 refuses it.
+	OPENSC_CONF=$SAFEID_OPENSC_WRONGVER_CONF opensc-tool --list-drivers >"$work/out" 2>&1 || true
+	cat "$work/out"
+	if grep -Eq '^[[:space:]]+safeid[[:space:]]' "$work/out"; then
+		fail "OpenSC loaded a driver built for another version"
+	fi
+	grep -Eq '^[[:space:]]+PIV-II[[:space:]]' "$work/out" ||
+		fail "internal drivers missing: the configuration was not read"
+	;;
+name | name_unknown)
+	out=$(opensc-tool -r 0 -n 2>"$work/err") || { cat "$work/err"; fail "opensc-tool -n failed: $out"; }
+	echo "$out"
+	if [ "$case_name" = name ]; then
+		want="Token2 OTPC-P2-i programmable OTP token"
+	else
+		want="SafeID programmable OTP token"
+	fi
+	[ "$out" = "$want" ] || fail "card name '$out', expected '$want'"
+	[ "$(count_ins 41)" -ge 1 ] || fail "no get-info APDU reached the token"
+	;;
+serial)
+	serial=$(serial_of_state)
+	out=$(opensc-tool -r 0 --serial 2>"$work/err") || { cat "$work/err"; fail "opensc-tool --serial failed: $out"; }
+	echo "$out"
+	# util_hex_dump_asc: the bytes in hex, then the same bytes as text
+	hex=$(printf %s "$serial" | od -An -tx1 -v | tr -s ' \n' ' ' | sed 's/^ //; s/ $//' | tr a-f A-F)
+	case $(echo "$out" | tr a-f A-F) in
+	"$hex "*) ;;
+	*) fail "serial dump '$out' does not start with the bytes $hex ($serial)" ;;
+	esac
+	echo "$out" | grep -q "$serial" || fail "ASCII column does not show $serial"
+	;;
+speed)
+	start=$(date +%s%N)
+	out=$(opensc-tool -r 0 -n 2>"$work/err") || { cat "$work/err"; fail "opensc-tool -n failed: $out"; }
+	end=$(date +%s%N)
+	ms=$(( (end - start) / 1000000 ))
+	echo "opensc-tool -n: '$out' in $ms ms; APDUs: $(wc -l <"$log")"
+	case $out in *programmable\ OTP\ token) ;; *) fail "card not named: $out" ;; esac
+	[ "$ms" -lt 5000 ] || fail "opensc-tool -n took $ms ms (bound 5000)"
+	;;
+foreign)
+	# The emulator answers 6D00 to everything: some other card.
+	out=$(opensc-tool -r 0 -n 2>&1) || true
+	echo "$out"
+	case $out in *OTP\ token*) fail "the driver claimed a foreign card" ;; esac
+	[ "$(count_ins 41)" = 1 ] || fail "expected exactly one get-info probe"
+	for ins in 4B CE D4 C5; do
+		[ "$(count_ins $ins)" = 0 ] || fail "INS $ins sent to a foreign card"
+	done
+	;;
+not_claimed)
+	# The token's get-info reply is malformed (emulator fault): a card
+	# that answers but not like this family must not be claimed.
+	out=$(opensc-tool -r 0 -n 2>&1) || true
+	echo "$out"
+	case $out in *OTP\ token*) fail "the driver claimed a card with a malformed get-info reply" ;; esac
+	[ "$(count_ins 41)" -ge 1 ] || fail "the probe never reached the card"
+	for ins in 4B CE D4 C5; do
+		[ "$(count_ins $ins)" = 0 ] || fail "INS $ins sent to an unrecognised card"
+	done
+	;;
+burn_locked)
+	# A locked token refuses authentication: one try, no retry, the seed
+	# untouched, and the client reports where it stopped.
+	if echo 3132333435363738393031323334353637383930 |
+		"$SAFEID_OPENSC_CLIENT" burn sha1 30 30 >"$work/burn.out" 2>&1; then
+		cat "$work/burn.out"
+		fail "burn on a locked token reported success"
+	fi
+	cat "$work/burn.out"
+	grep -qx 'err=SAFEID_ERR_AUTH' "$work/burn.out" || fail "expected SAFEID_ERR_AUTH"
+	grep -qx 'seed=old' "$work/burn.out" || fail "expected the old seed to be reported"
+	[ "$(count_ins CE)" = 1 ] || fail "authentication sent $(count_ins CE) times (must be exactly once)"
+	[ "$(count_ins D4)$(count_ins C5)" = 00 ] || fail "a write was sent after a refused authentication"
+	;;
+atr_elsewhere)
+	# A card_atr block gives the emulator's ATR to another driver: OpenSC
+	# matches configured ATRs first, so ours must never be asked.
+	atr=$(opensc-tool -r 0 --atr 2>/dev/null | tr -d ' :\n' | tr A-F a-f)
+	[ -n "$atr" ] || fail "could not read the ATR"
+	colon=$(echo "$atr" | sed 's/../&:/g; s/:$//')
+	before=$(count_ins 41)
+	conf=$work/opensc-elsewhere.conf
+	sed "s|^app default {|app default {\n\tcard_atr $colon { driver = \"openpgp\"; }|" \
+		"$OPENSC_CONF" >"$conf"
+	grep -q "card_atr $colon" "$conf" || fail "could not write $conf"
+	OPENSC_CONF=$conf opensc-tool -r 0 -n >"$work/out" 2>&1 || true
+	cat "$work/out"
+	grep -q 'OTP token' "$work/out" && fail "safeid claimed a card mapped to another driver"
+	[ "$(count_ins 41)" = "$before" ] || fail "get info was sent to a card mapped to another driver"
+	[ "$(count_ins A4)" -ge 1 ] || fail "the other driver never talked to the card: the mapping did not take effect"
+	;;
+burn_sha1)
+	burn_and_verify sha1 30 ""
+	;;
+burn_sha256)
+	burn_and_verify sha256 60 "=SHA256"
+	;;
+tool_burn)
+	tool=$bin/safeid-tool
+	[ -x "$tool" ] || { echo "safeid-tool not built: skip"; exit 77; }
+	"$tool" --help 2>&1 | grep -q -- '--backend' || { echo "safeid-tool has no --backend: skip"; exit 77; }
+	[ -n "${OATHTOOL:-}" ] || { echo "oathtool not found: skip"; exit 77; }
+	seed_b32=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+	echo "$seed_b32" | "$tool" --backend opensc --yes burn --secret - \
+		>"$work/tool.out" 2>&1 || { cat "$work/tool.out"; fail "safeid-tool --backend opensc burn failed"; }
+	cat "$work/tool.out"
+	[ "$(count_ins C5)" = 1 ] || fail "expected one write-seed APDU"
+	"$bin/safeid-emu" code --state "$state" --json >"$work/code.json" || fail "no seed on the token"
+	code=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"])' "$work/code.json")
+	t=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token_time"])' "$work/code.json")
+	want=$("$OATHTOOL" --totp -d 6 --time-step-size=30s -N "@$t" --base32 "$seed_b32")
+	echo "token code $code at $t; oathtool $want"
+	[ "$code" = "$want" ] || fail "token shows $code, oathtool says $want"
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+echo "PASS [$case_name]"
