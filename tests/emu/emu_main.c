@@ -1,0 +1,284 @@
+/*
+ * safeid-emu: plays one programmable OTP token on a vsmartcard-vpcd
+ * virtual reader, for tests and for trying safeid without hardware.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emu_faults.h"
+#include "emu_report.h"
+#include "emu_run.h"
+#include "emu_state.h"
+#include "emu_token.h"
+
+static const char usage_text[] =
+	"usage:\n"
+	"  safeid-emu init --state F --serial S [--clock-offset SEC] [--drift PPM]\n"
+	"  safeid-emu run --state F --port P [--ctl SOCK] [--log FILE] [--removed]\n"
+	"      [faults]  (--removed: start with the card out of the reader)\n"
+	"      faults: --t0 --foreign --locked --sw INS=SW --drop N --drop-exec N\n"
+	"              --garbage INS --mute INS\n"
+	"  safeid-emu code --state F [--at UNIX] [--json]\n"
+	"  safeid-emu show --state F [--json]\n"
+	"  safeid-emu ctl --ctl SOCK [--wait MS] remove|insert|power-cycle|load FILE|"
+	"fault \"OPTS\"|count\n"
+	"      (--wait: retry reaching the socket for up to MS ms)\n";
+
+enum {
+	OPT_STATE = 256, OPT_SERIAL, OPT_OFFSET, OPT_DRIFT, OPT_PORT, OPT_CTL,
+	OPT_LOG, OPT_AT, OPT_JSON, OPT_FAULT, OPT_REMOVED, OPT_WAIT,
+};
+
+static const struct option options[] = {
+	{"state", required_argument, NULL, OPT_STATE},
+	{"serial", required_argument, NULL, OPT_SERIAL},
+	{"clock-offset", required_argument, NULL, OPT_OFFSET},
+	{"drift", required_argument, NULL, OPT_DRIFT},
+	{"port", required_argument, NULL, OPT_PORT},
+	{"ctl", required_argument, NULL, OPT_CTL},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"at", required_argument, NULL, OPT_AT},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"removed", no_argument, NULL, OPT_REMOVED},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"t0", no_argument, NULL, OPT_FAULT},
+	{"foreign", no_argument, NULL, OPT_FAULT},
+	{"locked", no_argument, NULL, OPT_FAULT},
+	{"sw", required_argument, NULL, OPT_FAULT},
+	{"drop", required_argument, NULL, OPT_FAULT},
+	{"drop-exec", required_argument, NULL, OPT_FAULT},
+	{"garbage", required_argument, NULL, OPT_FAULT},
+	{"mute", required_argument, NULL, OPT_FAULT},
+	{NULL, 0, NULL, 0},
+};
+
+typedef struct args {
+	const char *state, *serial, *ctl, *log;
+	long long offset, drift, at, port, wait_ms;
+	bool has_at, has_port, json, removed;
+	emu_faults faults;
+	int rest;       /* index of the first non-option argument */
+} args;
+
+static int parse_ll(const char *opt, const char *s, long long lo, long long hi,
+                    long long *out)
+{
+	char *end = NULL;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *out < lo || *out > hi) {
+		fprintf(stderr, "safeid-emu: --%s %s: expected a whole number from "
+		        "%lld to %lld\n", opt, s, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, args *a)
+{
+	char err[512];
+	int c, idx = 0;
+
+	memset(a, 0, sizeof(*a));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", options, &idx)) != -1) {
+		const char *name = options[idx].name;
+		switch (c) {
+		case OPT_STATE: a->state = optarg; break;
+		case OPT_SERIAL: a->serial = optarg; break;
+		case OPT_CTL: a->ctl = optarg; break;
+		case OPT_LOG: a->log = optarg; break;
+		case OPT_JSON: a->json = true; break;
+		case OPT_REMOVED: a->removed = true; break;
+		case OPT_WAIT:
+			if (parse_ll(name, optarg, 0, 600000, &a->wait_ms) != 0)
+				return -1;
+			break;
+		case OPT_OFFSET:
+			if (parse_ll(name, optarg, -4000000000LL, 4000000000LL,
+			             &a->offset) != 0)
+				return -1;
+			break;
+		case OPT_DRIFT:
+			if (parse_ll(name, optarg, -1000000, 1000000, &a->drift) != 0)
+				return -1;
+			break;
+		case OPT_AT:
+			if (parse_ll(name, optarg, 0, 1LL << 40, &a->at) != 0)
+				return -1;
+			a->has_at = true;
+			break;
+		case OPT_PORT:
+			if (parse_ll(name, optarg, 1, 65535, &a->port) != 0)
+				return -1;
+			a->has_port = true;
+			break;
+		case OPT_FAULT:
+			if (emu_faults_option(&a->faults, name, optarg, 0, err,
+			                      sizeof(err)) != 0) {
+				fprintf(stderr, "safeid-emu: %s\n", err);
+				return -1;
+			}
+			break;
+		default:
+			fprintf(stderr, "%s", usage_text);
+			return -1;
+		}
+	}
+	a->rest = optind;
+	return 0;
+}
+
+static int need(const char *what, const char *value)
+{
+	if (value != NULL)
+		return 0;
+	fprintf(stderr, "safeid-emu: missing --%s\n%s", what, usage_text);
+	return -1;
+}
+
+static int cmd_init(const args *a)
+{
+	emu_token t;
+	char err[512];
+	int64_t now = (int64_t)time(NULL);
+	int rc = 1;
+
+	if (need("state", a->state) != 0 || need("serial", a->serial) != 0)
+		return 2;
+	if (emu_token_init(&t, a->serial, now) != 0) {
+		fprintf(stderr, "safeid-emu: --serial %s: a serial is 1 to %u ASCII "
+		        "digits, e.g. 8659632000001\n", a->serial, EMU_SERIAL_MAX);
+		return 2;
+	}
+	t.clock_base = now + a->offset;
+	t.drift_ppm = (int32_t)a->drift;
+	if (emu_state_save(a->state, &t, err, sizeof(err)) != 0)
+		fprintf(stderr, "safeid-emu: %s\n", err);
+	else
+		rc = 0;
+	emu_token_wipe(&t);
+	return rc;
+}
+
+static int cmd_run(const args *a)
+{
+	static emu_run r; /* large; static keeps it off the stack */
+	char err[512];
+	int rc = 1;
+
+	if (need("state", a->state) != 0 || !a->has_port) {
+		fprintf(stderr, "safeid-emu run: needs --state F and --port P\n");
+		return 2;
+	}
+	memset(&r, 0, sizeof(r));
+	r.lfd = -1;
+	r.vfd = -1;
+	snprintf(r.state_path, sizeof(r.state_path), "%s", a->state);
+	r.port = (uint16_t)a->port;
+	r.faults = a->faults;
+	if (emu_state_load(a->state, &r.tok, err, sizeof(err)) != 0) {
+		fprintf(stderr, "safeid-emu: %s\n", err);
+		return 2;
+	}
+	if (a->log != NULL) {
+		r.log = fopen(a->log, "a");
+		if (r.log == NULL) {
+			fprintf(stderr, "safeid-emu: APDU log %s: cannot open (%s); "
+			        "check the directory\n", a->log, strerror(errno));
+			goto fail;
+		}
+	}
+	if (a->ctl != NULL) {
+		r.ctl_path = a->ctl;
+		r.lfd = emu_ctl_listen(a->ctl, err, sizeof(err));
+		if (r.lfd < 0) {
+			fprintf(stderr, "safeid-emu: %s\n", err);
+			goto fail;
+		}
+	}
+	r.inserted = !a->removed;
+	rc = emu_run_main(&r);
+fail:
+	if (r.lfd >= 0) {
+		close(r.lfd);
+		unlink(a->ctl);
+	}
+	if (r.log != NULL)
+		fclose(r.log);
+	emu_token_wipe(&r.tok);
+	return rc;
+}
+
+static int cmd_code_show(const args *a, bool code)
+{
+	emu_token t;
+	char err[512];
+	int64_t now = a->has_at ? (int64_t)a->at : (int64_t)time(NULL);
+	int rc = 0;
+
+	if (need("state", a->state) != 0)
+		return 2;
+	if (emu_state_load(a->state, &t, err, sizeof(err)) != 0) {
+		fprintf(stderr, "safeid-emu: %s\n", err);
+		return 2;
+	}
+	if (code)
+		rc = emu_report_print_code(&t, now, a->json);
+	else
+		emu_report_print_show(&t, now, a->json);
+	emu_token_wipe(&t);
+	return rc;
+}
+
+static int cmd_ctl(const args *a, int argc, char **argv)
+{
+	char cmd[2048] = "";
+	size_t n = 0;
+
+	if (need("ctl", a->ctl) != 0 || a->rest >= argc) {
+		fprintf(stderr, "safeid-emu ctl: needs --ctl SOCK and a command\n");
+		return 2;
+	}
+	for (int i = a->rest; i < argc; i++) {
+		int w = snprintf(cmd + n, sizeof(cmd) - n, "%s%s", n ? " " : "",
+		                 argv[i]);
+		if (w < 0 || (size_t)w >= sizeof(cmd) - n) {
+			fprintf(stderr, "safeid-emu ctl: command too long\n");
+			return 2;
+		}
+		n += (size_t)w;
+	}
+	return emu_ctl_client(a->ctl, cmd, a->wait_ms);
+}
+
+int main(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	args a;
+
+	if (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0) {
+		printf("%s", usage_text);
+		return 0;
+	}
+	if (parse_args(argc - 1, argv + 1, &a) != 0)
+		return 2;
+	if (strcmp(sub, "init") == 0)
+		return cmd_init(&a);
+	if (strcmp(sub, "run") == 0)
+		return cmd_run(&a);
+	if (strcmp(sub, "code") == 0)
+		return cmd_code_show(&a, true);
+	if (strcmp(sub, "show") == 0)
+		return cmd_code_show(&a, false);
+	if (strcmp(sub, "ctl") == 0)
+		return cmd_ctl(&a, argc - 1, argv + 1);
+	fprintf(stderr, "safeid-emu: unknown command '%s'\n%s", sub, usage_text);
+	return 2;
+}

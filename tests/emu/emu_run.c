@@ -1,0 +1,255 @@
+/* The emulator's main loop: vpcd frames, faults, APDU log. */
+#include "emu_run.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "emu_state.h"
+#include "emu_vpcd.h"
+
+/* How often to retry reaching vpcd while the reader is not up yet. */
+#define RECONNECT_MS 50
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void log_apdu(emu_run *r, const uint8_t *c, const char *sw,
+                     const char *note)
+{
+	if (r->log == NULL)
+		return;
+	/* header and status word only: never the data, it may hold a seed */
+	fprintf(r->log, "%02X %02X %02X %02X %s%s%s\n", c[0], c[1], c[2], c[3],
+	        sw, note[0] != '\0' ? " " : "", note);
+	fflush(r->log);
+}
+
+static void close_link(emu_run *r)
+{
+	if (r->vfd >= 0)
+		close(r->vfd);
+	r->vfd = -1;
+	r->have_pending = false;
+	/* leaving the field switches the token off */
+	emu_token_power_event(&r->tok);
+}
+
+void emu_run_remove(emu_run *r)
+{
+	r->inserted = false;
+	close_link(r);
+}
+
+int emu_run_insert(emu_run *r, char *err, size_t errlen)
+{
+	r->inserted = true;
+	if (r->vfd >= 0)
+		return 0;
+	r->vfd = emu_vpcd_connect(r->port);
+	if (r->vfd < 0) {
+		snprintf(err, errlen, "cannot reach vpcd on 127.0.0.1:%u (%s); is "
+		         "pcscd running with a vpcd reader on that port?",
+		         (unsigned)r->port, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The answer of one C-APDU with the faults applied.  Returns the R-APDU
+ * length, or 0 when no answer must be sent. */
+static size_t answer(emu_run *r, const uint8_t *c, size_t clen, uint8_t *out,
+                     const char **note)
+{
+	const emu_faults *f = &r->faults;
+	uint8_t ins = c[1];
+	size_t n;
+	char err[512];
+
+	if (f->mute[ins]) {
+		*note = "mute";
+		return 0;
+	}
+	if (f->foreign) {
+		out[0] = 0x6D;
+		out[1] = 0x00;
+		return 2;
+	}
+	if (f->has_sw[ins]) {
+		out[0] = (uint8_t)(f->sw[ins] >> 8);
+		out[1] = (uint8_t)(f->sw[ins] & 0xFFu);
+		*note = "fault-sw";
+		return 2;
+	}
+	if (f->garbage[ins]) {
+		static const uint8_t junk[] = {0xDE, 0xAD, 0xBE, 0xEF, 0x55, 0x90, 0x00};
+		memcpy(out, junk, sizeof(junk));
+		*note = "garbage";
+		return sizeof(junk);
+	}
+	if (f->t0 && c[0] == 0x00 && ins == 0xC0 && r->have_pending) {
+		/* GET RESPONSE: hand over what the previous command left */
+		n = r->pending_len;
+		memcpy(out, r->pending, n);
+		out[n] = 0x90;
+		out[n + 1] = 0x00;
+		r->have_pending = false;
+		return n + 2;
+	}
+	r->have_pending = false;
+	r->tok.locked = f->locked;
+	n = emu_token_handle(&r->tok, (int64_t)time(NULL), c, clen, out);
+	if (r->tok.dirty) {
+		r->tok.dirty = false;
+		if (emu_state_save(r->state_path, &r->tok, err, sizeof(err)) != 0) {
+			fprintf(stderr, "safeid-emu: %s\n", err);
+			/* 6581 memory failure: the write did not persist */
+			out[0] = 0x65;
+			out[1] = 0x81;
+			return 2;
+		}
+	}
+	if (f->t0 && n > 2 && out[n - 2] == 0x90 && out[n - 1] == 0x00) {
+		r->pending_len = n - 2;
+		memcpy(r->pending, out, n - 2);
+		r->have_pending = true;
+		out[0] = 0x61;
+		out[1] = (uint8_t)(n - 2);
+		OPENSSL_cleanse(out + 2, n - 2);
+		return 2;
+	}
+	return n;
+}
+
+static void on_apdu(emu_run *r, const uint8_t *c, size_t clen)
+{
+	uint8_t out[EMU_RAPDU_MAX];
+	char swtext[8];
+	const char *note = "";
+	size_t n;
+
+	r->count++;
+	if (r->faults.drop_at != 0 && r->count == r->faults.drop_at) {
+		r->faults.drop_at = 0;
+		log_apdu(r, c, "----", "drop");
+		close_link(r);
+		return;
+	}
+	n = answer(r, c, clen, out, &note);
+	if (n == 0) {
+		log_apdu(r, c, "----", note);
+		return;
+	}
+	snprintf(swtext, sizeof(swtext), "%02X%02X", out[n - 2], out[n - 1]);
+	if (r->faults.drop_exec_at != 0 && r->count == r->faults.drop_exec_at) {
+		r->faults.drop_exec_at = 0;
+		log_apdu(r, c, swtext, "drop-exec");
+		close_link(r);
+		goto done;
+	}
+	log_apdu(r, c, swtext, note);
+	if (emu_vpcd_write(r->vfd, out, n) != 0)
+		close_link(r);
+done:
+	OPENSSL_cleanse(out, sizeof(out));
+}
+
+static void on_frame(emu_run *r)
+{
+	uint8_t buf[EMU_VPCD_FRAME_MAX];
+	uint8_t atr[32];
+	long len = emu_vpcd_read(r->vfd, buf, sizeof(buf));
+
+	if (len <= 0) {
+		/* vpcd went away (pcscd stopped): try again as a fresh card */
+		close_link(r);
+		return;
+	}
+	if (len == 1) {
+		switch (buf[0]) {
+		case EMU_VPCD_ATR:
+			if (emu_vpcd_write(r->vfd, atr, emu_vpcd_atr(atr)) != 0)
+				close_link(r);
+			break;
+		case EMU_VPCD_POWER_OFF:
+		case EMU_VPCD_POWER_ON:
+		case EMU_VPCD_RESET:
+			r->have_pending = false;
+			emu_token_power_event(&r->tok);
+			break;
+		default:
+			break;
+		}
+	} else if (len >= 4) {
+		on_apdu(r, buf, (size_t)len);
+	} else {
+		/* 2 or 3 bytes cannot be an APDU: answer as a card would */
+		static const uint8_t wrong_length[] = {0x67, 0x00};
+		if (emu_vpcd_write(r->vfd, wrong_length, 2) != 0)
+			close_link(r);
+	}
+	OPENSSL_cleanse(buf, (size_t)len);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: poll() must return so the loop sees the request */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int emu_run_main(emu_run *r)
+{
+	struct pollfd pfd[2];
+	char err[512];
+
+	install_signals();
+	r->vfd = -1;
+	while (!stop_requested) {
+		nfds_t n = 0;
+		int timeout = -1, vidx = -1, lidx = -1;
+
+		if (r->inserted && r->vfd < 0 &&
+		    emu_run_insert(r, err, sizeof(err)) != 0)
+			timeout = RECONNECT_MS; /* the reader is not up yet */
+		if (r->vfd >= 0) {
+			vidx = (int)n;
+			pfd[n].fd = r->vfd;
+			pfd[n++].events = POLLIN;
+		}
+		if (r->lfd >= 0) {
+			lidx = (int)n;
+			pfd[n].fd = r->lfd;
+			pfd[n++].events = POLLIN;
+		}
+		if (poll(pfd, n, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "safeid-emu: poll failed: %s\n", strerror(errno));
+			return 1;
+		}
+		if (vidx >= 0 && pfd[vidx].revents != 0)
+			on_frame(r);
+		if (lidx >= 0 && pfd[lidx].revents != 0)
+			emu_ctl_serve_one(r);
+	}
+	close_link(r);
+	return 0;
+}
