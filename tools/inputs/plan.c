@@ -48,7 +48,11 @@ static void plan_errors(const safeid_account *a, const char *w,
 	else if (a->type != SAFEID_OTP_TOTP)
 		plan_add(r, SAFEID_IN_ERR_TYPE, SAFEID_IN_ERROR,
 		         "%s is not a time-based (TOTP) account; %s", w, keep);
-	if (a->alg != SAFEID_ALG_SHA1 && a->alg != SAFEID_ALG_SHA256)
+	if (a->alg == SAFEID_ALG_UNKNOWN)
+		plan_add(r, SAFEID_IN_ERR_ALGORITHM, SAFEID_IN_ERROR,
+		         "%s names a hash algorithm that is not known here; the token computes SHA-1 or SHA-256 only; %s",
+		         w, keep);
+	else if (a->alg != SAFEID_ALG_SHA1 && a->alg != SAFEID_ALG_SHA256)
 		plan_add(r, SAFEID_IN_ERR_ALGORITHM, SAFEID_IN_ERROR,
 		         "%s uses the %s hash; the token computes SHA-1 or SHA-256 only, so its codes would never match; %s",
 		         w, safeid_in_alg_name(a->alg), keep);
