@@ -115,9 +115,12 @@ static int p11_open(const tool_backend_opts *opts, tool_backend **out,
 		                "shorter one with --module");
 		goto fail;
 	}
-	if (b->verbose)
+	if (b->verbose) {
 		fprintf(stderr, "safeid-tool: loading PKCS#11 module %s\n",
 		        b->path);
+		/* The module's own trace (steps, APDU headers; never data). */
+		setenv("SAFEID_PKCS11_DEBUG", "1", 0);
+	}
 	b->dl = dlopen(b->path, RTLD_NOW | RTLD_LOCAL);
 	if (b->dl == NULL) {
 		ret = tool_fail(err, EXIT_SETUP, "module_load",

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "confirm.h"
 #include "hostclock.h"
+#include "lock.h"
 #include "record.h"
 #include "source.h"
 
@@ -180,13 +181,16 @@ int cmd_burn(const tool_opts *o, json_out *j, tool_error *err)
 	tool_input in;
 	tool_slot s;
 	tool_ntp_state ntp;
-	int ret;
+	int lockfd = -1, ret;
 
 	memset(&res, 0, sizeof(res));
 	/* The whole input is read and checked before any token is opened. */
 	ret = tool_input_load(o, &in, err);
 	if (ret == 0)
 		ret = tool_input_choose(o, &in, err);
+	if (ret != 0)
+		goto fail;
+	ret = tool_lock(o->state_dir, 120, o->json, &lockfd, err);
 	if (ret != 0)
 		goto fail;
 	ret = tool_open(o, &ops, &b, err);
@@ -218,6 +222,7 @@ int cmd_burn(const tool_opts *o, json_out *j, tool_error *err)
 fail:
 	if (ops != NULL)
 		ops->close(&b);
+	tool_unlock(&lockfd);
 	tool_input_free(&in);
 	return ret;
 }

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "confirm.h"
+#include "lock.h"
 #include "record.h"
 
 int cmd_list(const tool_opts *o, json_out *j, tool_error *err)
@@ -147,18 +148,21 @@ static void clock_report(const tool_opts *o, json_out *j,
 
 int cmd_clock(const tool_opts *o, json_out *j, tool_error *err)
 {
-	const tool_backend_ops *ops;
+	const tool_backend_ops *ops = NULL;
 	tool_backend *b = NULL;
 	tool_write_result res;
 	tool_clock_plan p;
 	tool_slot s;
 	const char *source = "options";
-	int ret;
+	int lockfd = -1, ret;
 
 	memset(&p, 0, sizeof(p));
-	ret = tool_open(o, &ops, &b, err);
+	ret = tool_lock(o->state_dir, 120, o->json, &lockfd, err);
 	if (ret != 0)
 		return ret;
+	ret = tool_open(o, &ops, &b, err);
+	if (ret != 0)
+		goto fail;
 	ret = ops->info(b, o->reader, &s, err);
 	if (ret != 0)
 		goto fail;
@@ -196,6 +200,8 @@ int cmd_clock(const tool_opts *o, json_out *j, tool_error *err)
 	else if (o->json)
 		json_str(j, "seed_state", safeid_seed_state_text(res.seed));
 fail:
-	ops->close(&b);
+	if (ops != NULL)
+		ops->close(&b);
+	tool_unlock(&lockfd);
 	return ret;
 }
