@@ -61,7 +61,10 @@ int safeid_authenticate(const safeid_transport *t)
 	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
 	if (rc != SAFEID_OK)
 		return rc;
-	return safeid_sw_to_err(sw);
+	rc = safeid_sw_to_err(sw);
+	if (rc == SAFEID_OK && dlen != 0)
+		return SAFEID_ERR_BAD_REPLY;
+	return rc;
 }
 
 int sid_write_config_ex(const safeid_transport *t, const safeid_config *cfg,
@@ -83,6 +86,10 @@ int sid_write_config_ex(const safeid_transport *t, const safeid_config *cfg,
 	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
 	if (rc != SAFEID_OK)
 		return rc;
+	/* A write answers a bare status word; anything else is not our
+	 * token's answer, so what it did with the write is unknown. */
+	if (dlen != 0)
+		return SAFEID_ERR_BAD_REPLY;
 	*answered = true;
 	return safeid_sw_to_err(sw);
 }
@@ -107,6 +114,9 @@ int sid_write_seed_ex(const safeid_transport *t, const uint8_t *seed,
 	*answered = false;
 	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
 	if (rc != SAFEID_OK)
+		goto fail;
+	rc = SAFEID_ERR_BAD_REPLY;
+	if (dlen != 0)
 		goto fail;
 	*answered = true;
 	rc = safeid_sw_to_err(sw);

@@ -73,6 +73,11 @@ static int pcsc_transmit(void *ctx, const uint8_t *capdu, size_t clen,
 	rv = SCardTransmit(p->card, pci, capdu, (DWORD)clen, NULL, rapdu, &len);
 	if (rv != SCARD_S_SUCCESS)
 		return sid_pcsc_err(rv, SID_PCSC_TRANSMIT);
+	/* Every card answer carries a status word.  An empty "success" is
+	 * what a reader driver gives when its link to the card broke (vpcd
+	 * does so when the card side hangs up): the exchange failed. */
+	if (len < 2)
+		return SAFEID_ERR_COMM;
 	*rlen = len;
 	return SAFEID_OK;
 }

@@ -97,8 +97,10 @@ int safeid_transceive(const safeid_transport *t, const uint8_t *capdu,
 			goto fail;
 		}
 		rc = SAFEID_ERR_BAD_REPLY;
-		if (rlen < 2 || rlen > sizeof(resp))
+		if (rlen < 2 || rlen > sizeof(resp)) {
+			trace(cmd, cmdlen, 0);
 			goto fail;
+		}
 		w = (uint16_t)(resp[rlen - 2] << 8 | resp[rlen - 1]);
 		trace(cmd, cmdlen, w);
 		n = rlen - 2;

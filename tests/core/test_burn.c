@@ -126,6 +126,29 @@ START_TEST(locked_token_stops_at_auth)
 }
 END_TEST
 
+START_TEST(garbage_answer_to_a_write)
+{
+	struct fake f;
+	safeid_burn_report r;
+	safeid_config cfg = make_cfg();
+
+	/* data where a bare status word belongs: what the token did is unknown */
+	script(&f, UNRESTRICTED, cfg.clock, 4, FAIL_SW, "DEADBEEF9000");
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(r.step, SAFEID_STEP_SEED);
+	ck_assert_int_eq(r.seed, SAFEID_SEED_UNKNOWN);
+	script(&f, RESTRICTED, cfg.clock, 3, FAIL_SW, "DEADBEEF9000");
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(r.step, SAFEID_STEP_CONFIG);
+	ck_assert_int_eq(r.seed, SAFEID_SEED_UNKNOWN);
+	ck_assert(!r.config_written);
+	script(&f, RESTRICTED, cfg.clock, 2, FAIL_SW, "DEADBEEF9000");
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(r.step, SAFEID_STEP_AUTH);
+	ck_assert_int_eq(r.seed, SAFEID_SEED_OLD);
+}
+END_TEST
+
 struct progress_log {
 	int n;
 	safeid_step step[16];
@@ -300,6 +323,7 @@ Suite *suite_burn(void)
 
 	tcase_add_test(tc, fail_at_each_step);
 	tcase_add_test(tc, locked_token_stops_at_auth);
+	tcase_add_test(tc, garbage_answer_to_a_write);
 	tcase_add_test(tc, success_and_progress);
 	tcase_add_test(tc, confirm_checks_clock_and_serial);
 	tcase_add_test(tc, refused_before_touching_token);
