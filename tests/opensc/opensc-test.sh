@@ -21,6 +21,15 @@ serial_of_state() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["serial"])'
 }
 
+need_tool() {
+	[ -x "$bin/safeid-tool" ] || { echo "safeid-tool not built: skip"; exit 77; }
+}
+
+# safeid-tool through OpenSC, records in the private dir, never asking.
+tool() {
+	"$bin/safeid-tool" --backend opensc --yes --state-dir "$work/state" "$@"
+}
+
 # The APDU log lines whose INS (second byte) is $1.
 count_ins() {
 	awk -v ins="$1" '$2 == ins { n++ } END { print n + 0 }' "$log"
@@ -159,22 +168,56 @@ burn_sha1)
 burn_sha256)
 	burn_and_verify sha256 60 "=SHA256"
 	;;
-tool_burn)
-	tool=$bin/safeid-tool
-	[ -x "$tool" ] || { echo "safeid-tool not built: skip"; exit 77; }
-	"$tool" --help 2>&1 | grep -q -- '--backend' || { echo "safeid-tool has no --backend: skip"; exit 77; }
+tool_burn | tool_clock)
+	need_tool
 	[ -n "${OATHTOOL:-}" ] || { echo "oathtool not found: skip"; exit 77; }
 	seed_b32=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
-	echo "$seed_b32" | "$tool" --backend opensc --yes burn --secret - \
-		>"$work/tool.out" 2>&1 || { cat "$work/tool.out"; fail "safeid-tool --backend opensc burn failed"; }
+	echo "$seed_b32" | tool burn --secret - >"$work/tool.out" 2>&1 ||
+		{ cat "$work/tool.out"; fail "safeid-tool --backend opensc burn failed"; }
 	cat "$work/tool.out"
 	[ "$(count_ins C5)" = 1 ] || fail "expected one write-seed APDU"
+	if [ "$case_name" = tool_clock ]; then
+		# A model that keeps its seed: the clock write must not lose it.
+		tool clock >"$work/clock.out" 2>&1 ||
+			{ cat "$work/clock.out"; fail "safeid-tool --backend opensc clock failed"; }
+		cat "$work/clock.out"
+		[ "$(count_ins D4)" = 2 ] || fail "expected a second config write for the clock"
+		[ "$(count_ins C5)" = 1 ] || fail "the clock sync wrote a seed"
+	fi
 	"$bin/safeid-emu" code --state "$state" --json >"$work/code.json" || fail "no seed on the token"
 	code=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"])' "$work/code.json")
 	t=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token_time"])' "$work/code.json")
 	want=$("$OATHTOOL" --totp -d 6 --time-step-size=30s -N "@$t" --base32 "$seed_b32")
 	echo "token code $code at $t; oathtool $want"
 	[ "$code" = "$want" ] || fail "token shows $code, oathtool says $want"
+	;;
+tool_info)
+	need_tool
+	serial=$(serial_of_state)
+	tool info --json >"$work/info.json" 2>"$work/err" || { cat "$work/err"; fail "safeid-tool --backend opensc info failed"; }
+	cat "$work/info.json"
+	grep -q "\"$serial\"" "$work/info.json" || fail "info does not show serial $serial"
+	grep -q 'OTPC-P2-i' "$work/info.json" || fail "info does not show the model"
+	;;
+tool_clock_restricted)
+	# OTPC-P2-i erases its seed on any config write: without --erase-seed
+	# the tool must refuse (exit 7) and send no write at all.
+	need_tool
+	rc=0
+	tool clock --hash sha1 --step 30 --display 30 >"$work/out" 2>&1 || rc=$?
+	cat "$work/out"
+	[ "$rc" = 7 ] || fail "exit $rc, expected 7 (declined, nothing written)"
+	for ins in CE D4 C5; do
+		[ "$(count_ins $ins)" = 0 ] || fail "INS $ins sent although the clock write was refused"
+	done
+	;;
+tool_foreign)
+	need_tool
+	rc=0
+	tool -r "$SAFEID_READER_0" info >"$work/out" 2>&1 || rc=$?
+	cat "$work/out"
+	[ "$rc" = 4 ] || fail "exit $rc, expected 4 (no token)"
+	grep -qi 'not a programmable OTP token' "$work/out" || fail "the message does not say the card is not a token"
 	;;
 *)
 	fail "unknown case"
