@@ -94,6 +94,28 @@ static int scr_xinerama(Display *d, safeid_screen_result *r)
 	return n;
 }
 
+/* RandR when it knows the layout; Xinerama when it knows more heads (a
+ * server joining X screens with Xinerama reports one RandR monitor). */
+static int scr_pick_monitors(Display *d, int screen, safeid_screen_result *r)
+{
+	size_t first = r->monitor_count;
+	int nr = scr_randr(d, screen, r), nx;
+
+	if (screen != 0 || !XineramaIsActive(d))
+		return nr;
+	{
+		int cnt = 0;
+		XineramaScreenInfo *xs = XineramaQueryScreens(d, &cnt);
+		if (xs != NULL)
+			XFree(xs);
+		if (cnt <= nr)
+			return nr;
+	}
+	r->monitor_count = first;
+	nx = scr_xinerama(d, r);
+	return nx;
+}
+
 static unsigned scr_channel(unsigned long px, unsigned long mask)
 {
 	unsigned shift = 0, bits = 0;
@@ -143,6 +165,20 @@ static uint8_t *scr_gray(XImage *im)
 	return g;
 }
 
+/* Mirrored or overlapping monitors show the same code at the same place:
+ * list it once, under the first monitor that shows it. */
+static int scr_seen(const safeid_qr_list *l, const safeid_qr_code *c, int dx,
+                    int dy)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		const safeid_qr_code *o = &l->items[i];
+		if (o->len == c->len && memcmp(o->text, c->text, c->len) == 0 &&
+		    abs(o->x - (c->x + dx)) < 8 && abs(o->y - (c->y + dy)) < 8)
+			return 1;
+	}
+	return 0;
+}
+
 /* Grab one monitor and add its codes in root coordinates. */
 static int scr_monitor(Display *d, Window root, unsigned rw, unsigned rh,
                        size_t idx, safeid_screen_result *r, safeid_in_error *err)
@@ -182,6 +218,8 @@ static int scr_monitor(Display *d, Window root, unsigned rw, unsigned rh,
 		goto fail;
 	for (size_t i = 0; i < found.count; i++) {
 		const safeid_qr_code *c = &found.items[i];
+		if (scr_seen(&r->codes, c, x0, y0))
+			continue;
 		rc = in_qr_push(&r->codes, c->text, c->len, c->x + x0, c->y + y0,
 		                c->width, c->height, (int)idx);
 		if (rc != SAFEID_IN_OK) {
@@ -253,7 +291,7 @@ int safeid_screen_scan(const char *display, safeid_screen_result *out,
 		unsigned rw = (unsigned)DisplayWidth(d, s), rh = (unsigned)DisplayHeight(d, s);
 		size_t first = out->monitor_count;
 
-		if (scr_randr(d, s, out) == 0 && (s != 0 || scr_xinerama(d, out) == 0)) {
+		if (scr_pick_monitors(d, s, out) == 0) {
 			char name[32];
 			snprintf(name, sizeof(name), "screen-%d", s);
 			scr_add(out, name, 0, 0, rw, rh);
