@@ -18,6 +18,7 @@
 
 int safeid_sc_match_card(struct sc_card *card)
 {
+	safeid_sc_card *priv;
 	safeid_transport t;
 	safeid_info info;
 	int r;
@@ -30,6 +31,13 @@ int safeid_sc_match_card(struct sc_card *card)
 		return 0;
 	}
 	SAFEID_SC_LOG(card->ctx, "safeid: get-info probe: token %s", info.serial);
+	/* OpenSC calls init() right after a successful match: hand it the
+	 * answer so that recognising the token costs one APDU, not two. */
+	priv = calloc(1, sizeof(*priv));
+	if (priv != NULL) {
+		priv->info = info;
+		card->drv_data = priv;
+	}
 	return 1;
 }
 
@@ -44,20 +52,22 @@ static void card_name(const safeid_info *info, char *out, size_t cap)
 		snprintf(out, cap, "SafeID programmable OTP token");
 }
 
-int safeid_sc_init(struct sc_card *card)
+/* The info match_card() read, or a fresh read when the card was matched
+ * by a card_atr block (then match_card()'s answer was not decisive). */
+static int take_info(struct sc_card *card, safeid_sc_card **out)
 {
-	safeid_sc_card *priv = NULL;
+	safeid_sc_card *priv = card->drv_data;
 	safeid_transport t;
-	size_t n;
 	int r;
 
-	priv = calloc(1, sizeof(*priv));
-	if (priv == NULL) {
-		r = SC_ERROR_OUT_OF_MEMORY;
-		goto fail;
+	card->drv_data = NULL;
+	if (priv != NULL) {
+		*out = priv;
+		return SC_SUCCESS;
 	}
-	/* Read again: when a card_atr block matched, match_card()'s answer
-	 * was not decisive, and the clock has moved on anyway. */
+	priv = calloc(1, sizeof(*priv));
+	if (priv == NULL)
+		return SC_ERROR_OUT_OF_MEMORY;
 	safeid_sc_transport(card, &t);
 	r = safeid_get_info(&t, &priv->info);
 	if (r != SAFEID_OK) {
@@ -65,12 +75,25 @@ int safeid_sc_init(struct sc_card *card)
 		              "safeid: init: the card did not answer get info as a "
 		              "token of this family (%s): %s",
 		              safeid_errname(r), safeid_strerror(r));
-		r = r == SAFEID_ERR_BAD_REPLY || r == SAFEID_ERR_INS ||
-		            r == SAFEID_ERR_CLA || r == SAFEID_ERR_SW
-		        ? SC_ERROR_INVALID_CARD
-		        : safeid_sc_error(r);
-		goto fail;
+		free(priv);
+		return r == SAFEID_ERR_BAD_REPLY || r == SAFEID_ERR_INS ||
+		               r == SAFEID_ERR_CLA || r == SAFEID_ERR_SW
+		           ? SC_ERROR_INVALID_CARD
+		           : safeid_sc_error(r);
 	}
+	*out = priv;
+	return SC_SUCCESS;
+}
+
+int safeid_sc_init(struct sc_card *card)
+{
+	safeid_sc_card *priv = NULL;
+	size_t n;
+	int r;
+
+	r = take_info(card, &priv);
+	if (r != SC_SUCCESS)
+		return r;
 	card_name(&priv->info, priv->name, sizeof(priv->name));
 	n = strlen(priv->info.serial);
 	if (n > sizeof(card->serialnr.value))
@@ -84,9 +107,6 @@ int safeid_sc_init(struct sc_card *card)
 	/* Short APDUs only, no secure messaging, nothing else announced. */
 	card->caps = 0;
 	return SC_SUCCESS;
-fail:
-	free(priv);
-	return r;
 }
 
 int safeid_sc_finish(struct sc_card *card)

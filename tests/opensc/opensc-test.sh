@@ -106,7 +106,9 @@ speed)
 	out=$(opensc-tool -r 0 -n 2>"$work/err") || { cat "$work/err"; fail "opensc-tool -n failed: $out"; }
 	end=$(date +%s%N)
 	ms=$(( (end - start) / 1000000 ))
-	echo "opensc-tool -n: '$out' in $ms ms; APDUs: $(wc -l <"$log")"
+	n=$(wc -l <"$log")
+	echo "opensc-tool -n: '$out' in $ms ms; APDUs: $n"
+	[ "$n" = 1 ] || fail "recognising the token took $n APDUs (expected the one get-info probe)"
 	case $out in *programmable\ OTP\ token) ;; *) fail "card not named: $out" ;; esac
 	[ "$ms" -lt 5000 ] || fail "opensc-tool -n took $ms ms (bound 5000)"
 	;;
@@ -144,6 +146,20 @@ burn_locked)
 	grep -qx 'seed=old' "$work/burn.out" || fail "expected the old seed to be reported"
 	[ "$(count_ins CE)" = 1 ] || fail "authentication sent $(count_ins CE) times (must be exactly once)"
 	[ "$(count_ins D4)$(count_ins C5)" = 00 ] || fail "a write was sent after a refused authentication"
+	;;
+burn_cut)
+	# A fault mid-burn (see CMakeLists.txt); $2 is the seed state the
+	# report must give.  Never a success.
+	want=${2:?}
+	if echo 3132333435363738393031323334353637383930 |
+		"$SAFEID_OPENSC_CLIENT" burn sha1 30 30 >"$work/burn.out" 2>&1; then
+		cat "$work/burn.out"
+		fail "a burn whose link dropped reported success"
+	fi
+	cat "$work/burn.out"
+	grep -qx 'done=0' "$work/burn.out" || fail "the report claims the burn finished"
+	grep -qx "seed=$want" "$work/burn.out" || fail "expected the seed state '$want'"
+	grep -qx 'err=SAFEID_OK' "$work/burn.out" && fail "the report gives no error"
 	;;
 atr_elsewhere)
 	# A card_atr block gives the emulator's ATR to another driver: OpenSC
@@ -190,6 +206,17 @@ tool_burn | tool_clock)
 	want=$("$OATHTOOL" --totp -d 6 --time-step-size=30s -N "@$t" --base32 "$seed_b32")
 	echo "token code $code at $t; oathtool $want"
 	[ "$code" = "$want" ] || fail "token shows $code, oathtool says $want"
+	;;
+tool_seed_refused)
+	# The token refuses the seed after the config write erased the old
+	# one (restricted model): exit 6 and a message saying so.
+	need_tool
+	rc=0
+	echo GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ | tool burn --secret - >"$work/out" 2>&1 || rc=$?
+	cat "$work/out"
+	[ "$rc" = 6 ] || fail "exit $rc, expected 6 (seed erased or unknown)"
+	grep -q "token $(serial_of_state)) failed" "$work/out" || fail "the message does not name the token"
+	grep -q '6A80' "$work/out" || fail "the message does not give the token's answer"
 	;;
 tool_info)
 	need_tool
