@@ -1,0 +1,148 @@
+/*
+ * The PKCS#11 module's template handling, with no token: the burn template
+ * of C_CreateObject (p11_template_burn), the clock write template of
+ * C_SetAttributeValue (p11_template_clock) and C_GetAttributeValue over
+ * both objects (p11_object_get).  Every attribute value is a heap block of
+ * exactly ulValueLen bytes, so reading past it is caught.
+ *
+ * Input: byte 0 selects the function; then per attribute: a type byte (an
+ * index into the attributes the module knows, or a raw 32-bit type when
+ * 0xFF), a length byte, the value bytes.
+ */
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "p11.h"
+
+#define MAX_ATTRS 12
+
+static const CK_ATTRIBUTE_TYPE known[] = {
+	CKA_CLASS, CKA_KEY_TYPE, CKA_VALUE, CKA_VALUE_LEN, CKA_TOKEN,
+	CKA_PRIVATE, CKA_SENSITIVE, CKA_EXTRACTABLE, CKA_LABEL, CKA_ID,
+	CKA_OTP_TIME_INTERVAL, CKA_OTP_LENGTH, CKA_OTP_FORMAT,
+	CKA_OTP_USER_FRIENDLY_MODE, CKA_SAFEID_HASH, CKA_SAFEID_DISPLAY_TIMEOUT,
+	CKA_SAFEID_BURN_CLOCK, CKA_SAFEID_ERASE_SEED, CKA_SAFEID_MODEL,
+	CKA_SAFEID_RESTRICTED_SYNC, CKA_SAFEID_SEED_STATE, CKA_HW_FEATURE_TYPE,
+	CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_LOCAL, CKA_MODIFIABLE,
+	CKA_ENCRYPT, CKA_SIGN, CKA_START_DATE, CKA_ALLOWED_MECHANISMS,
+	CKA_OTP_USER_IDENTIFIER, CKA_KEY_GEN_MECHANISM,
+};
+
+typedef struct cursor {
+	const uint8_t *d;
+	size_t n, pos;
+} cursor;
+
+static int take(cursor *c)
+{
+	return c->pos < c->n ? c->d[c->pos++] : -1;
+}
+
+static CK_ULONG build(cursor *cur, CK_ATTRIBUTE *tmpl)
+{
+	CK_ULONG n = 0;
+	int t, len;
+
+	while (n < MAX_ATTRS && (t = take(cur)) >= 0 && (len = take(cur)) >= 0) {
+		CK_ATTRIBUTE *a = &tmpl[n];
+		size_t k;
+
+		if (t == 0xFF) {
+			a->type = 0;
+			for (int i = 0; i < 4; i++)
+				a->type = (a->type << 8) | (CK_ULONG)(take(cur) & 0xFF);
+		} else {
+			a->type = known[(size_t)t % (sizeof(known) / sizeof(known[0]))];
+		}
+		k = cur->n - cur->pos < (size_t)len ? cur->n - cur->pos : (size_t)len;
+		/* a length byte of 0xFE: a length query (no buffer) */
+		if (len == 0xFE) {
+			a->pValue = NULL;
+			a->ulValueLen = 0;
+			n++;
+			continue;
+		}
+		a->pValue = malloc(k ? k : 1);
+		if (a->pValue == NULL)
+			break;
+		memcpy(a->pValue, cur->d + cur->pos, k);
+		cur->pos += k;
+		a->ulValueLen = k;
+		n++;
+	}
+	return n;
+}
+
+static void check_get(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
+{
+	static const safeid_info info = {"8659622000042", 1767225600u, NULL};
+	p11_record rec = {true, SAFEID_HASH_SHA256, 60, SAFEID_DISPLAY_60S,
+	                  CKS_SAFEID_SEED_NEW};
+	p11_view v = {&info, &rec};
+	CK_ATTRIBUTE copy[MAX_ATTRS];
+	CK_ULONG orig[MAX_ATTRS];
+	CK_RV rv;
+
+	for (CK_OBJECT_HANDLE h = P11_OBJ_CLOCK; h <= P11_OBJ_SEED; h++) {
+		memcpy(copy, tmpl, n * sizeof(*tmpl));
+		for (CK_ULONG i = 0; i < n; i++)
+			orig[i] = copy[i].ulValueLen;
+		rv = p11_object_get(h, &v, copy, n);
+		for (CK_ULONG i = 0; i < n; i++) {
+			/* the seed is never readable */
+			if (h == P11_OBJ_SEED && copy[i].type == CKA_VALUE)
+				FUZZ_CHECK(copy[i].ulValueLen ==
+				           CK_UNAVAILABLE_INFORMATION);
+			/* a written value fits the buffer it was given */
+			if (copy[i].pValue != NULL &&
+			    copy[i].ulValueLen != CK_UNAVAILABLE_INFORMATION)
+				FUZZ_CHECK(copy[i].ulValueLen <= orig[i]);
+		}
+		FUZZ_CHECK(rv == CKR_OK || rv == CKR_BUFFER_TOO_SMALL ||
+		           rv == CKR_ATTRIBUTE_SENSITIVE ||
+		           rv == CKR_ATTRIBUTE_TYPE_INVALID);
+		(void)p11_object_match(h, &v, tmpl, n);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	CK_ATTRIBUTE tmpl[MAX_ATTRS];
+	cursor cur = {data, size, 0};
+	p11_burn_plan bp;
+	p11_clock_plan cp;
+	CK_ULONG n;
+	CK_RV rv;
+	int mode = take(&cur);
+
+	if (mode < 0)
+		return 0;
+	memset(tmpl, 0, sizeof(tmpl));
+	n = build(&cur, tmpl);
+	switch (mode % 3) {
+	case 0:
+		rv = p11_template_burn(tmpl, n, &bp);
+		if (rv == CKR_OK) {
+			FUZZ_CHECK(bp.seed != NULL);
+			FUZZ_CHECK(bp.seedlen >= 1 && bp.seedlen <= SAFEID_SEED_MAX);
+			FUZZ_CHECK(bp.step == 30 || bp.step == 60);
+			FUZZ_CHECK(bp.hash == SAFEID_HASH_SHA1 ||
+			           bp.hash == SAFEID_HASH_SHA256);
+			FUZZ_CHECK(bp.display <= SAFEID_DISPLAY_120S);
+		} else {
+			FUZZ_CHECK(bp.seed == NULL);
+		}
+		break;
+	case 1:
+		rv = p11_template_clock(tmpl, n, &cp);
+		if (rv == CKR_OK && cp.has_step)
+			FUZZ_CHECK(cp.step == 30 || cp.step == 60);
+		break;
+	default:
+		check_get(tmpl, n);
+		break;
+	}
+	for (CK_ULONG i = 0; i < n; i++)
+		free(tmpl[i].pValue);
+	return 0;
+}
