@@ -14,6 +14,15 @@
 #include "p11.h"
 #include "token.h"
 
+/* The token answered with a status word: the command was refused, not
+ * carried out. */
+static bool answered(int err)
+{
+	return err == SAFEID_ERR_AUTH || err == SAFEID_ERR_BAD_DATA ||
+	       err == SAFEID_ERR_WRONG_LENGTH || err == SAFEID_ERR_INS ||
+	       err == SAFEID_ERR_CLA || err == SAFEID_ERR_SW;
+}
+
 /* Update the token's record with what the burn attempt did. */
 static void record_burn(const char *serial, const safeid_config *cfg,
                         const safeid_burn_report *r)
@@ -26,7 +35,8 @@ static void record_burn(const char *serial, const safeid_config *cfg,
 		rec.hash = cfg->hash;
 		rec.step = cfg->step;
 		rec.display = cfg->display;
-	} else if (r->step == SAFEID_STEP_CONFIG && p11_answer_lost(r->err)) {
+	} else if (r->step == SAFEID_STEP_CONFIG && !answered(r->err)) {
+		/* The config write may or may not have been carried out. */
 		rec.cfg_known = false;
 	}
 	/* OLD means "this attempt changed nothing": keep what we knew. */
@@ -35,7 +45,12 @@ static void record_burn(const char *serial, const safeid_config *cfg,
 	p11_record_put(serial, &rec);
 }
 
-static CK_RV burn_rv(const safeid_burn_report *r)
+/* How long to wait, after a broken reply, for PC/SC to say whether the
+ * card left; only on that failure path. */
+#define LEFT_BOUND_MS 3000
+
+static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
+                     bool marked, unsigned long mark)
 {
 	/* The module read the token's info just before the core's burn
 	 * started, so a failure at any step means it left or misbehaved
@@ -44,7 +59,17 @@ static CK_RV burn_rv(const safeid_burn_report *r)
 
 	if (r->err == SAFEID_OK)
 		return CKR_OK;
-	if (p11_answer_lost(r->err))
+	/* A contactless token that answered get info a moment ago and then
+	 * breaks the link has left the field: PC/SC reports that as a
+	 * removal, or (vpcd, some readers) as a failed transmit, and may
+	 * notice the empty field only after the card is back. */
+	if (r->err == SAFEID_ERR_REMOVED || r->err == SAFEID_ERR_NO_TOKEN ||
+	    r->err == SAFEID_ERR_READER_GONE || r->err == SAFEID_ERR_COMM)
+		return CKR_DEVICE_REMOVED;
+	/* A garbled or missing reply with the card still there is a device
+	 * error; ask PC/SC whether the card left meanwhile. */
+	if ((r->err == SAFEID_ERR_BAD_REPLY || r->err == SAFEID_ERR_TIMEOUT) &&
+	    (!marked || p11_reader_left(reader, mark, LEFT_BOUND_MS)))
 		return CKR_DEVICE_REMOVED;
 	return p11_rv_from_err(r->err, step);
 }
@@ -56,10 +81,13 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	safeid_config cfg;
 	safeid_info info;
 	p11_conn c;
+	char reader[P11_READER_MAX];
+	unsigned long mark = 0;
+	bool marked;
 	void *lock = p11_slot_lock(s->slot);
 	CK_RV rv;
 
-	if (lock == NULL)
+	if (lock == NULL || p11_slot_reader(s->slot, reader, sizeof(reader)) != CKR_OK)
 		return CKR_DEVICE_REMOVED;
 	memset(&report, 0, sizeof(report));
 	cfg.clock = plan->has_clock ? plan->clock : (uint32_t)time(NULL);
@@ -67,6 +95,7 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	cfg.step = plan->step;
 	cfg.display = plan->display;
 	p11_mutex_lock(lock);
+	marked = p11_reader_mark(reader, &mark);
 	rv = p11_conn_open(s->slot, s->serial, true, &c, &info);
 	if (rv != CKR_OK) {
 		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
@@ -81,7 +110,7 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	                  &report);
 	p11_conn_close(&c);
 	record_burn(s->serial, &cfg, &report);
-	rv = burn_rv(&report);
+	rv = burn_rv(&report, reader, marked, mark);
 	if (rv != CKR_OK)
 		p11_debug("burn on token %s failed at step \"%s\": %s; the token "
 		          "now holds: %s",

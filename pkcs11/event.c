@@ -185,3 +185,63 @@ fail:
 	SCardReleaseContext(ctx);
 	return rv;
 }
+
+/* The PC/SC card event counter of a reader (high word of dwEventState),
+ * and whether a card is present. */
+static bool reader_state(SCARDCONTEXT ctx, const char *reader, DWORD *state)
+{
+	SCARD_READERSTATE st;
+
+	memset(&st, 0, sizeof(st));
+	st.szReader = reader;
+	st.dwCurrentState = SCARD_STATE_UNAWARE;
+	if (SCardGetStatusChange(ctx, 0, &st, 1) != SCARD_S_SUCCESS)
+		return false;
+	*state = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+	return true;
+}
+
+bool p11_reader_mark(const char *reader, unsigned long *mark)
+{
+	SCARDCONTEXT ctx;
+	DWORD state = 0;
+	bool ok;
+
+	if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) !=
+	    SCARD_S_SUCCESS)
+		return false;
+	ok = reader_state(ctx, reader, &state);
+	SCardReleaseContext(ctx);
+	*mark = (unsigned long)state;
+	return ok;
+}
+
+bool p11_reader_left(const char *reader, unsigned long mark, long bound_ms)
+{
+	SCARD_READERSTATE st;
+	SCARDCONTEXT ctx;
+	bool left = false;
+	LONG r;
+
+	if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) !=
+	    SCARD_S_SUCCESS)
+		return true; /* the service itself went away */
+	memset(&st, 0, sizeof(st));
+	st.szReader = reader;
+	st.dwCurrentState = (DWORD)mark;
+	/* Returns at once if the card was removed or put back since the mark
+	 * (event counter or presence differ), else waits for that, bounded:
+	 * pcscd notices a vanished card only at its next poll. */
+	r = SCardGetStatusChange(ctx, (DWORD)bound_ms, &st, 1);
+	if (r == SCARD_S_SUCCESS) {
+		DWORD now = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+
+		left = (now >> 16) != ((DWORD)mark >> 16) ||
+		       (now & SCARD_STATE_PRESENT) == 0 ||
+		       (now & SCARD_STATE_EMPTY) != 0;
+	} else if (r != SCARD_E_TIMEOUT) {
+		left = true; /* reader gone or service stopped */
+	}
+	SCardReleaseContext(ctx);
+	return left;
+}

@@ -62,6 +62,14 @@ CK_RV p11_slot_reader(CK_SLOT_ID id, char *reader, size_t cap);
 void *p11_slot_lock(CK_SLOT_ID id);
 CK_ULONG p11_slot_count(void);
 
+/* ---- event.c: card events of a reader -------------------------------- */
+
+/* Remember the reader's PC/SC state (card event counter and presence). */
+bool p11_reader_mark(const char *reader, unsigned long *mark);
+/* true when, since the mark, the card left or was put back (waiting up to
+ * bound_ms for pcscd to notice); tells a removal from a garbled reply. */
+bool p11_reader_left(const char *reader, unsigned long mark, long bound_ms);
+
 /* ---- token.c: talking to the token on a slot --------------------------- */
 
 /* Connect to the slot's reader and read info.  CKR_TOKEN_NOT_PRESENT,

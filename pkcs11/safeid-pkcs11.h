@@ -14,6 +14,19 @@
  *   - CKO_OTP_KEY / CKK_HOTP: the token's seed slot.  CKA_VALUE is never
  *     readable.  C_CreateObject of a CKO_OTP_KEY (or CKO_SECRET_KEY /
  *     CKK_GENERIC_SECRET: SHA-1, 30 s) burns the seed (config, then seed).
+ *     A CKO_SECRET_KEY may also be typed CKK_AES, the only secret-key type
+ *     besides DES3 that pkcs11-tool 0.23 writes ("--key-type AES:20"); the
+ *     bytes of CKA_VALUE are the seed either way.  The template may carry
+ *     CKA_OTP_TIME_INTERVAL (30/60), CKA_OTP_LENGTH (6), CKA_OTP_FORMAT
+ *     (decimal) and the vendor attributes below; generic key attributes
+ *     (CKA_TOKEN true, CKA_LABEL, CKA_ID, CKA_PRIVATE, CKA_SENSITIVE, usage
+ *     flags) are accepted and change nothing; CKA_EXTRACTABLE true or
+ *     CKA_TOKEN false give CKR_TEMPLATE_INCONSISTENT.
+ *   - Reading the seed slot: CKA_OTP_TIME_INTERVAL, CKA_SAFEID_HASH and
+ *     CKA_SAFEID_DISPLAY_TIMEOUT are known only after a burn or clock write
+ *     by this process (the token cannot be read back); until then they read
+ *     0, CK_UNAVAILABLE_INFORMATION and 0.
+ *   - The token has no PIN: C_Login/C_Logout are accepted as no-ops.
  */
 #ifndef SAFEID_PKCS11_H
 #define SAFEID_PKCS11_H

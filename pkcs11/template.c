@@ -9,6 +9,11 @@
  * CKA_SENSITIVE, CKA_LABEL, CKA_ID and usage flags).  The seed slot is
  * always sensitive and never extractable, whatever CKA_SENSITIVE says;
  * asking for an extractable or session-only key is inconsistent.
+ *
+ * A secret key may be typed CKK_GENERIC_SECRET or CKK_AES: pkcs11-tool of
+ * OpenSC 0.23 (Debian 12) refuses "--key-type GENERIC:20" for
+ * --write-object before calling the module and writes secret keys only as
+ * AES or DES3; its AES form carries the raw seed bytes unchanged.
  */
 #include <string.h>
 
@@ -238,7 +243,7 @@ CK_RV p11_template_burn(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	if (seen.ktype && seen.cls_v == CKO_OTP_KEY && seen.ktype_v != CKK_HOTP)
 		goto fail;
 	if (seen.ktype && seen.cls_v == CKO_SECRET_KEY &&
-	    seen.ktype_v != CKK_GENERIC_SECRET)
+	    seen.ktype_v != CKK_GENERIC_SECRET && seen.ktype_v != CKK_AES)
 		goto fail;
 	if (seen.value_len && seen.value_len_v != plan->seedlen)
 		goto fail;

@@ -18,6 +18,7 @@ static CK_OBJECT_CLASS cls_data = CKO_DATA;
 static CK_KEY_TYPE kt_hotp = CKK_HOTP;
 static CK_KEY_TYPE kt_generic = CKK_GENERIC_SECRET;
 static CK_KEY_TYPE kt_aes = CKK_AES;
+static CK_KEY_TYPE kt_des3 = CKK_DES3;
 static CK_BBOOL yes = CK_TRUE;
 static CK_BBOOL no = CK_FALSE;
 static CK_BYTE seed20[20] = "12345678901234567890";
@@ -73,6 +74,10 @@ START_TEST(burn_pkcs11_tool_secret_key)
 	p11_burn_plan p;
 
 	ck_assert_uint_eq(p11_template_burn(a, 9, &p), CKR_OK);
+	/* pkcs11-tool 0.23 can only send it as AES, with CKA_EXTRACTABLE. */
+	a[1].pValue = &kt_aes;
+	a[5].type = CKA_EXTRACTABLE;
+	ck_assert_uint_eq(p11_template_burn(a, 9, &p), CKR_OK);
 	ck_assert_int_eq(p.hash, SAFEID_HASH_SHA1);
 	ck_assert_uint_eq(p.step, 30);
 	ck_assert_int_eq(p.display, SAFEID_DISPLAY_30S);
@@ -89,8 +94,8 @@ START_TEST(burn_errors)
 	CK_ATTRIBUTE too_long[] = {ATTR(CKA_CLASS, &cls_otp), {CKA_VALUE, seed64, 64}};
 	CK_ATTRIBUTE empty[] = {ATTR(CKA_CLASS, &cls_otp), {CKA_VALUE, seed20, 0}};
 	CK_ATTRIBUTE data[] = {ATTR(CKA_CLASS, &cls_data), {CKA_VALUE, seed20, 20}};
-	CK_ATTRIBUTE aes[] = {ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_aes),
-	                      {CKA_VALUE, seed20, 20}};
+	CK_ATTRIBUTE des3[] = {ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_des3),
+	                       {CKA_VALUE, seed20, 20}};
 	CK_ATTRIBUTE dup[] = {ATTR(CKA_CLASS, &cls_otp), {CKA_VALUE, seed20, 20},
 	                      {CKA_VALUE, seed20, 10}};
 	p11_burn_plan p;
@@ -101,7 +106,7 @@ START_TEST(burn_errors)
 	ck_assert_ptr_null(p.seed);
 	ck_assert_uint_eq(p11_template_burn(empty, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
 	ck_assert_uint_eq(p11_template_burn(data, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(p11_template_burn(aes, 3, &p), CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(p11_template_burn(des3, 3, &p), CKR_TEMPLATE_INCONSISTENT);
 	ck_assert_uint_eq(p11_template_burn(dup, 3, &p), CKR_TEMPLATE_INCONSISTENT);
 	ck_assert_uint_eq(burn1(CKA_OTP_TIME_INTERVAL, &v45, sizeof(v45)),
 	                  CKR_ATTRIBUTE_VALUE_INVALID);

@@ -1,0 +1,315 @@
+#!/usr/bin/python3
+"""PyKCS11 (a client the project did not write) against safeid-pkcs11.so.
+
+Run inside tests/harness/safeid-harness; the first argument names the
+scenario.  Every check compares a real outcome: exact CKR_* codes, what the
+emulated token holds (safeid-emu), codes checked by oathtool, and the
+emulator's APDU log (no write APDU after a refused request).
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+
+import PyKCS11
+from PyKCS11 import LowLevel as LL
+
+BASE = LL.CKA_VENDOR_DEFINED | 0x5AF10000
+CKA_SAFEID_HASH = BASE + 1
+CKA_SAFEID_DISPLAY_TIMEOUT = BASE + 2
+CKA_SAFEID_MODEL = BASE + 3
+CKA_SAFEID_RESTRICTED_SYNC = BASE + 4
+CKA_SAFEID_ERASE_SEED = BASE + 5
+CKA_SAFEID_BURN_CLOCK = BASE + 6
+CKA_SAFEID_SEED_STATE = BASE + 7
+SEED_OLD, SEED_ERASED, SEED_NEW, SEED_UNKNOWN = 0, 1, 2, 3
+CKO_OTP_KEY = 8
+CKK_HOTP = 0x23
+CKA_OTP_FORMAT, CKA_OTP_LENGTH, CKA_OTP_TIME_INTERVAL = 0x220, 0x221, 0x222
+
+SEED20 = b"12345678901234567890"
+SEED32 = bytes(range(32))
+FAILS = []
+
+
+def ulong(v):
+    return struct.pack("@L", v)
+
+
+def bbool(v):
+    return b"\x01" if v else b"\x00"
+
+
+def unulong(b):
+    return struct.unpack("@L", bytes(b))[0]
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        FAILS.append(what)
+
+
+def env(name, i):
+    return os.environ["%s_%d" % (name, i)]
+
+
+def load():
+    lib = PyKCS11.PyKCS11Lib()
+    lib.load(os.path.join(os.environ["SAFEID_LIB"], "safeid-pkcs11.so"))
+    return lib
+
+
+def slot_of(lib, i):
+    """The slot of harness reader i (by its PC/SC name)."""
+    want = env("SAFEID_READER", i)
+    for s in lib.getSlotList():
+        if lib.getSlotInfo(s).slotDescription.strip() == want:
+            return s
+    raise SystemExit("no slot for reader %r" % want)
+
+
+def rw_session(lib, slot):
+    return lib.openSession(slot, PyKCS11.CKF_SERIAL_SESSION | PyKCS11.CKF_RW_SESSION)
+
+
+def rv_of(fn, *args):
+    try:
+        fn(*args)
+        return LL.CKR_OK
+    except PyKCS11.PyKCS11Error as e:
+        return e.value
+
+
+def emu(i, *args):
+    p = subprocess.run(["safeid-emu", args[0], "--state", env("SAFEID_EMU_STATE", i)]
+                       + list(args[1:]), capture_output=True, text=True)
+    return p.returncode, p.stdout
+
+
+def emu_code(i):
+    rc, out = emu(i, "code", "--json")
+    return rc, json.loads(out) if out.strip() else {}
+
+
+def oathtool(seed, t, sha256, step):
+    cmd = [os.environ.get("OATHTOOL") or "oathtool", "--totp" + ("=SHA256" if sha256 else ""),
+           "-d", "6", "--time-step-size=%ds" % step, "-N", "@%d" % t, seed.hex()]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def verify_code(i, seed, sha256, step, what):
+    rc, j = emu_code(i)
+    ok = rc == 0 and j.get("code") == oathtool(seed, j["token_time"], sha256, step)
+    check(ok, "%s: token code %s equals oathtool" % (what, j.get("code")))
+
+
+def writes(i):
+    """Write APDUs (config 84 D4, seed 84 C5) in the emulator's log."""
+    with open(env("SAFEID_EMU_LOG", i)) as f:
+        return [l for l in f if l.startswith("84 D4") or l.startswith("84 C5")]
+
+
+def seed_obj(s):
+    objs = s.findObjects([(LL.CKA_CLASS, CKO_OTP_KEY)])
+    return objs[0]
+
+
+def clock_obj(s):
+    return s.findObjects([(LL.CKA_CLASS, LL.CKO_HW_FEATURE),
+                          (LL.CKA_HW_FEATURE_TYPE, LL.CKH_CLOCK)])[0]
+
+
+def attr(s, obj, t):
+    return s.getAttributeValue(obj, [t], allAsBinary=True)[0]
+
+
+def otp_template(seed, sha256=False, step=30, extra=()):
+    t = [(LL.CKA_CLASS, CKO_OTP_KEY), (LL.CKA_KEY_TYPE, CKK_HOTP),
+         (LL.CKA_VALUE, seed), (CKA_OTP_TIME_INTERVAL, ulong(step)),
+         (CKA_SAFEID_HASH, ulong(LL.CKM_SHA256 if sha256 else LL.CKM_SHA_1)),
+         (CKA_SAFEID_DISPLAY_TIMEOUT, ulong(60))]
+    return t + list(extra)
+
+
+def clock_template(text, config=False, consent=None):
+    t = [(LL.CKA_VALUE, text.encode())]
+    if config:
+        t += [(CKA_OTP_TIME_INTERVAL, ulong(30)), (CKA_SAFEID_HASH, ulong(LL.CKM_SHA_1)),
+              (CKA_SAFEID_DISPLAY_TIMEOUT, ulong(30))]
+    if consent is not None:
+        t.append((CKA_SAFEID_ERASE_SEED, bbool(consent)))
+    return t
+
+
+def scenario_burn_sha256(lib):
+    """Token 0 (unrestricted): CKO_OTP_KEY SHA-256 60 s, then clock syncs."""
+    s = rw_session(lib, slot_of(lib, 0))
+    h = s.createObject(otp_template(SEED32, sha256=True, step=60))
+    check(h is not None, "C_CreateObject CKO_OTP_KEY SHA-256 60 s returned a handle")
+    verify_code(0, SEED32, True, 60, "after burn")
+    o = seed_obj(s)
+    check(unulong(attr(s, o, CKA_SAFEID_SEED_STATE)) == SEED_NEW, "seed state NEW")
+    check(unulong(attr(s, o, CKA_SAFEID_HASH)) == LL.CKM_SHA256, "hash reads CKM_SHA256")
+    check(unulong(attr(s, o, CKA_OTP_TIME_INTERVAL)) == 60, "interval reads 60")
+    check(unulong(attr(s, o, CKA_OTP_LENGTH)) == 6, "length reads 6")
+    check(bytes(attr(s, o, CKA_SAFEID_MODEL)) == b"OTPC-P1-i", "model OTPC-P1-i")
+    check(bytes(attr(s, o, CKA_SAFEID_RESTRICTED_SYNC)) == b"\x00", "not restricted")
+    check(s.getAttributeValue(o, [LL.CKA_VALUE])[0] is None, "CKA_VALUE unreadable")
+    valtmpl = LL.ckattrlist(1)
+    valtmpl[0].SetType(LL.CKA_VALUE)
+    check(lib.lib.C_GetAttributeValue(s.session, o, valtmpl) == LL.CKR_ATTRIBUTE_SENSITIVE,
+          "C_GetAttributeValue(CKA_VALUE) = CKR_ATTRIBUTE_SENSITIVE")
+    # Clock sync with the configuration known from the burn: the token is
+    # unrestricted, so it keeps the seed; its clock moves to the given time.
+    c = clock_obj(s)
+    before = len(writes(0))
+    rv = rv_of(s.setAttributeValue, c, clock_template("2030010100000000"))
+    check(rv == LL.CKR_OK, "clock set, config known from the burn: rv=%s" % PyKCS11.CKR.get(rv, rv))
+    check(len(writes(0)) == before + 1, "exactly one config write sent")
+    text = bytes(attr(s, c, LL.CKA_VALUE)).decode()
+    check(text.startswith("20300101000"), "clock object reads %s" % text)
+    ti = lib.getTokenInfo(slot_of(lib, 0))
+    check(ti.utcTime.startswith("20300101000"), "token info utcTime %s" % ti.utcTime)
+    rc, j = emu_code(0)
+    check(abs(j.get("token_time", 0) - 1893456000) < 60, "emulator clock is 2030-01-01")
+    verify_code(0, SEED32, True, 60, "after clock sync (seed kept, same config)")
+    check(unulong(attr(s, o, CKA_SAFEID_SEED_STATE)) == SEED_NEW, "seed state still NEW")
+
+
+def scenario_clock(lib):
+    """Token 0 restricted (8659622...), token 1 unrestricted, no burn here."""
+    r = rw_session(lib, slot_of(lib, 0))
+    u = rw_session(lib, slot_of(lib, 1))
+    now = "2027060112000000"
+    rc, j = emu_code(0)
+    check(rc == 3, "restricted token starts without seed (code exit %d)" % rc)
+    # Give the restricted token a seed first, through the module.
+    r.createObject(otp_template(SEED20))
+    verify_code(0, SEED20, False, 30, "restricted token burned")
+    c = clock_obj(r)
+    n0 = len(writes(0))
+    rv = rv_of(r.setAttributeValue, c, clock_template(now))
+    check(rv == LL.CKR_FUNCTION_REJECTED, "restricted, no consent: CKR_FUNCTION_REJECTED")
+    rv = rv_of(r.setAttributeValue, c, clock_template(now, config=True))
+    check(rv == LL.CKR_FUNCTION_REJECTED, "restricted, config but no consent: CKR_FUNCTION_REJECTED")
+    rv = rv_of(r.setAttributeValue, c, clock_template(now, config=True, consent=False))
+    check(rv == LL.CKR_FUNCTION_REJECTED, "restricted, consent FALSE: CKR_FUNCTION_REJECTED")
+    check(len(writes(0)) == n0, "no write APDU after the refusals")
+    verify_code(0, SEED20, False, 30, "seed intact after refusals")
+    rv = rv_of(r.setAttributeValue, c, clock_template(now, consent=True))
+    check(rv == LL.CKR_OK, "restricted, consent, config known from burn: CKR_OK")
+    rc, j = emu_code(0)
+    check(rc == 3 and j.get("has_seed") is False, "restricted token lost its seed, as consented")
+    check(unulong(attr(r, seed_obj(r), CKA_SAFEID_SEED_STATE)) == SEED_ERASED, "seed state ERASED")
+    # Unrestricted token, never burned by this process: config unknown.
+    c1 = clock_obj(u)
+    n1 = len(writes(1))
+    rv = rv_of(u.setAttributeValue, c1, clock_template(now))
+    check(rv == LL.CKR_FUNCTION_REJECTED, "config unknown: CKR_FUNCTION_REJECTED, never guessed")
+    check(len(writes(1)) == n1, "no write APDU for the unknown config")
+    rv = rv_of(u.setAttributeValue, c1, clock_template("2027130112000000", config=True))
+    check(rv == LL.CKR_ATTRIBUTE_VALUE_INVALID, "month 13: CKR_ATTRIBUTE_VALUE_INVALID")
+    rv = rv_of(u.setAttributeValue, c1, clock_template(now, config=True))
+    check(rv == LL.CKR_OK, "unrestricted, config in template: CKR_OK")
+    rc, j = emu_code(1)
+    check(abs(j.get("token_time", 0) - 1811851200) < 60, "unrestricted clock is 2027-06-01 12:00")
+    ro = lib.openSession(slot_of(lib, 1))
+    rv = rv_of(ro.setAttributeValue, clock_obj(ro), clock_template(now, config=True))
+    check(rv == LL.CKR_SESSION_READ_ONLY, "read-only session: CKR_SESSION_READ_ONLY")
+
+
+def scenario_negative(lib):
+    """Bad templates: exact CKR_*, and nothing written to the token."""
+    s = rw_session(lib, slot_of(lib, 0))
+    cases = [
+        ("no CKA_VALUE", [(LL.CKA_CLASS, CKO_OTP_KEY)], LL.CKR_TEMPLATE_INCOMPLETE),
+        ("64-byte seed", otp_template(bytes(64)), LL.CKR_ATTRIBUTE_VALUE_INVALID),
+        ("empty seed", otp_template(b""), LL.CKR_ATTRIBUTE_VALUE_INVALID),
+        ("45 s interval", otp_template(SEED20, step=45), LL.CKR_ATTRIBUTE_VALUE_INVALID),
+        ("SHA-512", otp_template(SEED20)[:4] + [(CKA_SAFEID_HASH, ulong(LL.CKM_SHA512))],
+         LL.CKR_ATTRIBUTE_VALUE_INVALID),
+        ("unknown attribute", otp_template(SEED20, extra=[(BASE + 0x99, ulong(1))]),
+         LL.CKR_ATTRIBUTE_TYPE_INVALID),
+        ("8 digits", otp_template(SEED20, extra=[(CKA_OTP_LENGTH, ulong(8))]),
+         LL.CKR_ATTRIBUTE_VALUE_INVALID),
+        ("AES key type on CKO_OTP_KEY",
+         [(LL.CKA_CLASS, CKO_OTP_KEY), (LL.CKA_KEY_TYPE, LL.CKK_AES), (LL.CKA_VALUE, SEED20)],
+         LL.CKR_TEMPLATE_INCONSISTENT),
+        ("session object", otp_template(SEED20, extra=[(LL.CKA_TOKEN, False)]),
+         LL.CKR_TEMPLATE_INCONSISTENT),
+        ("extractable", otp_template(SEED20, extra=[(LL.CKA_EXTRACTABLE, True)]),
+         LL.CKR_TEMPLATE_INCONSISTENT),
+    ]
+    for what, tmpl, want in cases:
+        rv = rv_of(s.createObject, tmpl)
+        check(rv == want, "%s: %s (want %s)" % (what, PyKCS11.CKR.get(rv, rv), PyKCS11.CKR[want]))
+    ro = lib.openSession(slot_of(lib, 0))
+    rv = rv_of(ro.createObject, otp_template(SEED20))
+    check(rv == LL.CKR_SESSION_READ_ONLY, "burn in a read-only session: CKR_SESSION_READ_ONLY")
+    check(writes(0) == [], "the emulator log shows no 84 D4 / 84 C5 APDU")
+    rc, j = emu_code(0)
+    check(rc == 3, "the token still has no seed")
+
+
+def pcsc_wait(i, cond, ms):
+    return subprocess.run(["pcsc-wait", "--timeout", str(ms), "--reader",
+                           env("SAFEID_READER", i), cond],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+
+
+def ctl(i, *args):
+    subprocess.run(["safeid-emu", "ctl", "--ctl", env("SAFEID_EMU_CTL", i)] + list(args),
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def token_back(lib, i):
+    """The dropped token stays out of the field until put back: check the
+    slot says so, put it back, wait for it by condition (bounded)."""
+    check(pcsc_wait(i, "--absent", 10000) == 0, "PC/SC sees the token gone")
+    rv = rv_of(rw_session, lib, slot_of(lib, i))
+    check(rv == LL.CKR_TOKEN_NOT_PRESENT, "C_OpenSession while out: %s" % PyKCS11.CKR.get(rv, rv))
+    ctl(i, "insert")
+    check(pcsc_wait(i, "--present", 10000) == 0, "PC/SC sees the token back")
+    return rw_session(lib, slot_of(lib, i))
+
+
+def scenario_removal(lib, fault, n, want_state, seed_on_token):
+    """A burn whose APDU n is dropped: CKR_DEVICE_REMOVED, never CKR_OK."""
+    s = rw_session(lib, slot_of(lib, 0))
+    ctl(0, "fault", "--%s %d" % (fault, n))
+    rv = rv_of(s.createObject, otp_template(SEED20))
+    check(rv == LL.CKR_DEVICE_REMOVED, "--%s %d: C_CreateObject = %s" % (fault, n, PyKCS11.CKR.get(rv, rv)))
+    s2 = token_back(lib, 0)
+    st = unulong(attr(s2, seed_obj(s2), CKA_SAFEID_SEED_STATE))
+    check(st == want_state, "seed state after the token came back: %d (want %d)" % (st, want_state))
+    rc, j = emu_code(0)
+    if seed_on_token:
+        verify_code(0, SEED20, False, 30, "the dropped answer's seed is on the token")
+    else:
+        check(rc == 3, "the token holds no seed")
+
+
+def main():
+    lib = load()
+    what = sys.argv[1]
+    if what == "burn-sha256":
+        scenario_burn_sha256(lib)
+    elif what == "clock":
+        scenario_clock(lib)
+    elif what == "negative":
+        scenario_negative(lib)
+    elif what == "removal":
+        fault, n, state, on = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "yes"
+        scenario_removal(lib, fault, n, state, on)
+    else:
+        raise SystemExit("unknown scenario " + what)
+    if FAILS:
+        print("%d check(s) failed" % len(FAILS))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
