@@ -55,28 +55,47 @@ fail:
 	return -1;
 }
 
-static void cmd_load(emu_run *r, const char *path, char *out, size_t outlen)
+static bool cmd_load(emu_run *r, const char *path, int ctl_fd, char *out,
+                     size_t outlen)
 {
-	emu_token next;
 	char err[512];
 
-	if (emu_state_load(path, &next, err, sizeof(err)) != 0) {
+	if (emu_state_load(path, &r->next_tok, err, sizeof(err)) != 0) {
 		snprintf(out, outlen, "error: %s", err);
-		return;
+		return false;
 	}
+	snprintf(r->next_path, sizeof(r->next_path), "%s", path);
 	/* the old token leaves the field, the new one enters it */
-	emu_run_remove(r);
-	emu_token_wipe(&r->tok);
-	r->tok = next;
-	emu_token_wipe(&next);
-	snprintf(r->state_path, sizeof(r->state_path), "%s", path);
-	if (emu_run_insert(r, err, sizeof(err)) != 0)
-		snprintf(out, outlen, "error: %s", err);
-	else
-		snprintf(out, outlen, "ok loaded %s", r->tok.serial);
+	emu_run_leave(r, EMU_LEAVE_LOAD, ctl_fd);
+	return true;
 }
 
-void emu_ctl_dispatch(emu_run *r, char *line, char *out, size_t outlen)
+/* Answer once N APDUs have arrived (at once when they already have), so a
+ * test can act at a chosen step without polling. */
+static bool cmd_wait_count(emu_run *r, const char *arg, int ctl_fd, char *out,
+                           size_t outlen)
+{
+	char *end = NULL;
+	unsigned long n = strtoul(arg, &end, 10);
+
+	if (end == arg || *end != '\0') {
+		snprintf(out, outlen, "error: wait-count %s: give a number of APDUs",
+		         arg);
+		return false;
+	}
+	if (r->count >= n) {
+		snprintf(out, outlen, "%lu", r->count);
+		return false;
+	}
+	if (r->count_wait_fd >= 0)
+		emu_ctl_reply(r->count_wait_fd, "error: replaced by a newer wait-count");
+	r->count_wait_fd = ctl_fd;
+	r->count_wait_n = n;
+	return true;
+}
+
+bool emu_ctl_dispatch(emu_run *r, char *line, int ctl_fd, char *out,
+                      size_t outlen)
 {
 	char err[512];
 	char *arg = strchr(line, ' ');
@@ -85,21 +104,18 @@ void emu_ctl_dispatch(emu_run *r, char *line, char *out, size_t outlen)
 	if (arg != NULL)
 		*arg++ = '\0';
 	if (strcmp(line, "remove") == 0) {
-		emu_run_remove(r);
-		snprintf(out, outlen, "ok removed");
+		emu_run_leave(r, EMU_LEAVE_REMOVE, ctl_fd);
+		return true;
+	} else if (strcmp(line, "power-cycle") == 0) {
+		emu_run_leave(r, EMU_LEAVE_CYCLE, ctl_fd);
+		return true;
+	} else if (strcmp(line, "load") == 0 && arg != NULL && *arg != '\0') {
+		return cmd_load(r, arg, ctl_fd, out, outlen);
 	} else if (strcmp(line, "insert") == 0) {
 		if (emu_run_insert(r, err, sizeof(err)) != 0)
 			snprintf(out, outlen, "error: %s", err);
 		else
 			snprintf(out, outlen, "ok inserted");
-	} else if (strcmp(line, "power-cycle") == 0) {
-		emu_run_remove(r);
-		if (emu_run_insert(r, err, sizeof(err)) != 0)
-			snprintf(out, outlen, "error: %s", err);
-		else
-			snprintf(out, outlen, "ok power-cycled");
-	} else if (strcmp(line, "load") == 0 && arg != NULL && *arg != '\0') {
-		cmd_load(r, arg, out, outlen);
 	} else if (strcmp(line, "fault") == 0) {
 		if (emu_faults_parse(&f, arg != NULL ? arg : "", r->count, err,
 		                     sizeof(err)) != 0)
@@ -110,11 +126,14 @@ void emu_ctl_dispatch(emu_run *r, char *line, char *out, size_t outlen)
 		}
 	} else if (strcmp(line, "count") == 0) {
 		snprintf(out, outlen, "%lu", r->count);
+	} else if (strcmp(line, "wait-count") == 0 && arg != NULL) {
+		return cmd_wait_count(r, arg, ctl_fd, out, outlen);
 	} else {
 		snprintf(out, outlen, "error: unknown control command '%s'; known: "
 		         "remove, insert, power-cycle, load FILE, fault \"OPTS\", "
-		         "count", line);
+		         "count, wait-count N", line);
 	}
+	return false;
 }
 
 /* Read one line (without its newline) within CTL_READ_MS. */
@@ -158,6 +177,15 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
+void emu_ctl_reply(int fd, const char *text)
+{
+	if (fd < 0)
+		return;
+	(void)write_all(fd, text, strlen(text));
+	(void)write_all(fd, "\n", 1);
+	close(fd);
+}
+
 void emu_ctl_serve_one(emu_run *r)
 {
 	char line[CTL_LINE_MAX], out[CTL_LINE_MAX];
@@ -165,12 +193,12 @@ void emu_ctl_serve_one(emu_run *r)
 
 	if (fd < 0)
 		return;
-	if (read_line(fd, line, sizeof(line), CTL_READ_MS) == 0) {
-		emu_ctl_dispatch(r, line, out, sizeof(out) - 1);
-		strcat(out, "\n");
-		(void)write_all(fd, out, strlen(out));
+	if (read_line(fd, line, sizeof(line), CTL_READ_MS) != 0) {
+		close(fd);
+		return;
 	}
-	close(fd);
+	if (!emu_ctl_dispatch(r, line, fd, out, sizeof(out)))
+		emu_ctl_reply(fd, out);
 }
 
 /* Connect to the control socket; while it is missing or not listening

@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"  safeid-emu code --state F [--at UNIX] [--json]\n"
 	"  safeid-emu show --state F [--json]\n"
 	"  safeid-emu ctl --ctl SOCK [--wait MS] remove|insert|power-cycle|load FILE|"
-	"fault \"OPTS\"|count\n"
+	"fault \"OPTS\"|count|wait-count N\n"
 	"      (--wait: retry reaching the socket for up to MS ms)\n";
 
 enum {

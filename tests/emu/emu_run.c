@@ -35,20 +35,23 @@ static void log_apdu(emu_run *r, const uint8_t *c, const char *sw,
 	fflush(r->log);
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void close_link(emu_run *r)
 {
 	if (r->vfd >= 0)
 		close(r->vfd);
 	r->vfd = -1;
 	r->have_pending = false;
+	r->muted = false;
 	/* leaving the field switches the token off */
 	emu_token_power_event(&r->tok);
-}
-
-void emu_run_remove(emu_run *r)
-{
-	r->inserted = false;
-	close_link(r);
 }
 
 int emu_run_insert(emu_run *r, char *err, size_t errlen)
@@ -64,6 +67,51 @@ int emu_run_insert(emu_run *r, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/* The card is out of the reader: do what the leave asked for and answer
+ * the control client. */
+static void finish_leave(emu_run *r)
+{
+	char err[512], out[600];
+	emu_leave how = r->leaving;
+
+	close_link(r);
+	r->leaving = EMU_LEAVE_NONE;
+	r->inserted = false;
+	snprintf(out, sizeof(out), "ok removed");
+	if (how == EMU_LEAVE_LOAD) {
+		emu_token_wipe(&r->tok);
+		r->tok = r->next_tok;
+		emu_token_wipe(&r->next_tok);
+		memcpy(r->state_path, r->next_path, sizeof(r->state_path));
+		snprintf(out, sizeof(out), "ok loaded %s", r->tok.serial);
+	}
+	if (how == EMU_LEAVE_CYCLE || how == EMU_LEAVE_LOAD) {
+		if (emu_run_insert(r, err, sizeof(err)) != 0)
+			snprintf(out, sizeof(out), "error: %s", err);
+		else if (how == EMU_LEAVE_CYCLE)
+			snprintf(out, sizeof(out), "ok power-cycled");
+	}
+	emu_ctl_reply(r->ctl_wait_fd, out);
+	r->ctl_wait_fd = -1;
+}
+
+/* Time vpcd gets to poll the card and see it gone before the link is cut
+ * anyway (pcscd polls about every 0.4 s). */
+#define LEAVE_MS 3000
+
+void emu_run_leave(emu_run *r, emu_leave how, int ctl_fd)
+{
+	r->leaving = how;
+	r->ctl_wait_fd = ctl_fd;
+	/* no link, or vpcd stuck waiting for a muted answer: no poll will
+	 * come, cut the link now */
+	if (r->vfd < 0 || r->muted) {
+		finish_leave(r);
+		return;
+	}
+	r->leave_deadline_ms = now_ms() + LEAVE_MS;
 }
 
 /* The answer of one C-APDU with the faults applied.  Returns the R-APDU
@@ -139,15 +187,25 @@ static void on_apdu(emu_run *r, const uint8_t *c, size_t clen)
 	size_t n;
 
 	r->count++;
+	if (r->count_wait_fd >= 0 && r->count >= r->count_wait_n) {
+		char done[32];
+		snprintf(done, sizeof(done), "%lu", r->count);
+		emu_ctl_reply(r->count_wait_fd, done);
+		r->count_wait_fd = -1;
+	}
 	if (r->faults.drop_at != 0 && r->count == r->faults.drop_at) {
 		r->faults.drop_at = 0;
 		log_apdu(r, c, "----", "drop");
+		/* the token left the field mid-command: it stays out until
+		 * `ctl insert`, like a token taken away */
 		close_link(r);
+		r->inserted = false;
 		return;
 	}
 	n = answer(r, c, clen, out, &note);
 	if (n == 0) {
 		log_apdu(r, c, "----", note);
+		r->muted = true;
 		return;
 	}
 	snprintf(swtext, sizeof(swtext), "%02X%02X", out[n - 2], out[n - 1]);
@@ -155,6 +213,7 @@ static void on_apdu(emu_run *r, const uint8_t *c, size_t clen)
 		r->faults.drop_exec_at = 0;
 		log_apdu(r, c, swtext, "drop-exec");
 		close_link(r);
+		r->inserted = false;
 		goto done;
 	}
 	log_apdu(r, c, swtext, note);
@@ -171,15 +230,23 @@ static void on_frame(emu_run *r)
 	long len = emu_vpcd_read(r->vfd, buf, sizeof(buf));
 
 	if (len <= 0) {
-		/* vpcd went away (pcscd stopped): try again as a fresh card */
-		close_link(r);
+		if (r->leaving != EMU_LEAVE_NONE)
+			finish_leave(r); /* vpcd has seen the card gone */
+		else
+			close_link(r); /* pcscd went away: reconnect as a new card */
 		return;
 	}
 	if (len == 1) {
 		switch (buf[0]) {
 		case EMU_VPCD_ATR:
-			if (emu_vpcd_write(r->vfd, atr, emu_vpcd_atr(atr)) != 0)
+			/* on the way out, closing the link instead of answering
+			 * this presence poll makes vpcd report "no card" now */
+			if (r->leaving != EMU_LEAVE_NONE) {
+				finish_leave(r);
+				return;
+			} else if (emu_vpcd_write(r->vfd, atr, emu_vpcd_atr(atr)) != 0) {
 				close_link(r);
+			}
 			break;
 		case EMU_VPCD_POWER_OFF:
 		case EMU_VPCD_POWER_ON:
@@ -222,19 +289,31 @@ int emu_run_main(emu_run *r)
 
 	install_signals();
 	r->vfd = -1;
+	r->ctl_wait_fd = -1;
+	r->count_wait_fd = -1;
 	while (!stop_requested) {
 		nfds_t n = 0;
 		int timeout = -1, vidx = -1, lidx = -1;
 
-		if (r->inserted && r->vfd < 0 &&
+		if (r->inserted && r->vfd < 0 && r->leaving == EMU_LEAVE_NONE &&
 		    emu_run_insert(r, err, sizeof(err)) != 0)
 			timeout = RECONNECT_MS; /* the reader is not up yet */
+		if (r->leaving != EMU_LEAVE_NONE) {
+			long long left = r->leave_deadline_ms - now_ms();
+			if (left <= 0) {
+				finish_leave(r);
+				continue;
+			}
+			timeout = (int)left;
+		}
 		if (r->vfd >= 0) {
 			vidx = (int)n;
 			pfd[n].fd = r->vfd;
 			pfd[n++].events = POLLIN;
 		}
-		if (r->lfd >= 0) {
+		/* one control command at a time: new ones wait in the backlog
+		 * while a removal is in progress */
+		if (r->lfd >= 0 && r->leaving == EMU_LEAVE_NONE) {
 			lidx = (int)n;
 			pfd[n].fd = r->lfd;
 			pfd[n++].events = POLLIN;
@@ -250,6 +329,11 @@ int emu_run_main(emu_run *r)
 		if (lidx >= 0 && pfd[lidx].revents != 0)
 			emu_ctl_serve_one(r);
 	}
+	if (r->ctl_wait_fd >= 0)
+		emu_ctl_reply(r->ctl_wait_fd, "error: the emulator is stopping");
+	if (r->count_wait_fd >= 0)
+		emu_ctl_reply(r->count_wait_fd, "error: the emulator is stopping");
 	close_link(r);
+	emu_token_wipe(&r->next_tok);
 	return 0;
 }

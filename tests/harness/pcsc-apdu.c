@@ -4,7 +4,10 @@
  * it lets the emulator be driven through the whole PC/SC stack.
  *
  *   pcsc-apdu --reader NAME HEX [HEX...]
+ *   pcsc-apdu --reader NAME          (APDUs from stdin, one per line)
  *
+ * Reading stdin lets a test script compute an APDU from an earlier reply
+ * (e.g. authenticate from the challenge) within one session.
  * A reply of 61XX is printed as it is (no GET RESPONSE): tests of the T=0
  * mode see what the reader saw.  Exit 0 when every APDU got a reply, 1 on
  * a PC/SC error (printed with the APDU's position), 2 on bad usage.
@@ -36,6 +39,36 @@ static long parse_hex(const char *s, BYTE *out, size_t cap)
 	return (long)n;
 }
 
+/* Send one hex APDU and print its reply.  0 ok, 1 PC/SC error, 2 bad hex. */
+static int transmit_hex(SCARDHANDLE card, DWORD proto, const char *hex, int pos)
+{
+	BYTE c[261], r[258];
+	DWORD rlen = sizeof(r);
+	long clen = parse_hex(hex, c, sizeof(c));
+	const SCARD_IO_REQUEST *pci =
+		proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
+	LONG rv;
+
+	if (clen < 4) {
+		fprintf(stderr, "pcsc-apdu: APDU %d '%s': not hex of 4 or more "
+		        "bytes\n", pos, hex);
+		return 2;
+	}
+	rv = SCardTransmit(card, pci, c, (DWORD)clen, NULL, r, &rlen);
+	if (rv != SCARD_S_SUCCESS) {
+		fprintf(stderr, "pcsc-apdu: APDU %d: transmit failed: %s\n", pos,
+		        pcsc_stringify_error(rv));
+		printf("ERROR %s\n", pcsc_stringify_error(rv));
+		fflush(stdout);
+		return 1;
+	}
+	for (DWORD k = 0; k < rlen; k++)
+		printf("%02X", r[k]);
+	printf("\n");
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	SCARDCONTEXT ctx = 0;
@@ -43,9 +76,10 @@ int main(int argc, char **argv)
 	DWORD proto = 0;
 	LONG rv;
 	int rc = 1;
+	char line[1024];
 
-	if (argc < 4 || strcmp(argv[1], "--reader") != 0) {
-		fprintf(stderr, "usage: pcsc-apdu --reader NAME HEX [HEX...]\n");
+	if (argc < 3 || strcmp(argv[1], "--reader") != 0) {
+		fprintf(stderr, "usage: pcsc-apdu --reader NAME [HEX...]\n");
 		return 2;
 	}
 	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
@@ -61,30 +95,16 @@ int main(int argc, char **argv)
 		        argv[2], pcsc_stringify_error(rv));
 		goto fail;
 	}
-	for (int i = 3; i < argc; i++) {
-		BYTE c[261], r[258];
-		DWORD rlen = sizeof(r);
-		long clen = parse_hex(argv[i], c, sizeof(c));
-		const SCARD_IO_REQUEST *pci =
-			proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
-		if (clen < 4) {
-			fprintf(stderr, "pcsc-apdu: APDU %d '%s': not hex of 4 or more "
-			        "bytes\n", i - 2, argv[i]);
-			rc = 2;
-			goto fail;
-		}
-		rv = SCardTransmit(card, pci, c, (DWORD)clen, NULL, r, &rlen);
-		if (rv != SCARD_S_SUCCESS) {
-			fprintf(stderr, "pcsc-apdu: APDU %d: transmit failed: %s\n",
-			        i - 2, pcsc_stringify_error(rv));
-			goto fail;
-		}
-		for (DWORD k = 0; k < rlen; k++)
-			printf("%02X", r[k]);
-		printf("\n");
-		fflush(stdout);
-	}
 	rc = 0;
+	if (argc > 3) {
+		for (int i = 3; i < argc && rc == 0; i++)
+			rc = transmit_hex(card, proto, argv[i], i - 2);
+	} else {
+		for (int i = 1; rc == 0 && fgets(line, sizeof(line), stdin) != NULL; i++) {
+			line[strcspn(line, "\r\n")] = '\0';
+			rc = transmit_hex(card, proto, line, i);
+		}
+	}
 fail:
 	if (card != 0)
 		SCardDisconnect(card, SCARD_LEAVE_CARD);
