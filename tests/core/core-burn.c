@@ -5,7 +5,7 @@
  *
  *   core-burn [--reader SPEC] [--hash sha1|sha256] [--step 30|60]
  *             [--display 15|30|60|120] [--clock UNIX] [--verbose]
- *             [--config-only | --info]  < seed.hex
+ *             [--wait MS] [--config-only | --info]  < seed.hex
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -27,6 +27,7 @@ struct opts {
 	bool config_only;
 	bool info_only;
 	bool verbose;
+	long wait_ms;           /* wait for a card this long first; -1: don't */
 };
 
 static void usage(void)
@@ -34,7 +35,7 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: core-burn [--reader SPEC] [--hash sha1|sha256] [--step 30|60]\n"
 	        "                 [--display 15|30|60|120] [--clock UNIX] [--verbose]\n"
-	        "                 [--config-only | --info] < seed-as-hex\n");
+	        "                 [--wait MS] [--config-only | --info] < seed-as-hex\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -48,6 +49,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"config-only", no_argument, NULL, 'C'},
 		{"info", no_argument, NULL, 'i'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"wait", required_argument, NULL, 'w'},
 		{NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -59,6 +61,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->cfg.hash = SAFEID_HASH_SHA1;
 	o->cfg.step = 30;
 	o->cfg.display = SAFEID_DISPLAY_30S;
+	o->wait_ms = -1;
 	while ((c = getopt_long(argc, argv, "r:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -77,14 +80,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 's':
 		case 'd':
 		case 'c':
+		case 'w':
 			v = strtoul(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || v > 0xFFFFFFFFul) {
 				fprintf(stderr, "core-burn: --%s %s: not a number; give a decimal number\n",
-				        c == 's' ? "step" : c == 'd' ? "display" : "clock", optarg);
+				        c == 's' ? "step" : c == 'd' ? "display" : c == 'w' ? "wait" : "clock",
+				        optarg);
 				return -1;
 			}
 			if (c == 's')
 				o->cfg.step = (unsigned)v;
+			else if (c == 'w')
+				o->wait_ms = (long)v;
 			else if (c == 'c')
 				o->cfg.clock = (uint32_t)v;
 			else if (safeid_display_from_seconds((unsigned)v, &o->cfg.display) != SAFEID_OK) {
@@ -204,8 +211,9 @@ static void print_report(const safeid_burn_report *r, const char *reader)
 	printf("apdus: %u\n", r->apdus);
 }
 
-/* Resolve the reader spec to a name and connect. */
-static int open_reader(const char *spec, char *name, size_t cap, safeid_pcsc **p)
+/* Resolve the reader spec to a name, wait for a card if asked, connect. */
+static int open_reader(const char *spec, long wait_ms, char *name, size_t cap,
+                       safeid_pcsc **p)
 {
 	safeid_reader_list l;
 	size_t idx = 0;
@@ -223,6 +231,14 @@ static int open_reader(const char *spec, char *name, size_t cap, safeid_pcsc **p
 		goto fail;
 	}
 	snprintf(name, cap, "%s", l.names[idx]);
+	if (wait_ms >= 0) {
+		rc = safeid_pcsc_wait_card(name, wait_ms, NULL, 0);
+		if (rc != SAFEID_OK) {
+			fprintf(stderr, "core-burn: waiting %ld ms for a token on \"%s\": %s\n",
+			        wait_ms, name, safeid_strerror(rc));
+			goto fail;
+		}
+	}
 	rc = safeid_pcsc_open(name, p);
 	if (rc != SAFEID_OK)
 		fprintf(stderr, "core-burn: reader \"%s\": %s\n", name, safeid_strerror(rc));
@@ -252,7 +268,7 @@ int main(int argc, char **argv)
 	if (o.verbose)
 		safeid_set_trace(trace_cb, NULL);
 	status = EXIT_DEVICE;
-	if (open_reader(o.reader, reader, sizeof(reader), &p) != SAFEID_OK)
+	if (open_reader(o.reader, o.wait_ms, reader, sizeof(reader), &p) != SAFEID_OK)
 		goto fail;
 	printf("reader: %s\n", reader);
 	if (o.info_only) {
