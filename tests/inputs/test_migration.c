@@ -224,6 +224,7 @@ START_TEST(hostile_payloads)
 	ck_assert_int_eq(safeid_in_parse(uri, strlen(uri), NULL, &l, &e), SAFEID_IN_ERR_TYPE);
 	ck_assert_uint_eq(l.count, 0);
 	free(uri);
+	safeid_account_list_clear(&l);
 }
 END_TEST
 

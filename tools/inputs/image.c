@@ -29,42 +29,152 @@ static int img_check_size(unsigned w, unsigned h, const char *what,
 	return SAFEID_IN_OK;
 }
 
+/* libpng reads from memory through this cursor; running past the end is
+ * a truncated file. */
+struct img_pngsrc {
+	const uint8_t *data;
+	size_t len, off;
+	uint8_t *rows;       /* row buffer, kept here to survive the longjmp */
+	size_t rows_len;
+	char msg[128];
+	jmp_buf jump;
+};
+
+static void img_png_read(png_structp png, png_bytep out, size_t n)
+{
+	struct img_pngsrc *src = png_get_io_ptr(png);
+
+	if (n > src->len - src->off)
+		png_error(png, "the file ends too early (truncated)");
+	memcpy(out, src->data + src->off, n);
+	src->off += n;
+}
+
+static void img_png_error(png_structp png, png_const_charp msg)
+{
+	struct img_pngsrc *src = png_get_error_ptr(png);
+
+	snprintf(src->msg, sizeof(src->msg), "%s", msg);
+	longjmp(src->jump, 1);
+}
+
+static void img_png_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+/* One row of 8-bit grey, grey+alpha, RGB or RGBA to grey; transparent
+ * pixels are composed onto white, as a viewer shows them. */
+static void img_row_gray(const uint8_t *in, unsigned ch, unsigned w, uint8_t *out)
+{
+	switch (ch) {
+	case 1:
+		memcpy(out, in, w);
+		break;
+	case 3:
+		for (unsigned x = 0; x < w; x++, in += 3)
+			out[x] = (uint8_t)((in[0] * 77u + in[1] * 150u + in[2] * 29u) >> 8);
+		break;
+	default: /* 2: grey+alpha, 4: RGBA */
+		for (unsigned x = 0; x < w; x++, in += ch) {
+			unsigned g = ch == 2 ? in[0] : (in[0] * 77u + in[1] * 150u + in[2] * 29u) >> 8;
+			unsigned a = in[ch - 1];
+			/* g*a/255 + (255-a), rounded, without a division */
+			unsigned v = g * a + 255u * (255u - a) + 128u;
+			out[x] = (uint8_t)((v + (v >> 8)) >> 8);
+		}
+		break;
+	}
+}
+
+/* Everything after the header; png errors longjmp out of here. *rows is
+ * handed back at once so the caller can wipe and free it in any case. */
+static int img_png_pixels(png_structp png, png_infop info, in_image *out,
+                          uint8_t **rows, size_t *rows_len, const char *what,
+                          safeid_in_error *err)
+{
+	png_uint_32 w, h;
+	unsigned ch, passes;
+	size_t rowbytes;
+	int rc;
+
+	png_read_info(png, info);
+	w = png_get_image_width(png, info);
+	h = png_get_image_height(png, info);
+	if ((rc = img_check_size(w, h, what, err)) != SAFEID_IN_OK)
+		return rc;
+	png_set_strip_16(png);
+	png_set_expand(png);  /* palette, low-bit grey and tRNS to 8-bit (+alpha) */
+	passes = (unsigned)png_set_interlace_handling(png);
+	png_read_update_info(png, info);
+	ch = png_get_channels(png, info);
+	rowbytes = png_get_rowbytes(png, info);
+	if (ch < 1 || ch > 4 || rowbytes < (size_t)w * ch)
+		return in_fail(err, SAFEID_IN_ERR_IMAGE_CORRUPT, "%s: unexpected PNG layout; save the picture again", what);
+	/* interlaced images need every row at once; others one row at a time */
+	*rows_len = rowbytes * (passes > 1 ? h : 1);
+	*rows = malloc(*rows_len);
+	out->px = malloc((size_t)w * h);
+	if (out->px == NULL || *rows == NULL)
+		return in_fail(err, SAFEID_IN_ERR_NOMEM, "%s: out of memory for a %ux%u image", what, w, h);
+	out->width = w;
+	out->height = h;
+	if (passes > 1) {
+		for (unsigned p = 0; p < passes; p++)
+			for (png_uint_32 y = 0; y < h; y++)
+				png_read_row(png, *rows + rowbytes * y, NULL);
+		for (png_uint_32 y = 0; y < h; y++)
+			img_row_gray(*rows + rowbytes * y, ch, w, out->px + (size_t)y * w);
+	} else {
+		for (png_uint_32 y = 0; y < h; y++) {
+			png_read_row(png, *rows, NULL);
+			img_row_gray(*rows, ch, w, out->px + (size_t)y * w);
+		}
+	}
+	png_read_end(png, NULL);
+	return SAFEID_IN_OK;
+}
+
+/* Low-level libpng with integer grey conversion: the simplified API's
+ * gamma-correct conversion takes about a second for a 4K screenshot. */
 static int img_png(const uint8_t *data, size_t len, const char *what,
                    in_image *out, safeid_in_error *err)
 {
-	png_image im;
-	png_color white = { 255, 255, 255 };
-	int rc;
+	struct img_pngsrc src;
+	png_structp png = NULL;
+	png_infop info = NULL;
+	volatile int rc = SAFEID_IN_OK;
 
-	memset(&im, 0, sizeof(im));
-	im.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_memory(&im, data, len)) {
-		rc = in_fail(err, SAFEID_IN_ERR_IMAGE_CORRUPT,
-		             "%s: the PNG image cannot be read (%s); the file is damaged or truncated: save or download it again",
-		             what, im.message);
+	memset(&src, 0, sizeof(src));
+	src.data = data;
+	src.len = len;
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, img_png_error, img_png_warning);
+	if (png != NULL)
+		info = png_create_info_struct(png);
+	if (png == NULL || info == NULL) {
+		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "%s: out of memory reading the PNG image", what);
 		goto fail;
 	}
-	if ((rc = img_check_size(im.width, im.height, what, err)) != SAFEID_IN_OK)
-		goto fail;
-	im.format = PNG_FORMAT_GRAY;
-	out->px = malloc((size_t)im.width * im.height);
-	if (out->px == NULL) {
-		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "%s: out of memory for a %ux%u image", what, im.width, im.height);
-		goto fail;
-	}
-	out->width = im.width;
-	out->height = im.height;
-	/* transparent pixels are composed onto white, as a viewer shows them */
-	if (!png_image_finish_read(&im, &white, out->px, (png_int_32)im.width, NULL)) {
+	if (setjmp(src.jump)) {
 		rc = in_fail(err, SAFEID_IN_ERR_IMAGE_CORRUPT,
 		             "%s: the PNG image is damaged or truncated (%s); save or download it again",
-		             what, im.message);
+		             what, src.msg);
 		goto fail;
 	}
-	return SAFEID_IN_OK;
+	png_set_read_fn(png, &src, img_png_read);
+	/* the QR code has its own error correction; a truncated file is still
+	 * caught by running out of data */
+	png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE);
+#ifdef PNG_IGNORE_ADLER32
+	png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+#endif
+	rc = img_png_pixels(png, info, out, &src.rows, &src.rows_len, what, err);
 fail:
-	png_image_free(&im);
-	in_image_free(out);
+	safeid_in_secret_free(src.rows, src.rows_len);
+	png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+	if (rc != SAFEID_IN_OK)
+		in_image_free(out);
 	return rc;
 }
 
