@@ -15,11 +15,15 @@
 #include "p11.h"
 #include "slot.h"
 
+/* Calls in progress, so C_Finalize can wake the blocking one and let all
+ * of them leave before the tables they read are freed. */
 static pthread_mutex_t wait_mu = PTHREAD_MUTEX_INITIALIZER;
-static SCARDCONTEXT wait_ctx;
-static bool wait_active;
-static bool wait_cancelled;
 static pthread_cond_t wait_done = PTHREAD_COND_INITIALIZER;
+static unsigned waiters;        /* calls inside C_WaitForSlotEvent */
+static bool blocking;           /* one of them blocks, on block_ctx */
+static SCARDCONTEXT block_ctx;
+static bool cancelled;          /* C_Finalize woke the blocking call */
+static bool closed = true;      /* between C_Finalize and C_Initialize */
 
 /* The waiter re-checks for cancellation at least this often, so a cancel
  * that lands between two PC/SC calls is never lost. */
@@ -27,24 +31,76 @@ static pthread_cond_t wait_done = PTHREAD_COND_INITIALIZER;
 /* Internal answer of look_and_wait: nothing yet, look again. */
 #define LOOK_AGAIN CKR_FUNCTION_REJECTED
 
+void p11_wait_open(void)
+{
+	pthread_mutex_lock(&wait_mu);
+	closed = false;
+	cancelled = false;
+	/* Nobody can be waiting before C_Initialize returns; after a fork
+	 * the parent's waiters are not threads of this process. */
+	waiters = 0;
+	blocking = false;
+	pthread_mutex_unlock(&wait_mu);
+}
+
 void p11_wait_cancel(void)
 {
 	struct timespec until;
 
 	pthread_mutex_lock(&wait_mu);
-	if (wait_active) {
-		wait_cancelled = true;
-		(void)SCardCancel(wait_ctx);
-		/* Let the waiter leave before the tables it reads are freed;
-		 * bounded, so a stuck pcscd cannot hang C_Finalize. */
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 3;
-		while (wait_active)
-			if (pthread_cond_timedwait(&wait_done, &wait_mu,
-			                           &until) != 0)
-				break;
+	closed = true;
+	if (blocking) {
+		cancelled = true;
+		(void)SCardCancel(block_ctx);
+	}
+	/* Bounded, so a stuck pcscd cannot hang C_Finalize. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 3;
+	while (waiters > 0)
+		if (pthread_cond_timedwait(&wait_done, &wait_mu, &until) != 0)
+			break;
+	pthread_mutex_unlock(&wait_mu);
+}
+
+static CK_RV wait_enter(SCARDCONTEXT ctx, bool block)
+{
+	CK_RV rv = CKR_OK;
+
+	pthread_mutex_lock(&wait_mu);
+	if (closed)
+		rv = CKR_CRYPTOKI_NOT_INITIALIZED;
+	else if (block && blocking)
+		/* One blocking waiter at a time: the one C_Finalize wakes. */
+		rv = CKR_FUNCTION_FAILED;
+	if (rv == CKR_OK) {
+		waiters++;
+		if (block) {
+			blocking = true;
+			block_ctx = ctx;
+		}
 	}
 	pthread_mutex_unlock(&wait_mu);
+	return rv;
+}
+
+static void wait_leave(bool block)
+{
+	pthread_mutex_lock(&wait_mu);
+	waiters--;
+	if (block)
+		blocking = false;
+	pthread_cond_broadcast(&wait_done);
+	pthread_mutex_unlock(&wait_mu);
+}
+
+static bool wait_cancelled(void)
+{
+	bool c;
+
+	pthread_mutex_lock(&wait_mu);
+	c = cancelled || closed;
+	pthread_mutex_unlock(&wait_mu);
+	return c;
 }
 
 /* Fill states[] with the slots' readers (and the PnP pseudo reader last
@@ -152,35 +208,15 @@ CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot,
 	if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) !=
 	    SCARD_S_SUCCESS)
 		return block ? CKR_DEVICE_ERROR : CKR_NO_EVENT;
-	pthread_mutex_lock(&wait_mu);
-	if (block && wait_active) {
-		/* One blocking waiter at a time: it is the only one C_Finalize
-		 * has to wake. */
-		pthread_mutex_unlock(&wait_mu);
-		rv = CKR_FUNCTION_FAILED;
+	rv = wait_enter(ctx, block);
+	if (rv != CKR_OK)
 		goto fail;
-	}
-	if (block) {
-		wait_active = true;
-		wait_cancelled = false;
-		wait_ctx = ctx;
-	}
-	pthread_mutex_unlock(&wait_mu);
 	do {
 		rv = look_and_wait(ctx, block, pSlot);
-		pthread_mutex_lock(&wait_mu);
-		if (block && wait_cancelled)
-			rv = CKR_CRYPTOKI_NOT_INITIALIZED;
-		pthread_mutex_unlock(&wait_mu);
-		if (rv == LOOK_AGAIN && p11_ready() != CKR_OK)
+		if (wait_cancelled())
 			rv = CKR_CRYPTOKI_NOT_INITIALIZED;
 	} while (rv == LOOK_AGAIN);
-	if (block) {
-		pthread_mutex_lock(&wait_mu);
-		wait_active = false;
-		pthread_cond_broadcast(&wait_done);
-		pthread_mutex_unlock(&wait_mu);
-	}
+	wait_leave(block);
 fail:
 	SCardReleaseContext(ctx);
 	return rv;

@@ -51,8 +51,11 @@ CK_RV p11_ready(void)
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	if (mod.pid != getpid()) {
 		/* Forked child: the parent's PC/SC handles and locks are not
-		 * ours.  Forget them (without freeing: they may be held) so the
-		 * child can initialise afresh. */
+		 * ours.  Forget them (never destroy: another thread of the
+		 * parent may have held one at the fork) so the child can
+		 * initialise afresh. */
+		p11_slots_forget();
+		p11_mutex_forget(mod.glock);
 		memset(&mod, 0, sizeof(mod));
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	}
@@ -86,6 +89,14 @@ void p11_mutex_free(void *m)
 	}
 	pthread_mutex_destroy(m);
 	free(m);
+}
+
+void p11_mutex_forget(void *m)
+{
+	/* Our own mutexes are plain memory: give it back without destroying
+	 * the copy.  An application's mutexes are the application's. */
+	if (m != NULL && !mod.app_mutexes)
+		free(m);
 }
 
 void p11_mutex_lock(void *m)

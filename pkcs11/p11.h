@@ -34,6 +34,8 @@
 CK_RV p11_ready(void);
 CK_RV p11_mutex_new(void **m);
 void p11_mutex_free(void *m);
+/* Drop a mutex inherited across fork() without destroying it. */
+void p11_mutex_forget(void *m);
 void p11_mutex_lock(void *m);
 void p11_mutex_unlock(void *m);
 /* The module lock (tables). Never held while talking to a token. */
@@ -55,6 +57,8 @@ bool p11_clock_parse(const char *s, size_t len, uint32_t *out);
 
 CK_RV p11_slots_init(void);
 void p11_slots_fini(void);
+/* After fork(): drop the parent's slot table without touching its locks. */
+void p11_slots_forget(void);
 /* Re-read the reader list (adds slots for new readers). */
 CK_RV p11_slots_refresh(void);
 /* Copy the reader name of a slot; CKR_SLOT_ID_INVALID if none. */

@@ -72,6 +72,7 @@ CK_RV p11_slots_refresh(void)
 CK_RV p11_slots_init(void)
 {
 	memset(p11_slots, 0, sizeof(p11_slots));
+	p11_wait_open();
 	return p11_slots_refresh();
 }
 
@@ -83,6 +84,16 @@ void p11_slots_fini(void)
 	for (i = 0; i < P11_MAX_SLOTS; i++)
 		if (p11_slots[i].used)
 			p11_mutex_free(p11_slots[i].lock);
+	memset(p11_slots, 0, sizeof(p11_slots));
+}
+
+void p11_slots_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < P11_MAX_SLOTS; i++)
+		if (p11_slots[i].used)
+			p11_mutex_forget(p11_slots[i].lock);
 	memset(p11_slots, 0, sizeof(p11_slots));
 }
 

@@ -19,5 +19,7 @@ extern p11_slot_entry p11_slots[P11_MAX_SLOTS];
 
 /* Wake a thread blocked in C_WaitForSlotEvent (C_Finalize). */
 void p11_wait_cancel(void);
+/* Accept C_WaitForSlotEvent calls again (C_Initialize). */
+void p11_wait_open(void);
 
 #endif /* SAFEID_P11_SLOT_H */

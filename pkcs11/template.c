@@ -230,8 +230,14 @@ CK_RV p11_template_burn(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 		return CKR_TEMPLATE_INCONSISTENT;
 	for (i = 0; i < n; i++) {
 		rv = burn_attr(&tmpl[i], plan, &seen);
-		if (rv != CKR_OK)
+		if (rv != CKR_OK) {
+			p11_debug("burn refused before touching the token: attribute "
+			          "0x%lx (template entry %lu) gives CKR 0x%lx; see "
+			          "safeid-pkcs11.h for what a burn takes",
+			          (unsigned long)tmpl[i].type, (unsigned long)i,
+			          (unsigned long)rv);
 			goto fail;
+		}
 	}
 	rv = CKR_TEMPLATE_INCOMPLETE;
 	if (!seen.cls || plan->seed == NULL)
@@ -249,6 +255,12 @@ CK_RV p11_template_burn(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 		goto fail;
 	return CKR_OK;
 fail:
+	if (i == n)
+		p11_debug("burn refused before touching the token: the template "
+		          "is incomplete or inconsistent (CKR 0x%lx): it needs "
+		          "CKA_CLASS and CKA_VALUE (1..63 bytes), a matching key "
+		          "type, CKA_TOKEN true",
+		          (unsigned long)rv);
 	/* The plan points into the caller's template; drop the pointer so
 	 * nothing can use a half-checked seed. */
 	plan->seed = NULL;
@@ -307,8 +319,12 @@ CK_RV p11_template_clock(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 		return CKR_TEMPLATE_INCONSISTENT;
 	for (i = 0; i < n; i++) {
 		rv = clock_attr(&tmpl[i], plan, &value);
-		if (rv != CKR_OK)
+		if (rv != CKR_OK) {
+			p11_debug("clock write refused: attribute 0x%lx gives CKR "
+			          "0x%lx (CKA_VALUE must be \"YYYYMMDDhhmmss00\" UTC)",
+			          (unsigned long)tmpl[i].type, (unsigned long)rv);
 			return rv;
+		}
 	}
 	return value ? CKR_OK : CKR_TEMPLATE_INCOMPLETE;
 }
