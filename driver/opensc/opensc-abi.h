@@ -11,7 +11,8 @@
  * and 0x138 (312) bytes for the operations table it stores at offset 0xf0
  * (240), sets type at 0x58 (88) and copies the reader's ATR into offset 0x10
  * (16); it reads ctx->forced_driver at 0x258 (600) and walks
- * ctx->card_drivers from 0xd8 (216).  Structures are declared only as far
+ * ctx->card_drivers from 0xd8 (216); sc_do_log compares the level with
+ * ctx->debug at 0x28 (40).  Structures are declared only as far
  * as we read or write them; we never allocate a struct sc_card,
  * sc_context or sc_reader.
  *
@@ -176,11 +177,17 @@ typedef struct sc_reader {
 	/* vendor, versions, flags, ATR, ... follow; not touched */
 } sc_reader_t;
 
-/* The context: declared only as far as the card driver list (to tell a
- * person whether the safeid driver is configured at all). */
+/* The context: declared as far as the card driver list (to tell a person
+ * whether the safeid driver is configured at all); debug is the log level
+ * (the driver silences OpenSC's APDU log for the seed write). */
 #define SC_MAX_CARD_DRIVERS 48
 typedef struct sc_context {
-	unsigned char opaque_head[216]; /* conf .. reader_drv_data */
+	void *conf;
+	void *conf_blocks[3];
+	char *app_name;
+	int debug;
+	unsigned long flags;
+	unsigned char opaque_mid[160]; /* debug_file .. reader_drv_data */
 	struct sc_card_driver *card_drivers[SC_MAX_CARD_DRIVERS];
 	struct sc_card_driver *forced_driver;
 	/* thread_ctx, mutex, magic follow; not touched */
@@ -226,6 +233,7 @@ _Static_assert(sizeof(struct sc_card_driver) == 48, "sc_card_driver size");
 _Static_assert(offsetof(struct sc_card_driver, ops) == 16, "driver.ops");
 _Static_assert(offsetof(struct sc_card_driver, dll) == 40, "driver.dll");
 _Static_assert(offsetof(struct sc_reader, name) == 32, "reader.name");
+_Static_assert(offsetof(struct sc_context, debug) == 40, "ctx.debug");
 _Static_assert(offsetof(struct sc_context, card_drivers) == 216,
                "ctx.card_drivers");
 _Static_assert(offsetof(struct sc_context, forced_driver) == 600,

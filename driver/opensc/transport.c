@@ -9,6 +9,7 @@
  * 9000 and drop the data, while the core follows both as the protocol
  * says.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "sc-internal.h"
@@ -73,11 +74,25 @@ int safeid_sc_error(int err)
 	}
 }
 
+/*
+ * OpenSC's debug log (debug >= 3 in opensc.conf) writes every APDU in hex.
+ * The seed write's body is the seed encrypted under the family's public
+ * device key, so logging it would log the seed.  Its log level is dropped
+ * to 0 for that one APDU.  The level is per context, so another thread
+ * sharing the context may miss a few log lines meanwhile; nothing else.
+ */
+static bool carries_seed(const uint8_t *capdu, size_t clen)
+{
+	return clen >= 2 && capdu[0] == 0x84 && capdu[1] == 0xC5;
+}
+
 static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
                              uint8_t *rapdu, size_t rcap, size_t *rlen)
 {
 	struct sc_card *card = ctx;
 	struct sc_apdu apdu;
+	bool secret;
+	int saved_debug = 0;
 	int r;
 
 	if (card == NULL || capdu == NULL || rapdu == NULL || rlen == NULL ||
@@ -93,7 +108,15 @@ static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
 	apdu.resplen = rcap - 2;
 	apdu.flags |= SC_APDU_FLAGS_NO_GET_RESP | SC_APDU_FLAGS_NO_RETRY_WL |
 	              SC_APDU_FLAGS_NO_SM;
+	secret = carries_seed(capdu, clen);
+	if (secret) {
+		SAFEID_SC_LOG(card->ctx, "safeid: seed write: APDU not logged");
+		saved_debug = card->ctx->debug;
+		card->ctx->debug = 0;
+	}
 	r = sc_transmit_apdu(card, &apdu);
+	if (secret)
+		card->ctx->debug = saved_debug;
 	if (r != SC_SUCCESS) {
 		SAFEID_SC_LOG(card->ctx, "safeid: transmit of %02X %02X failed: %s",
 		              capdu[0], clen > 1 ? capdu[1] : 0, sc_strerror(r));

@@ -133,6 +133,28 @@ not_claimed)
 		[ "$(count_ins $ins)" = 0 ] || fail "INS $ins sent to an unrecognised card"
 	done
 	;;
+debug_log_no_seed)
+	# With OpenSC's debug log on, OpenSC writes every APDU it sends in hex.
+	# The seed write is encrypted under the family's public device key, so
+	# logging it would log the seed: the driver must keep it out.
+	conf=$work/opensc-debug.conf
+	dbg=$work/opensc-debug.log
+	sed "s|^app default {|app default {\n\tdebug = 9;\n\tdebug_file = $dbg;|" \
+		"$OPENSC_CONF" >"$conf"
+	echo 3132333435363738393031323334353637383930 |
+		OPENSC_CONF=$conf "$SAFEID_OPENSC_CLIENT" burn sha1 30 30 >"$work/burn.out" 2>&1 ||
+		{ cat "$work/burn.out"; fail "burn with the debug log on failed"; }
+	grep -qx 'done=1' "$work/burn.out" || fail "burn did not finish"
+	[ -s "$dbg" ] || fail "OpenSC wrote no debug log to $dbg"
+	grep -q '80 41 00 00' "$dbg" || fail "the debug log holds no APDUs at all: the test proves nothing"
+	grep -q '84 D4 00 00' "$dbg" || fail "the config write is missing from the debug log"
+	# the first bytes of the encrypted seed (known answer, token-protocol.md)
+	if grep -qi '5E 58 56 09' "$dbg"; then
+		fail "the encrypted seed (the seed under a public key) is in OpenSC's debug log"
+	fi
+	grep -q '84 C5' "$dbg" && fail "the seed write's header is in OpenSC's debug log"
+	echo "debug log: $(wc -l <"$dbg") lines, no seed write"
+	;;
 burn_locked)
 	# A locked token refuses authentication: one try, no retry, the seed
 	# untouched, and the client reports where it stopped.
