@@ -43,7 +43,8 @@ static int waitset_build(SCARDCONTEXT ctx, const char *reader, struct waitset *w
 		}
 		if (rv != SCARD_S_SUCCESS && rv != SCARD_E_NO_READERS_AVAILABLE)
 			return sid_pcsc_err(rv, SID_PCSC_SETUP);
-		if (rv == SCARD_E_NO_READERS_AVAILABLE)
+		/* No reader (at either call): only the PnP entry below. */
+		if (rv == SCARD_E_NO_READERS_AVAILABLE && w->multi != NULL)
 			w->multi[0] = '\0';
 		for (s = w->multi; s != NULL && *s != '\0'; s += strlen(s) + 1)
 			count++;

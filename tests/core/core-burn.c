@@ -217,8 +217,23 @@ static int open_reader(const char *spec, long wait_ms, char *name, size_t cap,
 {
 	safeid_reader_list l;
 	size_t idx = 0;
-	int rc = safeid_pcsc_list(&l);
+	int rc;
 
+	/* No reader named: wait for a token on any reader, also one plugged
+	 * in while we wait. */
+	if ((spec == NULL || spec[0] == '\0') && wait_ms >= 0) {
+		rc = safeid_pcsc_wait_card(NULL, wait_ms, name, cap);
+		if (rc != SAFEID_OK) {
+			fprintf(stderr, "core-burn: waiting %ld ms for a token on any reader: %s\n",
+			        wait_ms, safeid_strerror(rc));
+			return rc;
+		}
+		rc = safeid_pcsc_open(name, p);
+		if (rc != SAFEID_OK)
+			fprintf(stderr, "core-burn: reader \"%s\": %s\n", name, safeid_strerror(rc));
+		return rc;
+	}
+	rc = safeid_pcsc_list(&l);
 	if (rc != SAFEID_OK) {
 		fprintf(stderr, "core-burn: listing readers: %s\n", safeid_strerror(rc));
 		return rc;
