@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,13 +22,24 @@ static const char usage_text[] =
 	"  safeid-emu init --state F --serial S [--clock-offset SEC] [--drift PPM]\n"
 	"  safeid-emu run --state F --port P [--ctl SOCK] [--log FILE] [--removed]\n"
 	"      [faults]  (--removed: start with the card out of the reader)\n"
-	"      faults: --t0 --foreign --locked --sw INS=SW --drop N --drop-exec N\n"
-	"              --garbage INS --mute INS\n"
-	"  safeid-emu code --state F [--at UNIX] [--json]\n"
+	"  safeid-emu code --state F [--at UNIX] [--json]   (exit 3: no seed)\n"
 	"  safeid-emu show --state F [--json]\n"
-	"  safeid-emu ctl --ctl SOCK [--wait MS] remove|insert|power-cycle|load FILE|"
-	"fault \"OPTS\"|count|wait-count N\n"
-	"      (--wait: retry reaching the socket for up to MS ms)\n";
+	"  safeid-emu ctl --ctl SOCK [--wait MS] COMMAND\n"
+	"      remove | insert | power-cycle | load STATEFILE | fault \"OPTS\" |\n"
+	"      count | wait-count N   (--wait: retry reaching SOCK for MS ms)\n"
+	"faults (INS and SW in hex):\n"
+	"  --t0          answer 61XX; the data comes with GET RESPONSE 00 C0 00 00 XX\n"
+	"  --foreign     answer 6D00 to everything (not a token of this family)\n"
+	"  --locked      answer 6983 to every authenticate\n"
+	"  --sw INS=SW   answer SW to INS without executing it (repeatable)\n"
+	"  --drop N      cut the link when the Nth APDU arrives, unexecuted\n"
+	"  --drop-exec N execute the Nth APDU, then cut the link unanswered\n"
+	"  --garbage INS answer DE AD BE EF 55 90 00 to INS, unexecuted\n"
+	"  --mute INS    never answer INS\n"
+	"After a drop the card stays out of the reader until `ctl insert`.  vpcd\n"
+	"reports a cut link as an empty (0-byte) answer to the APDU in flight; a\n"
+	"muted APDU blocks SCardTransmit until the card is removed (ctl remove).\n"
+	"remove / power-cycle / load answer once PC/SC has seen the card leave.\n";
 
 enum {
 	OPT_STATE = 256, OPT_SERIAL, OPT_OFFSET, OPT_DRIFT, OPT_PORT, OPT_CTL,
@@ -261,8 +273,11 @@ static int cmd_ctl(const args *a, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
+	struct rlimit no_core = {0, 0};
 	args a;
 
+	/* the process holds seeds: never let them reach a core dump */
+	(void)setrlimit(RLIMIT_CORE, &no_core);
 	if (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0) {
 		printf("%s", usage_text);
 		return 0;
