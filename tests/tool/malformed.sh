@@ -13,6 +13,7 @@ CASES=$SAFEID_SOURCE_DIR/tests/inputs
 "$CASES/make-cases" "$WORK/cases" > /dev/null
 
 total=0
+mkdir -p "$WORK/json"
 while IFS=$'\t' read -r name expected keyword kind path secret; do
 	[ "$name" = name ] && continue # header, if any
 	total=$((total + 1))
@@ -24,23 +25,31 @@ while IFS=$'\t' read -r name expected keyword kind path secret; do
 		input=/dev/null
 	fi
 	rc=0
-	"$TOOL" --json burn "${args[@]}" --yes < "$input" > "$WORK/out.json" 2> "$WORK/err.txt" || rc=$?
+	"$TOOL" --json burn "${args[@]}" --yes < "$input" > "$WORK/json/$name.json" 2> "$WORK/err.txt" || rc=$?
 	[ "$rc" = 3 ] || fail "$name: exit $rc, expected 3 (bad input); stderr: $(cat "$WORK/err.txt")"
 	want=${expected#SAFEID_IN_ERR_}
-	want=${want,,}
-	got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] is False; print(d["error"]["code"])' "$WORK/out.json") ||
-		fail "$name: --json output is not one valid object: $(cat "$WORK/out.json")"
-	[ "$got" = "$want" ] || fail "$name: error code $got, expected $want ($(cat "$WORK/err.txt"))"
+	printf '%s\t%s\n' "$name" "${want,,}" >> "$WORK/json/expected.tsv"
 	grep -qiF -- "$keyword" "$WORK/err.txt" || fail "$name: message lacks '$keyword': $(cat "$WORK/err.txt")"
 	if [ "$secret" != - ] && [ "${#secret}" -ge 8 ]; then
 		for ((i = 0; i + 8 <= ${#secret}; i += 4)); do
-			if grep -qF -- "${secret:i:8}" "$WORK/out.json" "$WORK/err.txt"; then
+			if grep -qF -- "${secret:i:8}" "$WORK/json/$name.json" "$WORK/err.txt"; then
 				fail "$name: output contains part of the secret"
 			fi
 		done
 	fi
 done < "$WORK/cases/index.tsv"
 
+# One valid JSON object per run, with the expected error class.
+python3 - "$WORK/json" <<'PY' || fail "JSON output check failed"
+import json, os, sys
+d = sys.argv[1]
+for line in open(os.path.join(d, "expected.tsv")):
+    name, want = line.rstrip("\n").split("\t")
+    obj = json.load(open(os.path.join(d, name + ".json")))
+    assert obj["ok"] is False, name
+    got = obj["error"]["code"]
+    assert got == want, "%s: error code %s, expected %s" % (name, got, want)
+PY
 [ "$total" -ge 40 ] || fail "only $total cases; the list should hold at least 40"
 no_writes "$SAFEID_EMU_LOG_0"
 # Bad input is refused before the token is even opened.
