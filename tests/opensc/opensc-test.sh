@@ -183,6 +183,29 @@ burn_cut)
 	grep -qx "seed=$want" "$work/burn.out" || fail "expected the seed state '$want'"
 	grep -qx 'err=SAFEID_OK' "$work/burn.out" && fail "the report gives no error"
 	;;
+atr_safeid | atr_safeid_foreign)
+	# A card_atr block names the emulator's ATR for safeid: OpenSC picks
+	# the driver by ATR; init still checks the card really is a token.
+	atr=$(opensc-tool -r 0 --atr 2>/dev/null | tr -d ' :\n' | tr A-F a-f)
+	[ -n "$atr" ] || fail "could not read the ATR"
+	colon=$(echo "$atr" | sed 's/../&:/g; s/:$//')
+	conf=$work/opensc-atr.conf
+	sed "s|^app default {|app default {\n\tcard_atr $colon { driver = \"safeid\"; }|" \
+		"$OPENSC_CONF" >"$conf"
+	grep -q "card_atr $colon" "$conf" || fail "could not write $conf"
+	: >"$log"
+	out=$(OPENSC_CONF=$conf opensc-tool -r 0 -n 2>&1) || true
+	echo "$out"
+	if [ "$case_name" = atr_safeid ]; then
+		[ "$out" = "Token2 OTPC-P2-i programmable OTP token" ] ||
+			fail "card matched by ATR named '$out'"
+	else
+		case $out in *OTP\ token*) fail "a foreign card with a configured ATR was claimed" ;; esac
+		for ins in 4B CE D4 C5; do
+			[ "$(count_ins $ins)" = 0 ] || fail "INS $ins sent to a foreign card"
+		done
+	fi
+	;;
 atr_elsewhere)
 	# A card_atr block gives the emulator's ATR to another driver: OpenSC
 	# matches configured ATRs first, so ours must never be asked.
