@@ -157,8 +157,10 @@ typedef struct safeid_transport {
 	int (*end)(void *ctx);
 } safeid_transport;
 
-/* Optional trace hook: called with each C-APDU header (5 bytes; never data)
- * and each SW.  For --verbose.  Set to NULL to disable. */
+/* Optional trace hook: called with each C-APDU header (at most 5 bytes;
+ * never data), a command name ("get info", "write seed", ...) and its SW
+ * (0 when no SW came back).  For --verbose.  Set to NULL to disable.  The
+ * hook is process-wide: set it before starting threads that use the core. */
 typedef void (*safeid_trace_fn)(void *arg, const char *what,
                                 const uint8_t *hdr, size_t hdrlen, uint16_t sw);
 void safeid_set_trace(safeid_trace_fn fn, void *arg);
@@ -266,9 +268,12 @@ int safeid_pcsc_list(safeid_reader_list *out);
 void safeid_pcsc_list_free(safeid_reader_list *l);
 
 /* Select a reader by decimal index or by case-insensitive substring of its
- * name (NULL or "" = the only/first reader with a card).  *index receives
- * the position in the list.  Errors: NO_READER, READER_UNKNOWN, ARG when a
- * substring matches several readers. */
+ * name (an exact name wins over substrings).  NULL or "" = the only reader
+ * (card or not: opening it then says NO_TOKEN), else the first reader with
+ * a card.  *index receives the position in the list.  Errors: NO_READER
+ * (empty list), READER_UNKNOWN (no match, index out of range), NO_TOKEN
+ * (no spec, several readers, none with a card), ARG when a substring
+ * matches several readers. */
 int safeid_pcsc_pick(const safeid_reader_list *l, const char *spec,
                      size_t *index);
 
@@ -281,9 +286,11 @@ int safeid_pcsc_atr(safeid_pcsc *p, uint8_t *atr, size_t cap, size_t *len);
 /* Disconnect (leave the card powered) and free; sets *p to NULL. */
 void safeid_pcsc_close(safeid_pcsc **p);
 
-/* Wait until a card is present on reader (or any reader when NULL) or the
- * timeout (ms; <0 = forever) passes, using SCardGetStatusChange (events,
- * not polling).  Fills reader_out (cap bytes) with the reader's name. */
+/* Wait until a card is present on reader (or any reader when NULL, also
+ * one plugged in while waiting) or the timeout (ms; <0 = forever) passes,
+ * using SCardGetStatusChange (events, not polling).  Fills reader_out (cap
+ * bytes; may be NULL) with the reader's name.  Errors: TIMEOUT, NO_READER
+ * (any reader asked, none ever present), READER_UNKNOWN, NO_SERVICE. */
 int safeid_pcsc_wait_card(const char *reader, long timeout_ms,
                           char *reader_out, size_t cap);
 
