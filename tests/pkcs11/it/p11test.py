@@ -291,6 +291,46 @@ def scenario_removal(lib, fault, n, want_state, seed_on_token):
         check(rc == 3, "the token holds no seed")
 
 
+def scenario_faults(lib):
+    """Token 0 answers 6D00 to everything (not of this family), token 1 is
+    locked (6983 to authenticate), token 2 refuses the config (6A80),
+    token 3 garbles its answer to the seed write."""
+    present = lib.getSlotList(tokenPresent=True)
+    check(slot_of(lib, 0) not in present, "a foreign card is not a token")
+    check(slot_of(lib, 1) in present and slot_of(lib, 2) in present,
+          "the other two are tokens")
+    info = lib.getSlotInfo(slot_of(lib, 0))
+    check(not (info.flags & LL.CKF_TOKEN_PRESENT), "foreign card: no CKF_TOKEN_PRESENT")
+    rv = rv_of(rw_session, lib, slot_of(lib, 0))
+    check(rv == LL.CKR_TOKEN_NOT_RECOGNIZED, "foreign card: %s" % PyKCS11.CKR.get(rv, rv))
+    check(writes(0) == [], "nothing written to the foreign card")
+
+    s = rw_session(lib, slot_of(lib, 1))
+    rv = rv_of(s.createObject, otp_template(SEED20))
+    check(rv == LL.CKR_DEVICE_ERROR, "locked token: %s" % PyKCS11.CKR.get(rv, rv))
+    with open(env("SAFEID_EMU_LOG", 1)) as f:
+        auths = [l for l in f if l.startswith("80 CE")]
+    check(len(auths) == 1, "authentication tried once, never retried (%d)" % len(auths))
+    check(writes(1) == [], "nothing written to the locked token")
+    check(unulong(attr(s, seed_obj(s), CKA_SAFEID_SEED_STATE)) == SEED_OLD, "seed state OLD")
+
+    s = rw_session(lib, slot_of(lib, 2))
+    rv = rv_of(s.createObject, otp_template(SEED20))
+    check(rv == LL.CKR_DEVICE_ERROR, "config refused: %s" % PyKCS11.CKR.get(rv, rv))
+    check(not any(l.startswith("84 C5") for l in writes(2)), "no seed sent after the refusal")
+    check(unulong(attr(s, seed_obj(s), CKA_SAFEID_SEED_STATE)) == SEED_OLD, "seed state OLD")
+    rv = rv_of(s.setAttributeValue, clock_obj(s), clock_template("2027060112000000"))
+    check(rv == LL.CKR_FUNCTION_REJECTED, "clock: config still unknown after the refused burn")
+
+    # Token 3 answers the seed write with garbage while staying on the
+    # reader: a device error (not a removal), seed state unknown.
+    s = rw_session(lib, slot_of(lib, 3))
+    rv = rv_of(s.createObject, otp_template(SEED20))
+    check(rv == LL.CKR_DEVICE_ERROR, "garbled seed answer: %s" % PyKCS11.CKR.get(rv, rv))
+    st = unulong(attr(s, seed_obj(s), CKA_SAFEID_SEED_STATE))
+    check(st == SEED_UNKNOWN, "seed state UNKNOWN after a garbled answer (%d)" % st)
+
+
 def main():
     lib = load()
     what = sys.argv[1]
@@ -298,6 +338,8 @@ def main():
         scenario_burn_sha256(lib)
     elif what == "clock":
         scenario_clock(lib)
+    elif what == "faults":
+        scenario_faults(lib)
     elif what == "negative":
         scenario_negative(lib)
     elif what == "removal":
