@@ -68,6 +68,8 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 		f->foreign = true;
 	} else if (strcmp(name, "locked") == 0) {
 		f->locked = true;
+	} else if (strcmp(name, "wrong-le") == 0) {
+		f->wrong_le = true;
 	} else if (value == NULL && emu_faults_takes_value(name)) {
 		snprintf(err, errlen, "--%s needs a value; see 'safeid-emu help'",
 		         name);
@@ -99,7 +101,7 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 		return ins_option(f->mute, name, value, err, errlen);
 	} else {
 		snprintf(err, errlen, "--%s: unknown fault option; known: --t0 "
-		         "--foreign --locked --sw INS=SW --drop N --drop-exec N "
+		         "--foreign --locked --wrong-le --sw INS=SW --drop N --drop-exec N "
 		         "--garbage INS --mute INS", name);
 		return -1;
 	}

@@ -12,6 +12,7 @@ typedef struct emu_faults {
 	bool t0;                /* answer 61XX; data only via GET RESPONSE */
 	bool foreign;           /* 6D00 to everything: not a token of ours */
 	bool locked;            /* 6983 to every authenticate */
+	bool wrong_le;          /* 6CXX until a data command comes with Le */
 	bool has_sw[256];       /* --sw INS=SW: answer sw[INS], do nothing */
 	unsigned sw[256];
 	bool garbage[256];      /* malformed data + 9000, do nothing */

@@ -31,6 +31,8 @@ static const char usage_text[] =
 	"  --t0          answer 61XX; the data comes with GET RESPONSE 00 C0 00 00 XX\n"
 	"  --foreign     answer 6D00 to everything (not a token of this family)\n"
 	"  --locked      answer 6983 to every authenticate\n"
+	"  --wrong-le    answer 6CXX to get info / get challenge sent without\n"
+	"                Le; execute them when resent with Le = XX\n"
 	"  --sw INS=SW   answer SW to INS without executing it (repeatable)\n"
 	"  --drop N      cut the link when the Nth APDU arrives, unexecuted\n"
 	"  --drop-exec N execute the Nth APDU, then cut the link unanswered\n"
@@ -61,6 +63,7 @@ static const struct option options[] = {
 	{"t0", no_argument, NULL, OPT_FAULT},
 	{"foreign", no_argument, NULL, OPT_FAULT},
 	{"locked", no_argument, NULL, OPT_FAULT},
+	{"wrong-le", no_argument, NULL, OPT_FAULT},
 	{"sw", required_argument, NULL, OPT_FAULT},
 	{"drop", required_argument, NULL, OPT_FAULT},
 	{"drop-exec", required_argument, NULL, OPT_FAULT},

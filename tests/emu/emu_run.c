@@ -154,6 +154,19 @@ static size_t answer(emu_run *r, const uint8_t *c, size_t clen, uint8_t *out,
 		r->have_pending = false;
 		return n + 2;
 	}
+	if (f->wrong_le && c[0] == 0x80 && (ins == 0x41 || ins == 0x4B) &&
+	    clen >= 5) {
+		/* the data length a contact reader's card would insist on */
+		size_t want = ins == 0x4B ? 8 : 3 + 1 + strlen(r->tok.serial) + 2 + 4;
+		if (clen == 5u + c[4]) {
+			out[0] = 0x6C;
+			out[1] = (uint8_t)want;
+			*note = "wrong-le";
+			return 2;
+		}
+		if (clen == 6u + c[4] && c[clen - 1] == want)
+			clen--; /* the right Le: drop it, execute as usual */
+	}
 	r->have_pending = false;
 	r->tok.locked = f->locked;
 	n = emu_token_handle(&r->tok, (int64_t)time(NULL), c, clen, out);

@@ -30,6 +30,17 @@ case_t0() {
 	ok "--t0 answers 61XX and hands the data over on GET RESPONSE"
 }
 
+case_wrong_le() {
+	local out
+	out=$(pcsc-apdu --reader "$SAFEID_READER_0" "$GET_INFO" "${GET_INFO}$INFO_LEN" "$GET_CHALLENGE" "${GET_CHALLENGE}08")
+	[ "$(sed -n 1p <<<"$out")" = 6C$INFO_LEN ] || fail "--wrong-le: get info without Le gave $(sed -n 1p <<<"$out")"
+	[ "$(sw_of "$(sed -n 2p <<<"$out")")" = 9000 ] && [ "$(sed -n 2p <<<"$out" | wc -c)" -eq 51 ] ||
+		fail "--wrong-le: get info with Le gave $(sed -n 2p <<<"$out")"
+	[ "$(sed -n 3p <<<"$out")" = 6C08 ] || fail "--wrong-le: challenge gave $(sed -n 3p <<<"$out")"
+	[ "$(sed -n 4p <<<"$out" | wc -c)" -eq 21 ] || fail "--wrong-le: challenge with Le gave $(sed -n 4p <<<"$out")"
+	ok "--wrong-le answers 6CXX, then the data when Le is right"
+}
+
 case_foreign() {
 	local out
 	out=$(pcsc-apdu --reader "$SAFEID_READER_0" "$GET_INFO" "$GET_CHALLENGE" 00A4040007A0000006472F0001)
@@ -141,6 +152,7 @@ run() { # name emu-args
 		fail "case $1 (emu args '$2')"
 }
 run t0 "--t0"
+run wrong_le "--wrong-le"
 run foreign "--foreign"
 run locked "--locked"
 run sw "--sw 41=6A80"
