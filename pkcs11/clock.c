@@ -59,11 +59,40 @@ static CK_RV write_clock(p11_conn *c, const safeid_info *info,
 	return CKR_DEVICE_REMOVED;
 }
 
-CK_RV p11_clock_set(const p11_session *s, const p11_clock_plan *plan)
+/* The checks and the write, on an open connection to the right token. */
+static CK_RV clock_on_token(p11_conn *c, const safeid_info *info,
+                            const p11_clock_plan *plan)
 {
 	safeid_config cfg;
-	safeid_info info;
 	p11_record rec;
+	CK_RV rv;
+
+	p11_record_get(info->serial, &rec);
+	if (safeid_serial_restricted(info->serial) && !plan->erase_consent) {
+		p11_debug("token %s (%s) erases its seed on any clock write; "
+		          "add CKA_SAFEID_ERASE_SEED=CK_TRUE to accept that, then "
+		          "burn the seed again",
+		          info->serial,
+		          info->model != NULL ? info->model->name : "unknown model");
+		return CKR_FUNCTION_REJECTED;
+	}
+	rv = fill_config(plan, &rec, &cfg);
+	if (rv != CKR_OK) {
+		p11_debug("token %s: the clock write also sets hash, step and "
+		          "display timeout, which this module does not know; "
+		          "give CKA_SAFEID_HASH, CKA_OTP_TIME_INTERVAL and "
+		          "CKA_SAFEID_DISPLAY_TIMEOUT in the template",
+		          info->serial);
+		return rv;
+	}
+	rv = write_clock(c, info, &cfg, &rec);
+	p11_record_put(info->serial, &rec);
+	return rv;
+}
+
+CK_RV p11_clock_set(const p11_session *s, const p11_clock_plan *plan)
+{
+	safeid_info info;
 	p11_conn c;
 	void *lock = p11_slot_lock(s->slot);
 	CK_RV rv;
@@ -72,35 +101,12 @@ CK_RV p11_clock_set(const p11_session *s, const p11_clock_plan *plan)
 		return CKR_DEVICE_REMOVED;
 	p11_mutex_lock(lock);
 	rv = p11_conn_open(s->slot, s->serial, true, &c, &info);
-	if (rv != CKR_OK) {
-		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
-			rv = CKR_DEVICE_REMOVED;
-		goto fail;
+	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+		rv = CKR_DEVICE_REMOVED;
+	if (rv == CKR_OK) {
+		rv = clock_on_token(&c, &info, plan);
+		p11_conn_close(&c);
 	}
-	p11_record_get(info.serial, &rec);
-	if (safeid_serial_restricted(info.serial) && !plan->erase_consent) {
-		p11_debug("token %s (%s) erases its seed on any clock write; "
-		          "add CKA_SAFEID_ERASE_SEED=CK_TRUE to accept that, then "
-		          "burn the seed again",
-		          info.serial,
-		          info.model != NULL ? info.model->name : "unknown model");
-		rv = CKR_FUNCTION_REJECTED;
-		goto close;
-	}
-	rv = fill_config(plan, &rec, &cfg);
-	if (rv != CKR_OK) {
-		p11_debug("token %s: the clock write also sets hash, step and "
-		          "display timeout, which this module does not know; "
-		          "give CKA_SAFEID_HASH, CKA_OTP_TIME_INTERVAL and "
-		          "CKA_SAFEID_DISPLAY_TIMEOUT in the template",
-		          info.serial);
-		goto close;
-	}
-	rv = write_clock(&c, &info, &cfg, &rec);
-	p11_record_put(info.serial, &rec);
-close:
-	p11_conn_close(&c);
-fail:
 	p11_mutex_unlock(lock);
 	return rv;
 }
