@@ -251,6 +251,39 @@ def scenario_negative(lib):
     check(writes(0) == [], "the emulator log shows no 84 D4 / 84 C5 APDU")
     rc, j = emu_code(0)
     check(rc == 3, "the token still has no seed")
+    sessions_and_finding(lib, s, ro)
+
+
+def sessions_and_finding(lib, s, ro):
+    """Session info, object search by template, login no-op, mechanisms."""
+    slot = slot_of(lib, 0)
+    si = s.getSessionInfo()
+    check(si.state == LL.CKS_RW_PUBLIC_SESSION and si.slotID == slot, "RW session info")
+    check(ro.getSessionInfo().state == LL.CKS_RO_PUBLIC_SESSION, "RO session info")
+    by = {
+        "class HW_FEATURE": [(LL.CKA_CLASS, LL.CKO_HW_FEATURE)],
+        "feature CLOCK": [(LL.CKA_HW_FEATURE_TYPE, LL.CKH_CLOCK)],
+        "class OTP_KEY": [(LL.CKA_CLASS, CKO_OTP_KEY)],
+        "key type HOTP": [(LL.CKA_KEY_TYPE, CKK_HOTP)],
+        "label totp": [(LL.CKA_LABEL, "totp")],
+        "label clock": [(LL.CKA_LABEL, "clock")],
+    }
+    found = {k: [h.value() for h in s.findObjects(t)] for k, t in by.items()}
+    check(len(s.findObjects()) == 2, "two objects in all")
+    check(found["class HW_FEATURE"] == found["feature CLOCK"] == found["label clock"]
+          and len(found["label clock"]) == 1, "the clock found by class, feature and label")
+    check(found["class OTP_KEY"] == found["key type HOTP"] == found["label totp"]
+          and len(found["label totp"]) == 1, "the seed slot found by class, type and label")
+    check(s.findObjects([(LL.CKA_LABEL, "nothing")]) == [], "no object for another label")
+    check(s.findObjects([(LL.CKA_CLASS, LL.CKO_SECRET_KEY)]) == [], "no secret key object")
+    check(rv_of(s.login, "") == LL.CKR_OK, "C_Login is a no-op (no PIN)")
+    check(rv_of(s.logout) == LL.CKR_OK, "C_Logout is a no-op")
+    check(lib.getMechanismList(slot) == [], "no mechanisms")
+    check(rv_of(s.destroyObject, s.findObjects(by["label totp"])[0]) == 0x1B,  # CKR_ACTION_PROHIBITED (v2.40)
+          "C_DestroyObject: CKR_ACTION_PROHIBITED")
+    lib.closeAllSessions(slot)
+    check(rv_of(s.getSessionInfo) == LL.CKR_SESSION_HANDLE_INVALID,
+          "after C_CloseAllSessions the handle is invalid")
 
 
 def pcsc_wait(i, cond, ms):
