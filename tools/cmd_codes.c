@@ -67,6 +67,36 @@ static void scan_account(const tool_opts *o, json_out *j,
 		printf("   can be burned into this token family\n");
 }
 
+/* --screen: what was searched, and where the codes were. */
+static void show_monitors(const tool_opts *o, json_out *j,
+                          const tool_input *in)
+{
+	if (in->monitor_count == 0)
+		return;
+	if (o->json)
+		json_arr(j, "monitors");
+	for (size_t i = 0; i < in->monitor_count; i++) {
+		const safeid_monitor *m = &in->monitors[i];
+
+		if (o->json) {
+			json_obj(j, NULL);
+			json_str(j, "name", m->name);
+			json_int(j, "x", m->x);
+			json_int(j, "y", m->y);
+			json_uint(j, "width", m->width);
+			json_uint(j, "height", m->height);
+			json_uint(j, "qr_codes", m->codes);
+			json_close(j);
+		} else {
+			printf("Monitor %s: %ux%u at %+d%+d, %zu QR code%s\n",
+			       m->name, m->width, m->height, m->x, m->y, m->codes,
+			       m->codes == 1 ? "" : "s");
+		}
+	}
+	if (o->json)
+		json_close(j);
+}
+
 int cmd_scan(const tool_opts *o, json_out *j, tool_error *err)
 {
 	tool_input in;
@@ -76,6 +106,7 @@ int cmd_scan(const tool_opts *o, json_out *j, tool_error *err)
 	ret = tool_input_load(o, &in, err);
 	if (ret != 0)
 		goto fail;
+	show_monitors(o, j, &in);
 	if (o->json) {
 		json_str(j, "source", in.source);
 		json_uint(j, "qr_codes", in.qr_codes);
