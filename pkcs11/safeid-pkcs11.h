@@ -27,6 +27,12 @@
  *     by this process (the token cannot be read back); until then they read
  *     0, CK_UNAVAILABLE_INFORMATION and 0.
  *   - The token has no PIN: C_Login/C_Logout are accepted as no-ops.
+ *   - Labels: the clock object is "clock", the seed slot "totp".
+ *   - A token that leaves the reader during a burn or clock write gives
+ *     CKR_DEVICE_REMOVED (never CKR_OK); CKA_SAFEID_SEED_STATE then says
+ *     what it holds once it is back.  With SAFEID_PKCS11_DEBUG set in the
+ *     environment the module explains refusals and failures on stderr
+ *     (never with seed bytes).
  */
 #ifndef SAFEID_PKCS11_H
 #define SAFEID_PKCS11_H
