@@ -263,6 +263,13 @@ tool_seed_refused)
 	grep -q "token $(serial_of_state)) failed" "$work/out" || fail "the message does not name the token"
 	grep -q '6A80' "$work/out" || fail "the message does not give the token's answer"
 	;;
+tool_list)
+	need_tool
+	tool list >"$work/list.out" 2>"$work/err" || { cat "$work/err"; fail "safeid-tool --backend opensc list failed"; }
+	cat "$work/list.out"
+	grep -q "$(serial_of_state)" "$work/list.out" || fail "list does not show the token"
+	grep -q "$SAFEID_READER_0" "$work/list.out" || fail "list does not name the reader"
+	;;
 tool_info)
 	need_tool
 	serial=$(serial_of_state)
