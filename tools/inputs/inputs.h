@@ -67,7 +67,7 @@ typedef enum safeid_in_err {
 	/* warnings (severity SAFEID_IN_WARNING in a plan report) */
 	SAFEID_IN_WARN_SECRET_SHORT = -50, /* under 10 bytes (80 bits) */
 	SAFEID_IN_WARN_ISSUER_MISMATCH = -51, /* issuer= vs label prefix */
-	SAFEID_IN_WARN_DEFAULTED = -52, /* algorithm/digits unspecified: default */
+	SAFEID_IN_WARN_DEFAULTED = -52, /* reserved; not reported (see flags) */
 
 	/* images and screen */
 	SAFEID_IN_ERR_IO = -60,        /* file cannot be opened or read */

@@ -136,6 +136,10 @@ static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
 		qr_symbol_box(s, scale, &bx, &by, &bw, &bh);
 		rc = in_qr_push(out, zbar_symbol_get_data(s), zbar_symbol_get_data_length(s),
 		                bx, by, bw, bh, -1);
+		/* zbar's copy of the text (heap it owns, freed with the image)
+		 * may hold a secret: wipe it now we have ours */
+		safeid_in_wipe((void *)(uintptr_t)zbar_symbol_get_data(s),
+		               zbar_symbol_get_data_length(s));
 		if (rc != SAFEID_IN_OK)
 			goto fail;
 	}

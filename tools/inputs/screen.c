@@ -232,8 +232,11 @@ fail:
 	safeid_qr_list_clear(&found);
 	if (g != NULL)
 		safeid_in_secret_free(g, (size_t)im->width * (size_t)im->height);
-	if (im != NULL)
+	if (im != NULL) {
+		/* the grab shows the QR code, i.e. the secret */
+		safeid_in_wipe(im->data, (size_t)im->bytes_per_line * (size_t)im->height);
 		XDestroyImage(im);
+	}
 	return rc;
 }
 
