@@ -161,3 +161,17 @@ void tool_show_slot(const tool_opts *o, json_out *j, const tool_slot *s,
 		printf("Clock:      not readable\n");
 	}
 }
+
+const char *tool_seed_state_key(safeid_seed_state s)
+{
+	switch (s) {
+	case SAFEID_SEED_OLD:
+		return "old";
+	case SAFEID_SEED_ERASED:
+		return "erased";
+	case SAFEID_SEED_NEW:
+		return "new";
+	default:
+		return "unknown";
+	}
+}

@@ -58,7 +58,7 @@ printf '%s\n' "$B32" > "$WORK/marker"
 	< "$WORK/marker" > "$WORK/burn.json" 2> "$WORK/burn.err"
 expect_burned "$SAFEID_EMU_STATE_0" "$B32" SHA1 30
 [ "$(jget "$WORK/burn.json" ok)" = True ] || fail "burn --json not ok"
-[ "$(jget "$WORK/burn.json" seed_state)" != "" ] || fail "no seed_state"
+[ "$(jget "$WORK/burn.json" seed_state)" = new ] || fail "seed_state not new"
 code=$(jget "$WORK/burn.json" codes.now)
 t=$(jget "$WORK/burn.json" codes.time)
 [ "$code" = "$(oath_code "$B32" "$t" SHA1 30)" ] || fail "burn shows $code, oathtool disagrees"
