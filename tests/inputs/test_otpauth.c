@@ -134,6 +134,11 @@ START_TEST(uri_issuer_mismatch_warns)
 	ck_assert_uint_eq(r.warnings, 1);
 	ck_assert_int_eq(r.issues[0].code, SAFEID_IN_WARN_ISSUER_MISMATCH);
 	ck_assert_int_eq(r.issues[0].severity, SAFEID_IN_WARNING);
+	/* an empty issuer parameter says nothing: the label's prefix stands */
+	ck_assert_int_eq(parse1("otpauth://totp/Foo:alice?secret=" SECRET_B32 "&issuer=", &l, &e),
+	                 SAFEID_IN_OK);
+	ck_assert_str_eq(l.items[1].issuer, "Foo");
+	ck_assert_uint_eq(l.items[1].flags & SAFEID_ACCT_ISSUER_MISMATCH, 0);
 	safeid_account_list_clear(&l);
 }
 END_TEST

@@ -15,6 +15,8 @@
 
 #include "internal.h"
 
+#define IMG_JPEG_MEM_MAX (1024ul * 1024ul * 1024ul)
+
 static int img_check_size(unsigned w, unsigned h, const char *what,
                           safeid_in_error *err)
 {
@@ -214,16 +216,22 @@ static int img_jpeg(const uint8_t *data, size_t len, const char *what,
 	je.mgr.error_exit = img_jpeg_exit;
 	je.mgr.emit_message = img_jpeg_message;
 	if (setjmp(je.jump)) {
-		if (rc == SAFEID_IN_OK) {
-			msg[0] = '\0';
-			je.mgr.format_message((j_common_ptr)&ci, msg);
+		int code = je.mgr.msg_code;
+		msg[0] = '\0';
+		je.mgr.format_message((j_common_ptr)&ci, msg);
+		if (code == JERR_OUT_OF_MEMORY || code == JERR_NO_BACKING_STORE)
+			rc = in_fail(err, SAFEID_IN_ERR_IMAGE_TOO_BIG,
+			             "%s: the JPEG image needs more than %lu MiB to decode (%s); crop it around the QR code or scale it down",
+			             what, IMG_JPEG_MEM_MAX >> 20, msg);
+		else
 			rc = in_fail(err, SAFEID_IN_ERR_IMAGE_CORRUPT,
 			             "%s: the JPEG image is %s (%s); save or download it again",
 			             what, je.truncated ? "truncated" : "damaged", msg);
-		}
 		goto fail;
 	}
 	jpeg_create_decompress(&ci);
+	/* progressive files keep every coefficient in memory: bound it */
+	ci.mem->max_memory_to_use = IMG_JPEG_MEM_MAX;
 	jpeg_mem_src(&ci, data, (unsigned long)len);
 	jpeg_read_header(&ci, TRUE);
 	if ((rc = img_check_size(ci.image_width, ci.image_height, what, err)) != SAFEID_IN_OK)

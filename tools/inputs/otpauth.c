@@ -250,6 +250,11 @@ static int otp_finish(struct otp_ctx *c)
 		return in_fail(c->err, SAFEID_IN_ERR_NO_SECRET,
 		               "%s: the otpauth URI has no secret parameter, so there is no seed to burn; get a fresh QR code from the service",
 		               in_what(c->what));
+	if (a->issuer != NULL && a->issuer[0] == '\0') {
+		/* "issuer=" says nothing: treat it as absent */
+		free(a->issuer);
+		a->issuer = NULL;
+	}
 	if (c->label_issuer != NULL) {
 		if (a->issuer == NULL) {
 			a->issuer = c->label_issuer;

@@ -307,9 +307,14 @@ int safeid_screen_scan(const char *display, safeid_screen_result *out,
 	if (out->codes.count == 0) {
 		char desc[SAFEID_IN_MSG_MAX / 2];
 		scr_describe(out, desc, sizeof(desc));
+		const char *way = getenv("WAYLAND_DISPLAY");
+		/* under XWayland an X11 grab shows X11 windows only */
 		rc = in_fail(err, SAFEID_IN_ERR_NO_QR,
-		             "no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and use --qr FILE",
-		             out->monitor_count, out->monitor_count == 1 ? "" : "s", desc);
+		             "no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and use --qr FILE%s",
+		             out->monitor_count, out->monitor_count == 1 ? "" : "s", desc,
+		             (way != NULL && way[0] != '\0')
+		                 ? "; this is a Wayland session, where only X11 windows can be read this way: try --screenshot-cmd 'grim -'"
+		                 : "");
 	}
 fail:
 	XSetErrorHandler(old);
