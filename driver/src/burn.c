@@ -65,6 +65,20 @@ const char *safeid_seed_state_text(safeid_seed_state s)
 	}
 }
 
+const char *safeid_seed_state_name(safeid_seed_state s)
+{
+	switch (s) {
+	case SAFEID_SEED_OLD:
+		return "old";
+	case SAFEID_SEED_ERASED:
+		return "erased";
+	case SAFEID_SEED_NEW:
+		return "new";
+	default:
+		return "unknown";
+	}
+}
+
 static void step_start(safeid_burn_report *r, safeid_step s,
                        safeid_progress_fn progress, void *arg)
 {

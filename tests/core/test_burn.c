@@ -313,6 +313,11 @@ START_TEST(names_and_texts)
 	ck_assert_str_eq(safeid_step_name(SAFEID_STEP_SEED), "write seed");
 	for (s = SAFEID_SEED_OLD; s <= SAFEID_SEED_UNKNOWN; s++)
 		ck_assert_str_ne(safeid_seed_state_text((safeid_seed_state)s), "unknown seed state");
+	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_OLD), "old");
+	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_ERASED), "erased");
+	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_NEW), "new");
+	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_UNKNOWN), "unknown");
+	ck_assert_str_eq(safeid_seed_state_name((safeid_seed_state)9), "unknown");
 }
 END_TEST
 

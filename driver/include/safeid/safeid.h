@@ -203,6 +203,8 @@ typedef enum safeid_seed_state {
 } safeid_seed_state;
 
 const char *safeid_seed_state_text(safeid_seed_state s);
+/* Stable keyword for scripts and JSON: "old", "erased", "new", "unknown". */
+const char *safeid_seed_state_name(safeid_seed_state s);
 
 typedef struct safeid_burn_report {
 	safeid_step step;          /* step reached (failed there, or DONE) */
