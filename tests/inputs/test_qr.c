@@ -92,6 +92,13 @@ START_TEST(photo_12mp)
 }
 END_TEST
 
+START_TEST(small_code_in_large_picture)
+{
+	double ms = decode_good("good-small-in-large.png");
+	printf("4000x3000 PNG, 2 px/module code: %.1f ms CPU\n", ms);
+}
+END_TEST
+
 START_TEST(two_codes_side_by_side)
 {
 	safeid_qr_list q = { 0 };
@@ -205,6 +212,7 @@ int main(int argc, char **argv)
 	tcase_add_test(t, transparent_png);
 	tcase_add_test(t, screenshot_4k_fast);
 	tcase_add_test(t, photo_12mp);
+	tcase_add_test(t, small_code_in_large_picture);
 	tcase_add_test(t, two_codes_side_by_side);
 	tcase_add_test(t, from_memory_and_missing_file);
 	tcase_add_test(t, screenshot_command);
