@@ -29,7 +29,8 @@ int cmd_list(const tool_opts *o, json_out *j, tool_error *err)
 	if (o->json)
 		json_arr(j, "readers");
 	else if (l.count == 0)
-		printf("No reader found: plug in a contactless (NFC) reader.\n");
+		printf("No reader found: plug in a contactless (NFC) reader and check "
+		       "that pcscd runs (systemctl status pcscd).\n");
 	for (size_t i = 0; i < l.count; i++) {
 		if (o->json) {
 			json_obj(j, NULL);

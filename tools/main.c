@@ -150,7 +150,16 @@ static int parse_option(int c, tool_opts *o, tool_error *err)
 	case OPT_URI: o->uri = optarg; break;
 	case OPT_URIFILE: o->uri_file = optarg; break;
 	case OPT_SECRET: o->secret = optarg; break;
-	case OPT_SECRETARG: o->secret_arg = optarg; break;
+	case OPT_SECRETARG:
+		/* Keep a private copy and blank the argv string, so the secret
+		 * stays in /proc/PID/cmdline only for the moment before this. */
+		free(o->secret_copy);
+		o->secret_copy = strdup(optarg);
+		o->secret_arg = o->secret_copy;
+		safeid_wipe(optarg, strlen(optarg));
+		if (o->secret_copy == NULL)
+			ret = tool_fail(err, EXIT_SETUP, "nomem", "out of memory");
+		break;
 	case OPT_HASH: o->hash = optarg; break;
 	case OPT_STEP:
 		ret = parse_num("--step", optarg, 30, 60, &v, err);
@@ -314,6 +323,10 @@ int main(int argc, char **argv)
 		if (ret == 0)
 			json_int(&j, "exit_code", 0);
 		json_end(&j);
+	}
+	if (o.secret_copy != NULL) {
+		safeid_wipe(o.secret_copy, strlen(o.secret_copy));
+		free(o.secret_copy);
 	}
 	return ret;
 }
