@@ -154,11 +154,14 @@ int emu_state_load(const char *path, emu_token *t, char *err, size_t errlen)
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		eq = strchr(line, '=');
-		if (eq == NULL)
-			goto bad_line;
-		*eq = '\0';
-		if (apply_line(t, line, eq + 1, &has_seed) != 0)
-			goto bad_line;
+		if (eq != NULL)
+			*eq = '\0';
+		if (eq == NULL || apply_line(t, line, eq + 1, &has_seed) != 0) {
+			snprintf(err, errlen, "state file %s: line %d is not a known "
+			         "key=value or has a bad value; fix it or recreate the "
+			         "file with 'safeid-emu init'", path, lineno);
+			goto fail;
+		}
 	}
 	if (t->serial[0] == '\0') {
 		snprintf(err, errlen, "state file %s: no serial= line; recreate it "
@@ -171,11 +174,6 @@ int emu_state_load(const char *path, emu_token *t, char *err, size_t errlen)
 		goto fail;
 	}
 	rc = 0;
-	goto fail;
-bad_line:
-	snprintf(err, errlen, "state file %s: line %d is not a known key=value "
-	         "or has a bad value; fix it or recreate the file with "
-	         "'safeid-emu init'", path, lineno);
 fail:
 	if (fd >= 0)
 		close(fd);
