@@ -68,6 +68,8 @@ START_TEST(phone_photo) { decode_good("good-photo.jpg"); }
 END_TEST
 START_TEST(transparent_png) { decode_good("good-alpha.png"); }
 END_TEST
+START_TEST(inverted_png) { decode_good("good-inverted.png"); }
+END_TEST
 
 START_TEST(screenshot_4k_fast)
 {
@@ -210,6 +212,7 @@ int main(int argc, char **argv)
 	tcase_add_test(t, jpeg);
 	tcase_add_test(t, phone_photo);
 	tcase_add_test(t, transparent_png);
+	tcase_add_test(t, inverted_png);
 	tcase_add_test(t, screenshot_4k_fast);
 	tcase_add_test(t, photo_12mp);
 	tcase_add_test(t, small_code_in_large_picture);

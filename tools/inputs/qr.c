@@ -121,6 +121,8 @@ static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
 	/* keep the bytes as encoded: no guessing of text encodings */
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+	/* dark-mode pages show light codes on dark ground */
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_TEST_INVERTED, 1);
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(img, w, h);
 	zbar_image_set_data(img, px, (unsigned long)w * h, NULL);
