@@ -113,6 +113,70 @@ static int check_confirm(const safeid_burn_report *r, const safeid_config *cfg,
 	return SAFEID_OK;
 }
 
+static int check_params(const safeid_transport *t, const safeid_config *cfg,
+                        const uint8_t *seed, size_t seedlen)
+{
+	if (t == NULL || t->transmit == NULL || cfg == NULL)
+		return SAFEID_ERR_ARG;
+	if (seed != NULL && (seedlen == 0 || seedlen > SAFEID_SEED_MAX))
+		return SAFEID_ERR_SEED_LENGTH;
+	return sid_config_check(cfg);
+}
+
+/* The steps after get info's lock was taken; stops at the first failure,
+ * leaving step, err and seed state in the report. */
+static void run_steps(const safeid_transport *ct, const safeid_config *cfg,
+                      const uint8_t *seed, size_t seedlen,
+                      safeid_progress_fn progress, void *arg,
+                      safeid_burn_report *report, time_t started)
+{
+	bool answered = true, restricted;
+	int rc;
+
+	rc = safeid_get_info(ct, &report->before);
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		return;
+	restricted = safeid_serial_restricted(report->before.serial);
+
+	step_start(report, SAFEID_STEP_AUTH, progress, arg);
+	rc = safeid_authenticate(ct);
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		return;
+
+	step_start(report, SAFEID_STEP_CONFIG, progress, arg);
+	rc = sid_write_config_ex(ct, cfg, &answered);
+	if (rc == SAFEID_OK) {
+		report->config_written = true;
+		if (restricted)
+			report->seed = SAFEID_SEED_ERASED;
+	} else if (!answered && restricted) {
+		report->seed = SAFEID_SEED_UNKNOWN;
+	}
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		return;
+
+	if (seed != NULL) {
+		step_start(report, SAFEID_STEP_SEED, progress, arg);
+		rc = sid_write_seed_ex(ct, seed, seedlen, &answered);
+		if (rc == SAFEID_OK)
+			report->seed = SAFEID_SEED_NEW;
+		else if (!answered)
+			report->seed = SAFEID_SEED_UNKNOWN;
+		if (step_end(report, rc, progress, arg) != SAFEID_OK)
+			return;
+	}
+
+	step_start(report, SAFEID_STEP_CONFIRM, progress, arg);
+	rc = safeid_get_info(ct, &report->after);
+	if (rc == SAFEID_OK)
+		rc = check_confirm(report, cfg, started);
+	if (step_end(report, rc, progress, arg) != SAFEID_OK)
+		return;
+
+	report->step = SAFEID_STEP_DONE;
+	step_end(report, SAFEID_OK, progress, arg);
+}
+
 /* The burn, or with seed == NULL the config-only write. */
 static int run(const safeid_transport *t, const safeid_config *cfg,
                const uint8_t *seed, size_t seedlen,
@@ -121,7 +185,6 @@ static int run(const safeid_transport *t, const safeid_config *cfg,
 {
 	struct counter cnt;
 	safeid_transport ct;
-	bool locked = false, answered = true, restricted;
 	time_t started = time(NULL);
 	int rc;
 
@@ -132,15 +195,9 @@ static int run(const safeid_transport *t, const safeid_config *cfg,
 	report->step = SAFEID_STEP_NONE;
 	/* Everything that can be checked is checked before the token is
 	 * touched. */
-	rc = SAFEID_ERR_ARG;
-	if (t == NULL || t->transmit == NULL || cfg == NULL)
-		goto fail;
-	rc = SAFEID_ERR_SEED_LENGTH;
-	if (seed != NULL && (seedlen == 0 || seedlen > SAFEID_SEED_MAX))
-		goto fail;
-	rc = sid_config_check(cfg);
+	rc = check_params(t, cfg, seed, seedlen);
 	if (rc != SAFEID_OK)
-		goto fail;
+		return step_end(report, rc, progress, arg);
 
 	cnt.inner = t;
 	cnt.apdus = &report->apdus;
@@ -153,58 +210,12 @@ static int run(const safeid_transport *t, const safeid_config *cfg,
 	if (t->begin != NULL) {
 		rc = t->begin(t->ctx);
 		if (rc != SAFEID_OK)
-			goto fail;
-		locked = true;
+			return step_end(report, rc, progress, arg);
 	}
-	rc = safeid_get_info(&ct, &report->before);
-	if (step_end(report, rc, progress, arg) != SAFEID_OK)
-		goto done;
-	restricted = safeid_serial_restricted(report->before.serial);
-
-	step_start(report, SAFEID_STEP_AUTH, progress, arg);
-	rc = safeid_authenticate(&ct);
-	if (step_end(report, rc, progress, arg) != SAFEID_OK)
-		goto done;
-
-	step_start(report, SAFEID_STEP_CONFIG, progress, arg);
-	rc = sid_write_config_ex(&ct, cfg, &answered);
-	if (rc == SAFEID_OK) {
-		report->config_written = true;
-		if (restricted)
-			report->seed = SAFEID_SEED_ERASED;
-	} else if (!answered && restricted) {
-		report->seed = SAFEID_SEED_UNKNOWN;
-	}
-	if (step_end(report, rc, progress, arg) != SAFEID_OK)
-		goto done;
-
-	if (seed != NULL) {
-		step_start(report, SAFEID_STEP_SEED, progress, arg);
-		rc = sid_write_seed_ex(&ct, seed, seedlen, &answered);
-		if (rc == SAFEID_OK)
-			report->seed = SAFEID_SEED_NEW;
-		else if (!answered)
-			report->seed = SAFEID_SEED_UNKNOWN;
-		if (step_end(report, rc, progress, arg) != SAFEID_OK)
-			goto done;
-	}
-
-	step_start(report, SAFEID_STEP_CONFIRM, progress, arg);
-	rc = safeid_get_info(&ct, &report->after);
-	if (rc == SAFEID_OK)
-		rc = check_confirm(report, cfg, started);
-	if (step_end(report, rc, progress, arg) != SAFEID_OK)
-		goto done;
-
-	report->step = SAFEID_STEP_DONE;
-	step_end(report, SAFEID_OK, progress, arg);
-	goto done;
-fail:
-	step_end(report, rc, progress, arg);
-done:
+	run_steps(&ct, cfg, seed, seedlen, progress, arg, report, started);
 	/* Releasing the lock cannot change what the token holds; a failure
 	 * here (token gone) adds nothing to the report. */
-	if (locked && t->end != NULL)
+	if (t->begin != NULL && t->end != NULL)
 		(void)t->end(t->ctx);
 	return report->err;
 }
