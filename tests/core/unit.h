@@ -11,5 +11,6 @@ Suite *suite_transceive(void);
 Suite *suite_burn(void);
 Suite *suite_totp(void);
 Suite *suite_pick(void);
+Suite *suite_pcsc_err(void);
 
 #endif

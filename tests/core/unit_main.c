@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(sr, suite_burn());
 	srunner_add_suite(sr, suite_totp());
 	srunner_add_suite(sr, suite_pick());
+	srunner_add_suite(sr, suite_pcsc_err());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
