@@ -5,7 +5,13 @@
  *
  *   core-burn [--reader SPEC] [--hash sha1|sha256] [--step 30|60]
  *             [--display 15|30|60|120] [--clock UNIX] [--verbose]
- *             [--wait MS] [--config-only | --info]  < seed.hex
+ *             [--wait MS] [--config-only | --info]
+ *             [--hold-at STEP --hold-dir DIR]  < seed.hex
+ *
+ * --hold-at stops as STEP starts (a name as safeid_step_name gives it):
+ * it writes the step name into the FIFO DIR/ready, then blocks until a line
+ * comes from the FIFO DIR/go, so a test can remove or reset the token at
+ * an exact point, waiting on conditions rather than time.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -28,6 +34,8 @@ struct opts {
 	bool info_only;
 	bool verbose;
 	long wait_ms;           /* wait for a card this long first; -1: don't */
+	const char *hold_at;    /* step name to stop at, or NULL */
+	const char *hold_dir;   /* holds the FIFOs "ready" and "go" */
 };
 
 static void usage(void)
@@ -35,7 +43,8 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: core-burn [--reader SPEC] [--hash sha1|sha256] [--step 30|60]\n"
 	        "                 [--display 15|30|60|120] [--clock UNIX] [--verbose]\n"
-	        "                 [--wait MS] [--config-only | --info] < seed-as-hex\n");
+	        "                 [--wait MS] [--config-only | --info]\n"
+	        "                 [--hold-at STEP --hold-dir DIR] < seed-as-hex\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -50,6 +59,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"info", no_argument, NULL, 'i'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"wait", required_argument, NULL, 'w'},
+		{"hold-at", required_argument, NULL, 'A'},
+		{"hold-dir", required_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -109,9 +120,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'A':
+			o->hold_at = optarg;
+			break;
+		case 'D':
+			o->hold_dir = optarg;
+			break;
 		default:
 			return -1;
 		}
+	}
+	if ((o->hold_at == NULL) != (o->hold_dir == NULL)) {
+		fprintf(stderr, "core-burn: --hold-at and --hold-dir go together\n");
+		return -1;
 	}
 	return optind == argc ? 0 : -1;
 }
@@ -165,13 +186,45 @@ static void trace_cb(void *arg, const char *what, const uint8_t *hdr,
 	fprintf(stderr, " -> %04X\n", sw);
 }
 
+/* Tell the test we reached the step, then wait for its go-ahead. */
+static void hold(const struct opts *o, const char *step)
+{
+	char path[4096], line[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ready", o->hold_dir);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		fprintf(stderr, "core-burn: %s: cannot open the ready FIFO\n", path);
+		return;
+	}
+	fprintf(f, "%s\n", step);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/go", o->hold_dir);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "core-burn: %s: cannot open the go FIFO\n", path);
+		return;
+	}
+	if (fgets(line, sizeof(line), f) == NULL)
+		fprintf(stderr, "core-burn: %s: closed without a line; going on\n", path);
+	fclose(f);
+}
+
 static void progress_cb(void *arg, safeid_step step, int err,
                         const safeid_burn_report *sofar)
 {
-	(void)arg;
+	const struct opts *o = arg;
+
 	(void)sofar;
 	if (step == SAFEID_STEP_DONE)
 		return;
+	if (err == 1 && o->hold_at != NULL &&
+	    strcmp(o->hold_at, safeid_step_name(step)) == 0) {
+		printf("hold: %s\n", safeid_step_name(step));
+		fflush(stdout);
+		hold(o, safeid_step_name(step));
+	}
 	if (err == 1)
 		printf("step: %s ...\n", safeid_step_name(step));
 	else if (err == SAFEID_OK)
@@ -300,10 +353,10 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	if (o.config_only)
-		rc = safeid_configure(safeid_pcsc_transport(p), &o.cfg, progress_cb, NULL, &r);
+		rc = safeid_configure(safeid_pcsc_transport(p), &o.cfg, progress_cb, &o, &r);
 	else
 		rc = safeid_burn(safeid_pcsc_transport(p), &o.cfg, seed, seedlen,
-		                 progress_cb, NULL, &r);
+		                 progress_cb, &o, &r);
 	print_report(&r, reader);
 	status = rc == SAFEID_OK ? EXIT_SUCCESS : EXIT_BURN;
 fail:
