@@ -21,6 +21,17 @@ serial_of_state() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["serial"])'
 }
 
+# opensc-tool is not built with sanitizers: in a sanitizer build it needs
+# their runtimes preloaded to load our instrumented module (its own leaks
+# are not ours to report; the client and safeid-tool check ours).
+sc_tool() {
+	if [ -n "${SAFEID_OPENSC_PRELOAD:-}" ]; then
+		LD_PRELOAD=$SAFEID_OPENSC_PRELOAD ASAN_OPTIONS=detect_leaks=0 opensc-tool "$@"
+	else
+		opensc-tool "$@"
+	fi
+}
+
 need_tool() {
 	[ -x "$bin/safeid-tool" ] || { echo "safeid-tool not built: skip"; exit 77; }
 }
@@ -63,14 +74,14 @@ burn_and_verify() {
 
 case $case_name in
 list_drivers)
-	opensc-tool --list-drivers >"$work/out" 2>&1 || { cat "$work/out"; fail "opensc-tool --list-drivers failed"; }
+	sc_tool --list-drivers >"$work/out" 2>&1 || { cat "$work/out"; fail "opensc-tool --list-drivers failed"; }
 	cat "$work/out"
 	grep -Eq '^[[:space:]]+safeid[[:space:]]' "$work/out" ||
 		fail "safeid is not among the drivers (is OPENSC_CONF=$OPENSC_CONF right?)"
 	;;
 wrong_version)
 	# The same driver built to claim OpenSC 0.22.0: OpenSC 0.23 refuses it.
-	OPENSC_CONF=$SAFEID_OPENSC_WRONGVER_CONF opensc-tool --list-drivers >"$work/out" 2>&1 || true
+	OPENSC_CONF=$SAFEID_OPENSC_WRONGVER_CONF sc_tool --list-drivers >"$work/out" 2>&1 || true
 	cat "$work/out"
 	if grep -Eq '^[[:space:]]+safeid[[:space:]]' "$work/out"; then
 		fail "OpenSC loaded a driver built for another version"
@@ -79,7 +90,7 @@ wrong_version)
 		fail "internal drivers missing: the configuration was not read"
 	;;
 name | name_unknown)
-	out=$(opensc-tool -r 0 -n 2>"$work/err") || { cat "$work/err"; fail "opensc-tool -n failed: $out"; }
+	out=$(sc_tool -r 0 -n 2>"$work/err") || { cat "$work/err"; fail "opensc-tool -n failed: $out"; }
 	echo "$out"
 	if [ "$case_name" = name ]; then
 		want="Token2 OTPC-P2-i programmable OTP token"
@@ -91,7 +102,7 @@ name | name_unknown)
 	;;
 serial)
 	serial=$(serial_of_state)
-	out=$(opensc-tool -r 0 --serial 2>"$work/err") || { cat "$work/err"; fail "opensc-tool --serial failed: $out"; }
+	out=$(sc_tool -r 0 --serial 2>"$work/err") || { cat "$work/err"; fail "opensc-tool --serial failed: $out"; }
 	echo "$out"
 	# util_hex_dump_asc: the bytes in hex, then the same bytes as text
 	hex=$(printf %s "$serial" | od -An -tx1 -v | tr -s ' \n' ' ' | sed 's/^ //; s/ $//' | tr a-f A-F)
@@ -103,7 +114,7 @@ serial)
 	;;
 speed)
 	start=$(date +%s%N)
-	out=$(opensc-tool -r 0 -n 2>"$work/err") || { cat "$work/err"; fail "opensc-tool -n failed: $out"; }
+	out=$(sc_tool -r 0 -n 2>"$work/err") || { cat "$work/err"; fail "opensc-tool -n failed: $out"; }
 	end=$(date +%s%N)
 	ms=$(( (end - start) / 1000000 ))
 	n=$(wc -l <"$log")
@@ -114,7 +125,7 @@ speed)
 	;;
 foreign)
 	# The emulator answers 6D00 to everything: some other card.
-	out=$(opensc-tool -r 0 -n 2>&1) || true
+	out=$(sc_tool -r 0 -n 2>&1) || true
 	echo "$out"
 	case $out in *OTP\ token*) fail "the driver claimed a foreign card" ;; esac
 	[ "$(count_ins 41)" = 1 ] || fail "expected exactly one get-info probe"
@@ -125,7 +136,7 @@ foreign)
 not_claimed)
 	# The token's get-info reply is malformed (emulator fault): a card
 	# that answers but not like this family must not be claimed.
-	out=$(opensc-tool -r 0 -n 2>&1) || true
+	out=$(sc_tool -r 0 -n 2>&1) || true
 	echo "$out"
 	case $out in *OTP\ token*) fail "the driver claimed a card with a malformed get-info reply" ;; esac
 	[ "$(count_ins 41)" -ge 1 ] || fail "the probe never reached the card"
@@ -186,7 +197,7 @@ burn_cut)
 atr_safeid | atr_safeid_foreign)
 	# A card_atr block names the emulator's ATR for safeid: OpenSC picks
 	# the driver by ATR; init still checks the card really is a token.
-	atr=$(opensc-tool -r 0 --atr 2>/dev/null | tr -d ' :\n' | tr A-F a-f)
+	atr=$(sc_tool -r 0 --atr 2>/dev/null | tr -d ' :\n' | tr A-F a-f)
 	[ -n "$atr" ] || fail "could not read the ATR"
 	colon=$(echo "$atr" | sed 's/../&:/g; s/:$//')
 	conf=$work/opensc-atr.conf
@@ -194,7 +205,7 @@ atr_safeid | atr_safeid_foreign)
 		"$OPENSC_CONF" >"$conf"
 	grep -q "card_atr $colon" "$conf" || fail "could not write $conf"
 	: >"$log"
-	out=$(OPENSC_CONF=$conf opensc-tool -r 0 -n 2>&1) || true
+	out=$(OPENSC_CONF=$conf sc_tool -r 0 -n 2>&1) || true
 	echo "$out"
 	if [ "$case_name" = atr_safeid ]; then
 		[ "$out" = "Token2 OTPC-P2-i programmable OTP token" ] ||
@@ -209,7 +220,7 @@ atr_safeid | atr_safeid_foreign)
 atr_elsewhere)
 	# A card_atr block gives the emulator's ATR to another driver: OpenSC
 	# matches configured ATRs first, so ours must never be asked.
-	atr=$(opensc-tool -r 0 --atr 2>/dev/null | tr -d ' :\n' | tr A-F a-f)
+	atr=$(sc_tool -r 0 --atr 2>/dev/null | tr -d ' :\n' | tr A-F a-f)
 	[ -n "$atr" ] || fail "could not read the ATR"
 	colon=$(echo "$atr" | sed 's/../&:/g; s/:$//')
 	before=$(count_ins 41)
@@ -217,7 +228,7 @@ atr_elsewhere)
 	sed "s|^app default {|app default {\n\tcard_atr $colon { driver = \"openpgp\"; }|" \
 		"$OPENSC_CONF" >"$conf"
 	grep -q "card_atr $colon" "$conf" || fail "could not write $conf"
-	OPENSC_CONF=$conf opensc-tool -r 0 -n >"$work/out" 2>&1 || true
+	OPENSC_CONF=$conf sc_tool -r 0 -n >"$work/out" 2>&1 || true
 	cat "$work/out"
 	grep -q 'OTP token' "$work/out" && fail "safeid claimed a card mapped to another driver"
 	[ "$(count_ins 41)" = "$before" ] || fail "get info was sent to a card mapped to another driver"
