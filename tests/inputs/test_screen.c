@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,18 +111,18 @@ static void randr_two_monitors(Display *d)
 	m->name = XInternAtom(d, "LEFT-1", False);
 	m->x = 0;
 	m->y = 0;
-	m->width = 1280;
+	m->width = 3840;
 	m->height = h;
-	m->mwidth = 300;
+	m->mwidth = 600;
 	m->mheight = 200;
 	m->outputs[0] = res->outputs[0];   /* takes over the output's monitor */
 	XRRSetMonitor(d, root, m);
 	XFree(m);
 	m = XRRAllocateMonitor(d, 0);
 	m->name = XInternAtom(d, "RIGHT-2", False);
-	m->x = 1280;
+	m->x = 3840;
 	m->y = 0;
-	m->width = w - 1280;
+	m->width = w - 3840;
 	m->height = h;
 	m->mwidth = 250;
 	m->mheight = 200;
@@ -207,19 +208,30 @@ static void print_result(const char *display, const safeid_screen_result *r)
 		       r->codes.items[i].height);
 }
 
-/* One wide screen split into two RandR monitors; the code on the right one. */
+static double wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One wide screen split into two RandR monitors (a 4K one and a portrait
+ * one); the code on the second. */
 START_TEST(randr_second_monitor)
 {
 	safeid_screen_result r;
 	safeid_in_error e = { 0 };
 	Display *d = XOpenDisplay(xrr.display);
+	double t0;
 	int rc;
 
 	ck_assert_ptr_nonnull(d);
 	randr_two_monitors(d);
-	check_empty(xrr.display, "RIGHT-2 1024x800+1280+0");
-	show_qr(d, 1280 + 200, 150);
+	check_empty(xrr.display, "RIGHT-2 1024x2160+3840+0");
+	show_qr(d, 3840 + 200, 150);
+	t0 = wall_ms();
 	rc = safeid_screen_scan(xrr.display, &r, &e);
+	printf("%s: 3840x2160 + 1024x2160 captured and scanned in %.1f ms\n", xrr.display, wall_ms() - t0);
 	ck_assert_msg(rc == SAFEID_IN_OK, "%s: %s", safeid_in_errname(rc), e.msg);
 	print_result(xrr.display, &r);
 	ck_assert_uint_eq(r.monitor_count, 2);
@@ -228,8 +240,8 @@ START_TEST(randr_second_monitor)
 	ck_assert_int_eq(r.codes.items[0].monitor, 1);
 	ck_assert_uint_eq(r.monitors[0].codes, 0);
 	ck_assert_uint_eq(r.monitors[1].codes, 1);
-	ck_assert_int_ge(r.codes.items[0].x, 1280 + 200);
-	ck_assert_int_lt(r.codes.items[0].x, 1280 + 200 + 60);
+	ck_assert_int_ge(r.codes.items[0].x, 3840 + 200);
+	ck_assert_int_lt(r.codes.items[0].x, 3840 + 200 + 60);
 	ck_assert_int_eq(strncmp(r.codes.items[0].text, GOOD_PREFIX, strlen(GOOD_PREFIX)), 0);
 	safeid_screen_result_clear(&r);
 	XCloseDisplay(d);
@@ -266,7 +278,7 @@ int main(int argc, char **argv)
 {
 	static const char *const xin_args[] = { "+xinerama", "-screen", "0", "1280x800x24",
 	                                        "-screen", "1", "1024x768x24" };
-	static const char *const xrr_args[] = { "+extension", "RANDR", "-screen", "0", "2304x800x24" };
+	static const char *const xrr_args[] = { "+extension", "RANDR", "-screen", "0", "4864x2160x24" };
 	Suite *s = suite_create("inputs_screen");
 	TCase *t = tcase_create("xvfb");
 	SRunner *r;

@@ -104,7 +104,7 @@ static void qr_symbol_box(const zbar_symbol_t *s, unsigned scale, int *bx,
 
 /* One zbar pass; appends what it finds, returns the count or an error. */
 static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
-                   safeid_qr_list *out)
+                   int inverted, safeid_qr_list *out)
 {
 	zbar_image_scanner_t *sc = NULL;
 	zbar_image_t *img = NULL;
@@ -122,7 +122,7 @@ static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
 	/* keep the bytes as encoded: no guessing of text encodings */
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
 	/* dark-mode pages show light codes on dark ground */
-	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_TEST_INVERTED, 1);
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_TEST_INVERTED, inverted);
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(img, w, h);
 	zbar_image_set_data(img, px, (unsigned long)w * h, NULL);
@@ -192,12 +192,14 @@ int safeid_qr_decode_gray(const uint8_t *gray, unsigned width, unsigned height,
 			goto fail;
 		}
 		small_len = (size_t)sw * sh;
-		rc = qr_scan(small, sw, sh, f, out);
+		rc = qr_scan(small, sw, sh, f, 1, out);
 		if (rc < 0)
 			goto fail;
 	}
+	/* full resolution is for small codes; a small light-on-dark code in
+	 * a large picture is rare enough not to double this slow pass */
 	if (out->count == start)
-		rc = qr_scan(gray, width, height, 1, out);
+		rc = qr_scan(gray, width, height, 1, small == NULL, out);
 	if (rc < 0)
 		goto fail;
 	qr_sort(out, start);

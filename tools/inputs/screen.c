@@ -9,22 +9,10 @@
 #include <string.h>
 
 #include <X11/Xlib.h>
-#include <X11/Xutil.h>
 #include <X11/extensions/Xinerama.h>
 #include <X11/extensions/Xrandr.h>
 
-#include "internal.h"
-
-static int scr_xerror;
-
-/* A monitor partly outside the root window makes XGetImage fail with
- * BadMatch; Xlib's default handler would exit the whole program. */
-static int scr_on_xerror(Display *d, XErrorEvent *e)
-{
-	(void)d;
-	scr_xerror = e->error_code ? e->error_code : 1;
-	return 0;
-}
+#include "grab.h"
 
 void safeid_screen_result_clear(safeid_screen_result *r)
 {
@@ -116,55 +104,6 @@ static int scr_pick_monitors(Display *d, int screen, safeid_screen_result *r)
 	return nx;
 }
 
-static unsigned scr_channel(unsigned long px, unsigned long mask)
-{
-	unsigned shift = 0, bits = 0;
-
-	if (mask == 0)
-		return 0;
-	while (!(mask & 1ul)) {
-		mask >>= 1;
-		shift++;
-	}
-	while (mask & 1ul) {
-		mask >>= 1;
-		bits++;
-	}
-	px = (px >> shift) & ((1ul << bits) - 1ul);
-	return bits >= 8 ? (unsigned)(px >> (bits - 8)) : (unsigned)((px * 255ul) / ((1ul << bits) - 1ul));
-}
-
-/* XImage (TrueColor) to 8-bit grey. */
-static uint8_t *scr_gray(XImage *im)
-{
-	unsigned w = (unsigned)im->width, h = (unsigned)im->height;
-	uint8_t *g = malloc((size_t)w * h);
-	int fast = im->bits_per_pixel == 32 && im->byte_order == LSBFirst &&
-	           im->red_mask == 0xff0000ul && im->green_mask == 0xff00ul &&
-	           im->blue_mask == 0xfful;
-
-	if (g == NULL)
-		return NULL;
-	for (unsigned y = 0; y < h; y++) {
-		const uint8_t *row = (const uint8_t *)im->data + (size_t)y * (size_t)im->bytes_per_line;
-		for (unsigned x = 0; x < w; x++) {
-			unsigned rr, gg, bb;
-			if (fast) {
-				bb = row[x * 4];
-				gg = row[x * 4 + 1];
-				rr = row[x * 4 + 2];
-			} else {
-				unsigned long p = XGetPixel(im, (int)x, (int)y);
-				rr = scr_channel(p, im->red_mask);
-				gg = scr_channel(p, im->green_mask);
-				bb = scr_channel(p, im->blue_mask);
-			}
-			g[(size_t)y * w + x] = (uint8_t)((rr * 77u + gg * 150u + bb * 29u) >> 8);
-		}
-	}
-	return g;
-}
-
 /* Mirrored or overlapping monitors show the same code at the same place:
  * list it once, under the first monitor that shows it. */
 static int scr_seen(const safeid_qr_list *l, const safeid_qr_code *c, int dx,
@@ -180,36 +119,27 @@ static int scr_seen(const safeid_qr_list *l, const safeid_qr_code *c, int dx,
 }
 
 /* Grab one monitor and add its codes in root coordinates. */
-static int scr_monitor(Display *d, Window root, unsigned rw, unsigned rh,
+static int scr_monitor(Display *d, int screen, unsigned rw, unsigned rh,
                        size_t idx, safeid_screen_result *r, safeid_in_error *err)
 {
 	safeid_monitor *m = &r->monitors[idx];
 	safeid_qr_list found = { 0 };
-	XImage *im = NULL;
 	uint8_t *g = NULL;
 	int x0 = m->x < 0 ? 0 : m->x, y0 = m->y < 0 ? 0 : m->y;
 	int x1 = m->x + (int)m->width, y1 = m->y + (int)m->height;
-	int rc = SAFEID_IN_OK;
+	unsigned w, h;
+	int rc;
 
 	if (x1 > (int)rw) x1 = (int)rw;
 	if (y1 > (int)rh) y1 = (int)rh;
 	if (x1 <= x0 || y1 <= y0)
 		return SAFEID_IN_OK;
-	scr_xerror = 0;
-	im = XGetImage(d, root, x0, y0, (unsigned)(x1 - x0), (unsigned)(y1 - y0), AllPlanes, ZPixmap);
-	XSync(d, False);
-	if (im == NULL || scr_xerror) {
-		rc = in_fail(err, SAFEID_IN_ERR_CAPTURE,
-		             "monitor %s (%ux%u at %d,%d) could not be captured (X error %d); save the QR code as an image and use --qr FILE",
-		             m->name, m->width, m->height, m->x, m->y, scr_xerror);
+	w = (unsigned)(x1 - x0);
+	h = (unsigned)(y1 - y0);
+	rc = grab_gray(d, screen, x0, y0, w, h, &g, m->name, err);
+	if (rc != SAFEID_IN_OK)
 		goto fail;
-	}
-	g = scr_gray(im);
-	if (g == NULL) {
-		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory capturing monitor %s", m->name);
-		goto fail;
-	}
-	rc = safeid_qr_decode_gray(g, (unsigned)im->width, (unsigned)im->height, &found, err);
+	rc = safeid_qr_decode_gray(g, w, h, &found, err);
 	if (rc == SAFEID_IN_ERR_NO_QR) {
 		rc = SAFEID_IN_OK;
 		goto fail;
@@ -230,13 +160,7 @@ static int scr_monitor(Display *d, Window root, unsigned rw, unsigned rh,
 	}
 fail:
 	safeid_qr_list_clear(&found);
-	if (g != NULL)
-		safeid_in_secret_free(g, (size_t)im->width * (size_t)im->height);
-	if (im != NULL) {
-		/* the grab shows the QR code, i.e. the secret */
-		safeid_in_wipe(im->data, (size_t)im->bytes_per_line * (size_t)im->height);
-		XDestroyImage(im);
-	}
+	safeid_in_secret_free(g, (size_t)w * h);
 	return rc;
 }
 
@@ -280,7 +204,7 @@ int safeid_screen_scan(const char *display, safeid_screen_result *out,
                        safeid_in_error *err)
 {
 	Display *d = NULL;
-	int (*old)(Display *, XErrorEvent *) = NULL;
+	XErrorHandler old;
 	int rc;
 
 	if (out == NULL)
@@ -288,9 +212,8 @@ int safeid_screen_scan(const char *display, safeid_screen_result *out,
 	memset(out, 0, sizeof(*out));
 	if ((rc = scr_open(display, &d, err)) != SAFEID_IN_OK)
 		return rc;
-	old = XSetErrorHandler(scr_on_xerror);
+	old = grab_errors_begin();
 	for (int s = 0; s < ScreenCount(d); s++) {
-		Window root = RootWindow(d, s);
 		unsigned rw = (unsigned)DisplayWidth(d, s), rh = (unsigned)DisplayHeight(d, s);
 		size_t first = out->monitor_count;
 
@@ -300,7 +223,7 @@ int safeid_screen_scan(const char *display, safeid_screen_result *out,
 			scr_add(out, name, 0, 0, rw, rh);
 		}
 		for (size_t i = first; i < out->monitor_count; i++)
-			if ((rc = scr_monitor(d, root, rw, rh, i, out, err)) != SAFEID_IN_OK)
+			if ((rc = scr_monitor(d, s, rw, rh, i, out, err)) != SAFEID_IN_OK)
 				goto fail;
 	}
 	rc = SAFEID_IN_OK;
@@ -317,7 +240,7 @@ int safeid_screen_scan(const char *display, safeid_screen_result *out,
 		                 : "");
 	}
 fail:
-	XSetErrorHandler(old);
+	grab_errors_end(old);
 	XCloseDisplay(d);
 	return rc;
 }
