@@ -7,6 +7,7 @@
  * not have), then calls sc_module_init(name) for the function that returns
  * the driver.
  */
+#include <pthread.h>
 #include <stddef.h>
 
 #include "sc-internal.h"
@@ -31,17 +32,25 @@ static struct sc_card_driver safeid_driver = {
 	NULL,
 };
 
-static struct sc_card_driver *safeid_get_driver(void)
+static pthread_once_t safeid_ops_once = PTHREAD_ONCE_INIT;
+
+/* ISO 7816 operations for everything the token does not do differently;
+ * ours for matching, setup and card_ctl.  Once per process: several
+ * OpenSC contexts (threads) share the table. */
+static void safeid_ops_setup(void)
 {
 	const struct sc_card_driver *iso = sc_get_iso7816_driver();
 
-	/* ISO 7816 operations for everything the token does not do
-	 * differently; ours for matching, setup and card_ctl. */
 	safeid_ops = *iso->ops;
 	safeid_ops.match_card = safeid_sc_match_card;
 	safeid_ops.init = safeid_sc_init;
 	safeid_ops.finish = safeid_sc_finish;
 	safeid_ops.card_ctl = safeid_sc_card_ctl;
+}
+
+static struct sc_card_driver *safeid_get_driver(void)
+{
+	pthread_once(&safeid_ops_once, safeid_ops_setup);
 	return &safeid_driver;
 }
 
