@@ -4,7 +4,8 @@
  * are found:
  *   randr:    one wide screen split in two with XRRSetMonitor (RandR 1.5),
  *             the code on the second monitor;
- *   xinerama: two X screens joined with +xinerama (Xinerama path).
+ *   xinerama: two X screens joined with +xinerama (Xinerama path), and
+ *             without MIT-SHM, so the plain XGetImage grab is used.
  * Each Xvfb picks a free display itself and reports it through -displayfd
  * (the wait is for that report, bounded by alarm()); it is stopped by PID.
  */
@@ -276,7 +277,9 @@ END_TEST
 
 int main(int argc, char **argv)
 {
-	static const char *const xin_args[] = { "+xinerama", "-screen", "0", "1280x800x24",
+	/* no MIT-SHM here: this server exercises the plain XGetImage path */
+	static const char *const xin_args[] = { "+xinerama", "-extension", "MIT-SHM",
+	                                        "-screen", "0", "1280x800x24",
 	                                        "-screen", "1", "1024x768x24" };
 	static const char *const xrr_args[] = { "+extension", "RANDR", "-screen", "0", "4864x2160x24" };
 	Suite *s = suite_create("inputs_screen");
@@ -293,7 +296,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test_screen: Xvfb is not installed (Debian package xvfb); skipped\n");
 		return 77;
 	}
-	if (xvfb_start(&xin, xin_args, 7) != 0 || xvfb_start(&xrr, xrr_args, 5) != 0) {
+	if (xvfb_start(&xin, xin_args, 9) != 0 || xvfb_start(&xrr, xrr_args, 5) != 0) {
 		fprintf(stderr, "test_screen: Xvfb did not start within %d s\n", XVFB_WAIT_S);
 		xvfb_stop(&xin);
 		xvfb_stop(&xrr);
