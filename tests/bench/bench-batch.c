@@ -3,16 +3,20 @@
  * batch-throughput figure of tests/bench/run.
  *
  *   bench-batch --emu SAFEID_EMU --ctl SOCK [--ready TEXT] [--in FILE]
- *               [--log FILE] --state FILE [--state FILE]... -- COMMAND...
+ *               [--log FILE] [--reader NAME] --state FILE [--state FILE]...
+ *               -- COMMAND...
  *
  * For each state file (one token each): take the current token out of the
  * field (`safeid-emu ctl remove`), start COMMAND (e.g. `safeid-tool burn
  * --wait 10 ...`), wait until it prints TEXT on stderr (it is then waiting
  * for a token by PC/SC events), present the next token (`ctl load FILE`,
  * which puts it in the field), and wait for COMMAND to end.  Prints per
- * token "token=I load_us=N arrival_to_done_us=N status=N" (arrival: the
- * moment `ctl load` answered, i.e. the token is in the reader's field) and
- * at the end "batch_us=N tokens=N ok=N" (first remove to last exit).
+ * token "token=I load_us=N arrival_to_done_us=N detect_us=N status=N"
+ * (arrival: the moment `ctl load` answered, i.e. the token is in the
+ * reader's field; detect: when PC/SC reported the card on --reader NAME,
+ * seen by this program's own SCardGetStatusChange during the same swap, -1
+ * without --reader) and at the end "batch_us=N tokens=N ok=N" (first
+ * remove to last exit).
  * Everything is event driven: blocking reads and waits, no sleeps.
  */
 #include <errno.h>
@@ -24,6 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <PCSC/winscard.h>
+#include <PCSC/wintypes.h>
+
 #include "bench-util.h"
 
 #define MAX_STATES 256
@@ -31,7 +38,7 @@
 extern char **environ;
 
 typedef struct opts {
-	const char *emu, *ctl, *ready, *in, *log;
+	const char *emu, *ctl, *ready, *in, *log, *reader;
 	const char *states[MAX_STATES];
 	int nstates;
 	char **cmd;
@@ -101,10 +108,33 @@ static int pump(int fd, FILE *log, const char *text)
 	}
 }
 
-static int one_token(const opts *o, int idx, FILE *log)
+/* Blocks (event driven, bounded) until PC/SC shows a card on the reader;
+ * the time it did, or -1. */
+static long long card_seen(SCARDCONTEXT ctx, const char *reader)
+{
+	SCARD_READERSTATE st;
+	LONG rv;
+
+	memset(&st, 0, sizeof(st));
+	st.szReader = reader;
+	st.dwCurrentState = SCARD_STATE_EMPTY;
+	for (;;) {
+		rv = SCardGetStatusChange(ctx, 20000, &st, 1);
+		if (rv != SCARD_S_SUCCESS) {
+			fprintf(stderr, "bench-batch: waiting for a card on '%s': "
+			        "%s\n", reader, pcsc_stringify_error(rv));
+			return -1;
+		}
+		if (st.dwEventState & SCARD_STATE_PRESENT)
+			return bench_now_us();
+		st.dwCurrentState = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+	}
+}
+
+static int one_token(const opts *o, SCARDCONTEXT ctx, int idx, FILE *log)
 {
 	posix_spawn_file_actions_t fa;
-	long long t0, t1, t2;
+	long long t0, t1, t2, td = -1;
 	int p[2], rc, st, found = 1;
 	pid_t pid;
 
@@ -129,6 +159,8 @@ static int one_token(const opts *o, int idx, FILE *log)
 	t0 = bench_now_us();
 	rc = found ? emu_ctl(o, "load", o->states[idx]) : -1;
 	t1 = bench_now_us();
+	if (rc == 0 && o->reader != NULL)
+		td = card_seen(ctx, o->reader);
 	pump(p[0], log, NULL);
 	close(p[0]);
 	st = wait_child(pid);
@@ -139,8 +171,8 @@ static int one_token(const opts *o, int idx, FILE *log)
 		        o->ready, o->log);
 	if (rc != 0 || !found)
 		return -1;
-	printf("token=%d load_us=%lld arrival_to_done_us=%lld status=%d\n", idx,
-	       t1 - t0, t2 - t1, st);
+	printf("token=%d load_us=%lld arrival_to_done_us=%lld detect_us=%lld "
+	       "status=%d\n", idx, t1 - t0, t2 - t1, td >= 0 ? td - t1 : -1, st);
 	fflush(stdout);
 	return st == 0 ? 0 : 1;
 }
@@ -165,6 +197,8 @@ static int parse(int argc, char **argv, opts *o)
 			o->in = v;
 		else if (strcmp(k, "--log") == 0)
 			o->log = v;
+		else if (strcmp(k, "--reader") == 0)
+			o->reader = v;
 		else if (strcmp(k, "--state") == 0 && o->nstates < MAX_STATES)
 			o->states[o->nstates++] = v;
 		else
@@ -173,8 +207,8 @@ static int parse(int argc, char **argv, opts *o)
 	if (i + 1 >= argc || strcmp(argv[i], "--") != 0 || o->emu == NULL ||
 	    o->ctl == NULL || o->nstates == 0) {
 		fprintf(stderr, "usage: bench-batch --emu SAFEID_EMU --ctl SOCK "
-		        "[--ready TEXT] [--in FILE] [--log FILE] --state FILE... "
-		        "-- COMMAND...\n");
+		        "[--ready TEXT] [--in FILE] [--log FILE] [--reader NAME] "
+		        "--state FILE... -- COMMAND...\n");
 		return -1;
 	}
 	o->cmd = argv + i + 1;
@@ -183,6 +217,7 @@ static int parse(int argc, char **argv, opts *o)
 
 int main(int argc, char **argv)
 {
+	SCARDCONTEXT ctx = 0;
 	FILE *log;
 	long long start;
 	int i, rc, ok = 0;
@@ -196,14 +231,24 @@ int main(int argc, char **argv)
 		        o.log, strerror(errno));
 		return 1;
 	}
+	if (o.reader != NULL &&
+	    SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) !=
+	            SCARD_S_SUCCESS) {
+		fprintf(stderr, "bench-batch: no PC/SC service for --reader; is "
+		        "pcscd running?\n");
+		fclose(log);
+		return 1;
+	}
 	start = bench_now_us();
 	for (i = 0; i < o.nstates; i++) {
-		rc = one_token(&o, i, log);
+		rc = one_token(&o, ctx, i, log);
 		if (rc < 0)
 			break;
 		ok += rc == 0;
 	}
 	printf("batch_us=%lld tokens=%d ok=%d\n", bench_now_us() - start, i, ok);
+	if (ctx != 0)
+		(void)SCardReleaseContext(ctx);
 	fclose(log);
 	return i == o.nstates && ok == i ? 0 : 1;
 }

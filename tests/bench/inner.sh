@@ -122,27 +122,27 @@ for ((k = 0; k < BATCH; k++)); do
 	states+=(--state "$s")
 done
 emu=$(command -v safeid-emu)
+# bench-batch also watches the reader itself (--reader): in the same swap
+# it sees when PC/SC reports the card, so the time the tool takes after
+# that is measured side by side with PC/SC's own detection.
 "$BIN/bench-batch" --emu "$emu" --ctl "$SAFEID_EMU_CTL_0" --ready "Waiting up to" \
-	--log "$W/batch.log" "${states[@]}" -- \
+	--reader "$SAFEID_READER_0" --log "$W/batch.log" "${states[@]}" -- \
 	"$BIN/safeid-tool" burn --wait 20 -r 0 --uri-file "$URI" --yes \
 	--state-dir "$W/state" >"$W/batch.out" ||
 	fail "batch burn failed; see $W/batch.out and $W/batch.log"
 for ((k = 0; k < BATCH; k++)); do
 	verify_token "$W/batch$k.state" || fail "batch token $k: code is not oathtool's"
 done
-sed -n 's/.* arrival_to_done_us=\([0-9]*\).*/batch.tool.arrival_us \1/p' "$W/batch.out" >>"$RAW"
-sed -n 's/^token=[0-9]* load_us=\([0-9]*\).*/batch.tool.load_us \1/p' "$W/batch.out" >>"$RAW"
+while read -r tok load arr det st; do
+	case "$tok" in token=*) ;; *) continue ;; esac
+	rec batch.tool.load_us "${load#load_us=}"
+	rec batch.tool.arrival_us "${arr#arrival_to_done_us=}"
+	rec batch.detect.arrival_us "${det#detect_us=}"
+	rec batch.tool.after_detect_us "$((${arr#arrival_to_done_us=} - ${det#detect_us=}))"
+	: "$st"
+done <"$W/batch.out"
 sed -n 's/^batch_us=\([0-9]*\) tokens=\([0-9]*\).*/batch.tool.total_us \1/p' "$W/batch.out" >>"$RAW"
 rec batch.tokens "$BATCH"
-
-# Detection baseline: the same swaps, with pcsc-wait (an event-driven
-# SCardGetStatusChange) instead of the tool: what PC/SC itself takes to
-# report the new card.
-note "batch: PC/SC detection baseline (pcsc-wait --present)"
-"$BIN/bench-batch" --emu "$emu" --ctl "$SAFEID_EMU_CTL_0" --log "$W/batch-wait.log" \
-	"${states[@]}" -- pcsc-wait --timeout 20000 --reader "$SAFEID_READER_0" --present \
-	>"$W/batch-wait.out" || fail "detection baseline failed; see $W/batch-wait.out"
-sed -n 's/.* arrival_to_done_us=\([0-9]*\).*/batch.detect.arrival_us \1/p' "$W/batch-wait.out" >>"$RAW"
 
 # No polling sleeps: one more token burned under strace; count the sleep
 # and poll calls the tool made while it waited.
@@ -150,10 +150,15 @@ if command -v strace >/dev/null; then
 	"$BIN/bench-batch" --emu "$emu" --ctl "$SAFEID_EMU_CTL_0" --ready "Waiting up to" \
 		--log "$W/batch-strace.log" --state "$W/batch0.state" -- \
 		strace -f -qq -o "$W/strace.txt" \
-		-e trace=nanosleep,clock_nanosleep,poll,ppoll,select,pselect6,epoll_wait \
+		-e trace=nanosleep,clock_nanosleep,poll,ppoll,select,pselect6,epoll_wait,connect \
 		"$BIN/safeid-tool" burn --wait 20 -r 0 --uri-file "$URI" --yes \
 		--state-dir "$W/state" >"$W/batch-strace.out" ||
 		fail "strace'd batch burn failed; see $W/batch-strace.log"
+	# Sleeps: none allowed.  Timed waits: poll/select with a finite
+	# timeout; an event-driven wait is one such call (SCardGetStatusChange
+	# bounded by --wait), a polling loop would be many.  Polls with no
+	# timeout are pcsc-lite waiting for pcscd's answer to one message.
 	rec batch.sleep_calls "$(grep -c 'nanosleep(' "$W/strace.txt" || true)"
-	rec batch.poll_calls "$(grep -c 'poll(\|select(\|epoll_wait(' "$W/strace.txt" || true)"
+	rec batch.timed_waits "$(grep 'poll(\|select(\|epoll_wait(' "$W/strace.txt" | grep -vc ', -1)' || true)"
+	rec batch.pcscd_connects "$(grep -c 'connect(' "$W/strace.txt" || true)"
 fi
