@@ -79,12 +79,13 @@ PY
 reported() {
 	local s
 	s=$(json_get "$1.json" seed_state)
+	[ -n "$s" ] || s=$(json_get "$1.json" error message)
 	[ -n "$s" ] || s=$(cat "$1.err")
 	case "$s" in
-	*"still holds its previous seed"* | *"keeps its old seed"*) echo OLD ;;
-	*"holds no seed"*) echo NONE ;;
-	*"holds the new seed"*) echo NEW ;;
-	*unknown*) echo UNKNOWN ;;
+	old | *"still holds its previous seed"* | *"keeps its old seed"*) echo OLD ;;
+	erased | *"holds no seed"*) echo NONE ;;
+	new | *"holds the new seed"*) echo NEW ;;
+	unknown | *"unknown:"*) echo UNKNOWN ;;
 	*) echo "" ;;
 	esac
 }

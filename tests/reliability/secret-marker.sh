@@ -84,6 +84,16 @@ expect_code 0 "$B32"
 run_rc "$O/p11-list.txt" pkcs11-tool --module "$MODULE" -O >/dev/null
 run_rc "$O/p11-read.txt" pkcs11-tool --module "$MODULE" --read-object --type secrkey --label hygiene >/dev/null
 
+if [ -n "${SAFEID_OPENSC_CONF:-}" ] && [ -f "$SAFEID_OPENSC_CONF" ]; then
+	note "burn through OpenSC (--backend opensc), OpenSC debug level 9"
+	rc=$(OPENSC_CONF=$SAFEID_OPENSC_CONF OPENSC_DEBUG=9 run_rc "$O/opensc-burn.txt" \
+		"$TOOL" --backend opensc burn --uri - --yes --verbose <"$S/uri")
+	[ "$rc" = 0 ] || fail "OpenSC backend burn exited $rc: $(tail -n 5 "$O/opensc-burn.txt")"
+	expect_code 0 "$B32"
+else
+	note "OpenSC driver not built: the OpenSC backend is not checked"
+fi
+
 note "the core test program, --verbose"
 rc=$(run_rc "$O/core-burn.txt" "$SAFEID_CORE_BURN" --verbose <"$S/hex")
 [ "$rc" = 0 ] || fail "core-burn exited $rc: $(cat "$O/core-burn.txt")"
