@@ -12,15 +12,12 @@ chmod 600 "$WORK/secret"/*
 
 # truth I: what token i holds: OLD, NEW, NONE (no seed) or OTHER.
 truth() {
-	local st=SAFEID_EMU_STATE_$1 code t
+	local code t
 	if [ "$(emu_show "$1" has_seed)" = false ]; then
 		echo NONE
 		return
 	fi
-	read -r code t < <("$EMU" code --state "${!st}" --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-print(d["code"], d["token_time"])') || { echo OTHER; return; }
+	read -r code t < <(emu_code "$1") || { echo OTHER; return; }
 	if [ "$code" = "$(oathtool --totp -d 6 -N "@$t" --base32 "$OLD")" ]; then
 		echo OLD
 	elif [ "$code" = "$(oathtool --totp -d 6 -N "@$t" --base32 "$NEW")" ]; then
@@ -60,18 +57,15 @@ burn_new() {
 	echo "$rc"
 }
 
-# json_get FILE KEY [SUBKEY]: a field of the tool's JSON ("" when absent).
+# json_get FILE KEY [SUBKEY]: a field of the tool's JSON ("" when absent);
+# with SUBKEY, the field of the nested object KEY.
 json_get() {
-	python3 - "$@" <<'PY'
-import json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-except Exception:
-    print(""); sys.exit(0)
-for k in sys.argv[2:]:
-    d = d.get(k, "") if isinstance(d, dict) else ""
-print(d if not isinstance(d, bool) else str(d).lower())
-PY
+	[ -s "$1" ] || return 0
+	if [ "$#" -eq 3 ]; then
+		sed -n 's/.*"'"$2"'":{\(.*\)}.*/{\1}/p' "$1" | jfield "$3"
+	else
+		sed 's/"[a-z_]*":{[^}]*}//g' "$1" | jfield "$2"
+	fi
 }
 
 # reported OUT: what the tool says the token holds: OLD, NEW, NONE,

@@ -22,22 +22,31 @@ note() {
 	echo "--- $*"
 }
 
-# emu_json I KEY: a field of `safeid-emu show --json` of token i.
+# jfield KEY < JSON: a top-level field of a flat JSON object (string
+# unquoted, number, true/false); empty when absent.  Plain sed: the tests
+# call it often, and python's start-up is slow on a loaded machine.
+jfield() {
+	sed -n 's/.*"'"$1"'":\("\([^"\\]\|\\.\)*"\|[^,}]*\).*/\1/p' | head -n 1 |
+		sed 's/^"\(.*\)"$/\1/'
+}
+
+# emu_show I KEY: a field of `safeid-emu show --json` of token i.
 emu_show() {
 	local st=SAFEID_EMU_STATE_$1
-	"$EMU" show --state "${!st}" --json | python3 -c '
-import json, sys
-v = json.load(sys.stdin)[sys.argv[1]]
-print(str(v).lower() if isinstance(v, bool) else v)' "$2"
+	"$EMU" show --state "${!st}" --json | jfield "$2"
+}
+
+# emu_code I: "CODE TOKEN_TIME" token i shows now (fails without a seed).
+emu_code() {
+	local st=SAFEID_EMU_STATE_$1 j
+	j=$("$EMU" code --state "${!st}" --json) || return 1
+	echo "$(jfield code <<<"$j") $(jfield token_time <<<"$j")"
 }
 
 # expect_code I B32 [HASH STEP]: token i shows oathtool's code for B32.
 expect_code() {
-	local st=SAFEID_EMU_STATE_$1 hash=${3:-SHA1} step=${4:-30} code t alg want
-	read -r code t < <("$EMU" code --state "${!st}" --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-print(d["code"], d["token_time"])') || fail "token $1 holds no seed"
+	local hash=${3:-SHA1} step=${4:-30} code t alg want
+	read -r code t < <(emu_code "$1") || fail "token $1 holds no seed"
 	[ "$hash" = SHA256 ] && alg=--totp=SHA256 || alg=--totp
 	want=$(oathtool "$alg" -d 6 --time-step-size="$step"s -N "@$t" --base32 "$2")
 	[ "$code" = "$want" ] || fail "token $1 shows $code at $t, oathtool says $want"
