@@ -67,6 +67,11 @@ for ((i = 0; i < RUNS; i++)); do
 	grep -q 8659632000001 "$W/p11.out" && grep -q 8659612000002 "$W/p11.out" ||
 		fail "pkcs11-tool -L with our module did not list both tokens; see $W/p11.out"
 done
+# pkcs11-tool's fixed cost with our module loaded (C_Initialize, C_GetInfo;
+# no slot, no PC/SC traffic): the floor under any module's -L.
+for ((i = 0; i < RUNS; i++)); do
+	measure p11.floor --out "$W/p11-floor.out" -- pkcs11-tool --module "$OURS_P11" -I
+done
 note "PKCS#11: pkcs11-tool -L, stock opensc-pkcs11.so x $STOCK_RUNS (bound ${BOUND} s)"
 for ((i = 0; i < STOCK_RUNS; i++)); do
 	measure p11.stock --out "$W/p11-stock.out" --err "$W/p11-stock.err" -- \
@@ -111,6 +116,12 @@ for ((i = 0; i < RUNS; i++)); do
 	verify_token "$SAFEID_EMU_STATE_0" ||
 		fail "after plain-burn the token's code is not oathtool's"
 	rec burn.plain.apdu_us "$(sed -n 's/.*apdu_us=\([0-9]*\).*/\1/p' "$W/plain.out")"
+done
+
+# The tool's start-up alone (dynamic linking of its libraries, no token):
+# the part of the overhead that is not PC/SC traffic.
+for ((i = 0; i < RUNS; i++)); do
+	measure burn.floor --out "$W/version.out" -- "$BIN/safeid-tool" --version
 done
 
 # ---- 4. Batch: tokens one after another on reader 0 --------------------------

@@ -45,6 +45,7 @@ b_apdu_plain=$(med burn.plain.apdus)
 b_apdu_ms=$(ms "$(med burn.plain.apdu_us)")
 
 b_tool_cpu=$(ms "$(med burn.tool.cpu_us)")
+b_floor=$(ms "$(med burn.floor.wall_us)")
 b_plain_cpu=$(ms "$(med burn.plain.cpu_us)")
 
 q_shot_t=$(ms "$(med qr.shot.tool.wall_us)")
@@ -67,6 +68,7 @@ o_ours_apdu=$(med osc.ours.apdus)
 o_stock_apdu=$(med osc.stock.apdus)
 o_stock_st=$(first osc.stock.status)
 o_floor=$(ms "$(med osc.floor.wall_us)")
+p_floor=$(ms "$(med p11.floor.wall_us)")
 p_ours_cpu=$(ms "$(med p11.ours.cpu_us)")
 p_stock_cpu=$(ms "$(med p11.stock.cpu_us)")
 o_ours_cpu=$(ms "$(med osc.ours.cpu_us)")
@@ -100,6 +102,7 @@ row "burn: wall time (vs plain-burn)" "$b_tool" "$b_plain" "$(ratio "$b_tool" "$
 row "burn: tool overhead" "$b_over" "" "" "< 20" "$(verdict "$b_over" '<' 20)"
 row "burn: APDUs (protocol min 6)" "$b_apdu_tool" "$b_apdu_plain" "" "6" "$(verdict "$b_apdu_tool" '<=' 6)"
 row "burn: APDU time (plain client)" "$b_apdu_ms" "" "" "" ""
+row "burn: tool start-up (--version)" "$b_floor" "" "" "" "(part of the overhead)"
 row "burn: CPU time (vs plain-burn)" "$b_tool_cpu" "$b_plain_cpu" "$(ratio "$b_tool_cpu" "$b_plain_cpu")" "" "(load-independent)"
 row "QR 4K screenshot (vs zbarimg)" "$q_shot_t" "$q_shot_z" "$(ratio "$q_shot_t" "$q_shot_z")" "<=1.0,<300" \
 	"ratio $(verdict "$(ratio "$q_shot_t" "$q_shot_z")" '<=' 1.0); time $(verdict "$q_shot_t" '<' 300)"
@@ -111,6 +114,7 @@ row "pkcs11-tool -L, 2 tokens" "$p_ours" "$p_stock" "$(ratio "$p_ours" "$p_stock
 	"$(verdict "$p_ours" '<' 100) (stock exit $p_stock_st)"
 row "  APDUs" "$p_ours_apdu" "$p_stock_apdu" "" "" ""
 row "  CPU time" "$p_ours_cpu" "$p_stock_cpu" "$(ratio "$p_ours_cpu" "$p_stock_cpu")" "" ""
+row "  pkcs11-tool floor (-I)" "$p_floor" "" "" "" "(module loaded, no slot calls)"
 row "opensc-tool -n" "$o_ours" "$o_stock" "$(ratio "$o_ours" "$o_stock")" "< 200" \
 	"$(verdict "$o_ours" '<' 200) (stock exit $o_stock_st)"
 row "  APDUs" "$o_ours_apdu" "$o_stock_apdu" "" "" ""
@@ -141,7 +145,7 @@ cat >"$out" <<EOF
   "burn": {"tool_ms": $b_tool, "plain_client_ms": $b_plain, "ratio": $(ratio "$b_tool" "$b_plain"),
            "overhead_ms": $b_over, "overhead_target_ms": 20,
            "apdus_tool": $b_apdu_tool, "apdus_plain": $b_apdu_plain, "apdus_min": 6,
-           "apdu_time_ms": $b_apdu_ms, "tool_cpu_ms": $b_tool_cpu, "plain_client_cpu_ms": $b_plain_cpu},
+           "apdu_time_ms": $b_apdu_ms, "tool_cpu_ms": $b_tool_cpu, "tool_startup_ms": $b_floor, "plain_client_cpu_ms": $b_plain_cpu},
   "qr": {"screenshot_4k": {"tool_ms": $q_shot_t, "zbarimg_ms": $q_shot_z, "ratio": $(ratio "$q_shot_t" "$q_shot_z"),
                            "tool_cpu_ms": $q_shot_tc, "zbarimg_cpu_ms": $q_shot_zc,
                            "target_ratio": 1.0, "target_ms": 300},
@@ -150,7 +154,7 @@ cat >"$out" <<EOF
                         "target_ratio": 1.0}},
   "pkcs11_list": {"ours_ms": $p_ours, "stock_opensc_ms": $p_stock, "ratio": $(ratio "$p_ours" "$p_stock"),
                   "ours_apdus": $p_ours_apdu, "stock_apdus": $p_stock_apdu, "stock_exit": ${p_stock_st:-null},
-                  "ours_cpu_ms": $p_ours_cpu, "stock_cpu_ms": $p_stock_cpu,
+                  "ours_cpu_ms": $p_ours_cpu, "stock_cpu_ms": $p_stock_cpu, "pkcs11_tool_floor_ms": $p_floor,
                   "stock_runs": $(count p11.stock.wall_us), "target_ms": 100},
   "opensc_name": {"ours_ms": $o_ours, "stock_ms": $o_stock, "ratio": $(ratio "$o_ours" "$o_stock"),
                   "ours_apdus": $o_ours_apdu, "stock_apdus": $o_stock_apdu, "stock_exit": ${o_stock_st:-null},
