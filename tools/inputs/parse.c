@@ -5,6 +5,7 @@
  * their own codes so the message can say what was scanned and what to scan
  * instead.  Unknown content is never echoed: it might be a bare secret.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +71,14 @@ static int parse_not_otp(const char *s, size_t len, const char *w,
 		               "%s holds bare text that may be a base32 secret, not an otpauth URI; if the service gave the secret this way, burn it with --secret - (from standard input)",
 		               w);
 	{
-		const char *colon = memchr(s, ':', len < 32 ? len : 32);
+		/* name the scheme only when it looks like one (RFC 3986: a letter,
+		 * then letters, digits, + - .), so no stray text is echoed */
+		const char *colon = memchr(s, ':', len < 17 ? len : 17);
 		char scheme[40];
-		if (colon != NULL && colon > s) {
+		int ok = colon != NULL && colon > s && isalpha((unsigned char)s[0]);
+		for (const char *p = s; ok && p < colon; p++)
+			ok = isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.';
+		if (ok) {
 			in_quote(s, (size_t)(colon - s), scheme, sizeof(scheme));
 			return in_fail(err, SAFEID_IN_ERR_UNKNOWN_CONTENT,
 			               "%s is a \"%s:\" code, not an authenticator setup code (otpauth://); scan the QR code the service shows when you add an authenticator app",
