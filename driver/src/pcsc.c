@@ -58,6 +58,24 @@ int sid_pcsc_err(LONG rv, enum sid_pcsc_phase phase)
 	}
 }
 
+/* After a failed exchange: was the card taken away (or reset)?  Then say
+ * so rather than "communication failed". */
+static int broken_exchange(const struct safeid_pcsc *p)
+{
+	char name[MAX_READERNAME];
+	uint8_t atr[MAX_ATR_SIZE];
+	DWORD namelen = sizeof(name), atrlen = sizeof(atr), state = 0, proto = 0;
+	LONG rv;
+
+	rv = SCardStatus(p->card, name, &namelen, &state, &proto, atr, &atrlen);
+	if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_W_RESET_CARD ||
+	    rv == SCARD_E_NO_SMARTCARD)
+		return SAFEID_ERR_REMOVED;
+	if (rv == SCARD_S_SUCCESS && !(state & (SCARD_PRESENT | SCARD_SPECIFIC)))
+		return SAFEID_ERR_REMOVED;
+	return SAFEID_ERR_COMM;
+}
+
 static int pcsc_transmit(void *ctx, const uint8_t *capdu, size_t clen,
                          uint8_t *rapdu, size_t rcap, size_t *rlen)
 {
@@ -65,19 +83,22 @@ static int pcsc_transmit(void *ctx, const uint8_t *capdu, size_t clen,
 	const SCARD_IO_REQUEST *pci;
 	DWORD len = (DWORD)rcap;
 	LONG rv;
+	int rc;
 
 	if (p == NULL || !p->have_card || capdu == NULL || rapdu == NULL ||
 	    rlen == NULL || clen > SAFEID_APDU_MAX)
 		return SAFEID_ERR_ARG;
 	pci = p->protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
 	rv = SCardTransmit(p->card, pci, capdu, (DWORD)clen, NULL, rapdu, &len);
-	if (rv != SCARD_S_SUCCESS)
-		return sid_pcsc_err(rv, SID_PCSC_TRANSMIT);
+	if (rv != SCARD_S_SUCCESS) {
+		rc = sid_pcsc_err(rv, SID_PCSC_TRANSMIT);
+		return rc == SAFEID_ERR_COMM ? broken_exchange(p) : rc;
+	}
 	/* Every card answer carries a status word.  An empty "success" is
 	 * what a reader driver gives when its link to the card broke (vpcd
 	 * does so when the card side hangs up): the exchange failed. */
 	if (len < 2)
-		return SAFEID_ERR_COMM;
+		return broken_exchange(p);
 	*rlen = len;
 	return SAFEID_OK;
 }
