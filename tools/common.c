@@ -15,7 +15,7 @@
 static int wait_for_token(const tool_opts *o, tool_error *err)
 {
 	safeid_reader_list l;
-	char name[TOOL_READER_MAX];
+	char name[TOOL_READER_MAX], found[TOOL_READER_MAX];
 	const char *reader = NULL;
 	size_t idx = 0;
 	int rc;
@@ -42,8 +42,8 @@ static int wait_for_token(const tool_opts *o, tool_error *err)
 		                "(place it on the reader and press its button)...\n",
 		        o->wait_seconds, reader != NULL ? "'" : "any reader",
 		        reader != NULL ? reader : "", reader != NULL ? "'" : "");
-	rc = safeid_pcsc_wait_card(reader, o->wait_seconds * 1000L, name,
-	                           sizeof(name));
+	rc = safeid_pcsc_wait_card(reader, o->wait_seconds * 1000L, found,
+	                           sizeof(found));
 	if (rc == SAFEID_ERR_TIMEOUT)
 		return tool_fail(err, EXIT_NO_TOKEN, "wait_timeout",
 		                 "no token was placed within %ld seconds: put the "
