@@ -34,6 +34,15 @@ verdict() {
 }
 
 ms() { calc 'a / 1000' "$1"; }
+# How the (bounded) stock OpenSC run ended.
+stock_note() {
+	case "$1" in
+	'') echo "not measured" ;;
+	0) echo "exit 0" ;;
+	124) echo "cut off at the bound" ;;
+	*) echo "exit $1" ;;
+	esac
+}
 mib() { calc 'a / 1024' "$1"; }
 
 # ---- figures ----------------------------------------------------------------
@@ -111,12 +120,12 @@ row "QR 12 MP photo (vs zbarimg)" "$q_photo_t" "$q_photo_z" "$(ratio "$q_photo_t
 row "QR 4K screenshot, CPU time" "$q_shot_tc" "$q_shot_zc" "$(ratio "$q_shot_tc" "$q_shot_zc")" "" "(load-independent)"
 row "QR 12 MP photo, CPU time" "$q_photo_tc" "$q_photo_zc" "$(ratio "$q_photo_tc" "$q_photo_zc")" "" "(load-independent)"
 row "pkcs11-tool -L, 2 tokens" "$p_ours" "$p_stock" "$(ratio "$p_ours" "$p_stock")" "< 100" \
-	"$(verdict "$p_ours" '<' 100) (stock exit $p_stock_st)"
+	"$(verdict "$p_ours" '<' 100) (stock: $(stock_note "$p_stock_st"))"
 row "  APDUs" "$p_ours_apdu" "$p_stock_apdu" "" "" ""
 row "  CPU time" "$p_ours_cpu" "$p_stock_cpu" "$(ratio "$p_ours_cpu" "$p_stock_cpu")" "" ""
 row "  pkcs11-tool floor (-I)" "$p_floor" "" "" "" "(module loaded, no slot calls)"
 row "opensc-tool -n" "$o_ours" "$o_stock" "$(ratio "$o_ours" "$o_stock")" "< 200" \
-	"$(verdict "$o_ours" '<' 200) (stock exit $o_stock_st)"
+	"$(verdict "$o_ours" '<' 200) (stock: $(stock_note "$o_stock_st"))"
 row "  APDUs" "$o_ours_apdu" "$o_stock_apdu" "" "" ""
 row "  CPU time" "$o_ours_cpu" "$o_stock_cpu" "$(ratio "$o_ours_cpu" "$o_stock_cpu")" "" ""
 row "  OpenSC floor (--list-readers)" "$o_floor" "" "" "" "(no card, no driver work)"
