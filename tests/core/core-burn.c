@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <safeid/safeid.h>
@@ -327,6 +328,10 @@ int main(int argc, char **argv)
 	int rc, status = EXIT_USAGE;
 
 	memset(seed, 0, sizeof(seed));
+	/* The seed passes through this process: no core dump may hold it, and
+	 * no stdio buffer may keep a copy of what stdin gave. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	setvbuf(stdin, NULL, _IONBF, 0);
 	if (parse_opts(argc, argv, &o) != 0) {
 		usage();
 		goto fail;
