@@ -66,6 +66,13 @@ assert d["accounts"][0]["issuer"] == "Screen Test", d["accounts"]
 print("--- found on", [m["name"] for m in d["monitors"] if m["qr_codes"]])
 PY
 
+note "--screenshot-cmd (the Wayland way): image on stdout, and written to {file}"
+"$TOOL" scan --screenshot-cmd "import -window root png:-" > "$WORK/cmd1.txt" ||
+	fail "--screenshot-cmd with stdout failed"
+grep -q "Screen Test" "$WORK/cmd1.txt" || fail "--screenshot-cmd found no account"
+"$TOOL" scan --screenshot-cmd "import -window root png:{file}" > "$WORK/cmd2.txt" ||
+	fail "--screenshot-cmd with {file} failed"
+
 note "burn from the screen"
 "$TOOL" burn --screen --yes
 expect_burned "$SAFEID_EMU_STATE_0" "$S" SHA1 30
