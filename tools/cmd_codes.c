@@ -209,7 +209,10 @@ static int read_code(const tool_opts *o, char *out, size_t cap,
 		buf = strdup(o->code_src);
 		bcap = len + 1;
 	} else {
-		bool from_stdin = o->code_src != NULL;
+		/* --code -, or a code piped in when stdin carries nothing else;
+		 * otherwise ask on the terminal. */
+		bool stdin_free = o->uri == NULL && o->secret == NULL;
+		bool from_stdin = o->code_src != NULL || (stdin_free && !isatty(0));
 
 		if (from_stdin && (o->uri != NULL || o->secret != NULL))
 			return tool_fail(err, EXIT_USAGE, "usage",
