@@ -6,6 +6,7 @@
  * never a half-written one that a later clock sync would trust.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,18 @@
 #include <unistd.h>
 
 #include "record.h"
+
+/* The serial names a file: only letters, digits and '-' may do that. */
+static bool serial_ok(const char *serial)
+{
+	if (serial[0] == '\0')
+		return false;
+	for (const char *p = serial; *p != '\0'; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= 'a' && *p <= 'z') || *p == '-'))
+			return false;
+	return true;
+}
 
 int tool_record_dir(const char *override, char *out, size_t cap)
 {
@@ -94,6 +107,12 @@ int tool_record_save(const char *dir_override, const tool_record *r,
 		                 "saved: neither XDG_STATE_HOME nor HOME is set; "
 		                 "set HOME, or give --hash/--step/--display to a "
 		                 "later 'clock'");
+	if (!serial_ok(r->serial))
+		return tool_fail(err, EXIT_RECORD, "record",
+		                 "the burn succeeded, but the token's serial is not "
+		                 "usable as a file name, so no burn record was "
+		                 "saved; a later 'clock' needs --hash, --step and "
+		                 "--display");
 	snprintf(path, pathcap, "%s/%s.burn", dir, r->serial);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.burn.XXXXXX", dir, r->serial);
 	if (make_dirs(dir) != 0) {
@@ -139,7 +158,8 @@ int tool_record_load(const char *dir_override, const char *serial,
 
 	memset(r, 0, sizeof(*r));
 	path[0] = '\0';
-	if (tool_record_dir(dir_override, dir, sizeof(dir)) != 0)
+	if (tool_record_dir(dir_override, dir, sizeof(dir)) != 0 ||
+	    !serial_ok(serial))
 		return 1;
 	snprintf(path, pathcap, "%s/%s.burn", dir, serial);
 	f = fopen(path, "r");

@@ -158,6 +158,13 @@ START_TEST(record_round_trip)
 	ck_assert_int_eq(tool_record_load(sub, "8659632000009", &back, path,
 	                                  sizeof(path), &e), 1);
 
+	/* A serial that is not a plain file name never becomes a path. */
+	snprintf(r.serial, sizeof(r.serial), "../evil");
+	ck_assert_int_eq(tool_record_save(sub, &r, path, sizeof(path), &e),
+	                 EXIT_RECORD);
+	ck_assert_int_eq(tool_record_load(sub, "../evil", &back, path,
+	                                  sizeof(path), &e), 1);
+
 	/* A damaged record is refused, not half-trusted. */
 	snprintf(path, sizeof(path), "%s/8659622000001.burn", sub);
 	{
