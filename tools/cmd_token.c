@@ -50,6 +50,41 @@ fail:
 	return ret;
 }
 
+/* What this host burned into the token last (the token cannot say). */
+static void show_record(const tool_opts *o, json_out *j, const char *serial)
+{
+	char path[4200], when[48];
+	tool_error ignored;
+	tool_record r;
+	bool have = tool_record_load(o->state_dir, serial, &r, path,
+	                             sizeof(path), &ignored) == 0;
+
+	if (o->json) {
+		if (!have) {
+			json_null(j, "record");
+			return;
+		}
+		json_obj(j, "record");
+		json_str(j, "account", r.account);
+		json_str(j, "issuer", r.issuer);
+		json_str(j, "hash", r.hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1");
+		json_uint(j, "step", r.step);
+		json_uint(j, "display", r.display);
+		json_int(j, "time", r.time);
+		json_close(j);
+		return;
+	}
+	if (!have) {
+		printf("Last burn:  no record on this host\n");
+		return;
+	}
+	tool_fmt_time((uint64_t)r.time, when, sizeof(when));
+	printf("Last burn:  %s%s%s on %s (%s, %u s step, %u s display)\n",
+	       r.issuer, r.issuer[0] != '\0' ? ": " : "", r.account, when,
+	       r.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", r.step,
+	       r.display);
+}
+
 int cmd_info(const tool_opts *o, json_out *j, tool_error *err)
 {
 	const tool_backend_ops *ops;
@@ -61,8 +96,10 @@ int cmd_info(const tool_opts *o, json_out *j, tool_error *err)
 	if (ret != 0)
 		return ret;
 	ret = ops->info(b, o->reader, &s, err);
-	if (ret == 0)
+	if (ret == 0) {
 		tool_show_slot(o, j, &s, tool_now(o));
+		show_record(o, j, s.serial);
+	}
 	ops->close(&b);
 	return ret;
 }

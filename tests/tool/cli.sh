@@ -86,6 +86,9 @@ note "burn record: directory 0700, file 0600, no seed"
 [ "$(stat -c %a "$XDG_STATE_HOME/safeid")" = 700 ] || fail "record dir not 0700"
 [ "$(stat -c %a "$rec")" = 600 ] || fail "record file not 0600"
 grep -q '^hash=SHA1$' "$rec" && grep -q '^step=30$' "$rec" || fail "record lacks the config"
+"$TOOL" --json -r "$R0" info > "$WORK/info2.json"
+[ "$(jget "$WORK/info2.json" record.account)" = marker ] || fail "info does not show the last burn"
+[ "$(jget "$WORK/info.json" record)" = None ] || fail "info showed a record before any burn"
 
 note "--secret-arg works but warns"
 "$TOOL" code --secret-arg JBSWY3DPEHPK3PXP 2> "$WORK/warn.txt" > /dev/null
