@@ -59,6 +59,19 @@ count_ins() {
 	grep -Ec "^[0-9A-F]{2} $2 " "${!log}" || true
 }
 
+# foreign CMD...: run a third-party program (pkcs11-tool, ...) that loads
+# our module.  In a sanitized build the module needs the ASan runtime
+# loaded first; the program's own leaks are not ours to report.
+ASAN_RT=$(ldd "$TOOL" 2>/dev/null | sed -n 's/.*libasan[^ ]* => \([^ ]*\).*/\1/p' | head -n 1)
+foreign() {
+	if [ -n "$ASAN_RT" ]; then
+		LD_PRELOAD=$ASAN_RT${LD_PRELOAD:+:$LD_PRELOAD} \
+			ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$@"
+	else
+		"$@"
+	fi
+}
+
 # run_rc OUTFILE CMD...: run CMD, stdout+stderr to OUTFILE; prints exit code.
 run_rc() {
 	local out=$1 rc=0

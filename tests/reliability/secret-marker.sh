@@ -77,12 +77,12 @@ rc=$(run_rc "$O/refused.txt" "$TOOL" burn --uri - --yes --verbose --json <"$S/ur
 "$EMU" ctl --ctl "$SAFEID_EMU_CTL_0" fault "" >/dev/null
 
 note "pkcs11-tool --write-object with SAFEID_PKCS11_DEBUG"
-rc=$(run_rc "$O/p11-write.txt" pkcs11-tool --module "$MODULE" --write-object "$S/bin" \
+rc=$(run_rc "$O/p11-write.txt" foreign pkcs11-tool --module "$MODULE" --write-object "$S/bin" \
 	--type secrkey --key-type AES:20 --label hygiene)
 [ "$rc" = 0 ] || fail "pkcs11-tool --write-object exited $rc: $(cat "$O/p11-write.txt")"
 expect_code 0 "$B32"
-run_rc "$O/p11-list.txt" pkcs11-tool --module "$MODULE" -O >/dev/null
-run_rc "$O/p11-read.txt" pkcs11-tool --module "$MODULE" --read-object --type secrkey --label hygiene >/dev/null
+run_rc "$O/p11-list.txt" foreign pkcs11-tool --module "$MODULE" -O >/dev/null
+run_rc "$O/p11-read.txt" foreign pkcs11-tool --module "$MODULE" --read-object --type secrkey --label hygiene >/dev/null
 
 if [ -n "${SAFEID_OPENSC_CONF:-}" ] && [ -f "$SAFEID_OPENSC_CONF" ]; then
 	note "burn through OpenSC (--backend opensc), OpenSC debug level 9"
