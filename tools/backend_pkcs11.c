@@ -3,9 +3,11 @@
  *
  * The module is dlopen()ed like any PKCS#11 application does it, so every
  * burn goes through the same standard door pkcs11-tool and p11-kit use.
- * Steps: C_GetTokenInfo (serial, model, clock), C_CreateObject of a
- * CKO_OTP_KEY (the module authenticates, writes the config, then the
- * seed), C_GetTokenInfo again (confirm the clock).
+ * Steps: C_GetSlotInfo and C_GetTokenInfo of the chosen slot only (serial,
+ * model, clock), C_CreateObject of a CKO_OTP_KEY (the module
+ * authenticates, writes the config, then the seed), C_GetTokenInfo again
+ * (confirm the clock).  Other slots are never asked: with the module each
+ * question may cost an exchange with that reader's token.
  */
 #include <dlfcn.h>
 #include <limits.h>
@@ -20,6 +22,7 @@
 #include "backend.h"
 #include "module_path.h"
 #include "p11_errors.h"
+#include "watchdog.h"
 
 struct tool_backend {
 	void *dl;
@@ -27,6 +30,11 @@ struct tool_backend {
 	bool initialized;
 	bool verbose;
 	char path[PATH_MAX];
+	/* The slot the last info read chose, so a write that follows on the
+	 * same reader spec asks no other slot again. */
+	bool have_chosen;
+	tool_slot chosen;
+	char chosen_spec[TOOL_READER_MAX];
 };
 
 static void trace_rv(const tool_backend *b, const char *call, CK_RV rv)
@@ -174,11 +182,11 @@ static void p11_close(tool_backend **pb)
 	*pb = NULL;
 }
 
-/* Read a CK_ULONG / CK_BBOOL / string vendor attribute of the first object
- * of class cls; returns false when not available. */
+/* Read a CK_ULONG / CK_BBOOL vendor attribute of the first object of
+ * class cls; returns false when not available. */
 static bool read_attr(tool_backend *b, CK_SESSION_HANDLE s,
                       CK_OBJECT_CLASS cls, CK_ATTRIBUTE_TYPE type, void *val,
-                      CK_ULONG len, CK_ULONG *got)
+                      CK_ULONG len)
 {
 	CK_ATTRIBUTE find = {CKA_CLASS, &cls, sizeof(cls)};
 	CK_ATTRIBUTE a = {type, val, len};
@@ -191,56 +199,23 @@ static bool read_attr(tool_backend *b, CK_SESSION_HANDLE s,
 	if (b->f->C_FindObjects(s, &obj, 1, &n) == CKR_OK && n == 1)
 		ok = b->f->C_GetAttributeValue(s, obj, &a, 1) == CKR_OK;
 	b->f->C_FindObjectsFinal(s);
-	if (ok && got != NULL)
-		*got = a.ulValueLen;
 	return ok;
 }
 
-/* Model and restricted-sync flag from the module's vendor attributes,
- * falling back to the core's model table by serial. */
-static void read_model(tool_backend *b, CK_SLOT_ID id, tool_slot *slot)
+/*
+ * Serial, model and clock from C_GetTokenInfo alone: the model name is in
+ * the token info and the restricted-sync flag follows from the serial, so
+ * no session (and no further exchange with the token) is needed.
+ */
+static CK_RV read_token(tool_backend *b, CK_SLOT_ID id, tool_slot *slot)
 {
-	CK_SESSION_HANDLE s;
-	CK_BBOOL restricted = CK_TRUE;
-	char model[TOOL_MODEL_MAX];
-	CK_ULONG got = 0;
-	const safeid_model *m = safeid_model_lookup(slot->serial);
-
-	slot->restricted_sync = safeid_serial_restricted(slot->serial);
-	if (m != NULL)
-		snprintf(slot->model, sizeof(slot->model), "%s", m->name);
-	if (b->f->C_OpenSession(id, CKF_SERIAL_SESSION, NULL, NULL, &s) != CKR_OK)
-		return;
-	if (read_attr(b, s, CKO_OTP_KEY, CKA_SAFEID_RESTRICTED_SYNC,
-	              &restricted, sizeof(restricted), NULL))
-		slot->restricted_sync = restricted == CK_TRUE;
-	if (read_attr(b, s, CKO_OTP_KEY, CKA_SAFEID_MODEL, model,
-	              sizeof(model) - 1, &got) &&
-	    got < sizeof(model) && got > 0) {
-		model[got] = '\0';
-		snprintf(slot->model, sizeof(slot->model), "%s", model);
-	}
-	b->f->C_CloseSession(s);
-}
-
-/* Fill slot from C_GetSlotInfo / C_GetTokenInfo. */
-static CK_RV read_slot(tool_backend *b, CK_SLOT_ID id, tool_slot *slot)
-{
-	CK_SLOT_INFO si;
 	CK_TOKEN_INFO ti;
+	const safeid_model *m;
 	CK_RV rv;
 	long long t;
 
-	memset(slot, 0, sizeof(*slot));
-	slot->handle = id;
-	rv = b->f->C_GetSlotInfo(id, &si);
-	trace_rv(b, "C_GetSlotInfo", rv);
-	if (rv != CKR_OK)
-		return rv;
-	field_to_str(slot->reader, sizeof(slot->reader), si.slotDescription,
-	             sizeof(si.slotDescription));
-	if (!(si.flags & CKF_TOKEN_PRESENT))
-		return CKR_OK;
+	slot->present = false;
+	slot->clock_known = false;
 	rv = b->f->C_GetTokenInfo(id, &ti);
 	trace_rv(b, "C_GetTokenInfo", rv);
 	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
@@ -250,6 +225,14 @@ static CK_RV read_slot(tool_backend *b, CK_SLOT_ID id, tool_slot *slot)
 	slot->present = true;
 	field_to_str(slot->serial, sizeof(slot->serial), ti.serialNumber,
 	             sizeof(ti.serialNumber));
+	field_to_str(slot->model, sizeof(slot->model), ti.model,
+	             sizeof(ti.model));
+	m = safeid_model_lookup(slot->serial);
+	if (m != NULL)
+		snprintf(slot->model, sizeof(slot->model), "%s", m->name);
+	else if (strcmp(slot->model, "unknown model") == 0)
+		slot->model[0] = '\0';
+	slot->restricted_sync = safeid_serial_restricted(slot->serial);
 	if (ti.flags & CKF_CLOCK_ON_TOKEN) {
 		t = utc_field_to_time(ti.utcTime);
 		if (t >= 0) {
@@ -257,56 +240,101 @@ static CK_RV read_slot(tool_backend *b, CK_SLOT_ID id, tool_slot *slot)
 			slot->clock = (uint64_t)t;
 		}
 	}
-	read_model(b, id, slot);
 	return CKR_OK;
+}
+
+/* Reader name and card presence from C_GetSlotInfo. */
+static CK_RV read_reader(tool_backend *b, CK_SLOT_ID id, tool_slot *slot,
+                         bool *card)
+{
+	CK_SLOT_INFO si;
+	CK_RV rv;
+
+	memset(slot, 0, sizeof(*slot));
+	slot->handle = id;
+	rv = b->f->C_GetSlotInfo(id, &si);
+	trace_rv(b, "C_GetSlotInfo", rv);
+	if (rv != CKR_OK)
+		return rv;
+	field_to_str(slot->reader, sizeof(slot->reader), si.slotDescription,
+	             sizeof(si.slotDescription));
+	*card = (si.flags & CKF_TOKEN_PRESENT) != 0;
+	return CKR_OK;
+}
+
+/* Fill slot from C_GetSlotInfo / C_GetTokenInfo. */
+static CK_RV read_slot(tool_backend *b, CK_SLOT_ID id, tool_slot *slot)
+{
+	bool card = false;
+	CK_RV rv = read_reader(b, id, slot, &card);
+
+	if (rv != CKR_OK || !card)
+		return rv;
+	return read_token(b, id, slot);
+}
+
+/* All slot ids; *ids is malloc()ed (NULL when there is none). */
+static int slot_ids(tool_backend *b, CK_SLOT_ID **ids, CK_ULONG *n,
+                    tool_error *err)
+{
+	CK_RV rv;
+
+	*ids = NULL;
+	*n = 0;
+	rv = b->f->C_GetSlotList(CK_FALSE, NULL, n);
+	trace_rv(b, "C_GetSlotList", rv);
+	if (rv == CKR_OK && *n > 0) {
+		*ids = calloc(*n, sizeof(**ids));
+		if (*ids == NULL)
+			return tool_fail(err, EXIT_SETUP, "nomem", "out of memory");
+		rv = b->f->C_GetSlotList(CK_FALSE, *ids, n);
+	}
+	if (rv == CKR_OK)
+		return 0;
+	free(*ids);
+	*ids = NULL;
+	return tool_fail(err, EXIT_NO_TOKEN, "pkcs11",
+	                 "listing readers failed with %s: %s (is pcscd "
+	                 "running? start it with 'systemctl start pcscd')",
+	                 p11_rv_name(rv), p11_rv_advice(rv));
 }
 
 static int p11_list(tool_backend *b, tool_slot_list *out, tool_error *err)
 {
 	CK_SLOT_ID *ids = NULL;
 	CK_ULONG n = 0;
-	CK_RV rv;
-	int ret = 0;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
-	rv = b->f->C_GetSlotList(CK_FALSE, NULL, &n);
-	trace_rv(b, "C_GetSlotList", rv);
-	if (rv != CKR_OK)
-		return tool_fail(err, EXIT_NO_TOKEN, "pkcs11",
-		                 "listing readers failed with %s: %s (is pcscd "
-		                 "running? start it with 'systemctl start pcscd')",
-		                 p11_rv_name(rv), p11_rv_advice(rv));
-	if (n == 0)
-		return 0;
-	ids = calloc(n, sizeof(*ids));
+	ret = slot_ids(b, &ids, &n, err);
+	if (ret != 0 || n == 0)
+		return ret;
 	out->slots = calloc(n, sizeof(*out->slots));
-	if (ids == NULL || out->slots == NULL) {
-		ret = tool_fail(err, EXIT_SETUP, "nomem", "out of memory");
-		goto fail;
+	if (out->slots == NULL) {
+		free(ids);
+		return tool_fail(err, EXIT_SETUP, "nomem", "out of memory");
 	}
-	rv = b->f->C_GetSlotList(CK_FALSE, ids, &n);
-	if (rv != CKR_OK) {
-		ret = tool_fail(err, EXIT_NO_TOKEN, "pkcs11",
-		                "listing readers failed with %s: %s",
-		                p11_rv_name(rv), p11_rv_advice(rv));
-		goto fail;
-	}
-	for (CK_ULONG i = 0; i < n; i++) {
-		rv = read_slot(b, ids[i], &out->slots[out->count]);
-		if (rv == CKR_OK)
+	for (CK_ULONG i = 0; i < n; i++)
+		if (read_slot(b, ids[i], &out->slots[out->count]) == CKR_OK)
 			out->count++;
-	}
 	free(ids);
 	return 0;
-fail:
-	free(ids);
-	tool_slot_list_free(out);
-	return ret;
 }
 
-/* Pick the slot for spec and make sure a token is on it. */
-static int pick_present(tool_backend *b, const char *spec, tool_slot *slot,
-                        tool_error *err)
+/* The module's slot name (at most 64 bytes, padding cut) names the same
+ * reader as PC/SC's full name. */
+static bool same_reader(const char *slot_name, const char *pcsc_name)
+{
+	size_t n = strlen(slot_name);
+
+	return n > 0 && strncmp(slot_name, pcsc_name, n) == 0 &&
+	       (pcsc_name[n] == '\0' || n >= 60);
+}
+
+/* The old way: ask every slot, then pick (each asked slot may cost the
+ * module an exchange with its token). */
+static int choose_by_asking_all(tool_backend *b, const char *spec,
+                                tool_slot *slot, tool_error *err)
 {
 	tool_slot_list l;
 	long idx;
@@ -316,18 +344,92 @@ static int pick_present(tool_backend *b, const char *spec, tool_slot *slot,
 	if (ret != 0)
 		return ret;
 	idx = tool_pick_slot(&l, spec, err);
-	if (idx < 0) {
-		tool_slot_list_free(&l);
-		return err->exit_code;
-	}
-	*slot = l.slots[idx];
+	if (idx >= 0)
+		*slot = l.slots[idx];
 	tool_slot_list_free(&l);
+	return idx < 0 ? err->exit_code : 0;
+}
+
+/*
+ * Choose the slot for spec from PC/SC's reader list (names, card present):
+ * that costs no exchange with any token, so only the chosen slot is then
+ * asked.  The module lists readers in PC/SC's order; the chosen slot's
+ * name is checked against the pick, and any doubt falls back to asking
+ * every slot.
+ */
+static int choose(tool_backend *b, const char *spec, tool_slot *slot,
+                  tool_error *err)
+{
+	safeid_reader_list pl;
+	tool_slot_list light;
+	CK_SLOT_ID *ids = NULL;
+	CK_ULONG n = 0;
+	bool card = false;
+	long idx;
+	CK_RV rv;
+	int ret;
+
+	memset(&pl, 0, sizeof(pl));
+	memset(&light, 0, sizeof(light));
+	ret = slot_ids(b, &ids, &n, err);
+	if (ret != 0)
+		return ret;
+	if (n == 0 || safeid_pcsc_list(&pl) != SAFEID_OK || pl.count != n)
+		goto ask_all;
+	light.slots = calloc(n, sizeof(*light.slots));
+	if (light.slots == NULL)
+		goto ask_all;
+	light.count = n;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(light.slots[i].reader, sizeof(light.slots[i].reader),
+		         "%s", pl.names[i]);
+		light.slots[i].present = pl.present[i];
+	}
+	idx = tool_pick_slot(&light, spec, err);
+	if (idx < 0) {
+		ret = err->exit_code;
+		goto fail;
+	}
+	tool_watchdog_reader(pl.names[idx]);
+	rv = read_reader(b, ids[idx], slot, &card);
+	if (rv != CKR_OK || !same_reader(slot->reader, pl.names[idx]))
+		goto ask_all;
+	if (card)
+		rv = read_token(b, ids[idx], slot);
+	if (rv != CKR_OK)
+		ret = rv_fail(err, rv, EXIT_TOKEN, "reading the token",
+		              slot->reader);
+	goto fail;
+ask_all:
+	ret = choose_by_asking_all(b, spec, slot, err);
+	if (ret == 0)
+		tool_watchdog_reader(slot->reader);
+fail:
+	free(ids);
+	tool_slot_list_free(&light);
+	safeid_pcsc_list_free(&pl);
+	return ret;
+}
+
+/* Pick the slot for spec and make sure a token is on it. */
+static int pick_present(tool_backend *b, const char *spec, tool_slot *slot,
+                        tool_error *err)
+{
+	int ret = choose(b, spec, slot, err);
+
+	if (ret != 0)
+		return ret;
 	if (!slot->present)
 		return tool_fail(err, EXIT_NO_TOKEN, "no_token",
 		                 "no token on reader '%s': place the token on the "
 		                 "reader, press its button to switch it on, and run "
 		                 "again (or add --wait SECONDS)",
 		                 slot->reader);
+	/* A later write on the same spec reuses this choice. */
+	b->chosen = *slot;
+	snprintf(b->chosen_spec, sizeof(b->chosen_spec), "%s",
+	         spec != NULL ? spec : "");
+	b->have_chosen = true;
 	return 0;
 }
 
@@ -350,35 +452,26 @@ static int p11_info(tool_backend *b, const char *spec, tool_slot *out,
 	return pick_present(b, spec, out, err);
 }
 
-/* What the module says the token holds; fallback when it cannot say. */
-static safeid_seed_state seed_state_after(tool_backend *b, CK_SLOT_ID id,
+/* What the module says the token holds, asked through the session the
+ * write used; fallback when it cannot say. */
+static safeid_seed_state seed_state_after(tool_backend *b, CK_SESSION_HANDLE s,
                                           safeid_seed_state fallback)
 {
-	CK_SESSION_HANDLE s;
 	CK_ULONG st = 0;
-	safeid_seed_state out = fallback;
 
-	if (b->f->C_OpenSession(id, CKF_SERIAL_SESSION, NULL, NULL, &s) != CKR_OK)
+	if (!read_attr(b, s, CKO_OTP_KEY, CKA_SAFEID_SEED_STATE, &st,
+	               sizeof(st)))
 		return fallback;
-	if (read_attr(b, s, CKO_OTP_KEY, CKA_SAFEID_SEED_STATE, &st, sizeof(st),
-	              NULL)) {
-		switch (st) {
-		case CKS_SAFEID_SEED_OLD:
-			out = SAFEID_SEED_OLD;
-			break;
-		case CKS_SAFEID_SEED_ERASED:
-			out = SAFEID_SEED_ERASED;
-			break;
-		case CKS_SAFEID_SEED_NEW:
-			out = SAFEID_SEED_NEW;
-			break;
-		default:
-			out = SAFEID_SEED_UNKNOWN;
-			break;
-		}
+	switch (st) {
+	case CKS_SAFEID_SEED_OLD:
+		return SAFEID_SEED_OLD;
+	case CKS_SAFEID_SEED_ERASED:
+		return SAFEID_SEED_ERASED;
+	case CKS_SAFEID_SEED_NEW:
+		return SAFEID_SEED_NEW;
+	default:
+		return SAFEID_SEED_UNKNOWN;
 	}
-	b->f->C_CloseSession(s);
-	return out;
 }
 
 /* Return values that prove nothing reached the token. */
@@ -394,15 +487,15 @@ static bool rv_wrote_nothing(CK_RV rv)
 }
 
 /* Report a failed write: the message says what the token now holds. */
-static int write_fail(tool_backend *b, const tool_slot *slot, CK_RV rv,
-                      const char *what, tool_write_result *res,
-                      tool_error *err)
+static int write_fail(tool_backend *b, CK_SESSION_HANDLE s,
+                      const tool_slot *slot, CK_RV rv, const char *what,
+                      tool_write_result *res, tool_error *err)
 {
 	safeid_seed_state guess =
 		rv_wrote_nothing(rv) ? SAFEID_SEED_OLD : SAFEID_SEED_UNKNOWN;
 	int code;
 
-	res->seed = seed_state_after(b, slot->handle, guess);
+	res->seed = seed_state_after(b, s, guess);
 	code = res->seed == SAFEID_SEED_OLD ? EXIT_TOKEN : EXIT_PARTIAL;
 	if (res->seed == SAFEID_SEED_NEW)
 		code = EXIT_TOKEN;
@@ -413,14 +506,59 @@ static int write_fail(tool_backend *b, const tool_slot *slot, CK_RV rv,
 	                 p11_rv_advice(rv), safeid_seed_state_text(res->seed));
 }
 
+/* After a write: C_GetTokenInfo of the written slot only. */
 static void confirm_clock(tool_backend *b, const tool_slot *slot,
                           tool_write_result *res, tool_step_fn step, void *arg)
 {
 	step(arg, "read the clock back", TOOL_PHASE_START);
-	res->after_valid = read_slot(b, slot->handle, &res->after) == CKR_OK &&
-	                   res->after.present;
+	res->after = *slot;
+	res->after_valid = read_token(b, slot->handle, &res->after) == CKR_OK &&
+	                   res->after.present &&
+	                   strcmp(res->after.serial, slot->serial) == 0;
 	step(arg, "read the clock back",
 	     res->after_valid ? TOOL_PHASE_OK : TOOL_PHASE_FAIL);
+}
+
+/*
+ * The token to write: the slot the info read chose (else choose now), a
+ * read-write session on it, and the token read through that slot again:
+ * the session is bound to the token there now, which must be the one in
+ * the plan the person confirmed.
+ */
+static int begin_write(tool_backend *b, const char *spec, const char *expect,
+                       tool_slot *slot, CK_SESSION_HANDLE *s, tool_error *err)
+{
+	bool reuse = b->have_chosen &&
+	             strcmp(b->chosen_spec, spec != NULL ? spec : "") == 0;
+	CK_RV rv;
+	int ret;
+
+	if (reuse)
+		*slot = b->chosen;
+	else if ((ret = pick_present(b, spec, slot, err)) != 0)
+		return ret;
+	rv = b->f->C_OpenSession(slot->handle,
+	                         CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL,
+	                         s);
+	trace_rv(b, "C_OpenSession", rv);
+	if (rv != CKR_OK)
+		return rv_fail(err, rv, rv == CKR_TOKEN_NOT_PRESENT ? EXIT_NO_TOKEN
+		                                                   : EXIT_TOKEN,
+		               "opening a session", slot->reader);
+	rv = reuse ? read_token(b, slot->handle, slot) : CKR_OK;
+	if (rv != CKR_OK)
+		ret = rv_fail(err, rv, EXIT_TOKEN, "reading the token",
+		              slot->reader);
+	else if (!slot->present)
+		ret = tool_fail(err, EXIT_NO_TOKEN, "no_token",
+		                "nothing written: the token left reader '%s'; put "
+		                "it back, switch it on and run again",
+		                slot->reader);
+	else
+		ret = check_serial(slot, expect, err);
+	if (ret != 0)
+		b->f->C_CloseSession(*s);
+	return ret;
 }
 
 static int p11_burn(tool_backend *b, const char *spec,
@@ -456,32 +594,25 @@ static int p11_burn(tool_backend *b, const char *spec,
 	memset(res, 0, sizeof(*res));
 	res->seed = SAFEID_SEED_OLD;
 	step(arg, "read token info", TOOL_PHASE_START);
-	ret = pick_present(b, spec, &slot, err);
+	ret = begin_write(b, spec, plan->expect_serial, &slot, &s, err);
 	step(arg, "read token info", ret == 0 ? TOOL_PHASE_OK : TOOL_PHASE_FAIL);
 	if (ret != 0)
 		return ret;
 	res->before = slot;
-	ret = check_serial(&slot, plan->expect_serial, err);
-	if (ret != 0)
-		return ret;
 	if (!plan->clock_given)
 		ntmpl--; /* the module sets the host clock at the config write */
-	rv = b->f->C_OpenSession(slot.handle, CKF_SERIAL_SESSION | CKF_RW_SESSION,
-	                         NULL, NULL, &s);
-	trace_rv(b, "C_OpenSession", rv);
-	if (rv != CKR_OK)
-		return rv_fail(err, rv, rv == CKR_TOKEN_NOT_PRESENT ? EXIT_NO_TOKEN
-		                                                   : EXIT_TOKEN,
-		               "opening a session", slot.reader);
 	step(arg, "authenticate, write configuration, then seed",
 	     TOOL_PHASE_START);
 	rv = b->f->C_CreateObject(s, tmpl, ntmpl, &obj);
 	trace_rv(b, "C_CreateObject(CKO_OTP_KEY)", rv);
-	b->f->C_CloseSession(s);
 	step(arg, "authenticate, write configuration, then seed",
 	     rv == CKR_OK ? TOOL_PHASE_OK : TOOL_PHASE_FAIL);
-	if (rv != CKR_OK)
-		return write_fail(b, &slot, rv, "burning the seed", res, err);
+	if (rv != CKR_OK) {
+		ret = write_fail(b, s, &slot, rv, "burning the seed", res, err);
+		b->f->C_CloseSession(s);
+		return ret;
+	}
+	b->f->C_CloseSession(s);
 	res->seed = SAFEID_SEED_NEW;
 	confirm_clock(b, &slot, res, step, arg);
 	return 0;
@@ -536,20 +667,11 @@ static int p11_set_clock(tool_backend *b, const char *spec,
 	memset(res, 0, sizeof(*res));
 	res->seed = SAFEID_SEED_OLD;
 	step(arg, "read token info", TOOL_PHASE_START);
-	ret = pick_present(b, spec, &slot, err);
+	ret = begin_write(b, spec, plan->expect_serial, &slot, &s, err);
 	step(arg, "read token info", ret == 0 ? TOOL_PHASE_OK : TOOL_PHASE_FAIL);
 	if (ret != 0)
 		return ret;
 	res->before = slot;
-	ret = check_serial(&slot, plan->expect_serial, err);
-	if (ret != 0)
-		return ret;
-	rv = b->f->C_OpenSession(slot.handle, CKF_SERIAL_SESSION | CKF_RW_SESSION,
-	                         NULL, NULL, &s);
-	trace_rv(b, "C_OpenSession", rv);
-	if (rv != CKR_OK)
-		return rv_fail(err, rv, EXIT_TOKEN, "opening a session",
-		               slot.reader);
 	rv = find_clock(b, s, &obj);
 	trace_rv(b, "C_FindObjects(CKH_CLOCK)", rv);
 	if (rv != CKR_OK) {
@@ -565,13 +687,16 @@ static int p11_set_clock(tool_backend *b, const char *spec,
 	     TOOL_PHASE_START);
 	rv = b->f->C_SetAttributeValue(s, obj, tmpl, ntmpl);
 	trace_rv(b, "C_SetAttributeValue(CKH_CLOCK)", rv);
-	b->f->C_CloseSession(s);
 	step(arg, "authenticate, write configuration with the clock",
 	     rv == CKR_OK ? TOOL_PHASE_OK : TOOL_PHASE_FAIL);
-	if (rv != CKR_OK)
-		return write_fail(b, &slot, rv, "setting the clock", res, err);
+	if (rv != CKR_OK) {
+		ret = write_fail(b, s, &slot, rv, "setting the clock", res, err);
+		b->f->C_CloseSession(s);
+		return ret;
+	}
+	b->f->C_CloseSession(s);
+	/* A config write keeps the seed, except on restricted-sync models. */
 	res->seed = slot.restricted_sync ? SAFEID_SEED_ERASED : SAFEID_SEED_OLD;
-	res->seed = seed_state_after(b, slot.handle, res->seed);
 	confirm_clock(b, &slot, res, step, arg);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "lock.h"
 #include "record.h"
 #include "source.h"
+#include "watchdog.h"
 
 static const char *hash_name(int h)
 {
@@ -196,9 +197,12 @@ int cmd_burn(const tool_opts *o, json_out *j, tool_error *err)
 	ret = tool_open(o, &ops, &b, err);
 	if (ret != 0)
 		goto fail;
+	tool_watchdog_arm("read token info", SAFEID_SEED_OLD, EXIT_TOKEN);
 	ret = ops->info(b, o->reader, &s, err);
+	tool_watchdog_disarm();
 	if (ret != 0)
 		goto fail;
+	tool_watchdog_reader(s.reader);
 	ntp = tool_host_ntp_state();
 	show_plan(o, j, &in, &s, ntp);
 	ret = tool_confirm(o->yes, "Burn this account into the token? It "
@@ -209,8 +213,11 @@ int cmd_burn(const tool_opts *o, json_out *j, tool_error *err)
 		printf("Burning into token %s:\n", s.serial);
 	fill_plan(o, &in, &plan);
 	plan.expect_serial = s.serial;
+	tool_watchdog_after_write(SAFEID_SEED_NEW);
+	tool_watchdog_arm("read token info", SAFEID_SEED_OLD, EXIT_TOKEN);
 	ret = ops->burn(b, o->reader, &plan, tool_progress, (void *)o, &res,
 	                err);
+	tool_watchdog_disarm();
 	if (ret != 0) {
 		if (o->json)
 			json_str(j, "seed_state", tool_seed_state_key(res.seed));

@@ -10,6 +10,7 @@
 #include "confirm.h"
 #include "lock.h"
 #include "record.h"
+#include "watchdog.h"
 
 int cmd_list(const tool_opts *o, json_out *j, tool_error *err)
 {
@@ -23,7 +24,10 @@ int cmd_list(const tool_opts *o, json_out *j, tool_error *err)
 	ret = tool_open(o, &ops, &b, err);
 	if (ret != 0)
 		return ret;
+	tool_watchdog_arm("list readers and tokens", SAFEID_SEED_OLD,
+	                  EXIT_TOKEN);
 	ret = ops->list(b, &l, err);
+	tool_watchdog_disarm();
 	if (ret != 0)
 		goto fail;
 	if (o->json)
@@ -95,7 +99,9 @@ int cmd_info(const tool_opts *o, json_out *j, tool_error *err)
 	ret = tool_open(o, &ops, &b, err);
 	if (ret != 0)
 		return ret;
+	tool_watchdog_arm("read token info", SAFEID_SEED_OLD, EXIT_TOKEN);
 	ret = ops->info(b, o->reader, &s, err);
+	tool_watchdog_disarm();
 	if (ret == 0) {
 		tool_show_slot(o, j, &s, tool_now(o));
 		show_record(o, j, s.serial);
@@ -201,9 +207,12 @@ int cmd_clock(const tool_opts *o, json_out *j, tool_error *err)
 	ret = tool_open(o, &ops, &b, err);
 	if (ret != 0)
 		goto fail;
+	tool_watchdog_arm("read token info", SAFEID_SEED_OLD, EXIT_TOKEN);
 	ret = ops->info(b, o->reader, &s, err);
+	tool_watchdog_disarm();
 	if (ret != 0)
 		goto fail;
+	tool_watchdog_reader(s.reader);
 	ret = clock_config(o, &s, &p, &source, err);
 	if (ret != 0)
 		goto fail;
@@ -231,8 +240,12 @@ int cmd_clock(const tool_opts *o, json_out *j, tool_error *err)
 		if (ret != 0)
 			goto fail;
 	}
+	tool_watchdog_after_write(s.restricted_sync ? SAFEID_SEED_ERASED
+	                                            : SAFEID_SEED_OLD);
+	tool_watchdog_arm("read token info", SAFEID_SEED_OLD, EXIT_TOKEN);
 	ret = ops->set_clock(b, o->reader, &p, tool_progress, (void *)o, &res,
 	                     err);
+	tool_watchdog_disarm();
 	if (ret == 0)
 		clock_report(o, j, &res, source, &p);
 	else if (o->json)

@@ -11,6 +11,7 @@
 #include <safeid/safeid.h>
 
 #include "commands.h"
+#include "watchdog.h"
 
 static int wait_for_token(const tool_opts *o, tool_error *err)
 {
@@ -91,6 +92,8 @@ void tool_progress(void *arg, const char *name, int phase)
 {
 	const tool_opts *o = arg;
 
+	/* Every step gets its own bound on a silent token. */
+	tool_watchdog_step(name, phase);
 	if (o->json)
 		return;
 	if (phase == TOOL_PHASE_START)

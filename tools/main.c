@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "secret.h"
+#include "watchdog.h"
 
 static const char usage_text[] =
 	"Usage: safeid-tool [OPTIONS] COMMAND [OPTIONS]\n"
@@ -44,6 +45,8 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -r, --reader R       reader by index (0, 1, ...) or part of its name\n"
 	"  --wait SECONDS       wait up to SECONDS for a token to be placed\n"
+	"  --timeout SECONDS    give up when the token does not answer a step\n"
+	"                       within SECONDS (default 20; 1 to 3600)\n"
 	"  --display SECONDS    token display timeout: 15, 30 (default), 60, 120\n"
 	"  -y, --yes            do not ask before writing\n"
 	"  --erase-seed         clock: allow erasing the seed (restricted models)\n"
@@ -65,9 +68,10 @@ static const char usage_text[] =
 	"  2  bad command line\n"
 	"  3  bad input (QR code, URI, secret): nothing was written\n"
 	"  4  no reader, no token, or --wait ran out: nothing was written\n"
-	"  5  the token refused or communication failed; it keeps its old seed\n"
-	"  6  a write was interrupted: the token's seed is erased or unknown;\n"
-	"     burn again\n"
+	"  5  the token refused, failed, or did not answer within --timeout;\n"
+	"     it keeps its old seed unless the message says otherwise\n"
+	"  6  a write was interrupted or got no answer: the token's seed is\n"
+	"     erased or unknown; burn again\n"
 	"  7  not confirmed (or no terminal and no --yes, or a restricted model\n"
 	"     without --erase-seed): nothing was written\n"
 	"  8  burn done, but the burn record could not be saved\n"
@@ -77,7 +81,7 @@ enum {
 	OPT_QR = 256, OPT_PICK, OPT_MATCH, OPT_SCREEN, OPT_SHOTCMD, OPT_URI,
 	OPT_URIFILE, OPT_SECRET, OPT_SECRETARG, OPT_HASH, OPT_STEP, OPT_ACCOUNT,
 	OPT_ISSUER, OPT_WAIT, OPT_DISPLAY, OPT_ERASE, OPT_CODE, OPT_WINDOW,
-	OPT_AT, OPT_COUNT, OPT_JSON, OPT_MODULE, OPT_BACKEND, OPT_STATEDIR,
+	OPT_AT, OPT_COUNT, OPT_TIMEOUT, OPT_JSON, OPT_MODULE, OPT_BACKEND, OPT_STATEDIR,
 };
 
 static const struct option long_opts[] = {
@@ -96,6 +100,7 @@ static const struct option long_opts[] = {
 	{"issuer", required_argument, NULL, OPT_ISSUER},
 	{"reader", required_argument, NULL, 'r'},
 	{"wait", required_argument, NULL, OPT_WAIT},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"display", required_argument, NULL, OPT_DISPLAY},
 	{"yes", no_argument, NULL, 'y'},
 	{"erase-seed", no_argument, NULL, OPT_ERASE},
@@ -176,6 +181,10 @@ static int parse_option(int c, tool_opts *o, tool_error *err)
 		ret = parse_num("--wait", optarg, 0, 86400, &v, err);
 		o->wait_seconds = (long)v;
 		break;
+	case OPT_TIMEOUT:
+		ret = parse_num("--timeout", optarg, 1, 3600, &v, err);
+		o->timeout = (long)v;
+		break;
 	case OPT_DISPLAY:
 		ret = parse_num("--display", optarg, 15, 120, &v, err);
 		if (ret == 0 && v != 15 && v != 30 && v != 60 && v != 120)
@@ -228,6 +237,7 @@ static int parse_args(int argc, char **argv, tool_opts *o, tool_error *err)
 	memset(o, 0, sizeof(*o));
 	o->argv0 = argv[0];
 	o->wait_seconds = -1;
+	o->timeout = TOOL_TIMEOUT_DEFAULT;
 	o->window = 10;
 	o->at = -1;
 	o->count = 2;
@@ -306,6 +316,10 @@ int main(int argc, char **argv)
 		json_begin(&j, stdout);
 		json_str(&j, "command", o.command);
 	}
+	if (tool_watchdog_start((unsigned)o.timeout, o.json ? &j : NULL) != 0)
+		fprintf(stderr, "safeid-tool: warning: cannot set up the "
+		                "--timeout bound; a token that stops answering "
+		                "will hang the tool (end it with Ctrl-C)\n");
 	ret = -1;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(o.command, commands[i].name) == 0)

@@ -54,6 +54,7 @@ typedef struct tool_opts {
 	bool verbose;
 	bool yes;
 	long wait_seconds;        /* --wait; <0: not given */
+	long timeout;             /* --timeout: bound on one token step (s) */
 	/* input */
 	const char *qr_file;
 	long pick;                /* --pick N (1-based); 0: not given */

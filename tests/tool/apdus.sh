@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# APDUs one burn costs, counted in the emulators' logs: a burn on reader 0
+# (-r 0, another token on reader 1) must not talk to reader 1 at all, and
+# must stay near the protocol's minimum of 6 on reader 0.  TOOL_APDUS_TOOL
+# names another safeid-tool to measure (figures only, no verdict).
+. "$(dirname "$0")/lib.sh"
+
+BIN=${TOOL_APDUS_TOOL:-$TOOL}
+SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+printf 'otpauth://totp/Bench:apdus?secret=%s&issuer=Bench\n' "$SECRET" > "$WORK/uri"
+
+count() { wc -l < "$1"; }
+
+# burn_count -> "R0 R1": APDUs each reader saw during one burn.
+burn_count() {
+	local a0 a1 b0 b1
+	a0=$(count "$SAFEID_EMU_LOG_0")
+	a1=$(count "$SAFEID_EMU_LOG_1")
+	"$BIN" burn --uri-file "$WORK/uri" --yes -r 0 > "$WORK/burn.out" 2>&1 ||
+		fail "burn failed: $(cat "$WORK/burn.out")"
+	b0=$(count "$SAFEID_EMU_LOG_0")
+	b1=$(count "$SAFEID_EMU_LOG_1")
+	echo "$((b0 - a0)) $((b1 - a1))"
+}
+
+read -r r0 r1 < <(burn_count)
+expect_burned "$SAFEID_EMU_STATE_0" "$SECRET" SHA1 30
+note "burn -r 0: $r0 APDUs on reader 0, $r1 on reader 1"
+echo "APDUS_PER_BURN reader0=$r0 reader1=$r1"
+a0=$(count "$SAFEID_EMU_LOG_0")
+"$BIN" info -r 0 > /dev/null
+note "info -r 0: $(( $(count "$SAFEID_EMU_LOG_0") - a0 )) APDUs"
+[ -n "${TOOL_APDUS_TOOL:-}" ] && exit 0
+
+[ "$r1" = 0 ] || fail "a burn on reader 0 sent $r1 APDUs to reader 1"
+# get info, challenge, authenticate, config, seed, get info = 6; the
+# module's own probes (C_GetSlotInfo, C_OpenSession) may add a few.
+[ "$r0" -le 12 ] || fail "a burn took $r0 APDUs on its reader (at most 12 expected)"
+grep -Ec '^80 CE' "$SAFEID_EMU_LOG_0" | grep -qx 1 || fail "authenticated more than once"
+echo PASS
