@@ -33,6 +33,16 @@ note "info -r 0: $(( $(count "$SAFEID_EMU_LOG_0") - a0 )) APDUs"
 [ -n "${TOOL_APDUS_TOOL:-}" ] && exit 0
 
 [ "$r1" = 0 ] || fail "a burn on reader 0 sent $r1 APDUs to reader 1"
+
+# By name, too: only the named reader's token is asked.
+a1=$(count "$SAFEID_EMU_LOG_1")
+"$TOOL" info -r "$SAFEID_READER_0" > /dev/null
+[ "$(count "$SAFEID_EMU_LOG_1")" = "$a1" ] || fail "info -r NAME asked the other reader's token"
+# Tokens on both readers and no -r: refused (choose one) before asking either.
+a0=$(count "$SAFEID_EMU_LOG_0")
+expect_rc 2 "$TOOL" info
+[ "$(count "$SAFEID_EMU_LOG_0")" = "$a0" ] && [ "$(count "$SAFEID_EMU_LOG_1")" = "$a1" ] ||
+	fail "an ambiguous reader choice still talked to a token"
 # get info, challenge, authenticate, config, seed, get info = 6; the
 # module's own probes (C_GetSlotInfo, C_OpenSession) may add a few.
 [ "$r0" -le 12 ] || fail "a burn took $r0 APDUs on its reader (at most 12 expected)"
