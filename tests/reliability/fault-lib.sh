@@ -52,7 +52,7 @@ log_since() {
 burn_new() {
 	local out=$1 rc=0
 	shift
-	timeout "${BURN_BOUND:-60}" "$TOOL" burn --uri - --yes --json "$@" \
+	timeout "${BURN_BOUND:-60}" "$TOOL" burn --uri - --yes --json --timeout "${BURN_TIMEOUT:-5}" "$@" \
 		<"$WORK/secret/new" >"$out.json" 2>"$out.err" || rc=$?
 	echo "$rc"
 }
