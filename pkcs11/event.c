@@ -222,34 +222,10 @@ fail:
 	return rv;
 }
 
-/* The PC/SC card event counter of a reader (high word of dwEventState),
- * and whether a card is present. */
-static bool reader_state(SCARDCONTEXT ctx, const char *reader, DWORD *state)
-{
-	SCARD_READERSTATE st;
-
-	memset(&st, 0, sizeof(st));
-	st.szReader = reader;
-	st.dwCurrentState = SCARD_STATE_UNAWARE;
-	if (SCardGetStatusChange(ctx, 0, &st, 1) != SCARD_S_SUCCESS)
-		return false;
-	*state = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
-	return true;
-}
-
+/* The reader's state now, on the module's context (presence.c). */
 bool p11_reader_mark(const char *reader, unsigned long *mark)
 {
-	SCARDCONTEXT ctx;
-	DWORD state = 0;
-	bool ok;
-
-	if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) !=
-	    SCARD_S_SUCCESS)
-		return false;
-	ok = reader_state(ctx, reader, &state);
-	SCardReleaseContext(ctx);
-	*mark = (unsigned long)state;
-	return ok;
+	return p11_reader_look(reader, mark);
 }
 
 bool p11_reader_left(const char *reader, unsigned long mark, long bound_ms)

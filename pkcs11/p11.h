@@ -74,9 +74,31 @@ bool p11_reader_mark(const char *reader, unsigned long *mark);
  * bound_ms for pcscd to notice); tells a removal from a garbled reply. */
 bool p11_reader_left(const char *reader, unsigned long mark, long bound_ms);
 
+/* ---- presence.c: the module's PC/SC context, kept token info ------- */
+
+/* The reader's PC/SC state now (timeout-0 look on the module's context):
+ * dwEventState without SCARD_STATE_CHANGED.  false when PC/SC cannot say. */
+bool p11_reader_look(const char *reader, unsigned long *state);
+/* The readers PC/SC knows, on the module's context: *names gets a
+ * malloc'd multi-string (each name NUL-ended, an empty one last; free it),
+ * or NULL when there is no reader or no PC/SC service (CKR_OK: no slots).
+ * CKR_DEVICE_ERROR, CKR_HOST_MEMORY. */
+CK_RV p11_reader_names(char **names);
+/* Release the module's context (C_Finalize); drop it unreleased (fork). */
+void p11_presence_fini(void);
+void p11_presence_forget(void);
+/* The slot's kept info when the same card is still there untouched
+ * (clock advanced by the host time passed since it was read). */
+bool p11_info_cached(CK_SLOT_ID id, safeid_info *info);
+/* Keep info read from the token; mark = the reader's state taken before
+ * the read (p11_reader_look), so a change during the read is seen. */
+void p11_info_keep(CK_SLOT_ID id, unsigned long mark, const safeid_info *info);
+void p11_info_forget(CK_SLOT_ID id);
+
 /* ---- token.c: talking to the token on a slot --------------------------- */
 
-/* Connect to the slot's reader and read info.  CKR_TOKEN_NOT_PRESENT,
+/* The token's info: kept info while the same card stays on the reader,
+ * else connect to the slot's reader and read it.  CKR_TOKEN_NOT_PRESENT,
  * CKR_TOKEN_NOT_RECOGNIZED, CKR_DEVICE_REMOVED, CKR_DEVICE_ERROR. */
 CK_RV p11_token_probe(CK_SLOT_ID id, safeid_info *info);
 /* Map a core error to a CK_RV (step: where it happened). */

@@ -2,10 +2,14 @@
  * slot.c: one slot per PC/SC reader.  Slot ids are positions in a table
  * that only grows, so an id keeps naming the same reader for the life of
  * the module, even when readers come and go.  A token is present when the
- * get-info probe on that reader succeeds.
+ * get-info probe on that reader succeeds (or its kept answer still holds:
+ * presence.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <PCSC/winscard.h>
 
 #include "p11.h"
 #include "slot.h"
@@ -45,27 +49,41 @@ static CK_RV add(const char *reader, bool present)
 	return CKR_OK;
 }
 
+/* A card sits on the reader (state from p11_reader_look). */
+static bool present_now(const char *reader)
+{
+	unsigned long st = 0;
+
+	return p11_reader_look(reader, &st) && (st & SCARD_STATE_PRESENT) != 0 &&
+	       (st & SCARD_STATE_MUTE) == 0;
+}
+
 CK_RV p11_slots_refresh(void)
 {
-	safeid_reader_list l;
-	CK_RV rv = CKR_OK;
-	size_t i;
-	int err;
+	char *names = NULL;
+	const char *r;
+	bool present;
+	CK_RV rv;
 
-	memset(&l, 0, sizeof(l));
-	err = safeid_pcsc_list(&l);
 	/* No PC/SC service means no readers: an empty slot list, not an
 	 * error (pcscd starts on demand when a reader is plugged in). */
-	if (err == SAFEID_ERR_NO_SERVICE || err == SAFEID_ERR_NO_READER)
-		return CKR_OK;
-	if (err != SAFEID_OK)
-		return err == SAFEID_ERR_NOMEM ? CKR_HOST_MEMORY : CKR_DEVICE_ERROR;
-	p11_glock();
-	for (i = 0; i < l.count && rv == CKR_OK; i++)
-		if (!known(l.names[i]))
-			rv = add(l.names[i], l.present[i]);
-	p11_gunlock();
-	safeid_pcsc_list_free(&l);
+	rv = p11_reader_names(&names);
+	if (rv != CKR_OK || names == NULL)
+		return rv;
+	for (r = names; *r != '\0' && rv == CKR_OK; r += strlen(r) + 1) {
+		p11_glock();
+		present = known(r);
+		p11_gunlock();
+		if (present)
+			continue;
+		/* Looked at outside the module lock: it talks to pcscd. */
+		present = present_now(r);
+		p11_glock();
+		if (!known(r))
+			rv = add(r, present);
+		p11_gunlock();
+	}
+	free(names);
 	return rv;
 }
 
@@ -81,6 +99,7 @@ void p11_slots_fini(void)
 	size_t i;
 
 	p11_wait_cancel();
+	p11_presence_fini();
 	for (i = 0; i < P11_MAX_SLOTS; i++)
 		if (p11_slots[i].used)
 			p11_mutex_free(p11_slots[i].lock);
@@ -91,6 +110,7 @@ void p11_slots_forget(void)
 {
 	size_t i;
 
+	p11_presence_forget();
 	for (i = 0; i < P11_MAX_SLOTS; i++)
 		if (p11_slots[i].used)
 			p11_mutex_forget(p11_slots[i].lock);

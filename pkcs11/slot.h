@@ -13,6 +13,12 @@ typedef struct p11_slot_entry {
 	/* What C_WaitForSlotEvent last reported (under the module lock). */
 	bool last_present;
 	unsigned long last_events; /* PC/SC event counter of the reader */
+	/* The token's info as last read (presence.c, under the module
+	 * lock): valid while the reader's state still equals mark. */
+	bool cached;
+	safeid_info info;
+	unsigned long mark;  /* reader's dwEventState when info was read */
+	long long read_ms;   /* CLOCK_MONOTONIC ms when info was read */
 } p11_slot_entry;
 
 extern p11_slot_entry p11_slots[P11_MAX_SLOTS];

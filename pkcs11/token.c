@@ -2,8 +2,10 @@
  * token.c: reaching the token on a slot through the core's PC/SC
  * transport, and the one place core errors become CK_RVs.
  *
- * Each operation connects, works and disconnects: a token on an NFC
- * reader comes and goes, and a held connection would only go stale.
+ * Each operation that talks to the token connects, works and disconnects:
+ * a token on an NFC reader comes and goes, and a held connection would
+ * only go stale.  Reads of the token's info are answered from what was
+ * kept (presence.c) while the same card stays on the reader.
  */
 #include <string.h>
 
@@ -58,6 +60,8 @@ CK_RV p11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 	rv = p11_slot_reader(id, reader, sizeof(reader));
 	if (rv != CKR_OK)
 		return rv;
+	/* Whatever happens next may change the token: read it afresh. */
+	p11_info_forget(id);
 	err = safeid_pcsc_open(reader, &c->pcsc);
 	if (err != SAFEID_OK) {
 		rv = p11_rv_from_err(err, SAFEID_STEP_INFO);
@@ -105,10 +109,24 @@ void p11_conn_close(p11_conn *c)
 
 CK_RV p11_token_probe(CK_SLOT_ID id, safeid_info *info)
 {
+	char reader[P11_READER_MAX];
+	unsigned long mark = 0;
+	bool marked;
 	p11_conn c;
-	CK_RV rv = p11_conn_open(id, NULL, false, &c, info);
+	CK_RV rv;
 
-	if (rv == CKR_OK)
-		p11_conn_close(&c);
-	return rv;
+	if (p11_info_cached(id, info))
+		return CKR_OK;
+	rv = p11_slot_reader(id, reader, sizeof(reader));
+	if (rv != CKR_OK)
+		return rv;
+	/* The state before the read: a swap during it shows as a change. */
+	marked = p11_reader_look(reader, &mark);
+	rv = p11_conn_open(id, NULL, false, &c, info);
+	if (rv != CKR_OK)
+		return rv;
+	p11_conn_close(&c);
+	if (marked)
+		p11_info_keep(id, mark, info);
+	return CKR_OK;
 }
