@@ -109,10 +109,9 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	(void)safeid_burn(&inner, &cfg, plan->seed, plan->seedlen, NULL, NULL,
 	                  &report);
 	p11_conn_close(&c);
-	/* The confirm step read the token just now: keep that answer. */
-	if (marked && report.step == SAFEID_STEP_DONE &&
-	    strcmp(report.after.serial, s->serial) == 0)
-		p11_info_keep(s->slot, mark, &report.after);
+	/* Nothing is kept from the burn (p11_conn_open dropped the kept
+	 * info): the application's own read-back after it (C_GetTokenInfo)
+	 * reads the token's clock for real. */
 	record_burn(s->serial, &cfg, &report);
 	rv = burn_rv(&report, reader, marked, mark);
 	if (rv != CKR_OK)

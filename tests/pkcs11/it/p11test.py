@@ -6,11 +6,13 @@ scenario.  Every check compares a real outcome: exact CKR_* codes, what the
 emulated token holds (safeid-emu), codes checked by oathtool, and the
 emulator's APDU log (no write APDU after a refused request).
 """
+import calendar
 import json
 import os
 import struct
 import subprocess
 import sys
+import time
 
 import PyKCS11
 from PyKCS11 import LowLevel as LL
@@ -364,6 +366,58 @@ def scenario_faults(lib):
     check(st == SEED_UNKNOWN, "seed state UNKNOWN after a garbled answer (%d)" % st)
 
 
+def log_lines(i):
+    with open(env("SAFEID_EMU_LOG", i)) as f:
+        return sum(1 for _ in f)
+
+
+def utc_of(info):
+    return calendar.timegm(time.strptime(info.utcTime[:14], "%Y%m%d%H%M%S"))
+
+
+def scenario_cache(lib):
+    """The module reads a token's info once while it stays on the reader:
+    repeated queries send no APDU, utcTime follows the token's clock, and
+    a removal or a swap for another token is still seen at once."""
+    slot = slot_of(lib, 0)
+    first = lib.getTokenInfo(slot).serialNumber.strip()
+    n = log_lines(0)
+    for _ in range(5):
+        lib.getSlotList(tokenPresent=True)
+        lib.getSlotInfo(slot)
+        info = lib.getTokenInfo(slot)
+    s = lib.openSession(slot)
+    clk = clock_obj(s)
+    attr(s, clk, LL.CKA_VALUE)
+    check(log_lines(0) == n, "slot list, slot/token info x5, a session and a "
+          "clock read sent no APDU (sent %d)" % (log_lines(0) - n))
+    # A fresh emulated token runs on host time (no offset).
+    check(abs(utc_of(info) - time.time()) <= 2,
+          "utcTime %s is the token's clock now" % info.utcTime)
+
+    ctl(0, "remove")
+    check(pcsc_wait(0, "--absent", 10000) == 0, "PC/SC sees the token gone")
+    rv = rv_of(lib.getTokenInfo, slot)
+    check(rv == LL.CKR_TOKEN_NOT_PRESENT, "C_GetTokenInfo after removal: %s" % PyKCS11.CKR.get(rv, rv))
+    check(not lib.getSlotInfo(slot).flags & PyKCS11.CKF_TOKEN_PRESENT,
+          "C_GetSlotInfo after removal: no token")
+    ctl(0, "insert")
+    check(pcsc_wait(0, "--present", 10000) == 0, "PC/SC sees the token back")
+    check(lib.getTokenInfo(slot).serialNumber.strip() == first, "the same token is back")
+
+    other = os.path.join(os.environ["SAFEID_HARNESS_DIR"], "other.state")
+    subprocess.run(["safeid-emu", "init", "--state", other, "--serial", "8659612000079"],
+                   check=True, stdout=subprocess.DEVNULL)
+    ctl(0, "load", other)
+    check(pcsc_wait(0, "--present", 10000) == 0, "PC/SC sees the other token")
+    n = log_lines(0)
+    got = lib.getTokenInfo(slot).serialNumber.strip()
+    check(got == "8659612000079", "after a swap C_GetTokenInfo names the new token (%s)" % got)
+    check(log_lines(0) - n == 1, "the new token was read once (%d APDUs)" % (log_lines(0) - n))
+    rv = rv_of(attr, s, clk, LL.CKA_VALUE)
+    check(rv == LL.CKR_DEVICE_REMOVED, "the old token's session after the swap: %s" % PyKCS11.CKR.get(rv, rv))
+
+
 def main():
     lib = load()
     what = sys.argv[1]
@@ -375,6 +429,8 @@ def main():
         scenario_faults(lib)
     elif what == "negative":
         scenario_negative(lib)
+    elif what == "cache":
+        scenario_cache(lib)
     elif what == "removal":
         fault, n, state, on = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "yes"
         scenario_removal(lib, fault, n, state, on)
