@@ -45,6 +45,22 @@ void p11_debug(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* With SAFEID_PKCS11_DEBUG set, every APDU's header and status word goes
+ * to stderr (the core's trace hook never sees data, so no seed either). */
+static void trace_apdu(void *arg, const char *what, const uint8_t *hdr,
+                       size_t hdrlen, uint16_t sw)
+{
+	(void)arg;
+	if (hdrlen < 4)
+		return;
+	if (sw == 0)
+		fprintf(stderr, "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> no answer\n",
+		        hdr[0], hdr[1], hdr[2], hdr[3], what);
+	else
+		fprintf(stderr, "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> %04X\n",
+		        hdr[0], hdr[1], hdr[2], hdr[3], what, sw);
+}
+
 CK_RV p11_ready(void)
 {
 	if (!mod.initialised)
@@ -170,6 +186,8 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 		goto fail;
 	mod.pid = getpid();
 	mod.initialised = true;
+	if (getenv("SAFEID_PKCS11_DEBUG") != NULL)
+		safeid_set_trace(trace_apdu, NULL);
 	rv = p11_slots_init();
 	if (rv != CKR_OK) {
 		mod.initialised = false;
@@ -200,6 +218,7 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved)
 	p11_records_clear();
 	p11_mutex_free(mod.glock);
 	mod.glock = NULL;
+	safeid_set_trace(NULL, NULL);
 fail:
 	pthread_mutex_unlock(&init_lock);
 	return rv;
