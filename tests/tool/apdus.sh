@@ -47,4 +47,16 @@ expect_rc 2 "$TOOL" info
 # module's own probes (C_GetSlotInfo, C_OpenSession) may add a few.
 [ "$r0" -le 12 ] || fail "a burn took $r0 APDUs on its reader (at most 12 expected)"
 grep -Ec '^80 CE' "$SAFEID_EMU_LOG_0" | grep -qx 1 || fail "authenticated more than once"
+
+# --verbose traces every APDU header and status word the token saw, in
+# order, and nothing of the data.
+a0=$(count "$SAFEID_EMU_LOG_0")
+"$TOOL" burn --uri-file "$WORK/uri" --yes -r 0 --verbose > "$WORK/verbose.out" 2>&1 ||
+	fail "verbose burn failed: $(cat "$WORK/verbose.out")"
+tail -n +"$((a0 + 1))" "$SAFEID_EMU_LOG_0" | awk '{print $1, $2, $3, $4, $5}' > "$WORK/seen"
+grep -o 'APDU [0-9A-F][0-9A-F] [0-9A-F][0-9A-F] [0-9A-F][0-9A-F] [0-9A-F][0-9A-F] ([a-z ]*) -> [0-9A-F]*' \
+	"$WORK/verbose.out" | sed 's/^APDU //; s/ ([a-z ]*) -> / /' > "$WORK/traced"
+[ -s "$WORK/traced" ] || fail "--verbose traced no APDU: $(head -c 2000 "$WORK/verbose.out")"
+diff "$WORK/seen" "$WORK/traced" > "$WORK/trace.diff" ||
+	fail "--verbose trace differs from what the token saw: $(tr '\n' '|' < "$WORK/trace.diff")"
 echo PASS
