@@ -187,6 +187,9 @@ bool p11_info_cached(CK_SLOT_ID id, safeid_info *info)
 		if (elapsed > 0)
 			info->clock += (uint32_t)elapsed;
 	} else {
+		p11_debug("slot %lu: reader state 0x%lx, kept info was read at "
+		          "0x%lx: reading the token again", (unsigned long)id,
+		          now, p11_slots[id].mark);
 		p11_slots[id].cached = false;
 	}
 	p11_gunlock();
@@ -195,8 +198,11 @@ bool p11_info_cached(CK_SLOT_ID id, safeid_info *info)
 
 void p11_info_keep(CK_SLOT_ID id, unsigned long mark, const safeid_info *info)
 {
-	if (!card_there(mark))
+	if (!card_there(mark)) {
+		p11_debug("slot %lu: reader state 0x%lx before the read: not "
+		          "keeping the token's info", (unsigned long)id, mark);
 		return;
+	}
 	p11_glock();
 	if (id < P11_MAX_SLOTS && p11_slots[id].used) {
 		p11_slots[id].info = *info;

@@ -9,6 +9,8 @@
  */
 #include <string.h>
 
+#include <PCSC/winscard.h>
+
 #include "p11.h"
 #include "token.h"
 
@@ -64,6 +66,8 @@ CK_RV p11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 	p11_info_forget(id);
 	err = safeid_pcsc_open(reader, &c->pcsc);
 	if (err != SAFEID_OK) {
+		p11_debug("reader \"%s\": connecting failed: %s", reader,
+		          safeid_strerror(err));
 		rv = p11_rv_from_err(err, SAFEID_STEP_INFO);
 		goto fail;
 	}
@@ -122,6 +126,9 @@ CK_RV p11_token_probe(CK_SLOT_ID id, safeid_info *info)
 		return rv;
 	/* The state before the read: a swap during it shows as a change. */
 	marked = p11_reader_look(reader, &mark);
+	/* PC/SC already knows the reader is empty: no connection to try. */
+	if (marked && (mark & SCARD_STATE_EMPTY) != 0)
+		return CKR_TOKEN_NOT_PRESENT;
 	rv = p11_conn_open(id, NULL, false, &c, info);
 	if (rv != CKR_OK)
 		return rv;
