@@ -130,11 +130,8 @@ CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 {
 	p11_burn_plan plan;
 	p11_session s;
-	CK_RV rv = p11_ready();
+	CK_RV rv = p11_session_enter(hSession, &s);
 
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (phObject == NULL)

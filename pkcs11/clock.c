@@ -116,11 +116,8 @@ CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
 {
 	p11_clock_plan plan;
 	p11_session s;
-	CK_RV rv = p11_ready();
+	CK_RV rv = p11_session_enter(hSession, &s);
 
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (pTemplate == NULL && ulCount > 0)

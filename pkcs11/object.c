@@ -247,11 +247,8 @@ CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
 	safeid_info info;
 	p11_record rec;
 	p11_view v = {&info, &rec};
-	CK_RV rv = p11_ready();
+	CK_RV rv = p11_session_enter(hSession, &s);
 
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (pTemplate == NULL && ulCount > 0)
@@ -274,11 +271,8 @@ CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 	p11_record rec;
 	p11_view v = {&info, &rec};
 	CK_ULONG i, n = 0;
-	CK_RV rv = p11_ready();
+	CK_RV rv = p11_session_enter(hSession, &s);
 
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (s.finding)
@@ -310,11 +304,8 @@ CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject,
 CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
 {
 	p11_session s;
-	CK_RV rv = p11_ready();
+	CK_RV rv = p11_session_enter(hSession, &s);
 
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (!s.finding)
@@ -326,11 +317,8 @@ CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                       CK_ULONG_PTR pulSize)
 {
 	p11_session s;
-	CK_RV rv = p11_ready();
+	CK_RV rv = p11_session_enter(hSession, &s);
 
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (pulSize == NULL)
@@ -344,11 +332,8 @@ CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
 CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
 {
 	p11_session s;
-	CK_RV rv = p11_ready();
+	CK_RV rv = p11_session_enter(hSession, &s);
 
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (!p11_object_valid(hObject))

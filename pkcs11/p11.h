@@ -134,6 +134,9 @@ typedef struct p11_session {
 
 /* Copy of a session (under the module lock); CKR_SESSION_HANDLE_INVALID. */
 CK_RV p11_session_get(CK_SESSION_HANDLE h, p11_session *out);
+/* The start of every session entry point: module initialised (and not a
+ * forked child's copy), then the session copied as p11_session_get. */
+CK_RV p11_session_enter(CK_SESSION_HANDLE h, p11_session *out);
 CK_RV p11_session_set_find(CK_SESSION_HANDLE h, const CK_OBJECT_HANDLE *objs,
                            CK_ULONG n);
 /* Next found objects of a C_FindObjects operation. */

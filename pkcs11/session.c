@@ -35,6 +35,15 @@ CK_RV p11_session_get(CK_SESSION_HANDLE h, p11_session *out)
 	return rv;
 }
 
+CK_RV p11_session_enter(CK_SESSION_HANDLE h, p11_session *out)
+{
+	CK_RV rv = p11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	return p11_session_get(h, out);
+}
+
 CK_RV p11_session_set_find(CK_SESSION_HANDLE h, const CK_OBJECT_HANDLE *objs,
                            CK_ULONG n)
 {
