@@ -191,18 +191,9 @@ int cmd_burn(const tool_opts *o, json_out *j, tool_error *err)
 		ret = tool_input_choose(o, &in, err);
 	if (ret != 0)
 		goto fail;
-	ret = tool_lock(o->state_dir, 120, o->json, &lockfd, err);
+	ret = tool_open_writer(o, &lockfd, &ops, &b, &s, err);
 	if (ret != 0)
 		goto fail;
-	ret = tool_open(o, &ops, &b, err);
-	if (ret != 0)
-		goto fail;
-	tool_watchdog_arm("read token info", SAFEID_SEED_OLD, EXIT_TOKEN);
-	ret = ops->info(b, o->reader, &s, err);
-	tool_watchdog_disarm();
-	if (ret != 0)
-		goto fail;
-	tool_watchdog_reader(s.reader);
 	ntp = tool_host_ntp_state();
 	show_plan(o, j, &in, &s, ntp);
 	ret = tool_confirm(o->yes, "Burn this account into the token? It "

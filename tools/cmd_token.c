@@ -201,18 +201,9 @@ int cmd_clock(const tool_opts *o, json_out *j, tool_error *err)
 	int lockfd = -1, ret;
 
 	memset(&p, 0, sizeof(p));
-	ret = tool_lock(o->state_dir, 120, o->json, &lockfd, err);
-	if (ret != 0)
-		return ret;
-	ret = tool_open(o, &ops, &b, err);
+	ret = tool_open_writer(o, &lockfd, &ops, &b, &s, err);
 	if (ret != 0)
 		goto fail;
-	tool_watchdog_arm("read token info", SAFEID_SEED_OLD, EXIT_TOKEN);
-	ret = ops->info(b, o->reader, &s, err);
-	tool_watchdog_disarm();
-	if (ret != 0)
-		goto fail;
-	tool_watchdog_reader(s.reader);
 	ret = clock_config(o, &s, &p, &source, err);
 	if (ret != 0)
 		goto fail;

@@ -23,6 +23,13 @@ int cmd_code(const tool_opts *o, json_out *j, tool_error *err);
 int tool_open(const tool_opts *o, const tool_backend_ops **ops,
               tool_backend **b, tool_error *err);
 
+/* The start of a command that writes: take the writer lock, open the
+ * backend, read the chosen token's info (bounded by --timeout).  On error
+ * the caller still closes *b (when *ops is set) and unlocks *lockfd. */
+int tool_open_writer(const tool_opts *o, int *lockfd,
+                     const tool_backend_ops **ops, tool_backend **b,
+                     tool_slot *s, tool_error *err);
+
 /* Step printer for burns and clock writes (silent with --json). */
 void tool_progress(void *arg, const char *name, int phase);
 

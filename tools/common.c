@@ -11,6 +11,7 @@
 #include <safeid/safeid.h>
 
 #include "commands.h"
+#include "lock.h"
 #include "watchdog.h"
 
 static int wait_for_token(const tool_opts *o, tool_error *err)
@@ -177,4 +178,24 @@ const char *tool_seed_state_key(safeid_seed_state s)
 	default:
 		return "unknown";
 	}
+}
+
+int tool_open_writer(const tool_opts *o, int *lockfd,
+                     const tool_backend_ops **ops, tool_backend **b,
+                     tool_slot *s, tool_error *err)
+{
+	int ret = tool_lock(o->state_dir, 120, o->json, lockfd, err);
+
+	if (ret != 0)
+		return ret;
+	ret = tool_open(o, ops, b, err);
+	if (ret != 0)
+		return ret;
+	tool_watchdog_arm("read token info", SAFEID_SEED_OLD, EXIT_TOKEN);
+	ret = (*ops)->info(*b, o->reader, s, err);
+	tool_watchdog_disarm();
+	if (ret != 0)
+		return ret;
+	tool_watchdog_reader(s->reader);
+	return 0;
 }
