@@ -408,6 +408,11 @@ def scenario_cache(lib):
     other = os.path.join(os.environ["SAFEID_HARNESS_DIR"], "other.state")
     subprocess.run(["safeid-emu", "init", "--state", other, "--serial", "8659612000079"],
                    check=True, stdout=subprocess.DEVNULL)
+    # A swap as a person makes it: one token out (PC/SC sees the reader
+    # empty), the other in.  An instant swap inside one pcscd poll would
+    # not be seen by PC/SC at all, nor by any real reader.
+    ctl(0, "remove")
+    check(pcsc_wait(0, "--absent", 10000) == 0, "PC/SC sees the first token gone")
     ctl(0, "load", other)
     check(pcsc_wait(0, "--present", 10000) == 0, "PC/SC sees the other token")
     n = log_lines(0)
