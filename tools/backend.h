@@ -107,7 +107,8 @@ typedef struct tool_backend_ops {
 } tool_backend_ops;
 
 const tool_backend_ops *tool_backend_pkcs11(void);
-/* NULL when the tool was built without the OpenSC backend. */
+/* Defined in the plug-in safeid-tool-opensc.so only (backend_opensc.c);
+ * the tool gets it with tool_load_opensc_backend() (plugin.h). */
 const tool_backend_ops *tool_backend_opensc(void);
 
 void tool_slot_list_free(tool_slot_list *l);

@@ -131,10 +131,3 @@ long tool_pick_slot(const tool_slot_list *l, const char *spec,
 	          spec, hits == 0 ? "no" : "more than one", names);
 	return -1;
 }
-
-#ifndef SAFEID_TOOL_OPENSC
-const tool_backend_ops *tool_backend_opensc(void)
-{
-	return NULL;
-}
-#endif

@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "lock.h"
+#include "plugin.h"
 #include "watchdog.h"
 
 static int wait_for_token(const tool_opts *o, tool_error *err)
@@ -68,15 +69,13 @@ int tool_open(const tool_opts *o, const tool_backend_ops **ops,
 	if (o->backend == NULL || strcmp(o->backend, "pkcs11") == 0)
 		*ops = tool_backend_pkcs11();
 	else if (strcmp(o->backend, "opensc") == 0)
-		*ops = tool_backend_opensc();
+		*ops = tool_load_opensc_backend(err);
 	else
 		return tool_fail(err, EXIT_USAGE, "usage",
 		                 "--backend '%s' is unknown: use pkcs11 or opensc",
 		                 o->backend);
 	if (*ops == NULL)
-		return tool_fail(err, EXIT_SETUP, "backend",
-		                 "this safeid-tool was built without the OpenSC "
-		                 "backend: use --backend pkcs11 (the default)");
+		return err->exit_code;
 	if (o->wait_seconds >= 0) {
 		ret = wait_for_token(o, err);
 		if (ret != 0)

@@ -75,7 +75,8 @@ static const char usage_text[] =
 	"  7  not confirmed (or no terminal and no --yes, or a restricted model\n"
 	"     without --erase-seed): nothing was written\n"
 	"  8  burn done, but the burn record could not be saved\n"
-	"  9  the PKCS#11 module or backend could not be loaded; internal error\n";
+	"  9  the PKCS#11 module, backend or a plug-in could not be loaded;\n"
+	"     internal error\n";
 
 enum {
 	OPT_QR = 256, OPT_PICK, OPT_MATCH, OPT_SCREEN, OPT_SHOTCMD, OPT_URI,

@@ -27,7 +27,7 @@
 #endif
 #define MODULE_FILE "safeid-pkcs11.so"
 
-static int exe_dir(char *out, size_t cap)
+int tool_exe_dir(char *out, size_t cap)
 {
 	char buf[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
@@ -69,7 +69,7 @@ int tool_module_path(const char *given, char *out, size_t cap)
 			return -1;
 		return 0;
 	}
-	if (exe_dir(dir, sizeof(dir)) == 0) {
+	if (tool_exe_dir(dir, sizeof(dir)) == 0) {
 		if (try_path(out, cap, dir, "../lib") == 0)
 			return 0;
 		if (try_path(out, cap, dir, SAFEID_MODULE_RELDIR) == 0)

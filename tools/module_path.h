@@ -8,4 +8,8 @@
  * Returns 0, or -1 when the path does not fit. */
 int tool_module_path(const char *given, char *out, size_t cap);
 
+/* The directory of the running executable, from /proc/self/exe (so no
+ * symlink or PATH lookup can point it elsewhere).  0, or -1 when unknown. */
+int tool_exe_dir(char *out, size_t cap);
+
 #endif /* SAFEID_TOOL_MODULE_PATH_H */

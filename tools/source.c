@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "plugin.h"
 #include "secret.h"
 #include "source.h"
 
@@ -83,41 +84,48 @@ static int parse_codes(const safeid_qr_list *codes, const char *where,
 	return 0;
 }
 
+/* QR codes are read by the image plug-in, loaded only for these inputs. */
 static int load_qr(const tool_opts *o, tool_input *in, tool_error *err)
 {
+	const tool_image_plugin *img = tool_load_image_plugin(err);
 	safeid_qr_list codes;
 	safeid_in_error ie = {0, ""};
 	int ret;
 
+	if (img == NULL)
+		return err->exit_code;
 	memset(&codes, 0, sizeof(codes));
 	snprintf(in->source, sizeof(in->source), "QR code in '%s'", o->qr_file);
-	if (safeid_qr_decode_file(o->qr_file, &codes, &ie) != SAFEID_IN_OK)
+	if (img->qr_decode_file(o->qr_file, &codes, &ie) != SAFEID_IN_OK)
 		ret = in_to_tool(&ie, err);
 	else
 		ret = parse_codes(&codes, o->qr_file, in, err);
-	safeid_qr_list_clear(&codes);
+	img->qr_list_clear(&codes);
 	return ret;
 }
 
 static int load_screen(const tool_opts *o, tool_input *in, tool_error *err)
 {
+	const tool_image_plugin *img = tool_load_image_plugin(err);
 	safeid_screen_result scr;
 	safeid_in_error ie = {0, ""};
 	int rc, ret;
 
+	if (img == NULL)
+		return err->exit_code;
 	memset(&scr, 0, sizeof(scr));
 	snprintf(in->source, sizeof(in->source), "QR code on the screen");
 	if (o->screenshot_cmd != NULL)
-		rc = safeid_screen_scan_cmd(o->screenshot_cmd, &scr, &ie);
+		rc = img->screen_scan_cmd(o->screenshot_cmd, &scr, &ie);
 	else
-		rc = safeid_screen_scan(NULL, &scr, &ie);
+		rc = img->screen_scan(NULL, &scr, &ie);
 	in->monitor_count = scr.monitor_count;
 	memcpy(in->monitors, scr.monitors, sizeof(in->monitors));
 	if (rc != SAFEID_IN_OK)
 		ret = in_to_tool(&ie, err);
 	else
 		ret = parse_codes(&scr.codes, "the screen", in, err);
-	safeid_screen_result_clear(&scr);
+	img->screen_result_clear(&scr);
 	return ret;
 }
 

@@ -26,7 +26,7 @@ enum tool_exit {
 	EXIT_DECLINED = 7,     /* not confirmed (answer no, or no terminal and
 	                          no --yes); nothing written */
 	EXIT_RECORD = 8,       /* burn done, but the burn record was not saved */
-	EXIT_SETUP = 9,        /* module or backend could not be loaded, or an
+	EXIT_SETUP = 9,        /* module, backend or plug-in not loadable, or an
 	                          internal error */
 };
 

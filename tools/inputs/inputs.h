@@ -251,6 +251,9 @@ int safeid_in_check_text(const char *text, size_t len, const char *what,
                          safeid_in_error *err);
 
 /* ---- QR codes: files and screen --------------------------------------- */
+/* These are in safeid_inputs_image (zbar, libpng, libjpeg, X11), apart from
+ * the parsers above (safeid_inputs_text); safeid-tool reaches them through
+ * its plug-in safeid-tool-image.so, so it starts without those libraries. */
 
 typedef struct safeid_qr_code {
 	char *text;      /* decoded bytes + NUL; may hold a secret: wiped on free */

@@ -1,0 +1,18 @@
+/*
+ * plugin_image.c: the table of safeid-tool-image.so, the plug-in that
+ * reads QR codes from image files, the X11 screen and screenshot commands
+ * (tools/inputs: image.c, qr.c, screen.c, grab.c, screencmd.c).  Built
+ * into the plug-in only; its one exported symbol is this table.
+ */
+#include "plugin.h"
+
+const tool_image_plugin safeid_tool_image_plugin = {
+	.abi = TOOL_IMAGE_PLUGIN_ABI,
+	.size = sizeof(tool_image_plugin),
+	.types = TOOL_IMAGE_PLUGIN_TYPES,
+	.qr_decode_file = safeid_qr_decode_file,
+	.qr_list_clear = safeid_qr_list_clear,
+	.screen_scan = safeid_screen_scan,
+	.screen_scan_cmd = safeid_screen_scan_cmd,
+	.screen_result_clear = safeid_screen_result_clear,
+};
