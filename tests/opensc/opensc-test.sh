@@ -18,7 +18,7 @@ fail() {
 
 serial_of_state() {
 	"$bin/safeid-emu" show --state "$state" --json |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["serial"])'
+		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["serial"])'
 }
 
 # opensc-tool is not built with sanitizers: in a sanitizer build it needs
@@ -63,8 +63,8 @@ burn_and_verify() {
 	[ "$(count_ins C5)" = 1 ] || fail "expected exactly one write-seed APDU in $log"
 	"$bin/safeid-emu" code --state "$state" --json >"$work/code.json" ||
 		fail "safeid-emu code failed (no seed on the token?)"
-	code=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"])' "$work/code.json")
-	t=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token_time"])' "$work/code.json")
+	code=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"])' "$work/code.json")
+	t=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token_time"])' "$work/code.json")
 	# shellcheck disable=SC2086
 	want=$("$OATHTOOL" --totp$oflag -d 6 --time-step-size="${step}s" -N "@$t" \
 		--base32 "$seed_b32")
@@ -257,8 +257,8 @@ tool_burn | tool_clock)
 		[ "$(count_ins C5)" = 1 ] || fail "the clock sync wrote a seed"
 	fi
 	"$bin/safeid-emu" code --state "$state" --json >"$work/code.json" || fail "no seed on the token"
-	code=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"])' "$work/code.json")
-	t=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token_time"])' "$work/code.json")
+	code=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["code"])' "$work/code.json")
+	t=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token_time"])' "$work/code.json")
 	want=$("$OATHTOOL" --totp -d 6 --time-step-size=30s -N "@$t" --base32 "$seed_b32")
 	echo "token code $code at $t; oathtool $want"
 	[ "$code" = "$want" ] || fail "token shows $code, oathtool says $want"

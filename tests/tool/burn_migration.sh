@@ -6,14 +6,14 @@
 SA=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 SB=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA
 SC=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U
-python3 "$(dirname "$0")/mkmigration.py" "$WORK/export.txt" \
+/usr/bin/python3 "$(dirname "$0")/mkmigration.py" "$WORK/export.txt" \
 	"GitHub:alice:$SA:sha1:totp" "Example:bob@example.com:$SB:sha256:totp" \
 	"Bank:carol:$SC:sha1:hotp"
 qrencode -l L -s 6 -o "$WORK/export.png" -r "$WORK/export.txt"
 
 note "scan lists the three accounts and flags the HOTP one"
 "$TOOL" --json scan --qr "$WORK/export.png" > "$WORK/scan.json"
-python3 - "$WORK/scan.json" <<'PY'
+/usr/bin/python3 - "$WORK/scan.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 acc = d["accounts"]

@@ -7,7 +7,7 @@
 
 R0=$SAFEID_READER_0
 R1=$SAFEID_READER_1 # an empty reader
-jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]));
+jget() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1]));
 for k in sys.argv[2].split("."): d = d[int(k)] if k.isdigit() else d[k]
 print(d)' "$1" "$2"; }
 

@@ -8,7 +8,7 @@
 S=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 R0=$SAFEID_READER_0 # C302-i, unrestricted
 R1=$SAFEID_READER_1 # OTPC-P2-i, restricted
-json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 uri() { printf 'otpauth://totp/Clock:%s?secret=%s&period=60&issuer=Clock' "$1" "$S"; }
 
 note "burn both tokens (SHA-1, 60 s, display 120 s)"

@@ -50,7 +50,7 @@ done
 burn alpha "$SA"
 
 note "each burn is contiguous in the log: challenge, auth, config, seed"
-python3 - "$SAFEID_EMU_LOG_0" <<'PY'
+/usr/bin/python3 - "$SAFEID_EMU_LOG_0" <<'PY'
 import sys
 ins = [l.split()[:2] for l in open(sys.argv[1]) if l.strip()]
 ins = [" ".join(x) for x in ins]

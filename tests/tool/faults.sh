@@ -22,7 +22,7 @@ case_() {
 	"$EMU" ctl --ctl "${!ctl}" fault "" > /dev/null
 	[ "$rc" = "$want" ] || fail "exit $rc, expected $want: $(cat "$WORK/f.err")"
 	grep -qi -- "$word" "$WORK/f.err" || fail "message does not say '$word': $(cat "$WORK/f.err")"
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] is False and d["seed_state"] == sys.argv[2], d' "$WORK/f.json" "$state" ||
+	/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] is False and d["seed_state"] == sys.argv[2], d' "$WORK/f.json" "$state" ||
 		fail "JSON lacks the seed state: $(cat "$WORK/f.json")"
 }
 

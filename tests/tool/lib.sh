@@ -24,7 +24,7 @@ note() {
 
 # emu_code STATE -> "CODE TOKEN_TIME HASH STEP" from the emulator.
 emu_code() {
-	"$EMU" code --state "$1" --json | python3 -c '
+	"$EMU" code --state "$1" --json | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(d["code"], d["token_time"], d["hash"], d["step"])'
@@ -87,7 +87,7 @@ swap_state() {
 
 # skew_state SRC DST SECONDS: copy a state file with the token clock moved.
 skew_state() {
-	python3 - "$1" "$2" "$3" <<'PY'
+	/usr/bin/python3 - "$1" "$2" "$3" <<'PY'
 import sys
 src, dst, delta = sys.argv[1], sys.argv[2], int(sys.argv[3])
 out = []

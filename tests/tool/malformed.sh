@@ -40,7 +40,7 @@ while IFS=$'\t' read -r name expected keyword kind path secret; do
 done < "$WORK/cases/index.tsv"
 
 # One valid JSON object per run, with the expected error class.
-python3 - "$WORK/json" <<'PY' || fail "JSON output check failed"
+/usr/bin/python3 - "$WORK/json" <<'PY' || fail "JSON output check failed"
 import json, os, sys
 d = sys.argv[1]
 for line in open(os.path.join(d, "expected.tsv")):

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Write an otpauth-migration://offline?data=... URI (Google Authenticator
 export) holding the accounts given as ISSUER:NAME:BASE32:ALG:TYPE arguments
 (ALG sha1|sha256|sha512, TYPE totp|hotp), encoded by hand from the public

@@ -56,7 +56,7 @@ until "$TOOL" --json scan --screen > "$WORK/scan.json" 2> "$WORK/scan.err"; do
 	kill -0 "${pids[1]}" 2> /dev/null || fail "Chromium exited: $(tail -5 "$WORK/chromium.log")"
 	[ "$SECONDS" -lt "$deadline" ] || fail "no QR code on the screen after 90 s: $(cat "$WORK/scan.err")"
 done
-python3 - "$WORK/scan.json" <<'PY'
+/usr/bin/python3 - "$WORK/scan.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 mons = {m["name"]: m for m in d["monitors"]}

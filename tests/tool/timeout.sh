@@ -54,7 +54,7 @@ check_bound "$secs"
 says "reader '$R1'"
 says "within $BOUND s at step 'read token info'"
 says "previous seed"
-python3 - "$WORK/t.out" <<'PY' || fail "JSON after the timeout: $(cat "$WORK/t.out")"
+/usr/bin/python3 - "$WORK/t.out" <<'PY' || fail "JSON after the timeout: $(cat "$WORK/t.out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["ok"] is False and d["exit_code"] == 5, d

@@ -14,7 +14,7 @@ expect_burned "$SAFEID_EMU_STATE_0" "$S" SHA256 60
 T=$(( $(date +%s) / 60 * 60 + 30 )) # mid-step: a 1 s lag of the token clock cannot change its code
 
 # json_field FILE KEY
-json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
 note "right code: match, offset 0"
 C=$("$EMU" code --state "$SAFEID_EMU_STATE_0" --at "$T")
