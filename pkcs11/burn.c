@@ -1,13 +1,16 @@
 /*
  * burn.c: C_CreateObject burns a seed: the template is checked whole
  * first (template.c), then, inside one exclusive PC/SC transaction on the
- * token the session was opened on, the core's burn runs: info, auth,
- * config, seed, info.  The outcome, including what the token now holds
+ * token the session was opened on, the core's burn runs: info (checked
+ * to be the session's token before anything is written), auth, config,
+ * seed, info.  The last info, read after the writes, is kept as the
+ * slot's token info.  The outcome, including what the token now holds
  * when the burn broke off, is recorded for CKA_SAFEID_SEED_STATE.
  *
  * The seed is never copied here: the core reads it from the caller's
  * template and wipes its own padded and encrypted forms.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -45,6 +48,39 @@ static void record_burn(const char *serial, const safeid_config *cfg,
 	p11_record_put(serial, &rec);
 }
 
+/* The session's token guard: the core's burn reads info first; when that
+ * shows another token than the session's, every later APDU is refused here
+ * without being sent, so the core stops before anything is written. */
+struct guard {
+	const safeid_transport *inner;
+	const char *serial;  /* the session's token */
+	char found[SAFEID_SERIAL_MAX + 1];
+	bool veto;
+};
+
+static int guard_transmit(void *ctx, const uint8_t *capdu, size_t clen,
+                          uint8_t *rapdu, size_t rcap, size_t *rlen)
+{
+	struct guard *g = ctx;
+
+	if (g->veto)
+		return SAFEID_ERR_REMOVED;
+	return g->inner->transmit(g->inner->ctx, capdu, clen, rapdu, rcap, rlen);
+}
+
+static void guard_progress(void *arg, safeid_step step, int err,
+                           const safeid_burn_report *sofar)
+{
+	struct guard *g = arg;
+
+	/* Never write to a token the application did not open. */
+	if (step == SAFEID_STEP_INFO && err == SAFEID_OK &&
+	    strcmp(sofar->before.serial, g->serial) != 0) {
+		g->veto = true;
+		snprintf(g->found, sizeof(g->found), "%s", sofar->before.serial);
+	}
+}
+
 /* How long to wait, after a broken reply, for PC/SC to say whether the
  * card left; only on that failure path. */
 #define LEFT_BOUND_MS 3000
@@ -52,13 +88,19 @@ static void record_burn(const char *serial, const safeid_config *cfg,
 static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
                      bool marked, unsigned long mark)
 {
-	/* The module read the token's info just before the core's burn
-	 * started, so a failure at any step means it left or misbehaved
-	 * mid-operation, never that it was absent. */
-	safeid_step step = r->step < SAFEID_STEP_AUTH ? SAFEID_STEP_AUTH : r->step;
+	CK_RV rv;
 
 	if (r->err == SAFEID_OK)
 		return CKR_OK;
+	/* The burn's first read: a token that is not there or not of this
+	 * family is one the session no longer sees.  Past it, the token had
+	 * answered, so a failure means it left or misbehaved mid-burn. */
+	if (r->step <= SAFEID_STEP_INFO) {
+		rv = p11_rv_from_err(r->err, SAFEID_STEP_INFO);
+		return rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED
+		               ? CKR_DEVICE_REMOVED
+		               : rv;
+	}
 	/* A contactless token that answered get info a moment ago and then
 	 * breaks the link has left the field: PC/SC reports that as a
 	 * removal, or (vpcd, some readers) as a failed transmit, and may
@@ -71,15 +113,15 @@ static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
 	if ((r->err == SAFEID_ERR_BAD_REPLY || r->err == SAFEID_ERR_TIMEOUT) &&
 	    (!marked || p11_reader_left(reader, mark, LEFT_BOUND_MS)))
 		return CKR_DEVICE_REMOVED;
-	return p11_rv_from_err(r->err, step);
+	return p11_rv_from_err(r->err, r->step);
 }
 
 CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 {
-	safeid_transport inner;
+	safeid_transport guarded;
 	safeid_burn_report report;
 	safeid_config cfg;
-	safeid_info info;
+	struct guard g;
 	p11_conn c;
 	char reader[P11_READER_MAX];
 	unsigned long mark = 0;
@@ -90,28 +132,42 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	if (lock == NULL || p11_slot_reader(s->slot, reader, sizeof(reader)) != CKR_OK)
 		return CKR_DEVICE_REMOVED;
 	memset(&report, 0, sizeof(report));
+	memset(&g, 0, sizeof(g));
 	cfg.clock = plan->has_clock ? plan->clock : (uint32_t)time(NULL);
 	cfg.hash = plan->hash;
 	cfg.step = plan->step;
 	cfg.display = plan->display;
 	p11_mutex_lock(lock);
 	marked = p11_reader_mark(reader, &mark);
-	rv = p11_conn_open(s->slot, s->serial, true, &c, &info);
+	/* No info read here: the burn's own first step reads it, and the
+	 * guard checks it is the session's token before anything else. */
+	rv = p11_conn_open(s->slot, NULL, true, &c, NULL);
 	if (rv != CKR_OK) {
 		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
 			rv = CKR_DEVICE_REMOVED;
 		goto fail;
 	}
+	g.inner = c.t;
+	g.serial = s->serial;
 	/* The transaction is already ours: the core must not nest one. */
-	inner = *c.t;
-	inner.begin = NULL;
-	inner.end = NULL;
-	(void)safeid_burn(&inner, &cfg, plan->seed, plan->seedlen, NULL, NULL,
-	                  &report);
+	guarded.ctx = &g;
+	guarded.transmit = guard_transmit;
+	guarded.begin = NULL;
+	guarded.end = NULL;
+	(void)safeid_burn(&guarded, &cfg, plan->seed, plan->seedlen,
+	                  guard_progress, &g, &report);
 	p11_conn_close(&c);
-	/* Nothing is kept from the burn (p11_conn_open dropped the kept
-	 * info): the application's own read-back after it (C_GetTokenInfo)
-	 * reads the token's clock for real. */
+	if (g.veto) {
+		p11_debug("reader \"%s\": token %s was replaced by %s; open a "
+		          "new session", reader, s->serial, g.found);
+		rv = CKR_DEVICE_REMOVED;
+		goto fail;
+	}
+	/* The burn's confirming read came after the writes: keep it, so the
+	 * application's read-back (C_GetTokenInfo) needs no APDU, unless the
+	 * card left or changed since the mark. */
+	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK && marked)
+		p11_info_keep_if_same(s->slot, mark, &report.after);
 	record_burn(s->serial, &cfg, &report);
 	rv = burn_rv(&report, reader, marked, mark);
 	if (rv != CKR_OK)

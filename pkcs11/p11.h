@@ -93,6 +93,11 @@ bool p11_info_cached(CK_SLOT_ID id, safeid_info *info);
 /* Keep info read from the token; mark = the reader's state taken before
  * the read (p11_reader_look), so a change during the read is seen. */
 void p11_info_keep(CK_SLOT_ID id, unsigned long mark, const safeid_info *info);
+/* The same, for info read at the end of a longer operation: kept only when
+ * the reader still shows the card of the mark, untouched (a removal during
+ * the operation is never masked). */
+void p11_info_keep_if_same(CK_SLOT_ID id, unsigned long mark,
+                           const safeid_info *info);
 void p11_info_forget(CK_SLOT_ID id);
 
 /* ---- token.c: talking to the token on a slot --------------------------- */

@@ -213,6 +213,22 @@ void p11_info_keep(CK_SLOT_ID id, unsigned long mark, const safeid_info *info)
 	p11_gunlock();
 }
 
+void p11_info_keep_if_same(CK_SLOT_ID id, unsigned long mark,
+                           const safeid_info *info)
+{
+	char reader[P11_READER_MAX];
+	unsigned long now = 0;
+
+	if (p11_slot_reader(id, reader, sizeof(reader)) != CKR_OK ||
+	    !p11_reader_look(reader, &now) || !same_card(mark, now)) {
+		p11_debug("slot %lu: reader state 0x%lx, was 0x%lx before the "
+		          "operation: not keeping the token's info",
+		          (unsigned long)id, now, mark);
+		return;
+	}
+	p11_info_keep(id, mark, info);
+}
+
 void p11_info_forget(CK_SLOT_ID id)
 {
 	p11_glock();

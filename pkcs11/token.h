@@ -14,7 +14,9 @@ typedef struct p11_conn {
 
 /* Connect to the slot's reader, start an exclusive transaction when asked,
  * read info and, when serial is not NULL, check it is that token
- * (CKR_DEVICE_REMOVED otherwise).  On error nothing is left open. */
+ * (CKR_DEVICE_REMOVED otherwise).  With info == NULL nothing is read and
+ * serial is not checked: the caller must check it on its own first read.
+ * On error nothing is left open. */
 CK_RV p11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
                     p11_conn *c, safeid_info *info);
 void p11_conn_close(p11_conn *c);

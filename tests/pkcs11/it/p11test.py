@@ -375,6 +375,21 @@ def utc_of(info):
     return calendar.timegm(time.strptime(info.utcTime[:14], "%Y%m%d%H%M%S"))
 
 
+def swap_in(i, serial):
+    """Swap another token (a fresh one with this serial) onto reader i as a
+    person does: one token out (PC/SC sees the reader empty), the other
+    in.  An instant swap inside one pcscd poll would not be seen by PC/SC
+    at all, nor by any real reader.  Returns its state file."""
+    other = os.path.join(os.environ["SAFEID_HARNESS_DIR"], "other.state")
+    subprocess.run(["safeid-emu", "init", "--state", other, "--serial", serial],
+                   check=True, stdout=subprocess.DEVNULL)
+    ctl(i, "remove")
+    check(pcsc_wait(i, "--absent", 10000) == 0, "PC/SC sees the first token gone")
+    ctl(i, "load", other)
+    check(pcsc_wait(i, "--present", 10000) == 0, "PC/SC sees the other token")
+    return other
+
+
 def scenario_cache(lib):
     """The module reads a token's info once while it stays on the reader:
     repeated queries send no APDU, utcTime follows the token's clock, and
@@ -405,22 +420,80 @@ def scenario_cache(lib):
     check(pcsc_wait(0, "--present", 10000) == 0, "PC/SC sees the token back")
     check(lib.getTokenInfo(slot).serialNumber.strip() == first, "the same token is back")
 
-    other = os.path.join(os.environ["SAFEID_HARNESS_DIR"], "other.state")
-    subprocess.run(["safeid-emu", "init", "--state", other, "--serial", "8659612000079"],
-                   check=True, stdout=subprocess.DEVNULL)
-    # A swap as a person makes it: one token out (PC/SC sees the reader
-    # empty), the other in.  An instant swap inside one pcscd poll would
-    # not be seen by PC/SC at all, nor by any real reader.
-    ctl(0, "remove")
-    check(pcsc_wait(0, "--absent", 10000) == 0, "PC/SC sees the first token gone")
-    ctl(0, "load", other)
-    check(pcsc_wait(0, "--present", 10000) == 0, "PC/SC sees the other token")
+    swap_in(0, "8659612000079")
     n = log_lines(0)
     got = lib.getTokenInfo(slot).serialNumber.strip()
     check(got == "8659612000079", "after a swap C_GetTokenInfo names the new token (%s)" % got)
     check(log_lines(0) - n == 1, "the new token was read once (%d APDUs)" % (log_lines(0) - n))
     rv = rv_of(attr, s, clk, LL.CKA_VALUE)
     check(rv == LL.CKR_DEVICE_REMOVED, "the old token's session after the swap: %s" % PyKCS11.CKR.get(rv, rv))
+
+
+def log_tail(i, n):
+    """The emulator's log lines after the first n: header and SW."""
+    with open(env("SAFEID_EMU_LOG", i)) as f:
+        return [" ".join(l.split()[:5]) for l in f][n:]
+
+
+def debug_of(fn, *args):
+    """Call fn with the module's debug lines on (SAFEID_PKCS11_DEBUG, read
+    at each message) and stderr caught in a file: (CK_RV, stderr text)."""
+    path = os.path.join(os.environ["SAFEID_HARNESS_DIR"], "debug.txt")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    saved = os.dup(2)
+    os.environ["SAFEID_PKCS11_DEBUG"] = "1"
+    os.dup2(fd, 2)
+    try:
+        rv = rv_of(fn, *args)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(fd)
+        del os.environ["SAFEID_PKCS11_DEBUG"]
+    with open(path) as f:
+        return rv, f.read()
+
+
+BURN_APDUS = ["80 4B 08 00 9000", "80 CE 00 00 9000", "84 D4 00 00 9000",
+              "84 C5 01 00 9000", "80 41 00 00 9000"]
+
+
+def scenario_burn_apdus(lib):
+    """A burn costs the protocol's APDUs and no more: the session's probe
+    (get info, kept), then get info, challenge, authenticate, config, seed,
+    get info; the read-back after it is served from that last read.  A
+    session whose token was swapped for another is still refused, with
+    nothing written to the other token."""
+    slot = slot_of(lib, 0)
+    first = json.loads(emu(0, "show", "--json")[1])["serial"]
+    s = rw_session(lib, slot)
+    serial = lib.getTokenInfo(slot).serialNumber.strip()
+    check(serial == first, "session on token %s" % serial)
+    rv = rv_of(s.createObject, otp_template(SEED20))
+    check(rv == LL.CKR_OK, "C_CreateObject = %s" % PyKCS11.CKR.get(rv, rv))
+    info = lib.getTokenInfo(slot)
+    seen = log_tail(0, 0)
+    want = ["80 41 00 00 9000"] * 2 + BURN_APDUS
+    check(seen == want, "session, burn and read-back sent exactly %d APDUs: "
+          "%s" % (len(want), seen))
+    check(info.serialNumber.strip() == serial, "the read-back names the same token")
+    check(abs(utc_of(info) - time.time()) <= 2,
+          "the read-back's utcTime %s is the written clock, run on" % info.utcTime)
+    verify_code(0, SEED20, False, 30, "burned")
+
+    other = swap_in(0, "8659612000074")
+    n = log_lines(0)
+    rv, err = debug_of(s.createObject, otp_template(SEED32))
+    check(rv == LL.CKR_DEVICE_REMOVED,
+          "burn on the swapped-out token's session: %s" % PyKCS11.CKR.get(rv, rv))
+    after = log_tail(0, n)
+    check(after == ["80 41 00 00 9000"],
+          "the other token was only read, nothing written: %s" % after)
+    check("token %s was replaced by 8659612000074" % serial in err,
+          "the debug line names both tokens: %r" % err[-300:])
+    p = subprocess.run(["safeid-emu", "code", "--state", other],
+                       capture_output=True, text=True)
+    check(p.returncode == 3, "the other token holds no seed (code exit %d)" % p.returncode)
 
 
 def main():
@@ -436,6 +509,8 @@ def main():
         scenario_negative(lib)
     elif what == "cache":
         scenario_cache(lib)
+    elif what == "burn-apdus":
+        scenario_burn_apdus(lib)
     elif what == "removal":
         fault, n, state, on = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "yes"
         scenario_removal(lib, fault, n, state, on)
