@@ -5,7 +5,8 @@
  * to be the session's token before anything is written), auth, config,
  * seed, info.  The last info, read after the writes, is kept as the
  * slot's token info.  The outcome, including what the token now holds
- * when the burn broke off, is recorded for CKA_SAFEID_SEED_STATE.
+ * when the burn broke off, is recorded for CKA_SAFEID_SEED_STATE and
+ * safeid_pkcs11_seed_state().
  *
  * The seed is never copied here: the core reads it from the caller's
  * template and wipes its own padded and encrypted forms.
@@ -145,6 +146,9 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	if (rv != CKR_OK) {
 		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
 			rv = CKR_DEVICE_REMOVED;
+		/* Nothing was sent: recorded as an attempt that changed
+		 * nothing, so safeid_pkcs11_seed_state() can say so. */
+		record_burn(s->serial, &cfg, &report);
 		goto fail;
 	}
 	g.inner = c.t;
@@ -157,6 +161,7 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	(void)safeid_burn(&guarded, &cfg, plan->seed, plan->seedlen,
 	                  guard_progress, &g, &report);
 	p11_conn_close(&c);
+	record_burn(s->serial, &cfg, &report);
 	if (g.veto) {
 		p11_debug("reader \"%s\": token %s was replaced by %s; open a "
 		          "new session", reader, s->serial, g.found);
@@ -168,7 +173,6 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	 * card left or changed since the mark. */
 	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK && marked)
 		p11_info_keep_if_same(s->slot, mark, &report.after);
-	record_burn(s->serial, &cfg, &report);
 	rv = burn_rv(&report, reader, marked, mark);
 	if (rv != CKR_OK)
 		p11_debug("burn on token %s failed at step \"%s\": %s; the token "

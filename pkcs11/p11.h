@@ -121,6 +121,9 @@ typedef struct p11_record {
 
 /* Copy the record of serial (defaults when none: nothing known, OLD). */
 void p11_record_get(const char *serial, p11_record *out);
+/* Copy the record of serial; false (out untouched) when this process,
+ * since C_Initialize, has not tried to write to that token. */
+bool p11_record_find(const char *serial, p11_record *out);
 void p11_record_put(const char *serial, const p11_record *rec);
 void p11_records_clear(void);
 CK_ULONG p11_seed_state_from_core(safeid_seed_state s);

@@ -28,17 +28,27 @@ static record_entry *find(const char *serial)
 	return NULL;
 }
 
-void p11_record_get(const char *serial, p11_record *out)
+bool p11_record_find(const char *serial, p11_record *out)
 {
 	const record_entry *e;
+	bool found = false;
 
-	memset(out, 0, sizeof(*out));
-	out->seed_state = CKS_SAFEID_SEED_OLD;
 	p11_glock();
 	e = find(serial);
-	if (e != NULL)
+	if (e != NULL) {
 		*out = e->rec;
+		found = true;
+	}
 	p11_gunlock();
+	return found;
+}
+
+void p11_record_get(const char *serial, p11_record *out)
+{
+	if (p11_record_find(serial, out))
+		return;
+	memset(out, 0, sizeof(*out));
+	out->seed_state = CKS_SAFEID_SEED_OLD;
 }
 
 void p11_record_put(const char *serial, const p11_record *rec)

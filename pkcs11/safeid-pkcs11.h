@@ -30,9 +30,10 @@
  *   - Labels: the clock object is "clock", the seed slot "totp".
  *   - A token that leaves the reader during a burn or clock write gives
  *     CKR_DEVICE_REMOVED (never CKR_OK); CKA_SAFEID_SEED_STATE then says
- *     what it holds once it is back.  With SAFEID_PKCS11_DEBUG set in the
- *     environment the module explains refusals and failures on stderr
- *     (never with seed bytes).
+ *     what it holds once it is back, and safeid_pkcs11_seed_state() (below)
+ *     says it at once, while the token is still away.  With
+ *     SAFEID_PKCS11_DEBUG set in the environment the module explains
+ *     refusals and failures on stderr (never with seed bytes).
  */
 #ifndef SAFEID_PKCS11_H
 #define SAFEID_PKCS11_H
@@ -60,5 +61,37 @@
 #define CKS_SAFEID_SEED_ERASED 1UL  /* erased by a config write */
 #define CKS_SAFEID_SEED_NEW 2UL     /* burned by this module */
 #define CKS_SAFEID_SEED_UNKNOWN 3UL /* a write's answer was lost */
+
+/*
+ * safeid_pkcs11_seed_state: what the token with this serial holds
+ * (CKS_SAFEID_SEED_*), as far as this module knows, asked by serial and
+ * without a session.
+ *
+ * Why it exists: when a token leaves the reader during a burn or clock
+ * write, the call fails with CKR_DEVICE_REMOVED and PKCS#11 closes the
+ * sessions of the removed token, so CKA_SAFEID_SEED_STATE of its seed
+ * slot cannot be read until the token is back.  The module still knows
+ * what the interrupted write did (nothing sent, config written, seed
+ * accepted, an answer lost); this function tells the application now,
+ * so it can report the token's state truthfully right after the failure.
+ *
+ * A vendor extension, exported from the module beside C_GetFunctionList
+ * (not in CK_FUNCTION_LIST): find it with dlsym(handle,
+ * SAFEID_PKCS11_SEED_STATE_SYMBOL) and treat it as optional; other
+ * modules do not have it.  Thread-safe: it takes the module lock, like
+ * the C_* functions, and never talks to a token.
+ *
+ * Returns CKR_OK and *state when this process, since C_Initialize, has
+ * tried a burn or clock write on that token through this module;
+ * CKR_DATA_INVALID when it has not (nothing known, *state untouched);
+ * CKR_ARGUMENTS_BAD for a NULL argument; CKR_CRYPTOKI_NOT_INITIALIZED
+ * before C_Initialize or after C_Finalize (which forgets everything).
+ * serial: the token's serial as in CK_TOKEN_INFO.serialNumber, without
+ * the padding, NUL-terminated.
+ */
+#define SAFEID_PKCS11_SEED_STATE_SYMBOL "safeid_pkcs11_seed_state"
+typedef CK_RV (*safeid_pkcs11_seed_state_fn)(const char *serial,
+                                             CK_ULONG *state);
+CK_RV safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state);
 
 #endif /* SAFEID_PKCS11_H */

@@ -27,6 +27,9 @@
 struct tool_backend {
 	void *dl;
 	CK_FUNCTION_LIST_PTR f;
+	/* The module's vendor function (safeid-pkcs11.h), NULL when the
+	 * module has none: what a token holds, asked by serial. */
+	safeid_pkcs11_seed_state_fn seed_state;
 	bool initialized;
 	bool verbose;
 	char path[PATH_MAX];
@@ -147,6 +150,8 @@ static int p11_open(const tool_backend_opts *opts, tool_backend **out,
 		                b->path);
 		goto fail;
 	}
+	/* Optional: another vendor's module does not have it. */
+	*(void **)&b->seed_state = dlsym(b->dl, SAFEID_PKCS11_SEED_STATE_SYMBOL);
 	memset(&args, 0, sizeof(args));
 	args.flags = CKF_OS_LOCKING_OK;
 	rv = b->f->C_Initialize(&args);
@@ -452,16 +457,28 @@ static int p11_info(tool_backend *b, const char *spec, tool_slot *out,
 	return pick_present(b, spec, out, err);
 }
 
-/* What the module says the token holds, asked through the session the
- * write used; fallback when it cannot say. */
+/*
+ * What the module says the token holds: first through the session the
+ * write used; when the token left, PKCS#11 has closed that session, so
+ * then by the token's serial through the module's vendor function (if it
+ * has one).  fallback when neither can say.
+ */
 static safeid_seed_state seed_state_after(tool_backend *b, CK_SESSION_HANDLE s,
+                                          const char *serial,
                                           safeid_seed_state fallback)
 {
 	CK_ULONG st = 0;
+	CK_RV rv;
 
 	if (!read_attr(b, s, CKO_OTP_KEY, CKA_SAFEID_SEED_STATE, &st,
-	               sizeof(st)))
-		return fallback;
+	               sizeof(st))) {
+		if (b->seed_state == NULL)
+			return fallback;
+		rv = b->seed_state(serial, &st);
+		trace_rv(b, SAFEID_PKCS11_SEED_STATE_SYMBOL, rv);
+		if (rv != CKR_OK)
+			return fallback;
+	}
 	switch (st) {
 	case CKS_SAFEID_SEED_OLD:
 		return SAFEID_SEED_OLD;
@@ -495,7 +512,7 @@ static int write_fail(tool_backend *b, CK_SESSION_HANDLE s,
 		rv_wrote_nothing(rv) ? SAFEID_SEED_OLD : SAFEID_SEED_UNKNOWN;
 	int code;
 
-	res->seed = seed_state_after(b, s, guess);
+	res->seed = seed_state_after(b, s, slot->serial, guess);
 	code = res->seed == SAFEID_SEED_OLD ? EXIT_TOKEN : EXIT_PARTIAL;
 	if (res->seed == SAFEID_SEED_NEW)
 		code = EXIT_TOKEN;

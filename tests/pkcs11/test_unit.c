@@ -375,6 +375,43 @@ START_TEST(function_list_complete)
 }
 END_TEST
 
+/* The vendor function answers from the records, only while initialised,
+ * and forgets them at C_Finalize. */
+START_TEST(vendor_seed_state)
+{
+	p11_record rec;
+	CK_ULONG st = 99;
+	char longer[SAFEID_SERIAL_MAX + 2];
+
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st),
+	                  CKR_CRYPTOKI_NOT_INITIALIZED);
+	ck_assert_uint_eq(C_Initialize(NULL), CKR_OK);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state(NULL, &st), CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", NULL),
+	                  CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st),
+	                  CKR_DATA_INVALID);
+	ck_assert_uint_eq(st, 99);
+	memset(&rec, 0, sizeof(rec));
+	rec.seed_state = CKS_SAFEID_SEED_ERASED;
+	p11_record_put("8659612000001", &rec);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st), CKR_OK);
+	ck_assert_uint_eq(st, CKS_SAFEID_SEED_ERASED);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000002", &st),
+	                  CKR_DATA_INVALID);
+	memset(longer, '8', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	ck_assert_uint_eq(safeid_pkcs11_seed_state(longer, &st), CKR_DATA_INVALID);
+	ck_assert_uint_eq(C_Finalize(NULL), CKR_OK);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st),
+	                  CKR_CRYPTOKI_NOT_INITIALIZED);
+	ck_assert_uint_eq(C_Initialize(NULL), CKR_OK);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st),
+	                  CKR_DATA_INVALID);
+	ck_assert_uint_eq(C_Finalize(NULL), CKR_OK);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("pkcs11");
@@ -396,6 +433,7 @@ static Suite *suite(void)
 	tcase_add_test(t, initialize_app_mutexes);
 	tcase_add_test(t, fork_child_not_initialised);
 	tcase_add_test(t, function_list_complete);
+	tcase_add_test(t, vendor_seed_state);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -88,6 +88,9 @@ reported() {
 # (JSON ok=false, an error message on stderr, never a success), its report
 # is one of ALLOWED-REPORTS (space separated; "-" allows saying nothing,
 # only with exit 3, 4 or 5 which promise the old seed) and is true.
+# Exit 5 promises the old seed unless the message says otherwise
+# (safeid-tool --help): a failed burn whose seed write was accepted
+# says the token holds the new seed.
 check_outcome() {
 	local out=$1 rc=$2 allowed=" $3 " rep tr msg
 	rep=$(reported "$out")
@@ -110,8 +113,9 @@ check_outcome() {
 	"") [ "$tr" = OLD ] || fail "the tool says nothing but the token holds $tr" ;;
 	esac
 	# exit codes promise a state (safeid-tool --help)
-	case "$rc" in
-	3 | 4 | 5) [ "$tr" = OLD ] || fail "exit $rc promises the old seed; the token holds $tr" ;;
+	case "$rc/$rep" in
+	5/NEW) ;;
+	3/* | 4/* | 5/*) [ "$tr" = OLD ] || fail "exit $rc promises the old seed; the token holds $tr" ;;
 	esac
 	[ "$tr" != OTHER ] || fail "the token holds neither seed"
 }

@@ -7,6 +7,7 @@ emulated token holds (safeid-emu), codes checked by oathtool, and the
 emulator's APDU log (no write APDU after a refused request).
 """
 import calendar
+import ctypes
 import json
 import os
 import struct
@@ -26,6 +27,7 @@ CKA_SAFEID_ERASE_SEED = BASE + 5
 CKA_SAFEID_BURN_CLOCK = BASE + 6
 CKA_SAFEID_SEED_STATE = BASE + 7
 SEED_OLD, SEED_ERASED, SEED_NEW, SEED_UNKNOWN = 0, 1, 2, 3
+CKR_DATA_INVALID = 0x20
 CKO_OTP_KEY = 8
 CKK_HOTP = 0x23
 CKA_OTP_FORMAT, CKA_OTP_LENGTH, CKA_OTP_TIME_INTERVAL = 0x220, 0x221, 0x222
@@ -310,20 +312,90 @@ def token_back(lib, i):
     return rw_session(lib, slot_of(lib, i))
 
 
-def scenario_removal(lib, fault, n, want_state, seed_on_token):
-    """A burn whose APDU n is dropped: CKR_DEVICE_REMOVED, never CKR_OK."""
+def seed_state_fn():
+    """The module's vendor function safeid_pkcs11_seed_state, through
+    ctypes: dlopen of the same path gives the same loaded module PyKCS11
+    uses, so it sees the same records."""
+    so = ctypes.CDLL(os.path.join(os.environ["SAFEID_LIB"], "safeid-pkcs11.so"))
+    f = so.safeid_pkcs11_seed_state
+    f.restype = ctypes.c_ulong
+    f.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_ulong)]
+    return f
+
+
+def seed_state(f, serial, null_state=False):
+    """(rv, state) of the vendor function; state 99 when it left it alone."""
+    st = ctypes.c_ulong(99)
+    rv = f(serial.encode() if serial is not None else None,
+           None if null_state else ctypes.byref(st))
+    return rv, st.value
+
+
+def seed_state_arguments(f, serial):
+    """NULL arguments and a serial this process never wrote to."""
+    rv, _ = seed_state(f, None)
+    check(rv == LL.CKR_ARGUMENTS_BAD, "seed_state(NULL serial) = %s" % PyKCS11.CKR.get(rv, rv))
+    rv, _ = seed_state(f, serial, null_state=True)
+    check(rv == LL.CKR_ARGUMENTS_BAD, "seed_state(NULL state) = %s" % PyKCS11.CKR.get(rv, rv))
+    for other in ("8659612999999", "", "9" * 200):
+        rv, st = seed_state(f, other)
+        check(rv == CKR_DATA_INVALID and st == 99,
+              "seed_state(%r, never written) = %s, state left alone" % (other[:20], PyKCS11.CKR.get(rv, rv)))
+
+
+def token_truth():
+    """What token 0 holds: "none", "new" (SEED20) or "other"."""
+    rc, j = emu_code(0)
+    if rc == 3:
+        return "none"
+    if rc == 0 and j.get("code") == oathtool(SEED20, j["token_time"], False, 30):
+        return "new"
+    return "other"
+
+
+def state_matches_token(st, had_seed):
+    """The module's seed state agrees with what the emulated token holds
+    (UNKNOWN agrees with anything: it claims nothing)."""
+    truth = token_truth()
+    if st == SEED_NEW:
+        return truth == "new"
+    if st == SEED_OLD:
+        return truth == ("other" if had_seed else "none")
+    if st == SEED_ERASED:
+        return truth == "none"
+    return st == SEED_UNKNOWN
+
+
+def scenario_removal(lib, fault, n, want_state, seed_on_token, vendor):
+    """A burn whose APDU n is dropped: CKR_DEVICE_REMOVED, never CKR_OK.
+    While the token is away its session is gone, and the module's vendor
+    function tells what it holds; the attribute says the same once it is
+    back; both agree with the emulator."""
+    serial = json.loads(emu(0, "show", "--json")[1])["serial"]
+    had_seed = token_truth() != "none"
     s = rw_session(lib, slot_of(lib, 0))
+    seed_state_arguments(vendor, serial)
+    rv, st = seed_state(vendor, serial)
+    check(rv == CKR_DATA_INVALID, "before any write to %s: %s" % (serial, PyKCS11.CKR.get(rv, rv)))
     ctl(0, "fault", "--%s %d" % (fault, n))
     rv = rv_of(s.createObject, otp_template(SEED20))
     check(rv == LL.CKR_DEVICE_REMOVED, "--%s %d: C_CreateObject = %s" % (fault, n, PyKCS11.CKR.get(rv, rv)))
+    check(pcsc_wait(0, "--absent", 10000) == 0, "PC/SC sees the token gone")
+    rv = rv_of(s.findObjects, [(LL.CKA_CLASS, CKO_OTP_KEY)])
+    check(rv != LL.CKR_OK, "token away: its session cannot be asked (%s)" % PyKCS11.CKR.get(rv, rv))
+    rv, away = seed_state(vendor, serial)
+    check(rv == LL.CKR_OK and away == want_state,
+          "token away: seed_state(%s) = %s, %d (want CKR_OK, %d)" % (serial, PyKCS11.CKR.get(rv, rv), away, want_state))
     s2 = token_back(lib, 0)
     st = unulong(attr(s2, seed_obj(s2), CKA_SAFEID_SEED_STATE))
     check(st == want_state, "seed state after the token came back: %d (want %d)" % (st, want_state))
+    check(seed_state(vendor, serial) == (LL.CKR_OK, st), "seed_state equals CKA_SAFEID_SEED_STATE")
     rc, j = emu_code(0)
     if seed_on_token:
         verify_code(0, SEED20, False, 30, "the dropped answer's seed is on the token")
     else:
-        check(rc == 3, "the token holds no seed")
+        check(rc == (0 if had_seed else 3), "the token holds %s" % ("its old seed" if had_seed else "no seed"))
+    check(state_matches_token(away, had_seed), "state %d agrees with the emulator (%s)" % (away, token_truth()))
 
 
 def scenario_faults(lib):
@@ -497,8 +569,15 @@ def scenario_burn_apdus(lib):
 
 
 def main():
-    lib = load()
     what = sys.argv[1]
+    vendor = None
+    if what == "removal":
+        # Loaded, not yet initialised: the vendor function says so.
+        vendor = seed_state_fn()
+        rv, st = seed_state(vendor, "8659612000051")
+        check(rv == LL.CKR_CRYPTOKI_NOT_INITIALIZED and st == 99,
+              "before C_Initialize: seed_state = %s" % PyKCS11.CKR.get(rv, rv))
+    lib = load()
     if what == "burn-sha256":
         scenario_burn_sha256(lib)
     elif what == "clock":
@@ -513,7 +592,7 @@ def main():
         scenario_burn_apdus(lib)
     elif what == "removal":
         fault, n, state, on = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "yes"
-        scenario_removal(lib, fault, n, state, on)
+        scenario_removal(lib, fault, n, state, on, vendor)
     else:
         raise SystemExit("unknown scenario " + what)
     if FAILS:

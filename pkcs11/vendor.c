@@ -1,0 +1,26 @@
+/*
+ * vendor.c: the module's vendor function, exported beside
+ * C_GetFunctionList (safeid-pkcs11.map; contract in safeid-pkcs11.h).
+ * It answers from the per-token records (record.c) under the module lock
+ * and never talks to a token, so it works while the token is away.
+ */
+#include <string.h>
+
+#include "p11.h"
+
+__attribute__((visibility("default"))) CK_RV
+safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)
+{
+	p11_record rec;
+	CK_RV rv = p11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	if (serial == NULL || state == NULL)
+		return CKR_ARGUMENTS_BAD;
+	/* A serial longer than any token's was never written to. */
+	if (strlen(serial) > SAFEID_SERIAL_MAX || !p11_record_find(serial, &rec))
+		return CKR_DATA_INVALID;
+	*state = rec.seed_state;
+	return CKR_OK;
+}
