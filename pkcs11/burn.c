@@ -94,18 +94,17 @@ static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
 	if (r->err == SAFEID_OK)
 		return CKR_OK;
 	/* The burn's first read: a token that is not there or not of this
-	 * family is one the session no longer sees.  Past it, the token had
-	 * answered, so a failure means it left or misbehaved mid-burn. */
+	 * family is one the session no longer sees. */
 	if (r->step <= SAFEID_STEP_INFO) {
 		rv = p11_rv_from_err(r->err, SAFEID_STEP_INFO);
-		return rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED
-		               ? CKR_DEVICE_REMOVED
-		               : rv;
+		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+			return CKR_DEVICE_REMOVED;
 	}
-	/* A contactless token that answered get info a moment ago and then
-	 * breaks the link has left the field: PC/SC reports that as a
-	 * removal, or (vpcd, some readers) as a failed transmit, and may
-	 * notice the empty field only after the card is back. */
+	/* The session's token answered when the session was opened (and, past
+	 * the first step, during this burn): when it then breaks the link it
+	 * has left the field.  PC/SC reports that as a removal, or (vpcd, some
+	 * readers) as a failed transmit, and may notice the empty field only
+	 * after the card is back. */
 	if (r->err == SAFEID_ERR_REMOVED || r->err == SAFEID_ERR_NO_TOKEN ||
 	    r->err == SAFEID_ERR_READER_GONE || r->err == SAFEID_ERR_COMM)
 		return CKR_DEVICE_REMOVED;
