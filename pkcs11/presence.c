@@ -39,6 +39,25 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The module's context, set up on first use; caller holds ctx_mu. */
+static bool ctx_get(void)
+{
+	if (!have_ctx)
+		have_ctx = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL,
+		                                 &ctx) == SCARD_S_SUCCESS;
+	return have_ctx;
+}
+
+/* Let the context go (one left over from a pcscd that restarted answers
+ * with an error): the next ctx_get() sets up a new one.  Caller holds
+ * ctx_mu. */
+static void ctx_drop(void)
+{
+	if (have_ctx)
+		(void)SCardReleaseContext(ctx);
+	have_ctx = false;
+}
+
 /* One timeout-0 look; caller holds ctx_mu and has a context. */
 static LONG look_once(const char *reader, DWORD *state)
 {
@@ -64,18 +83,13 @@ bool p11_reader_look(const char *reader, unsigned long *state)
 	/* A context left over from a pcscd that restarted answers with an
 	 * error once: set up a new one and look again. */
 	for (tries = 0; tries < 2; tries++) {
-		if (!have_ctx) {
-			if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL,
-			                          &ctx) != SCARD_S_SUCCESS)
-				break;
-			have_ctx = true;
-		}
+		if (!ctx_get())
+			break;
 		r = look_once(reader, &st);
 		if (r == SCARD_S_SUCCESS || r == SCARD_E_UNKNOWN_READER ||
 		    r == SCARD_E_TIMEOUT)
 			break;
-		(void)SCardReleaseContext(ctx);
-		have_ctx = false;
+		ctx_drop();
 	}
 	pthread_mutex_unlock(&ctx_mu);
 	*state = (unsigned long)st;
@@ -94,18 +108,13 @@ CK_RV p11_reader_names(char **names)
 	*names = NULL;
 	pthread_mutex_lock(&ctx_mu);
 	for (tries = 0; tries < 2; tries++) {
-		if (!have_ctx) {
-			if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL,
-			                          &ctx) != SCARD_S_SUCCESS)
-				break;
-			have_ctx = true;
-		}
+		if (!ctx_get())
+			break;
 		len = SCARD_AUTOALLOCATE;
 		r = SCardListReaders(ctx, NULL, (LPSTR)&list, &len);
 		if (r == SCARD_S_SUCCESS || r == SCARD_E_NO_READERS_AVAILABLE)
 			break;
-		(void)SCardReleaseContext(ctx);
-		have_ctx = false;
+		ctx_drop();
 	}
 	if (r == SCARD_S_SUCCESS) {
 		/* Our own copy: the list must outlive the lock and the
@@ -132,9 +141,7 @@ CK_RV p11_reader_names(char **names)
 void p11_presence_fini(void)
 {
 	pthread_mutex_lock(&ctx_mu);
-	if (have_ctx)
-		(void)SCardReleaseContext(ctx);
-	have_ctx = false;
+	ctx_drop();
 	pthread_mutex_unlock(&ctx_mu);
 }
 

@@ -156,7 +156,7 @@ static void show_result(const tool_opts *o, json_out *j,
 	char when[48];
 
 	if (o->json) {
-		json_str(j, "seed_state", tool_seed_state_key(res->seed));
+		json_str(j, "seed_state", safeid_seed_state_name(res->seed));
 		if (res->after_valid && res->after.clock_known)
 			json_uint(j, "token_clock_after", res->after.clock);
 		else
@@ -211,7 +211,7 @@ int cmd_burn(const tool_opts *o, json_out *j, tool_error *err)
 	tool_watchdog_disarm();
 	if (ret != 0) {
 		if (o->json)
-			json_str(j, "seed_state", tool_seed_state_key(res.seed));
+			json_str(j, "seed_state", safeid_seed_state_name(res.seed));
 		goto fail;
 	}
 	show_result(o, j, &res);

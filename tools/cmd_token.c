@@ -177,7 +177,7 @@ static void clock_report(const tool_opts *o, json_out *j,
 			json_uint(j, "token_clock_after", res->after.clock);
 		else
 			json_null(j, "token_clock_after");
-		json_str(j, "seed_state", tool_seed_state_key(res->seed));
+		json_str(j, "seed_state", safeid_seed_state_name(res->seed));
 		return;
 	}
 	if (res->after_valid && res->after.clock_known) {
@@ -240,7 +240,7 @@ int cmd_clock(const tool_opts *o, json_out *j, tool_error *err)
 	if (ret == 0)
 		clock_report(o, j, &res, source, &p);
 	else if (o->json)
-		json_str(j, "seed_state", tool_seed_state_key(res.seed));
+		json_str(j, "seed_state", safeid_seed_state_name(res.seed));
 fail:
 	if (ops != NULL)
 		ops->close(&b);

@@ -40,9 +40,6 @@ uint64_t tool_now(const tool_opts *o);
 /* --display or the default 30. */
 unsigned tool_display(const tool_opts *o);
 
-/* Stable --json value of a seed state: "old", "erased", "new", "unknown". */
-const char *tool_seed_state_key(safeid_seed_state s);
-
 /* Human lines and JSON keys describing a token (reader, serial, ...). */
 void tool_show_slot(const tool_opts *o, json_out *j, const tool_slot *s,
                     uint64_t host_now);

@@ -165,20 +165,6 @@ void tool_show_slot(const tool_opts *o, json_out *j, const tool_slot *s,
 	}
 }
 
-const char *tool_seed_state_key(safeid_seed_state s)
-{
-	switch (s) {
-	case SAFEID_SEED_OLD:
-		return "old";
-	case SAFEID_SEED_ERASED:
-		return "erased";
-	case SAFEID_SEED_NEW:
-		return "new";
-	default:
-		return "unknown";
-	}
-}
-
 int tool_open_writer(const tool_opts *o, int *lockfd,
                      const tool_backend_ops **ops, tool_backend **b,
                      tool_slot *s, tool_error *err)
