@@ -110,7 +110,7 @@ serial)
 	"$hex "*) ;;
 	*) fail "serial dump '$out' does not start with the bytes $hex ($serial)" ;;
 	esac
-	echo "$out" | grep -q "$serial" || fail "ASCII column does not show $serial"
+	echo "$out" | grep "$serial" >/dev/null || fail "ASCII column does not show $serial"
 	;;
 speed)
 	start=$(date +%s%N)

@@ -35,7 +35,7 @@ note "unrestricted: clock from the burn record keeps the seed"
 D=$(json_field "$WORK/i0.json" drift_seconds)
 [ "$D" -ge -2 ] && [ "$D" -le 2 ] || fail "drift after clock $D"
 expect_burned "$WORK/t0.state" "$S" SHA1 60
-grep -E '^84 ' "$SAFEID_EMU_LOG_0" | tail -1 | grep -q '^84 D4' || fail "last write was not a config write"
+grep -E '^84 ' "$SAFEID_EMU_LOG_0" | tail -1 | grep '^84 D4' >/dev/null || fail "last write was not a config write"
 
 note "restricted: refused without --erase-seed, nothing written"
 n=$(writes "$SAFEID_EMU_LOG_1")
