@@ -40,9 +40,6 @@ size_t sid_pad_method2(uint8_t *buf, size_t len, size_t cap);
 int sid_config_tlv(const safeid_config *cfg, uint8_t tlv[SID_CONFIG_TLV_LEN]);
 int sid_config_check(const safeid_config *cfg);
 
-/* Name of a command for the trace hook, from its INS byte. */
-const char *sid_ins_name(uint8_t ins);
-
 /*
  * A secure write whose outcome the caller must report truthfully:
  * *answered is false when the command may have reached the token but no

@@ -283,8 +283,6 @@ int safeid_pcsc_pick(const safeid_reader_list *l, const char *spec,
 int safeid_pcsc_open(const char *reader, safeid_pcsc **out);
 /* The transport: transmit, begin/end = SCardBeginTransaction/End. */
 const safeid_transport *safeid_pcsc_transport(safeid_pcsc *p);
-/* ATR of the connected card. */
-int safeid_pcsc_atr(safeid_pcsc *p, uint8_t *atr, size_t cap, size_t *len);
 /* Disconnect (leave the card powered) and free; sets *p to NULL. */
 void safeid_pcsc_close(safeid_pcsc **p);
 
