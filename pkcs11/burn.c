@@ -87,7 +87,7 @@ static void guard_progress(void *arg, safeid_step step, int err,
 #define LEFT_BOUND_MS 3000
 
 static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
-                     bool marked, unsigned long mark)
+                     bool marked, const safeid_reader_state *mark)
 {
 	CK_RV rv;
 
@@ -124,7 +124,7 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	struct guard g;
 	p11_conn c;
 	char reader[P11_READER_MAX];
-	unsigned long mark = 0;
+	safeid_reader_state mark;
 	bool marked;
 	void *lock = p11_slot_lock(s->slot);
 	CK_RV rv;
@@ -138,7 +138,7 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	cfg.step = plan->step;
 	cfg.display = plan->display;
 	p11_mutex_lock(lock);
-	marked = p11_reader_mark(reader, &mark);
+	marked = p11_reader_look(reader, &mark);
 	/* No info read here: the burn's own first step reads it, and the
 	 * guard checks it is the session's token before anything else. */
 	rv = p11_conn_open(s->slot, NULL, true, &c, NULL);
@@ -171,8 +171,8 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	 * application's read-back (C_GetTokenInfo) needs no APDU, unless the
 	 * card left or changed since the mark. */
 	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK && marked)
-		p11_info_keep_if_same(s->slot, mark, &report.after);
-	rv = burn_rv(&report, reader, marked, mark);
+		p11_info_keep_if_same(s->slot, &mark, &report.after);
+	rv = burn_rv(&report, reader, marked, &mark);
 	if (rv != CKR_OK)
 		p11_debug("burn on token %s failed at step \"%s\": %s; the token "
 		          "now holds: %s",

@@ -45,60 +45,66 @@ void p11_gunlock(void);
  * never pass secrets. */
 void p11_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* ---- pad.c: blank-padded PKCS#11 strings and clock text ---------------- */
+/* ---- pad.c: blank-padded PKCS#11 strings, clock text, host time ------- */
 
 void p11_pad(CK_UTF8CHAR *dst, size_t cap, const char *src);
 /* "YYYYMMDDhhmmss00" (16 chars, no NUL) for a Unix time. */
 void p11_clock_text(uint32_t t, char out[16]);
 /* Parse the same form; false if malformed or outside 1970..2106. */
 bool p11_clock_parse(const char *s, size_t len, uint32_t *out);
+/* Milliseconds on the monotonic clock, for bounds and ages. */
+long long p11_mono_ms(void);
 
-/* ---- slot.c: readers <-> slots ----------------------------------------- */
+/* ---- slot.c: readers <-> slots, and what the module knows of each ---- */
 
 CK_RV p11_slots_init(void);
 void p11_slots_fini(void);
-/* After fork(): drop the parent's slot table without touching its locks. */
+/* After fork(): drop the parent's slot table without touching its locks
+ * or its PC/SC context. */
 void p11_slots_forget(void);
-/* Re-read the reader list (adds slots for new readers). */
+/* Re-read the reader list (adds slots for new readers).  No PC/SC service
+ * is no reader (CKR_OK). */
 CK_RV p11_slots_refresh(void);
 /* Copy the reader name of a slot; CKR_SLOT_ID_INVALID if none. */
 CK_RV p11_slot_reader(CK_SLOT_ID id, char *reader, size_t cap);
 void *p11_slot_lock(CK_SLOT_ID id);
 CK_ULONG p11_slot_count(void);
+/* The slots' ids and reader names (at most max), for C_WaitForSlotEvent. */
+size_t p11_slots_readers(CK_SLOT_ID *ids, char (*names)[P11_READER_MAX],
+                         size_t max);
+/* Compare the reader's state now with what C_WaitForSlotEvent last
+ * reported for the slot and remember it: true when a card came, went or
+ * was replaced. */
+bool p11_slot_event(CK_SLOT_ID id, const safeid_reader_state *now);
 
-/* ---- event.c: card events of a reader -------------------------------- */
-
-/* Remember the reader's PC/SC state (card event counter and presence). */
-bool p11_reader_mark(const char *reader, unsigned long *mark);
-/* true when, since the mark, the card left or was put back (waiting up to
- * bound_ms for pcscd to notice); tells a removal from a garbled reply. */
-bool p11_reader_left(const char *reader, unsigned long mark, long bound_ms);
-
-/* ---- presence.c: the module's PC/SC context, kept token info ------- */
-
-/* The reader's PC/SC state now (timeout-0 look on the module's context):
- * dwEventState without SCARD_STATE_CHANGED.  false when PC/SC cannot say. */
-bool p11_reader_look(const char *reader, unsigned long *state);
-/* The readers PC/SC knows, on the module's context: *names gets a
- * malloc'd multi-string (each name NUL-ended, an empty one last; free it),
- * or NULL when there is no reader or no PC/SC service (CKR_OK: no slots).
- * CKR_DEVICE_ERROR, CKR_HOST_MEMORY. */
-CK_RV p11_reader_names(char **names);
-/* Release the module's context (C_Finalize); drop it unreleased (fork). */
-void p11_presence_fini(void);
-void p11_presence_forget(void);
+/* The reader's state now, on the module's watch (no connection, no APDU);
+ * false when PC/SC cannot say or does not know the reader. */
+bool p11_reader_look(const char *reader, safeid_reader_state *state);
 /* The slot's kept info when the same card is still there untouched
  * (clock advanced by the host time passed since it was read). */
 bool p11_info_cached(CK_SLOT_ID id, safeid_info *info);
 /* Keep info read from the token; mark = the reader's state taken before
  * the read (p11_reader_look), so a change during the read is seen. */
-void p11_info_keep(CK_SLOT_ID id, unsigned long mark, const safeid_info *info);
+void p11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
+                   const safeid_info *info);
 /* The same, for info read at the end of a longer operation: kept only when
  * the reader still shows the card of the mark, untouched (a removal during
  * the operation is never masked). */
-void p11_info_keep_if_same(CK_SLOT_ID id, unsigned long mark,
+void p11_info_keep_if_same(CK_SLOT_ID id, const safeid_reader_state *mark,
                            const safeid_info *info);
 void p11_info_forget(CK_SLOT_ID id);
+
+/* ---- event.c: card events of the slots' readers ----------------------- */
+
+/* Accept C_WaitForSlotEvent calls again (C_Initialize). */
+void p11_wait_open(void);
+/* Wake a thread blocked in C_WaitForSlotEvent and refuse new calls
+ * (C_Finalize). */
+void p11_wait_cancel(void);
+/* true when, since the mark, the card left or was put back (waiting up to
+ * bound_ms for pcscd to notice); tells a removal from a garbled reply. */
+bool p11_reader_left(const char *reader, const safeid_reader_state *mark,
+                     long bound_ms);
 
 /* ---- token.c: talking to the token on a slot --------------------------- */
 

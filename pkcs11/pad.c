@@ -1,7 +1,7 @@
 /*
  * pad.c: the fixed-width, blank-padded strings of PKCS#11 info structures
  * and the "YYYYMMDDhhmmss00" clock text (CK_TOKEN_INFO.utcTime and the
- * clock object's CKA_VALUE).
+ * clock object's CKA_VALUE), and the host's monotonic time.
  */
 #include <stdio.h>
 #include <string.h>
@@ -90,4 +90,12 @@ bool p11_clock_parse(const char *s, size_t len, uint32_t *out)
 		return false;
 	*out = (uint32_t)t;
 	return true;
+}
+
+long long p11_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -1,27 +1,54 @@
 /*
- * slot.c: one slot per PC/SC reader.  Slot ids are positions in a table
- * that only grows, so an id keeps naming the same reader for the life of
- * the module, even when readers come and go.  A token is present when the
- * get-info probe on that reader succeeds (or its kept answer still holds:
- * presence.c).
+ * slot.c: one slot per PC/SC reader, and what the module knows of each.
+ *
+ * Slot ids are positions in a table that only grows, so an id keeps naming
+ * the same reader for the life of the module, even when readers come and
+ * go.  A token is present when the get-info probe on that reader succeeds
+ * (or its kept answer still holds).
+ *
+ * pkcs11-tool, p11-kit and safeid-tool ask for the slot list, slot info,
+ * token info, a session and attributes one after the other; reading the
+ * token afresh for each would cost a PC/SC connection and a get-info APDU
+ * every time.  Instead the info read from a token (serial, model, clock)
+ * is kept with the reader's state at the moment it was read.  pcsc-lite
+ * counts each reader's card insertions and removals, so while the count
+ * is unchanged and the card still there it is the same card, untouched:
+ * the kept info stands.  Any change, an unreadable state, or a write to
+ * the token drops it.  Looking at the state is the core's reader watch
+ * (no card connection, no APDU), one for the whole module; blocking waits
+ * (event.c) use watches of their own.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <PCSC/winscard.h>
-
 #include "p11.h"
-#include "slot.h"
 
-p11_slot_entry p11_slots[P11_MAX_SLOTS];
+typedef struct slot_entry {
+	bool used;
+	char reader[P11_READER_MAX];
+	void *lock;          /* serialises token I/O on this reader */
+	/* What C_WaitForSlotEvent last reported. */
+	bool last_present;
+	unsigned last_events; /* card event count; 0: not yet reported */
+	/* The token's info as last read: valid while the reader's state
+	 * still shows the card of mark. */
+	bool cached;
+	safeid_info info;
+	safeid_reader_state mark; /* reader's state when info was read */
+	long long read_ms;   /* p11_mono_ms() when info was read */
+} slot_entry;
+
+/* The table and the watch, under the module lock. */
+static slot_entry slots[P11_MAX_SLOTS];
+static safeid_watch *watch;
 
 static bool known(const char *reader)
 {
 	size_t i;
 
 	for (i = 0; i < P11_MAX_SLOTS; i++)
-		if (p11_slots[i].used && strcmp(p11_slots[i].reader, reader) == 0)
+		if (slots[i].used && strcmp(slots[i].reader, reader) == 0)
 			return true;
 	return false;
 }
@@ -32,16 +59,15 @@ static CK_RV add(const char *reader, bool present)
 	CK_RV rv;
 
 	for (i = 0; i < P11_MAX_SLOTS; i++) {
-		if (p11_slots[i].used)
+		if (slots[i].used)
 			continue;
-		rv = p11_mutex_new(&p11_slots[i].lock);
+		rv = p11_mutex_new(&slots[i].lock);
 		if (rv != CKR_OK)
 			return rv;
-		p11_slots[i].used = true;
-		snprintf(p11_slots[i].reader, sizeof(p11_slots[i].reader), "%s",
-		         reader);
-		p11_slots[i].last_present = present;
-		p11_slots[i].last_events = 0;
+		slots[i].used = true;
+		snprintf(slots[i].reader, sizeof(slots[i].reader), "%s", reader);
+		slots[i].last_present = present;
+		slots[i].last_events = 0;
 		return CKR_OK;
 	}
 	p11_debug("more than %u readers: \"%s\" gets no slot",
@@ -49,49 +75,45 @@ static CK_RV add(const char *reader, bool present)
 	return CKR_OK;
 }
 
-/* A card sits on the reader (state from p11_reader_look). */
-static bool present_now(const char *reader)
-{
-	unsigned long st = 0;
-
-	return p11_reader_look(reader, &st) && (st & SCARD_STATE_PRESENT) != 0 &&
-	       (st & SCARD_STATE_MUTE) == 0;
-}
-
 CK_RV p11_slots_refresh(void)
 {
-	char *names = NULL;
-	const char *r;
-	bool present;
-	CK_RV rv;
+	safeid_reader_list l;
+	CK_RV rv = CKR_OK;
+	size_t i;
+	int err;
 
+	err = safeid_watch_list(watch, &l);
 	/* No PC/SC service means no readers: an empty slot list, not an
 	 * error (pcscd starts on demand when a reader is plugged in). */
-	rv = p11_reader_names(&names);
-	if (rv != CKR_OK || names == NULL)
-		return rv;
-	for (r = names; *r != '\0' && rv == CKR_OK; r += strlen(r) + 1) {
-		p11_glock();
-		present = known(r);
-		p11_gunlock();
-		if (present)
-			continue;
-		/* Looked at outside the module lock: it talks to pcscd. */
-		present = present_now(r);
-		p11_glock();
-		if (!known(r))
-			rv = add(r, present);
-		p11_gunlock();
+	if (err == SAFEID_ERR_NO_SERVICE)
+		return CKR_OK;
+	if (err == SAFEID_ERR_NOMEM)
+		return CKR_HOST_MEMORY;
+	if (err != SAFEID_OK) {
+		p11_debug("listing readers failed: %s", safeid_strerror(err));
+		return CKR_DEVICE_ERROR;
 	}
-	free(names);
+	p11_glock();
+	for (i = 0; i < l.count && rv == CKR_OK; i++)
+		if (!known(l.names[i]))
+			rv = add(l.names[i], l.present[i]);
+	p11_gunlock();
+	safeid_pcsc_list_free(&l);
 	return rv;
 }
 
 CK_RV p11_slots_init(void)
 {
-	memset(p11_slots, 0, sizeof(p11_slots));
+	CK_RV rv;
+
+	memset(slots, 0, sizeof(slots));
+	if (safeid_watch_new(&watch) != SAFEID_OK)
+		return CKR_HOST_MEMORY;
 	p11_wait_open();
-	return p11_slots_refresh();
+	rv = p11_slots_refresh();
+	if (rv != CKR_OK)
+		p11_slots_fini();
+	return rv;
 }
 
 void p11_slots_fini(void)
@@ -99,22 +121,22 @@ void p11_slots_fini(void)
 	size_t i;
 
 	p11_wait_cancel();
-	p11_presence_fini();
+	safeid_watch_free(&watch);
 	for (i = 0; i < P11_MAX_SLOTS; i++)
-		if (p11_slots[i].used)
-			p11_mutex_free(p11_slots[i].lock);
-	memset(p11_slots, 0, sizeof(p11_slots));
+		if (slots[i].used)
+			p11_mutex_free(slots[i].lock);
+	memset(slots, 0, sizeof(slots));
 }
 
 void p11_slots_forget(void)
 {
 	size_t i;
 
-	p11_presence_forget();
+	safeid_watch_forget(&watch);
 	for (i = 0; i < P11_MAX_SLOTS; i++)
-		if (p11_slots[i].used)
-			p11_mutex_forget(p11_slots[i].lock);
-	memset(p11_slots, 0, sizeof(p11_slots));
+		if (slots[i].used)
+			p11_mutex_forget(slots[i].lock);
+	memset(slots, 0, sizeof(slots));
 }
 
 CK_ULONG p11_slot_count(void)
@@ -123,7 +145,7 @@ CK_ULONG p11_slot_count(void)
 
 	p11_glock();
 	for (i = 0; i < P11_MAX_SLOTS; i++)
-		if (p11_slots[i].used)
+		if (slots[i].used)
 			n = i + 1;
 	p11_gunlock();
 	return n;
@@ -134,8 +156,8 @@ CK_RV p11_slot_reader(CK_SLOT_ID id, char *reader, size_t cap)
 	CK_RV rv = CKR_SLOT_ID_INVALID;
 
 	p11_glock();
-	if (id < P11_MAX_SLOTS && p11_slots[id].used) {
-		snprintf(reader, cap, "%s", p11_slots[id].reader);
+	if (id < P11_MAX_SLOTS && slots[id].used) {
+		snprintf(reader, cap, "%s", slots[id].reader);
 		rv = CKR_OK;
 	}
 	p11_gunlock();
@@ -147,11 +169,140 @@ void *p11_slot_lock(CK_SLOT_ID id)
 	void *lock = NULL;
 
 	p11_glock();
-	if (id < P11_MAX_SLOTS && p11_slots[id].used)
-		lock = p11_slots[id].lock;
+	if (id < P11_MAX_SLOTS && slots[id].used)
+		lock = slots[id].lock;
 	p11_gunlock();
 	return lock;
 }
+
+size_t p11_slots_readers(CK_SLOT_ID *ids, char (*names)[P11_READER_MAX],
+                         size_t max)
+{
+	size_t i, n = 0;
+
+	p11_glock();
+	for (i = 0; i < P11_MAX_SLOTS && n < max; i++) {
+		if (!slots[i].used)
+			continue;
+		ids[n] = i;
+		memcpy(names[n], slots[i].reader, P11_READER_MAX);
+		n++;
+	}
+	p11_gunlock();
+	return n;
+}
+
+bool p11_slot_event(CK_SLOT_ID id, const safeid_reader_state *now)
+{
+	slot_entry *e;
+	bool changed = false;
+
+	p11_glock();
+	if (id < P11_MAX_SLOTS && slots[id].used) {
+		e = &slots[id];
+		changed = now->present != e->last_present ||
+		          (e->last_events != 0 && now->events != e->last_events);
+		e->last_present = now->present;
+		e->last_events = now->events;
+	}
+	p11_gunlock();
+	return changed;
+}
+
+/* ---- the kept token info ------------------------------------------------ */
+
+bool p11_reader_look(const char *reader, safeid_reader_state *state)
+{
+	return safeid_watch_look(watch, &reader, 1, state) == SAFEID_OK &&
+	       state->known;
+}
+
+/* Same card, untouched, since the mark: same event count, still there. */
+static bool same_card(const safeid_reader_state *mark,
+                      const safeid_reader_state *now)
+{
+	return mark->usable && now->usable && mark->events == now->events;
+}
+
+bool p11_info_cached(CK_SLOT_ID id, safeid_info *info)
+{
+	char reader[P11_READER_MAX];
+	safeid_reader_state now;
+	long long elapsed;
+	bool hit = false;
+
+	if (p11_slot_reader(id, reader, sizeof(reader)) != CKR_OK)
+		return false;
+	p11_glock();
+	hit = id < P11_MAX_SLOTS && slots[id].cached;
+	p11_gunlock();
+	if (!hit || !p11_reader_look(reader, &now)) {
+		p11_info_forget(id);
+		return false;
+	}
+	p11_glock();
+	hit = slots[id].cached && same_card(&slots[id].mark, &now);
+	if (hit) {
+		*info = slots[id].info;
+		/* The token's clock ran on with ours since it was read. */
+		elapsed = (p11_mono_ms() - slots[id].read_ms) / 1000;
+		if (elapsed > 0)
+			info->clock += (uint32_t)elapsed;
+	} else {
+		p11_debug("slot %lu: card event count %u, card usable %d; the "
+		          "kept info was read at count %u: reading the token "
+		          "again", (unsigned long)id, now.events, now.usable,
+		          slots[id].mark.events);
+		slots[id].cached = false;
+	}
+	p11_gunlock();
+	return hit;
+}
+
+void p11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
+                   const safeid_info *info)
+{
+	if (!mark->usable) {
+		p11_debug("slot %lu: no usable card on the reader before the "
+		          "read: not keeping the token's info", (unsigned long)id);
+		return;
+	}
+	p11_glock();
+	if (id < P11_MAX_SLOTS && slots[id].used) {
+		slots[id].info = *info;
+		slots[id].mark = *mark;
+		slots[id].read_ms = p11_mono_ms();
+		slots[id].cached = true;
+	}
+	p11_gunlock();
+}
+
+void p11_info_keep_if_same(CK_SLOT_ID id, const safeid_reader_state *mark,
+                           const safeid_info *info)
+{
+	char reader[P11_READER_MAX];
+	safeid_reader_state now;
+
+	memset(&now, 0, sizeof(now));
+	if (p11_slot_reader(id, reader, sizeof(reader)) != CKR_OK ||
+	    !p11_reader_look(reader, &now) || !same_card(mark, &now)) {
+		p11_debug("slot %lu: card event count %u, was %u before the "
+		          "operation: not keeping the token's info",
+		          (unsigned long)id, now.events, mark->events);
+		return;
+	}
+	p11_info_keep(id, mark, info);
+}
+
+void p11_info_forget(CK_SLOT_ID id)
+{
+	p11_glock();
+	if (id < P11_MAX_SLOTS)
+		slots[id].cached = false;
+	p11_gunlock();
+}
+
+/* ---- entry points ------------------------------------------------------- */
 
 /* Probe under the slot lock, so it never interleaves with a burn. */
 static CK_RV probe_locked(CK_SLOT_ID id, safeid_info *info)

@@ -5,11 +5,9 @@
  * Each operation that talks to the token connects, works and disconnects:
  * a token on an NFC reader comes and goes, and a held connection would
  * only go stale.  Reads of the token's info are answered from what was
- * kept (presence.c) while the same card stays on the reader.
+ * kept (slot.c) while the same card stays on the reader.
  */
 #include <string.h>
-
-#include <PCSC/winscard.h>
 
 #include "p11.h"
 #include "token.h"
@@ -117,7 +115,7 @@ void p11_conn_close(p11_conn *c)
 CK_RV p11_token_probe(CK_SLOT_ID id, safeid_info *info)
 {
 	char reader[P11_READER_MAX];
-	unsigned long mark = 0;
+	safeid_reader_state mark;
 	bool marked;
 	p11_conn c;
 	CK_RV rv;
@@ -130,13 +128,13 @@ CK_RV p11_token_probe(CK_SLOT_ID id, safeid_info *info)
 	/* The state before the read: a swap during it shows as a change. */
 	marked = p11_reader_look(reader, &mark);
 	/* PC/SC already knows the reader is empty: no connection to try. */
-	if (marked && (mark & SCARD_STATE_EMPTY) != 0)
+	if (marked && mark.empty)
 		return CKR_TOKEN_NOT_PRESENT;
 	rv = p11_conn_open(id, NULL, false, &c, info);
 	if (rv != CKR_OK)
 		return rv;
 	p11_conn_close(&c);
 	if (marked)
-		p11_info_keep(id, mark, info);
+		p11_info_keep(id, &mark, info);
 	return CKR_OK;
 }
