@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "p11.h"
+#include "sp11.h"
 
 /* Calls in progress, so C_Finalize can wake the blocking one and let all
  * of them leave before the tables they read are freed. */
@@ -28,7 +28,7 @@ static bool closed = true;      /* between C_Finalize and C_Initialize */
 /* Internal answer of look_and_wait: nothing yet, look again. */
 #define LOOK_AGAIN CKR_FUNCTION_REJECTED
 
-void p11_wait_open(void)
+void sp11_events_open(void)
 {
 	pthread_mutex_lock(&wait_mu);
 	closed = false;
@@ -40,7 +40,7 @@ void p11_wait_open(void)
 	pthread_mutex_unlock(&wait_mu);
 }
 
-void p11_wait_cancel(void)
+void sp11_events_close(void)
 {
 	struct timespec until;
 
@@ -101,22 +101,22 @@ static bool wait_cancelled(void)
 /* One look and, when blocking, one wait for any change. */
 static CK_RV look_and_wait(safeid_watch *w, bool block, CK_SLOT_ID *slot)
 {
-	CK_SLOT_ID ids[P11_MAX_SLOTS];
-	char names[P11_MAX_SLOTS][P11_READER_MAX];
-	const char *readers[P11_MAX_SLOTS];
-	safeid_reader_state st[P11_MAX_SLOTS];
+	CK_SLOT_ID ids[SP11_MAX_SLOTS];
+	char names[SP11_MAX_SLOTS][SP11_READER_MAX];
+	const char *readers[SP11_MAX_SLOTS];
+	safeid_reader_state st[SP11_MAX_SLOTS];
 	size_t n, i;
 	int err;
 
-	(void)p11_slots_refresh();
-	n = p11_slots_readers(ids, names, P11_MAX_SLOTS);
+	(void)sp11_slots_refresh();
+	n = sp11_slots_readers(ids, names, SP11_MAX_SLOTS);
 	for (i = 0; i < n; i++)
 		readers[i] = names[i];
 	memset(st, 0, sizeof(st));
 	err = safeid_watch_look(w, readers, n, st);
 	/* The first slot that changed; the others are reported next time. */
 	for (i = 0; err == SAFEID_OK && i < n; i++) {
-		if (p11_slot_event(ids[i], &st[i])) {
+		if (sp11_slot_report(ids[i], &st[i])) {
 			*slot = ids[i];
 			return CKR_OK;
 		}
@@ -127,8 +127,8 @@ static CK_RV look_and_wait(safeid_watch *w, bool block, CK_SLOT_ID *slot)
 	if (err == SAFEID_ERR_CANCELLED)
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	if (err != SAFEID_OK && err != SAFEID_ERR_TIMEOUT) {
-		p11_debug("waiting for a slot event failed: %s",
-		          safeid_strerror(err));
+		sp11_debug("waiting for a slot event failed: %s",
+		           safeid_strerror(err));
 		return CKR_DEVICE_ERROR;
 	}
 	return LOOK_AGAIN;
@@ -139,7 +139,7 @@ CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot,
 {
 	bool block = !(flags & CKF_DONT_BLOCK);
 	safeid_watch *w = NULL;
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
@@ -161,12 +161,12 @@ fail:
 	return rv;
 }
 
-bool p11_reader_left(const char *reader, const safeid_reader_state *mark,
-                     long bound_ms)
+bool sp11_reader_left(const char *reader, const safeid_reader_state *mark,
+                      long bound_ms)
 {
 	safeid_reader_state now = *mark;
 	safeid_watch *w = NULL;
-	long long until = p11_mono_ms() + bound_ms, ms;
+	long long until = sp11_mono_ms() + bound_ms, ms;
 	bool left = false;
 	int err;
 
@@ -176,7 +176,7 @@ bool p11_reader_left(const char *reader, const safeid_reader_state *mark,
 	 * (event count or presence differ), else waits for that, bounded:
 	 * pcscd notices a vanished card only at its next poll.  Other
 	 * changes (a reader plugged in elsewhere) only make it wait on. */
-	while (!left && (ms = until - p11_mono_ms()) > 0) {
+	while (!left && (ms = until - sp11_mono_ms()) > 0) {
 		err = safeid_watch_wait(w, &reader, 1, &now, (long)ms);
 		if (err == SAFEID_ERR_TIMEOUT)
 			break;

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "p11.h"
+#include "sp11.h"
 
-void p11_pad(CK_UTF8CHAR *dst, size_t cap, const char *src)
+void sp11_text_pad(CK_UTF8CHAR *dst, size_t cap, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -19,7 +19,7 @@ void p11_pad(CK_UTF8CHAR *dst, size_t cap, const char *src)
 	memcpy(dst, src, n);
 }
 
-void p11_clock_text(uint32_t t, char out[16])
+void sp11_clock_format(uint32_t t, char out[16])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -62,7 +62,7 @@ static bool digits(const char *s, size_t n, long *out)
 	return true;
 }
 
-bool p11_clock_parse(const char *s, size_t len, uint32_t *out)
+bool sp11_clock_parse(const char *s, size_t len, uint32_t *out)
 {
 	static const int mdays[12] = {31, 29, 31, 30, 31, 30,
 	                              31, 31, 30, 31, 30, 31};
@@ -92,7 +92,7 @@ bool p11_clock_parse(const char *s, size_t len, uint32_t *out)
 	return true;
 }
 
-long long p11_mono_ms(void)
+long long sp11_mono_ms(void)
 {
 	struct timespec ts;
 

@@ -4,11 +4,11 @@
  * PIN and no other objects, so these all answer CKR_FUNCTION_NOT_SUPPORTED
  * (after the initialisation check every function owes the caller).
  */
-#include "p11.h"
+#include "sp11.h"
 
 static CK_RV unsupported(void)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
