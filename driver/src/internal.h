@@ -1,7 +1,7 @@
 /*
  * Internal helpers of the token core, shared between its files only.
- * Names start with sid_ so the shared library's version script (safeid_*)
- * keeps them private.
+ * Names start with sid_, never safeid_ (the public API, which the shared
+ * library's version script lists by name).
  */
 #ifndef SAFEID_INTERNAL_H
 #define SAFEID_INTERNAL_H
