@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "p11.h"
+#include "sp11.h"
 #include "token.h"
 
 /* The token answered with a status word: the command was refused, not
@@ -28,12 +28,12 @@ static bool answered(int err)
 }
 
 /* Update the token's record with what the burn attempt did. */
-static void record_burn(const char *serial, const safeid_config *cfg,
-                        const safeid_burn_report *r)
+static void record_update(const char *serial, const safeid_config *cfg,
+                          const safeid_burn_report *r)
 {
-	p11_record rec;
+	sp11_record rec;
 
-	p11_record_get(serial, &rec);
+	sp11_record_get(serial, &rec);
 	if (r->config_written) {
 		rec.cfg_known = true;
 		rec.hash = cfg->hash;
@@ -45,8 +45,8 @@ static void record_burn(const char *serial, const safeid_config *cfg,
 	}
 	/* OLD means "this attempt changed nothing": keep what we knew. */
 	if (r->seed != SAFEID_SEED_OLD)
-		rec.seed_state = p11_seed_state_from_core(r->seed);
-	p11_record_put(serial, &rec);
+		rec.seed_state = sp11_seed_state_to_cks(r->seed);
+	sp11_record_put(serial, &rec);
 }
 
 /* The session's token guard: the core's burn reads info first; when that
@@ -87,7 +87,7 @@ static void guard_progress(void *arg, safeid_step step, int err,
 #define LEFT_BOUND_MS 3000
 
 static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
-                     bool marked, unsigned long mark)
+                     bool marked, const safeid_reader_state *mark)
 {
 	CK_RV rv;
 
@@ -96,7 +96,7 @@ static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
 	/* The burn's first read: a token that is not there or not of this
 	 * family is one the session no longer sees. */
 	if (r->step <= SAFEID_STEP_INFO) {
-		rv = p11_rv_from_err(r->err, SAFEID_STEP_INFO);
+		rv = sp11_err_to_rv(r->err, SAFEID_STEP_INFO);
 		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
 			return CKR_DEVICE_REMOVED;
 	}
@@ -111,25 +111,25 @@ static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
 	/* A garbled or missing reply with the card still there is a device
 	 * error; ask PC/SC whether the card left meanwhile. */
 	if ((r->err == SAFEID_ERR_BAD_REPLY || r->err == SAFEID_ERR_TIMEOUT) &&
-	    (!marked || p11_reader_left(reader, mark, LEFT_BOUND_MS)))
+	    (!marked || sp11_reader_left(reader, mark, LEFT_BOUND_MS)))
 		return CKR_DEVICE_REMOVED;
-	return p11_rv_from_err(r->err, r->step);
+	return sp11_err_to_rv(r->err, r->step);
 }
 
-CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
+/* The burn on the session's token, under its slot lock. */
+static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 {
 	safeid_transport guarded;
 	safeid_burn_report report;
 	safeid_config cfg;
 	struct guard g;
-	p11_conn c;
-	char reader[P11_READER_MAX];
-	unsigned long mark = 0;
+	sp11_conn c;
+	char reader[SP11_READER_MAX];
+	safeid_reader_state mark;
 	bool marked;
-	void *lock = p11_slot_lock(s->slot);
 	CK_RV rv;
 
-	if (lock == NULL || p11_slot_reader(s->slot, reader, sizeof(reader)) != CKR_OK)
+	if (sp11_slot_reader(s->slot, reader, sizeof(reader)) != CKR_OK)
 		return CKR_DEVICE_REMOVED;
 	memset(&report, 0, sizeof(report));
 	memset(&g, 0, sizeof(g));
@@ -137,17 +137,18 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	cfg.hash = plan->hash;
 	cfg.step = plan->step;
 	cfg.display = plan->display;
-	p11_mutex_lock(lock);
-	marked = p11_reader_mark(reader, &mark);
+	if (sp11_slot_lock(s->slot) != CKR_OK)
+		return CKR_DEVICE_REMOVED;
+	marked = sp11_reader_look(reader, &mark);
 	/* No info read here: the burn's own first step reads it, and the
 	 * guard checks it is the session's token before anything else. */
-	rv = p11_conn_open(s->slot, NULL, true, &c, NULL);
+	rv = sp11_conn_open(s->slot, NULL, true, &c, NULL);
 	if (rv != CKR_OK) {
 		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
 			rv = CKR_DEVICE_REMOVED;
 		/* Nothing was sent: recorded as an attempt that changed
 		 * nothing, so safeid_pkcs11_seed_state() can say so. */
-		record_burn(s->serial, &cfg, &report);
+		record_update(s->serial, &cfg, &report);
 		goto fail;
 	}
 	g.inner = c.t;
@@ -159,11 +160,11 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	guarded.end = NULL;
 	(void)safeid_burn(&guarded, &cfg, plan->seed, plan->seedlen,
 	                  guard_progress, &g, &report);
-	p11_conn_close(&c);
-	record_burn(s->serial, &cfg, &report);
+	sp11_conn_close(&c);
+	record_update(s->serial, &cfg, &report);
 	if (g.veto) {
-		p11_debug("reader \"%s\": token %s was replaced by %s; open a "
-		          "new session", reader, s->serial, g.found);
+		sp11_debug("reader \"%s\": token %s was replaced by %s; open a "
+		           "new session", reader, s->serial, g.found);
 		rv = CKR_DEVICE_REMOVED;
 		goto fail;
 	}
@@ -171,25 +172,25 @@ CK_RV p11_burn(const p11_session *s, const p11_burn_plan *plan)
 	 * application's read-back (C_GetTokenInfo) needs no APDU, unless the
 	 * card left or changed since the mark. */
 	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK && marked)
-		p11_info_keep_if_same(s->slot, mark, &report.after);
-	rv = burn_rv(&report, reader, marked, mark);
+		sp11_info_keep_if_same(s->slot, &mark, &report.after);
+	rv = burn_rv(&report, reader, marked, &mark);
 	if (rv != CKR_OK)
-		p11_debug("burn on token %s failed at step \"%s\": %s; the token "
-		          "now holds: %s",
-		          s->serial, safeid_step_name(report.step),
-		          safeid_strerror(report.err),
-		          safeid_seed_state_text(report.seed));
+		sp11_debug("burn on token %s failed at step \"%s\": %s; the "
+		           "token now holds: %s",
+		           s->serial, safeid_step_name(report.step),
+		           safeid_strerror(report.err),
+		           safeid_seed_state_text(report.seed));
 fail:
-	p11_mutex_unlock(lock);
+	sp11_slot_unlock(s->slot);
 	return rv;
 }
 
 CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
                      CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phObject)
 {
-	p11_burn_plan plan;
-	p11_session s;
-	CK_RV rv = p11_session_enter(hSession, &s);
+	sp11_burn_plan plan;
+	sp11_session s;
+	CK_RV rv = sp11_session_enter(hSession, &s);
 
 	if (rv != CKR_OK)
 		return rv;
@@ -197,11 +198,11 @@ CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 		return CKR_ARGUMENTS_BAD;
 	if (!(s.flags & CKF_RW_SESSION))
 		return CKR_SESSION_READ_ONLY;
-	rv = p11_template_burn(pTemplate, ulCount, &plan);
+	rv = sp11_burn_template_parse(pTemplate, ulCount, &plan);
 	if (rv != CKR_OK)
 		return rv;
-	rv = p11_burn(&s, &plan);
+	rv = token_burn(&s, &plan);
 	if (rv == CKR_OK)
-		*phObject = P11_OBJ_SEED;
+		*phObject = SP11_OBJ_SEED;
 	return rv;
 }

@@ -9,11 +9,11 @@
  */
 #include <string.h>
 
-#include "p11.h"
+#include "sp11.h"
 #include "token.h"
 
 /* Complete the configuration from the template and the record. */
-static CK_RV fill_config(const p11_clock_plan *p, const p11_record *rec,
+static CK_RV config_fill(const sp11_clock_plan *p, const sp11_record *rec,
                          safeid_config *cfg)
 {
 	if ((!p->has_hash || !p->has_step || !p->has_display) && !rec->cfg_known)
@@ -26,18 +26,18 @@ static CK_RV fill_config(const p11_clock_plan *p, const p11_record *rec,
 }
 
 /* Authenticate and write the config on an open connection. */
-static CK_RV write_clock(p11_conn *c, const safeid_info *info,
-                         const safeid_config *cfg, p11_record *rec)
+static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
+                         const safeid_config *cfg, sp11_record *rec)
 {
 	bool restricted = safeid_serial_restricted(info->serial);
 	int err;
 
 	err = safeid_authenticate(c->t);
 	if (err != SAFEID_OK) {
-		p11_debug("token %s: authentication failed: %s", info->serial,
-		          safeid_strerror(err));
-		return p11_answer_lost(err) ? CKR_DEVICE_REMOVED
-		                        : p11_rv_from_err(err, SAFEID_STEP_AUTH);
+		sp11_debug("token %s: authentication failed: %s", info->serial,
+		           safeid_strerror(err));
+		return sp11_answer_lost(err) ? CKR_DEVICE_REMOVED
+		                        : sp11_err_to_rv(err, SAFEID_STEP_AUTH);
 	}
 	err = safeid_write_config(c->t, cfg);
 	if (err == SAFEID_OK) {
@@ -49,10 +49,10 @@ static CK_RV write_clock(p11_conn *c, const safeid_info *info,
 			rec->seed_state = CKS_SAFEID_SEED_ERASED;
 		return CKR_OK;
 	}
-	p11_debug("token %s: clock write failed: %s", info->serial,
-	          safeid_strerror(err));
-	if (!p11_answer_lost(err))
-		return p11_rv_from_err(err, SAFEID_STEP_CONFIG);
+	sp11_debug("token %s: clock write failed: %s", info->serial,
+	           safeid_strerror(err));
+	if (!sp11_answer_lost(err))
+		return sp11_err_to_rv(err, SAFEID_STEP_CONFIG);
 	rec->cfg_known = false;
 	if (restricted)
 		rec->seed_state = CKS_SAFEID_SEED_UNKNOWN;
@@ -60,77 +60,73 @@ static CK_RV write_clock(p11_conn *c, const safeid_info *info,
 }
 
 /* The checks and the write, on an open connection to the right token. */
-static CK_RV clock_on_token(p11_conn *c, const safeid_info *info,
-                            const p11_clock_plan *plan)
+static CK_RV clock_apply(sp11_conn *c, const safeid_info *info,
+                         const sp11_clock_plan *plan)
 {
 	safeid_config cfg;
-	p11_record rec;
+	sp11_record rec;
 	CK_RV rv;
 
-	p11_record_get(info->serial, &rec);
+	sp11_record_get(info->serial, &rec);
 	if (safeid_serial_restricted(info->serial) && !plan->erase_consent) {
-		p11_debug("token %s (%s) erases its seed on any clock write; "
-		          "add CKA_SAFEID_ERASE_SEED=CK_TRUE to accept that, then "
-		          "burn the seed again",
-		          info->serial,
-		          info->model != NULL ? info->model->name : "unknown model");
+		sp11_debug("token %s (%s) erases its seed on any clock write; "
+		           "add CKA_SAFEID_ERASE_SEED=CK_TRUE to accept that, "
+		           "then burn the seed again",
+		           info->serial,
+		           info->model != NULL ? info->model->name
+		                               : "unknown model");
 		return CKR_FUNCTION_REJECTED;
 	}
-	rv = fill_config(plan, &rec, &cfg);
+	rv = config_fill(plan, &rec, &cfg);
 	if (rv != CKR_OK) {
-		p11_debug("token %s: the clock write also sets hash, step and "
-		          "display timeout, which this module does not know; "
-		          "give CKA_SAFEID_HASH, CKA_OTP_TIME_INTERVAL and "
-		          "CKA_SAFEID_DISPLAY_TIMEOUT in the template",
-		          info->serial);
+		sp11_debug("token %s: the clock write also sets hash, step and "
+		           "display timeout, which this module does not know; "
+		           "give CKA_SAFEID_HASH, CKA_OTP_TIME_INTERVAL and "
+		           "CKA_SAFEID_DISPLAY_TIMEOUT in the template",
+		           info->serial);
 		return rv;
 	}
-	rv = write_clock(c, info, &cfg, &rec);
-	p11_record_put(info->serial, &rec);
+	rv = clock_write(c, info, &cfg, &rec);
+	sp11_record_put(info->serial, &rec);
 	return rv;
 }
 
-CK_RV p11_clock_set(const p11_session *s, const p11_clock_plan *plan)
+/* Connect to the session's token, under its slot lock, and apply. */
+static CK_RV clock_set(const sp11_session *s, const sp11_clock_plan *plan)
 {
 	safeid_info info;
-	p11_conn c;
-	void *lock = p11_slot_lock(s->slot);
+	sp11_conn c;
 	CK_RV rv;
 
-	if (lock == NULL)
+	if (sp11_slot_lock(s->slot) != CKR_OK)
 		return CKR_DEVICE_REMOVED;
-	p11_mutex_lock(lock);
-	rv = p11_conn_open(s->slot, s->serial, true, &c, &info);
+	rv = sp11_conn_open(s->slot, s->serial, true, &c, &info);
 	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
 		rv = CKR_DEVICE_REMOVED;
 	if (rv == CKR_OK) {
-		rv = clock_on_token(&c, &info, plan);
-		p11_conn_close(&c);
+		rv = clock_apply(&c, &info, plan);
+		sp11_conn_close(&c);
 	}
-	p11_mutex_unlock(lock);
+	sp11_slot_unlock(s->slot);
 	return rv;
 }
 
 CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-	p11_clock_plan plan;
-	p11_session s;
-	CK_RV rv = p11_session_enter(hSession, &s);
+	sp11_clock_plan plan;
+	sp11_session s;
+	CK_RV rv = sp11_object_enter(hSession, hObject, pTemplate, ulCount, &s);
 
 	if (rv != CKR_OK)
 		return rv;
-	if (pTemplate == NULL && ulCount > 0)
-		return CKR_ARGUMENTS_BAD;
-	if (!p11_object_valid(hObject))
-		return CKR_OBJECT_HANDLE_INVALID;
 	if (!(s.flags & CKF_RW_SESSION))
 		return CKR_SESSION_READ_ONLY;
 	/* The seed slot changes only by a burn (C_CreateObject). */
-	if (hObject == P11_OBJ_SEED)
+	if (hObject == SP11_OBJ_SEED)
 		return CKR_ATTRIBUTE_READ_ONLY;
-	rv = p11_template_clock(pTemplate, ulCount, &plan);
+	rv = sp11_clock_template_parse(pTemplate, ulCount, &plan);
 	if (rv != CKR_OK)
 		return rv;
-	return p11_clock_set(&s, &plan);
+	return clock_set(&s, &plan);
 }

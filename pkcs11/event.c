@@ -1,37 +1,34 @@
 /*
- * event.c: C_WaitForSlotEvent over SCardGetStatusChange.
+ * event.c: C_WaitForSlotEvent, and whether a card left its reader, over
+ * the core's reader watch.
  *
- * An event is a slot whose card presence, or PC/SC event counter (a card
+ * An event is a slot whose card presence, or card event count (a card
  * removed and put back between two calls), differs from what this function
- * last reported.  Blocking waits are woken by C_Finalize with SCardCancel,
- * and then answer CKR_CRYPTOKI_NOT_INITIALIZED as the standard asks.
+ * last reported (slot.c keeps that per slot).  A call waits on a watch of
+ * its own; C_Finalize cancels the blocking one, which then answers
+ * CKR_CRYPTOKI_NOT_INITIALIZED as the standard asks.
  */
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
 
-#include <PCSC/winscard.h>
-
-#include "p11.h"
-#include "slot.h"
+#include "sp11.h"
 
 /* Calls in progress, so C_Finalize can wake the blocking one and let all
  * of them leave before the tables they read are freed. */
 static pthread_mutex_t wait_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wait_done = PTHREAD_COND_INITIALIZER;
 static unsigned waiters;        /* calls inside C_WaitForSlotEvent */
-static bool blocking;           /* one of them blocks, on block_ctx */
-static SCARDCONTEXT block_ctx;
+static safeid_watch *blocker;   /* the blocking call's watch, if any */
 static bool cancelled;          /* C_Finalize woke the blocking call */
 static bool closed = true;      /* between C_Finalize and C_Initialize */
 
-/* The waiter re-checks for cancellation at least this often, so a cancel
- * that lands between two PC/SC calls is never lost. */
+/* The waiter looks at the slots again at least this often. */
 #define WAIT_SLICE_MS 500
 /* Internal answer of look_and_wait: nothing yet, look again. */
 #define LOOK_AGAIN CKR_FUNCTION_REJECTED
 
-void p11_wait_open(void)
+void sp11_events_open(void)
 {
 	pthread_mutex_lock(&wait_mu);
 	closed = false;
@@ -39,19 +36,19 @@ void p11_wait_open(void)
 	/* Nobody can be waiting before C_Initialize returns; after a fork
 	 * the parent's waiters are not threads of this process. */
 	waiters = 0;
-	blocking = false;
+	blocker = NULL;
 	pthread_mutex_unlock(&wait_mu);
 }
 
-void p11_wait_cancel(void)
+void sp11_events_close(void)
 {
 	struct timespec until;
 
 	pthread_mutex_lock(&wait_mu);
 	closed = true;
-	if (blocking) {
+	if (blocker != NULL) {
 		cancelled = true;
-		(void)SCardCancel(block_ctx);
+		safeid_watch_cancel(blocker);
 	}
 	/* Bounded, so a stuck pcscd cannot hang C_Finalize. */
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -62,22 +59,20 @@ void p11_wait_cancel(void)
 	pthread_mutex_unlock(&wait_mu);
 }
 
-static CK_RV wait_enter(SCARDCONTEXT ctx, bool block)
+static CK_RV wait_enter(safeid_watch *w, bool block)
 {
 	CK_RV rv = CKR_OK;
 
 	pthread_mutex_lock(&wait_mu);
 	if (closed)
 		rv = CKR_CRYPTOKI_NOT_INITIALIZED;
-	else if (block && blocking)
+	else if (block && blocker != NULL)
 		/* One blocking waiter at a time: the one C_Finalize wakes. */
 		rv = CKR_FUNCTION_FAILED;
 	if (rv == CKR_OK) {
 		waiters++;
-		if (block) {
-			blocking = true;
-			block_ctx = ctx;
-		}
+		if (block)
+			blocker = w;
 	}
 	pthread_mutex_unlock(&wait_mu);
 	return rv;
@@ -88,7 +83,7 @@ static void wait_leave(bool block)
 	pthread_mutex_lock(&wait_mu);
 	waiters--;
 	if (block)
-		blocking = false;
+		blocker = NULL;
 	pthread_cond_broadcast(&wait_done);
 	pthread_mutex_unlock(&wait_mu);
 }
@@ -103,92 +98,37 @@ static bool wait_cancelled(void)
 	return c;
 }
 
-/* Fill states[] with the slots' readers (and the PnP pseudo reader last
- * when pnp); returns how many. */
-static DWORD fill_states(SCARD_READERSTATE *st, CK_SLOT_ID *ids, bool pnp)
+/* One look and, when blocking, one wait for any change. */
+static CK_RV look_and_wait(safeid_watch *w, bool block, CK_SLOT_ID *slot)
 {
-	DWORD n = 0;
-	size_t i;
+	CK_SLOT_ID ids[SP11_MAX_SLOTS];
+	char names[SP11_MAX_SLOTS][SP11_READER_MAX];
+	const char *readers[SP11_MAX_SLOTS];
+	safeid_reader_state st[SP11_MAX_SLOTS];
+	size_t n, i;
+	int err;
 
-	p11_glock();
-	for (i = 0; i < P11_MAX_SLOTS; i++) {
-		if (!p11_slots[i].used)
-			continue;
-		memset(&st[n], 0, sizeof(st[n]));
-		st[n].szReader = p11_slots[i].reader;
-		st[n].dwCurrentState = SCARD_STATE_UNAWARE;
-		ids[n++] = i;
-	}
-	p11_gunlock();
-	if (pnp) {
-		memset(&st[n], 0, sizeof(st[n]));
-		st[n].szReader = "\\\\?PnP?\\Notification";
-		st[n].dwCurrentState = SCARD_STATE_UNAWARE;
-		n++;
-	}
-	return n;
-}
-
-/* Compare the current states with what was last reported; report the
- * first slot that changed. */
-static bool find_change(const SCARD_READERSTATE *st, const CK_SLOT_ID *ids,
-                        DWORD n, CK_SLOT_ID *slot)
-{
-	bool found = false, present;
-	unsigned long events;
-	DWORD i;
-
-	p11_glock();
-	for (i = 0; i < n && !found; i++) {
-		p11_slot_entry *e = &p11_slots[ids[i]];
-
-		if (st[i].dwEventState & SCARD_STATE_UNKNOWN)
-			present = false;
-		else
-			present = (st[i].dwEventState & SCARD_STATE_PRESENT) != 0;
-		events = (unsigned long)(st[i].dwEventState >> 16);
-		if (present != e->last_present ||
-		    (e->last_events != 0 && events != e->last_events)) {
+	(void)sp11_slots_refresh();
+	n = sp11_slots_readers(ids, names, SP11_MAX_SLOTS);
+	for (i = 0; i < n; i++)
+		readers[i] = names[i];
+	memset(st, 0, sizeof(st));
+	err = safeid_watch_look(w, readers, n, st);
+	/* The first slot that changed; the others are reported next time. */
+	for (i = 0; err == SAFEID_OK && i < n; i++) {
+		if (sp11_slot_report(ids[i], &st[i])) {
 			*slot = ids[i];
-			found = true;
-		}
-		e->last_present = present;
-		e->last_events = events;
-	}
-	p11_gunlock();
-	return found;
-}
-
-/* One look (timeout 0) and, when blocking, one wait for any change. */
-static CK_RV look_and_wait(SCARDCONTEXT ctx, bool block, CK_SLOT_ID *slot)
-{
-	SCARD_READERSTATE st[P11_MAX_SLOTS + 1];
-	CK_SLOT_ID ids[P11_MAX_SLOTS];
-	DWORD n, nslots, i;
-	LONG r;
-
-	(void)p11_slots_refresh();
-	n = fill_states(st, ids, block);
-	nslots = block ? n - 1 : n;
-	if (nslots > 0) {
-		r = SCardGetStatusChange(ctx, 0, st, nslots);
-		if (r == SCARD_S_SUCCESS && find_change(st, ids, nslots, slot))
 			return CKR_OK;
-		if (r == SCARD_E_CANCELLED)
-			return CKR_CRYPTOKI_NOT_INITIALIZED;
+		}
 	}
 	if (!block)
 		return CKR_NO_EVENT;
-	for (i = 0; i < n; i++)
-		st[i].dwCurrentState = st[i].dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
-	r = SCardGetStatusChange(ctx, WAIT_SLICE_MS, st, n);
-	if (r == SCARD_E_CANCELLED)
+	err = safeid_watch_wait(w, readers, n, st, WAIT_SLICE_MS);
+	if (err == SAFEID_ERR_CANCELLED)
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
-	if (r != SCARD_S_SUCCESS && r != SCARD_E_TIMEOUT &&
-	    r != SCARD_E_UNKNOWN_READER) {
-		p11_debug("waiting for a slot event failed: PC/SC error 0x%lx; "
-		          "check that pcscd is running",
-		          (unsigned long)r);
+	if (err != SAFEID_OK && err != SAFEID_ERR_TIMEOUT) {
+		sp11_debug("waiting for a slot event failed: %s",
+		           safeid_strerror(err));
 		return CKR_DEVICE_ERROR;
 	}
 	return LOOK_AGAIN;
@@ -198,62 +138,52 @@ CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot,
                          CK_VOID_PTR pReserved)
 {
 	bool block = !(flags & CKF_DONT_BLOCK);
-	SCARDCONTEXT ctx = 0;
-	CK_RV rv = p11_ready();
+	safeid_watch *w = NULL;
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
 	if (pSlot == NULL || pReserved != NULL)
 		return CKR_ARGUMENTS_BAD;
-	if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) !=
-	    SCARD_S_SUCCESS)
-		return block ? CKR_DEVICE_ERROR : CKR_NO_EVENT;
-	rv = wait_enter(ctx, block);
+	if (safeid_watch_new(&w) != SAFEID_OK)
+		return CKR_HOST_MEMORY;
+	rv = wait_enter(w, block);
 	if (rv != CKR_OK)
 		goto fail;
 	do {
-		rv = look_and_wait(ctx, block, pSlot);
+		rv = look_and_wait(w, block, pSlot);
 		if (wait_cancelled())
 			rv = CKR_CRYPTOKI_NOT_INITIALIZED;
 	} while (rv == LOOK_AGAIN);
 	wait_leave(block);
 fail:
-	SCardReleaseContext(ctx);
+	safeid_watch_free(&w);
 	return rv;
 }
 
-/* The reader's state now, on the module's context (presence.c). */
-bool p11_reader_mark(const char *reader, unsigned long *mark)
+bool sp11_reader_left(const char *reader, const safeid_reader_state *mark,
+                      long bound_ms)
 {
-	return p11_reader_look(reader, mark);
-}
-
-bool p11_reader_left(const char *reader, unsigned long mark, long bound_ms)
-{
-	SCARD_READERSTATE st;
-	SCARDCONTEXT ctx;
+	safeid_reader_state now = *mark;
+	safeid_watch *w = NULL;
+	long long until = sp11_mono_ms() + bound_ms, ms;
 	bool left = false;
-	LONG r;
+	int err;
 
-	if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) !=
-	    SCARD_S_SUCCESS)
-		return true; /* the service itself went away */
-	memset(&st, 0, sizeof(st));
-	st.szReader = reader;
-	st.dwCurrentState = (DWORD)mark;
+	if (safeid_watch_new(&w) != SAFEID_OK)
+		return true;
 	/* Returns at once if the card was removed or put back since the mark
-	 * (event counter or presence differ), else waits for that, bounded:
-	 * pcscd notices a vanished card only at its next poll. */
-	r = SCardGetStatusChange(ctx, (DWORD)bound_ms, &st, 1);
-	if (r == SCARD_S_SUCCESS) {
-		DWORD now = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
-
-		left = (now >> 16) != ((DWORD)mark >> 16) ||
-		       (now & SCARD_STATE_PRESENT) == 0 ||
-		       (now & SCARD_STATE_EMPTY) != 0;
-	} else if (r != SCARD_E_TIMEOUT) {
-		left = true; /* reader gone or service stopped */
+	 * (event count or presence differ), else waits for that, bounded:
+	 * pcscd notices a vanished card only at its next poll.  Other
+	 * changes (a reader plugged in elsewhere) only make it wait on. */
+	while (!left && (ms = until - sp11_mono_ms()) > 0) {
+		err = safeid_watch_wait(w, &reader, 1, &now, (long)ms);
+		if (err == SAFEID_ERR_TIMEOUT)
+			break;
+		/* Any other failure: the reader or the service went away. */
+		left = err != SAFEID_OK || !now.known || !now.present ||
+		       now.empty || now.events != mark->events;
 	}
-	SCardReleaseContext(ctx);
+	safeid_watch_free(&w);
 	return left;
 }

@@ -5,20 +5,21 @@
  */
 #include <string.h>
 
-#include "p11.h"
+#include "sp11.h"
 
 CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pList,
                          CK_ULONG_PTR pulCount)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	(void)pList;
 	if (rv != CKR_OK)
 		return rv;
 	if (pulCount == NULL)
 		return CKR_ARGUMENTS_BAD;
-	if (p11_slot_lock(slotID) == NULL)
-		return CKR_SLOT_ID_INVALID;
+	rv = sp11_slot_check(slotID);
+	if (rv != CKR_OK)
+		return rv;
 	/* The token computes codes for its display, not for the host. */
 	*pulCount = 0;
 	return CKR_OK;
@@ -27,20 +28,21 @@ CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pList,
 CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type,
                          CK_MECHANISM_INFO_PTR pInfo)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	(void)type;
 	(void)pInfo;
 	if (rv != CKR_OK)
 		return rv;
-	if (p11_slot_lock(slotID) == NULL)
-		return CKR_SLOT_ID_INVALID;
+	rv = sp11_slot_check(slotID);
+	if (rv != CKR_OK)
+		return rv;
 	return CKR_MECHANISM_INVALID;
 }
 
 CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	(void)hSession;
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_PARALLEL;
@@ -48,7 +50,7 @@ CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
 
 CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	(void)hSession;
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_PARALLEL;

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "p11.h"
+#include "sp11.h"
 
 static struct {
 	bool initialised;
@@ -25,14 +25,14 @@ static struct {
 	CK_DESTROYMUTEX destroy;
 	CK_LOCKMUTEX lock;
 	CK_UNLOCKMUTEX unlock;
-	void *glock;
+	void *mutex;
 } mod;
 
 /* Serialises C_Initialize/C_Finalize themselves (the application's mutexes
  * do not exist yet when C_Initialize starts). */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void p11_debug(const char *fmt, ...)
+void sp11_debug(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,7 +47,7 @@ void p11_debug(const char *fmt, ...)
 
 /* With SAFEID_PKCS11_DEBUG set, every APDU's header and status word goes
  * to stderr (the core's trace hook never sees data, so no seed either). */
-static void trace_apdu(void *arg, const char *what, const uint8_t *hdr,
+static void apdu_trace(void *arg, const char *what, const uint8_t *hdr,
                        size_t hdrlen, uint16_t sw)
 {
 	(void)arg;
@@ -61,7 +61,7 @@ static void trace_apdu(void *arg, const char *what, const uint8_t *hdr,
 		        hdr[0], hdr[1], hdr[2], hdr[3], what, sw);
 }
 
-CK_RV p11_ready(void)
+CK_RV sp11_ready(void)
 {
 	if (!mod.initialised)
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
@@ -70,15 +70,15 @@ CK_RV p11_ready(void)
 		 * ours.  Forget them (never destroy: another thread of the
 		 * parent may have held one at the fork) so the child can
 		 * initialise afresh. */
-		p11_slots_forget();
-		p11_mutex_forget(mod.glock);
+		sp11_slots_forget();
+		sp11_mutex_forget(mod.mutex);
 		memset(&mod, 0, sizeof(mod));
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	}
 	return CKR_OK;
 }
 
-CK_RV p11_mutex_new(void **m)
+CK_RV sp11_mutex_new(void **m)
 {
 	pthread_mutex_t *pm;
 
@@ -95,7 +95,7 @@ CK_RV p11_mutex_new(void **m)
 	return CKR_OK;
 }
 
-void p11_mutex_free(void *m)
+void sp11_mutex_free(void *m)
 {
 	if (m == NULL)
 		return;
@@ -107,7 +107,7 @@ void p11_mutex_free(void *m)
 	free(m);
 }
 
-void p11_mutex_forget(void *m)
+void sp11_mutex_forget(void *m)
 {
 	/* Our own mutexes are plain memory: give it back without destroying
 	 * the copy.  An application's mutexes are the application's. */
@@ -115,7 +115,7 @@ void p11_mutex_forget(void *m)
 		free(m);
 }
 
-void p11_mutex_lock(void *m)
+void sp11_mutex_lock(void *m)
 {
 	if (m == NULL)
 		return;
@@ -125,7 +125,7 @@ void p11_mutex_lock(void *m)
 		pthread_mutex_lock(m);
 }
 
-void p11_mutex_unlock(void *m)
+void sp11_mutex_unlock(void *m)
 {
 	if (m == NULL)
 		return;
@@ -135,18 +135,18 @@ void p11_mutex_unlock(void *m)
 		pthread_mutex_unlock(m);
 }
 
-void p11_glock(void)
+void sp11_module_lock(void)
 {
-	p11_mutex_lock(mod.glock);
+	sp11_mutex_lock(mod.mutex);
 }
 
-void p11_gunlock(void)
+void sp11_module_unlock(void)
 {
-	p11_mutex_unlock(mod.glock);
+	sp11_mutex_unlock(mod.mutex);
 }
 
 /* Check the C_Initialize argument and choose the locking model. */
-static CK_RV read_init_args(const CK_C_INITIALIZE_ARGS *a)
+static CK_RV init_args_read(const CK_C_INITIALIZE_ARGS *a)
 {
 	int given;
 
@@ -174,25 +174,25 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 	CK_RV rv;
 
 	pthread_mutex_lock(&init_lock);
-	if (p11_ready() == CKR_OK) {
+	if (sp11_ready() == CKR_OK) {
 		rv = CKR_CRYPTOKI_ALREADY_INITIALIZED;
 		goto fail;
 	}
-	rv = read_init_args(pInitArgs);
+	rv = init_args_read(pInitArgs);
 	if (rv != CKR_OK)
 		goto fail;
-	rv = p11_mutex_new(&mod.glock);
+	rv = sp11_mutex_new(&mod.mutex);
 	if (rv != CKR_OK)
 		goto fail;
 	mod.pid = getpid();
 	mod.initialised = true;
 	if (getenv("SAFEID_PKCS11_DEBUG") != NULL)
-		safeid_set_trace(trace_apdu, NULL);
-	rv = p11_slots_init();
+		safeid_set_trace(apdu_trace, NULL);
+	rv = sp11_slots_init();
 	if (rv != CKR_OK) {
 		mod.initialised = false;
-		p11_mutex_free(mod.glock);
-		mod.glock = NULL;
+		sp11_mutex_free(mod.mutex);
+		mod.mutex = NULL;
 	}
 fail:
 	pthread_mutex_unlock(&init_lock);
@@ -204,7 +204,7 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved)
 	CK_RV rv;
 
 	pthread_mutex_lock(&init_lock);
-	rv = p11_ready();
+	rv = sp11_ready();
 	if (rv != CKR_OK)
 		goto fail;
 	if (pReserved != NULL) {
@@ -213,11 +213,11 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved)
 	}
 	/* Wakes a thread blocked in C_WaitForSlotEvent first. */
 	mod.initialised = false;
-	p11_slots_fini();
-	p11_sessions_clear();
-	p11_records_clear();
-	p11_mutex_free(mod.glock);
-	mod.glock = NULL;
+	sp11_slots_fini();
+	sp11_sessions_clear();
+	sp11_records_clear();
+	sp11_mutex_free(mod.mutex);
+	mod.mutex = NULL;
 	safeid_set_trace(NULL, NULL);
 fail:
 	pthread_mutex_unlock(&init_lock);
@@ -226,7 +226,7 @@ fail:
 
 CK_RV C_GetInfo(CK_INFO_PTR pInfo)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
@@ -235,9 +235,11 @@ CK_RV C_GetInfo(CK_INFO_PTR pInfo)
 	memset(pInfo, 0, sizeof(*pInfo));
 	pInfo->cryptokiVersion.major = 2;
 	pInfo->cryptokiVersion.minor = 40;
-	p11_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID), "safeid");
-	p11_pad(pInfo->libraryDescription, sizeof(pInfo->libraryDescription),
-	        "safeid OTP token burner");
+	sp11_text_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
+	              "safeid");
+	sp11_text_pad(pInfo->libraryDescription,
+	              sizeof(pInfo->libraryDescription),
+	              "safeid OTP token burner");
 	pInfo->libraryVersion.major = 0;
 	pInfo->libraryVersion.minor = 1;
 	return CKR_OK;

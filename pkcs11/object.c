@@ -2,32 +2,32 @@
  * object.c: the two objects every present token shows, their attributes,
  * and C_GetAttributeValue / C_FindObjects*.
  *
- *   P11_OBJ_CLOCK  CKO_HW_FEATURE / CKH_CLOCK, label "clock": CKA_VALUE is
+ *   SP11_OBJ_CLOCK  CKO_HW_FEATURE / CKH_CLOCK, label "clock": CKA_VALUE is
  *                  the token clock, "YYYYMMDDhhmmss00" UTC.
- *   P11_OBJ_SEED   CKO_OTP_KEY / CKK_HOTP, label "totp": the seed slot.  Its
+ *   SP11_OBJ_SEED   CKO_OTP_KEY / CKK_HOTP, label "totp": the seed slot.  Its
  *                  value is never readable; hash, step and display timeout
  *                  are known only after a burn by this process (else 0, or
  *                  CK_UNAVAILABLE_INFORMATION for the hash).
  */
 #include <string.h>
 
-#include "p11.h"
+#include "sp11.h"
 #include "token.h"
 
 #define VAL_MAX 64u
 
-bool p11_object_valid(CK_OBJECT_HANDLE h)
+static bool object_valid(CK_OBJECT_HANDLE h)
 {
-	return h == P11_OBJ_CLOCK || h == P11_OBJ_SEED;
+	return h == SP11_OBJ_CLOCK || h == SP11_OBJ_SEED;
 }
 
-static CK_ULONG put_ulong(void *out, CK_ULONG v)
+static CK_ULONG ulong_put(void *out, CK_ULONG v)
 {
 	memcpy(out, &v, sizeof(v));
 	return sizeof(v);
 }
 
-static CK_ULONG put_bool(void *out, bool v)
+static CK_ULONG bool_put(void *out, bool v)
 {
 	CK_BBOOL b = v ? CK_TRUE : CK_FALSE;
 
@@ -35,7 +35,7 @@ static CK_ULONG put_bool(void *out, bool v)
 	return sizeof(b);
 }
 
-static CK_ULONG put_text(void *out, const char *s)
+static CK_ULONG text_put(void *out, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -52,35 +52,35 @@ static CK_ULONG common_attr(CK_ATTRIBUTE_TYPE t, CK_OBJECT_HANDLE h, void *out,
 	*found = true;
 	switch (t) {
 	case CKA_CLASS:
-		return put_ulong(out, h == P11_OBJ_CLOCK ? CKO_HW_FEATURE
+		return ulong_put(out, h == SP11_OBJ_CLOCK ? CKO_HW_FEATURE
 		                                         : CKO_OTP_KEY);
 	case CKA_TOKEN:
-		return put_bool(out, true);
+		return bool_put(out, true);
 	case CKA_PRIVATE:
-		return put_bool(out, false);
+		return bool_put(out, false);
 	case CKA_LABEL:
-		return put_text(out, h == P11_OBJ_CLOCK ? "clock" : "totp");
+		return text_put(out, h == SP11_OBJ_CLOCK ? "clock" : "totp");
 	case CKA_MODIFIABLE:
 		/* The clock is set through C_SetAttributeValue; the seed
 		 * slot is rewritten only by creating a new key. */
-		return put_bool(out, h == P11_OBJ_CLOCK);
+		return bool_put(out, h == SP11_OBJ_CLOCK);
 	default:
 		*found = false;
 		return 0;
 	}
 }
 
-static CK_RV clock_attr(const p11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
+static CK_RV clock_attr(const sp11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
                         CK_ULONG *n)
 {
 	char text[16];
 
 	switch (t) {
 	case CKA_HW_FEATURE_TYPE:
-		*n = put_ulong(out, CKH_CLOCK);
+		*n = ulong_put(out, CKH_CLOCK);
 		return CKR_OK;
 	case CKA_VALUE:
-		p11_clock_text(v->info->clock, text);
+		sp11_clock_format(v->info->clock, text);
 		memcpy(out, text, sizeof(text));
 		*n = sizeof(text);
 		return CKR_OK;
@@ -89,24 +89,24 @@ static CK_RV clock_attr(const p11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 	}
 }
 
-static CK_ULONG hash_mech(const p11_record *r)
+static CK_ULONG hash_mech(const sp11_record *r)
 {
 	if (!r->cfg_known)
 		return CK_UNAVAILABLE_INFORMATION;
 	return r->hash == SAFEID_HASH_SHA256 ? CKM_SHA256 : CKM_SHA_1;
 }
 
-static CK_RV seed_attr(const p11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
+static CK_RV seed_attr(const sp11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
                        CK_ULONG *n)
 {
-	const p11_record *r = v->rec;
+	const sp11_record *r = v->rec;
 	const safeid_model *m = v->info->model;
 
 	switch (t) {
 	case CKA_VALUE:
 		return CKR_ATTRIBUTE_SENSITIVE;
 	case CKA_KEY_TYPE:
-		*n = put_ulong(out, CKK_HOTP);
+		*n = ulong_put(out, CKK_HOTP);
 		break;
 	case CKA_ID:
 		*n = 0;
@@ -114,38 +114,38 @@ static CK_RV seed_attr(const p11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 	case CKA_SENSITIVE:
 	case CKA_ALWAYS_SENSITIVE:
 	case CKA_NEVER_EXTRACTABLE:
-		*n = put_bool(out, true);
+		*n = bool_put(out, true);
 		break;
 	case CKA_EXTRACTABLE:
 	case CKA_LOCAL:
 	case CKA_OTP_USER_FRIENDLY_MODE:
-		*n = put_bool(out, false);
+		*n = bool_put(out, false);
 		break;
 	case CKA_OTP_FORMAT:
-		*n = put_ulong(out, CK_OTP_FORMAT_DECIMAL);
+		*n = ulong_put(out, CK_OTP_FORMAT_DECIMAL);
 		break;
 	case CKA_OTP_LENGTH:
-		*n = put_ulong(out, 6);
+		*n = ulong_put(out, 6);
 		break;
 	case CKA_OTP_TIME_INTERVAL:
-		*n = put_ulong(out, r->cfg_known ? r->step : 0);
+		*n = ulong_put(out, r->cfg_known ? r->step : 0);
 		break;
 	case CKA_SAFEID_HASH:
-		*n = put_ulong(out, hash_mech(r));
+		*n = ulong_put(out, hash_mech(r));
 		break;
 	case CKA_SAFEID_DISPLAY_TIMEOUT:
-		*n = put_ulong(out, r->cfg_known
+		*n = ulong_put(out, r->cfg_known
 		                            ? safeid_display_seconds(r->display)
 		                            : 0);
 		break;
 	case CKA_SAFEID_MODEL:
-		*n = put_text(out, m != NULL ? m->name : "");
+		*n = text_put(out, m != NULL ? m->name : "");
 		break;
 	case CKA_SAFEID_RESTRICTED_SYNC:
-		*n = put_bool(out, safeid_serial_restricted(v->info->serial));
+		*n = bool_put(out, safeid_serial_restricted(v->info->serial));
 		break;
 	case CKA_SAFEID_SEED_STATE:
-		*n = put_ulong(out, r->seed_state);
+		*n = ulong_put(out, r->seed_state);
 		break;
 	default:
 		return CKR_ATTRIBUTE_TYPE_INVALID;
@@ -154,25 +154,25 @@ static CK_RV seed_attr(const p11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 }
 
 /* The value of one attribute into out (VAL_MAX bytes). */
-static CK_RV value_of(CK_OBJECT_HANDLE h, const p11_view *v,
-                      CK_ATTRIBUTE_TYPE t, void *out, CK_ULONG *n)
+static CK_RV attr_value(CK_OBJECT_HANDLE h, const sp11_view *v,
+                        CK_ATTRIBUTE_TYPE t, void *out, CK_ULONG *n)
 {
 	bool found;
 
 	*n = common_attr(t, h, out, &found);
 	if (found)
 		return CKR_OK;
-	if (h == P11_OBJ_CLOCK)
+	if (h == SP11_OBJ_CLOCK)
 		return clock_attr(v, t, out, n);
 	return seed_attr(v, t, out, n);
 }
 
-CK_RV p11_object_attr(CK_OBJECT_HANDLE h, const p11_view *v,
-                      CK_ATTRIBUTE_TYPE type, void *buf, CK_ULONG *len)
+CK_RV sp11_object_attr(CK_OBJECT_HANDLE h, const sp11_view *v,
+                       CK_ATTRIBUTE_TYPE type, void *buf, CK_ULONG *len)
 {
 	unsigned char val[VAL_MAX];
 	CK_ULONG n = 0;
-	CK_RV rv = value_of(h, v, type, val, &n);
+	CK_RV rv = attr_value(h, v, type, val, &n);
 
 	if (rv != CKR_OK) {
 		*len = CK_UNAVAILABLE_INFORMATION;
@@ -189,8 +189,8 @@ CK_RV p11_object_attr(CK_OBJECT_HANDLE h, const p11_view *v,
 	return CKR_OK;
 }
 
-CK_RV p11_object_get(CK_OBJECT_HANDLE h, const p11_view *v,
-                     CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
+CK_RV sp11_object_get(CK_OBJECT_HANDLE h, const sp11_view *v,
+                      CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
 {
 	CK_RV rv = CKR_OK, r;
 	CK_ULONG i;
@@ -198,22 +198,22 @@ CK_RV p11_object_get(CK_OBJECT_HANDLE h, const p11_view *v,
 	/* Every attribute is processed; the answer is the last error seen
 	 * (PKCS#11 5.7: any of them may be returned). */
 	for (i = 0; i < n; i++) {
-		r = p11_object_attr(h, v, tmpl[i].type, tmpl[i].pValue,
-		                    &tmpl[i].ulValueLen);
+		r = sp11_object_attr(h, v, tmpl[i].type, tmpl[i].pValue,
+		                     &tmpl[i].ulValueLen);
 		if (r != CKR_OK)
 			rv = r;
 	}
 	return rv;
 }
 
-bool p11_object_match(CK_OBJECT_HANDLE h, const p11_view *v,
-                      const CK_ATTRIBUTE *tmpl, CK_ULONG n)
+bool sp11_object_match(CK_OBJECT_HANDLE h, const sp11_view *v,
+                       const CK_ATTRIBUTE *tmpl, CK_ULONG n)
 {
 	unsigned char val[VAL_MAX];
 	CK_ULONG i, len;
 
 	for (i = 0; i < n; i++) {
-		if (value_of(h, v, tmpl[i].type, val, &len) != CKR_OK)
+		if (attr_value(h, v, tmpl[i].type, val, &len) != CKR_OK)
 			return false;
 		if (len != tmpl[i].ulValueLen)
 			return false;
@@ -225,53 +225,58 @@ bool p11_object_match(CK_OBJECT_HANDLE h, const p11_view *v,
 }
 
 /* Probe the session's token and fill a view of it. */
-static CK_RV view_of(const p11_session *s, safeid_info *info, p11_record *rec)
+static CK_RV view_fill(const sp11_session *s, safeid_info *info,
+                       sp11_record *rec)
 {
-	void *lock = p11_slot_lock(s->slot);
-	CK_RV rv;
+	CK_RV rv = sp11_session_token(s, info);
 
-	if (lock == NULL)
-		return CKR_DEVICE_REMOVED;
-	p11_mutex_lock(lock);
-	rv = p11_session_token(s, info);
-	p11_mutex_unlock(lock);
 	if (rv == CKR_OK)
-		p11_record_get(info->serial, rec);
+		sp11_record_get(info->serial, rec);
 	return rv;
+}
+
+CK_RV sp11_object_enter(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj,
+                        const CK_ATTRIBUTE *tmpl, CK_ULONG n, sp11_session *s)
+{
+	CK_RV rv = sp11_session_enter(h, s);
+
+	if (rv != CKR_OK)
+		return rv;
+	if (tmpl == NULL && n > 0)
+		return CKR_ARGUMENTS_BAD;
+	if (!object_valid(obj))
+		return CKR_OBJECT_HANDLE_INVALID;
+	return CKR_OK;
 }
 
 CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-	p11_session s;
+	sp11_session s;
 	safeid_info info;
-	p11_record rec;
-	p11_view v = {&info, &rec};
-	CK_RV rv = p11_session_enter(hSession, &s);
+	sp11_record rec;
+	sp11_view v = {&info, &rec};
+	CK_RV rv = sp11_object_enter(hSession, hObject, pTemplate, ulCount, &s);
 
 	if (rv != CKR_OK)
 		return rv;
-	if (pTemplate == NULL && ulCount > 0)
-		return CKR_ARGUMENTS_BAD;
-	if (!p11_object_valid(hObject))
-		return CKR_OBJECT_HANDLE_INVALID;
-	rv = view_of(&s, &info, &rec);
+	rv = view_fill(&s, &info, &rec);
 	if (rv != CKR_OK)
 		return rv;
-	return p11_object_get(hObject, &v, pTemplate, ulCount);
+	return sp11_object_get(hObject, &v, pTemplate, ulCount);
 }
 
 CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
                         CK_ULONG ulCount)
 {
-	static const CK_OBJECT_HANDLE all[2] = {P11_OBJ_CLOCK, P11_OBJ_SEED};
+	static const CK_OBJECT_HANDLE all[2] = {SP11_OBJ_CLOCK, SP11_OBJ_SEED};
 	CK_OBJECT_HANDLE found[2];
-	p11_session s;
+	sp11_session s;
 	safeid_info info;
-	p11_record rec;
-	p11_view v = {&info, &rec};
+	sp11_record rec;
+	sp11_view v = {&info, &rec};
 	CK_ULONG i, n = 0;
-	CK_RV rv = p11_session_enter(hSession, &s);
+	CK_RV rv = sp11_session_enter(hSession, &s);
 
 	if (rv != CKR_OK)
 		return rv;
@@ -279,51 +284,51 @@ CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 		return CKR_OPERATION_ACTIVE;
 	if (pTemplate == NULL && ulCount > 0)
 		return CKR_ARGUMENTS_BAD;
-	rv = view_of(&s, &info, &rec);
+	rv = view_fill(&s, &info, &rec);
 	if (rv != CKR_OK)
 		return rv;
 	for (i = 0; i < 2; i++)
-		if (p11_object_match(all[i], &v, pTemplate, ulCount))
+		if (sp11_object_match(all[i], &v, pTemplate, ulCount))
 			found[n++] = all[i];
-	return p11_session_set_find(hSession, found, n);
+	return sp11_session_find_set(hSession, found, n);
 }
 
 CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject,
                     CK_ULONG ulMaxObjectCount, CK_ULONG_PTR pulObjectCount)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
 	if (phObject == NULL || pulObjectCount == NULL)
 		return CKR_ARGUMENTS_BAD;
-	return p11_session_find_next(hSession, phObject, ulMaxObjectCount,
-	                             pulObjectCount);
+	return sp11_session_find_next(hSession, phObject, ulMaxObjectCount,
+	                              pulObjectCount);
 }
 
 CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
 {
-	p11_session s;
-	CK_RV rv = p11_session_enter(hSession, &s);
+	sp11_session s;
+	CK_RV rv = sp11_session_enter(hSession, &s);
 
 	if (rv != CKR_OK)
 		return rv;
 	if (!s.finding)
 		return CKR_OPERATION_NOT_INITIALIZED;
-	return p11_session_set_find(hSession, NULL, 0);
+	return sp11_session_find_set(hSession, NULL, 0);
 }
 
 CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                       CK_ULONG_PTR pulSize)
 {
-	p11_session s;
-	CK_RV rv = p11_session_enter(hSession, &s);
+	sp11_session s;
+	CK_RV rv = sp11_session_enter(hSession, &s);
 
 	if (rv != CKR_OK)
 		return rv;
 	if (pulSize == NULL)
 		return CKR_ARGUMENTS_BAD;
-	if (!p11_object_valid(hObject))
+	if (!object_valid(hObject))
 		return CKR_OBJECT_HANDLE_INVALID;
 	*pulSize = CK_UNAVAILABLE_INFORMATION;
 	return CKR_OK;
@@ -331,12 +336,12 @@ CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
 
 CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
 {
-	p11_session s;
-	CK_RV rv = p11_session_enter(hSession, &s);
+	sp11_session s;
+	CK_RV rv = sp11_session_enter(hSession, &s);
 
 	if (rv != CKR_OK)
 		return rv;
-	if (!p11_object_valid(hObject))
+	if (!object_valid(hObject))
 		return CKR_OBJECT_HANDLE_INVALID;
 	/* The token has no erase command; the objects are its hardware. */
 	return CKR_ACTION_PROHIBITED;

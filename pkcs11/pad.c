@@ -1,15 +1,15 @@
 /*
  * pad.c: the fixed-width, blank-padded strings of PKCS#11 info structures
  * and the "YYYYMMDDhhmmss00" clock text (CK_TOKEN_INFO.utcTime and the
- * clock object's CKA_VALUE).
+ * clock object's CKA_VALUE), and the host's monotonic time.
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "p11.h"
+#include "sp11.h"
 
-void p11_pad(CK_UTF8CHAR *dst, size_t cap, const char *src)
+void sp11_text_pad(CK_UTF8CHAR *dst, size_t cap, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -19,7 +19,7 @@ void p11_pad(CK_UTF8CHAR *dst, size_t cap, const char *src)
 	memcpy(dst, src, n);
 }
 
-void p11_clock_text(uint32_t t, char out[16])
+void sp11_clock_format(uint32_t t, char out[16])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -62,7 +62,7 @@ static bool digits(const char *s, size_t n, long *out)
 	return true;
 }
 
-bool p11_clock_parse(const char *s, size_t len, uint32_t *out)
+bool sp11_clock_parse(const char *s, size_t len, uint32_t *out)
 {
 	static const int mdays[12] = {31, 29, 31, 30, 31, 30,
 	                              31, 31, 30, 31, 30, 31};
@@ -90,4 +90,12 @@ bool p11_clock_parse(const char *s, size_t len, uint32_t *out)
 		return false;
 	*out = (uint32_t)t;
 	return true;
+}
+
+long long sp11_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

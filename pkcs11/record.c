@@ -8,57 +8,57 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "p11.h"
+#include "sp11.h"
 
 typedef struct record_entry {
 	bool used;
 	char serial[SAFEID_SERIAL_MAX + 1];
-	p11_record rec;
+	sp11_record rec;
 } record_entry;
 
-static record_entry records[P11_MAX_RECORDS];
+static record_entry records[SP11_MAX_RECORDS];
 
-static record_entry *find(const char *serial)
+static record_entry *entry_find(const char *serial)
 {
 	size_t i;
 
-	for (i = 0; i < P11_MAX_RECORDS; i++)
+	for (i = 0; i < SP11_MAX_RECORDS; i++)
 		if (records[i].used && strcmp(records[i].serial, serial) == 0)
 			return &records[i];
 	return NULL;
 }
 
-bool p11_record_find(const char *serial, p11_record *out)
+bool sp11_record_find(const char *serial, sp11_record *out)
 {
 	const record_entry *e;
 	bool found = false;
 
-	p11_glock();
-	e = find(serial);
+	sp11_module_lock();
+	e = entry_find(serial);
 	if (e != NULL) {
 		*out = e->rec;
 		found = true;
 	}
-	p11_gunlock();
+	sp11_module_unlock();
 	return found;
 }
 
-void p11_record_get(const char *serial, p11_record *out)
+void sp11_record_get(const char *serial, sp11_record *out)
 {
-	if (p11_record_find(serial, out))
+	if (sp11_record_find(serial, out))
 		return;
 	memset(out, 0, sizeof(*out));
 	out->seed_state = CKS_SAFEID_SEED_OLD;
 }
 
-void p11_record_put(const char *serial, const p11_record *rec)
+void sp11_record_put(const char *serial, const sp11_record *rec)
 {
 	record_entry *e;
 	size_t i;
 
-	p11_glock();
-	e = find(serial);
-	for (i = 0; e == NULL && i < P11_MAX_RECORDS; i++)
+	sp11_module_lock();
+	e = entry_find(serial);
+	for (i = 0; e == NULL && i < SP11_MAX_RECORDS; i++)
 		if (!records[i].used)
 			e = &records[i];
 	/* Table full: reuse the first entry rather than lose the newest
@@ -68,15 +68,15 @@ void p11_record_put(const char *serial, const p11_record *rec)
 	e->used = true;
 	snprintf(e->serial, sizeof(e->serial), "%s", serial);
 	e->rec = *rec;
-	p11_gunlock();
+	sp11_module_unlock();
 }
 
-void p11_records_clear(void)
+void sp11_records_clear(void)
 {
 	memset(records, 0, sizeof(records));
 }
 
-CK_ULONG p11_seed_state_from_core(safeid_seed_state s)
+CK_ULONG sp11_seed_state_to_cks(safeid_seed_state s)
 {
 	switch (s) {
 	case SAFEID_SEED_OLD:

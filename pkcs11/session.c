@@ -7,52 +7,53 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "p11.h"
+#include "sp11.h"
 
-static p11_session sessions[P11_MAX_SESSIONS];
+static sp11_session sessions[SP11_MAX_SESSIONS];
 
-static p11_session *lookup(CK_SESSION_HANDLE h)
+static sp11_session *session_find(CK_SESSION_HANDLE h)
 {
-	if (h == CK_INVALID_HANDLE || h > P11_MAX_SESSIONS)
+	if (h == CK_INVALID_HANDLE || h > SP11_MAX_SESSIONS)
 		return NULL;
 	if (!sessions[h - 1].used)
 		return NULL;
 	return &sessions[h - 1];
 }
 
-CK_RV p11_session_get(CK_SESSION_HANDLE h, p11_session *out)
+/* Copy of a session, under the module lock. */
+static CK_RV session_get(CK_SESSION_HANDLE h, sp11_session *out)
 {
-	const p11_session *s;
+	const sp11_session *s;
 	CK_RV rv = CKR_SESSION_HANDLE_INVALID;
 
-	p11_glock();
-	s = lookup(h);
+	sp11_module_lock();
+	s = session_find(h);
 	if (s != NULL) {
 		*out = *s;
 		rv = CKR_OK;
 	}
-	p11_gunlock();
+	sp11_module_unlock();
 	return rv;
 }
 
-CK_RV p11_session_enter(CK_SESSION_HANDLE h, p11_session *out)
+CK_RV sp11_session_enter(CK_SESSION_HANDLE h, sp11_session *out)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
-	return p11_session_get(h, out);
+	return session_get(h, out);
 }
 
-CK_RV p11_session_set_find(CK_SESSION_HANDLE h, const CK_OBJECT_HANDLE *objs,
-                           CK_ULONG n)
+CK_RV sp11_session_find_set(CK_SESSION_HANDLE h, const CK_OBJECT_HANDLE *objs,
+                            CK_ULONG n)
 {
-	p11_session *s;
+	sp11_session *s;
 	CK_RV rv = CKR_SESSION_HANDLE_INVALID;
 	CK_ULONG i;
 
-	p11_glock();
-	s = lookup(h);
+	sp11_module_lock();
+	s = session_find(h);
 	if (s != NULL) {
 		s->finding = objs != NULL;
 		s->nfound = 0;
@@ -61,26 +62,27 @@ CK_RV p11_session_set_find(CK_SESSION_HANDLE h, const CK_OBJECT_HANDLE *objs,
 			s->found[s->nfound++] = objs[i];
 		rv = CKR_OK;
 	}
-	p11_gunlock();
+	sp11_module_unlock();
 	return rv;
 }
 
-void p11_sessions_clear(void)
+void sp11_sessions_clear(void)
 {
 	memset(sessions, 0, sizeof(sessions));
 }
 
-CK_RV p11_session_token(const p11_session *s, safeid_info *info)
+CK_RV sp11_session_token(const sp11_session *s, safeid_info *info)
 {
-	CK_RV rv = p11_token_probe(s->slot, info);
+	CK_RV rv = sp11_token_probe(s->slot, info);
 
-	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED ||
+	    rv == CKR_SLOT_ID_INVALID)
 		return CKR_DEVICE_REMOVED;
 	if (rv != CKR_OK)
 		return rv;
 	if (strcmp(info->serial, s->serial) != 0) {
-		p11_debug("slot %lu: token %s replaced by %s; reopen the session",
-		          (unsigned long)s->slot, s->serial, info->serial);
+		sp11_debug("slot %lu: token %s replaced by %s; reopen the session",
+		           (unsigned long)s->slot, s->serial, info->serial);
 		return CKR_DEVICE_REMOVED;
 	}
 	return CKR_OK;
@@ -91,30 +93,24 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
                     CK_SESSION_HANDLE_PTR phSession)
 {
 	safeid_info info;
-	void *lock;
 	CK_RV rv;
 	CK_ULONG i;
 
 	(void)pApplication;
 	(void)Notify;
-	rv = p11_ready();
+	rv = sp11_ready();
 	if (rv != CKR_OK)
 		return rv;
 	if (phSession == NULL)
 		return CKR_ARGUMENTS_BAD;
 	if (!(flags & CKF_SERIAL_SESSION))
 		return CKR_SESSION_PARALLEL_NOT_SUPPORTED;
-	lock = p11_slot_lock(slotID);
-	if (lock == NULL)
-		return CKR_SLOT_ID_INVALID;
-	p11_mutex_lock(lock);
-	rv = p11_token_probe(slotID, &info);
-	p11_mutex_unlock(lock);
+	rv = sp11_token_probe(slotID, &info);
 	if (rv != CKR_OK)
 		return rv;
 	rv = CKR_SESSION_COUNT;
-	p11_glock();
-	for (i = 0; i < P11_MAX_SESSIONS; i++) {
+	sp11_module_lock();
+	for (i = 0; i < SP11_MAX_SESSIONS; i++) {
 		if (sessions[i].used)
 			continue;
 		memset(&sessions[i], 0, sizeof(sessions[i]));
@@ -127,54 +123,55 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
 		rv = CKR_OK;
 		break;
 	}
-	p11_gunlock();
+	sp11_module_unlock();
 	return rv;
 }
 
 CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
 {
-	p11_session *s;
-	CK_RV rv = p11_ready();
+	sp11_session *s;
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
-	p11_glock();
-	s = lookup(hSession);
+	sp11_module_lock();
+	s = session_find(hSession);
 	if (s == NULL)
 		rv = CKR_SESSION_HANDLE_INVALID;
 	else
 		memset(s, 0, sizeof(*s));
-	p11_gunlock();
+	sp11_module_unlock();
 	return rv;
 }
 
 CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 	size_t i;
 
 	if (rv != CKR_OK)
 		return rv;
-	if (p11_slot_lock(slotID) == NULL)
-		return CKR_SLOT_ID_INVALID;
-	p11_glock();
-	for (i = 0; i < P11_MAX_SESSIONS; i++)
+	rv = sp11_slot_check(slotID);
+	if (rv != CKR_OK)
+		return rv;
+	sp11_module_lock();
+	for (i = 0; i < SP11_MAX_SESSIONS; i++)
 		if (sessions[i].used && sessions[i].slot == slotID)
 			memset(&sessions[i], 0, sizeof(sessions[i]));
-	p11_gunlock();
+	sp11_module_unlock();
 	return CKR_OK;
 }
 
 CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PTR pInfo)
 {
-	p11_session s;
-	CK_RV rv = p11_ready();
+	sp11_session s;
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
 	if (pInfo == NULL)
 		return CKR_ARGUMENTS_BAD;
-	rv = p11_session_get(hSession, &s);
+	rv = session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	memset(pInfo, 0, sizeof(*pInfo));
@@ -188,14 +185,14 @@ CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PTR pInfo)
 CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
               CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen)
 {
-	p11_session s;
-	CK_RV rv = p11_ready();
+	sp11_session s;
+	CK_RV rv = sp11_ready();
 
 	(void)pPin;
 	(void)ulPinLen;
 	if (rv != CKR_OK)
 		return rv;
-	rv = p11_session_get(hSession, &s);
+	rv = session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (userType != CKU_USER && userType != CKU_SO &&
@@ -206,22 +203,22 @@ CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
 
 CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 {
-	p11_session s;
-	CK_RV rv = p11_ready();
+	sp11_session s;
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
-	return p11_session_get(hSession, &s);
+	return session_get(hSession, &s);
 }
 
-CK_RV p11_session_find_next(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out,
-                            CK_ULONG max, CK_ULONG *count)
+CK_RV sp11_session_find_next(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out,
+                             CK_ULONG max, CK_ULONG *count)
 {
-	p11_session *s;
+	sp11_session *s;
 	CK_RV rv = CKR_SESSION_HANDLE_INVALID;
 
-	p11_glock();
-	s = lookup(h);
+	sp11_module_lock();
+	s = session_find(h);
 	if (s != NULL && !s->finding)
 		rv = CKR_OPERATION_NOT_INITIALIZED;
 	else if (s != NULL) {
@@ -230,6 +227,6 @@ CK_RV p11_session_find_next(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out,
 			out[(*count)++] = s->found[s->pos++];
 		rv = CKR_OK;
 	}
-	p11_gunlock();
+	sp11_module_unlock();
 	return rv;
 }

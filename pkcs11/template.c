@@ -17,9 +17,9 @@
  */
 #include <string.h>
 
-#include "p11.h"
+#include "sp11.h"
 
-static CK_RV get_ulong(const CK_ATTRIBUTE *a, CK_ULONG *v)
+static CK_RV ulong_get(const CK_ATTRIBUTE *a, CK_ULONG *v)
 {
 	if (a->pValue == NULL || a->ulValueLen != sizeof(CK_ULONG))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
@@ -27,7 +27,7 @@ static CK_RV get_ulong(const CK_ATTRIBUTE *a, CK_ULONG *v)
 	return CKR_OK;
 }
 
-static CK_RV get_bool(const CK_ATTRIBUTE *a, CK_BBOOL *v)
+static CK_RV bool_get(const CK_ATTRIBUTE *a, CK_BBOOL *v)
 {
 	if (a->pValue == NULL || a->ulValueLen != sizeof(CK_BBOOL))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
@@ -37,10 +37,10 @@ static CK_RV get_bool(const CK_ATTRIBUTE *a, CK_BBOOL *v)
 	return CKR_OK;
 }
 
-static CK_RV get_hash(const CK_ATTRIBUTE *a, safeid_hash *h)
+static CK_RV hash_get(const CK_ATTRIBUTE *a, safeid_hash *h)
 {
 	CK_ULONG v;
-	CK_RV rv = get_ulong(a, &v);
+	CK_RV rv = ulong_get(a, &v);
 
 	if (rv != CKR_OK)
 		return rv;
@@ -53,10 +53,10 @@ static CK_RV get_hash(const CK_ATTRIBUTE *a, safeid_hash *h)
 	return CKR_OK;
 }
 
-static CK_RV get_step(const CK_ATTRIBUTE *a, unsigned *step)
+static CK_RV step_get(const CK_ATTRIBUTE *a, unsigned *step)
 {
 	CK_ULONG v;
-	CK_RV rv = get_ulong(a, &v);
+	CK_RV rv = ulong_get(a, &v);
 
 	if (rv != CKR_OK)
 		return rv;
@@ -66,10 +66,10 @@ static CK_RV get_step(const CK_ATTRIBUTE *a, unsigned *step)
 	return CKR_OK;
 }
 
-static CK_RV get_display(const CK_ATTRIBUTE *a, safeid_display *d)
+static CK_RV display_get(const CK_ATTRIBUTE *a, safeid_display *d)
 {
 	CK_ULONG v;
-	CK_RV rv = get_ulong(a, &v);
+	CK_RV rv = ulong_get(a, &v);
 
 	if (rv != CKR_OK)
 		return rv;
@@ -128,7 +128,7 @@ static bool read_only(CK_ATTRIBUTE_TYPE t)
 }
 
 /* Duplicates make a template ambiguous. */
-static bool has_duplicates(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
+static bool duplicates_in(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
 {
 	CK_ULONG i, j;
 
@@ -145,7 +145,7 @@ typedef struct burn_seen {
 } burn_seen;
 
 /* One attribute of a burn template. */
-static CK_RV burn_attr(const CK_ATTRIBUTE *a, p11_burn_plan *p, burn_seen *s)
+static CK_RV burn_attr(const CK_ATTRIBUTE *a, sp11_burn_plan *p, burn_seen *s)
 {
 	CK_BBOOL b;
 	CK_ULONG v;
@@ -154,10 +154,10 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, p11_burn_plan *p, burn_seen *s)
 	switch (a->type) {
 	case CKA_CLASS:
 		s->cls = true;
-		return get_ulong(a, &s->cls_v);
+		return ulong_get(a, &s->cls_v);
 	case CKA_KEY_TYPE:
 		s->ktype = true;
-		return get_ulong(a, &s->ktype_v);
+		return ulong_get(a, &s->ktype_v);
 	case CKA_VALUE:
 		if (a->ulValueLen == 0 || a->ulValueLen > SAFEID_SEED_MAX ||
 		    a->pValue == NULL)
@@ -167,26 +167,26 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, p11_burn_plan *p, burn_seen *s)
 		return CKR_OK;
 	case CKA_VALUE_LEN:
 		s->value_len = true;
-		return get_ulong(a, &s->value_len_v);
+		return ulong_get(a, &s->value_len_v);
 	case CKA_OTP_TIME_INTERVAL:
-		return get_step(a, &p->step);
+		return step_get(a, &p->step);
 	case CKA_OTP_LENGTH:
-		rv = get_ulong(a, &v);
+		rv = ulong_get(a, &v);
 		return rv == CKR_OK && v != 6 ? CKR_ATTRIBUTE_VALUE_INVALID : rv;
 	case CKA_OTP_FORMAT:
-		rv = get_ulong(a, &v);
+		rv = ulong_get(a, &v);
 		return rv == CKR_OK && v != CK_OTP_FORMAT_DECIMAL
 		               ? CKR_ATTRIBUTE_VALUE_INVALID
 		               : rv;
 	case CKA_OTP_USER_FRIENDLY_MODE:
-		rv = get_bool(a, &b);
+		rv = bool_get(a, &b);
 		return rv == CKR_OK && b ? CKR_ATTRIBUTE_VALUE_INVALID : rv;
 	case CKA_SAFEID_HASH:
-		return get_hash(a, &p->hash);
+		return hash_get(a, &p->hash);
 	case CKA_SAFEID_DISPLAY_TIMEOUT:
-		return get_display(a, &p->display);
+		return display_get(a, &p->display);
 	case CKA_SAFEID_BURN_CLOCK:
-		rv = get_ulong(a, &v);
+		rv = ulong_get(a, &v);
 		if (rv != CKR_OK)
 			return rv;
 		if (v > UINT32_MAX)
@@ -195,16 +195,16 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, p11_burn_plan *p, burn_seen *s)
 		p->clock = (uint32_t)v;
 		return CKR_OK;
 	case CKA_TOKEN:
-		rv = get_bool(a, &b);
+		rv = bool_get(a, &b);
 		return rv == CKR_OK && !b ? CKR_TEMPLATE_INCONSISTENT : rv;
 	case CKA_EXTRACTABLE:
-		rv = get_bool(a, &b);
+		rv = bool_get(a, &b);
 		return rv == CKR_OK && b ? CKR_TEMPLATE_INCONSISTENT : rv;
 	default:
 		break;
 	}
 	if (any_bool(a->type))
-		return get_bool(a, &b);
+		return bool_get(a, &b);
 	if (harmless(a->type))
 		return CKR_OK;
 	if (read_only(a->type))
@@ -212,8 +212,8 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, p11_burn_plan *p, burn_seen *s)
 	return CKR_ATTRIBUTE_TYPE_INVALID;
 }
 
-CK_RV p11_template_burn(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
-                        p11_burn_plan *plan)
+CK_RV sp11_burn_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                               sp11_burn_plan *plan)
 {
 	burn_seen seen;
 	CK_ULONG i;
@@ -226,16 +226,17 @@ CK_RV p11_template_burn(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	plan->display = SAFEID_DISPLAY_30S;
 	if (tmpl == NULL && n > 0)
 		return CKR_ARGUMENTS_BAD;
-	if (has_duplicates(tmpl, n))
+	if (duplicates_in(tmpl, n))
 		return CKR_TEMPLATE_INCONSISTENT;
 	for (i = 0; i < n; i++) {
 		rv = burn_attr(&tmpl[i], plan, &seen);
 		if (rv != CKR_OK) {
-			p11_debug("burn refused before touching the token: attribute "
-			          "0x%lx (template entry %lu) gives CKR 0x%lx; see "
-			          "safeid-pkcs11.h for what a burn takes",
-			          (unsigned long)tmpl[i].type, (unsigned long)i,
-			          (unsigned long)rv);
+			sp11_debug("burn refused before touching the token: "
+			           "attribute 0x%lx (template entry %lu) gives "
+			           "CKR 0x%lx; see safeid-pkcs11.h for what a "
+			           "burn takes",
+			           (unsigned long)tmpl[i].type, (unsigned long)i,
+			           (unsigned long)rv);
 			goto fail;
 		}
 	}
@@ -256,11 +257,11 @@ CK_RV p11_template_burn(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	return CKR_OK;
 fail:
 	if (i == n)
-		p11_debug("burn refused before touching the token: the template "
-		          "is incomplete or inconsistent (CKR 0x%lx): it needs "
-		          "CKA_CLASS and CKA_VALUE (1..63 bytes), a matching key "
-		          "type, CKA_TOKEN true",
-		          (unsigned long)rv);
+		sp11_debug("burn refused before touching the token: the "
+		           "template is incomplete or inconsistent (CKR 0x%lx): "
+		           "it needs CKA_CLASS and CKA_VALUE (1..63 bytes), a "
+		           "matching key type, CKA_TOKEN true",
+		           (unsigned long)rv);
 	/* The plan points into the caller's template; drop the pointer so
 	 * nothing can use a half-checked seed. */
 	plan->seed = NULL;
@@ -269,7 +270,7 @@ fail:
 }
 
 /* One attribute of a clock write template. */
-static CK_RV clock_attr(const CK_ATTRIBUTE *a, p11_clock_plan *p, bool *value)
+static CK_RV clock_attr(const CK_ATTRIBUTE *a, sp11_clock_plan *p, bool *value)
 {
 	CK_BBOOL b;
 	CK_RV rv;
@@ -277,21 +278,21 @@ static CK_RV clock_attr(const CK_ATTRIBUTE *a, p11_clock_plan *p, bool *value)
 	switch (a->type) {
 	case CKA_VALUE:
 		if (a->pValue == NULL ||
-		    !p11_clock_parse(a->pValue, a->ulValueLen, &p->clock))
+		    !sp11_clock_parse(a->pValue, a->ulValueLen, &p->clock))
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		*value = true;
 		return CKR_OK;
 	case CKA_OTP_TIME_INTERVAL:
 		p->has_step = true;
-		return get_step(a, &p->step);
+		return step_get(a, &p->step);
 	case CKA_SAFEID_HASH:
 		p->has_hash = true;
-		return get_hash(a, &p->hash);
+		return hash_get(a, &p->hash);
 	case CKA_SAFEID_DISPLAY_TIMEOUT:
 		p->has_display = true;
-		return get_display(a, &p->display);
+		return display_get(a, &p->display);
 	case CKA_SAFEID_ERASE_SEED:
-		rv = get_bool(a, &b);
+		rv = bool_get(a, &b);
 		p->erase_consent = rv == CKR_OK && b;
 		return rv;
 	case CKA_CLASS:
@@ -305,8 +306,8 @@ static CK_RV clock_attr(const CK_ATTRIBUTE *a, p11_clock_plan *p, bool *value)
 	}
 }
 
-CK_RV p11_template_clock(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
-                         p11_clock_plan *plan)
+CK_RV sp11_clock_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                                sp11_clock_plan *plan)
 {
 	bool value = false;
 	CK_ULONG i;
@@ -315,14 +316,15 @@ CK_RV p11_template_clock(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	memset(plan, 0, sizeof(*plan));
 	if (tmpl == NULL && n > 0)
 		return CKR_ARGUMENTS_BAD;
-	if (has_duplicates(tmpl, n))
+	if (duplicates_in(tmpl, n))
 		return CKR_TEMPLATE_INCONSISTENT;
 	for (i = 0; i < n; i++) {
 		rv = clock_attr(&tmpl[i], plan, &value);
 		if (rv != CKR_OK) {
-			p11_debug("clock write refused: attribute 0x%lx gives CKR "
-			          "0x%lx (CKA_VALUE must be \"YYYYMMDDhhmmss00\" UTC)",
-			          (unsigned long)tmpl[i].type, (unsigned long)rv);
+			sp11_debug("clock write refused: attribute 0x%lx gives "
+			           "CKR 0x%lx (CKA_VALUE must be "
+			           "\"YYYYMMDDhhmmss00\" UTC)",
+			           (unsigned long)tmpl[i].type, (unsigned long)rv);
 			return rv;
 		}
 	}

@@ -1,20 +1,19 @@
 /*
  * token.c: reaching the token on a slot through the core's PC/SC
- * transport, and the one place core errors become CK_RVs.
+ * transport, C_GetTokenInfo, and the one place core errors become CK_RVs.
  *
  * Each operation that talks to the token connects, works and disconnects:
  * a token on an NFC reader comes and goes, and a held connection would
  * only go stale.  Reads of the token's info are answered from what was
- * kept (presence.c) while the same card stays on the reader.
+ * kept (slot.c) while the same card stays on the reader.
  */
+#include <stdio.h>
 #include <string.h>
 
-#include <PCSC/winscard.h>
-
-#include "p11.h"
+#include "sp11.h"
 #include "token.h"
 
-CK_RV p11_rv_from_err(int err, safeid_step step)
+CK_RV sp11_err_to_rv(int err, safeid_step step)
 {
 	switch (err) {
 	case SAFEID_OK:
@@ -44,38 +43,38 @@ CK_RV p11_rv_from_err(int err, safeid_step step)
 	}
 }
 
-bool p11_answer_lost(int err)
+bool sp11_answer_lost(int err)
 {
 	return err == SAFEID_ERR_REMOVED || err == SAFEID_ERR_READER_GONE ||
 	       err == SAFEID_ERR_NO_TOKEN || err == SAFEID_ERR_COMM ||
 	       err == SAFEID_ERR_TIMEOUT;
 }
 
-CK_RV p11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
-                    p11_conn *c, safeid_info *info)
+CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
+                     sp11_conn *c, safeid_info *info)
 {
-	char reader[P11_READER_MAX];
+	char reader[SP11_READER_MAX];
 	CK_RV rv;
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	rv = p11_slot_reader(id, reader, sizeof(reader));
+	rv = sp11_slot_reader(id, reader, sizeof(reader));
 	if (rv != CKR_OK)
 		return rv;
 	/* Whatever happens next may change the token: read it afresh. */
-	p11_info_forget(id);
+	sp11_info_forget(id);
 	err = safeid_pcsc_open(reader, &c->pcsc);
 	if (err != SAFEID_OK) {
-		p11_debug("reader \"%s\": connecting failed: %s", reader,
-		          safeid_strerror(err));
-		rv = p11_rv_from_err(err, SAFEID_STEP_INFO);
+		sp11_debug("reader \"%s\": connecting failed: %s", reader,
+		           safeid_strerror(err));
+		rv = sp11_err_to_rv(err, SAFEID_STEP_INFO);
 		goto fail;
 	}
 	c->t = safeid_pcsc_transport(c->pcsc);
 	if (exclusive && c->t->begin != NULL) {
 		err = c->t->begin(c->t->ctx);
 		if (err != SAFEID_OK) {
-			rv = p11_rv_from_err(err, SAFEID_STEP_INFO);
+			rv = sp11_err_to_rv(err, SAFEID_STEP_INFO);
 			goto fail;
 		}
 		c->in_tx = true;
@@ -85,26 +84,26 @@ CK_RV p11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 		return CKR_OK;
 	err = safeid_get_info(c->t, info);
 	if (err != SAFEID_OK) {
-		p11_debug("reader \"%s\": get info failed: %s", reader,
-		          safeid_strerror(err));
-		rv = p11_rv_from_err(err, SAFEID_STEP_INFO);
+		sp11_debug("reader \"%s\": get info failed: %s", reader,
+		           safeid_strerror(err));
+		rv = sp11_err_to_rv(err, SAFEID_STEP_INFO);
 		goto fail;
 	}
 	/* A session's token was swapped for another one: never write to a
 	 * token the application did not open. */
 	if (serial != NULL && strcmp(serial, info->serial) != 0) {
-		p11_debug("reader \"%s\": token %s was replaced by %s; open a "
-		          "new session", reader, serial, info->serial);
+		sp11_debug("reader \"%s\": token %s was replaced by %s; open a "
+		           "new session", reader, serial, info->serial);
 		rv = CKR_DEVICE_REMOVED;
 		goto fail;
 	}
 	return CKR_OK;
 fail:
-	p11_conn_close(c);
+	sp11_conn_close(c);
 	return rv;
 }
 
-void p11_conn_close(p11_conn *c)
+void sp11_conn_close(sp11_conn *c)
 {
 	if (c->in_tx && c->t->end != NULL)
 		(void)c->t->end(c->t->ctx);
@@ -114,29 +113,88 @@ void p11_conn_close(p11_conn *c)
 		safeid_pcsc_close(&c->pcsc);
 }
 
-CK_RV p11_token_probe(CK_SLOT_ID id, safeid_info *info)
+/* The probe itself; caller holds the slot lock. */
+static CK_RV probe(CK_SLOT_ID id, safeid_info *info)
 {
-	char reader[P11_READER_MAX];
-	unsigned long mark = 0;
+	char reader[SP11_READER_MAX];
+	safeid_reader_state mark;
 	bool marked;
-	p11_conn c;
+	sp11_conn c;
 	CK_RV rv;
 
-	if (p11_info_cached(id, info))
+	if (sp11_info_recall(id, info))
 		return CKR_OK;
-	rv = p11_slot_reader(id, reader, sizeof(reader));
+	rv = sp11_slot_reader(id, reader, sizeof(reader));
 	if (rv != CKR_OK)
 		return rv;
 	/* The state before the read: a swap during it shows as a change. */
-	marked = p11_reader_look(reader, &mark);
+	marked = sp11_reader_look(reader, &mark);
 	/* PC/SC already knows the reader is empty: no connection to try. */
-	if (marked && (mark & SCARD_STATE_EMPTY) != 0)
+	if (marked && mark.empty)
 		return CKR_TOKEN_NOT_PRESENT;
-	rv = p11_conn_open(id, NULL, false, &c, info);
+	rv = sp11_conn_open(id, NULL, false, &c, info);
 	if (rv != CKR_OK)
 		return rv;
-	p11_conn_close(&c);
+	sp11_conn_close(&c);
 	if (marked)
-		p11_info_keep(id, mark, info);
+		sp11_info_keep(id, &mark, info);
+	return CKR_OK;
+}
+
+CK_RV sp11_token_probe(CK_SLOT_ID id, safeid_info *info)
+{
+	CK_RV rv = sp11_slot_lock(id);
+
+	if (rv != CKR_OK)
+		return rv;
+	rv = probe(id, info);
+	sp11_slot_unlock(id);
+	return rv;
+}
+
+/* The serial is the token's identity: if it is longer than the 16
+ * characters PKCS#11 allows, keep its end, where serials differ. */
+static void serial16(CK_CHAR out[16], const char *serial)
+{
+	size_t n = strlen(serial);
+
+	sp11_text_pad(out, 16, n > 16 ? serial + (n - 16) : serial);
+}
+
+CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
+{
+	char label[64], utc[16];
+	safeid_info info;
+	CK_RV rv = sp11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	if (pInfo == NULL)
+		return CKR_ARGUMENTS_BAD;
+	rv = sp11_token_probe(slotID, &info);
+	if (rv != CKR_OK)
+		return rv;
+	memset(pInfo, 0, sizeof(*pInfo));
+	snprintf(label, sizeof(label), "SafeID %s", info.serial);
+	sp11_text_pad(pInfo->label, sizeof(pInfo->label), label);
+	sp11_text_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
+	              "ExcelSecu/Token2 family");
+	sp11_text_pad(pInfo->model, sizeof(pInfo->model),
+	              info.model != NULL ? info.model->name : "unknown model");
+	serial16(pInfo->serialNumber, info.serial);
+	/* No PIN: CKF_LOGIN_REQUIRED stays off.  The seed slot is writable. */
+	pInfo->flags = CKF_CLOCK_ON_TOKEN | CKF_TOKEN_INITIALIZED;
+	pInfo->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
+	pInfo->ulSessionCount = CK_UNAVAILABLE_INFORMATION;
+	pInfo->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
+	pInfo->ulRwSessionCount = CK_UNAVAILABLE_INFORMATION;
+	pInfo->ulMaxPinLen = 0;
+	pInfo->ulMinPinLen = 0;
+	pInfo->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
+	pInfo->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
+	pInfo->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+	pInfo->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+	sp11_clock_format(info.clock, utc);
+	memcpy(pInfo->utcTime, utc, sizeof(pInfo->utcTime));
 	return CKR_OK;
 }

@@ -4,461 +4,292 @@
  * PIN and no other objects, so these all answer CKR_FUNCTION_NOT_SUPPORTED
  * (after the initialisation check every function owes the caller).
  */
-#include "p11.h"
+#include "sp11.h"
 
 static CK_RV unsupported(void)
 {
-	CK_RV rv = p11_ready();
+	CK_RV rv = sp11_ready();
 
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
+/* None of them looks at its arguments. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
 CK_RV C_InitToken(CK_SLOT_ID slot_id, CK_BYTE_PTR pin, CK_ULONG pin_len,
-		  CK_BYTE_PTR label)
+                  CK_BYTE_PTR label)
 {
-	(void)slot_id;
-	(void)pin;
-	(void)pin_len;
-	(void)label;
 	return unsupported();
 }
 
 CK_RV C_InitPIN(CK_SESSION_HANDLE session, CK_BYTE_PTR pin, CK_ULONG pin_len)
 {
-	(void)session;
-	(void)pin;
-	(void)pin_len;
 	return unsupported();
 }
 
 CK_RV C_SetPIN(CK_SESSION_HANDLE session, CK_BYTE_PTR old_pin, CK_ULONG old_len,
-	       CK_BYTE_PTR new_pin, CK_ULONG new_len)
+               CK_BYTE_PTR new_pin, CK_ULONG new_len)
 {
-	(void)session;
-	(void)old_pin;
-	(void)old_len;
-	(void)new_pin;
-	(void)new_len;
 	return unsupported();
 }
 
 CK_RV C_GetOperationState(CK_SESSION_HANDLE session,
-			  CK_BYTE_PTR operation_state,
-			  CK_ULONG_PTR operation_state_len)
+                          CK_BYTE_PTR operation_state,
+                          CK_ULONG_PTR operation_state_len)
 {
-	(void)session;
-	(void)operation_state;
-	(void)operation_state_len;
 	return unsupported();
 }
 
 CK_RV C_SetOperationState(CK_SESSION_HANDLE session,
-			  CK_BYTE_PTR operation_state,
-			  CK_ULONG operation_state_len,
-			  CK_OBJECT_HANDLE encryption_key,
-			  CK_OBJECT_HANDLE authentiation_key)
+                          CK_BYTE_PTR operation_state,
+                          CK_ULONG operation_state_len,
+                          CK_OBJECT_HANDLE encryption_key,
+                          CK_OBJECT_HANDLE authentication_key)
 {
-	(void)session;
-	(void)operation_state;
-	(void)operation_state_len;
-	(void)encryption_key;
-	(void)authentiation_key;
 	return unsupported();
 }
 
 CK_RV C_CopyObject(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object,
-		   CK_ATTRIBUTE_PTR templ, CK_ULONG count,
-		   CK_OBJECT_HANDLE_PTR new_object)
+                   CK_ATTRIBUTE_PTR templ, CK_ULONG count,
+                   CK_OBJECT_HANDLE_PTR new_object)
 {
-	(void)session;
-	(void)object;
-	(void)templ;
-	(void)count;
-	(void)new_object;
 	return unsupported();
 }
 
 CK_RV C_EncryptInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-		    CK_OBJECT_HANDLE key)
+                    CK_OBJECT_HANDLE key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_Encrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG data_len,
-		CK_BYTE_PTR encrypted_data, CK_ULONG_PTR encrypted_data_len)
+                CK_BYTE_PTR encrypted_data, CK_ULONG_PTR encrypted_data_len)
 {
-	(void)session;
-	(void)data;
-	(void)data_len;
-	(void)encrypted_data;
-	(void)encrypted_data_len;
 	return unsupported();
 }
 
 CK_RV C_EncryptUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR part,
-		      CK_ULONG part_len, CK_BYTE_PTR encrypted_part,
-		      CK_ULONG_PTR encrypted_part_len)
+                      CK_ULONG part_len, CK_BYTE_PTR encrypted_part,
+                      CK_ULONG_PTR encrypted_part_len)
 {
-	(void)session;
-	(void)part;
-	(void)part_len;
-	(void)encrypted_part;
-	(void)encrypted_part_len;
 	return unsupported();
 }
 
 CK_RV C_EncryptFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR last_encrypted_part,
-		     CK_ULONG_PTR last_encrypted_part_len)
+                     CK_ULONG_PTR last_encrypted_part_len)
 {
-	(void)session;
-	(void)last_encrypted_part;
-	(void)last_encrypted_part_len;
 	return unsupported();
 }
 
 CK_RV C_DecryptInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-		    CK_OBJECT_HANDLE key)
+                    CK_OBJECT_HANDLE key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_Decrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR encrypted_data,
-		CK_ULONG encrypted_data_len, CK_BYTE_PTR data,
-		CK_ULONG_PTR data_len)
+                CK_ULONG encrypted_data_len, CK_BYTE_PTR data,
+                CK_ULONG_PTR data_len)
 {
-	(void)session;
-	(void)encrypted_data;
-	(void)encrypted_data_len;
-	(void)data;
-	(void)data_len;
 	return unsupported();
 }
 
 CK_RV C_DecryptUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR encrypted_part,
-		      CK_ULONG encrypted_part_len, CK_BYTE_PTR part,
-		      CK_ULONG_PTR part_len)
+                      CK_ULONG encrypted_part_len, CK_BYTE_PTR part,
+                      CK_ULONG_PTR part_len)
 {
-	(void)session;
-	(void)encrypted_part;
-	(void)encrypted_part_len;
-	(void)part;
-	(void)part_len;
 	return unsupported();
 }
 
 CK_RV C_DecryptFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR last_part,
-		     CK_ULONG_PTR last_part_len)
+                     CK_ULONG_PTR last_part_len)
 {
-	(void)session;
-	(void)last_part;
-	(void)last_part_len;
 	return unsupported();
 }
 
 CK_RV C_DigestInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism)
 {
-	(void)session;
-	(void)mechanism;
 	return unsupported();
 }
 
 CK_RV C_Digest(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG data_len,
-	       CK_BYTE_PTR digest, CK_ULONG_PTR digest_len)
+               CK_BYTE_PTR digest, CK_ULONG_PTR digest_len)
 {
-	(void)session;
-	(void)data;
-	(void)data_len;
-	(void)digest;
-	(void)digest_len;
 	return unsupported();
 }
 
 CK_RV C_DigestUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR part,
-		     CK_ULONG part_len)
+                     CK_ULONG part_len)
 {
-	(void)session;
-	(void)part;
-	(void)part_len;
 	return unsupported();
 }
 
 CK_RV C_DigestKey(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key)
 {
-	(void)session;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_DigestFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR digest,
-		    CK_ULONG_PTR digest_len)
+                    CK_ULONG_PTR digest_len)
 {
-	(void)session;
-	(void)digest;
-	(void)digest_len;
 	return unsupported();
 }
 
 CK_RV C_SignInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-		 CK_OBJECT_HANDLE key)
+                 CK_OBJECT_HANDLE key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_Sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG data_len,
-	     CK_BYTE_PTR signature, CK_ULONG_PTR signature_len)
+             CK_BYTE_PTR signature, CK_ULONG_PTR signature_len)
 {
-	(void)session;
-	(void)data;
-	(void)data_len;
-	(void)signature;
-	(void)signature_len;
 	return unsupported();
 }
 
 CK_RV C_SignUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR part,
-		   CK_ULONG part_len)
+                   CK_ULONG part_len)
 {
-	(void)session;
-	(void)part;
-	(void)part_len;
 	return unsupported();
 }
 
 CK_RV C_SignFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR signature,
-		  CK_ULONG_PTR signature_len)
+                  CK_ULONG_PTR signature_len)
 {
-	(void)session;
-	(void)signature;
-	(void)signature_len;
 	return unsupported();
 }
 
 CK_RV C_SignRecoverInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-			CK_OBJECT_HANDLE key)
+                        CK_OBJECT_HANDLE key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_SignRecover(CK_SESSION_HANDLE session, CK_BYTE_PTR data,
-		    CK_ULONG data_len, CK_BYTE_PTR signature,
-		    CK_ULONG_PTR signature_len)
+                    CK_ULONG data_len, CK_BYTE_PTR signature,
+                    CK_ULONG_PTR signature_len)
 {
-	(void)session;
-	(void)data;
-	(void)data_len;
-	(void)signature;
-	(void)signature_len;
 	return unsupported();
 }
 
 CK_RV C_VerifyInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-		   CK_OBJECT_HANDLE key)
+                   CK_OBJECT_HANDLE key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_Verify(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG data_len,
-	       CK_BYTE_PTR signature, CK_ULONG signature_len)
+               CK_BYTE_PTR signature, CK_ULONG signature_len)
 {
-	(void)session;
-	(void)data;
-	(void)data_len;
-	(void)signature;
-	(void)signature_len;
 	return unsupported();
 }
 
 CK_RV C_VerifyUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR part,
-		     CK_ULONG part_len)
+                     CK_ULONG part_len)
 {
-	(void)session;
-	(void)part;
-	(void)part_len;
 	return unsupported();
 }
 
 CK_RV C_VerifyFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR signature,
-		    CK_ULONG signature_len)
+                    CK_ULONG signature_len)
 {
-	(void)session;
-	(void)signature;
-	(void)signature_len;
 	return unsupported();
 }
 
 CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-			  CK_OBJECT_HANDLE key)
+                          CK_OBJECT_HANDLE key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_VerifyRecover(CK_SESSION_HANDLE session, CK_BYTE_PTR signature,
-		      CK_ULONG signature_len, CK_BYTE_PTR data,
-		      CK_ULONG_PTR data_len)
+                      CK_ULONG signature_len, CK_BYTE_PTR data,
+                      CK_ULONG_PTR data_len)
 {
-	(void)session;
-	(void)signature;
-	(void)signature_len;
-	(void)data;
-	(void)data_len;
 	return unsupported();
 }
 
 CK_RV C_DigestEncryptUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR part,
-			    CK_ULONG part_len, CK_BYTE_PTR encrypted_part,
-			    CK_ULONG_PTR encrypted_part_len)
+                            CK_ULONG part_len, CK_BYTE_PTR encrypted_part,
+                            CK_ULONG_PTR encrypted_part_len)
 {
-	(void)session;
-	(void)part;
-	(void)part_len;
-	(void)encrypted_part;
-	(void)encrypted_part_len;
 	return unsupported();
 }
 
 CK_RV C_DecryptDigestUpdate(CK_SESSION_HANDLE session,
-			    CK_BYTE_PTR encrypted_part,
-			    CK_ULONG encrypted_part_len, CK_BYTE_PTR part,
-			    CK_ULONG_PTR part_len)
+                            CK_BYTE_PTR encrypted_part,
+                            CK_ULONG encrypted_part_len, CK_BYTE_PTR part,
+                            CK_ULONG_PTR part_len)
 {
-	(void)session;
-	(void)encrypted_part;
-	(void)encrypted_part_len;
-	(void)part;
-	(void)part_len;
 	return unsupported();
 }
 
 CK_RV C_SignEncryptUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR part,
-			  CK_ULONG part_len, CK_BYTE_PTR encrypted_part,
-			  CK_ULONG_PTR encrypted_part_len)
+                          CK_ULONG part_len, CK_BYTE_PTR encrypted_part,
+                          CK_ULONG_PTR encrypted_part_len)
 {
-	(void)session;
-	(void)part;
-	(void)part_len;
-	(void)encrypted_part;
-	(void)encrypted_part_len;
 	return unsupported();
 }
 
 CK_RV C_DecryptVerifyUpdate(CK_SESSION_HANDLE session,
-			    CK_BYTE_PTR encrypted_part,
-			    CK_ULONG encrypted_part_len, CK_BYTE_PTR part,
-			    CK_ULONG_PTR part_len)
+                            CK_BYTE_PTR encrypted_part,
+                            CK_ULONG encrypted_part_len, CK_BYTE_PTR part,
+                            CK_ULONG_PTR part_len)
 {
-	(void)session;
-	(void)encrypted_part;
-	(void)encrypted_part_len;
-	(void)part;
-	(void)part_len;
 	return unsupported();
 }
 
 CK_RV C_GenerateKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-		    CK_ATTRIBUTE_PTR templ, CK_ULONG count,
-		    CK_OBJECT_HANDLE_PTR key)
+                    CK_ATTRIBUTE_PTR templ, CK_ULONG count,
+                    CK_OBJECT_HANDLE_PTR key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)templ;
-	(void)count;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-			CK_ATTRIBUTE_PTR public_key_template,
-			CK_ULONG public_key_attribute_count,
-			CK_ATTRIBUTE_PTR private_key_template,
-			CK_ULONG private_key_attribute_count,
-			CK_OBJECT_HANDLE_PTR public_key,
-			CK_OBJECT_HANDLE_PTR private_key)
+                        CK_ATTRIBUTE_PTR public_key_template,
+                        CK_ULONG public_key_attribute_count,
+                        CK_ATTRIBUTE_PTR private_key_template,
+                        CK_ULONG private_key_attribute_count,
+                        CK_OBJECT_HANDLE_PTR public_key,
+                        CK_OBJECT_HANDLE_PTR private_key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)public_key_template;
-	(void)public_key_attribute_count;
-	(void)private_key_template;
-	(void)private_key_attribute_count;
-	(void)public_key;
-	(void)private_key;
 	return unsupported();
 }
 
 CK_RV C_WrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-		CK_OBJECT_HANDLE wrapping_key, CK_OBJECT_HANDLE key,
-		CK_BYTE_PTR wrapped_key, CK_ULONG_PTR wrapped_key_len)
+                CK_OBJECT_HANDLE wrapping_key, CK_OBJECT_HANDLE key,
+                CK_BYTE_PTR wrapped_key, CK_ULONG_PTR wrapped_key_len)
 {
-	(void)session;
-	(void)mechanism;
-	(void)wrapping_key;
-	(void)key;
-	(void)wrapped_key;
-	(void)wrapped_key_len;
 	return unsupported();
 }
 
 CK_RV C_UnwrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-		  CK_OBJECT_HANDLE unwrapping_key, CK_BYTE_PTR wrapped_key,
-		  CK_ULONG wrapped_key_len, CK_ATTRIBUTE_PTR templ,
-		  CK_ULONG attribute_count, CK_OBJECT_HANDLE_PTR key)
+                  CK_OBJECT_HANDLE unwrapping_key, CK_BYTE_PTR wrapped_key,
+                  CK_ULONG wrapped_key_len, CK_ATTRIBUTE_PTR templ,
+                  CK_ULONG attribute_count, CK_OBJECT_HANDLE_PTR key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)unwrapping_key;
-	(void)wrapped_key;
-	(void)wrapped_key_len;
-	(void)templ;
-	(void)attribute_count;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_DeriveKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
-		  CK_OBJECT_HANDLE base_key, CK_ATTRIBUTE_PTR templ,
-		  CK_ULONG attribute_count, CK_OBJECT_HANDLE_PTR key)
+                  CK_OBJECT_HANDLE base_key, CK_ATTRIBUTE_PTR templ,
+                  CK_ULONG attribute_count, CK_OBJECT_HANDLE_PTR key)
 {
-	(void)session;
-	(void)mechanism;
-	(void)base_key;
-	(void)templ;
-	(void)attribute_count;
-	(void)key;
 	return unsupported();
 }
 
 CK_RV C_SeedRandom(CK_SESSION_HANDLE session, CK_BYTE_PTR seed,
-		   CK_ULONG seed_len)
+                   CK_ULONG seed_len)
 {
-	(void)session;
-	(void)seed;
-	(void)seed_len;
 	return unsupported();
 }
 
 CK_RV C_GenerateRandom(CK_SESSION_HANDLE session, CK_BYTE_PTR random_data,
-		       CK_ULONG random_len)
+                       CK_ULONG random_len)
 {
-	(void)session;
-	(void)random_data;
-	(void)random_len;
 	return unsupported();
 }
+
+#pragma GCC diagnostic pop

@@ -6,20 +6,20 @@
  */
 #include <string.h>
 
-#include "p11.h"
+#include "sp11.h"
 
 __attribute__((visibility("default"))) CK_RV
 safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)
 {
-	p11_record rec;
-	CK_RV rv = p11_ready();
+	sp11_record rec;
+	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
 	if (serial == NULL || state == NULL)
 		return CKR_ARGUMENTS_BAD;
 	/* A serial longer than any token's was never written to. */
-	if (strlen(serial) > SAFEID_SERIAL_MAX || !p11_record_find(serial, &rec))
+	if (strlen(serial) > SAFEID_SERIAL_MAX || !sp11_record_find(serial, &rec))
 		return CKR_DATA_INVALID;
 	*state = rec.seed_state;
 	return CKR_OK;

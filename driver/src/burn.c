@@ -49,34 +49,34 @@ const char *safeid_step_name(safeid_step s)
 	}
 }
 
+/* Each seed state's keyword and sentence, by value. */
+static const struct {
+	const char *name;
+	const char *text;
+} seed_states[] = {
+	[SAFEID_SEED_OLD] = {"old",
+	 "the token still holds its previous seed (nothing was changed)"},
+	[SAFEID_SEED_ERASED] = {"erased",
+	 "the token holds no seed (the config write erased it): burn again"},
+	[SAFEID_SEED_NEW] = {"new",
+	 "the token holds the new seed"},
+	[SAFEID_SEED_UNKNOWN] = {"unknown",
+	 "unknown: a write was sent but its answer was lost; burn again to be sure"},
+};
+
+static bool seed_state_valid(safeid_seed_state s)
+{
+	return (unsigned)s < sizeof(seed_states) / sizeof(seed_states[0]);
+}
+
 const char *safeid_seed_state_text(safeid_seed_state s)
 {
-	switch (s) {
-	case SAFEID_SEED_OLD:
-		return "the token still holds its previous seed (nothing was changed)";
-	case SAFEID_SEED_ERASED:
-		return "the token holds no seed (the config write erased it): burn again";
-	case SAFEID_SEED_NEW:
-		return "the token holds the new seed";
-	case SAFEID_SEED_UNKNOWN:
-		return "unknown: a write was sent but its answer was lost; burn again to be sure";
-	default:
-		return "unknown seed state";
-	}
+	return seed_state_valid(s) ? seed_states[s].text : "unknown seed state";
 }
 
 const char *safeid_seed_state_name(safeid_seed_state s)
 {
-	switch (s) {
-	case SAFEID_SEED_OLD:
-		return "old";
-	case SAFEID_SEED_ERASED:
-		return "erased";
-	case SAFEID_SEED_NEW:
-		return "new";
-	default:
-		return "unknown";
-	}
+	return seed_state_valid(s) ? seed_states[s].name : "unknown";
 }
 
 static void step_start(safeid_burn_report *r, safeid_step s,

@@ -63,6 +63,8 @@ static const struct err_entry err_table[] = {
 	 "internal error; this is a bug, please report it"},
 	{SAFEID_ERR_CLOCK, "SAFEID_ERR_CLOCK",
 	 "the token's clock did not take the value written: sync the clock again and check the token"},
+	{SAFEID_ERR_CANCELLED, "SAFEID_ERR_CANCELLED",
+	 "the wait for a reader or token was cancelled by the program (it is closing down): start it again if still needed"},
 };
 
 static const struct err_entry *err_find(int err)

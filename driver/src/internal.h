@@ -1,7 +1,7 @@
 /*
  * Internal helpers of the token core, shared between its files only.
- * Names start with sid_ so the shared library's version script (safeid_*)
- * keeps them private.
+ * Names start with sid_, never safeid_ (the public API, which the shared
+ * library's version script lists by name).
  */
 #ifndef SAFEID_INTERNAL_H
 #define SAFEID_INTERNAL_H
@@ -39,9 +39,6 @@ size_t sid_pad_method2(uint8_t *buf, size_t len, size_t cap);
 /* The config TLV (19 bytes).  SAFEID_ERR_CONFIG on unsupported values. */
 int sid_config_tlv(const safeid_config *cfg, uint8_t tlv[SID_CONFIG_TLV_LEN]);
 int sid_config_check(const safeid_config *cfg);
-
-/* Name of a command for the trace hook, from its INS byte. */
-const char *sid_ins_name(uint8_t ins);
 
 /*
  * A secure write whose outcome the caller must report truthfully:

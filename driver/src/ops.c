@@ -7,12 +7,35 @@
 
 #include "internal.h"
 
+/*
+ * Send one built command and map its status word; data (SAFEID_APDU_MAX
+ * bytes) receives the reply data.  *answered is false when no status word
+ * came back, or when a write (bare_sw) got data with it: that is not our
+ * token's answer, so what it did with the command is unknown.
+ */
+static int command(const safeid_transport *t, const uint8_t *apdu,
+                   size_t alen, bool bare_sw, uint8_t *data, size_t *dlen,
+                   bool *answered)
+{
+	uint16_t sw = 0;
+	int rc;
+
+	*answered = false;
+	rc = safeid_transceive(t, apdu, alen, data, SAFEID_APDU_MAX, dlen, &sw);
+	if (rc != SAFEID_OK)
+		return rc;
+	if (bare_sw && *dlen != 0)
+		return SAFEID_ERR_BAD_REPLY;
+	*answered = true;
+	return safeid_sw_to_err(sw);
+}
+
 int safeid_get_info(const safeid_transport *t, safeid_info *out)
 {
 	uint8_t apdu[16];
 	uint8_t data[SAFEID_APDU_MAX];
 	size_t alen = 0, dlen = 0;
-	uint16_t sw = 0;
+	bool answered;
 	int rc;
 
 	if (t == NULL || out == NULL)
@@ -21,10 +44,7 @@ int safeid_get_info(const safeid_transport *t, safeid_info *out)
 	rc = safeid_apdu_get_info(apdu, sizeof(apdu), &alen);
 	if (rc != SAFEID_OK)
 		return rc;
-	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
-	if (rc != SAFEID_OK)
-		return rc;
-	rc = safeid_sw_to_err(sw);
+	rc = command(t, apdu, alen, false, data, &dlen, &answered);
 	/* get info is the harmless probe: a card that does not know it is
 	 * not one of ours. */
 	if (rc == SAFEID_ERR_INS || rc == SAFEID_ERR_CLA)
@@ -39,7 +59,7 @@ int safeid_authenticate(const safeid_transport *t)
 	uint8_t apdu[32];
 	uint8_t data[SAFEID_APDU_MAX];
 	size_t alen = 0, dlen = 0;
-	uint16_t sw = 0;
+	bool answered;
 	int rc;
 
 	if (t == NULL)
@@ -47,10 +67,7 @@ int safeid_authenticate(const safeid_transport *t)
 	rc = safeid_apdu_get_challenge(apdu, sizeof(apdu), &alen);
 	if (rc != SAFEID_OK)
 		return rc;
-	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
-	if (rc != SAFEID_OK)
-		return rc;
-	rc = safeid_sw_to_err(sw);
+	rc = command(t, apdu, alen, false, data, &dlen, &answered);
 	if (rc != SAFEID_OK)
 		return rc;
 	if (dlen != SID_CHALLENGE_LEN)
@@ -58,10 +75,7 @@ int safeid_authenticate(const safeid_transport *t)
 	rc = safeid_apdu_authenticate(data, apdu, sizeof(apdu), &alen);
 	if (rc != SAFEID_OK)
 		return rc;
-	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
-	if (rc != SAFEID_OK)
-		return rc;
-	rc = safeid_sw_to_err(sw);
+	rc = command(t, apdu, alen, false, data, &dlen, &answered);
 	if (rc == SAFEID_OK && dlen != 0)
 		return SAFEID_ERR_BAD_REPLY;
 	return rc;
@@ -73,7 +87,6 @@ int sid_write_config_ex(const safeid_transport *t, const safeid_config *cfg,
 	uint8_t apdu[64];
 	uint8_t data[SAFEID_APDU_MAX];
 	size_t alen = 0, dlen = 0;
-	uint16_t sw = 0;
 	int rc;
 
 	*answered = true;
@@ -82,16 +95,7 @@ int sid_write_config_ex(const safeid_transport *t, const safeid_config *cfg,
 	rc = safeid_apdu_write_config(cfg, apdu, sizeof(apdu), &alen);
 	if (rc != SAFEID_OK)
 		return rc;
-	*answered = false;
-	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
-	if (rc != SAFEID_OK)
-		return rc;
-	/* A write answers a bare status word; anything else is not our
-	 * token's answer, so what it did with the write is unknown. */
-	if (dlen != 0)
-		return SAFEID_ERR_BAD_REPLY;
-	*answered = true;
-	return safeid_sw_to_err(sw);
+	return command(t, apdu, alen, true, data, &dlen, answered);
 }
 
 int sid_write_seed_ex(const safeid_transport *t, const uint8_t *seed,
@@ -100,7 +104,6 @@ int sid_write_seed_ex(const safeid_transport *t, const uint8_t *seed,
 	uint8_t apdu[96];
 	uint8_t data[SAFEID_APDU_MAX];
 	size_t alen = 0, dlen = 0;
-	uint16_t sw = 0;
 	int rc;
 
 	*answered = true;
@@ -109,18 +112,8 @@ int sid_write_seed_ex(const safeid_transport *t, const uint8_t *seed,
 	if (t == NULL || seed == NULL)
 		return SAFEID_ERR_ARG;
 	rc = safeid_apdu_write_seed(seed, seedlen, apdu, sizeof(apdu), &alen);
-	if (rc != SAFEID_OK)
-		goto fail;
-	*answered = false;
-	rc = safeid_transceive(t, apdu, alen, data, sizeof(data), &dlen, &sw);
-	if (rc != SAFEID_OK)
-		goto fail;
-	rc = SAFEID_ERR_BAD_REPLY;
-	if (dlen != 0)
-		goto fail;
-	*answered = true;
-	rc = safeid_sw_to_err(sw);
-fail:
+	if (rc == SAFEID_OK)
+		rc = command(t, apdu, alen, true, data, &dlen, answered);
 	safeid_wipe(apdu, sizeof(apdu));
 	return rc;
 }

@@ -168,24 +168,6 @@ const safeid_transport *safeid_pcsc_transport(safeid_pcsc *p)
 	return p != NULL ? &p->tp : NULL;
 }
 
-int safeid_pcsc_atr(safeid_pcsc *p, uint8_t *atr, size_t cap, size_t *len)
-{
-	uint8_t buf[MAX_ATR_SIZE];
-	DWORD atrlen = sizeof(buf), state = 0, proto = 0, namelen = 0;
-	LONG rv;
-
-	if (p == NULL || !p->have_card || atr == NULL || len == NULL)
-		return SAFEID_ERR_ARG;
-	rv = SCardStatus(p->card, NULL, &namelen, &state, &proto, buf, &atrlen);
-	if (rv != SCARD_S_SUCCESS)
-		return sid_pcsc_err(rv, SID_PCSC_TRANSMIT);
-	if (atrlen > cap)
-		return SAFEID_ERR_ARG;
-	memcpy(atr, buf, atrlen);
-	*len = atrlen;
-	return SAFEID_OK;
-}
-
 void safeid_pcsc_close(safeid_pcsc **pp)
 {
 	struct safeid_pcsc *p;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcsc_internal.h"
+#include "internal.h"
 
 void safeid_pcsc_list_free(safeid_reader_list *l)
 {
@@ -21,107 +21,18 @@ void safeid_pcsc_list_free(safeid_reader_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Split a PC/SC multi-string ("a\0b\0\0") into the list. */
-static int split_names(const char *multi, safeid_reader_list *out)
-{
-	const char *s;
-	size_t n = 0, i = 0;
-
-	for (s = multi; *s != '\0'; s += strlen(s) + 1)
-		n++;
-	if (n == 0)
-		return SAFEID_OK;
-	out->names = calloc(n, sizeof(*out->names));
-	out->present = calloc(n, sizeof(*out->present));
-	if (out->names == NULL || out->present == NULL)
-		return SAFEID_ERR_NOMEM;
-	for (s = multi; *s != '\0'; s += strlen(s) + 1) {
-		out->names[i] = strdup(s);
-		if (out->names[i] == NULL)
-			return SAFEID_ERR_NOMEM;
-		out->count = ++i;
-	}
-	return SAFEID_OK;
-}
-
-/* Card presence of every reader, asked once without waiting. */
-static int fill_presence(SCARDCONTEXT ctx, safeid_reader_list *l)
-{
-	SCARD_READERSTATE *st;
-	size_t i;
-	LONG rv;
-	int rc = SAFEID_ERR_NOMEM;
-
-	st = calloc(l->count, sizeof(*st));
-	if (st == NULL)
-		goto fail;
-	for (i = 0; i < l->count; i++) {
-		st[i].szReader = l->names[i];
-		st[i].dwCurrentState = SCARD_STATE_UNAWARE;
-	}
-	rv = SCardGetStatusChange(ctx, 0, st, (DWORD)l->count);
-	if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
-		rc = sid_pcsc_err(rv, SID_PCSC_SETUP);
-		goto fail;
-	}
-	for (i = 0; i < l->count; i++)
-		l->present[i] = (st[i].dwEventState & SCARD_STATE_PRESENT) != 0 &&
-		                (st[i].dwEventState & SCARD_STATE_MUTE) == 0;
-	rc = SAFEID_OK;
-fail:
-	free(st);
-	return rc;
-}
-
 int safeid_pcsc_list(safeid_reader_list *out)
 {
-	SCARDCONTEXT ctx = 0;
-	bool have_ctx = false;
-	char *multi = NULL;
-	DWORD len = 0;
-	LONG rv;
-	int rc = SAFEID_ERR_ARG;
+	safeid_watch *w = NULL;
+	int rc;
 
 	if (out == NULL)
 		return SAFEID_ERR_ARG;
 	memset(out, 0, sizeof(*out));
-	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
-	if (rv != SCARD_S_SUCCESS) {
-		rc = sid_pcsc_err(rv, SID_PCSC_SETUP);
-		goto fail;
-	}
-	have_ctx = true;
-	rv = SCardListReaders(ctx, NULL, NULL, &len);
-	if (rv == SCARD_E_NO_READERS_AVAILABLE) {
-		rc = SAFEID_OK; /* an empty list: the caller says "no reader" */
-		goto fail;
-	}
-	if (rv != SCARD_S_SUCCESS) {
-		rc = sid_pcsc_err(rv, SID_PCSC_SETUP);
-		goto fail;
-	}
-	rc = SAFEID_ERR_NOMEM;
-	multi = calloc(1, (size_t)len + 2);
-	if (multi == NULL)
-		goto fail;
-	rv = SCardListReaders(ctx, NULL, multi, &len);
-	if (rv == SCARD_E_NO_READERS_AVAILABLE) {
-		rc = SAFEID_OK; /* the last reader left between the two calls */
-		goto fail;
-	}
-	if (rv != SCARD_S_SUCCESS) {
-		rc = sid_pcsc_err(rv, SID_PCSC_SETUP);
-		goto fail;
-	}
-	rc = split_names(multi, out);
-	if (rc == SAFEID_OK && out->count > 0)
-		rc = fill_presence(ctx, out);
-fail:
-	if (rc != SAFEID_OK)
-		safeid_pcsc_list_free(out);
-	free(multi);
-	if (have_ctx)
-		(void)SCardReleaseContext(ctx);
+	rc = safeid_watch_new(&w);
+	if (rc == SAFEID_OK)
+		rc = safeid_watch_list(w, out);
+	safeid_watch_free(&w);
 	return rc;
 }
 

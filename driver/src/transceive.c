@@ -20,7 +20,8 @@ void safeid_set_trace(safeid_trace_fn fn, void *arg)
 	trace_fn = fn;
 }
 
-const char *sid_ins_name(uint8_t ins)
+/* Name of a command for the trace hook, from its INS byte. */
+static const char *ins_name(uint8_t ins)
 {
 	switch (ins) {
 	case SID_INS_GET_INFO:
@@ -45,7 +46,7 @@ static void trace(const uint8_t *capdu, size_t clen, uint16_t sw)
 	safeid_trace_fn fn = trace_fn;
 
 	if (fn != NULL && clen >= 4)
-		fn(trace_arg, sid_ins_name(capdu[1]), capdu, clen < 5 ? clen : 5, sw);
+		fn(trace_arg, ins_name(capdu[1]), capdu, clen < 5 ? clen : 5, sw);
 }
 
 /* The command again with Le = le (for 6CXX); 0 when its shape is unknown. */

@@ -1,8 +1,8 @@
 /*
  * The PKCS#11 module's template handling, with no token: the burn template
- * of C_CreateObject (p11_template_burn), the clock write template of
- * C_SetAttributeValue (p11_template_clock) and C_GetAttributeValue over
- * both objects (p11_object_get).  Every attribute value is a heap block of
+ * of C_CreateObject (sp11_burn_template_parse), the clock write template of
+ * C_SetAttributeValue (sp11_clock_template_parse) and C_GetAttributeValue over
+ * both objects (sp11_object_get).  Every attribute value is a heap block of
  * exactly ulValueLen bytes, so reading past it is caught.
  *
  * Input: byte 0 selects the function; then per attribute: a type byte (an
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "p11.h"
+#include "sp11.h"
 
 #define MAX_ATTRS 12
 
@@ -76,21 +76,21 @@ static CK_ULONG build(cursor *cur, CK_ATTRIBUTE *tmpl)
 static void check_get(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
 {
 	static const safeid_info info = {"8659622000042", 1767225600u, NULL};
-	p11_record rec = {true, SAFEID_HASH_SHA256, 60, SAFEID_DISPLAY_60S,
+	sp11_record rec = {true, SAFEID_HASH_SHA256, 60, SAFEID_DISPLAY_60S,
 	                  CKS_SAFEID_SEED_NEW};
-	p11_view v = {&info, &rec};
+	sp11_view v = {&info, &rec};
 	CK_ATTRIBUTE copy[MAX_ATTRS];
 	CK_ULONG orig[MAX_ATTRS];
 	CK_RV rv;
 
-	for (CK_OBJECT_HANDLE h = P11_OBJ_CLOCK; h <= P11_OBJ_SEED; h++) {
+	for (CK_OBJECT_HANDLE h = SP11_OBJ_CLOCK; h <= SP11_OBJ_SEED; h++) {
 		memcpy(copy, tmpl, n * sizeof(*tmpl));
 		for (CK_ULONG i = 0; i < n; i++)
 			orig[i] = copy[i].ulValueLen;
-		rv = p11_object_get(h, &v, copy, n);
+		rv = sp11_object_get(h, &v, copy, n);
 		for (CK_ULONG i = 0; i < n; i++) {
 			/* the seed is never readable */
-			if (h == P11_OBJ_SEED && copy[i].type == CKA_VALUE)
+			if (h == SP11_OBJ_SEED && copy[i].type == CKA_VALUE)
 				FUZZ_CHECK(copy[i].ulValueLen ==
 				           CK_UNAVAILABLE_INFORMATION);
 			/* a written value fits the buffer it was given */
@@ -101,7 +101,7 @@ static void check_get(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
 		FUZZ_CHECK(rv == CKR_OK || rv == CKR_BUFFER_TOO_SMALL ||
 		           rv == CKR_ATTRIBUTE_SENSITIVE ||
 		           rv == CKR_ATTRIBUTE_TYPE_INVALID);
-		(void)p11_object_match(h, &v, tmpl, n);
+		(void)sp11_object_match(h, &v, tmpl, n);
 	}
 }
 
@@ -109,8 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	CK_ATTRIBUTE tmpl[MAX_ATTRS];
 	cursor cur = {data, size, 0};
-	p11_burn_plan bp;
-	p11_clock_plan cp;
+	sp11_burn_plan bp;
+	sp11_clock_plan cp;
 	CK_ULONG n;
 	CK_RV rv;
 	int mode = take(&cur);
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = build(&cur, tmpl);
 	switch (mode % 3) {
 	case 0:
-		rv = p11_template_burn(tmpl, n, &bp);
+		rv = sp11_burn_template_parse(tmpl, n, &bp);
 		if (rv == CKR_OK) {
 			FUZZ_CHECK(bp.seed != NULL);
 			FUZZ_CHECK(bp.seedlen >= 1 && bp.seedlen <= SAFEID_SEED_MAX);
@@ -134,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	case 1:
-		rv = p11_template_clock(tmpl, n, &cp);
+		rv = sp11_clock_template_parse(tmpl, n, &cp);
 		if (rv == CKR_OK && cp.has_step)
 			FUZZ_CHECK(cp.step == 30 || cp.step == 60);
 		break;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "p11.h"
+#include "sp11.h"
 
 static CK_FUNCTION_LIST_PTR f;
 static void *dl;
@@ -62,8 +62,8 @@ static void fini(void)
 /* The slot of harness reader i, found by its PC/SC name. */
 static CK_SLOT_ID slot_of(int i)
 {
-	CK_SLOT_ID ids[P11_MAX_SLOTS];
-	CK_ULONG n = P11_MAX_SLOTS, k;
+	CK_SLOT_ID ids[SP11_MAX_SLOTS];
+	CK_ULONG n = SP11_MAX_SLOTS, k;
 	CK_SLOT_INFO si;
 	char var[32], desc[65];
 	const char *want;
@@ -158,7 +158,7 @@ static void *burn_thread(void *arg)
 	if (j->rv != CKR_OK)
 		return NULL;
 	j->rv = f->C_CreateObject(s, t, 6, &h);
-	if (j->rv == CKR_OK && h != P11_OBJ_SEED)
+	if (j->rv == CKR_OK && h != SP11_OBJ_SEED)
 		j->rv = CKR_GENERAL_ERROR;
 	f->C_CloseSession(s);
 	return NULL;

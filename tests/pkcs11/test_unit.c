@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "p11.h"
+#include "sp11.h"
 
 static CK_OBJECT_CLASS cls_otp = CKO_OTP_KEY;
 static CK_OBJECT_CLASS cls_sec = CKO_SECRET_KEY;
@@ -35,9 +35,9 @@ static CK_RV burn1(CK_ATTRIBUTE_TYPE t, void *v, CK_ULONG len)
 	CK_ATTRIBUTE a[3] = {ATTR(CKA_CLASS, &cls_otp),
 	                     {CKA_VALUE, seed20, sizeof(seed20)},
 	                     {t, v, len}};
-	p11_burn_plan p;
+	sp11_burn_plan p;
 
-	return p11_template_burn(a, 3, &p);
+	return sp11_burn_template_parse(a, 3, &p);
 }
 
 START_TEST(burn_otp_key_full)
@@ -49,9 +49,9 @@ START_TEST(burn_otp_key_full)
 	                    ATTR(CKA_SAFEID_HASH, &hash),
 	                    ATTR(CKA_SAFEID_DISPLAY_TIMEOUT, &disp),
 	                    ATTR(CKA_SAFEID_BURN_CLOCK, &clk)};
-	p11_burn_plan p;
+	sp11_burn_plan p;
 
-	ck_assert_uint_eq(p11_template_burn(a, 7, &p), CKR_OK);
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 7, &p), CKR_OK);
 	ck_assert_ptr_eq(p.seed, seed20);
 	ck_assert_uint_eq(p.seedlen, 20);
 	ck_assert_int_eq(p.hash, SAFEID_HASH_SHA256);
@@ -71,13 +71,13 @@ START_TEST(burn_pkcs11_tool_secret_key)
 	                    ATTR(CKA_PRIVATE, &no), ATTR(CKA_SENSITIVE, &no),
 	                    {CKA_LABEL, txt_totp, 4}, ATTR(CKA_ENCRYPT, &yes),
 	                    ATTR(CKA_DECRYPT, &yes)};
-	p11_burn_plan p;
+	sp11_burn_plan p;
 
-	ck_assert_uint_eq(p11_template_burn(a, 9, &p), CKR_OK);
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 9, &p), CKR_OK);
 	/* pkcs11-tool 0.23 can only send it as AES, with CKA_EXTRACTABLE. */
 	a[1].pValue = &kt_aes;
 	a[5].type = CKA_EXTRACTABLE;
-	ck_assert_uint_eq(p11_template_burn(a, 9, &p), CKR_OK);
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 9, &p), CKR_OK);
 	ck_assert_int_eq(p.hash, SAFEID_HASH_SHA1);
 	ck_assert_uint_eq(p.step, 30);
 	ck_assert_int_eq(p.display, SAFEID_DISPLAY_30S);
@@ -98,16 +98,16 @@ START_TEST(burn_errors)
 	                       {CKA_VALUE, seed20, 20}};
 	CK_ATTRIBUTE dup[] = {ATTR(CKA_CLASS, &cls_otp), {CKA_VALUE, seed20, 20},
 	                      {CKA_VALUE, seed20, 10}};
-	p11_burn_plan p;
+	sp11_burn_plan p;
 
-	ck_assert_uint_eq(p11_template_burn(no_value, 1, &p), CKR_TEMPLATE_INCOMPLETE);
-	ck_assert_uint_eq(p11_template_burn(no_class, 1, &p), CKR_TEMPLATE_INCOMPLETE);
-	ck_assert_uint_eq(p11_template_burn(too_long, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_burn_template_parse(no_value, 1, &p), CKR_TEMPLATE_INCOMPLETE);
+	ck_assert_uint_eq(sp11_burn_template_parse(no_class, 1, &p), CKR_TEMPLATE_INCOMPLETE);
+	ck_assert_uint_eq(sp11_burn_template_parse(too_long, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
 	ck_assert_ptr_null(p.seed);
-	ck_assert_uint_eq(p11_template_burn(empty, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(p11_template_burn(data, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(p11_template_burn(des3, 3, &p), CKR_TEMPLATE_INCONSISTENT);
-	ck_assert_uint_eq(p11_template_burn(dup, 3, &p), CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(sp11_burn_template_parse(empty, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_burn_template_parse(data, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_burn_template_parse(des3, 3, &p), CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(sp11_burn_template_parse(dup, 3, &p), CKR_TEMPLATE_INCONSISTENT);
 	ck_assert_uint_eq(burn1(CKA_OTP_TIME_INTERVAL, &v45, sizeof(v45)),
 	                  CKR_ATTRIBUTE_VALUE_INVALID);
 	ck_assert_uint_eq(burn1(CKA_SAFEID_HASH, &sha512, sizeof(sha512)),
@@ -135,13 +135,13 @@ END_TEST
 START_TEST(burn_seed_lengths)
 {
 	CK_ATTRIBUTE a[] = {ATTR(CKA_CLASS, &cls_otp), {CKA_VALUE, seed64, 63}};
-	p11_burn_plan p;
+	sp11_burn_plan p;
 
-	ck_assert_uint_eq(p11_template_burn(a, 2, &p), CKR_OK);
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 2, &p), CKR_OK);
 	a[1].ulValueLen = 1;
-	ck_assert_uint_eq(p11_template_burn(a, 2, &p), CKR_OK);
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 2, &p), CKR_OK);
 	a[1].pValue = NULL;
-	ck_assert_uint_eq(p11_template_burn(a, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
 }
 END_TEST
 
@@ -158,18 +158,18 @@ START_TEST(clock_templates)
 	CK_ATTRIBUTE no_value[] = {ATTR(CKA_SAFEID_HASH, &hash)};
 	CK_ATTRIBUTE class_write[] = {{CKA_VALUE, txt_2026, 16},
 	                              ATTR(CKA_CLASS, &cls_otp)};
-	p11_clock_plan p;
+	sp11_clock_plan p;
 
-	ck_assert_uint_eq(p11_template_clock(full, 5, &p), CKR_OK);
+	ck_assert_uint_eq(sp11_clock_template_parse(full, 5, &p), CKR_OK);
 	ck_assert_uint_eq(p.clock, 1767225600u);
 	ck_assert(p.has_hash && p.has_step && p.has_display && p.erase_consent);
 	ck_assert_int_eq(p.display, SAFEID_DISPLAY_15S);
-	ck_assert_uint_eq(p11_template_clock(full, 1, &p), CKR_OK);
+	ck_assert_uint_eq(sp11_clock_template_parse(full, 1, &p), CKR_OK);
 	ck_assert(!p.has_hash && !p.has_step && !p.has_display && !p.erase_consent);
-	ck_assert_uint_eq(p11_template_clock(bad_date, 1, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(p11_template_clock(short_text, 1, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(p11_template_clock(no_value, 1, &p), CKR_TEMPLATE_INCOMPLETE);
-	ck_assert_uint_eq(p11_template_clock(class_write, 2, &p), CKR_ATTRIBUTE_READ_ONLY);
+	ck_assert_uint_eq(sp11_clock_template_parse(bad_date, 1, &p), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_clock_template_parse(short_text, 1, &p), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_clock_template_parse(no_value, 1, &p), CKR_TEMPLATE_INCOMPLETE);
+	ck_assert_uint_eq(sp11_clock_template_parse(class_write, 2, &p), CKR_ATTRIBUTE_READ_ONLY);
 }
 END_TEST
 
@@ -178,24 +178,24 @@ START_TEST(clock_text)
 	char t[16];
 	uint32_t v;
 
-	p11_clock_text(1767225600u, t);
+	sp11_clock_format(1767225600u, t);
 	ck_assert_int_eq(memcmp(t, "2026010100000000", 16), 0);
-	p11_clock_text(951825600u, t); /* 2000-02-29 12:00:00 */
+	sp11_clock_format(951825600u, t); /* 2000-02-29 12:00:00 */
 	ck_assert_int_eq(memcmp(t, "2000022912000000", 16), 0);
-	ck_assert(p11_clock_parse("2000022912000000", 16, &v));
+	ck_assert(sp11_clock_parse("2000022912000000", 16, &v));
 	ck_assert_uint_eq(v, 951825600u);
-	ck_assert(!p11_clock_parse("2100022912000000", 16, &v)); /* not leap */
-	ck_assert(!p11_clock_parse("1969123123595900", 16, &v));
-	ck_assert(!p11_clock_parse("2026013124000000", 16, &v));
-	ck_assert(!p11_clock_parse("2026-01-01T0000Z", 16, &v));
+	ck_assert(!sp11_clock_parse("2100022912000000", 16, &v)); /* not leap */
+	ck_assert(!sp11_clock_parse("1969123123595900", 16, &v));
+	ck_assert(!sp11_clock_parse("2026013124000000", 16, &v));
+	ck_assert(!sp11_clock_parse("2026-01-01T0000Z", 16, &v));
 }
 END_TEST
 
 START_TEST(attribute_lengths)
 {
 	safeid_info info;
-	p11_record rec;
-	p11_view v = {&info, &rec};
+	sp11_record rec;
+	sp11_view v = {&info, &rec};
 	CK_ULONG cls = 0, len;
 	char model[16];
 	CK_ATTRIBUTE t[3];
@@ -208,15 +208,15 @@ START_TEST(attribute_lengths)
 
 	/* Length query, then a too-small buffer, then the value. */
 	len = 0;
-	ck_assert_uint_eq(p11_object_attr(P11_OBJ_SEED, &v, CKA_SAFEID_MODEL, NULL, &len),
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL, NULL, &len),
 	                  CKR_OK);
 	ck_assert_uint_eq(len, strlen("OTPC-P2-i"));
 	len = 3;
-	ck_assert_uint_eq(p11_object_attr(P11_OBJ_SEED, &v, CKA_SAFEID_MODEL, model, &len),
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL, model, &len),
 	                  CKR_BUFFER_TOO_SMALL);
 	ck_assert_uint_eq(len, CK_UNAVAILABLE_INFORMATION);
 	len = sizeof(model);
-	ck_assert_uint_eq(p11_object_attr(P11_OBJ_SEED, &v, CKA_SAFEID_MODEL, model, &len),
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL, model, &len),
 	                  CKR_OK);
 	ck_assert_int_eq(memcmp(model, "OTPC-P2-i", len), 0);
 
@@ -224,14 +224,14 @@ START_TEST(attribute_lengths)
 	t[0] = (CK_ATTRIBUTE){CKA_CLASS, &cls, sizeof(cls)};
 	t[1] = (CK_ATTRIBUTE){CKA_VALUE, NULL, 0};
 	t[2] = (CK_ATTRIBUTE){CKA_MODULUS, NULL, 0};
-	ck_assert_uint_ne(p11_object_get(P11_OBJ_SEED, &v, t, 3), CKR_OK);
+	ck_assert_uint_ne(sp11_object_get(SP11_OBJ_SEED, &v, t, 3), CKR_OK);
 	ck_assert_uint_eq(cls, CKO_OTP_KEY);
 	ck_assert_uint_eq(t[1].ulValueLen, CK_UNAVAILABLE_INFORMATION);
 	ck_assert_uint_eq(t[2].ulValueLen, CK_UNAVAILABLE_INFORMATION);
-	ck_assert_uint_eq(p11_object_get(P11_OBJ_SEED, &v, &t[1], 1),
+	ck_assert_uint_eq(sp11_object_get(SP11_OBJ_SEED, &v, &t[1], 1),
 	                  CKR_ATTRIBUTE_SENSITIVE);
 	t[2].ulValueLen = 0;
-	ck_assert_uint_eq(p11_object_get(P11_OBJ_SEED, &v, &t[2], 1),
+	ck_assert_uint_eq(sp11_object_get(SP11_OBJ_SEED, &v, &t[2], 1),
 	                  CKR_ATTRIBUTE_TYPE_INVALID);
 }
 END_TEST
@@ -239,8 +239,8 @@ END_TEST
 START_TEST(find_match)
 {
 	safeid_info info;
-	p11_record rec;
-	p11_view v = {&info, &rec};
+	sp11_record rec;
+	sp11_view v = {&info, &rec};
 	CK_OBJECT_CLASS hw = CKO_HW_FEATURE;
 	CK_HW_FEATURE_TYPE clk = CKH_CLOCK;
 	CK_ATTRIBUTE by_class[] = {ATTR(CKA_CLASS, &hw)};
@@ -251,14 +251,14 @@ START_TEST(find_match)
 	memset(&info, 0, sizeof(info));
 	strcpy(info.serial, "8659612000001");
 	memset(&rec, 0, sizeof(rec));
-	ck_assert(p11_object_match(P11_OBJ_CLOCK, &v, by_class, 1));
-	ck_assert(!p11_object_match(P11_OBJ_SEED, &v, by_class, 1));
-	ck_assert(p11_object_match(P11_OBJ_CLOCK, &v, by_feature, 1));
-	ck_assert(!p11_object_match(P11_OBJ_SEED, &v, by_feature, 1));
-	ck_assert(p11_object_match(P11_OBJ_SEED, &v, by_label, 1));
-	ck_assert(!p11_object_match(P11_OBJ_CLOCK, &v, by_label, 1));
-	ck_assert(p11_object_match(P11_OBJ_SEED, &v, by_type, 1));
-	ck_assert(p11_object_match(P11_OBJ_SEED, &v, NULL, 0));
+	ck_assert(sp11_object_match(SP11_OBJ_CLOCK, &v, by_class, 1));
+	ck_assert(!sp11_object_match(SP11_OBJ_SEED, &v, by_class, 1));
+	ck_assert(sp11_object_match(SP11_OBJ_CLOCK, &v, by_feature, 1));
+	ck_assert(!sp11_object_match(SP11_OBJ_SEED, &v, by_feature, 1));
+	ck_assert(sp11_object_match(SP11_OBJ_SEED, &v, by_label, 1));
+	ck_assert(!sp11_object_match(SP11_OBJ_CLOCK, &v, by_label, 1));
+	ck_assert(sp11_object_match(SP11_OBJ_SEED, &v, by_type, 1));
+	ck_assert(sp11_object_match(SP11_OBJ_SEED, &v, NULL, 0));
 }
 END_TEST
 
@@ -379,7 +379,7 @@ END_TEST
  * and forgets them at C_Finalize. */
 START_TEST(vendor_seed_state)
 {
-	p11_record rec;
+	sp11_record rec;
 	CK_ULONG st = 99;
 	char longer[SAFEID_SERIAL_MAX + 2];
 
@@ -394,7 +394,7 @@ START_TEST(vendor_seed_state)
 	ck_assert_uint_eq(st, 99);
 	memset(&rec, 0, sizeof(rec));
 	rec.seed_state = CKS_SAFEID_SEED_ERASED;
-	p11_record_put("8659612000001", &rec);
+	sp11_record_put("8659612000001", &rec);
 	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st), CKR_OK);
 	ck_assert_uint_eq(st, CKS_SAFEID_SEED_ERASED);
 	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000002", &st),

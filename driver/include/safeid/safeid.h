@@ -53,10 +53,11 @@ typedef enum safeid_err {
 	SAFEID_ERR_NOT_AUTHENTICATED = -23, /* secure command before auth */
 	SAFEID_ERR_INTERNAL = -24,
 	SAFEID_ERR_CLOCK = -25,       /* confirm: token clock not as written */
+	SAFEID_ERR_CANCELLED = -26,   /* a wait was cancelled by the program */
 } safeid_err;
 
 /* Lowest error code; every code from SAFEID_ERR_LAST to SAFEID_OK exists. */
-#define SAFEID_ERR_LAST SAFEID_ERR_CLOCK
+#define SAFEID_ERR_LAST SAFEID_ERR_CANCELLED
 
 /* Short symbol, e.g. "SAFEID_ERR_AUTH".  Never NULL. */
 const char *safeid_errname(int err);
@@ -283,8 +284,6 @@ int safeid_pcsc_pick(const safeid_reader_list *l, const char *spec,
 int safeid_pcsc_open(const char *reader, safeid_pcsc **out);
 /* The transport: transmit, begin/end = SCardBeginTransaction/End. */
 const safeid_transport *safeid_pcsc_transport(safeid_pcsc *p);
-/* ATR of the connected card. */
-int safeid_pcsc_atr(safeid_pcsc *p, uint8_t *atr, size_t cap, size_t *len);
 /* Disconnect (leave the card powered) and free; sets *p to NULL. */
 void safeid_pcsc_close(safeid_pcsc **p);
 
@@ -295,6 +294,59 @@ void safeid_pcsc_close(safeid_pcsc **p);
  * (any reader asked, none ever present), READER_UNKNOWN, NO_SERVICE. */
 int safeid_pcsc_wait_card(const char *reader, long timeout_ms,
                           char *reader_out, size_t cap);
+
+/* ---- watching readers (PC/SC) ------------------------------------------ */
+
+/*
+ * What PC/SC knows of a reader at one moment, learnt without connecting to
+ * the card (so without an APDU).  pcsc-lite counts each reader's card
+ * insertions and removals: while the count and the presence stay the
+ * same, the card on the reader is the same one, untouched.
+ */
+typedef struct safeid_reader_state {
+	bool known;      /* PC/SC knows the reader (false: unknown or gone) */
+	bool present;    /* a card is in the reader, answering or not */
+	bool usable;     /* a card is there and gave its ATR: open can work */
+	bool empty;      /* PC/SC knows the reader is empty */
+	unsigned events; /* the reader's card event count (16 bits, wraps) */
+} safeid_reader_state;
+
+/* The most readers one look or wait takes (pcsc-lite's own maximum). */
+#define SAFEID_WATCH_MAX 16u
+
+/*
+ * A watch: one PC/SC context to list readers, look at them and wait for
+ * them to change; set up on first use, and again when pcscd restarted
+ * since.  Calls on a watch are serialised and a wait holds it, so a thread
+ * that waits uses a watch of its own.
+ */
+typedef struct safeid_watch safeid_watch;
+
+/* A new watch (no PC/SC call yet).  NOMEM. */
+int safeid_watch_new(safeid_watch **out);
+/* Release its PC/SC context and free it; sets *w to NULL. */
+void safeid_watch_free(safeid_watch **w);
+/* In the child after fork(): free the parent's watch without releasing
+ * its PC/SC context, which belongs to the parent's connection to pcscd. */
+void safeid_watch_forget(safeid_watch **w);
+
+/* The readers with card presence, as safeid_pcsc_list, on the watch. */
+int safeid_watch_list(safeid_watch *w, safeid_reader_list *out);
+/* The states of n readers (n <= SAFEID_WATCH_MAX) now, without waiting.
+ * A reader PC/SC does not know gets known = false; errors are about the
+ * service (NO_SERVICE, ...). */
+int safeid_watch_look(safeid_watch *w, const char *const *readers, size_t n,
+                      safeid_reader_state *states);
+/* Wait until the state of one of the n readers differs from states[], or
+ * a reader is plugged in or out: SAFEID_OK, states[] then hold the states
+ * now.  TIMEOUT when timeout_ms (<0: no bound) passed first, CANCELLED
+ * once safeid_watch_cancel() was called. */
+int safeid_watch_wait(safeid_watch *w, const char *const *readers, size_t n,
+                      safeid_reader_state *states, long timeout_ms);
+/* From any thread: end the wait in progress on w, and every later one,
+ * with CANCELLED (at once, or within half a second when the cancel comes
+ * just before the wait blocks).  w must live until the waiter returned. */
+void safeid_watch_cancel(safeid_watch *w);
 
 #ifdef __cplusplus
 }

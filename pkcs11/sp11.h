@@ -1,0 +1,226 @@
+/*
+ * sp11.h: internals shared by the files of the safeid PKCS#11 module.
+ *
+ * The module keeps three tables: slots (one per PC/SC reader seen), sessions
+ * and per-token records (what this process knows about a token it burned:
+ * hash, step, display timeout, seed state; never the seed).  One module
+ * lock guards the tables; one lock per slot serialises talking to the token
+ * on that reader, so two readers burn in parallel.
+ *
+ * The module's own names start with sp11_ (safeid PKCS#11), apart from
+ * p11-kit's p11_* and the core's safeid_*, and put the object first and
+ * the verb after it (sp11_slot_lock, sp11_session_find_next).
+ */
+#ifndef SAFEID_SP11_H
+#define SAFEID_SP11_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <p11-kit/pkcs11.h>
+#include <safeid/safeid.h>
+
+#include "safeid-pkcs11.h"
+
+#define SP11_MAX_SLOTS 16u
+#define SP11_MAX_SESSIONS 64u
+#define SP11_MAX_RECORDS 64u
+#define SP11_READER_MAX 256u
+
+/* The two objects every present token has; fixed handles. */
+#define SP11_OBJ_CLOCK ((CK_OBJECT_HANDLE)1)
+#define SP11_OBJ_SEED ((CK_OBJECT_HANDLE)2)
+
+/* ---- module.c: init state, locks, fork detection ---------------------- */
+
+/* CKR_OK when the module is initialised in this process.  After a fork the
+ * child sees CKR_CRYPTOKI_NOT_INITIALIZED and may call C_Initialize. */
+CK_RV sp11_ready(void);
+CK_RV sp11_mutex_new(void **m);
+void sp11_mutex_free(void *m);
+/* Drop a mutex inherited across fork() without destroying it. */
+void sp11_mutex_forget(void *m);
+void sp11_mutex_lock(void *m);
+void sp11_mutex_unlock(void *m);
+/* The module lock (tables). Never held while talking to a token. */
+void sp11_module_lock(void);
+void sp11_module_unlock(void);
+/* Debug lines on stderr, only when SAFEID_PKCS11_DEBUG is set.  Callers
+ * never pass secrets. */
+void sp11_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- pad.c: blank-padded PKCS#11 strings, clock text, host time ------- */
+
+void sp11_text_pad(CK_UTF8CHAR *dst, size_t cap, const char *src);
+/* "YYYYMMDDhhmmss00" (16 chars, no NUL) for a Unix time. */
+void sp11_clock_format(uint32_t t, char out[16]);
+/* Parse the same form; false if malformed or outside 1970..2106. */
+bool sp11_clock_parse(const char *s, size_t len, uint32_t *out);
+/* Milliseconds on the monotonic clock, for bounds and ages. */
+long long sp11_mono_ms(void);
+
+/* ---- slot.c: readers <-> slots, and what the module knows of each ---- */
+
+CK_RV sp11_slots_init(void);
+void sp11_slots_fini(void);
+/* After fork(): drop the parent's slot table without touching its locks
+ * or its PC/SC context. */
+void sp11_slots_forget(void);
+/* Re-read the reader list (adds slots for new readers).  No PC/SC service
+ * is no reader (CKR_OK). */
+CK_RV sp11_slots_refresh(void);
+/* Copy the reader name of a slot; CKR_SLOT_ID_INVALID if none. */
+CK_RV sp11_slot_reader(CK_SLOT_ID id, char *reader, size_t cap);
+/* CKR_OK when the slot exists, else CKR_SLOT_ID_INVALID. */
+CK_RV sp11_slot_check(CK_SLOT_ID id);
+/* Take the slot's lock, which serialises talking to the token on its
+ * reader (CKR_SLOT_ID_INVALID when there is no such slot); give it back
+ * with sp11_slot_unlock. */
+CK_RV sp11_slot_lock(CK_SLOT_ID id);
+void sp11_slot_unlock(CK_SLOT_ID id);
+/* The slots' ids and reader names (at most max), for C_WaitForSlotEvent. */
+size_t sp11_slots_readers(CK_SLOT_ID *ids, char (*names)[SP11_READER_MAX],
+                          size_t max);
+/* Compare the reader's state now with what C_WaitForSlotEvent last
+ * reported for the slot and remember it: true when a card came, went or
+ * was replaced. */
+bool sp11_slot_report(CK_SLOT_ID id, const safeid_reader_state *now);
+
+/* The reader's state now, on the module's watch (no connection, no APDU);
+ * false when PC/SC cannot say or does not know the reader. */
+bool sp11_reader_look(const char *reader, safeid_reader_state *state);
+/* The slot's kept info when the same card is still there untouched
+ * (clock advanced by the host time passed since it was read). */
+bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info);
+/* Keep info read from the token; mark = the reader's state taken before
+ * the read (sp11_reader_look), so a change during the read is seen. */
+void sp11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
+                    const safeid_info *info);
+/* The same, for info read at the end of a longer operation: kept only when
+ * the reader still shows the card of the mark, untouched (a removal during
+ * the operation is never masked). */
+void sp11_info_keep_if_same(CK_SLOT_ID id, const safeid_reader_state *mark,
+                            const safeid_info *info);
+void sp11_info_forget(CK_SLOT_ID id);
+
+/* ---- event.c: card events of the slots' readers ----------------------- */
+
+/* Accept C_WaitForSlotEvent calls again (C_Initialize). */
+void sp11_events_open(void);
+/* Wake a thread blocked in C_WaitForSlotEvent and refuse new calls
+ * (C_Finalize). */
+void sp11_events_close(void);
+/* true when, since the mark, the card left or was put back (waiting up to
+ * bound_ms for pcscd to notice); tells a removal from a garbled reply. */
+bool sp11_reader_left(const char *reader, const safeid_reader_state *mark,
+                      long bound_ms);
+
+/* ---- token.c: talking to the token on a slot --------------------------- */
+
+/* The token's info, under the slot lock so it never interleaves with a
+ * burn: kept info while the same card stays on the reader, else connect
+ * to the slot's reader and read it.  CKR_SLOT_ID_INVALID,
+ * CKR_TOKEN_NOT_PRESENT, CKR_TOKEN_NOT_RECOGNIZED, CKR_DEVICE_REMOVED,
+ * CKR_DEVICE_ERROR. */
+CK_RV sp11_token_probe(CK_SLOT_ID id, safeid_info *info);
+/* Map a core error to a CK_RV (step: where it happened). */
+CK_RV sp11_err_to_rv(int err, safeid_step step);
+
+/* ---- record.c: what this process knows about a token ------------------ */
+
+typedef struct sp11_record {
+	bool cfg_known;             /* hash/step/display known (burned here) */
+	safeid_hash hash;
+	unsigned step;
+	safeid_display display;
+	CK_ULONG seed_state;        /* CKS_SAFEID_SEED_* */
+} sp11_record;
+
+/* Copy the record of serial (defaults when none: nothing known, OLD). */
+void sp11_record_get(const char *serial, sp11_record *out);
+/* Copy the record of serial; false (out untouched) when this process,
+ * since C_Initialize, has not tried to write to that token. */
+bool sp11_record_find(const char *serial, sp11_record *out);
+void sp11_record_put(const char *serial, const sp11_record *rec);
+void sp11_records_clear(void);
+CK_ULONG sp11_seed_state_to_cks(safeid_seed_state s);
+
+/* ---- session.c ---------------------------------------------------------- */
+
+typedef struct sp11_session {
+	bool used;
+	CK_SLOT_ID slot;
+	CK_FLAGS flags;
+	char serial[SAFEID_SERIAL_MAX + 1]; /* token the session was opened on */
+	bool finding;
+	CK_OBJECT_HANDLE found[2];
+	CK_ULONG nfound, pos;
+} sp11_session;
+
+/* The start of every session entry point: module initialised (and not a
+ * forked child's copy), then a copy of the session taken under the module
+ * lock (CKR_SESSION_HANDLE_INVALID). */
+CK_RV sp11_session_enter(CK_SESSION_HANDLE h, sp11_session *out);
+CK_RV sp11_session_find_set(CK_SESSION_HANDLE h, const CK_OBJECT_HANDLE *objs,
+                            CK_ULONG n);
+/* Next found objects of a C_FindObjects operation. */
+CK_RV sp11_session_find_next(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out,
+                             CK_ULONG max, CK_ULONG *count);
+void sp11_sessions_clear(void);
+/* Probe the session's token and check it is the one the session was opened
+ * on (CKR_DEVICE_REMOVED otherwise). */
+CK_RV sp11_session_token(const sp11_session *s, safeid_info *info);
+
+/* ---- object.c: the two objects and their attributes -------------------- */
+
+/* What an attribute getter needs to know about the token. */
+typedef struct sp11_view {
+	const safeid_info *info;
+	const sp11_record *rec;
+} sp11_view;
+
+/* The start of C_GetAttributeValue and C_SetAttributeValue: the session as
+ * sp11_session_enter, then the template (CKR_ARGUMENTS_BAD) and the object
+ * handle (CKR_OBJECT_HANDLE_INVALID). */
+CK_RV sp11_object_enter(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj,
+                        const CK_ATTRIBUTE *tmpl, CK_ULONG n, sp11_session *s);
+/* One attribute: CKR_OK (value copied, or *len set when buf is NULL),
+ * CKR_BUFFER_TOO_SMALL, CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID.
+ * *len is CK_UNAVAILABLE_INFORMATION for the last two. */
+CK_RV sp11_object_attr(CK_OBJECT_HANDLE h, const sp11_view *v,
+                       CK_ATTRIBUTE_TYPE type, void *buf, CK_ULONG *len);
+/* C_GetAttributeValue semantics over a whole template. */
+CK_RV sp11_object_get(CK_OBJECT_HANDLE h, const sp11_view *v,
+                      CK_ATTRIBUTE_PTR tmpl, CK_ULONG n);
+/* true when every attribute of tmpl equals the object's. */
+bool sp11_object_match(CK_OBJECT_HANDLE h, const sp11_view *v,
+                       const CK_ATTRIBUTE *tmpl, CK_ULONG n);
+
+/* ---- template.c: validation of burn and clock templates (no I/O) ------- */
+
+typedef struct sp11_burn_plan {
+	const CK_BYTE *seed;   /* points into the caller's template */
+	size_t seedlen;
+	safeid_hash hash;
+	unsigned step;
+	safeid_display display;
+	bool has_clock;
+	uint32_t clock;
+} sp11_burn_plan;
+
+CK_RV sp11_burn_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                               sp11_burn_plan *plan);
+
+typedef struct sp11_clock_plan {
+	uint32_t clock;
+	bool has_hash, has_step, has_display;
+	safeid_hash hash;
+	unsigned step;
+	safeid_display display;
+	bool erase_consent;
+} sp11_clock_plan;
+
+CK_RV sp11_clock_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                                sp11_clock_plan *plan);
+
+#endif /* SAFEID_SP11_H */
