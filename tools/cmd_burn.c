@@ -23,12 +23,12 @@ static const char *hash_name(int h)
 }
 
 static void show_warnings(const tool_opts *o, json_out *j,
-                          const safeid_plan_report *r)
+                          const input_plan_report *r)
 {
 	if (o->json)
 		json_arr(j, "warnings");
 	for (size_t i = 0; i < r->count; i++) {
-		if (r->issues[i].severity != SAFEID_IN_WARNING)
+		if (r->issues[i].severity != INPUT_SEV_WARNING)
 			continue;
 		if (o->json)
 			json_str(j, NULL, r->issues[i].msg);
@@ -43,7 +43,7 @@ static void show_warnings(const tool_opts *o, json_out *j,
 static void show_plan(const tool_opts *o, json_out *j, const tool_input *in,
                       const tool_slot *s, tool_ntp_state ntp)
 {
-	const safeid_account *a = tool_input_account(in);
+	const input_account *a = tool_input_account(in);
 	uint64_t now = tool_now(o);
 
 	if (o->json) {
@@ -83,7 +83,7 @@ static void show_plan(const tool_opts *o, json_out *j, const tool_input *in,
 /* What the token should show once switched off and on. */
 static void show_codes(const tool_opts *o, json_out *j, const tool_input *in)
 {
-	const safeid_account *a = tool_input_account(in);
+	const input_account *a = tool_input_account(in);
 	uint64_t now = tool_now(o);
 	unsigned step = in->report.step;
 	uint32_t c0 = 0, c1 = 0;
@@ -117,7 +117,7 @@ static void show_codes(const tool_opts *o, json_out *j, const tool_input *in)
 static void fill_plan(const tool_opts *o, const tool_input *in,
                       tool_burn_plan *p)
 {
-	const safeid_account *a = tool_input_account(in);
+	const input_account *a = tool_input_account(in);
 
 	memset(p, 0, sizeof(*p));
 	p->seed = a->secret;
@@ -130,7 +130,7 @@ static void fill_plan(const tool_opts *o, const tool_input *in,
 static int save_record(const tool_opts *o, json_out *j, const tool_input *in,
                        const tool_write_result *res, tool_error *err)
 {
-	const safeid_account *a = tool_input_account(in);
+	const input_account *a = tool_input_account(in);
 	char path[4200];
 	tool_record r;
 	int ret;

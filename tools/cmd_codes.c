@@ -18,14 +18,14 @@
 #include "source.h"
 
 static void scan_account(const tool_opts *o, json_out *j,
-                         const safeid_account *a, size_t idx, bool *any_ok)
+                         const input_account *a, size_t idx, bool *any_ok)
 {
-	safeid_plan_report r;
+	input_plan_report r;
 	char label[600];
-	int rc = safeid_plan_check(a, NULL, &r);
+	int rc = input_plan_check(a, NULL, &r);
 
-	safeid_account_label(a, label, sizeof(label));
-	if (rc == SAFEID_IN_OK)
+	input_account_label(a, label, sizeof(label));
+	if (rc == INPUT_OK)
 		*any_ok = true;
 	if (o->json) {
 		json_obj(j, NULL);
@@ -33,19 +33,19 @@ static void scan_account(const tool_opts *o, json_out *j,
 		json_str(j, "label", label);
 		json_str(j, "issuer", a->issuer);
 		json_str(j, "account", a->name);
-		json_str(j, "type", a->type == SAFEID_OTP_HOTP ? "hotp" : "totp");
-		json_str(j, "hash", safeid_in_alg_name(a->alg));
+		json_str(j, "type", a->type == INPUT_OTP_HOTP ? "hotp" : "totp");
+		json_str(j, "hash", input_alg_name(a->alg));
 		json_uint(j, "digits", a->digits);
 		json_uint(j, "step", a->period);
 		json_uint(j, "secret_bits", (unsigned long long)a->secret_len * 8u);
 		json_str(j, "from", a->source);
-		json_bool(j, "burnable", rc == SAFEID_IN_OK);
+		json_bool(j, "burnable", rc == INPUT_OK);
 		json_arr(j, "issues");
 		for (size_t i = 0; i < r.count; i++) {
 			json_obj(j, NULL);
-			json_str(j, "severity", r.issues[i].severity == SAFEID_IN_ERROR
+			json_str(j, "severity", r.issues[i].severity == INPUT_SEV_ERROR
 			                                ? "error" : "warning");
-			json_str(j, "code", safeid_in_errname(r.issues[i].code));
+			json_str(j, "code", input_errname(r.issues[i].code));
 			json_str(j, "message", r.issues[i].msg);
 			json_close(j);
 		}
@@ -55,15 +55,15 @@ static void scan_account(const tool_opts *o, json_out *j,
 	}
 	printf("%zu. %s\n", idx + 1, label);
 	printf("   %s, %s, %u digits, %u s step, %zu-bit secret (%s)\n",
-	       a->type == SAFEID_OTP_HOTP ? "HOTP (counter)" : "TOTP",
-	       safeid_in_alg_name(a->alg), a->digits, a->period,
+	       a->type == INPUT_OTP_HOTP ? "HOTP (counter)" : "TOTP",
+	       input_alg_name(a->alg), a->digits, a->period,
 	       a->secret_len * 8u, a->source);
 	for (size_t i = 0; i < r.count; i++)
 		printf("   %s: %s\n",
-		       r.issues[i].severity == SAFEID_IN_ERROR ? "cannot burn"
+		       r.issues[i].severity == INPUT_SEV_ERROR ? "cannot burn"
 		                                               : "warning",
 		       r.issues[i].msg);
-	if (rc == SAFEID_IN_OK)
+	if (rc == INPUT_OK)
 		printf("   can be burned into this token family\n");
 }
 
@@ -76,7 +76,7 @@ static void show_monitors(const tool_opts *o, json_out *j,
 	if (o->json)
 		json_arr(j, "monitors");
 	for (size_t i = 0; i < in->monitor_count; i++) {
-		const safeid_monitor *m = &in->monitors[i];
+		const input_monitor *m = &in->monitors[i];
 
 		if (o->json) {
 			json_obj(j, NULL);
@@ -148,7 +148,7 @@ static int load_account(const tool_opts *o, tool_input *in, tool_error *err)
 
 static uint32_t code_at(const tool_input *in, uint64_t t)
 {
-	const safeid_account *a = tool_input_account(in);
+	const input_account *a = tool_input_account(in);
 	uint32_t c = 0;
 
 	safeid_totp(a->secret, a->secret_len, (safeid_hash)in->report.hash,
@@ -244,7 +244,7 @@ static int read_code(const tool_opts *o, char *out, size_t cap,
 		out[n++] = buf[i];
 	}
 	out[n] = '\0';
-	safeid_in_secret_free(buf, bcap);
+	input_secret_free(buf, bcap);
 	if (n != 6)
 		return tool_fail(err, EXIT_USAGE, "bad_code",
 		                 "the code must be the 6 digits the token shows "

@@ -31,8 +31,8 @@
 /* The sizes of the types a table passes; a plug-in built from another
  * inputs.h or backend.h shows here even when its ABI number was kept. */
 #define TOOL_IMAGE_PLUGIN_TYPES                                             \
-	((uint32_t)(sizeof(safeid_qr_list) + sizeof(safeid_screen_result) +    \
-	            sizeof(safeid_in_error)))
+	((uint32_t)(sizeof(input_qr_list) + sizeof(input_screen_result) +    \
+	            sizeof(input_error)))
 #define TOOL_OPENSC_PLUGIN_TYPES                                            \
 	((uint32_t)(sizeof(tool_backend_ops) + sizeof(tool_slot) +             \
 	            sizeof(tool_burn_plan) + sizeof(tool_clock_plan) +         \
@@ -43,14 +43,14 @@ typedef struct tool_image_plugin {
 	uint32_t abi;        /* TOOL_IMAGE_PLUGIN_ABI */
 	uint32_t size;       /* sizeof(tool_image_plugin) */
 	uint32_t types;      /* TOOL_IMAGE_PLUGIN_TYPES */
-	int (*qr_decode_file)(const char *path, safeid_qr_list *out,
-	                      safeid_in_error *err);
-	void (*qr_list_clear)(safeid_qr_list *l);
-	int (*screen_scan)(const char *display, safeid_screen_result *out,
-	                   safeid_in_error *err);
-	int (*screen_scan_cmd)(const char *cmd, safeid_screen_result *out,
-	                       safeid_in_error *err);
-	void (*screen_result_clear)(safeid_screen_result *r);
+	int (*qr_decode_file)(const char *path, input_qr_list *out,
+	                      input_error *err);
+	void (*qr_list_clear)(input_qr_list *l);
+	int (*screen_scan)(const char *display, input_screen_result *out,
+	                   input_error *err);
+	int (*screen_scan_cmd)(const char *cmd, input_screen_result *out,
+	                       input_error *err);
+	void (*screen_result_clear)(input_screen_result *r);
 } tool_image_plugin;
 
 /* safeid-tool-opensc.so: the OpenSC backend's table (backend_opensc.c). */

@@ -96,7 +96,7 @@ int tool_read_secret_fd(int fd, const char *what, size_t max, bool no_echo,
 fail:
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
-	safeid_in_secret_free(buf, room);
+	input_secret_free(buf, room);
 	return ret;
 }
 

@@ -14,7 +14,7 @@ int tool_secrets_protect(void);
 /*
  * Read all of a stream (fd) up to max bytes into a fresh heap buffer
  * (NUL-terminated).  With no_echo and a terminal on fd, echo is off while
- * reading one line.  Release with safeid_in_secret_free(buf, cap).
+ * reading one line.  Release with input_secret_free(buf, cap).
  * what names the source in messages ("standard input", a file name).
  */
 int tool_read_secret_fd(int fd, const char *what, size_t max, bool no_echo,

@@ -29,32 +29,32 @@ static int count_inputs(const tool_opts *o)
 	       (o->secret_arg != NULL);
 }
 
-static int in_to_tool(const safeid_in_error *ie, tool_error *err)
+static int in_to_tool(const input_error *ie, tool_error *err)
 {
-	int code = ie->code == SAFEID_IN_ERR_NOMEM ? EXIT_SETUP : EXIT_INPUT;
+	int code = ie->code == INPUT_ERR_NOMEM ? EXIT_SETUP : EXIT_INPUT;
 	char sym[48];
-	const char *name = safeid_in_errname(ie->code);
+	const char *name = input_errname(ie->code);
 
-	/* "SAFEID_IN_ERR_HOTP" -> "hotp": a short stable key for --json. */
-	if (strncmp(name, "SAFEID_IN_ERR_", 14) == 0)
-		name += 14;
-	else if (strncmp(name, "SAFEID_IN_", 10) == 0)
+	/* "INPUT_ERR_HOTP" -> "hotp": a short stable key for --json. */
+	if (strncmp(name, "INPUT_ERR_", 10) == 0)
 		name += 10;
+	else if (strncmp(name, "INPUT_", 6) == 0)
+		name += 6;
 	snprintf(sym, sizeof(sym), "%s", name);
 	for (char *p = sym; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	return tool_fail(err, code, sym, "%s", ie->msg[0] != '\0'
 	                                           ? ie->msg
-	                                           : safeid_in_strerror(ie->code));
+	                                           : input_strerror(ie->code));
 }
 
 /* Parse every decoded QR code; codes that hold no OTP account are noted in
  * in->skipped, and only when none holds one is it an error. */
-static int parse_codes(const safeid_qr_list *codes, const char *where,
+static int parse_codes(const input_qr_list *codes, const char *where,
                        tool_input *in, tool_error *err)
 {
-	safeid_in_error ie = {0, ""}, first = {0, ""};
+	input_error ie = {0, ""}, first = {0, ""};
 	size_t used = 0;
 
 	in->qr_codes = codes->count;
@@ -66,8 +66,8 @@ static int parse_codes(const safeid_qr_list *codes, const char *where,
 		else
 			snprintf(what, sizeof(what), "QR code %zu of %zu in %s",
 			         i + 1, codes->count, where);
-		if (safeid_in_parse(codes->items[i].text, codes->items[i].len,
-		                    what, &in->accounts, &ie) == SAFEID_IN_OK)
+		if (input_parse(codes->items[i].text, codes->items[i].len,
+		                what, &in->accounts, &ie) == INPUT_OK)
 			continue;
 		if (first.code == 0)
 			first = ie;
@@ -88,15 +88,15 @@ static int parse_codes(const safeid_qr_list *codes, const char *where,
 static int load_qr(const tool_opts *o, tool_input *in, tool_error *err)
 {
 	const tool_image_plugin *img = tool_load_image_plugin(err);
-	safeid_qr_list codes;
-	safeid_in_error ie = {0, ""};
+	input_qr_list codes;
+	input_error ie = {0, ""};
 	int ret;
 
 	if (img == NULL)
 		return err->exit_code;
 	memset(&codes, 0, sizeof(codes));
 	snprintf(in->source, sizeof(in->source), "QR code in '%s'", o->qr_file);
-	if (img->qr_decode_file(o->qr_file, &codes, &ie) != SAFEID_IN_OK)
+	if (img->qr_decode_file(o->qr_file, &codes, &ie) != INPUT_OK)
 		ret = in_to_tool(&ie, err);
 	else
 		ret = parse_codes(&codes, o->qr_file, in, err);
@@ -107,8 +107,8 @@ static int load_qr(const tool_opts *o, tool_input *in, tool_error *err)
 static int load_screen(const tool_opts *o, tool_input *in, tool_error *err)
 {
 	const tool_image_plugin *img = tool_load_image_plugin(err);
-	safeid_screen_result scr;
-	safeid_in_error ie = {0, ""};
+	input_screen_result scr;
+	input_error ie = {0, ""};
 	int rc, ret;
 
 	if (img == NULL)
@@ -121,7 +121,7 @@ static int load_screen(const tool_opts *o, tool_input *in, tool_error *err)
 		rc = img->screen_scan(NULL, &scr, &ie);
 	in->monitor_count = scr.monitor_count;
 	memcpy(in->monitors, scr.monitors, sizeof(in->monitors));
-	if (rc != SAFEID_IN_OK)
+	if (rc != INPUT_OK)
 		ret = in_to_tool(&ie, err);
 	else
 		ret = parse_codes(&scr.codes, "the screen", in, err);
@@ -131,7 +131,7 @@ static int load_screen(const tool_opts *o, tool_input *in, tool_error *err)
 
 static int load_text(const tool_opts *o, tool_input *in, tool_error *err)
 {
-	safeid_in_error ie = {0, ""};
+	input_error ie = {0, ""};
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	const char *what;
@@ -145,29 +145,29 @@ static int load_text(const tool_opts *o, tool_input *in, tool_error *err)
 			                 "process list: use 'echo URI | safeid-tool "
 			                 "... --uri -' or --uri-file FILE");
 		what = "the URI on standard input";
-		ret = tool_read_secret_fd(0, what, SAFEID_IN_TEXT_MAX, false, &buf,
+		ret = tool_read_secret_fd(0, what, INPUT_TEXT_MAX, false, &buf,
 		                          &len, &cap, err);
 	} else {
 		what = o->uri_file;
-		ret = tool_read_secret_file(o->uri_file, SAFEID_IN_TEXT_MAX, &buf,
+		ret = tool_read_secret_file(o->uri_file, INPUT_TEXT_MAX, &buf,
 		                            &len, &cap, err);
 	}
 	if (ret != 0)
 		return ret;
 	snprintf(in->source, sizeof(in->source), "%s", what);
 	tool_chomp(buf, &len);
-	if (safeid_in_parse(buf, len, what, &in->accounts, &ie) != SAFEID_IN_OK)
+	if (input_parse(buf, len, what, &in->accounts, &ie) != INPUT_OK)
 		ret = in_to_tool(&ie, err);
-	safeid_in_secret_free(buf, cap);
+	input_secret_free(buf, cap);
 	return ret;
 }
 
-static int parse_hash(const char *s, safeid_in_alg *alg, tool_error *err)
+static int parse_hash(const char *s, input_alg *alg, tool_error *err)
 {
 	if (s == NULL || strcasecmp(s, "sha1") == 0 || strcasecmp(s, "sha-1") == 0)
-		*alg = SAFEID_ALG_SHA1;
+		*alg = INPUT_ALG_SHA1;
 	else if (strcasecmp(s, "sha256") == 0 || strcasecmp(s, "sha-256") == 0)
-		*alg = SAFEID_ALG_SHA256;
+		*alg = INPUT_ALG_SHA256;
 	else
 		return tool_fail(err, EXIT_USAGE, "usage",
 		                 "--hash '%s' is not supported by this token "
@@ -206,10 +206,10 @@ static size_t pct_encode(const char *s, char *out, size_t cap)
  */
 static int load_secret(const tool_opts *o, tool_input *in, tool_error *err)
 {
-	safeid_in_error ie = {0, ""};
-	safeid_in_alg alg = SAFEID_ALG_SHA1;
+	input_error ie = {0, ""};
+	input_alg alg = INPUT_ALG_SHA1;
 	char *buf = NULL, *uri = NULL;
-	char label[3 * 2 * SAFEID_IN_FIELD_MAX + 8], issuer[3 * SAFEID_IN_FIELD_MAX + 1];
+	char label[3 * 2 * INPUT_FIELD_MAX + 8], issuer[3 * INPUT_FIELD_MAX + 1];
 	size_t len = 0, cap = 0, ucap = 0;
 	int ret;
 
@@ -237,7 +237,7 @@ static int load_secret(const tool_opts *o, tool_input *in, tool_error *err)
 		if (isatty(0))
 			fprintf(stderr, "Base32 secret (not shown): ");
 		ret = tool_read_secret_fd(0, "the secret on standard input",
-		                          SAFEID_IN_SECRET_CHARS_MAX, true, &buf,
+		                          INPUT_SECRET_CHARS_MAX, true, &buf,
 		                          &len, &cap, err);
 		if (ret != 0)
 			return ret;
@@ -264,15 +264,15 @@ static int load_secret(const tool_opts *o, tool_input *in, tool_error *err)
 	}
 	snprintf(uri, ucap, "otpauth://totp/%s?secret=%s&algorithm=%s&digits=6"
 	         "&period=%ld%s%s",
-	         label, buf, alg == SAFEID_ALG_SHA256 ? "SHA256" : "SHA1",
+	         label, buf, alg == INPUT_ALG_SHA256 ? "SHA256" : "SHA1",
 	         o->step > 0 ? o->step : 30L, issuer[0] != '\0' ? "&issuer=" : "",
 	         issuer);
-	if (safeid_in_parse(uri, strlen(uri), in->source, &in->accounts, &ie) !=
-	    SAFEID_IN_OK)
+	if (input_parse(uri, strlen(uri), in->source, &in->accounts, &ie) !=
+	    INPUT_OK)
 		ret = in_to_tool(&ie, err);
 fail:
-	safeid_in_secret_free(uri, ucap);
-	safeid_in_secret_free(buf, cap);
+	input_secret_free(uri, ucap);
+	input_secret_free(buf, cap);
 	return ret;
 }
 
@@ -308,7 +308,7 @@ int tool_input_load(const tool_opts *o, tool_input *in, tool_error *err)
 
 int tool_input_choose(const tool_opts *o, tool_input *in, tool_error *err)
 {
-	safeid_in_error ie = {0, ""};
+	input_error ie = {0, ""};
 	char sel[32];
 	const char *spec = o->match;
 
@@ -321,14 +321,14 @@ int tool_input_choose(const tool_opts *o, tool_input *in, tool_error *err)
 		                 "%s holds %zu accounts: choose one with --pick N "
 		                 "or --match TEXT ('safeid-tool scan' lists them)",
 		                 in->source, in->accounts.count);
-	if (safeid_account_pick(&in->accounts, spec, &in->chosen, &ie) !=
-	    SAFEID_IN_OK)
+	if (input_account_pick(&in->accounts, spec, &in->chosen, &ie) !=
+	    INPUT_OK)
 		return in_to_tool(&ie, err);
 	in->picked = true;
-	if (safeid_plan_check(&in->accounts.items[in->chosen], NULL,
-	                      &in->report) != SAFEID_IN_OK) {
+	if (input_plan_check(&in->accounts.items[in->chosen], NULL,
+	                     &in->report) != INPUT_OK) {
 		for (size_t i = 0; i < in->report.count; i++)
-			if (in->report.issues[i].severity == SAFEID_IN_ERROR) {
+			if (in->report.issues[i].severity == INPUT_SEV_ERROR) {
 				ie.code = in->report.issues[i].code;
 				snprintf(ie.msg, sizeof(ie.msg), "%s",
 				         in->report.issues[i].msg);
@@ -341,13 +341,13 @@ int tool_input_choose(const tool_opts *o, tool_input *in, tool_error *err)
 	return 0;
 }
 
-const safeid_account *tool_input_account(const tool_input *in)
+const input_account *tool_input_account(const tool_input *in)
 {
 	return &in->accounts.items[in->chosen];
 }
 
 void tool_input_free(tool_input *in)
 {
-	safeid_account_list_clear(&in->accounts);
+	input_account_list_clear(&in->accounts);
 	memset(in, 0, sizeof(*in));
 }

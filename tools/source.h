@@ -13,14 +13,14 @@
 #include "tool.h"
 
 typedef struct tool_input {
-	safeid_account_list accounts;   /* every account found */
+	input_account_list accounts;   /* every account found */
 	size_t chosen;                  /* index into accounts, when picked */
 	bool picked;
-	safeid_plan_report report;      /* plan check of the chosen account */
+	input_plan_report report;      /* plan check of the chosen account */
 	char source[320];               /* "QR code in photo.png", ... */
 	char skipped[1024];             /* codes that held no OTP account */
 	size_t qr_codes;                /* QR codes decoded (0: not a QR input) */
-	safeid_monitor monitors[SAFEID_IN_MONITORS_MAX];
+	input_monitor monitors[INPUT_MONITORS_MAX];
 	size_t monitor_count;           /* --screen: monitors searched */
 } tool_input;
 
@@ -36,6 +36,6 @@ int tool_input_choose(const tool_opts *o, tool_input *in, tool_error *err);
 void tool_input_free(tool_input *in);
 
 /* The chosen account (valid after tool_input_choose). */
-const safeid_account *tool_input_account(const tool_input *in);
+const input_account *tool_input_account(const tool_input *in);
 
 #endif /* SAFEID_TOOL_SOURCE_H */
