@@ -61,17 +61,11 @@ static void plan_show(const tool_opts *o, json_out *j, const client_input *in,
 	       in->report.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
 	       in->report.step, tool_display(o));
 	tool_slot_show(o, j, s, now);
-	printf("Host clock: %s\n",
-	       ntp == CLIENT_NTP_SYNCED ? "synchronised by NTP"
-	       : ntp == CLIENT_NTP_UNSYNCED
-	               ? "NOT synchronised by NTP: the token will be set to "
-	                 "this clock, so its codes may be off"
-	               : "synchronisation unknown");
+	printf("Host clock: %s\n", client_ntp_state_text(ntp));
 	warnings_show(o, j, &in->report);
 	if (ntp == CLIENT_NTP_UNSYNCED)
-		fprintf(stderr, "safeid-tool: warning: the host clock is not "
-		                "NTP-synchronised; enable it with 'timedatectl "
-		                "set-ntp true' and burn again if the codes are off\n");
+		fprintf(stderr, "safeid-tool: warning: %s\n",
+		        client_text(CLIENT_TEXT_NTP_ADVICE));
 }
 
 /* What the token should show once switched off and on. */
@@ -79,28 +73,22 @@ static void codes_show(const tool_opts *o, json_out *j, const client_input *in)
 {
 	uint64_t now = tool_now(o);
 	unsigned step = in->report.step;
-	uint32_t c0 = client_code_at(in, now);
-	uint32_t c1 = client_code_at(in, now + step);
-	unsigned left = step - (unsigned)(now % step);
+	char buf[CLIENT_MSG_MAX];
 
 	if (o->json) {
-		char buf[8];
-
 		json_obj(j, "codes");
-		snprintf(buf, sizeof(buf), "%06u", c0);
+		snprintf(buf, sizeof(buf), "%06u", client_code_at(in, now));
 		json_str(j, "now", buf);
-		snprintf(buf, sizeof(buf), "%06u", c1);
+		snprintf(buf, sizeof(buf), "%06u",
+		         client_code_at(in, now + step));
 		json_str(j, "next", buf);
-		json_uint(j, "seconds_left", left);
+		json_uint(j, "seconds_left", step - (unsigned)(now % step));
 		json_uint(j, "time", now);
 		json_close(j);
 		return;
 	}
-	printf("\nDone. Switch the token off and on (press its button until "
-	       "the display goes off, then again):\nuntil then it may still "
-	       "show codes of the old seed.\n");
-	printf("It should show %06u now (%u s left), then %06u.\n", c0, left,
-	       c1);
+	client_text_codes(in, now, buf, sizeof(buf));
+	printf("\nDone. %s\n%s\n", client_text(CLIENT_TEXT_POWER_CYCLE), buf);
 	printf("Check with: safeid-tool verify ... (type the code it shows)\n");
 }
 
@@ -122,7 +110,7 @@ static int record_save(const tool_opts *o, json_out *j, const client_input *in,
 static void result_show(const tool_opts *o, json_out *j,
                         const client_write_result *res)
 {
-	char when[48];
+	char line[CLIENT_MSG_MAX];
 
 	if (o->json) {
 		json_str(j, "seed_state", safeid_seed_state_name(res->seed));
@@ -133,12 +121,11 @@ static void result_show(const tool_opts *o, json_out *j,
 		return;
 	}
 	if (res->after_valid && res->after.clock_known) {
-		tool_time_format(res->after.clock, when, sizeof(when));
-		printf("Token clock set to %s (%+lld s from the host clock).\n",
-		       when, (long long)res->after.clock - (long long)tool_now(o));
+		client_text_clock("set to", res->after.clock, tool_now(o), line,
+		                  sizeof(line));
+		printf("%s\n", line);
 	} else {
-		printf("The token clock could not be read back; check the codes "
-		       "with 'safeid-tool verify'.\n");
+		printf("%s\n", client_text(CLIENT_TEXT_CLOCK_UNREAD));
 	}
 }
 
@@ -162,8 +149,7 @@ int cmd_burn(const tool_opts *o, json_out *j, client_error *err)
 		goto fail;
 	ntp = client_ntp_state_read();
 	plan_show(o, j, &in, &s, ntp);
-	ret = tool_confirm(o->yes, "Burn this account into the token? It "
-	                           "replaces the seed the token holds.", err);
+	ret = tool_confirm(o->yes, client_text(CLIENT_TEXT_BURN_QUESTION), err);
 	if (ret != 0)
 		goto fail;
 	if (!o->json)

@@ -59,7 +59,7 @@ static void account_show(const tool_opts *o, json_out *j,
 		                                               : "warning",
 		       r.issues[i].msg);
 	if (rc == INPUT_OK)
-		printf("   can be burned into this token family\n");
+		printf("   %s\n", client_text(CLIENT_TEXT_BURNABLE));
 }
 
 /* --screen: what was searched, and where the codes were. */
@@ -205,8 +205,8 @@ static int code_read(const tool_opts *o, char out[7], client_error *err)
 
 int cmd_verify(const tool_opts *o, json_out *j, client_error *err)
 {
+	char typed[7], line[CLIENT_MSG_MAX];
 	client_input in;
-	char typed[7];
 	long offset = 0;
 	uint64_t now = tool_now(o);
 	bool match;
@@ -233,16 +233,10 @@ int cmd_verify(const tool_opts *o, json_out *j, client_error *err)
 			json_null(j, "offset_seconds");
 		}
 	} else if (match && offset == 0) {
-		printf("MATCH: the token shows the right code; its clock is in "
-		       "step with this host.\n");
+		printf("%s\n", client_text(CLIENT_TEXT_MATCH));
 	} else if (match) {
-		printf("MATCH, but the token's clock is %ld step%s (about %ld s) "
-		       "%s this host.\nSet it with 'safeid-tool clock' (on a "
-		       "restricted-sync model, burn again instead).\n",
-		       offset < 0 ? -offset : offset,
-		       (offset == 1 || offset == -1) ? "" : "s",
-		       (offset < 0 ? -offset : offset) * (long)in.report.step,
-		       offset > 0 ? "ahead of" : "behind");
+		client_text_offset(offset, in.report.step, line, sizeof(line));
+		printf("%s\n", line);
 	}
 	if (!match)
 		ret = client_code_mismatch(err, o->window);

@@ -29,8 +29,7 @@ int cmd_list(const tool_opts *o, json_out *j, client_error *err)
 	if (o->json)
 		json_arr(j, "readers");
 	else if (l.count == 0)
-		printf("No reader found: plug in a contactless (NFC) reader and "
-		       "check that pcscd runs (systemctl status pcscd).\n");
+		printf("%s\n", client_text(CLIENT_TEXT_NO_READER));
 	for (size_t i = 0; i < l.count; i++) {
 		if (o->json) {
 			json_obj(j, NULL);
@@ -75,10 +74,10 @@ static void record_show(const tool_opts *o, json_out *j, const char *serial)
 		return;
 	}
 	if (!have) {
-		printf("Last burn:  no record on this host\n");
+		printf("Last burn:  %s\n", client_text(CLIENT_TEXT_NO_RECORD));
 		return;
 	}
-	tool_time_format((uint64_t)r.time, when, sizeof(when));
+	client_text_time((uint64_t)r.time, when, sizeof(when));
 	printf("Last burn:  %s%s%s on %s (%s, %u s step, %u s display)\n",
 	       r.issuer, r.issuer[0] != '\0' ? ": " : "", r.account, when,
 	       r.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", r.step,
@@ -111,7 +110,7 @@ static void clock_show(const tool_opts *o, json_out *j,
                        const client_clock_plan *p)
 {
 	uint64_t now = tool_now(o);
-	char when[48];
+	char line[CLIENT_MSG_MAX];
 
 	if (o->json) {
 		tool_slot_show(o, j, &res->before, now);
@@ -127,13 +126,13 @@ static void clock_show(const tool_opts *o, json_out *j,
 		return;
 	}
 	if (res->after_valid && res->after.clock_known) {
-		tool_time_format(res->after.clock, when, sizeof(when));
-		printf("Token clock now %s (%+lld s from the host clock).\n", when,
-		       (long long)res->after.clock - (long long)now);
+		client_text_clock("now", res->after.clock, now, line,
+		                  sizeof(line));
+		printf("%s\n", line);
 	}
 	printf("The token holds: %s.\n", safeid_seed_state_text(res->seed));
 	if (res->seed == SAFEID_SEED_ERASED)
-		printf("Burn the seed again: safeid-tool burn ...\n");
+		printf("%s\n", client_text(CLIENT_TEXT_BURN_AGAIN));
 }
 
 int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
@@ -170,7 +169,7 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 	p.expect_serial = s.serial;
 	if (s.restricted_sync) {
 		p.erase_seed_ok = true;
-		ret = tool_confirm(o->yes, "This ERASES the token's seed. Go on?",
+		ret = tool_confirm(o->yes, client_text(CLIENT_TEXT_ERASE_QUESTION),
 		                   err);
 		if (ret != 0)
 			goto fail;

@@ -40,8 +40,6 @@ int tool_writer_open(const tool_opts *o, int *lockfd, client_backend **b,
 /* Step printer for burns and clock writes (silent with --json). */
 void tool_step_show(void *arg, client_step step, int phase);
 
-/* "2026-01-01 00:00:00 UTC" */
-void tool_time_format(uint64_t t, char *out, size_t cap);
 /* Now, or --at. */
 uint64_t tool_now(const tool_opts *o);
 /* --display or the default 30. */

@@ -24,7 +24,8 @@ static int token_wait(const tool_opts *o, client_error *err)
 		return ret;
 	if (!o->json)
 		fprintf(stderr, "Waiting up to %ld s for a token on %s%s%s "
-		                "(place it on the reader and press its button)...\n",
+		                "(place it on the reader and press its "
+		                "button)...\n",
 		        o->wait_seconds, reader[0] != '\0' ? "'" : "any reader",
 		        reader, reader[0] != '\0' ? "'" : "");
 	return client_token_wait(reader, o->wait_seconds, err);
@@ -89,7 +90,8 @@ static int lock_take(const tool_opts *o, int *fd, client_error *err)
 		return 0;
 	if (!o->json)
 		fprintf(stderr, "safeid-tool: another safeid-tool is writing a "
-		                "token; waiting up to %u s for it to finish...\n",
+		                "token; waiting up to %u s for it to "
+		                "finish...\n",
 		        LOCK_WAIT_SECONDS);
 	if (lock_wait(*fd, LOCK_WAIT_SECONDS) == 0)
 		return 0;
@@ -133,16 +135,6 @@ void tool_step_show(void *arg, client_step step, int phase)
 	fflush(stdout);
 }
 
-void tool_time_format(uint64_t t, char *out, size_t cap)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(out, cap, "%llu", (unsigned long long)t);
-}
-
 uint64_t tool_now(const tool_opts *o)
 {
 	return o->at >= 0 ? (uint64_t)o->at : (uint64_t)time(NULL);
@@ -179,16 +171,18 @@ void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
 	}
 	printf("Reader:     %s\n", s->reader);
 	if (!s->present) {
-		printf("Token:      none (place the token and press its button)\n");
+		printf("Token:      none (%s)\n",
+		       client_text(CLIENT_TEXT_PLACE_TOKEN));
 		return;
 	}
 	printf("Serial:     %s\n", s->serial);
-	printf("Model:      %s%s\n", s->model[0] != '\0' ? s->model : "unknown",
-	       s->restricted_sync ? " (restricted sync: a clock write erases "
-	                            "the seed)"
-	                          : "");
+	printf("Model:      %s%s%s%s\n",
+	       s->model[0] != '\0' ? s->model : "unknown",
+	       s->restricted_sync ? " (" : "",
+	       s->restricted_sync ? client_text(CLIENT_TEXT_RESTRICTED) : "",
+	       s->restricted_sync ? ")" : "");
 	if (s->clock_known) {
-		tool_time_format(s->clock, when, sizeof(when));
+		client_text_time(s->clock, when, sizeof(when));
 		printf("Clock:      %s (%+lld s from the host clock)\n", when,
 		       drift);
 	} else {

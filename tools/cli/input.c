@@ -43,11 +43,8 @@ static int uri_load(const tool_opts *o, client_input *in, client_error *err)
 		ret = client_secret_read_file(o->uri_file, INPUT_TEXT_MAX, &buf,
 		                              &len, &cap, &exposed, err);
 		if (exposed) {
-			snprintf(warning, sizeof(warning),
-			         "'%s' holds a secret but other users can read "
-			         "it: run 'chmod 600 %s' or delete it after "
-			         "the burn",
-			         o->uri_file, o->uri_file);
+			client_text_exposed(o->uri_file, warning,
+			                    sizeof(warning));
 			fprintf(stderr, "safeid-tool: warning: %s\n", warning);
 		}
 	}

@@ -61,18 +61,6 @@ static void json_escape(const char *s, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-static const char *next_step(safeid_seed_state held, int code)
-{
-	if (code == CLIENT_EXIT_PARTIAL)
-		return "take the token off the reader, switch it off and on, "
-		       "and burn again";
-	if (held == SAFEID_SEED_NEW)
-		return "switch the token off and on and check its codes with "
-		       "'safeid-tool verify'";
-	return "take the token off the reader, switch it off and on, put it "
-	       "back and run again (or raise --timeout)";
-}
-
 /* Fill the buffer the handler is not using, then switch to it. */
 static void prepare(void)
 {
@@ -85,7 +73,7 @@ static void prepare(void)
 	         "'%s'; the tool gave up. The token now holds: %s. Next: %s",
 	         wd.reader[0] != '\0' ? wd.reader : "(not chosen yet)",
 	         wd.seconds, wd.step, safeid_seed_state_text(wd.held),
-	         next_step(wd.held, wd.exit_code));
+	         client_text_next_step(wd.held, wd.exit_code));
 	n = snprintf(wd.text[i], WD_MSG_MAX, "safeid-tool: %s\n", msg);
 	wd.text_len[i] = n < 0 ? 0 : strnlen(wd.text[i], WD_MSG_MAX);
 	wd.json_len[i] = 0;

@@ -1,7 +1,7 @@
 /*
  * backend_common.c: what every backend shares (the OpenSC plug-in carries
  * its own copy): the error record, slot lists, picking a reader by index
- * or name, the names of the steps of a write.
+ * or name, the refusal of a clock write that would erase the seed.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -136,17 +136,13 @@ long client_slot_pick(const client_slot_list *l, const char *spec,
 	return -1;
 }
 
-const char *client_step_text(client_step step)
+int client_clock_refuse(const client_slot *s, client_error *err)
 {
-	switch (step) {
-	case CLIENT_STEP_INFO:
-		return "read token info";
-	case CLIENT_STEP_BURN_WRITE:
-		return "authenticate, write configuration, then seed";
-	case CLIENT_STEP_CLOCK_WRITE:
-		return "authenticate, write configuration with the clock";
-	case CLIENT_STEP_READ_BACK:
-		return "read the clock back";
-	}
-	return "unknown step";
+	return client_fail(err, CLIENT_EXIT_DECLINED, "restricted_sync",
+	                   "nothing written: token %s (%s) erases its seed on "
+	                   "any clock write. Burn the seed again instead (a "
+	                   "burn sets the clock), or add --erase-seed to set "
+	                   "the clock and lose the seed",
+	                   s->serial,
+	                   s->model[0] != '\0' ? s->model : "unknown model");
 }

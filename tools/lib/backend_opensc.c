@@ -371,16 +371,7 @@ static int opensc_clock_set(client_link *b, const char *spec,
 		return ret;
 	res->before = c.slot;
 	if (c.slot.restricted_sync && !plan->erase_seed_ok) {
-		ret = client_fail(err, CLIENT_EXIT_DECLINED,
-		                  "erase_seed_needed",
-		                  "token %s (%s) erases its seed on any clock "
-		                  "write; nothing was written. Burn the seed "
-		                  "again (a burn sets the clock), or add "
-		                  "--erase-seed to set the clock and erase the "
-		                  "seed",
-		                  c.slot.serial,
-		                  c.slot.model[0] != '\0' ? c.slot.model
-		                                        : "unknown model");
+		ret = client_clock_refuse(&c.slot, err);
 		goto fail;
 	}
 	ret = config_fill(plan->hash, plan->step, plan->display_seconds,

@@ -75,7 +75,7 @@ int client_secrets_protect(void);
 int client_secret_read_fd(int fd, const char *what, size_t max, char **out,
                           size_t *len, size_t *cap, client_error *err);
 /* Same for a file; *exposed tells that other users may read it (the front
- * end warns). */
+ * end warns with client_text_exposed). */
 int client_secret_read_file(const char *path, size_t max, char **out,
                             size_t *len, size_t *cap, bool *exposed,
                             client_error *err);
@@ -226,7 +226,8 @@ int client_clock_plan_fill(client_clock_plan *p, const char *state_dir,
                            const client_slot *s, const client_clock_opts *o,
                            const char **source, client_error *err);
 /* The refusal of a clock write on a restricted-sync model without the
- * person's consent: CLIENT_EXIT_DECLINED, nothing written. */
+ * person's consent: CLIENT_EXIT_DECLINED, nothing written (every backend
+ * refuses such a write too). */
 int client_clock_refuse(const client_slot *s, client_error *err);
 
 /* Outcome of a burn or a clock write, as far as the host can know. */
@@ -361,5 +362,46 @@ typedef enum client_ntp_state {
  * =unsynced overrides it (for tests and containers without NTP). */
 client_ntp_state client_ntp_state_read(void);
 const char *client_ntp_state_name(client_ntp_state s); /* "synced", ... */
+/* "synchronised by NTP", ... */
+const char *client_ntp_state_text(client_ntp_state s);
+
+/* ---- sentences ----------------------------------------------------------- */
+
+/* What front ends tell people, in one place so they all say the same. */
+typedef enum client_text_id {
+	CLIENT_TEXT_POWER_CYCLE,    /* after a burn: switch the token off/on */
+	CLIENT_TEXT_NTP_ADVICE,     /* the host clock is not synchronised */
+	CLIENT_TEXT_NO_READER,      /* no reader at all */
+	CLIENT_TEXT_PLACE_TOKEN,    /* a reader without a token */
+	CLIENT_TEXT_RESTRICTED,     /* what restricted sync means */
+	CLIENT_TEXT_CLOCK_UNREAD,   /* the clock was not read back */
+	CLIENT_TEXT_BURN_QUESTION,  /* the last question before a burn */
+	CLIENT_TEXT_ERASE_QUESTION, /* ... before a clock write that erases */
+	CLIENT_TEXT_BURN_AGAIN,     /* after a clock write erased the seed */
+	CLIENT_TEXT_BURNABLE,       /* scan: the account fits this family */
+	CLIENT_TEXT_NO_RECORD,      /* no burn record for a token */
+	CLIENT_TEXT_MATCH,          /* verify: right code, clock in step */
+	CLIENT_TEXT_COUNT
+} client_text_id;
+
+const char *client_text(client_text_id id);
+
+/* "2026-01-01 00:00:00 UTC" */
+void client_text_time(uint64_t t, char *out, size_t cap);
+/* "It should show 123456 now (12 s left), then 654321." */
+void client_text_codes(const client_input *in, uint64_t now, char *out,
+                       size_t cap);
+/* "Token clock set to ... (+1 s from the host clock)." (verb: "set to",
+ * "now"). */
+void client_text_clock(const char *verb, uint64_t clock, uint64_t host_now,
+                       char *out, size_t cap);
+/* verify: "MATCH, but the token's clock is 2 steps (about 60 s) ahead
+ * of this host. ..." for offset steps != 0. */
+void client_text_offset(long offset, unsigned step, char *out, size_t cap);
+/* What to do after the token stopped answering, given what it holds and
+ * the class of the failure. */
+const char *client_text_next_step(safeid_seed_state held, int exit_code);
+/* The warning for a secret file that other users may read. */
+void client_text_exposed(const char *path, char *out, size_t cap);
 
 #endif /* CLIENT_H */

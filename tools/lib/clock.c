@@ -1,8 +1,7 @@
 /*
  * clock.c: what a clock write sends.  The token cannot report its
  * configuration and a clock write re-sends all of it, so it comes from
- * the person or from the burn record, never from a guess; and on a
- * restricted-sync model the write erases the seed, so it needs consent.
+ * the person or from the burn record, never from a guess.
  */
 #include <string.h>
 
@@ -45,15 +44,4 @@ int client_clock_plan_fill(client_clock_plan *p, const char *state_dir,
 	                o->display_seconds > 0))
 		*source = "burn record and options";
 	return 0;
-}
-
-int client_clock_refuse(const client_slot *s, client_error *err)
-{
-	return client_fail(err, CLIENT_EXIT_DECLINED, "restricted_sync",
-	                   "nothing written: token %s (%s) erases its seed on "
-	                   "any clock write. Burn the seed again instead (a "
-	                   "burn sets the clock), or add --erase-seed to set "
-	                   "the clock and lose the seed",
-	                   s->serial,
-	                   s->model[0] != '\0' ? s->model : "unknown model");
 }
