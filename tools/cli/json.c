@@ -7,7 +7,7 @@
 
 #include "json.h"
 
-static void put_escaped(FILE *f, const char *s)
+static void string_put(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -53,13 +53,13 @@ static void put_escaped(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void prefix(json_out *j, const char *key)
+static void key_put(json_out *j, const char *key)
 {
 	if (j->need_comma[j->depth])
 		fputc(',', j->f);
 	j->need_comma[j->depth] = true;
 	if (key != NULL) {
-		put_escaped(j->f, key);
+		string_put(j->f, key);
 		fputc(':', j->f);
 	}
 }
@@ -81,40 +81,40 @@ void json_end(json_out *j)
 
 void json_str(json_out *j, const char *key, const char *val)
 {
-	prefix(j, key);
+	key_put(j, key);
 	if (val == NULL)
 		fputs("null", j->f);
 	else
-		put_escaped(j->f, val);
+		string_put(j->f, val);
 }
 
 void json_int(json_out *j, const char *key, long long val)
 {
-	prefix(j, key);
+	key_put(j, key);
 	fprintf(j->f, "%lld", val);
 }
 
 void json_uint(json_out *j, const char *key, unsigned long long val)
 {
-	prefix(j, key);
+	key_put(j, key);
 	fprintf(j->f, "%llu", val);
 }
 
 void json_bool(json_out *j, const char *key, bool val)
 {
-	prefix(j, key);
+	key_put(j, key);
 	fputs(val ? "true" : "false", j->f);
 }
 
 void json_null(json_out *j, const char *key)
 {
-	prefix(j, key);
+	key_put(j, key);
 	fputs("null", j->f);
 }
 
-static void open_nested(json_out *j, const char *key, char open, char close)
+static void nested_open(json_out *j, const char *key, char open, char close)
 {
-	prefix(j, key);
+	key_put(j, key);
 	fputc(open, j->f);
 	if (j->depth + 1 < JSON_DEPTH_MAX) {
 		j->depth++;
@@ -125,12 +125,12 @@ static void open_nested(json_out *j, const char *key, char open, char close)
 
 void json_obj(json_out *j, const char *key)
 {
-	open_nested(j, key, '{', '}');
+	nested_open(j, key, '{', '}');
 }
 
 void json_arr(json_out *j, const char *key)
 {
-	open_nested(j, key, '[', ']');
+	nested_open(j, key, '[', ']');
 }
 
 void json_close(json_out *j)

@@ -45,7 +45,7 @@ static void on_alarm(int sig)
 
 /* JSON string body of s (quotes and backslashes escaped, controls
  * dropped): reader names and steps are plain text. */
-static void json_escape(const char *s, char *out, size_t cap)
+static void escaped_copy(const char *s, char *out, size_t cap)
 {
 	size_t n = 0;
 
@@ -62,7 +62,7 @@ static void json_escape(const char *s, char *out, size_t cap)
 }
 
 /* Fill the buffer the handler is not using, then switch to it. */
-static void prepare(void)
+static void message_prepare(void)
 {
 	int i = !wd.cur;
 	char msg[WD_MSG_MAX - 256], esc[WD_MSG_MAX - 256];
@@ -79,7 +79,7 @@ static void prepare(void)
 	wd.json_len[i] = 0;
 	/* Only at the top level is the open object ours to close. */
 	if (wd.j != NULL && wd.j->depth == 0) {
-		json_escape(msg, esc, sizeof(esc));
+		escaped_copy(msg, esc, sizeof(esc));
 		n = snprintf(wd.json[i], WD_MSG_MAX,
 		             ",\"seed_state\":\"%s\",\"ok\":false,"
 		             "\"exit_code\":%d,\"error\":{\"code\":\"timeout\","
@@ -118,7 +118,7 @@ void tool_watchdog_reader(const char *reader)
 	snprintf(wd.reader, sizeof(wd.reader), "%s", reader);
 	/* The armed message must name it from now on. */
 	if (wd.started && wd.step[0] != '\0')
-		prepare();
+		message_prepare();
 }
 
 void tool_watchdog_arm(const char *step, safeid_seed_state held,
@@ -131,7 +131,7 @@ void tool_watchdog_arm(const char *step, safeid_seed_state held,
 		snprintf(wd.step, sizeof(wd.step), "%s", step);
 	wd.held = held;
 	wd.exit_code = exit_code;
-	prepare();
+	message_prepare();
 	/* What was written so far must be out before a tail may follow it. */
 	if (wd.j != NULL)
 		fflush(wd.j->f);

@@ -9,7 +9,8 @@
 
 #include "internal.h"
 
-void input_account_clear(input_account *a)
+/* Wipe the secret, free the strings, zero the struct (not the pointer). */
+static void account_clear(input_account *a)
 {
 	if (a == NULL)
 		return;
@@ -22,7 +23,7 @@ void input_account_clear(input_account *a)
 void input_account_list_truncate(input_account_list *l, size_t keep)
 {
 	while (l->count > keep)
-		input_account_clear(&l->items[--l->count]);
+		account_clear(&l->items[--l->count]);
 }
 
 void input_account_list_clear(input_account_list *l)

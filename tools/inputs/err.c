@@ -8,16 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "errtab.h"
 #include "internal.h"
 
-struct input_errent {
-	int code;
-	const char *name;
-	const char *text;
-};
-
-#define E(c, t) { c, #c, t }
-static const struct input_errent input_errtab[] = {
+#define E ERRTAB_ROW
+static const errtab_row errors[] = {
 	E(INPUT_OK, "success"),
 	E(INPUT_ERR_ARG, "invalid argument (a bug in the caller)"),
 	E(INPUT_ERR_NOMEM, "out of memory; close other programs and retry"),
@@ -63,33 +58,28 @@ static const struct input_errent input_errtab[] = {
 };
 #undef E
 
-static const struct input_errent *input_errfind(int code)
-{
-	for (size_t i = 0; i < sizeof(input_errtab) / sizeof(input_errtab[0]); i++)
-		if (input_errtab[i].code == code)
-			return &input_errtab[i];
-	return NULL;
-}
-
 const char *input_errname(int code)
 {
-	const struct input_errent *e = input_errfind(code);
-	return e ? e->name : "INPUT_ERR_UNKNOWN_CODE";
+	const errtab_row *e = errtab_find(errors, ERRTAB_SIZE(errors), code);
+
+	return e != NULL ? e->name : "INPUT_ERR_UNKNOWN_CODE";
 }
 
 const char *input_strerror(int code)
 {
-	const struct input_errent *e = input_errfind(code);
-	return e ? e->text : "unknown error code (a bug); please report it";
+	const errtab_row *e = errtab_find(errors, ERRTAB_SIZE(errors), code);
+
+	return e != NULL ? e->text
+	                 : "unknown error code (a bug); please report it";
 }
 
 int input_errcode(const char *name)
 {
 	if (name == NULL)
 		return 1;
-	for (size_t i = 0; i < sizeof(input_errtab) / sizeof(input_errtab[0]); i++)
-		if (strcasecmp(input_errtab[i].name, name) == 0)
-			return input_errtab[i].code;
+	for (size_t i = 0; i < ERRTAB_SIZE(errors); i++)
+		if (strcasecmp(errors[i].name, name) == 0)
+			return (int)errors[i].code;
 	return 1;
 }
 

@@ -8,7 +8,7 @@
  *
  * Conventions:
  *  - Functions return INPUT_OK (0) or a negative input_err and, when
- *    given a input_error, fill it with a sentence for a person that names
+ *    given an input_error, fill it with a sentence for a person that names
  *    the input, the problem and the fix.  input_errname() gives a stable
  *    symbol (used by tests/inputs/malformed.txt and by scripts).
  *  - Secrets (account secrets and any decoded text, which may hold one) live
@@ -154,8 +154,6 @@ typedef struct input_account_list {
 	size_t cap;
 } input_account_list;
 
-/* Wipe the secret, free the strings, zero the struct (not the pointer). */
-void input_account_clear(input_account *a);
 /* Clear every account, free the array, leave an empty list. */
 void input_account_list_clear(input_account_list *l);
 
@@ -206,6 +204,29 @@ int input_base32_encode(const uint8_t *in, size_t len, bool pad, char **out);
 void input_secret_free(void *p, size_t n);
 /* Wipe that the compiler cannot drop. */
 void input_wipe(void *p, size_t n);
+
+/* ---- reading whole files and streams ----------------------------------- */
+
+typedef struct input_buf {
+	uint8_t *data;   /* len bytes and a NUL; may hold a secret */
+	size_t len;
+	size_t cap;      /* bytes allocated (all wiped on free) */
+} input_buf;
+
+/* Stop after the first newline (a terminal gives one line at a time). */
+#define INPUT_READ_LINE 0x1u
+
+/*
+ * Read everything from fd (a file, a pipe, a terminal) into b, at most max
+ * bytes.  hint sizes the first buffer (a file's size, when known);
+ * outgrown buffers are wiped.  Returns INPUT_OK; INPUT_ERR_TOO_LONG when
+ * there is more than max; INPUT_ERR_NOMEM; INPUT_ERR_IO with errno set.
+ * No message: the caller names what it read.  On error b is empty.
+ */
+int input_read_fd(int fd, size_t max, size_t hint, unsigned flags,
+                  input_buf *b);
+/* Wipe and free (b may be empty). */
+void input_buf_free(input_buf *b);
 
 /* ---- burn plan check ------------------------------------------------------ */
 

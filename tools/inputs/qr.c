@@ -242,52 +242,49 @@ int input_qr_decode_buffer(const uint8_t *data, size_t len, const char *what,
 	return rc;
 }
 
-/* Read a whole regular file, bounded. */
-static int qr_read_file(const char *path, uint8_t **data, size_t *len,
-                        input_error *err)
+/* A whole regular file, bounded (an image is never a pipe or a device). */
+static int qr_read_file(const char *path, input_buf *b, input_error *err)
 {
 	struct stat st;
-	uint8_t *buf = NULL;
-	size_t got = 0;
-	int fd, rc = INPUT_OK;
+	int fd, rc;
 
-	*data = NULL;
-	*len = 0;
+	memset(b, 0, sizeof(*b));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return input_fail(err, INPUT_ERR_IO, "%s: cannot open the image file (%s); check the path and permissions",
+		return input_fail(err, INPUT_ERR_IO,
+		                  "%s: cannot open the image file (%s); check the "
+		                  "path and permissions",
 		                  path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = input_fail(err, INPUT_ERR_IO, "%s: not a regular file; give the path of a PNG or JPEG image", path);
+		rc = input_fail(err, INPUT_ERR_IO,
+		                "%s: not a regular file; give the path of a PNG "
+		                "or JPEG image",
+		                path);
 		goto fail;
 	}
+	/* Checked before a byte is read; the reader's bound catches a file
+	 * that grows meanwhile. */
 	if ((unsigned long long)st.st_size > INPUT_FILE_MAX) {
 		rc = input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-		                "%s: the file is %lld bytes, more than the %u MiB allowed for an image; crop or scale it down",
+		                "%s: the file is %lld bytes, more than the %u MiB "
+		                "allowed for an image; crop or scale it down",
 		                path, (long long)st.st_size, INPUT_FILE_MAX >> 20);
 		goto fail;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		rc = input_fail(err, INPUT_ERR_NOMEM, "%s: out of memory reading the file", path);
-		goto fail;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = input_fail(err, INPUT_ERR_IO, "%s: read failed (%s); check the file", path,
-			                r < 0 ? strerror(errno) : "file shrank while reading");
-			goto fail;
-		}
-		got += (size_t)r;
-	}
-	*data = buf;
-	*len = got;
-	buf = NULL;
+	rc = input_read_fd(fd, INPUT_FILE_MAX, (size_t)st.st_size, 0, b);
+	if (rc == INPUT_ERR_TOO_LONG)
+		input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		           "%s: the file grew past the %u MiB allowed for an "
+		           "image while it was read; save it again",
+		           path, INPUT_FILE_MAX >> 20);
+	else if (rc == INPUT_ERR_NOMEM)
+		input_fail(err, rc, "%s: out of memory reading the file", path);
+	else if (rc != INPUT_OK)
+		input_fail(err, rc, "%s: read failed (%s); check the file", path,
+		           strerror(errno));
+	if (rc == INPUT_ERR_TOO_LONG)
+		rc = INPUT_ERR_IMAGE_TOO_BIG;
 fail:
-	free(buf);
 	close(fd);
 	return rc;
 }
@@ -295,15 +292,15 @@ fail:
 int input_qr_decode_file(const char *path, input_qr_list *out,
                          input_error *err)
 {
-	uint8_t *data = NULL;
-	size_t len = 0;
+	input_buf b;
 	int rc;
 
 	if (path == NULL || out == NULL)
-		return input_fail(err, INPUT_ERR_ARG, "QR decode: missing argument");
-	rc = qr_read_file(path, &data, &len, err);
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "QR decode: missing argument");
+	rc = qr_read_file(path, &b, err);
 	if (rc == INPUT_OK)
-		rc = input_qr_decode_buffer(data, len, path, out, err);
-	input_secret_free(data, len);
+		rc = input_qr_decode_buffer(b.data, b.len, path, out, err);
+	input_buf_free(&b);
 	return rc;
 }

@@ -59,7 +59,7 @@ static bool all_digits(const char *s)
 }
 
 /* "0: 'name', 1: 'name'" for messages that ask the person to choose. */
-static void describe_readers(const client_slot_list *l, char *out,
+static void readers_describe(const client_slot_list *l, char *out,
                              size_t cap)
 {
 	size_t used = 0;
@@ -89,7 +89,7 @@ long client_slot_pick(const client_slot_list *l, const char *spec,
 		            "('pcsc_scan' lists readers)");
 		return -1;
 	}
-	describe_readers(l, names, sizeof(names));
+	readers_describe(l, names, sizeof(names));
 	if (spec == NULL || spec[0] == '\0') {
 		if (l->count == 1)
 			return 0;

@@ -267,6 +267,39 @@ static int write_fail(const opensc_conn *c, const char *what, int serr,
 	                   safeid_seed_state_text(seed));
 }
 
+/* The start of a write, reported as the step "read token info": res
+ * says the token still holds its old seed until the write is sent. */
+static int write_begin(client_link *b, const char *spec, client_step_fn step,
+                       void *arg, opensc_conn *c, client_write_result *res,
+                       client_error *err)
+{
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->seed = SAFEID_SEED_OLD;
+	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
+	ret = slot_connect(b, spec, c, err);
+	step(arg, CLIENT_STEP_INFO,
+	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	if (ret == 0)
+		res->before = c->slot;
+	return ret;
+}
+
+/* The token as read after the write (info: NULL when there is none). */
+static void after_show(client_step_fn step, void *arg, const opensc_conn *c,
+                       const safeid_info *info, client_write_result *res)
+{
+	step(arg, CLIENT_STEP_READ_BACK, CLIENT_PHASE_START);
+	res->after_valid = info != NULL;
+	if (res->after_valid) {
+		res->after = c->slot;
+		slot_fill(&res->after, info);
+	}
+	step(arg, CLIENT_STEP_READ_BACK,
+	     res->after_valid ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+}
+
 static int opensc_seed_burn(client_link *b, const char *spec,
                             const client_burn_plan *plan,
                             client_step_fn step, void *arg,
@@ -276,24 +309,17 @@ static int opensc_seed_burn(client_link *b, const char *spec,
 	opensc_conn c;
 	int ret, r;
 
-	memset(res, 0, sizeof(*res));
 	memset(&a, 0, sizeof(a));
-	res->seed = SAFEID_SEED_OLD;
-	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
-	ret = slot_connect(b, spec, &c, err);
-	step(arg, CLIENT_STEP_INFO,
-	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	ret = write_begin(b, spec, step, arg, &c, res, err);
 	if (ret != 0)
 		return ret;
-	res->before = c.slot;
 	ret = config_fill(plan->hash, plan->step, plan->display_seconds,
 	                  plan->clock_given, plan->clock, &a.cfg, err);
 	if (ret != 0)
 		goto fail;
 	a.seed = plan->seed;
 	a.seedlen = plan->seedlen;
-	step(arg, CLIENT_STEP_BURN_WRITE,
-	     CLIENT_PHASE_START);
+	step(arg, CLIENT_STEP_BURN_WRITE, CLIENT_PHASE_START);
 	r = sc_card_ctl(c.card, SAFEID_CARDCTL_BURN, &a);
 	trace(b, "card_ctl(BURN)", r);
 	if (a.report.step != SAFEID_STEP_DONE &&
@@ -307,14 +333,9 @@ static int opensc_seed_burn(client_link *b, const char *spec,
 	}
 	step(arg, CLIENT_STEP_BURN_WRITE, CLIENT_PHASE_OK);
 	res->seed = a.report.seed;
-	step(arg, CLIENT_STEP_READ_BACK, CLIENT_PHASE_START);
-	res->after_valid = a.report.step == SAFEID_STEP_DONE;
-	if (res->after_valid) {
-		res->after = c.slot;
-		slot_fill(&res->after, &a.report.after);
-	}
-	step(arg, CLIENT_STEP_READ_BACK,
-	     res->after_valid ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	after_show(step, arg, &c,
+	           a.report.step == SAFEID_STEP_DONE ? &a.report.after : NULL,
+	           res);
 	ret = 0;
 fail:
 	conn_close(&c);
@@ -361,15 +382,9 @@ static int opensc_clock_set(client_link *b, const char *spec,
 	int serr = SAFEID_OK, ret, r;
 	opensc_conn c;
 
-	memset(res, 0, sizeof(*res));
-	res->seed = SAFEID_SEED_OLD;
-	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
-	ret = slot_connect(b, spec, &c, err);
-	step(arg, CLIENT_STEP_INFO,
-	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	ret = write_begin(b, spec, step, arg, &c, res, err);
 	if (ret != 0)
 		return ret;
-	res->before = c.slot;
 	if (c.slot.restricted_sync && !plan->erase_seed_ok) {
 		ret = client_clock_refuse(&c.slot, err);
 		goto fail;
@@ -378,8 +393,7 @@ static int opensc_clock_set(client_link *b, const char *spec,
 	                  plan->clock_given, plan->clock, &cfg, err);
 	if (ret != 0)
 		goto fail;
-	step(arg, CLIENT_STEP_CLOCK_WRITE,
-	     CLIENT_PHASE_START);
+	step(arg, CLIENT_STEP_CLOCK_WRITE, CLIENT_PHASE_START);
 	r = config_write(&c, &cfg, &serr, &sent);
 	trace(b, "card_ctl(AUTHENTICATE, WRITE_CONFIG)", r);
 	step(arg, CLIENT_STEP_CLOCK_WRITE,
@@ -399,16 +413,9 @@ static int opensc_clock_set(client_link *b, const char *spec,
 	}
 	res->seed = c.slot.restricted_sync ? SAFEID_SEED_ERASED
 	                                   : SAFEID_SEED_OLD;
-	step(arg, CLIENT_STEP_READ_BACK, CLIENT_PHASE_START);
 	memset(&after, 0, sizeof(after));
 	r = sc_card_ctl(c.card, SAFEID_CARDCTL_GET_INFO, &after);
-	res->after_valid = r == SC_SUCCESS;
-	if (res->after_valid) {
-		res->after = c.slot;
-		slot_fill(&res->after, &after.info);
-	}
-	step(arg, CLIENT_STEP_READ_BACK,
-	     res->after_valid ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	after_show(step, arg, &c, r == SC_SUCCESS ? &after.info : NULL, res);
 	ret = 0;
 fail:
 	conn_close(&c);

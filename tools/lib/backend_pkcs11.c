@@ -564,9 +564,9 @@ static void clock_confirm(client_link *b, const client_slot *slot,
  * the session is bound to the token there now, which must be the one in
  * the plan the person confirmed.
  */
-static int write_begin(client_link *b, const char *spec, const char *expect,
-                       client_slot *slot, CK_SESSION_HANDLE *s,
-                       client_error *err)
+static int session_open(client_link *b, const char *spec, const char *expect,
+                        client_slot *slot, CK_SESSION_HANDLE *s,
+                        client_error *err)
 {
 	bool reuse = b->have_chosen &&
 	             strcmp(b->chosen_spec, spec != NULL ? spec : "") == 0;
@@ -603,6 +603,46 @@ static int write_begin(client_link *b, const char *spec, const char *expect,
 	return ret;
 }
 
+/* The start of a write, reported as the step "read token info": res
+ * says the token still holds its old seed until the write is sent. */
+static int write_begin(client_link *b, const char *spec, const char *expect,
+                       client_step_fn step, void *arg, client_slot *slot,
+                       CK_SESSION_HANDLE *s, client_write_result *res,
+                       client_error *err)
+{
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->seed = SAFEID_SEED_OLD;
+	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
+	ret = session_open(b, spec, expect, slot, s, err);
+	step(arg, CLIENT_STEP_INFO,
+	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	if (ret == 0)
+		res->before = *slot;
+	return ret;
+}
+
+/* After the write call returned rv: what the token holds (held when it
+ * succeeded, else what the module says), the session closed, and the
+ * clock read back. */
+static int write_end(client_link *b, CK_SESSION_HANDLE s,
+                     const client_slot *slot, CK_RV rv, const char *what,
+                     safeid_seed_state held, client_step_fn step, void *arg,
+                     client_write_result *res, client_error *err)
+{
+	int ret = 0;
+
+	if (rv != CKR_OK)
+		ret = write_fail(b, s, slot, rv, what, res, err);
+	b->f->C_CloseSession(s);
+	if (ret != 0)
+		return ret;
+	res->seed = held;
+	clock_confirm(b, slot, res, step, arg);
+	return 0;
+}
+
 static int pkcs11_seed_burn(client_link *b, const char *spec,
                             const client_burn_plan *plan,
                             client_step_fn step, void *arg,
@@ -634,32 +674,19 @@ static int pkcs11_seed_burn(client_link *b, const char *spec,
 	CK_RV rv;
 	int ret;
 
-	memset(res, 0, sizeof(*res));
-	res->seed = SAFEID_SEED_OLD;
-	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
-	ret = write_begin(b, spec, plan->expect_serial, &slot, &s, err);
-	step(arg, CLIENT_STEP_INFO,
-	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	ret = write_begin(b, spec, plan->expect_serial, step, arg, &slot, &s,
+	                  res, err);
 	if (ret != 0)
 		return ret;
-	res->before = slot;
 	if (!plan->clock_given)
 		ntmpl--; /* the module sets the host clock at the config write */
-	step(arg, CLIENT_STEP_BURN_WRITE,
-	     CLIENT_PHASE_START);
+	step(arg, CLIENT_STEP_BURN_WRITE, CLIENT_PHASE_START);
 	rv = b->f->C_CreateObject(s, tmpl, ntmpl, &obj);
 	rv_trace(b, "C_CreateObject(CKO_OTP_KEY)", rv);
 	step(arg, CLIENT_STEP_BURN_WRITE,
 	     rv == CKR_OK ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
-	if (rv != CKR_OK) {
-		ret = write_fail(b, s, &slot, rv, "burning the seed", res, err);
-		b->f->C_CloseSession(s);
-		return ret;
-	}
-	b->f->C_CloseSession(s);
-	res->seed = SAFEID_SEED_NEW;
-	clock_confirm(b, &slot, res, step, arg);
-	return 0;
+	return write_end(b, s, &slot, rv, "burning the seed", SAFEID_SEED_NEW,
+	                 step, arg, res, err);
 }
 
 /* Find the CKH_CLOCK hardware feature object. */
@@ -709,15 +736,10 @@ static int pkcs11_clock_set(client_link *b, const char *spec,
 	CK_RV rv;
 	int ret;
 
-	memset(res, 0, sizeof(*res));
-	res->seed = SAFEID_SEED_OLD;
-	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
-	ret = write_begin(b, spec, plan->expect_serial, &slot, &s, err);
-	step(arg, CLIENT_STEP_INFO,
-	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	ret = write_begin(b, spec, plan->expect_serial, step, arg, &slot, &s,
+	                  res, err);
 	if (ret != 0)
 		return ret;
-	res->before = slot;
 	rv = clock_find(b, s, &obj);
 	rv_trace(b, "C_FindObjects(CKH_CLOCK)", rv);
 	if (rv != CKR_OK) {
@@ -730,23 +752,16 @@ static int pkcs11_clock_set(client_link *b, const char *spec,
 	 * be; the module sends it in the config write. */
 	time_to_utc_field(plan->clock_given ? plan->clock : (uint32_t)time(NULL),
 	                  value);
-	step(arg, CLIENT_STEP_CLOCK_WRITE,
-	     CLIENT_PHASE_START);
+	step(arg, CLIENT_STEP_CLOCK_WRITE, CLIENT_PHASE_START);
 	rv = b->f->C_SetAttributeValue(s, obj, tmpl, ntmpl);
 	rv_trace(b, "C_SetAttributeValue(CKH_CLOCK)", rv);
 	step(arg, CLIENT_STEP_CLOCK_WRITE,
 	     rv == CKR_OK ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
-	if (rv != CKR_OK) {
-		ret = write_fail(b, s, &slot, rv, "setting the clock", res,
-		                 err);
-		b->f->C_CloseSession(s);
-		return ret;
-	}
-	b->f->C_CloseSession(s);
 	/* A config write keeps the seed, except on restricted-sync models. */
-	res->seed = slot.restricted_sync ? SAFEID_SEED_ERASED : SAFEID_SEED_OLD;
-	clock_confirm(b, &slot, res, step, arg);
-	return 0;
+	return write_end(b, s, &slot, rv, "setting the clock",
+	                 slot.restricted_sync ? SAFEID_SEED_ERASED
+	                                      : SAFEID_SEED_OLD,
+	                 step, arg, res, err);
 }
 
 static const client_backend_ops pkcs11_ops = {

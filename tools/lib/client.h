@@ -84,8 +84,7 @@ int client_secret_read_file(const char *path, size_t max, char **out,
 
 typedef struct client_input {
 	input_account_list accounts;    /* every account found */
-	size_t chosen;                  /* index into accounts, when picked */
-	bool picked;
+	size_t chosen;                  /* index into accounts, once chosen */
 	input_plan_report report;       /* plan check of the chosen account */
 	char source[320];               /* "QR code in 'photo.png'", ... */
 	char skipped[1024];             /* codes that held no OTP account */

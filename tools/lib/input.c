@@ -251,7 +251,6 @@ int client_input_choose(client_input *in, long pick, const char *match,
 	if (input_account_pick(&in->accounts, spec, &in->chosen, &ie) !=
 	    INPUT_OK)
 		return fail_from_input(&ie, err);
-	in->picked = true;
 	if (input_plan_check(&in->accounts.items[in->chosen], NULL,
 	                     &in->report) != INPUT_OK) {
 		for (size_t i = 0; i < in->report.count; i++)

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -33,51 +32,29 @@ int client_secrets_protect(void)
 int client_secret_read_fd(int fd, const char *what, size_t max, char **out,
                           size_t *len, size_t *cap, client_error *err)
 {
-	bool tty = isatty(fd) == 1;
-	size_t used = 0, room = max + 2;
-	char *buf = calloc(1, room);
-	int ret = 0;
+	unsigned flags = isatty(fd) == 1 ? INPUT_READ_LINE : 0;
+	input_buf b;
+	int rc;
 
 	*out = NULL;
 	*len = 0;
 	*cap = 0;
-	if (buf == NULL)
+	rc = input_read_fd(fd, max, 0, flags, &b);
+	if (rc == INPUT_ERR_NOMEM)
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");
-	for (;;) {
-		ssize_t n = read(fd, buf + used, room - 1 - used);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = client_fail(err, CLIENT_EXIT_INPUT, "read",
-			                  "cannot read %s: %s", what,
-			                  strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-		/* A terminal gives one line: stop there, do not wait for EOF. */
-		if (tty && memchr(buf, '\n', used) != NULL)
-			break;
-		if (used > max) {
-			ret = client_fail(err, CLIENT_EXIT_INPUT, "too_long",
-			                  "%s is longer than %zu bytes: give a "
-			                  "single otpauth:// URI or base32 "
-			                  "secret",
-			                  what, max);
-			goto fail;
-		}
-	}
-	buf[used] = '\0';
-	*out = buf;
-	*len = used;
-	*cap = room;
+	if (rc == INPUT_ERR_TOO_LONG)
+		return client_fail(err, CLIENT_EXIT_INPUT, "too_long",
+		                   "%s is longer than %zu bytes: give a single "
+		                   "otpauth:// URI or base32 secret",
+		                   what, max);
+	if (rc != INPUT_OK)
+		return client_fail(err, CLIENT_EXIT_INPUT, "read",
+		                   "cannot read %s: %s", what, strerror(errno));
+	*out = (char *)b.data;
+	*len = b.len;
+	*cap = b.cap;
 	return 0;
-fail:
-	input_secret_free(buf, room);
-	return ret;
 }
 
 int client_secret_read_file(const char *path, size_t max, char **out,
