@@ -5,6 +5,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <time.h>
@@ -31,6 +32,13 @@ static int token_wait(const tool_opts *o, client_error *err)
 	return client_token_wait(reader, o->wait_seconds, err);
 }
 
+/* --verbose: the backend's calls and their results. */
+static void trace_show(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "safeid-tool: %s\n", line);
+}
+
 /* The backend names the reader it chose before it asks its token. */
 static void reader_chosen(void *arg, const char *reader)
 {
@@ -53,8 +61,12 @@ int tool_backend_open(const tool_opts *o, client_backend **b,
 	memset(&bo, 0, sizeof(bo));
 	bo.name = o->backend;
 	bo.module_path = o->module;
-	bo.verbose = o->verbose;
 	bo.on_reader = reader_chosen;
+	if (o->verbose) {
+		bo.trace = trace_show;
+		/* The module's own trace (steps, APDU headers; never data). */
+		setenv("SAFEID_PKCS11_DEBUG", "1", 0);
+	}
 	return client_backend_open(&bo, b, err);
 }
 

@@ -35,6 +35,10 @@ typedef struct client_backend_ops {
 	void (*close)(client_link **l);
 } client_backend_ops;
 
+/* A trace line for the front end that asked for them (opts->trace). */
+void client_trace(const client_backend_opts *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 const client_backend_ops *client_backend_pkcs11(void);
 /* Defined in the plug-in safeid-tool-opensc.so only (backend_opensc.c);
  * the library gets it with client_plugin_opensc_load() (plugin.h). */

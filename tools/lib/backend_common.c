@@ -1,7 +1,8 @@
 /*
  * backend_common.c: what every backend shares (the OpenSC plug-in carries
- * its own copy): the error record, slot lists, picking a reader by index
- * or name, the refusal of a clock write that would erase the seed.
+ * its own copy): the error record, trace lines, slot lists, picking a
+ * reader by index or name, the refusal of a clock write that would erase
+ * the seed.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -22,6 +23,19 @@ int client_fail(client_error *err, int exit_code, const char *code,
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return exit_code;
+}
+
+void client_trace(const client_backend_opts *opts, const char *fmt, ...)
+{
+	char line[CLIENT_MSG_MAX];
+	va_list ap;
+
+	if (opts->trace == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	opts->trace(opts->arg, line);
 }
 
 void client_slot_list_free(client_slot_list *l)

@@ -19,7 +19,7 @@
 
 struct client_link {
 	struct sc_context *ctx;
-	bool verbose;
+	client_backend_opts opts;   /* the front end's callbacks */
 };
 
 /* The connected token on one reader. */
@@ -30,9 +30,8 @@ typedef struct opensc_conn {
 
 static void trace(const client_link *b, const char *what, int r)
 {
-	if (b->verbose)
-		fprintf(stderr, "opensc: %s: %d (%s)\n", what, r,
-		        sc_strerror(r));
+	client_trace(&b->opts, "opensc: %s: %d (%s)", what, r,
+	             sc_strerror(r));
 }
 
 static bool driver_configured(const client_link *b)
@@ -60,7 +59,7 @@ static int opensc_link_open(const client_backend_opts *opts, client_link **out,
 	if (b == NULL)
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");
-	b->verbose = opts->verbose;
+	b->opts = *opts;
 	memset(&param, 0, sizeof(param));
 	param.app_name = "safeid-tool";
 	r = sc_context_create(&b->ctx, &param);

@@ -31,9 +31,7 @@ struct client_link {
 	 * module has none: what a token holds, asked by serial. */
 	safeid_pkcs11_seed_state_fn seed_state;
 	bool initialized;
-	bool verbose;
-	void (*on_reader)(void *arg, const char *reader);
-	void *arg;
+	client_backend_opts opts;   /* the front end's callbacks */
 	char path[PATH_MAX];
 	/* The slot the last info read chose, so a write that follows on the
 	 * same reader spec asks no other slot again. */
@@ -44,9 +42,7 @@ struct client_link {
 
 static void rv_trace(const client_link *b, const char *call, CK_RV rv)
 {
-	if (b->verbose)
-		fprintf(stderr, "safeid-tool: pkcs11: %s -> %s\n", call,
-		        client_ckr_name(rv));
+	client_trace(&b->opts, "pkcs11: %s -> %s", call, client_ckr_name(rv));
 }
 
 /* Copy a space-padded PKCS#11 field into a C string without the padding. */
@@ -122,9 +118,7 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 	if (b == NULL)
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");
-	b->verbose = opts->verbose;
-	b->on_reader = opts->on_reader;
-	b->arg = opts->arg;
+	b->opts = *opts;
 	if (client_module_find(opts->module_path, b->path,
 	                       sizeof(b->path)) != 0) {
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_path",
@@ -132,12 +126,7 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 		                  "shorter one with --module");
 		goto fail;
 	}
-	if (b->verbose) {
-		fprintf(stderr, "safeid-tool: loading PKCS#11 module %s\n",
-		        b->path);
-		/* The module's own trace (steps, APDU headers; never data). */
-		setenv("SAFEID_PKCS11_DEBUG", "1", 0);
-	}
+	client_trace(&b->opts, "loading PKCS#11 module %s", b->path);
 	b->dl = dlopen(b->path, RTLD_NOW | RTLD_LOCAL);
 	if (b->dl == NULL) {
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
@@ -339,8 +328,8 @@ static int pkcs11_slots_list(client_link *b, client_slot_list *out,
 /* Tell the front end which reader the next calls talk to. */
 static void reader_chosen(const client_link *b, const char *reader)
 {
-	if (b->on_reader != NULL)
-		b->on_reader(b->arg, reader);
+	if (b->opts.on_reader != NULL)
+		b->opts.on_reader(b->opts.arg, reader);
 }
 
 /* The module's slot name (at most 64 bytes, padding cut) names the same

@@ -266,10 +266,12 @@ typedef struct client_backend client_backend;
 typedef struct client_backend_opts {
 	const char *name;           /* "pkcs11" (NULL) or "opensc" */
 	const char *module_path;    /* PKCS#11 module; NULL = the default */
-	bool verbose;               /* trace calls (never secrets) to stderr */
+	/* One line per call to the module or OpenSC and its result (never a
+	 * secret); NULL: no trace. */
+	void (*trace)(void *arg, const char *line);
 	/* Called with the reader chosen, before its token is asked. */
 	void (*on_reader)(void *arg, const char *reader);
-	void *arg;
+	void *arg;                  /* for both */
 } client_backend_opts;
 
 /* Check that the backend name is known and can be loaded (the OpenSC one

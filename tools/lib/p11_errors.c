@@ -93,7 +93,11 @@ static const errtab_row ckrs[] = {
 const char *client_ckr_name(CK_RV rv)
 {
 	const errtab_row *e = errtab_find(ckrs, ERRTAB_SIZE(ckrs), (long)rv);
-	static _Thread_local char buf[32];
+	/* One buffer per thread (a front end may burn from a worker thread).
+	 * Initial-exec: the library is linked into programs, and so the tool
+	 * needs nothing of the dynamic loader's TLS code. */
+	static _Thread_local char buf[32]
+		__attribute__((tls_model("initial-exec")));
 
 	if (e != NULL)
 		return e->name;
