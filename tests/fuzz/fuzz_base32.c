@@ -9,32 +9,32 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	safeid_in_error err;
+	input_error err;
 	uint8_t *raw = NULL, *again = NULL;
 	size_t rawlen = 0, againlen = 0;
 	char *enc = NULL;
 	int rc;
 
 	memset(&err, 0, sizeof(err));
-	rc = safeid_base32_decode((const char *)data, size, &raw, &rawlen, &err);
-	if (rc != SAFEID_IN_OK) {
+	rc = input_base32_decode((const char *)data, size, &raw, &rawlen, &err);
+	if (rc != INPUT_OK) {
 		FUZZ_CHECK(rc < 0);
 		FUZZ_CHECK_MSG(err.msg, sizeof(err.msg));
 		return 0;
 	}
 	FUZZ_CHECK(rawlen * 8 <= size * 5);
 	for (int pad = 0; pad < 2; pad++) {
-		rc = safeid_base32_encode(raw, rawlen, pad != 0, &enc);
-		FUZZ_CHECK(rc == SAFEID_IN_OK && enc != NULL);
-		rc = safeid_base32_decode(enc, strlen(enc), &again, &againlen, &err);
-		FUZZ_CHECK(rc == SAFEID_IN_OK);
+		rc = input_base32_encode(raw, rawlen, pad != 0, &enc);
+		FUZZ_CHECK(rc == INPUT_OK && enc != NULL);
+		rc = input_base32_decode(enc, strlen(enc), &again, &againlen, &err);
+		FUZZ_CHECK(rc == INPUT_OK);
 		FUZZ_CHECK(againlen == rawlen);
 		FUZZ_CHECK(rawlen == 0 || memcmp(again, raw, rawlen) == 0);
-		safeid_in_secret_free(again, againlen);
-		safeid_in_secret_free(enc, strlen(enc));
+		input_secret_free(again, againlen);
+		input_secret_free(enc, strlen(enc));
 		again = NULL;
 		enc = NULL;
 	}
-	safeid_in_secret_free(raw, rawlen);
+	input_secret_free(raw, rawlen);
 	return 0;
 }

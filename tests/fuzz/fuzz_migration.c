@@ -54,9 +54,9 @@ static char *wrap(const uint8_t *d, size_t n, size_t *len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	safeid_account_list list = {0};
-	safeid_in_error err;
-	safeid_plan_report rep;
+	input_account_list list = {0};
+	input_error err;
+	input_plan_report rep;
 	char *text = NULL;
 	size_t len = size;
 	int rc;
@@ -73,20 +73,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (text == NULL)
 			return 0;
 	}
-	rc = safeid_in_parse_migration(text, len, "fuzz input", &list, &err);
-	if (rc != SAFEID_IN_OK) {
+	rc = input_migration_parse(text, len, "fuzz input", &list, &err);
+	if (rc != INPUT_OK) {
 		FUZZ_CHECK(rc < 0);
 		FUZZ_CHECK(list.count == 0);
 		FUZZ_CHECK_MSG(err.msg, sizeof(err.msg));
 	} else {
-		FUZZ_CHECK(list.count >= 1 && list.count <= SAFEID_IN_ACCOUNTS_MAX);
+		FUZZ_CHECK(list.count >= 1 && list.count <= INPUT_ACCOUNTS_MAX);
 		for (size_t i = 0; i < list.count; i++) {
 			FUZZ_CHECK(list.items[i].issuer && list.items[i].name);
-			rc = safeid_plan_check(&list.items[i], NULL, &rep);
-			FUZZ_CHECK((rc == SAFEID_IN_OK) == (rep.errors == 0));
+			rc = input_plan_check(&list.items[i], NULL, &rep);
+			FUZZ_CHECK((rc == INPUT_OK) == (rep.errors == 0));
 		}
 	}
-	safeid_account_list_clear(&list);
+	input_account_list_clear(&list);
 	free(text);
 	return 0;
 }

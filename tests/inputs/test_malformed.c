@@ -84,37 +84,37 @@ static void assert_no_secret(const struct mcase *c, const char *msg)
 		              "case %s: the message holds part of the secret: %s", c->name, msg);
 }
 
-static int run_image(const struct mcase *c, safeid_in_error *e)
+static int run_image(const struct mcase *c, input_error *e)
 {
-	safeid_qr_list q = { 0 };
-	int rc = safeid_qr_decode_file(c->path, &q, e);
+	input_qr_list q = { 0 };
+	int rc = input_qr_decode_file(c->path, &q, e);
 
-	for (size_t i = 0; rc == SAFEID_IN_OK && i < q.count; i++) {
+	for (size_t i = 0; rc == INPUT_OK && i < q.count; i++) {
 		char what[128];
 		snprintf(what, sizeof(what), "QR code %zu of %s", i + 1, c->name);
-		rc = safeid_in_check_text(q.items[i].text, q.items[i].len, what, e);
+		rc = input_text_check(q.items[i].text, q.items[i].len, what, e);
 	}
-	safeid_qr_list_clear(&q);
+	input_qr_list_clear(&q);
 	return rc;
 }
 
 START_TEST(malformed_case)
 {
 	const struct mcase *c = &cases[_i];
-	safeid_in_error e = { 0 };
-	int want = safeid_in_errcode(c->expected), rc;
+	input_error e = { 0 };
+	int want = input_errcode(c->expected), rc;
 
 	ck_assert_msg(want <= 0, "case %s: unknown expected code %s", c->name, c->expected);
 	if (strcmp(c->kind, "uri") == 0) {
 		size_t len;
 		char *text = slurp(c->path, &len);
-		rc = safeid_in_check_text(text, len, "the test input", &e);
+		rc = input_text_check(text, len, "the test input", &e);
 		free(text);
 	} else {
 		rc = run_image(c, &e);
 	}
 	ck_assert_msg(rc == want, "case %s: got %s (%s), expected %s", c->name,
-	              safeid_in_errname(rc), e.msg, c->expected);
+	              input_errname(rc), e.msg, c->expected);
 	ck_assert_int_eq(e.code, rc);
 	ck_assert_msg(contains_ci(e.msg, c->keyword, strlen(c->keyword)),
 	              "case %s: message lacks \"%s\": %s", c->name, c->keyword, e.msg);

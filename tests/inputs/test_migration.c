@@ -90,26 +90,26 @@ static void set_otp(otp_t *o, const char *secret, const char *name, const char *
 START_TEST(one_account)
 {
 	otp_t o, *list[1] = { &o };
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
-	safeid_plan_report r;
+	input_account_list l = { 0 };
+	input_error e = { 0 };
+	input_plan_report r;
 	char *uri;
 
 	set_otp(&o, "12345678901234567890", "alice@example.com", "ACME", 1, 1, 2);
 	uri = make_uri(list, 1, _i, 1, 0);
-	ck_assert_msg(safeid_in_parse(uri, strlen(uri), "export", &l, &e) == 0, "%s", e.msg);
+	ck_assert_msg(input_parse(uri, strlen(uri), "export", &l, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(l.count, 1);
-	ck_assert_int_eq(l.items[0].type, SAFEID_OTP_TOTP);
+	ck_assert_int_eq(l.items[0].type, INPUT_OTP_TOTP);
 	ck_assert_str_eq(l.items[0].issuer, "ACME");
 	ck_assert_str_eq(l.items[0].name, "alice@example.com");
 	ck_assert_uint_eq(l.items[0].secret_len, 20);
 	ck_assert_mem_eq(l.items[0].secret, "12345678901234567890", 20);
-	ck_assert_int_eq(l.items[0].alg, SAFEID_ALG_SHA1);
+	ck_assert_int_eq(l.items[0].alg, INPUT_ALG_SHA1);
 	ck_assert_uint_eq(l.items[0].digits, 6);
 	ck_assert_uint_eq(l.items[0].period, 30);
 	ck_assert_str_eq(l.items[0].source, "export, account 1 of 1");
-	ck_assert_int_eq(safeid_plan_check(&l.items[0], NULL, &r), SAFEID_IN_OK);
-	safeid_account_list_clear(&l);
+	ck_assert_int_eq(input_plan_check(&l.items[0], NULL, &r), INPUT_OK);
+	input_account_list_clear(&l);
 	free(uri);
 }
 END_TEST
@@ -117,8 +117,8 @@ END_TEST
 START_TEST(three_accounts)
 {
 	otp_t a, b, c, *list[3] = { &a, &b, &c };
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 	size_t idx = 0;
 	char *uri;
 
@@ -131,27 +131,27 @@ START_TEST(three_accounts)
 	/* no issuer field, issuer only in the name; unspecified enums */
 	set_otp(&c, "abcdefghij", "Corp:carol", "", 0, 0, 0);
 	uri = make_uri(list, 3, _i, 2, 1);
-	ck_assert_msg(safeid_in_parse(uri, strlen(uri), "export", &l, &e) == 0, "%s", e.msg);
+	ck_assert_msg(input_parse(uri, strlen(uri), "export", &l, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(l.count, 3);
 	ck_assert_str_eq(l.items[0].issuer, "GitHub");
 	ck_assert_str_eq(l.items[0].name, "alice");
 	ck_assert_str_eq(l.items[1].issuer, "Example");
-	ck_assert_int_eq(l.items[1].alg, SAFEID_ALG_SHA256);
+	ck_assert_int_eq(l.items[1].alg, INPUT_ALG_SHA256);
 	ck_assert_uint_eq(l.items[1].secret_len, 32);
 	ck_assert_mem_eq(l.items[1].secret, "\xfb\xff\xbf\xfb\xff\xbf", 6);
 	ck_assert_str_eq(l.items[2].issuer, "Corp");
 	ck_assert_str_eq(l.items[2].name, "carol");
-	ck_assert_int_eq(l.items[2].type, SAFEID_OTP_TOTP);
-	ck_assert_int_eq(l.items[2].alg, SAFEID_ALG_SHA1);
-	ck_assert_uint_ne(l.items[2].flags & SAFEID_ACCT_ALG_DEFAULTED, 0);
+	ck_assert_int_eq(l.items[2].type, INPUT_OTP_TOTP);
+	ck_assert_int_eq(l.items[2].alg, INPUT_ALG_SHA1);
+	ck_assert_uint_ne(l.items[2].flags & INPUT_ACCT_ALG_DEFAULTED, 0);
 	ck_assert_str_eq(l.items[2].source, "export, export part 2 of 2, account 3 of 3");
-	ck_assert_int_eq(safeid_account_pick(&l, "corp", &idx, &e), 0);
+	ck_assert_int_eq(input_account_pick(&l, "corp", &idx, &e), 0);
 	ck_assert_uint_eq(idx, 2);
 	for (size_t i = 0; i < 3; i++) {
-		safeid_plan_report r;
-		ck_assert_int_eq(safeid_plan_check(&l.items[i], NULL, &r), SAFEID_IN_OK);
+		input_plan_report r;
+		ck_assert_int_eq(input_plan_check(&l.items[i], NULL, &r), INPUT_OK);
 	}
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 	free(uri);
 }
 END_TEST
@@ -164,35 +164,35 @@ START_TEST(fixed_example)
 	static const char uri[] =
 		"otpauth-migration://offline?data=CjQKFDEyMzQ1Njc4OTAxMjM0NTY3ODkwEg1FeGFtcGxl"
 		"OmFsaWNlGgdFeGFtcGxlIAEoATACEAEYASAAKAc%3D";
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 
-	ck_assert_msg(safeid_in_parse(uri, strlen(uri), NULL, &l, &e) == 0, "%s", e.msg);
+	ck_assert_msg(input_parse(uri, strlen(uri), NULL, &l, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(l.count, 1);
 	ck_assert_str_eq(l.items[0].issuer, "Example");
 	ck_assert_str_eq(l.items[0].name, "alice");
 	ck_assert_mem_eq(l.items[0].secret, "12345678901234567890", 20);
 	ck_assert_uint_eq(l.items[0].digits, 6);
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 }
 END_TEST
 
 START_TEST(eight_digits_and_hotp_flagged_by_plan)
 {
 	otp_t a, b, *list[2] = { &a, &b };
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
-	safeid_plan_report r;
+	input_account_list l = { 0 };
+	input_error e = { 0 };
+	input_plan_report r;
 	char *uri;
 
 	set_otp(&a, "12345678901234567890", "a", "X", 1, 2, 2);
 	set_otp(&b, "12345678901234567890", "b", "X", 1, 1, 1);
 	uri = make_uri(list, 2, 1, 1, 0);
-	ck_assert_int_eq(safeid_in_parse(uri, strlen(uri), NULL, &l, &e), 0);
-	ck_assert_int_eq(safeid_plan_check(&l.items[0], NULL, &r), SAFEID_IN_ERR_DIGITS);
-	ck_assert_int_eq(safeid_plan_check(&l.items[1], NULL, &r), SAFEID_IN_ERR_HOTP);
-	ck_assert_int_eq(safeid_in_check_text(uri, strlen(uri), "export", &e), SAFEID_IN_ERR_DIGITS);
-	safeid_account_list_clear(&l);
+	ck_assert_int_eq(input_parse(uri, strlen(uri), NULL, &l, &e), 0);
+	ck_assert_int_eq(input_plan_check(&l.items[0], NULL, &r), INPUT_ERR_DIGITS);
+	ck_assert_int_eq(input_plan_check(&l.items[1], NULL, &r), INPUT_ERR_HOTP);
+	ck_assert_int_eq(input_text_check(uri, strlen(uri), "export", &e), INPUT_ERR_DIGITS);
+	input_account_list_clear(&l);
 	free(uri);
 }
 END_TEST
@@ -201,30 +201,30 @@ START_TEST(hostile_payloads)
 {
 	otp_t a, *list[1] = { &a };
 	char longname[400];
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 	char *uri;
 
 	memset(longname, 'n', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	set_otp(&a, "12345678901234567890", longname, "X", 1, 1, 2);
 	uri = make_uri(list, 1, 1, 1, 0);
-	ck_assert_int_eq(safeid_in_parse(uri, strlen(uri), NULL, &l, &e), SAFEID_IN_ERR_TOO_LONG);
+	ck_assert_int_eq(input_parse(uri, strlen(uri), NULL, &l, &e), INPUT_ERR_TOO_LONG);
 	free(uri);
 	set_otp(&a, "12345678901234567890", "a\x1b[2Jb", "X", 1, 1, 2);
 	uri = make_uri(list, 1, 1, 1, 0);
-	ck_assert_int_eq(safeid_in_parse(uri, strlen(uri), NULL, &l, &e), SAFEID_IN_ERR_PARAM);
+	ck_assert_int_eq(input_parse(uri, strlen(uri), NULL, &l, &e), INPUT_ERR_PARAM);
 	free(uri);
 	set_otp(&a, "12345678901234567890", "a", "X", 1, 7, 2);
 	uri = make_uri(list, 1, 1, 1, 0);
-	ck_assert_int_eq(safeid_in_parse(uri, strlen(uri), NULL, &l, &e), SAFEID_IN_ERR_PARAM);
+	ck_assert_int_eq(input_parse(uri, strlen(uri), NULL, &l, &e), INPUT_ERR_PARAM);
 	free(uri);
 	set_otp(&a, "12345678901234567890", "a", "X", 1, 1, 9);
 	uri = make_uri(list, 1, 1, 1, 0);
-	ck_assert_int_eq(safeid_in_parse(uri, strlen(uri), NULL, &l, &e), SAFEID_IN_ERR_TYPE);
+	ck_assert_int_eq(input_parse(uri, strlen(uri), NULL, &l, &e), INPUT_ERR_TYPE);
 	ck_assert_uint_eq(l.count, 0);
 	free(uri);
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 }
 END_TEST
 

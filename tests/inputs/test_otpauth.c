@@ -11,12 +11,12 @@
 #define SECRET_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define SECRET_RAW "12345678901234567890"
 
-static int parse1(const char *uri, safeid_account_list *l, safeid_in_error *e)
+static int parse1(const char *uri, input_account_list *l, input_error *e)
 {
-	return safeid_in_parse(uri, strlen(uri), "test URI", l, e);
+	return input_parse(uri, strlen(uri), "test URI", l, e);
 }
 
-static void assert_secret(const safeid_account *a, const char *raw)
+static void assert_secret(const input_account *a, const char *raw)
 {
 	ck_assert_uint_eq(a->secret_len, strlen(raw));
 	ck_assert_mem_eq(a->secret, raw, strlen(raw));
@@ -24,46 +24,46 @@ static void assert_secret(const safeid_account *a, const char *raw)
 
 START_TEST(uri_label_with_issuer_prefix)
 {
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
-	safeid_plan_report r;
+	input_account_list l = { 0 };
+	input_error e = { 0 };
+	input_plan_report r;
 
 	ck_assert_int_eq(parse1("otpauth://totp/ACME%20Co:alice@example.com?secret=" SECRET_B32
-	                        "&issuer=ACME%20Co", &l, &e), SAFEID_IN_OK);
+	                        "&issuer=ACME%20Co", &l, &e), INPUT_OK);
 	ck_assert_uint_eq(l.count, 1);
-	ck_assert_int_eq(l.items[0].type, SAFEID_OTP_TOTP);
+	ck_assert_int_eq(l.items[0].type, INPUT_OTP_TOTP);
 	ck_assert_str_eq(l.items[0].issuer, "ACME Co");
 	ck_assert_str_eq(l.items[0].name, "alice@example.com");
 	assert_secret(&l.items[0], SECRET_RAW);
-	ck_assert_int_eq(l.items[0].alg, SAFEID_ALG_SHA1);
+	ck_assert_int_eq(l.items[0].alg, INPUT_ALG_SHA1);
 	ck_assert_uint_eq(l.items[0].digits, 6);
 	ck_assert_uint_eq(l.items[0].period, 30);
-	ck_assert_uint_eq(l.items[0].flags & SAFEID_ACCT_ISSUER_MISMATCH, 0);
-	ck_assert_int_eq(safeid_plan_check(&l.items[0], NULL, &r), SAFEID_IN_OK);
+	ck_assert_uint_eq(l.items[0].flags & INPUT_ACCT_ISSUER_MISMATCH, 0);
+	ck_assert_int_eq(input_plan_check(&l.items[0], NULL, &r), INPUT_OK);
 	ck_assert_uint_eq(r.errors, 0);
 	ck_assert_uint_eq(r.warnings, 0);
 	ck_assert_int_eq(r.hash, 1);
 	ck_assert_uint_eq(r.step, 30);
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 	ck_assert_ptr_null(l.items);
 }
 END_TEST
 
 START_TEST(uri_escaped_colon_and_space)
 {
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 
 	ck_assert_int_eq(parse1("otpauth://totp/Example%3A%20alice?secret=" SECRET_B32, &l, &e),
-	                 SAFEID_IN_OK);
+	                 INPUT_OK);
 	ck_assert_str_eq(l.items[0].issuer, "Example");
 	ck_assert_str_eq(l.items[0].name, "alice");
 	/* '+' in a query value is a space; in the label it is itself */
 	ck_assert_int_eq(parse1("otpauth://totp/a+b?secret=" SECRET_B32 "&issuer=ACME+Co", &l, &e),
-	                 SAFEID_IN_OK);
+	                 INPUT_OK);
 	ck_assert_str_eq(l.items[1].issuer, "ACME Co");
 	ck_assert_str_eq(l.items[1].name, "a+b");
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 }
 END_TEST
 
@@ -78,166 +78,166 @@ START_TEST(uri_secret_forms)
 		"otpauth://totp/x?secret=MFRG-GZA",          /* dashes */
 	};
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		safeid_account_list l = { 0 };
-		safeid_in_error e = { 0 };
-		ck_assert_msg(parse1(forms[i], &l, &e) == SAFEID_IN_OK, "form %zu: %s", i, e.msg);
+		input_account_list l = { 0 };
+		input_error e = { 0 };
+		ck_assert_msg(parse1(forms[i], &l, &e) == INPUT_OK, "form %zu: %s", i, e.msg);
 		assert_secret(&l.items[0], "abcd");
-		safeid_account_list_clear(&l);
+		input_account_list_clear(&l);
 	}
 }
 END_TEST
 
 START_TEST(uri_sha256_period60)
 {
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
-	safeid_plan_report r;
+	input_account_list l = { 0 };
+	input_error e = { 0 };
+	input_plan_report r;
 
 	ck_assert_int_eq(parse1("otpauth://totp/Example:bob?secret=JBSWY3DPEHPK3PXP&algorithm=sha256&period=60&digits=6",
-	                        &l, &e), SAFEID_IN_OK);
-	ck_assert_int_eq(l.items[0].alg, SAFEID_ALG_SHA256);
+	                        &l, &e), INPUT_OK);
+	ck_assert_int_eq(l.items[0].alg, INPUT_ALG_SHA256);
 	ck_assert_uint_eq(l.items[0].period, 60);
-	ck_assert_int_eq(safeid_plan_check(&l.items[0], NULL, &r), SAFEID_IN_OK);
+	ck_assert_int_eq(input_plan_check(&l.items[0], NULL, &r), INPUT_OK);
 	ck_assert_int_eq(r.hash, 2);
 	ck_assert_uint_eq(r.step, 60);
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 }
 END_TEST
 
 START_TEST(uri_missing_issuer_and_extras)
 {
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 
 	ck_assert_int_eq(parse1("OtpAuth://TOTP/alice?secret=" SECRET_B32
 	                        "&image=https%3A%2F%2Fexample.com%2Flogo.png&color=red&&\n",
-	                        &l, &e), SAFEID_IN_OK);
+	                        &l, &e), INPUT_OK);
 	ck_assert_str_eq(l.items[0].issuer, "");
 	ck_assert_str_eq(l.items[0].name, "alice");
 	assert_secret(&l.items[0], SECRET_RAW);
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 }
 END_TEST
 
 START_TEST(uri_issuer_mismatch_warns)
 {
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
-	safeid_plan_report r;
+	input_account_list l = { 0 };
+	input_error e = { 0 };
+	input_plan_report r;
 
 	ck_assert_int_eq(parse1("otpauth://totp/Foo:alice?secret=" SECRET_B32 "&issuer=Bar", &l, &e),
-	                 SAFEID_IN_OK);
+	                 INPUT_OK);
 	ck_assert_str_eq(l.items[0].issuer, "Bar");
-	ck_assert_uint_ne(l.items[0].flags & SAFEID_ACCT_ISSUER_MISMATCH, 0);
-	ck_assert_int_eq(safeid_plan_check(&l.items[0], NULL, &r), SAFEID_IN_OK);
+	ck_assert_uint_ne(l.items[0].flags & INPUT_ACCT_ISSUER_MISMATCH, 0);
+	ck_assert_int_eq(input_plan_check(&l.items[0], NULL, &r), INPUT_OK);
 	ck_assert_uint_eq(r.errors, 0);
 	ck_assert_uint_eq(r.warnings, 1);
-	ck_assert_int_eq(r.issues[0].code, SAFEID_IN_WARN_ISSUER_MISMATCH);
-	ck_assert_int_eq(r.issues[0].severity, SAFEID_IN_WARNING);
+	ck_assert_int_eq(r.issues[0].code, INPUT_WARN_ISSUER_MISMATCH);
+	ck_assert_int_eq(r.issues[0].severity, INPUT_SEV_WARNING);
 	/* an empty issuer parameter says nothing: the label's prefix stands */
 	ck_assert_int_eq(parse1("otpauth://totp/Foo:alice?secret=" SECRET_B32 "&issuer=", &l, &e),
-	                 SAFEID_IN_OK);
+	                 INPUT_OK);
 	ck_assert_str_eq(l.items[1].issuer, "Foo");
-	ck_assert_uint_eq(l.items[1].flags & SAFEID_ACCT_ISSUER_MISMATCH, 0);
-	safeid_account_list_clear(&l);
+	ck_assert_uint_eq(l.items[1].flags & INPUT_ACCT_ISSUER_MISMATCH, 0);
+	input_account_list_clear(&l);
 }
 END_TEST
 
 START_TEST(plan_short_secret_warns_not_errs)
 {
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
-	safeid_plan_report r;
+	input_account_list l = { 0 };
+	input_error e = { 0 };
+	input_plan_report r;
 
 	/* 5 bytes "short" */
-	ck_assert_int_eq(parse1("otpauth://totp/x?secret=ONUG64TU", &l, &e), SAFEID_IN_OK);
-	ck_assert_int_eq(safeid_plan_check(&l.items[0], "the test account", &r), SAFEID_IN_OK);
+	ck_assert_int_eq(parse1("otpauth://totp/x?secret=ONUG64TU", &l, &e), INPUT_OK);
+	ck_assert_int_eq(input_plan_check(&l.items[0], "the test account", &r), INPUT_OK);
 	ck_assert_uint_eq(r.errors, 0);
 	ck_assert_uint_eq(r.warnings, 1);
-	ck_assert_int_eq(r.issues[0].code, SAFEID_IN_WARN_SECRET_SHORT);
+	ck_assert_int_eq(r.issues[0].code, INPUT_WARN_SECRET_SHORT);
 	ck_assert_ptr_nonnull(strstr(r.issues[0].msg, "the test account"));
 	ck_assert_ptr_nonnull(strstr(r.issues[0].msg, "5 bytes"));
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 }
 END_TEST
 
 START_TEST(plan_boundaries)
 {
 	uint8_t seed[64];
-	safeid_account a;
-	safeid_plan_report r;
+	input_account a;
+	input_plan_report r;
 
 	memset(seed, 0x5a, sizeof(seed));
 	memset(&a, 0, sizeof(a));
-	a.type = SAFEID_OTP_TOTP;
-	a.alg = SAFEID_ALG_SHA1;
+	a.type = INPUT_OTP_TOTP;
+	a.alg = INPUT_ALG_SHA1;
 	a.digits = 6;
 	a.period = 30;
 	a.secret = seed;
 	a.secret_len = 63;
-	ck_assert_int_eq(safeid_plan_check(&a, NULL, &r), SAFEID_IN_OK);
+	ck_assert_int_eq(input_plan_check(&a, NULL, &r), INPUT_OK);
 	a.secret_len = 64;
-	ck_assert_int_eq(safeid_plan_check(&a, NULL, &r), SAFEID_IN_ERR_SECRET_LONG);
+	ck_assert_int_eq(input_plan_check(&a, NULL, &r), INPUT_ERR_SECRET_LONG);
 	a.secret_len = 10;
-	ck_assert_int_eq(safeid_plan_check(&a, NULL, &r), SAFEID_IN_OK);
+	ck_assert_int_eq(input_plan_check(&a, NULL, &r), INPUT_OK);
 	ck_assert_uint_eq(r.warnings, 0);
 	a.secret_len = 9;
-	ck_assert_int_eq(safeid_plan_check(&a, NULL, &r), SAFEID_IN_OK);
+	ck_assert_int_eq(input_plan_check(&a, NULL, &r), INPUT_OK);
 	ck_assert_uint_eq(r.warnings, 1);
 	/* several problems: all are reported, the first is returned */
 	a.secret_len = 20;
-	a.type = SAFEID_OTP_HOTP;
-	a.alg = SAFEID_ALG_SHA512;
+	a.type = INPUT_OTP_HOTP;
+	a.alg = INPUT_ALG_SHA512;
 	a.digits = 8;
 	a.period = 45;
-	ck_assert_int_eq(safeid_plan_check(&a, NULL, &r), SAFEID_IN_ERR_HOTP);
+	ck_assert_int_eq(input_plan_check(&a, NULL, &r), INPUT_ERR_HOTP);
 	ck_assert_uint_eq(r.errors, 4);
 	a.secret = NULL;
 	a.secret_len = 0;
-	ck_assert_int_eq(safeid_plan_check(&a, NULL, &r), SAFEID_IN_ERR_NO_SECRET);
+	ck_assert_int_eq(input_plan_check(&a, NULL, &r), INPUT_ERR_NO_SECRET);
 }
 END_TEST
 
 START_TEST(parse_error_appends_nothing)
 {
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 
-	ck_assert_int_eq(parse1("otpauth://totp/a?secret=" SECRET_B32, &l, &e), SAFEID_IN_OK);
+	ck_assert_int_eq(parse1("otpauth://totp/a?secret=" SECRET_B32, &l, &e), INPUT_OK);
 	ck_assert_int_eq(parse1("otpauth://totp/b?secret=" SECRET_B32 "&digits=x", &l, &e),
-	                 SAFEID_IN_ERR_PARAM);
+	                 INPUT_ERR_PARAM);
 	ck_assert_uint_eq(l.count, 1);
 	ck_assert_str_eq(l.items[0].name, "a");
 	ck_assert_ptr_nonnull(strstr(e.msg, "test URI"));
 	ck_assert_ptr_null(strstr(e.msg, SECRET_B32));
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 }
 END_TEST
 
 START_TEST(pick_accounts)
 {
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 	size_t idx = 99;
 
 	ck_assert_int_eq(parse1("otpauth://totp/GitHub:alice?secret=" SECRET_B32, &l, &e), 0);
-	ck_assert_int_eq(safeid_account_pick(&l, NULL, &idx, &e), SAFEID_IN_OK);
+	ck_assert_int_eq(input_account_pick(&l, NULL, &idx, &e), INPUT_OK);
 	ck_assert_uint_eq(idx, 0);
 	ck_assert_int_eq(parse1("otpauth://totp/GitLab:alice?secret=" SECRET_B32, &l, &e), 0);
 	ck_assert_int_eq(parse1("otpauth://totp/Example:bob?secret=" SECRET_B32, &l, &e), 0);
-	ck_assert_int_eq(safeid_account_pick(&l, NULL, &idx, &e), SAFEID_IN_ERR_AMBIGUOUS);
+	ck_assert_int_eq(input_account_pick(&l, NULL, &idx, &e), INPUT_ERR_AMBIGUOUS);
 	ck_assert_ptr_nonnull(strstr(e.msg, "2. GitLab: alice"));
-	ck_assert_int_eq(safeid_account_pick(&l, "2", &idx, &e), SAFEID_IN_OK);
+	ck_assert_int_eq(input_account_pick(&l, "2", &idx, &e), INPUT_OK);
 	ck_assert_uint_eq(idx, 1);
-	ck_assert_int_eq(safeid_account_pick(&l, "4", &idx, &e), SAFEID_IN_ERR_NO_MATCH);
-	ck_assert_int_eq(safeid_account_pick(&l, "0", &idx, &e), SAFEID_IN_ERR_NO_MATCH);
-	ck_assert_int_eq(safeid_account_pick(&l, "github", &idx, &e), SAFEID_IN_OK);
+	ck_assert_int_eq(input_account_pick(&l, "4", &idx, &e), INPUT_ERR_NO_MATCH);
+	ck_assert_int_eq(input_account_pick(&l, "0", &idx, &e), INPUT_ERR_NO_MATCH);
+	ck_assert_int_eq(input_account_pick(&l, "github", &idx, &e), INPUT_OK);
 	ck_assert_uint_eq(idx, 0);
-	ck_assert_int_eq(safeid_account_pick(&l, "BOB", &idx, &e), SAFEID_IN_OK);
+	ck_assert_int_eq(input_account_pick(&l, "BOB", &idx, &e), INPUT_OK);
 	ck_assert_uint_eq(idx, 2);
-	ck_assert_int_eq(safeid_account_pick(&l, "alice", &idx, &e), SAFEID_IN_ERR_AMBIGUOUS);
-	ck_assert_int_eq(safeid_account_pick(&l, "nobody", &idx, &e), SAFEID_IN_ERR_NO_MATCH);
-	safeid_account_list_clear(&l);
+	ck_assert_int_eq(input_account_pick(&l, "alice", &idx, &e), INPUT_ERR_AMBIGUOUS);
+	ck_assert_int_eq(input_account_pick(&l, "nobody", &idx, &e), INPUT_ERR_NO_MATCH);
+	input_account_list_clear(&l);
 }
 END_TEST
 
@@ -251,14 +251,14 @@ START_TEST(base32_rfc_vectors)
 		char *enc = NULL;
 		uint8_t *dec = NULL;
 		size_t n = 0;
-		ck_assert_int_eq(safeid_base32_encode((const uint8_t *)in[i], strlen(in[i]), true, &enc), 0);
+		ck_assert_int_eq(input_base32_encode((const uint8_t *)in[i], strlen(in[i]), true, &enc), 0);
 		ck_assert_str_eq(enc, out[i]);
-		ck_assert_int_eq(safeid_base32_decode(out[i], strlen(out[i]), &dec, &n, NULL), 0);
+		ck_assert_int_eq(input_base32_decode(out[i], strlen(out[i]), &dec, &n, NULL), 0);
 		ck_assert_uint_eq(n, strlen(in[i]));
 		if (n > 0)
 			ck_assert_mem_eq(dec, in[i], n);
-		safeid_in_secret_free(enc, strlen(enc));
-		safeid_in_secret_free(dec, n);
+		input_secret_free(enc, strlen(enc));
+		input_secret_free(dec, n);
 	}
 }
 END_TEST
@@ -277,19 +277,19 @@ START_TEST(base32_round_trips)
 				s = s * 1103515245u + 12345u;
 				buf[i] = (uint8_t)(s >> 16);
 			}
-			ck_assert_int_eq(safeid_base32_encode(buf, len, pad != 0, &enc), 0);
+			ck_assert_int_eq(input_base32_encode(buf, len, pad != 0, &enc), 0);
 			if (!pad)
 				ck_assert_ptr_null(strchr(enc, '='));
 			/* lower case must decode the same */
 			for (char *p = enc; *p; p++)
 				if (*p >= 'A' && *p <= 'Z' && (p - enc) % 3 == 0)
 					*p = (char)(*p - 'A' + 'a');
-			ck_assert_int_eq(safeid_base32_decode(enc, strlen(enc), &dec, &n, NULL), 0);
+			ck_assert_int_eq(input_base32_decode(enc, strlen(enc), &dec, &n, NULL), 0);
 			ck_assert_uint_eq(n, len);
 			if (len > 0)
 				ck_assert_mem_eq(dec, buf, len);
-			safeid_in_secret_free(enc, strlen(enc));
-			safeid_in_secret_free(dec, n);
+			input_secret_free(enc, strlen(enc));
+			input_secret_free(dec, n);
 		}
 	}
 }
@@ -298,21 +298,21 @@ END_TEST
 START_TEST(base32_rejects)
 {
 	static const struct { const char *in; size_t len; int code; } bad[] = {
-		{ "MZXW6YT1", 8, SAFEID_IN_ERR_BASE32 },   /* 1 is not base32 */
-		{ "MZXW6YT8", 8, SAFEID_IN_ERR_BASE32 },
-		{ "MZXW6YT!", 8, SAFEID_IN_ERR_BASE32 },
-		{ "M", 1, SAFEID_IN_ERR_BASE32 },          /* 5 bits: no byte */
-		{ "MZX", 3, SAFEID_IN_ERR_BASE32 },
-		{ "MZXW6Y", 6, SAFEID_IN_ERR_BASE32 },
-		{ "MZ=XW", 5, SAFEID_IN_ERR_BASE32 },      /* data after padding */
-		{ "MZ\0XW6YTB", 9, SAFEID_IN_ERR_NUL },
-		{ "MZXW6YT\xc3\xa9", 9, SAFEID_IN_ERR_BASE32 },
+		{ "MZXW6YT1", 8, INPUT_ERR_BASE32 },   /* 1 is not base32 */
+		{ "MZXW6YT8", 8, INPUT_ERR_BASE32 },
+		{ "MZXW6YT!", 8, INPUT_ERR_BASE32 },
+		{ "M", 1, INPUT_ERR_BASE32 },          /* 5 bits: no byte */
+		{ "MZX", 3, INPUT_ERR_BASE32 },
+		{ "MZXW6Y", 6, INPUT_ERR_BASE32 },
+		{ "MZ=XW", 5, INPUT_ERR_BASE32 },      /* data after padding */
+		{ "MZ\0XW6YTB", 9, INPUT_ERR_NUL },
+		{ "MZXW6YT\xc3\xa9", 9, INPUT_ERR_BASE32 },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		safeid_in_error e = { 0 };
+		input_error e = { 0 };
 		uint8_t *dec = (uint8_t *)&e;
 		size_t n = 77;
-		ck_assert_int_eq(safeid_base32_decode(bad[i].in, bad[i].len, &dec, &n, &e), bad[i].code);
+		ck_assert_int_eq(input_base32_decode(bad[i].in, bad[i].len, &dec, &n, &e), bad[i].code);
 		ck_assert_int_eq(e.code, bad[i].code);
 		ck_assert_ptr_null(dec);
 		ck_assert_uint_eq(n, 0);
@@ -324,16 +324,16 @@ END_TEST
 START_TEST(error_table)
 {
 	for (int c = 0; c >= -100; c--) {
-		const char *n = safeid_in_errname(c);
+		const char *n = input_errname(c);
 		ck_assert_ptr_nonnull(n);
-		ck_assert_ptr_nonnull(safeid_in_strerror(c));
-		if (strcmp(n, "SAFEID_IN_ERR_UNKNOWN_CODE") != 0)
-			ck_assert_int_eq(safeid_in_errcode(n), c);
+		ck_assert_ptr_nonnull(input_strerror(c));
+		if (strcmp(n, "INPUT_ERR_UNKNOWN_CODE") != 0)
+			ck_assert_int_eq(input_errcode(n), c);
 	}
-	ck_assert_str_eq(safeid_in_errname(SAFEID_IN_ERR_HOTP), "SAFEID_IN_ERR_HOTP");
-	ck_assert_int_eq(safeid_in_errcode("no such name"), 1);
-	ck_assert(safeid_in_is_not_otp(SAFEID_IN_ERR_FIDO));
-	ck_assert(!safeid_in_is_not_otp(SAFEID_IN_ERR_HOTP));
+	ck_assert_str_eq(input_errname(INPUT_ERR_HOTP), "INPUT_ERR_HOTP");
+	ck_assert_int_eq(input_errcode("no such name"), 1);
+	ck_assert(input_is_not_otp(INPUT_ERR_FIDO));
+	ck_assert(!input_is_not_otp(INPUT_ERR_HOTP));
 }
 END_TEST
 
@@ -342,7 +342,7 @@ START_TEST(wipe_clears)
 	volatile unsigned char buf[32];
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = 0xa5;
-	safeid_in_wipe((void *)buf, sizeof(buf));
+	input_wipe((void *)buf, sizeof(buf));
 	for (size_t i = 0; i < sizeof(buf); i++)
 		ck_assert_uint_eq(buf[i], 0);
 }
@@ -350,16 +350,16 @@ END_TEST
 
 START_TEST(label_for_listing)
 {
-	safeid_account_list l = { 0 };
+	input_account_list l = { 0 };
 	char lab[64];
 
 	ck_assert_int_eq(parse1("otpauth://totp/ACME:alice?secret=" SECRET_B32, &l, NULL), 0);
 	ck_assert_int_eq(parse1("otpauth://totp/?secret=" SECRET_B32, &l, NULL), 0);
-	safeid_account_label(&l.items[0], lab, sizeof(lab));
+	input_account_label(&l.items[0], lab, sizeof(lab));
 	ck_assert_str_eq(lab, "ACME: alice");
-	safeid_account_label(&l.items[1], lab, sizeof(lab));
+	input_account_label(&l.items[1], lab, sizeof(lab));
 	ck_assert_str_eq(lab, "(unnamed account)");
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 }
 END_TEST
 

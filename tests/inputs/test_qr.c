@@ -38,24 +38,24 @@ static double now_ms(void)
 /* Decode a file that holds exactly the good code; check the account. */
 static double decode_good(const char *name)
 {
-	safeid_qr_list q = { 0 };
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_qr_list q = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 	double t0 = now_ms(), ms;
-	int rc = safeid_qr_decode_file(path_of(name), &q, &e);
+	int rc = input_qr_decode_file(path_of(name), &q, &e);
 
 	ms = now_ms() - t0;
-	ck_assert_msg(rc == SAFEID_IN_OK, "%s: %s", name, e.msg);
+	ck_assert_msg(rc == INPUT_OK, "%s: %s", name, e.msg);
 	ck_assert_uint_eq(q.count, 1);
 	ck_assert_str_eq(q.items[0].text, GOOD_URI);
 	ck_assert_int_eq(q.items[0].monitor, -1);
 	ck_assert_int_gt(q.items[0].width, 20);
 	ck_assert_int_gt(q.items[0].height, 20);
-	ck_assert_int_eq(safeid_in_parse(q.items[0].text, q.items[0].len, name, &l, &e), 0);
+	ck_assert_int_eq(input_parse(q.items[0].text, q.items[0].len, name, &l, &e), 0);
 	ck_assert_str_eq(l.items[0].issuer, "ACME Co");
 	ck_assert_mem_eq(l.items[0].secret, GOOD_SECRET_RAW, 20);
-	safeid_account_list_clear(&l);
-	safeid_qr_list_clear(&q);
+	input_account_list_clear(&l);
+	input_qr_list_clear(&q);
 	printf("%-16s decoded in %.1f ms CPU\n", name, ms);
 	return ms;
 }
@@ -103,33 +103,33 @@ END_TEST
 
 START_TEST(two_codes_side_by_side)
 {
-	safeid_qr_list q = { 0 };
-	safeid_account_list l = { 0 };
-	safeid_in_error e = { 0 };
+	input_qr_list q = { 0 };
+	input_account_list l = { 0 };
+	input_error e = { 0 };
 	size_t idx;
 
-	ck_assert_msg(safeid_qr_decode_file(path_of("good-two.png"), &q, &e) == 0, "%s", e.msg);
+	ck_assert_msg(input_qr_decode_file(path_of("good-two.png"), &q, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(q.count, 2);
 	/* reading order: left one first */
 	ck_assert_str_eq(q.items[0].text, GOOD_URI);
 	ck_assert_str_eq(q.items[1].text, SECOND_URI);
 	ck_assert_int_lt(q.items[0].x + q.items[0].width, q.items[1].x + 1);
 	for (size_t i = 0; i < q.count; i++)
-		ck_assert_int_eq(safeid_in_parse(q.items[i].text, q.items[i].len, NULL, &l, &e), 0);
+		ck_assert_int_eq(input_parse(q.items[i].text, q.items[i].len, NULL, &l, &e), 0);
 	ck_assert_uint_eq(l.count, 2);
-	ck_assert_int_eq(safeid_account_pick(&l, "bob", &idx, &e), 0);
+	ck_assert_int_eq(input_account_pick(&l, "bob", &idx, &e), 0);
 	ck_assert_uint_eq(idx, 1);
-	ck_assert_int_eq(l.items[1].alg, SAFEID_ALG_SHA256);
+	ck_assert_int_eq(l.items[1].alg, INPUT_ALG_SHA256);
 	ck_assert_uint_eq(l.items[1].period, 60);
-	safeid_account_list_clear(&l);
-	safeid_qr_list_clear(&q);
+	input_account_list_clear(&l);
+	input_qr_list_clear(&q);
 }
 END_TEST
 
 START_TEST(from_memory_and_missing_file)
 {
-	safeid_qr_list q = { 0 };
-	safeid_in_error e = { 0 };
+	input_qr_list q = { 0 };
+	input_error e = { 0 };
 	FILE *f = fopen(path_of("good-1.png"), "rb");
 	uint8_t *buf = malloc(1 << 20);
 	size_t n;
@@ -137,60 +137,60 @@ START_TEST(from_memory_and_missing_file)
 	ck_assert_ptr_nonnull(f);
 	n = fread(buf, 1, 1 << 20, f);
 	fclose(f);
-	ck_assert_int_eq(safeid_qr_decode_buffer(buf, n, "pasted image", &q, &e), 0);
+	ck_assert_int_eq(input_qr_decode_buffer(buf, n, "pasted image", &q, &e), 0);
 	ck_assert_uint_eq(q.count, 1);
 	ck_assert_str_eq(q.items[0].text, GOOD_URI);
-	safeid_qr_list_clear(&q);
+	input_qr_list_clear(&q);
 	free(buf);
-	ck_assert_int_eq(safeid_qr_decode_file(path_of("no-such-file.png"), &q, &e), SAFEID_IN_ERR_IO);
+	ck_assert_int_eq(input_qr_decode_file(path_of("no-such-file.png"), &q, &e), INPUT_ERR_IO);
 	ck_assert_ptr_nonnull(strstr(e.msg, "no-such-file.png"));
 	ck_assert_ptr_nonnull(strstr(e.msg, "No such file"));
-	ck_assert_int_eq(safeid_qr_decode_file(dir, &q, &e), SAFEID_IN_ERR_IO);
+	ck_assert_int_eq(input_qr_decode_file(dir, &q, &e), INPUT_ERR_IO);
 	ck_assert_uint_eq(q.count, 0);
 }
 END_TEST
 
 START_TEST(screenshot_command)
 {
-	safeid_screen_result r;
-	safeid_in_error e = { 0 };
+	input_screen_result r;
+	input_error e = { 0 };
 	char cmd[1200];
 
 	/* stdout form */
 	snprintf(cmd, sizeof(cmd), "cat '%s'", path_of("good-1.png"));
-	ck_assert_msg(safeid_screen_scan_cmd(cmd, &r, &e) == 0, "%s", e.msg);
+	ck_assert_msg(input_screen_scan_cmd(cmd, &r, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(r.codes.count, 1);
 	ck_assert_str_eq(r.codes.items[0].text, GOOD_URI);
 	ck_assert_uint_eq(r.monitor_count, 1);
 	ck_assert_uint_eq(r.monitors[0].codes, 1);
-	safeid_screen_result_clear(&r);
+	input_screen_result_clear(&r);
 	/* {file} form */
 	snprintf(cmd, sizeof(cmd), "cp '%s' {file}", path_of("good-two.png"));
-	ck_assert_msg(safeid_screen_scan_cmd(cmd, &r, &e) == 0, "%s", e.msg);
+	ck_assert_msg(input_screen_scan_cmd(cmd, &r, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(r.codes.count, 2);
-	safeid_screen_result_clear(&r);
+	input_screen_result_clear(&r);
 	/* failing command */
-	ck_assert_int_eq(safeid_screen_scan_cmd("exit 3", &r, &e), SAFEID_IN_ERR_CAPTURE);
+	ck_assert_int_eq(input_screen_scan_cmd("exit 3", &r, &e), INPUT_ERR_CAPTURE);
 	ck_assert_ptr_nonnull(strstr(e.msg, "exit status 3"));
-	safeid_screen_result_clear(&r);
+	input_screen_result_clear(&r);
 	/* a command that writes no image */
-	ck_assert_int_eq(safeid_screen_scan_cmd("echo hello", &r, &e), SAFEID_IN_ERR_NOT_IMAGE);
-	safeid_screen_result_clear(&r);
+	ck_assert_int_eq(input_screen_scan_cmd("echo hello", &r, &e), INPUT_ERR_NOT_IMAGE);
+	input_screen_result_clear(&r);
 }
 END_TEST
 
 START_TEST(screen_without_display)
 {
-	safeid_screen_result r;
-	safeid_in_error e = { 0 };
+	input_screen_result r;
+	input_error e = { 0 };
 
 	unsetenv("DISPLAY");
 	setenv("WAYLAND_DISPLAY", "wayland-0", 1);
-	ck_assert_int_eq(safeid_screen_scan(NULL, &r, &e), SAFEID_IN_ERR_WAYLAND);
+	ck_assert_int_eq(input_screen_scan(NULL, &r, &e), INPUT_ERR_WAYLAND);
 	ck_assert_ptr_nonnull(strstr(e.msg, "--screenshot-cmd"));
 	unsetenv("WAYLAND_DISPLAY");
-	ck_assert_int_eq(safeid_screen_scan(NULL, &r, &e), SAFEID_IN_ERR_NO_DISPLAY);
-	ck_assert_int_eq(safeid_screen_scan(":97531", &r, &e), SAFEID_IN_ERR_NO_DISPLAY);
+	ck_assert_int_eq(input_screen_scan(NULL, &r, &e), INPUT_ERR_NO_DISPLAY);
+	ck_assert_int_eq(input_screen_scan(":97531", &r, &e), INPUT_ERR_NO_DISPLAY);
 	ck_assert_ptr_nonnull(strstr(e.msg, ":97531"));
 }
 END_TEST

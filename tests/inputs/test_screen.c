@@ -1,6 +1,6 @@
 /*
  * Screen capture under Xvfb with two monitors, the QR code drawn by our own
- * X client, found by safeid_screen_scan.  Two set-ups, one per way monitors
+ * X client, found by input_screen_scan.  Two set-ups, one per way monitors
  * are found:
  *   randr:    one wide screen split in two with XRRSetMonitor (RandR 1.5),
  *             the code on the second monitor;
@@ -136,8 +136,8 @@ static void randr_two_monitors(Display *d)
 /* Show the QR image in a window at (x, y); returns after it is drawn. */
 static Window show_qr(Display *d, int x, int y)
 {
-	in_image img;
-	safeid_in_error e;
+	input_image img;
+	input_error e;
 	FILE *f = fopen(qr_path, "rb");
 	uint8_t *file = malloc(1 << 20);
 	size_t n;
@@ -151,7 +151,7 @@ static Window show_qr(Display *d, int x, int y)
 	ck_assert_ptr_nonnull(f);
 	n = fread(file, 1, 1 << 20, f);
 	fclose(f);
-	ck_assert_int_eq(in_image_load(file, n, qr_path, &img, &e), 0);
+	ck_assert_int_eq(input_image_load(file, n, qr_path, &img, &e), 0);
 	free(file);
 	px = malloc((size_t)img.width * img.height * 4);
 	for (size_t i = 0; i < (size_t)img.width * img.height; i++) {
@@ -179,25 +179,25 @@ static Window show_qr(Display *d, int x, int y)
 	XSync(d, False);
 	XFreeGC(d, gc);
 	XDestroyImage(xi); /* frees px */
-	in_image_free(&img);
+	input_image_free(&img);
 	return w;
 }
 
 /* Scan an empty screen: NO_QR, and the message lists what was searched. */
 static void check_empty(const char *display, const char *size_part)
 {
-	safeid_screen_result r;
-	safeid_in_error e = { 0 };
-	int rc = safeid_screen_scan(display, &r, &e);
+	input_screen_result r;
+	input_error e = { 0 };
+	int rc = input_screen_scan(display, &r, &e);
 
-	ck_assert_msg(rc == SAFEID_IN_ERR_NO_QR, "%s: %s", safeid_in_errname(rc), e.msg);
+	ck_assert_msg(rc == INPUT_ERR_NO_QR, "%s: %s", input_errname(rc), e.msg);
 	ck_assert_uint_eq(r.monitor_count, 2);
 	ck_assert_msg(strstr(e.msg, "2 monitors") && strstr(e.msg, size_part), "%s", e.msg);
 	printf("%s empty: %s\n", display, e.msg);
-	safeid_screen_result_clear(&r);
+	input_screen_result_clear(&r);
 }
 
-static void print_result(const char *display, const safeid_screen_result *r)
+static void print_result(const char *display, const input_screen_result *r)
 {
 	for (size_t i = 0; i < r->monitor_count; i++)
 		printf("%s: monitor %s %ux%u+%d+%d: %zu code(s)\n", display, r->monitors[i].name,
@@ -220,8 +220,8 @@ static double wall_ms(void)
  * one); the code on the second. */
 START_TEST(randr_second_monitor)
 {
-	safeid_screen_result r;
-	safeid_in_error e = { 0 };
+	input_screen_result r;
+	input_error e = { 0 };
 	Display *d = XOpenDisplay(xrr.display);
 	double t0;
 	int rc;
@@ -231,9 +231,9 @@ START_TEST(randr_second_monitor)
 	check_empty(xrr.display, "RIGHT-2 1024x2160+3840+0");
 	show_qr(d, 3840 + 200, 150);
 	t0 = wall_ms();
-	rc = safeid_screen_scan(xrr.display, &r, &e);
+	rc = input_screen_scan(xrr.display, &r, &e);
 	printf("%s: 3840x2160 + 1024x2160 captured and scanned in %.1f ms\n", xrr.display, wall_ms() - t0);
-	ck_assert_msg(rc == SAFEID_IN_OK, "%s: %s", safeid_in_errname(rc), e.msg);
+	ck_assert_msg(rc == INPUT_OK, "%s: %s", input_errname(rc), e.msg);
 	print_result(xrr.display, &r);
 	ck_assert_uint_eq(r.monitor_count, 2);
 	ck_assert_str_eq(r.monitors[1].name, "RIGHT-2");
@@ -244,7 +244,7 @@ START_TEST(randr_second_monitor)
 	ck_assert_int_ge(r.codes.items[0].x, 3840 + 200);
 	ck_assert_int_lt(r.codes.items[0].x, 3840 + 200 + 60);
 	ck_assert_int_eq(strncmp(r.codes.items[0].text, GOOD_PREFIX, strlen(GOOD_PREFIX)), 0);
-	safeid_screen_result_clear(&r);
+	input_screen_result_clear(&r);
 	XCloseDisplay(d);
 }
 END_TEST
@@ -254,23 +254,23 @@ END_TEST
  * heads, as on mirrored monitors, and must be listed once. */
 START_TEST(xinerama_heads_deduplicated)
 {
-	safeid_screen_result r;
-	safeid_in_error e = { 0 };
+	input_screen_result r;
+	input_error e = { 0 };
 	Display *d = XOpenDisplay(xin.display);
 	int rc;
 
 	ck_assert_ptr_nonnull(d);
 	check_empty(xin.display, "xinerama-1 1024x768");
 	show_qr(d, 300, 200);
-	rc = safeid_screen_scan(xin.display, &r, &e);
-	ck_assert_msg(rc == SAFEID_IN_OK, "%s: %s", safeid_in_errname(rc), e.msg);
+	rc = input_screen_scan(xin.display, &r, &e);
+	ck_assert_msg(rc == INPUT_OK, "%s: %s", input_errname(rc), e.msg);
 	print_result(xin.display, &r);
 	ck_assert_uint_eq(r.monitor_count, 2);
 	ck_assert_str_eq(r.monitors[1].name, "xinerama-1");
 	ck_assert_uint_eq(r.codes.count, 1);
 	ck_assert_int_eq(r.codes.items[0].monitor, 0);
 	ck_assert_int_eq(strncmp(r.codes.items[0].text, GOOD_PREFIX, strlen(GOOD_PREFIX)), 0);
-	safeid_screen_result_clear(&r);
+	input_screen_result_clear(&r);
 	XCloseDisplay(d);
 }
 END_TEST

@@ -96,7 +96,7 @@ START_TEST(inputs_secret_free_wipes_before_free)
 	ck_assert_ptr_nonnull(buf);
 	memset(buf, MARK, n);
 	watch(buf, n);
-	safeid_in_secret_free(buf, n);
+	input_secret_free(buf, n);
 	ck_assert_int_eq(watched_freed, 1);
 	ck_assert_int_eq(watched_dirty, 0);
 }
@@ -107,7 +107,7 @@ START_TEST(inputs_wipe)
 	unsigned char b[32];
 
 	memset(b, MARK, sizeof(b));
-	safeid_in_wipe(b, sizeof(b));
+	input_wipe(b, sizeof(b));
 	ck_assert_uint_eq(nonzero(b, sizeof(b)), 0);
 }
 END_TEST
@@ -117,34 +117,34 @@ START_TEST(inputs_account_clear_wipes_secret)
 {
 	static const char uri[] =
 		"otpauth://totp/Rel:wipe?secret=KNAUMRKJIRGUCUSLIVJDIMRUGJNFUWS2";
-	safeid_account_list l = {0};
-	safeid_in_error err;
+	input_account_list l = {0};
+	input_error err;
 
-	ck_assert_int_eq(safeid_in_parse(uri, strlen(uri), "test", &l, &err),
-	                 SAFEID_IN_OK);
+	ck_assert_int_eq(input_parse(uri, strlen(uri), "test", &l, &err),
+	                 INPUT_OK);
 	ck_assert_uint_eq(l.count, 1);
 	ck_assert_uint_eq(l.items[0].secret_len, 20);
 	ck_assert_int_eq(memcmp(l.items[0].secret, "SAFEIDMARKER4242ZZZZ", 20), 0);
 	watch(l.items[0].secret, l.items[0].secret_len);
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 	ck_assert_int_eq(watched_freed, 1);
 	ck_assert_int_eq(watched_dirty, 0);
 }
 END_TEST
 
-/* base32 output is a secret: released with safeid_in_secret_free. */
+/* base32 output is a secret: released with input_secret_free. */
 START_TEST(inputs_base32_output_wiped)
 {
 	static const char b32[] = "KNAUMRKJIRGUCUSLIVJDIMRUGJNFUWS2";
-	safeid_in_error err;
+	input_error err;
 	uint8_t *out = NULL;
 	size_t len = 0;
 
-	ck_assert_int_eq(safeid_base32_decode(b32, strlen(b32), &out, &len, &err),
-	                 SAFEID_IN_OK);
+	ck_assert_int_eq(input_base32_decode(b32, strlen(b32), &out, &len, &err),
+	                 INPUT_OK);
 	ck_assert_uint_eq(len, 20);
 	watch(out, len);
-	safeid_in_secret_free(out, len);
+	input_secret_free(out, len);
 	ck_assert_int_eq(watched_freed, 1);
 	ck_assert_int_eq(watched_dirty, 0);
 }

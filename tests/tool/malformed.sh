@@ -32,7 +32,7 @@ while IFS=$'\t' read -r name expected keyword kind path secret; do
 	rc=0
 	"$TOOL" --json burn "${args[@]}" --yes < "$input" > "$WORK/json/$name.json" 2> "$WORK/err.txt" || rc=$?
 	[ "$rc" = 3 ] || fail "$name: exit $rc, expected 3 (bad input); stderr: $(cat "$WORK/err.txt")"
-	want=${expected#SAFEID_IN_ERR_}
+	want=${expected#INPUT_ERR_}
 	printf '%s\t%s\n' "$name" "${want,,}" >> "$WORK/json/expected.tsv"
 	grep -qiF -- "$keyword" "$WORK/err.txt" || fail "$name: message lacks '$keyword': $(cat "$WORK/err.txt")"
 	if [ "$secret" != - ] && [ "${#secret}" -ge 8 ]; then

@@ -11,9 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "client.h"
 #include "json.h"
-#include "record.h"
 
 static char *json_of(void (*fill)(json_out *))
 {
@@ -75,13 +74,13 @@ START_TEST(json_nesting)
 }
 END_TEST
 
-static tool_slot slots[3];
+static client_slot slots[3];
 
-static tool_slot_list make_list(size_t n, const bool *present)
+static client_slot_list make_list(size_t n, const bool *present)
 {
 	static const char *names[] = {"ACS ACR122U 00 00", "Virtual PCD 00 00",
 	                              "Virtual PCD 00 01"};
-	tool_slot_list l = {n, slots};
+	client_slot_list l = {n, slots};
 
 	memset(slots, 0, sizeof(slots));
 	for (size_t i = 0; i < n; i++) {
@@ -94,39 +93,39 @@ static tool_slot_list make_list(size_t n, const bool *present)
 START_TEST(pick_slots)
 {
 	const bool one[] = {false, true, false}, two[] = {true, true, false};
-	tool_error e;
-	tool_slot_list l;
+	client_error e;
+	client_slot_list l;
 
 	l = make_list(0, one);
-	ck_assert_int_eq(tool_pick_slot(&l, NULL, &e), -1);
-	ck_assert_int_eq(e.exit_code, EXIT_NO_TOKEN);
+	ck_assert_int_eq(client_slot_pick(&l, NULL, &e), -1);
+	ck_assert_int_eq(e.exit_code, CLIENT_EXIT_NO_TOKEN);
 
 	l = make_list(3, one);
-	ck_assert_int_eq(tool_pick_slot(&l, NULL, &e), 1);   /* the one token */
-	ck_assert_int_eq(tool_pick_slot(&l, "2", &e), 2);    /* index */
-	ck_assert_int_eq(tool_pick_slot(&l, "acr122", &e), 0); /* any case */
-	ck_assert_int_eq(tool_pick_slot(&l, "7", &e), -1);
-	ck_assert_int_eq(e.exit_code, EXIT_USAGE);
+	ck_assert_int_eq(client_slot_pick(&l, NULL, &e), 1);   /* the one token */
+	ck_assert_int_eq(client_slot_pick(&l, "2", &e), 2);    /* index */
+	ck_assert_int_eq(client_slot_pick(&l, "acr122", &e), 0); /* any case */
+	ck_assert_int_eq(client_slot_pick(&l, "7", &e), -1);
+	ck_assert_int_eq(e.exit_code, CLIENT_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(e.msg, "Virtual PCD 00 01"));
-	ck_assert_int_eq(tool_pick_slot(&l, "virtual", &e), -1); /* ambiguous */
+	ck_assert_int_eq(client_slot_pick(&l, "virtual", &e), -1); /* ambiguous */
 	ck_assert_str_eq(e.code, "reader_ambiguous");
-	ck_assert_int_eq(tool_pick_slot(&l, "nothing", &e), -1);
+	ck_assert_int_eq(client_slot_pick(&l, "nothing", &e), -1);
 	ck_assert_str_eq(e.code, "reader_unknown");
 
 	l = make_list(3, two);
-	ck_assert_int_eq(tool_pick_slot(&l, NULL, &e), -1); /* two tokens */
-	ck_assert_int_eq(e.exit_code, EXIT_USAGE);
+	ck_assert_int_eq(client_slot_pick(&l, NULL, &e), -1); /* two tokens */
+	ck_assert_int_eq(e.exit_code, CLIENT_EXIT_USAGE);
 	l = make_list(3, (const bool[]){false, false, false});
-	ck_assert_int_eq(tool_pick_slot(&l, "", &e), -1);
-	ck_assert_int_eq(e.exit_code, EXIT_NO_TOKEN);
+	ck_assert_int_eq(client_slot_pick(&l, "", &e), -1);
+	ck_assert_int_eq(e.exit_code, CLIENT_EXIT_NO_TOKEN);
 }
 END_TEST
 
 START_TEST(record_round_trip)
 {
 	char dir[] = "/tmp/safeid-tool-unit.XXXXXX", sub[128], path[4200];
-	tool_record r, back;
-	tool_error e;
+	client_record r, back;
+	client_error e;
 	struct stat st;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -140,14 +139,14 @@ START_TEST(record_round_trip)
 	r.step = 60;
 	r.display = 120;
 	r.time = 1767225600;
-	ck_assert_int_eq(tool_record_save(sub, &r, path, sizeof(path), &e), 0);
+	ck_assert_int_eq(client_record_save(sub, &r, path, sizeof(path), &e), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0600);
 	ck_assert_int_eq(stat(sub, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0700);
 
-	ck_assert_int_eq(tool_record_load(sub, "8659622000001", &back, path,
-	                                  sizeof(path), &e), 0);
+	ck_assert_int_eq(client_record_load(sub, "8659622000001", &back, path,
+	                                    sizeof(path), &e), 0);
 	/* A newline in the account cannot smuggle in another key. */
 	ck_assert_str_eq(back.account, "bob?hash=SHA256");
 	ck_assert_int_eq(back.hash, SAFEID_HASH_SHA1);
@@ -155,15 +154,15 @@ START_TEST(record_round_trip)
 	ck_assert_uint_eq(back.display, 120);
 	ck_assert_int_eq(back.time, 1767225600);
 
-	ck_assert_int_eq(tool_record_load(sub, "8659632000009", &back, path,
-	                                  sizeof(path), &e), 1);
+	ck_assert_int_eq(client_record_load(sub, "8659632000009", &back, path,
+	                                    sizeof(path), &e), 1);
 
 	/* A serial that is not a plain file name never becomes a path. */
 	snprintf(r.serial, sizeof(r.serial), "../evil");
-	ck_assert_int_eq(tool_record_save(sub, &r, path, sizeof(path), &e),
-	                 EXIT_RECORD);
-	ck_assert_int_eq(tool_record_load(sub, "../evil", &back, path,
-	                                  sizeof(path), &e), 1);
+	ck_assert_int_eq(client_record_save(sub, &r, path, sizeof(path), &e),
+	                 CLIENT_EXIT_RECORD);
+	ck_assert_int_eq(client_record_load(sub, "../evil", &back, path,
+	                                    sizeof(path), &e), 1);
 
 	/* A damaged record is refused, not half-trusted. */
 	snprintf(path, sizeof(path), "%s/8659622000001.burn", sub);
@@ -174,8 +173,8 @@ START_TEST(record_round_trip)
 		fputs("serial=8659622000001\nhash=SHA1\nstep=45\ndisplay=30\n", f);
 		fclose(f);
 	}
-	ck_assert_int_eq(tool_record_load(sub, "8659622000001", &back, path,
-	                                  sizeof(path), &e), EXIT_SETUP);
+	ck_assert_int_eq(client_record_load(sub, "8659622000001", &back, path,
+	                                    sizeof(path), &e), CLIENT_EXIT_SETUP);
 	ck_assert_ptr_nonnull(strstr(e.msg, "damaged"));
 	unlink(path);
 	rmdir(sub);

@@ -9,45 +9,46 @@
 
 #include "internal.h"
 
-void safeid_account_clear(safeid_account *a)
+/* Wipe the secret, free the strings, zero the struct (not the pointer). */
+static void account_clear(input_account *a)
 {
 	if (a == NULL)
 		return;
-	safeid_in_secret_free(a->secret, a->secret_len);
+	input_secret_free(a->secret, a->secret_len);
 	free(a->issuer);
 	free(a->name);
 	memset(a, 0, sizeof(*a));
 }
 
-void in_list_truncate(safeid_account_list *l, size_t keep)
+void input_account_list_truncate(input_account_list *l, size_t keep)
 {
 	while (l->count > keep)
-		safeid_account_clear(&l->items[--l->count]);
+		account_clear(&l->items[--l->count]);
 }
 
-void safeid_account_list_clear(safeid_account_list *l)
+void input_account_list_clear(input_account_list *l)
 {
 	if (l == NULL)
 		return;
-	in_list_truncate(l, 0);
+	input_account_list_truncate(l, 0);
 	free(l->items);
 	memset(l, 0, sizeof(*l));
 }
 
-safeid_account *in_list_push(safeid_account_list *l)
+input_account *input_account_list_push(input_account_list *l)
 {
-	safeid_account *a;
+	input_account *a;
 
 	if (l->count == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 4;
-		safeid_account *n = calloc(ncap, sizeof(*n));
+		input_account *n = calloc(ncap, sizeof(*n));
 		if (n == NULL)
 			return NULL;
 		/* copy then wipe the old array: it held secret pointers only,
 		 * but keep no stale copies of account structs around */
 		if (l->count > 0)
 			memcpy(n, l->items, l->count * sizeof(*n));
-		safeid_in_wipe(l->items, l->cap * sizeof(*n));
+		input_wipe(l->items, l->cap * sizeof(*n));
 		free(l->items);
 		l->items = n;
 		l->cap = ncap;
@@ -57,29 +58,29 @@ safeid_account *in_list_push(safeid_account_list *l)
 	return a;
 }
 
-const char *safeid_in_alg_name(safeid_in_alg alg)
+const char *input_alg_name(input_alg alg)
 {
 	switch (alg) {
-	case SAFEID_ALG_SHA1: return "SHA1";
-	case SAFEID_ALG_SHA256: return "SHA256";
-	case SAFEID_ALG_SHA512: return "SHA512";
-	case SAFEID_ALG_MD5: return "MD5";
-	case SAFEID_ALG_UNKNOWN: break;
+	case INPUT_ALG_SHA1: return "SHA1";
+	case INPUT_ALG_SHA256: return "SHA256";
+	case INPUT_ALG_SHA512: return "SHA512";
+	case INPUT_ALG_MD5: return "MD5";
+	case INPUT_ALG_UNKNOWN: break;
 	}
 	return "unknown";
 }
 
-int safeid_account_label(const safeid_account *a, char *buf, size_t cap)
+int input_account_label(const input_account *a, char *buf, size_t cap)
 {
 	char iss[96], nm[160];
 	int n;
 
 	if (a == NULL || buf == NULL || cap == 0)
-		return SAFEID_IN_ERR_ARG;
-	in_quote(a->issuer ? a->issuer : "", a->issuer ? strlen(a->issuer) : 0,
-	         iss, sizeof(iss));
-	in_quote(a->name ? a->name : "", a->name ? strlen(a->name) : 0, nm,
-	         sizeof(nm));
+		return INPUT_ERR_ARG;
+	input_quote(a->issuer ? a->issuer : "",
+	            a->issuer ? strlen(a->issuer) : 0, iss, sizeof(iss));
+	input_quote(a->name ? a->name : "", a->name ? strlen(a->name) : 0, nm,
+	            sizeof(nm));
 	if (iss[0] != '\0' && nm[0] != '\0')
 		n = snprintf(buf, cap, "%s: %s", iss, nm);
 	else if (iss[0] != '\0')
@@ -88,7 +89,7 @@ int safeid_account_label(const safeid_account *a, char *buf, size_t cap)
 		n = snprintf(buf, cap, "%s", nm);
 	else
 		n = snprintf(buf, cap, "(unnamed account)");
-	return n < 0 ? SAFEID_IN_ERR_INTERNAL : SAFEID_IN_OK;
+	return n < 0 ? INPUT_ERR_INTERNAL : INPUT_OK;
 }
 
 static int pick_contains(const char *hay, const char *needle)
@@ -106,7 +107,7 @@ static int pick_contains(const char *hay, const char *needle)
 }
 
 /* "1. GitHub: alice; 2. ..." for messages, cut to fit. */
-static void pick_listing(const safeid_account_list *l, char *buf, size_t cap)
+static void pick_listing(const input_account_list *l, char *buf, size_t cap)
 {
 	size_t o = 0;
 
@@ -115,7 +116,7 @@ static void pick_listing(const safeid_account_list *l, char *buf, size_t cap)
 		char lab[200];
 		int n;
 
-		safeid_account_label(&l->items[i], lab, sizeof(lab));
+		input_account_label(&l->items[i], lab, sizeof(lab));
 		n = snprintf(buf + o, cap - o, "%s%zu. %s", i ? "; " : "", i + 1, lab);
 		if (n < 0 || (size_t)n >= cap - o)
 			break;
@@ -137,35 +138,35 @@ static int pick_is_index(const char *sel, size_t *val)
 	return 1;
 }
 
-int safeid_account_pick(const safeid_account_list *l, const char *sel,
-                        size_t *index, safeid_in_error *err)
+int input_account_pick(const input_account_list *l, const char *sel,
+                       size_t *index, input_error *err)
 {
-	char listing[SAFEID_IN_MSG_MAX / 2];
+	char listing[INPUT_MSG_MAX / 2];
 	size_t found = 0, hit = 0, num;
 
 	if (l == NULL || index == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "account pick: missing argument");
+		return input_fail(err, INPUT_ERR_ARG, "account pick: missing argument");
 	if (l->count == 0)
-		return in_fail(err, SAFEID_IN_ERR_NO_MATCH,
-		               "there is no account to choose from; scan a QR code that holds one");
+		return input_fail(err, INPUT_ERR_NO_MATCH,
+		                  "there is no account to choose from; scan a QR code that holds one");
 	pick_listing(l, listing, sizeof(listing));
 	if (sel == NULL || sel[0] == '\0') {
 		if (l->count == 1) {
 			*index = 0;
-			return SAFEID_IN_OK;
+			return INPUT_OK;
 		}
-		return in_fail(err, SAFEID_IN_ERR_AMBIGUOUS,
-		               "the input holds %zu accounts (%s); choose one with --pick NUMBER or --pick NAME",
-		               l->count, listing);
+		return input_fail(err, INPUT_ERR_AMBIGUOUS,
+		                  "the input holds %zu accounts (%s); choose one with --pick NUMBER or --pick NAME",
+		                  l->count, listing);
 	}
 	if (pick_is_index(sel, &num)) {
 		if (num >= 1 && num <= l->count) {
 			*index = num - 1;
-			return SAFEID_IN_OK;
+			return INPUT_OK;
 		}
-		return in_fail(err, SAFEID_IN_ERR_NO_MATCH,
-		               "--pick %zu: there are only %zu accounts (%s); choose a number from 1 to %zu",
-		               num, l->count, listing, l->count);
+		return input_fail(err, INPUT_ERR_NO_MATCH,
+		                  "--pick %zu: there are only %zu accounts (%s); choose a number from 1 to %zu",
+		                  num, l->count, listing, l->count);
 	}
 	for (size_t i = 0; i < l->count; i++) {
 		if (pick_contains(l->items[i].issuer, sel) ||
@@ -176,13 +177,13 @@ int safeid_account_pick(const safeid_account_list *l, const char *sel,
 	}
 	if (found == 1) {
 		*index = hit;
-		return SAFEID_IN_OK;
+		return INPUT_OK;
 	}
 	if (found == 0)
-		return in_fail(err, SAFEID_IN_ERR_NO_MATCH,
-		               "--pick: no account's issuer or name contains the text given (accounts: %s); choose by number or another part of the name",
-		               listing);
-	return in_fail(err, SAFEID_IN_ERR_AMBIGUOUS,
-	               "--pick: %zu accounts match the text given (accounts: %s); choose by number",
-	               found, listing);
+		return input_fail(err, INPUT_ERR_NO_MATCH,
+		                  "--pick: no account's issuer or name contains the text given (accounts: %s); choose by number or another part of the name",
+		                  listing);
+	return input_fail(err, INPUT_ERR_AMBIGUOUS,
+	                  "--pick: %zu accounts match the text given (accounts: %s); choose by number",
+	                  found, listing);
 }

@@ -25,8 +25,8 @@ static int b32_ignorable(unsigned char c)
 	return c == ' ' || c == '\t' || c == '-' || c == '\r' || c == '\n';
 }
 
-int safeid_base32_decode(const char *in, size_t len, uint8_t **out,
-                         size_t *outlen, safeid_in_error *err)
+int input_base32_decode(const char *in, size_t len, uint8_t **out,
+                        size_t *outlen, input_error *err)
 {
 	uint8_t *buf = NULL;
 	size_t n = 0, chars = 0, pads = 0;
@@ -35,13 +35,13 @@ int safeid_base32_decode(const char *in, size_t len, uint8_t **out,
 	int rc;
 
 	if (in == NULL || out == NULL || outlen == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "base32 decode: missing argument");
+		return input_fail(err, INPUT_ERR_ARG, "base32 decode: missing argument");
 	*out = NULL;
 	*outlen = 0;
 	/* len*5/8 + 1 bytes is always enough; never zero so malloc is defined */
 	buf = malloc(len * 5 / 8 + 1);
 	if (buf == NULL) {
-		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory decoding the secret");
+		rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory decoding the secret");
 		goto fail;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -55,22 +55,22 @@ int safeid_base32_decode(const char *in, size_t len, uint8_t **out,
 			continue;
 		}
 		if (c == '\0') {
-			rc = in_fail(err, SAFEID_IN_ERR_NUL,
-			             "the secret holds a NUL byte at position %zu; the input is damaged: get a fresh QR code or copy the secret again",
-			             i + 1);
+			rc = input_fail(err, INPUT_ERR_NUL,
+			                "the secret holds a NUL byte at position %zu; the input is damaged: get a fresh QR code or copy the secret again",
+			                i + 1);
 			goto fail;
 		}
 		v = b32_value(c);
 		if (v < 0) {
-			rc = in_fail(err, SAFEID_IN_ERR_BASE32,
-			             "the secret is not base32: character %zu is not one of A-Z and 2-7; check it was copied whole (0, 1, 8 and 9 never occur: maybe O, I or L, B was meant)",
-			             i + 1);
+			rc = input_fail(err, INPUT_ERR_BASE32,
+			                "the secret is not base32: character %zu is not one of A-Z and 2-7; check it was copied whole (0, 1, 8 and 9 never occur: maybe O, I or L, B was meant)",
+			                i + 1);
 			goto fail;
 		}
 		if (pads > 0) {
-			rc = in_fail(err, SAFEID_IN_ERR_BASE32,
-			             "the secret is not base32: padding '=' is followed by more characters at position %zu; copy the secret again",
-			             i + 1);
+			rc = input_fail(err, INPUT_ERR_BASE32,
+			                "the secret is not base32: padding '=' is followed by more characters at position %zu; copy the secret again",
+			                i + 1);
 			goto fail;
 		}
 		chars++;
@@ -84,27 +84,27 @@ int safeid_base32_decode(const char *in, size_t len, uint8_t **out,
 	}
 	/* 1, 3 or 6 characters in the last group cannot come from whole bytes */
 	if (chars % 8 == 1 || chars % 8 == 3 || chars % 8 == 6) {
-		rc = in_fail(err, SAFEID_IN_ERR_BASE32,
-		             "the secret is not base32: its length (%zu characters) cannot encode whole bytes; a character is missing or extra, copy the secret again",
-		             chars);
+		rc = input_fail(err, INPUT_ERR_BASE32,
+		                "the secret is not base32: its length (%zu characters) cannot encode whole bytes; a character is missing or extra, copy the secret again",
+		                chars);
 		goto fail;
 	}
 	if (pads > 6) {
-		rc = in_fail(err, SAFEID_IN_ERR_BASE32,
-		             "the secret is not base32: %zu padding characters; copy the secret again", pads);
+		rc = input_fail(err, INPUT_ERR_BASE32,
+		                "the secret is not base32: %zu padding characters; copy the secret again", pads);
 		goto fail;
 	}
-	safeid_in_wipe(&acc, sizeof(acc));
+	input_wipe(&acc, sizeof(acc));
 	*out = buf;
 	*outlen = n;
-	return SAFEID_IN_OK;
+	return INPUT_OK;
 fail:
-	safeid_in_wipe(&acc, sizeof(acc));
-	safeid_in_secret_free(buf, len * 5 / 8 + 1);
+	input_wipe(&acc, sizeof(acc));
+	input_secret_free(buf, len * 5 / 8 + 1);
 	return rc;
 }
 
-int safeid_base32_encode(const uint8_t *in, size_t len, bool pad, char **out)
+int input_base32_encode(const uint8_t *in, size_t len, bool pad, char **out)
 {
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 	size_t cap, o = 0;
@@ -113,14 +113,14 @@ int safeid_base32_encode(const uint8_t *in, size_t len, bool pad, char **out)
 	char *s;
 
 	if (out == NULL || (in == NULL && len > 0))
-		return SAFEID_IN_ERR_ARG;
+		return INPUT_ERR_ARG;
 	*out = NULL;
 	if (len > SIZE_MAX / 2)
-		return SAFEID_IN_ERR_TOO_LONG;
+		return INPUT_ERR_TOO_LONG;
 	cap = (len + 4) / 5 * 8 + 1;
 	s = malloc(cap);
 	if (s == NULL)
-		return SAFEID_IN_ERR_NOMEM;
+		return INPUT_ERR_NOMEM;
 	for (size_t i = 0; i < len; i++) {
 		acc = (acc << 8) | in[i];
 		bits += 8;
@@ -136,7 +136,7 @@ int safeid_base32_encode(const uint8_t *in, size_t len, bool pad, char **out)
 		while (o % 8 != 0)
 			s[o++] = '=';
 	s[o] = '\0';
-	safeid_in_wipe(&acc, sizeof(acc));
+	input_wipe(&acc, sizeof(acc));
 	*out = s;
-	return SAFEID_IN_OK;
+	return INPUT_OK;
 }

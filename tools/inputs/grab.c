@@ -125,7 +125,7 @@ fail:
 		XSync(d, False);
 	}
 	if (seg.shmaddr != (char *)-1) {
-		safeid_in_wipe(seg.shmaddr, bytes);
+		input_wipe(seg.shmaddr, bytes);
 		shmdt(seg.shmaddr);
 	}
 	if (seg.shmid >= 0)
@@ -148,20 +148,20 @@ static uint8_t *grab_plain(Display *d, int screen, int x, int y, unsigned w,
 		return NULL;
 	if (grab_xerror == 0)
 		g = grab_to_gray(im);
-	safeid_in_wipe(im->data, (size_t)im->bytes_per_line * (size_t)im->height);
+	input_wipe(im->data, (size_t)im->bytes_per_line * (size_t)im->height);
 	XDestroyImage(im);
 	return g;
 }
 
 int grab_gray(Display *d, int screen, int x, int y, unsigned w, unsigned h,
-              uint8_t **gray, const char *name, safeid_in_error *err)
+              uint8_t **gray, const char *name, input_error *err)
 {
 	*gray = grab_shm(d, screen, x, y, w, h);
 	if (*gray == NULL)
 		*gray = grab_plain(d, screen, x, y, w, h);
 	if (*gray == NULL)
-		return in_fail(err, SAFEID_IN_ERR_CAPTURE,
-		               "monitor %s (%ux%u at %d,%d) could not be captured (X error %d); save the QR code as an image and use --qr FILE",
-		               name, w, h, x, y, grab_xerror);
-	return SAFEID_IN_OK;
+		return input_fail(err, INPUT_ERR_CAPTURE,
+		                  "monitor %s (%ux%u at %d,%d) could not be captured (X error %d); save the QR code as an image and use --qr FILE",
+		                  name, w, h, x, y, grab_xerror);
+	return INPUT_OK;
 }

@@ -18,17 +18,17 @@
 #define IMG_JPEG_MEM_MAX (1024ul * 1024ul * 1024ul)
 
 static int img_check_size(unsigned w, unsigned h, const char *what,
-                          safeid_in_error *err)
+                          input_error *err)
 {
 	if (w == 0 || h == 0)
-		return in_fail(err, SAFEID_IN_ERR_IMAGE_CORRUPT,
-		               "%s: the image has no pixels (%ux%u); save the picture again", what, w, h);
-	if (w > SAFEID_IN_IMAGE_SIDE_MAX || h > SAFEID_IN_IMAGE_SIDE_MAX ||
-	    (unsigned long long)w * h > SAFEID_IN_IMAGE_PIXELS_MAX)
-		return in_fail(err, SAFEID_IN_ERR_IMAGE_TOO_BIG,
-		               "%s: the image is %ux%u pixels, more than the %u megapixels (or %u pixels a side) allowed; crop it around the QR code or scale it down",
-		               what, w, h, SAFEID_IN_IMAGE_PIXELS_MAX / 1000000u, SAFEID_IN_IMAGE_SIDE_MAX);
-	return SAFEID_IN_OK;
+		return input_fail(err, INPUT_ERR_IMAGE_CORRUPT,
+		                  "%s: the image has no pixels (%ux%u); save the picture again", what, w, h);
+	if (w > INPUT_IMAGE_SIDE_MAX || h > INPUT_IMAGE_SIDE_MAX ||
+	    (unsigned long long)w * h > INPUT_IMAGE_PIXELS_MAX)
+		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		                  "%s: the image is %ux%u pixels, more than the %u megapixels (or %u pixels a side) allowed; crop it around the QR code or scale it down",
+		                  what, w, h, INPUT_IMAGE_PIXELS_MAX / 1000000u, INPUT_IMAGE_SIDE_MAX);
+	return INPUT_OK;
 }
 
 /* libpng reads from memory through this cursor; running past the end is
@@ -92,9 +92,9 @@ static void img_row_gray(const uint8_t *in, unsigned ch, unsigned w, uint8_t *ou
 
 /* Everything after the header; png errors longjmp out of here. *rows is
  * handed back at once so the caller can wipe and free it in any case. */
-static int img_png_pixels(png_structp png, png_infop info, in_image *out,
+static int img_png_pixels(png_structp png, png_infop info, input_image *out,
                           uint8_t **rows, size_t *rows_len, const char *what,
-                          safeid_in_error *err)
+                          input_error *err)
 {
 	png_uint_32 w, h;
 	unsigned ch, passes;
@@ -104,7 +104,7 @@ static int img_png_pixels(png_structp png, png_infop info, in_image *out,
 	png_read_info(png, info);
 	w = png_get_image_width(png, info);
 	h = png_get_image_height(png, info);
-	if ((rc = img_check_size(w, h, what, err)) != SAFEID_IN_OK)
+	if ((rc = img_check_size(w, h, what, err)) != INPUT_OK)
 		return rc;
 	png_set_strip_16(png);
 	png_set_expand(png);  /* palette, low-bit grey and tRNS to 8-bit (+alpha) */
@@ -113,13 +113,13 @@ static int img_png_pixels(png_structp png, png_infop info, in_image *out,
 	ch = png_get_channels(png, info);
 	rowbytes = png_get_rowbytes(png, info);
 	if (ch < 1 || ch > 4 || rowbytes < (size_t)w * ch)
-		return in_fail(err, SAFEID_IN_ERR_IMAGE_CORRUPT, "%s: unexpected PNG layout; save the picture again", what);
+		return input_fail(err, INPUT_ERR_IMAGE_CORRUPT, "%s: unexpected PNG layout; save the picture again", what);
 	/* interlaced images need every row at once; others one row at a time */
 	*rows_len = rowbytes * (passes > 1 ? h : 1);
 	*rows = malloc(*rows_len);
 	out->px = malloc((size_t)w * h);
 	if (out->px == NULL || *rows == NULL)
-		return in_fail(err, SAFEID_IN_ERR_NOMEM, "%s: out of memory for a %ux%u image", what, w, h);
+		return input_fail(err, INPUT_ERR_NOMEM, "%s: out of memory for a %ux%u image", what, w, h);
 	out->width = w;
 	out->height = h;
 	if (passes > 1) {
@@ -135,18 +135,18 @@ static int img_png_pixels(png_structp png, png_infop info, in_image *out,
 		}
 	}
 	png_read_end(png, NULL);
-	return SAFEID_IN_OK;
+	return INPUT_OK;
 }
 
 /* Low-level libpng with integer grey conversion: the simplified API's
  * gamma-correct conversion takes about a second for a 4K screenshot. */
 static int img_png(const uint8_t *data, size_t len, const char *what,
-                   in_image *out, safeid_in_error *err)
+                   input_image *out, input_error *err)
 {
 	struct img_pngsrc src;
 	png_structp png = NULL;
 	png_infop info = NULL;
-	volatile int rc = SAFEID_IN_OK;
+	volatile int rc = INPUT_OK;
 
 	memset(&src, 0, sizeof(src));
 	src.data = data;
@@ -155,13 +155,13 @@ static int img_png(const uint8_t *data, size_t len, const char *what,
 	if (png != NULL)
 		info = png_create_info_struct(png);
 	if (png == NULL || info == NULL) {
-		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "%s: out of memory reading the PNG image", what);
+		rc = input_fail(err, INPUT_ERR_NOMEM, "%s: out of memory reading the PNG image", what);
 		goto fail;
 	}
 	if (setjmp(src.jump)) {
-		rc = in_fail(err, SAFEID_IN_ERR_IMAGE_CORRUPT,
-		             "%s: the PNG image is damaged or truncated (%s); save or download it again",
-		             what, src.msg);
+		rc = input_fail(err, INPUT_ERR_IMAGE_CORRUPT,
+		                "%s: the PNG image is damaged or truncated (%s); save or download it again",
+		                what, src.msg);
 		goto fail;
 	}
 	png_set_read_fn(png, &src, img_png_read);
@@ -173,10 +173,10 @@ static int img_png(const uint8_t *data, size_t len, const char *what,
 #endif
 	rc = img_png_pixels(png, info, out, &src.rows, &src.rows_len, what, err);
 fail:
-	safeid_in_secret_free(src.rows, src.rows_len);
+	input_secret_free(src.rows, src.rows_len);
 	png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
-	if (rc != SAFEID_IN_OK)
-		in_image_free(out);
+	if (rc != INPUT_OK)
+		input_image_free(out);
 	return rc;
 }
 
@@ -203,12 +203,12 @@ static void img_jpeg_message(j_common_ptr ci, int level)
 }
 
 static int img_jpeg(const uint8_t *data, size_t len, const char *what,
-                    in_image *out, safeid_in_error *err)
+                    input_image *out, input_error *err)
 {
 	struct jpeg_decompress_struct ci;
 	struct img_jerr je;
 	char msg[JMSG_LENGTH_MAX];
-	volatile int rc = SAFEID_IN_OK;
+	volatile int rc = INPUT_OK;
 
 	memset(&ci, 0, sizeof(ci));
 	memset(&je, 0, sizeof(je));
@@ -220,13 +220,13 @@ static int img_jpeg(const uint8_t *data, size_t len, const char *what,
 		msg[0] = '\0';
 		je.mgr.format_message((j_common_ptr)&ci, msg);
 		if (code == JERR_OUT_OF_MEMORY || code == JERR_NO_BACKING_STORE)
-			rc = in_fail(err, SAFEID_IN_ERR_IMAGE_TOO_BIG,
-			             "%s: the JPEG image needs more than %lu MiB to decode (%s); crop it around the QR code or scale it down",
-			             what, IMG_JPEG_MEM_MAX >> 20, msg);
+			rc = input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+			                "%s: the JPEG image needs more than %lu MiB to decode (%s); crop it around the QR code or scale it down",
+			                what, IMG_JPEG_MEM_MAX >> 20, msg);
 		else
-			rc = in_fail(err, SAFEID_IN_ERR_IMAGE_CORRUPT,
-			             "%s: the JPEG image is %s (%s); save or download it again",
-			             what, je.truncated ? "truncated" : "damaged", msg);
+			rc = input_fail(err, INPUT_ERR_IMAGE_CORRUPT,
+			                "%s: the JPEG image is %s (%s); save or download it again",
+			                what, je.truncated ? "truncated" : "damaged", msg);
 		goto fail;
 	}
 	jpeg_create_decompress(&ci);
@@ -234,14 +234,14 @@ static int img_jpeg(const uint8_t *data, size_t len, const char *what,
 	ci.mem->max_memory_to_use = IMG_JPEG_MEM_MAX;
 	jpeg_mem_src(&ci, data, (unsigned long)len);
 	jpeg_read_header(&ci, TRUE);
-	if ((rc = img_check_size(ci.image_width, ci.image_height, what, err)) != SAFEID_IN_OK)
+	if ((rc = img_check_size(ci.image_width, ci.image_height, what, err)) != INPUT_OK)
 		goto fail;
 	ci.out_color_space = JCS_GRAYSCALE;
 	jpeg_start_decompress(&ci);
 	out->px = malloc((size_t)ci.output_width * ci.output_height);
 	if (out->px == NULL) {
-		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "%s: out of memory for a %ux%u image",
-		             what, ci.output_width, ci.output_height);
+		rc = input_fail(err, INPUT_ERR_NOMEM, "%s: out of memory for a %ux%u image",
+		                what, ci.output_width, ci.output_height);
 		goto fail;
 	}
 	out->width = ci.output_width;
@@ -253,8 +253,8 @@ static int img_jpeg(const uint8_t *data, size_t len, const char *what,
 	jpeg_finish_decompress(&ci);
 fail:
 	jpeg_destroy_decompress(&ci);
-	if (rc != SAFEID_IN_OK)
-		in_image_free(out);
+	if (rc != INPUT_OK)
+		input_image_free(out);
 	return rc;
 }
 
@@ -267,35 +267,35 @@ static int img_is_text(const uint8_t *d, size_t len)
 	return 1;
 }
 
-int in_image_load(const uint8_t *data, size_t len, const char *what,
-                  in_image *out, safeid_in_error *err)
+int input_image_load(const uint8_t *data, size_t len, const char *what,
+                     input_image *out, input_error *err)
 {
 	static const uint8_t png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
 	memset(out, 0, sizeof(*out));
-	what = in_what(what);
+	what = input_what(what);
 	if (len == 0)
-		return in_fail(err, SAFEID_IN_ERR_NOT_IMAGE,
-		               "%s is empty (0 bytes), not an image; save the QR code picture again", what);
+		return input_fail(err, INPUT_ERR_NOT_IMAGE,
+		                  "%s is empty (0 bytes), not an image; save the QR code picture again", what);
 	if (len >= 8 && memcmp(data, png_magic, 8) == 0)
 		return img_png(data, len, what, out, err);
 	if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
 		return img_jpeg(data, len, what, out, err);
-	if (in_has_prefix((const char *)data, len, "otpauth"))
-		return in_fail(err, SAFEID_IN_ERR_NOT_IMAGE,
-		               "%s holds text, not an image; for an otpauth URI in a file use --uri-file", what);
-	return in_fail(err, SAFEID_IN_ERR_NOT_IMAGE,
-	               "%s is not a PNG or JPEG image (it holds %s); convert the picture to PNG or JPEG, or take a screenshot of the QR code",
-	               what, img_is_text(data, len) ? "text" : "other binary data");
+	if (input_has_prefix((const char *)data, len, "otpauth"))
+		return input_fail(err, INPUT_ERR_NOT_IMAGE,
+		                  "%s holds text, not an image; for an otpauth URI in a file use --uri-file", what);
+	return input_fail(err, INPUT_ERR_NOT_IMAGE,
+	                  "%s is not a PNG or JPEG image (it holds %s); convert the picture to PNG or JPEG, or take a screenshot of the QR code",
+	                  what, img_is_text(data, len) ? "text" : "other binary data");
 }
 
-void in_image_free(in_image *img)
+void input_image_free(input_image *img)
 {
 	if (img == NULL)
 		return;
 	/* the pixels show a QR code, which is the secret in another form */
 	if (img->px != NULL)
-		safeid_in_secret_free(img->px, (size_t)img->width * img->height);
+		input_secret_free(img->px, (size_t)img->width * img->height);
 	img->px = NULL;
 	img->width = img->height = 0;
 }

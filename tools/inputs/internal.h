@@ -1,48 +1,48 @@
 /*
  * Helpers shared by the files of safeid_inputs; not part of the public API.
  */
-#ifndef SAFEID_INPUTS_INTERNAL_H
-#define SAFEID_INPUTS_INTERNAL_H
+#ifndef INPUTS_INTERNAL_H
+#define INPUTS_INTERNAL_H
 
 #include "inputs.h"
 
 /* Fill *err (if given) with code and a formatted message; return code. */
-int in_fail(safeid_in_error *err, int code, const char *fmt, ...)
+int input_fail(input_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Name of the input for messages: `what` or "the input". */
-const char *in_what(const char *what);
+const char *input_what(const char *what);
 
 /* Copy printable ASCII of s[0..len) to buf, escaping the rest as \xNN and
  * cutting long text with "..."; for quoting non-secret text in messages. */
-void in_quote(const char *s, size_t len, char *buf, size_t cap);
+void input_quote(const char *s, size_t len, char *buf, size_t cap);
 
 /* Append a fresh zeroed account to the list; NULL when out of memory. */
-safeid_account *in_list_push(safeid_account_list *l);
+input_account *input_account_list_push(input_account_list *l);
 /* Drop the accounts from index `keep` on (wiping them). */
-void in_list_truncate(safeid_account_list *l, size_t keep);
+void input_account_list_truncate(input_account_list *l, size_t keep);
 
 /* Case-insensitive prefix test on a counted string. */
-int in_has_prefix(const char *s, size_t len, const char *prefix);
+int input_has_prefix(const char *s, size_t len, const char *prefix);
 
 /* Percent-decode s[0..len) into a new NUL-terminated heap string.  Rejects
  * bad escapes and NUL (raw or %00); `plus_space` maps '+' to ' ' (query
  * values).  *out is wiped+freed by the caller when it may hold a secret. */
-int in_pct_decode(const char *s, size_t len, int plus_space, char **out,
-                  size_t *outlen, const char *field, const char *what,
-                  safeid_in_error *err);
+int input_pct_decode(const char *s, size_t len, int plus_space, char **out,
+                     size_t *outlen, const char *field, const char *what,
+                     input_error *err);
 
 /* Grey image loading (image.c). */
-typedef struct in_image {
+typedef struct input_image {
 	uint8_t *px;     /* width*height bytes, 8-bit grey */
 	unsigned width, height;
-} in_image;
-int in_image_load(const uint8_t *data, size_t len, const char *what,
-                  in_image *out, safeid_in_error *err);
-void in_image_free(in_image *img);
+} input_image;
+int input_image_load(const uint8_t *data, size_t len, const char *what,
+                     input_image *out, input_error *err);
+void input_image_free(input_image *img);
 
 /* QR list append; takes ownership of nothing, copies text. */
-int in_qr_push(safeid_qr_list *l, const char *text, size_t len, int x, int y,
-               int w, int h, int monitor);
+int input_qr_list_push(input_qr_list *l, const char *text, size_t len,
+                       int x, int y, int w, int h, int monitor);
 
 #endif

@@ -33,7 +33,7 @@ static int b64_value(unsigned char c)
 
 /* Base64, standard or URL-safe, padding optional; out has len*3/4+1 room. */
 static int mig_b64(const char *in, size_t len, uint8_t *out, size_t *outlen,
-                   const char *what, safeid_in_error *err)
+                   const char *what, input_error *err)
 {
 	uint32_t acc = 0;
 	unsigned bits = 0;
@@ -49,9 +49,9 @@ static int mig_b64(const char *in, size_t len, uint8_t *out, size_t *outlen,
 		}
 		v = b64_value(c);
 		if (v < 0 || pads > 0)
-			return in_fail(err, SAFEID_IN_ERR_BASE64,
-			               "%s: the data parameter is not base64 (character %zu); the export QR code was damaged or cut: scan it again",
-			               in_what(what), i + 1);
+			return input_fail(err, INPUT_ERR_BASE64,
+			                  "%s: the data parameter is not base64 (character %zu); the export QR code was damaged or cut: scan it again",
+			                  input_what(what), i + 1);
 		chars++;
 		acc = (acc << 6) | (uint32_t)v;
 		bits += 6;
@@ -61,18 +61,18 @@ static int mig_b64(const char *in, size_t len, uint8_t *out, size_t *outlen,
 			acc &= (1u << bits) - 1u;
 		}
 	}
-	safeid_in_wipe(&acc, sizeof(acc));
+	input_wipe(&acc, sizeof(acc));
 	if (chars % 4 == 1 || pads > 2)
-		return in_fail(err, SAFEID_IN_ERR_BASE64,
-		               "%s: the data parameter has a length that base64 cannot have; the export QR code was damaged or cut: scan it again",
-		               in_what(what));
+		return input_fail(err, INPUT_ERR_BASE64,
+		                  "%s: the data parameter has a length that base64 cannot have; the export QR code was damaged or cut: scan it again",
+		                  input_what(what));
 	*outlen = n;
-	return SAFEID_IN_OK;
+	return INPUT_OK;
 }
 
 /* Find the data= value; reject duplicates, ignore other parameters. */
 static int mig_data_param(const char *q, size_t len, const char **val,
-                          size_t *vlen, const char *what, safeid_in_error *err)
+                          size_t *vlen, const char *what, input_error *err)
 {
 	size_t i = 0;
 
@@ -83,64 +83,64 @@ static int mig_data_param(const char *q, size_t len, const char **val,
 
 		if (seg >= 5 && strncasecmp(q + i, "data=", 5) == 0) {
 			if (*val != NULL)
-				return in_fail(err, SAFEID_IN_ERR_DUPLICATE,
-				               "%s: the data parameter is given twice, so it is unclear which export is meant; scan the export QR code again",
-				               in_what(what));
+				return input_fail(err, INPUT_ERR_DUPLICATE,
+				                  "%s: the data parameter is given twice, so it is unclear which export is meant; scan the export QR code again",
+				                  input_what(what));
 			*val = q + i + 5;
 			*vlen = seg - 5;
 		}
 		i += seg + 1;
 	}
 	if (*val == NULL || *vlen == 0)
-		return in_fail(err, SAFEID_IN_ERR_NO_ACCOUNTS,
-		               "%s: the migration URI has no data parameter, so it holds no account; export again from the authenticator app",
-		               in_what(what));
-	return SAFEID_IN_OK;
+		return input_fail(err, INPUT_ERR_NO_ACCOUNTS,
+		                  "%s: the migration URI has no data parameter, so it holds no account; export again from the authenticator app",
+		                  input_what(what));
+	return INPUT_OK;
 }
 
-static safeid_in_alg mig_alg(int v)
+static input_alg mig_alg(int v)
 {
 	switch (v) {
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__ALGORITHM__ALGORITHM_UNSPECIFIED:
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__ALGORITHM__ALGORITHM_SHA1:
-		return SAFEID_ALG_SHA1;
+		return INPUT_ALG_SHA1;
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__ALGORITHM__ALGORITHM_SHA256:
-		return SAFEID_ALG_SHA256;
+		return INPUT_ALG_SHA256;
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__ALGORITHM__ALGORITHM_SHA512:
-		return SAFEID_ALG_SHA512;
+		return INPUT_ALG_SHA512;
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__ALGORITHM__ALGORITHM_MD5:
-		return SAFEID_ALG_MD5;
+		return INPUT_ALG_MD5;
 	default:
-		return SAFEID_ALG_UNKNOWN;
+		return INPUT_ALG_UNKNOWN;
 	}
 }
 
 static int mig_text(const char *s, const char *field, size_t idx,
-                    char **out, const char *what, safeid_in_error *err)
+                    char **out, const char *what, input_error *err)
 {
 	size_t len = strlen(s);
 
-	if (len > SAFEID_IN_FIELD_MAX)
-		return in_fail(err, SAFEID_IN_ERR_TOO_LONG,
-		               "%s: account %zu has a %s of %zu bytes, more than the %u allowed; export the account again",
-		               in_what(what), idx, field, len, SAFEID_IN_FIELD_MAX);
+	if (len > INPUT_FIELD_MAX)
+		return input_fail(err, INPUT_ERR_TOO_LONG,
+		                  "%s: account %zu has a %s of %zu bytes, more than the %u allowed; export the account again",
+		                  input_what(what), idx, field, len, INPUT_FIELD_MAX);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f)
-			return in_fail(err, SAFEID_IN_ERR_PARAM,
-			               "%s: account %zu has a control character in its %s; the export is damaged or crafted: export again",
-			               in_what(what), idx, field);
+			return input_fail(err, INPUT_ERR_PARAM,
+			                  "%s: account %zu has a control character in its %s; the export is damaged or crafted: export again",
+			                  input_what(what), idx, field);
 	}
 	*out = strdup(s);
 	if (*out == NULL)
-		return in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory reading %s", in_what(what));
-	return SAFEID_IN_OK;
+		return input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
+	return INPUT_OK;
 }
 
-/* One protobuf account -> one safeid_account (idx is 1-based). */
+/* One protobuf account -> one input_account (idx is 1-based). */
 static int mig_account(const mig_otp *o, size_t idx, size_t total,
-                       const mig_payload *m, safeid_account *a,
-                       const char *what, safeid_in_error *err)
+                       const mig_payload *m, input_account *a,
+                       const char *what, input_error *err)
 {
 	const char *nm = o->name ? o->name : "";
 	const char *iss = o->issuer ? o->issuer : "";
@@ -151,10 +151,10 @@ static int mig_account(const mig_otp *o, size_t idx, size_t total,
 	if (colon != NULL && (iss[0] == '\0' ||
 	    (strlen(iss) == (size_t)(colon - nm) && strncmp(nm, iss, strlen(iss)) == 0))) {
 		if (iss[0] == '\0') {
-			char pre[SAFEID_IN_FIELD_MAX + 1];
+			char pre[INPUT_FIELD_MAX + 1];
 			size_t pl = (size_t)(colon - nm);
-			if (pl > SAFEID_IN_FIELD_MAX)
-				pl = SAFEID_IN_FIELD_MAX;
+			if (pl > INPUT_FIELD_MAX)
+				pl = INPUT_FIELD_MAX;
 			memcpy(pre, nm, pl);
 			pre[pl] = '\0';
 			if ((rc = mig_text(pre, "issuer", idx, &a->issuer, what, err)) != 0)
@@ -170,23 +170,23 @@ static int mig_account(const mig_otp *o, size_t idx, size_t total,
 		return rc;
 	switch (o->type) {
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__OTP_TYPE__OTP_TYPE_HOTP:
-		a->type = SAFEID_OTP_HOTP;
+		a->type = INPUT_OTP_HOTP;
 		break;
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__OTP_TYPE__OTP_TYPE_TOTP:
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__OTP_TYPE__OTP_TYPE_UNSPECIFIED:
-		a->type = SAFEID_OTP_TOTP;
+		a->type = INPUT_OTP_TOTP;
 		break;
 	default:
-		return in_fail(err, SAFEID_IN_ERR_TYPE,
-		               "%s: account %zu has an unknown OTP type (%d); update the authenticator app and export again",
-		               in_what(what), idx, (int)o->type);
+		return input_fail(err, INPUT_ERR_TYPE,
+		                  "%s: account %zu has an unknown OTP type (%d); update the authenticator app and export again",
+		                  input_what(what), idx, (int)o->type);
 	}
 	a->alg = mig_alg((int)o->algorithm);
 	if (o->algorithm == SAFEID_MIGRATION__MIGRATION_PAYLOAD__ALGORITHM__ALGORITHM_UNSPECIFIED)
-		a->flags |= SAFEID_ACCT_ALG_DEFAULTED;
+		a->flags |= INPUT_ACCT_ALG_DEFAULTED;
 	switch (o->digits) {
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__DIGIT_COUNT__DIGIT_COUNT_UNSPECIFIED:
-		a->flags |= SAFEID_ACCT_DIGITS_DEFAULTED;
+		a->flags |= INPUT_ACCT_DIGITS_DEFAULTED;
 		a->digits = 6;
 		break;
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__DIGIT_COUNT__DIGIT_COUNT_SIX:
@@ -196,26 +196,26 @@ static int mig_account(const mig_otp *o, size_t idx, size_t total,
 		a->digits = 8;
 		break;
 	default:
-		return in_fail(err, SAFEID_IN_ERR_PARAM,
-		               "%s: account %zu has an unknown digit count (%d); update the authenticator app and export again",
-		               in_what(what), idx, (int)o->digits);
+		return input_fail(err, INPUT_ERR_PARAM,
+		                  "%s: account %zu has an unknown digit count (%d); update the authenticator app and export again",
+		                  input_what(what), idx, (int)o->digits);
 	}
 	a->period = 30; /* the format has no period field */
 	a->counter = o->counter > 0 ? (uint64_t)o->counter : 0;
 	if (o->secret.len > 0) {
 		a->secret = malloc(o->secret.len);
 		if (a->secret == NULL)
-			return in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory reading %s", in_what(what));
+			return input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
 		memcpy(a->secret, o->secret.data, o->secret.len);
 		a->secret_len = o->secret.len;
 	}
 	if (m->batch_size > 1)
 		snprintf(a->source, sizeof(a->source), "%s, export part %d of %d, account %zu of %zu",
-		         in_what(what), m->batch_index + 1, m->batch_size, idx, total);
+		         input_what(what), m->batch_index + 1, m->batch_size, idx, total);
 	else
 		snprintf(a->source, sizeof(a->source), "%s, account %zu of %zu",
-		         in_what(what), idx, total);
-	return SAFEID_IN_OK;
+		         input_what(what), idx, total);
+	return INPUT_OK;
 }
 
 static void mig_wipe_free(mig_payload *m)
@@ -224,42 +224,42 @@ static void mig_wipe_free(mig_payload *m)
 		return;
 	for (size_t i = 0; i < m->n_otp_parameters; i++)
 		if (m->otp_parameters[i] != NULL)
-			safeid_in_wipe(m->otp_parameters[i]->secret.data,
-			               m->otp_parameters[i]->secret.len);
+			input_wipe(m->otp_parameters[i]->secret.data,
+			           m->otp_parameters[i]->secret.len);
 	safeid_migration__migration_payload__free_unpacked(m, NULL);
 }
 
 static int mig_unpack(const uint8_t *raw, size_t rawlen, const char *what,
-                      safeid_account_list *out, safeid_in_error *err)
+                      input_account_list *out, input_error *err)
 {
 	mig_payload *m;
-	int rc = SAFEID_IN_OK;
+	int rc = INPUT_OK;
 
 	m = safeid_migration__migration_payload__unpack(NULL, rawlen, raw);
 	if (m == NULL)
-		return in_fail(err, SAFEID_IN_ERR_PROTOBUF,
-		               "%s: the migration data decodes from base64 but is not a valid export payload; scan the export QR code again or export again",
-		               in_what(what));
+		return input_fail(err, INPUT_ERR_PROTOBUF,
+		                  "%s: the migration data decodes from base64 but is not a valid export payload; scan the export QR code again or export again",
+		                  input_what(what));
 	if (m->n_otp_parameters == 0) {
-		rc = in_fail(err, SAFEID_IN_ERR_NO_ACCOUNTS,
-		             "%s: the migration export holds no account; export again with at least one account selected",
-		             in_what(what));
+		rc = input_fail(err, INPUT_ERR_NO_ACCOUNTS,
+		                "%s: the migration export holds no account; export again with at least one account selected",
+		                input_what(what));
 		goto fail;
 	}
-	if (m->n_otp_parameters > SAFEID_IN_ACCOUNTS_MAX) {
-		rc = in_fail(err, SAFEID_IN_ERR_TOO_LONG,
-		             "%s: the migration export holds %zu accounts, more than the %u allowed; export fewer accounts at a time",
-		             in_what(what), m->n_otp_parameters, SAFEID_IN_ACCOUNTS_MAX);
+	if (m->n_otp_parameters > INPUT_ACCOUNTS_MAX) {
+		rc = input_fail(err, INPUT_ERR_TOO_LONG,
+		                "%s: the migration export holds %zu accounts, more than the %u allowed; export fewer accounts at a time",
+		                input_what(what), m->n_otp_parameters, INPUT_ACCOUNTS_MAX);
 		goto fail;
 	}
 	for (size_t i = 0; i < m->n_otp_parameters; i++) {
-		safeid_account *a = in_list_push(out);
+		input_account *a = input_account_list_push(out);
 		if (a == NULL) {
-			rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory reading %s", in_what(what));
+			rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
 			goto fail;
 		}
 		rc = mig_account(m->otp_parameters[i], i + 1, m->n_otp_parameters, m, a, what, err);
-		if (rc != SAFEID_IN_OK)
+		if (rc != INPUT_OK)
 			goto fail;
 	}
 fail:
@@ -267,8 +267,8 @@ fail:
 	return rc;
 }
 
-int safeid_in_parse_migration(const char *text, size_t len, const char *what,
-                              safeid_account_list *out, safeid_in_error *err)
+int input_migration_parse(const char *text, size_t len, const char *what,
+                          input_account_list *out, input_error *err)
 {
 	const char *p, *end, *qm, *val = NULL;
 	char *dec = NULL;
@@ -277,46 +277,46 @@ int safeid_in_parse_migration(const char *text, size_t len, const char *what,
 	int rc;
 
 	if (text == NULL || out == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "migration parse: missing argument");
+		return input_fail(err, INPUT_ERR_ARG, "migration parse: missing argument");
 	keep = out->count;
-	if (len > SAFEID_IN_TEXT_MAX)
-		return in_fail(err, SAFEID_IN_ERR_TOO_LONG,
-		               "%s: %zu bytes is longer than any export QR code (%u at most); scan the export QR code again",
-		               in_what(what), len, SAFEID_IN_TEXT_MAX);
+	if (len > INPUT_TEXT_MAX)
+		return input_fail(err, INPUT_ERR_TOO_LONG,
+		                  "%s: %zu bytes is longer than any export QR code (%u at most); scan the export QR code again",
+		                  input_what(what), len, INPUT_TEXT_MAX);
 	if (memchr(text, '\0', len) != NULL)
-		return in_fail(err, SAFEID_IN_ERR_NUL,
-		               "%s: the text holds a NUL byte; it is damaged or crafted: scan the export QR code again",
-		               in_what(what));
-	if (!in_has_prefix(text, len, "otpauth-migration://"))
-		return in_fail(err, SAFEID_IN_ERR_SYNTAX,
-		               "%s: the text does not start with otpauth-migration://", in_what(what));
+		return input_fail(err, INPUT_ERR_NUL,
+		                  "%s: the text holds a NUL byte; it is damaged or crafted: scan the export QR code again",
+		                  input_what(what));
+	if (!input_has_prefix(text, len, "otpauth-migration://"))
+		return input_fail(err, INPUT_ERR_SYNTAX,
+		                  "%s: the text does not start with otpauth-migration://", input_what(what));
 	p = text + strlen("otpauth-migration://");
 	end = text + len;
 	qm = memchr(p, '?', (size_t)(end - p));
 	if (qm == NULL || (size_t)(qm - p) != 7 || strncasecmp(p, "offline", 7) != 0)
-		return in_fail(err, SAFEID_IN_ERR_SYNTAX,
-		               "%s: the migration URI is not of the form otpauth-migration://offline?data=...; scan the export QR code again",
-		               in_what(what));
+		return input_fail(err, INPUT_ERR_SYNTAX,
+		                  "%s: the migration URI is not of the form otpauth-migration://offline?data=...; scan the export QR code again",
+		                  input_what(what));
 	rc = mig_data_param(qm + 1, (size_t)(end - qm - 1), &val, &vlen, what, err);
-	if (rc != SAFEID_IN_OK)
+	if (rc != INPUT_OK)
 		goto fail;
-	rc = in_pct_decode(val, vlen, 0, &dec, &declen, "data parameter", what, err);
-	if (rc != SAFEID_IN_OK)
+	rc = input_pct_decode(val, vlen, 0, &dec, &declen, "data parameter", what, err);
+	if (rc != INPUT_OK)
 		goto fail;
 	raw = malloc(declen * 3 / 4 + 1);
 	if (raw == NULL) {
-		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory reading %s", in_what(what));
+		rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
 		goto fail;
 	}
-	if ((rc = mig_b64(dec, declen, raw, &rawlen, what, err)) != SAFEID_IN_OK)
+	if ((rc = mig_b64(dec, declen, raw, &rawlen, what, err)) != INPUT_OK)
 		goto fail;
 	rc = mig_unpack(raw, rawlen, what, out, err);
 fail:
 	if (dec != NULL)
-		safeid_in_secret_free(dec, declen + 1);
+		input_secret_free(dec, declen + 1);
 	if (raw != NULL)
-		safeid_in_secret_free(raw, declen * 3 / 4 + 1);
-	if (rc != SAFEID_IN_OK)
-		in_list_truncate(out, keep);
+		input_secret_free(raw, declen * 3 / 4 + 1);
+	if (rc != INPUT_OK)
+		input_account_list_truncate(out, keep);
 	return rc;
 }

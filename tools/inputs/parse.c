@@ -43,33 +43,33 @@ static int parse_looks_base32(const char *s, size_t len)
 
 /* Content that is recognisably not an OTP seed. */
 static int parse_not_otp(const char *s, size_t len, const char *w,
-                         safeid_in_error *err)
+                         input_error *err)
 {
 	if (parse_all_digits(s, len)) {
 		if (len >= 10 && len <= 16 && strncmp(s, "8659", 4) == 0)
-			return in_fail(err, SAFEID_IN_ERR_SERIAL_BARCODE,
-			               "%s is a token serial number (%zu digits starting 8659), printed on the token's own label; it holds no seed: scan the QR code the service shows when you add an authenticator",
-			               w, len);
-		return in_fail(err, SAFEID_IN_ERR_NUMBER,
-		               "%s is a plain number (%zu digits), not an authenticator setup code; scan the QR code the service shows when you add an authenticator app",
-		               w, len);
+			return input_fail(err, INPUT_ERR_SERIAL_BARCODE,
+			                  "%s is a token serial number (%zu digits starting 8659), printed on the token's own label; it holds no seed: scan the QR code the service shows when you add an authenticator",
+			                  w, len);
+		return input_fail(err, INPUT_ERR_NUMBER,
+		                  "%s is a plain number (%zu digits), not an authenticator setup code; scan the QR code the service shows when you add an authenticator app",
+		                  w, len);
 	}
-	if (in_has_prefix(s, len, "phonefactor://"))
-		return in_fail(err, SAFEID_IN_ERR_PHONEFACTOR,
-		               "%s is a Microsoft Authenticator push-notification QR code (phonefactor://) and holds no seed; at the Microsoft sign-in page choose \"I want to use a different authenticator app\" to get an otpauth QR code",
-		               w);
-	if (in_has_prefix(s, len, "FIDO:/"))
-		return in_fail(err, SAFEID_IN_ERR_FIDO,
-		               "%s is a passkey (FIDO:/) pairing QR code for a phone; it holds no seed: at the service choose to add an authenticator app instead",
-		               w);
-	if (in_has_prefix(s, len, "http://") || in_has_prefix(s, len, "https://"))
-		return in_fail(err, SAFEID_IN_ERR_WEB_LINK,
-		               "%s is a web link, not an authenticator setup code; open it in a browser if you trust it, then scan the otpauth QR code the page shows",
-		               w);
+	if (input_has_prefix(s, len, "phonefactor://"))
+		return input_fail(err, INPUT_ERR_PHONEFACTOR,
+		                  "%s is a Microsoft Authenticator push-notification QR code (phonefactor://) and holds no seed; at the Microsoft sign-in page choose \"I want to use a different authenticator app\" to get an otpauth QR code",
+		                  w);
+	if (input_has_prefix(s, len, "FIDO:/"))
+		return input_fail(err, INPUT_ERR_FIDO,
+		                  "%s is a passkey (FIDO:/) pairing QR code for a phone; it holds no seed: at the service choose to add an authenticator app instead",
+		                  w);
+	if (input_has_prefix(s, len, "http://") || input_has_prefix(s, len, "https://"))
+		return input_fail(err, INPUT_ERR_WEB_LINK,
+		                  "%s is a web link, not an authenticator setup code; open it in a browser if you trust it, then scan the otpauth QR code the page shows",
+		                  w);
 	if (parse_looks_base32(s, len))
-		return in_fail(err, SAFEID_IN_ERR_UNKNOWN_CONTENT,
-		               "%s holds bare text that may be a base32 secret, not an otpauth URI; if the service gave the secret this way, burn it with --secret - (from standard input)",
-		               w);
+		return input_fail(err, INPUT_ERR_UNKNOWN_CONTENT,
+		                  "%s holds bare text that may be a base32 secret, not an otpauth URI; if the service gave the secret this way, burn it with --secret - (from standard input)",
+		                  w);
 	{
 		/* name the scheme only when it looks like one (RFC 3986: a letter,
 		 * then letters, digits, + - .), so no stray text is echoed */
@@ -79,31 +79,32 @@ static int parse_not_otp(const char *s, size_t len, const char *w,
 		for (const char *p = s; ok && p < colon; p++)
 			ok = isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.';
 		if (ok) {
-			in_quote(s, (size_t)(colon - s), scheme, sizeof(scheme));
-			return in_fail(err, SAFEID_IN_ERR_UNKNOWN_CONTENT,
-			               "%s is a \"%s:\" code, not an authenticator setup code (otpauth://); scan the QR code the service shows when you add an authenticator app",
-			               w, scheme);
+			input_quote(s, (size_t)(colon - s), scheme, sizeof(scheme));
+			return input_fail(err, INPUT_ERR_UNKNOWN_CONTENT,
+			                  "%s is a \"%s:\" code, not an authenticator setup code (otpauth://); scan the QR code the service shows when you add an authenticator app",
+			                  w, scheme);
 		}
 	}
-	return in_fail(err, SAFEID_IN_ERR_UNKNOWN_CONTENT,
-	               "%s holds %zu bytes of text that are not an authenticator setup code (otpauth://); scan the QR code the service shows when you add an authenticator app",
-	               w, len);
+	return input_fail(err, INPUT_ERR_UNKNOWN_CONTENT,
+	                  "%s holds %zu bytes of text that are not an authenticator setup code (otpauth://); scan the QR code the service shows when you add an authenticator app",
+	                  w, len);
 }
 
-int safeid_in_parse(const char *text, size_t len, const char *what,
-                    safeid_account_list *out, safeid_in_error *err)
+int input_parse(const char *text, size_t len, const char *what,
+                input_account_list *out, input_error *err)
 {
-	const char *w = in_what(what);
+	const char *w = input_what(what);
 
 	if (text == NULL || out == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "parse: missing argument");
-	if (len > SAFEID_IN_TEXT_MAX)
-		return in_fail(err, SAFEID_IN_ERR_TOO_LONG,
-		               "%s is %zu bytes long, more than any authenticator QR code holds (%u at most); check it is the right input",
-		               w, len, SAFEID_IN_TEXT_MAX);
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "parse: missing argument");
+	if (len > INPUT_TEXT_MAX)
+		return input_fail(err, INPUT_ERR_TOO_LONG,
+		                  "%s is %zu bytes long, more than any authenticator QR code holds (%u at most); check it is the right input",
+		                  w, len, INPUT_TEXT_MAX);
 	if (memchr(text, '\0', len) != NULL)
-		return in_fail(err, SAFEID_IN_ERR_NUL,
-		               "%s holds a NUL byte; it is damaged or crafted: get a fresh QR code from the service", w);
+		return input_fail(err, INPUT_ERR_NUL,
+		                  "%s holds a NUL byte; it is damaged or crafted: get a fresh QR code from the service", w);
 	/* stdin and files end with a newline; pasted text may be padded */
 	while (len > 0 && parse_is_space(*text)) {
 		text++;
@@ -112,41 +113,41 @@ int safeid_in_parse(const char *text, size_t len, const char *what,
 	while (len > 0 && parse_is_space(text[len - 1]))
 		len--;
 	if (len == 0)
-		return in_fail(err, SAFEID_IN_ERR_EMPTY_INPUT,
-		               "%s is empty; give the otpauth:// URI or a QR code image of it", w);
-	if (in_has_prefix(text, len, "otpauth://"))
-		return safeid_in_parse_otpauth(text, len, what, out, err);
-	if (in_has_prefix(text, len, "otpauth-migration://"))
-		return safeid_in_parse_migration(text, len, what, out, err);
+		return input_fail(err, INPUT_ERR_EMPTY_INPUT,
+		                  "%s is empty; give the otpauth:// URI or a QR code image of it", w);
+	if (input_has_prefix(text, len, "otpauth://"))
+		return input_otpauth_parse(text, len, what, out, err);
+	if (input_has_prefix(text, len, "otpauth-migration://"))
+		return input_migration_parse(text, len, what, out, err);
 	return parse_not_otp(text, len, w, err);
 }
 
-int safeid_in_check_text(const char *text, size_t len, const char *what,
-                         safeid_in_error *err)
+int input_text_check(const char *text, size_t len, const char *what,
+                     input_error *err)
 {
-	safeid_account_list l = { 0 };
-	safeid_plan_report *r = NULL;
+	input_account_list l = { 0 };
+	input_plan_report *r = NULL;
 	int rc;
 
-	rc = safeid_in_parse(text, len, what, &l, err);
-	if (rc != SAFEID_IN_OK)
+	rc = input_parse(text, len, what, &l, err);
+	if (rc != INPUT_OK)
 		goto fail;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL) {
-		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory checking %s", in_what(what));
+		rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory checking %s", input_what(what));
 		goto fail;
 	}
 	for (size_t i = 0; i < l.count; i++) {
-		rc = safeid_plan_check(&l.items[i], NULL, r);
-		if (rc != SAFEID_IN_OK) {
+		rc = input_plan_check(&l.items[i], NULL, r);
+		if (rc != INPUT_OK) {
 			for (size_t k = 0; k < r->count; k++)
 				if (r->issues[k].code == rc)
-					in_fail(err, rc, "%s: %s", in_what(what), r->issues[k].msg);
+					input_fail(err, rc, "%s: %s", input_what(what), r->issues[k].msg);
 			goto fail;
 		}
 	}
 fail:
 	free(r);
-	safeid_account_list_clear(&l);
+	input_account_list_clear(&l);
 	return rc;
 }

@@ -19,9 +19,9 @@ static int pct_hex(unsigned char c)
 	return -1;
 }
 
-int in_pct_decode(const char *s, size_t len, int plus_space, char **out,
-                  size_t *outlen, const char *field, const char *what,
-                  safeid_in_error *err)
+int input_pct_decode(const char *s, size_t len, int plus_space, char **out,
+                     size_t *outlen, const char *field, const char *what,
+                     input_error *err)
 {
 	char *buf;
 	size_t o = 0;
@@ -31,7 +31,7 @@ int in_pct_decode(const char *s, size_t len, int plus_space, char **out,
 	*outlen = 0;
 	buf = malloc(len + 1);
 	if (buf == NULL)
-		return in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory reading %s", in_what(what));
+		return input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
@@ -41,25 +41,25 @@ int in_pct_decode(const char *s, size_t len, int plus_space, char **out,
 				lo = pct_hex((unsigned char)s[i + 2]);
 			}
 			if (hi < 0 || lo < 0) {
-				rc = in_fail(err, SAFEID_IN_ERR_ESCAPE,
-				             "%s: the %s has a bad percent escape at character %zu ('%%' must be followed by two hex digits); the URI is damaged: get a fresh QR code from the service",
-				             in_what(what), field, i + 1);
+				rc = input_fail(err, INPUT_ERR_ESCAPE,
+				                "%s: the %s has a bad percent escape at character %zu ('%%' must be followed by two hex digits); the URI is damaged: get a fresh QR code from the service",
+				                input_what(what), field, i + 1);
 				goto fail;
 			}
 			c = (unsigned char)(hi * 16 + lo);
 			if (c == 0) {
-				rc = in_fail(err, SAFEID_IN_ERR_NUL,
-				             "%s: the %s holds an encoded NUL byte (%%00) at character %zu; such a URI is damaged or crafted: get a fresh QR code from the service",
-				             in_what(what), field, i + 1);
+				rc = input_fail(err, INPUT_ERR_NUL,
+				                "%s: the %s holds an encoded NUL byte (%%00) at character %zu; such a URI is damaged or crafted: get a fresh QR code from the service",
+				                input_what(what), field, i + 1);
 				goto fail;
 			}
 			i += 2;
 		} else if (c == '+' && plus_space) {
 			c = ' ';
 		} else if (c == 0) {
-			rc = in_fail(err, SAFEID_IN_ERR_NUL,
-			             "%s: the %s holds a NUL byte at character %zu; the input is damaged or crafted: get a fresh QR code",
-			             in_what(what), field, i + 1);
+			rc = input_fail(err, INPUT_ERR_NUL,
+			                "%s: the %s holds a NUL byte at character %zu; the input is damaged or crafted: get a fresh QR code",
+			                input_what(what), field, i + 1);
 			goto fail;
 		}
 		buf[o++] = (char)c;
@@ -67,8 +67,8 @@ int in_pct_decode(const char *s, size_t len, int plus_space, char **out,
 	buf[o] = '\0';
 	*out = buf;
 	*outlen = o;
-	return SAFEID_IN_OK;
+	return INPUT_OK;
 fail:
-	safeid_in_secret_free(buf, len + 1);
+	input_secret_free(buf, len + 1);
 	return rc;
 }

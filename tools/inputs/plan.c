@@ -11,16 +11,16 @@
 
 #include "internal.h"
 
-static void plan_add(safeid_plan_report *r, int code, safeid_in_severity sev,
+static void plan_add(input_plan_report *r, int code, input_severity sev,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void plan_add(safeid_plan_report *r, int code, safeid_in_severity sev,
+static void plan_add(input_plan_report *r, int code, input_severity sev,
                      const char *fmt, ...)
 {
-	safeid_in_issue *is;
+	input_issue *is;
 	va_list ap;
 
-	if (r->count >= SAFEID_IN_ISSUES_MAX)
+	if (r->count >= INPUT_ISSUES_MAX)
 		return;
 	is = &r->issues[r->count++];
 	is->code = code;
@@ -28,83 +28,83 @@ static void plan_add(safeid_plan_report *r, int code, safeid_in_severity sev,
 	va_start(ap, fmt);
 	vsnprintf(is->msg, sizeof(is->msg), fmt, ap);
 	va_end(ap);
-	if (sev == SAFEID_IN_ERROR)
+	if (sev == INPUT_SEV_ERROR)
 		r->errors++;
 	else
 		r->warnings++;
 }
 
-static void plan_errors(const safeid_account *a, const char *w,
-                        safeid_plan_report *r)
+static void plan_errors(const input_account *a, const char *w,
+                        input_plan_report *r)
 {
 	const char *keep = "ask the service for a new time-based (TOTP) setup with 6 digits, SHA-1 and a 30-second period, or keep this account in an authenticator app";
 
 	if (a->secret == NULL || a->secret_len == 0)
-		plan_add(r, SAFEID_IN_ERR_NO_SECRET, SAFEID_IN_ERROR,
+		plan_add(r, INPUT_ERR_NO_SECRET, INPUT_SEV_ERROR,
 		         "%s has no secret, so there is nothing to burn; get a fresh QR code from the service", w);
-	if (a->type == SAFEID_OTP_HOTP)
-		plan_add(r, SAFEID_IN_ERR_HOTP, SAFEID_IN_ERROR,
+	if (a->type == INPUT_OTP_HOTP)
+		plan_add(r, INPUT_ERR_HOTP, INPUT_SEV_ERROR,
 		         "%s is counter-based (HOTP); these tokens are time-based (TOTP) only and cannot hold it; %s", w, keep);
-	else if (a->type != SAFEID_OTP_TOTP)
-		plan_add(r, SAFEID_IN_ERR_TYPE, SAFEID_IN_ERROR,
+	else if (a->type != INPUT_OTP_TOTP)
+		plan_add(r, INPUT_ERR_TYPE, INPUT_SEV_ERROR,
 		         "%s is not a time-based (TOTP) account; %s", w, keep);
-	if (a->alg == SAFEID_ALG_UNKNOWN)
-		plan_add(r, SAFEID_IN_ERR_ALGORITHM, SAFEID_IN_ERROR,
+	if (a->alg == INPUT_ALG_UNKNOWN)
+		plan_add(r, INPUT_ERR_ALGORITHM, INPUT_SEV_ERROR,
 		         "%s names a hash algorithm that is not known here; the token computes SHA-1 or SHA-256 only; %s",
 		         w, keep);
-	else if (a->alg != SAFEID_ALG_SHA1 && a->alg != SAFEID_ALG_SHA256)
-		plan_add(r, SAFEID_IN_ERR_ALGORITHM, SAFEID_IN_ERROR,
+	else if (a->alg != INPUT_ALG_SHA1 && a->alg != INPUT_ALG_SHA256)
+		plan_add(r, INPUT_ERR_ALGORITHM, INPUT_SEV_ERROR,
 		         "%s uses the %s hash; the token computes SHA-1 or SHA-256 only, so its codes would never match; %s",
-		         w, safeid_in_alg_name(a->alg), keep);
+		         w, input_alg_name(a->alg), keep);
 	if (a->digits != 6)
-		plan_add(r, SAFEID_IN_ERR_DIGITS, SAFEID_IN_ERROR,
+		plan_add(r, INPUT_ERR_DIGITS, INPUT_SEV_ERROR,
 		         "%s asks for %u-digit codes; the token shows 6 digits only, so the service would reject its codes; %s",
 		         w, a->digits, keep);
 	if (a->period != 30 && a->period != 60)
-		plan_add(r, SAFEID_IN_ERR_PERIOD, SAFEID_IN_ERROR,
+		plan_add(r, INPUT_ERR_PERIOD, INPUT_SEV_ERROR,
 		         "%s uses a %u-second period; the token supports 30 or 60 seconds only; %s", w, a->period, keep);
 	if (a->secret_len > 63)
-		plan_add(r, SAFEID_IN_ERR_SECRET_LONG, SAFEID_IN_ERROR,
+		plan_add(r, INPUT_ERR_SECRET_LONG, INPUT_SEV_ERROR,
 		         "%s has a %zu-byte secret; the token holds at most 63 bytes; ask the service for a shorter secret (20 or 32 bytes is usual) or keep this account in an authenticator app",
 		         w, a->secret_len);
 }
 
-static void plan_warnings(const safeid_account *a, const char *w,
-                          safeid_plan_report *r)
+static void plan_warnings(const input_account *a, const char *w,
+                          input_plan_report *r)
 {
 	if (a->secret_len > 0 && a->secret_len < 10)
-		plan_add(r, SAFEID_IN_WARN_SECRET_SHORT, SAFEID_IN_WARNING,
+		plan_add(r, INPUT_WARN_SECRET_SHORT, INPUT_SEV_WARNING,
 		         "%s has a secret of only %zu bytes (%zu bits); it can be burned, but anyone may guess it more easily: if the service lets you, make it issue a new, longer secret (20 bytes or more)",
 		         w, a->secret_len, a->secret_len * 8);
-	if (a->flags & SAFEID_ACCT_ISSUER_MISMATCH)
-		plan_add(r, SAFEID_IN_WARN_ISSUER_MISMATCH, SAFEID_IN_WARNING,
+	if (a->flags & INPUT_ACCT_ISSUER_MISMATCH)
+		plan_add(r, INPUT_WARN_ISSUER_MISMATCH, INPUT_SEV_WARNING,
 		         "%s: the issuer parameter differs from the issuer in the label; the issuer parameter is used: check this is the service you meant", w);
 }
 
-int safeid_plan_check(const safeid_account *a, const char *what,
-                      safeid_plan_report *r)
+int input_plan_check(const input_account *a, const char *what,
+                     input_plan_report *r)
 {
 	char label[200], w[256];
 
 	if (a == NULL || r == NULL)
-		return SAFEID_IN_ERR_ARG;
+		return INPUT_ERR_ARG;
 	memset(r, 0, sizeof(*r));
 	if (what != NULL && what[0] != '\0') {
 		snprintf(w, sizeof(w), "%s", what);
 	} else {
-		safeid_account_label(a, label, sizeof(label));
+		input_account_label(a, label, sizeof(label));
 		snprintf(w, sizeof(w), "account \"%s\"", label);
 	}
 	plan_errors(a, w, r);
 	plan_warnings(a, w, r);
 	if (r->errors == 0) {
 		/* values of safeid_hash (safeid/safeid.h): 1 SHA-1, 2 SHA-256 */
-		r->hash = a->alg == SAFEID_ALG_SHA256 ? 2 : 1;
+		r->hash = a->alg == INPUT_ALG_SHA256 ? 2 : 1;
 		r->step = a->period;
-		return SAFEID_IN_OK;
+		return INPUT_OK;
 	}
 	for (size_t i = 0; i < r->count; i++)
-		if (r->issues[i].severity == SAFEID_IN_ERROR)
+		if (r->issues[i].severity == INPUT_SEV_ERROR)
 			return r->issues[i].code;
-	return SAFEID_IN_ERR_INTERNAL;
+	return INPUT_ERR_INTERNAL;
 }

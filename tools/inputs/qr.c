@@ -19,33 +19,33 @@
 
 #define QR_FAST_PIXELS 2500000u  /* scan larger images downscaled first */
 
-void safeid_qr_list_clear(safeid_qr_list *l)
+void input_qr_list_clear(input_qr_list *l)
 {
 	if (l == NULL)
 		return;
 	for (size_t i = 0; i < l->count; i++)
-		safeid_in_secret_free(l->items[i].text, l->items[i].len + 1);
+		input_secret_free(l->items[i].text, l->items[i].len + 1);
 	free(l->items);
 	memset(l, 0, sizeof(*l));
 }
 
-int in_qr_push(safeid_qr_list *l, const char *text, size_t len, int x, int y,
-               int w, int h, int monitor)
+int input_qr_list_push(input_qr_list *l, const char *text, size_t len,
+                       int x, int y, int w, int h, int monitor)
 {
-	safeid_qr_code *c;
+	input_qr_code *c;
 
 	if (l->count == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 4;
-		safeid_qr_code *n = realloc(l->items, ncap * sizeof(*n));
+		input_qr_code *n = realloc(l->items, ncap * sizeof(*n));
 		if (n == NULL)
-			return SAFEID_IN_ERR_NOMEM;
+			return INPUT_ERR_NOMEM;
 		l->items = n;
 		l->cap = ncap;
 	}
 	c = &l->items[l->count];
 	c->text = malloc(len + 1);
 	if (c->text == NULL)
-		return SAFEID_IN_ERR_NOMEM;
+		return INPUT_ERR_NOMEM;
 	memcpy(c->text, text, len);
 	c->text[len] = '\0';
 	c->len = len;
@@ -55,7 +55,7 @@ int in_qr_push(safeid_qr_list *l, const char *text, size_t len, int x, int y,
 	c->height = h;
 	c->monitor = monitor;
 	l->count++;
-	return SAFEID_IN_OK;
+	return INPUT_OK;
 }
 
 /* Box-filter downscale by an integer factor. */
@@ -104,7 +104,7 @@ static void qr_symbol_box(const zbar_symbol_t *s, unsigned scale, int *bx,
 
 /* One zbar pass; appends what it finds, returns the count or an error. */
 static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
-                   int inverted, safeid_qr_list *out)
+                   int inverted, input_qr_list *out)
 {
 	zbar_image_scanner_t *sc = NULL;
 	zbar_image_t *img = NULL;
@@ -114,7 +114,7 @@ static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
 	sc = zbar_image_scanner_create();
 	img = zbar_image_create();
 	if (sc == NULL || img == NULL) {
-		rc = SAFEID_IN_ERR_NOMEM;
+		rc = INPUT_ERR_NOMEM;
 		goto fail;
 	}
 	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
@@ -128,7 +128,7 @@ static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
 	zbar_image_set_data(img, px, (unsigned long)w * h, NULL);
 	n = zbar_scan_image(sc, img);
 	if (n < 0) {
-		rc = SAFEID_IN_ERR_QR_DECODER;
+		rc = INPUT_ERR_QR_DECODER;
 		goto fail;
 	}
 	for (s = zbar_image_first_symbol(img); s != NULL; s = zbar_symbol_next(s)) {
@@ -136,16 +136,16 @@ static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
 		if (zbar_symbol_get_type(s) != ZBAR_QRCODE)
 			continue;
 		qr_symbol_box(s, scale, &bx, &by, &bw, &bh);
-		rc = in_qr_push(out, zbar_symbol_get_data(s), zbar_symbol_get_data_length(s),
-		                bx, by, bw, bh, -1);
+		rc = input_qr_list_push(out, zbar_symbol_get_data(s), zbar_symbol_get_data_length(s),
+		                        bx, by, bw, bh, -1);
 		/* zbar's copy of the text (heap it owns, freed with the image)
 		 * may hold a secret: wipe it now we have ours */
-		safeid_in_wipe((void *)(uintptr_t)zbar_symbol_get_data(s),
-		               zbar_symbol_get_data_length(s));
-		if (rc != SAFEID_IN_OK)
+		input_wipe((void *)(uintptr_t)zbar_symbol_get_data(s),
+		           zbar_symbol_get_data_length(s));
+		if (rc != INPUT_OK)
 			goto fail;
 	}
-	rc = SAFEID_IN_OK;
+	rc = INPUT_OK;
 fail:
 	if (img != NULL)
 		zbar_image_destroy(img);
@@ -155,13 +155,13 @@ fail:
 }
 
 /* Top to bottom, then left to right for codes on one row. */
-static void qr_sort(safeid_qr_list *l, size_t from)
+static void qr_sort(input_qr_list *l, size_t from)
 {
 	for (size_t i = from + 1; i < l->count; i++) {
-		safeid_qr_code t = l->items[i];
+		input_qr_code t = l->items[i];
 		size_t j = i;
 		while (j > from) {
-			const safeid_qr_code *p = &l->items[j - 1];
+			const input_qr_code *p = &l->items[j - 1];
 			int same_row = abs(p->y - t.y) < (p->height < t.height ? p->height : t.height) / 2;
 			if (same_row ? p->x <= t.x : p->y <= t.y)
 				break;
@@ -172,15 +172,15 @@ static void qr_sort(safeid_qr_list *l, size_t from)
 	}
 }
 
-int safeid_qr_decode_gray(const uint8_t *gray, unsigned width, unsigned height,
-                          safeid_qr_list *out, safeid_in_error *err)
+int input_qr_decode_gray(const uint8_t *gray, unsigned width, unsigned height,
+                         input_qr_list *out, input_error *err)
 {
 	size_t start, small_len = 0;
 	uint8_t *small = NULL;
 	int rc = 0;
 
 	if (gray == NULL || out == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "QR decode: missing argument");
+		return input_fail(err, INPUT_ERR_ARG, "QR decode: missing argument");
 	start = out->count;
 	if ((unsigned long long)width * height > QR_FAST_PIXELS) {
 		unsigned f = 2, sw, sh;
@@ -188,7 +188,7 @@ int safeid_qr_decode_gray(const uint8_t *gray, unsigned width, unsigned height,
 			f++;
 		small = qr_shrink(gray, width, height, f, &sw, &sh);
 		if (small == NULL) {
-			rc = SAFEID_IN_ERR_NOMEM;
+			rc = INPUT_ERR_NOMEM;
 			goto fail;
 		}
 		small_len = (size_t)sw * sh;
@@ -205,105 +205,102 @@ int safeid_qr_decode_gray(const uint8_t *gray, unsigned width, unsigned height,
 	qr_sort(out, start);
 	out->image_width = width;
 	out->image_height = height;
-	rc = SAFEID_IN_OK;
+	rc = INPUT_OK;
 	if (out->count == start)
-		rc = in_fail(err, SAFEID_IN_ERR_NO_QR,
-		             "no QR code found in the %ux%u image; make sure the whole code is visible, sharp and not too small (at least about 2 pixels per module), or crop the picture around it",
-		             width, height);
+		rc = input_fail(err, INPUT_ERR_NO_QR,
+		                "no QR code found in the %ux%u image; make sure the whole code is visible, sharp and not too small (at least about 2 pixels per module), or crop the picture around it",
+		                width, height);
 fail:
 	if (small != NULL)
-		safeid_in_secret_free(small, small_len);
-	if (rc == SAFEID_IN_ERR_NOMEM)
-		in_fail(err, rc, "out of memory decoding a %ux%u image", width, height);
-	else if (rc == SAFEID_IN_ERR_QR_DECODER)
-		in_fail(err, rc, "the QR decoder (zbar) failed on a %ux%u image; save the picture as PNG and retry", width, height);
+		input_secret_free(small, small_len);
+	if (rc == INPUT_ERR_NOMEM)
+		input_fail(err, rc, "out of memory decoding a %ux%u image", width, height);
+	else if (rc == INPUT_ERR_QR_DECODER)
+		input_fail(err, rc, "the QR decoder (zbar) failed on a %ux%u image; save the picture as PNG and retry", width, height);
 	return rc;
 }
 
-int safeid_qr_decode_buffer(const uint8_t *data, size_t len, const char *what,
-                            safeid_qr_list *out, safeid_in_error *err)
+int input_qr_decode_buffer(const uint8_t *data, size_t len, const char *what,
+                           input_qr_list *out, input_error *err)
 {
-	in_image img;
+	input_image img;
 	int rc;
 
 	if (data == NULL && len > 0)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "QR decode: missing argument");
+		return input_fail(err, INPUT_ERR_ARG, "QR decode: missing argument");
 	if (out == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "QR decode: missing argument");
-	rc = in_image_load(data, len, what, &img, err);
-	if (rc != SAFEID_IN_OK)
+		return input_fail(err, INPUT_ERR_ARG, "QR decode: missing argument");
+	rc = input_image_load(data, len, what, &img, err);
+	if (rc != INPUT_OK)
 		return rc;
-	rc = safeid_qr_decode_gray(img.px, img.width, img.height, out, err);
-	if (rc == SAFEID_IN_ERR_NO_QR)
-		in_fail(err, rc,
-		        "%s: no QR code found in the %ux%u image; make sure the whole code is visible, sharp and not too small, or crop the picture around it",
-		        in_what(what), img.width, img.height);
-	in_image_free(&img);
+	rc = input_qr_decode_gray(img.px, img.width, img.height, out, err);
+	if (rc == INPUT_ERR_NO_QR)
+		input_fail(err, rc,
+		           "%s: no QR code found in the %ux%u image; make sure the whole code is visible, sharp and not too small, or crop the picture around it",
+		           input_what(what), img.width, img.height);
+	input_image_free(&img);
 	return rc;
 }
 
-/* Read a whole regular file, bounded. */
-static int qr_read_file(const char *path, uint8_t **data, size_t *len,
-                        safeid_in_error *err)
+/* A whole regular file, bounded (an image is never a pipe or a device). */
+static int qr_read_file(const char *path, input_buf *b, input_error *err)
 {
 	struct stat st;
-	uint8_t *buf = NULL;
-	size_t got = 0;
-	int fd, rc = SAFEID_IN_OK;
+	int fd, rc;
 
-	*data = NULL;
-	*len = 0;
+	memset(b, 0, sizeof(*b));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return in_fail(err, SAFEID_IN_ERR_IO, "%s: cannot open the image file (%s); check the path and permissions",
-		               path, strerror(errno));
+		return input_fail(err, INPUT_ERR_IO,
+		                  "%s: cannot open the image file (%s); check the "
+		                  "path and permissions",
+		                  path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = in_fail(err, SAFEID_IN_ERR_IO, "%s: not a regular file; give the path of a PNG or JPEG image", path);
+		rc = input_fail(err, INPUT_ERR_IO,
+		                "%s: not a regular file; give the path of a PNG "
+		                "or JPEG image",
+		                path);
 		goto fail;
 	}
-	if ((unsigned long long)st.st_size > SAFEID_IN_FILE_MAX) {
-		rc = in_fail(err, SAFEID_IN_ERR_IMAGE_TOO_BIG,
-		             "%s: the file is %lld bytes, more than the %u MiB allowed for an image; crop or scale it down",
-		             path, (long long)st.st_size, SAFEID_IN_FILE_MAX >> 20);
+	/* Checked before a byte is read; the reader's bound catches a file
+	 * that grows meanwhile. */
+	if ((unsigned long long)st.st_size > INPUT_FILE_MAX) {
+		rc = input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		                "%s: the file is %lld bytes, more than the %u MiB "
+		                "allowed for an image; crop or scale it down",
+		                path, (long long)st.st_size, INPUT_FILE_MAX >> 20);
 		goto fail;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "%s: out of memory reading the file", path);
-		goto fail;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = in_fail(err, SAFEID_IN_ERR_IO, "%s: read failed (%s); check the file", path,
-			             r < 0 ? strerror(errno) : "file shrank while reading");
-			goto fail;
-		}
-		got += (size_t)r;
-	}
-	*data = buf;
-	*len = got;
-	buf = NULL;
+	rc = input_read_fd(fd, INPUT_FILE_MAX, (size_t)st.st_size, 0, b);
+	if (rc == INPUT_ERR_TOO_LONG)
+		input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		           "%s: the file grew past the %u MiB allowed for an "
+		           "image while it was read; save it again",
+		           path, INPUT_FILE_MAX >> 20);
+	else if (rc == INPUT_ERR_NOMEM)
+		input_fail(err, rc, "%s: out of memory reading the file", path);
+	else if (rc != INPUT_OK)
+		input_fail(err, rc, "%s: read failed (%s); check the file", path,
+		           strerror(errno));
+	if (rc == INPUT_ERR_TOO_LONG)
+		rc = INPUT_ERR_IMAGE_TOO_BIG;
 fail:
-	free(buf);
 	close(fd);
 	return rc;
 }
 
-int safeid_qr_decode_file(const char *path, safeid_qr_list *out,
-                          safeid_in_error *err)
+int input_qr_decode_file(const char *path, input_qr_list *out,
+                         input_error *err)
 {
-	uint8_t *data = NULL;
-	size_t len = 0;
+	input_buf b;
 	int rc;
 
 	if (path == NULL || out == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "QR decode: missing argument");
-	rc = qr_read_file(path, &data, &len, err);
-	if (rc == SAFEID_IN_OK)
-		rc = safeid_qr_decode_buffer(data, len, path, out, err);
-	safeid_in_secret_free(data, len);
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "QR decode: missing argument");
+	rc = qr_read_file(path, &b, err);
+	if (rc == INPUT_OK)
+		rc = input_qr_decode_buffer(b.data, b.len, path, out, err);
+	input_buf_free(&b);
 	return rc;
 }

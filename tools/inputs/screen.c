@@ -14,20 +14,20 @@
 
 #include "grab.h"
 
-void safeid_screen_result_clear(safeid_screen_result *r)
+void input_screen_result_clear(input_screen_result *r)
 {
 	if (r == NULL)
 		return;
-	safeid_qr_list_clear(&r->codes);
+	input_qr_list_clear(&r->codes);
 	memset(r, 0, sizeof(*r));
 }
 
-static void scr_add(safeid_screen_result *r, const char *name, int x, int y,
+static void scr_add(input_screen_result *r, const char *name, int x, int y,
                     unsigned w, unsigned h)
 {
-	safeid_monitor *m;
+	input_monitor *m;
 
-	if (r->monitor_count >= SAFEID_IN_MONITORS_MAX || w == 0 || h == 0)
+	if (r->monitor_count >= INPUT_MONITORS_MAX || w == 0 || h == 0)
 		return;
 	m = &r->monitors[r->monitor_count++];
 	snprintf(m->name, sizeof(m->name), "%s", name);
@@ -38,7 +38,7 @@ static void scr_add(safeid_screen_result *r, const char *name, int x, int y,
 	m->codes = 0;
 }
 
-static int scr_randr(Display *d, int screen, safeid_screen_result *r)
+static int scr_randr(Display *d, int screen, input_screen_result *r)
 {
 	int ev, er, major = 0, minor = 0, n = 0;
 	XRRMonitorInfo *mons;
@@ -62,7 +62,7 @@ static int scr_randr(Display *d, int screen, safeid_screen_result *r)
 	return n;
 }
 
-static int scr_xinerama(Display *d, safeid_screen_result *r)
+static int scr_xinerama(Display *d, input_screen_result *r)
 {
 	int n = 0;
 	XineramaScreenInfo *xs;
@@ -84,7 +84,7 @@ static int scr_xinerama(Display *d, safeid_screen_result *r)
 
 /* RandR when it knows the layout; Xinerama when it knows more heads (a
  * server joining X screens with Xinerama reports one RandR monitor). */
-static int scr_pick_monitors(Display *d, int screen, safeid_screen_result *r)
+static int scr_pick_monitors(Display *d, int screen, input_screen_result *r)
 {
 	size_t first = r->monitor_count;
 	int nr = scr_randr(d, screen, r), nx;
@@ -106,11 +106,11 @@ static int scr_pick_monitors(Display *d, int screen, safeid_screen_result *r)
 
 /* Mirrored or overlapping monitors show the same code at the same place:
  * list it once, under the first monitor that shows it. */
-static int scr_seen(const safeid_qr_list *l, const safeid_qr_code *c, int dx,
+static int scr_seen(const input_qr_list *l, const input_qr_code *c, int dx,
                     int dy)
 {
 	for (size_t i = 0; i < l->count; i++) {
-		const safeid_qr_code *o = &l->items[i];
+		const input_qr_code *o = &l->items[i];
 		if (o->len == c->len && memcmp(o->text, c->text, c->len) == 0 &&
 		    abs(o->x - (c->x + dx)) < 8 && abs(o->y - (c->y + dy)) < 8)
 			return 1;
@@ -120,10 +120,10 @@ static int scr_seen(const safeid_qr_list *l, const safeid_qr_code *c, int dx,
 
 /* Grab one monitor and add its codes in root coordinates. */
 static int scr_monitor(Display *d, int screen, unsigned rw, unsigned rh,
-                       size_t idx, safeid_screen_result *r, safeid_in_error *err)
+                       size_t idx, input_screen_result *r, input_error *err)
 {
-	safeid_monitor *m = &r->monitors[idx];
-	safeid_qr_list found = { 0 };
+	input_monitor *m = &r->monitors[idx];
+	input_qr_list found = { 0 };
 	uint8_t *g = NULL;
 	int x0 = m->x < 0 ? 0 : m->x, y0 = m->y < 0 ? 0 : m->y;
 	int x1 = m->x + (int)m->width, y1 = m->y + (int)m->height;
@@ -133,45 +133,45 @@ static int scr_monitor(Display *d, int screen, unsigned rw, unsigned rh,
 	if (x1 > (int)rw) x1 = (int)rw;
 	if (y1 > (int)rh) y1 = (int)rh;
 	if (x1 <= x0 || y1 <= y0)
-		return SAFEID_IN_OK;
+		return INPUT_OK;
 	w = (unsigned)(x1 - x0);
 	h = (unsigned)(y1 - y0);
 	rc = grab_gray(d, screen, x0, y0, w, h, &g, m->name, err);
-	if (rc != SAFEID_IN_OK)
+	if (rc != INPUT_OK)
 		goto fail;
-	rc = safeid_qr_decode_gray(g, w, h, &found, err);
-	if (rc == SAFEID_IN_ERR_NO_QR) {
-		rc = SAFEID_IN_OK;
+	rc = input_qr_decode_gray(g, w, h, &found, err);
+	if (rc == INPUT_ERR_NO_QR) {
+		rc = INPUT_OK;
 		goto fail;
 	}
-	if (rc != SAFEID_IN_OK)
+	if (rc != INPUT_OK)
 		goto fail;
 	for (size_t i = 0; i < found.count; i++) {
-		const safeid_qr_code *c = &found.items[i];
+		const input_qr_code *c = &found.items[i];
 		if (scr_seen(&r->codes, c, x0, y0))
 			continue;
-		rc = in_qr_push(&r->codes, c->text, c->len, c->x + x0, c->y + y0,
-		                c->width, c->height, (int)idx);
-		if (rc != SAFEID_IN_OK) {
-			in_fail(err, rc, "out of memory listing QR codes");
+		rc = input_qr_list_push(&r->codes, c->text, c->len, c->x + x0, c->y + y0,
+		                        c->width, c->height, (int)idx);
+		if (rc != INPUT_OK) {
+			input_fail(err, rc, "out of memory listing QR codes");
 			goto fail;
 		}
 		m->codes++;
 	}
 fail:
-	safeid_qr_list_clear(&found);
-	safeid_in_secret_free(g, (size_t)w * h);
+	input_qr_list_clear(&found);
+	input_secret_free(g, (size_t)w * h);
 	return rc;
 }
 
 /* "DP-1 1920x1080+0+0, HDMI-1 1280x1024+1920+0" for the no-code message. */
-static void scr_describe(const safeid_screen_result *r, char *buf, size_t cap)
+static void scr_describe(const input_screen_result *r, char *buf, size_t cap)
 {
 	size_t o = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < r->monitor_count && o + 1 < cap; i++) {
-		const safeid_monitor *m = &r->monitors[i];
+		const input_monitor *m = &r->monitors[i];
 		int n = snprintf(buf + o, cap - o, "%s%s %ux%u+%d+%d", i ? ", " : "",
 		                 m->name, m->width, m->height, m->x, m->y);
 		if (n < 0 || (size_t)n >= cap - o)
@@ -180,37 +180,37 @@ static void scr_describe(const safeid_screen_result *r, char *buf, size_t cap)
 	}
 }
 
-static int scr_open(const char *display, Display **d, safeid_in_error *err)
+static int scr_open(const char *display, Display **d, input_error *err)
 {
 	const char *env = getenv("DISPLAY");
 	const char *way = getenv("WAYLAND_DISPLAY");
 
 	if ((display == NULL || display[0] == '\0') && (env == NULL || env[0] == '\0')) {
 		if (way != NULL && way[0] != '\0')
-			return in_fail(err, SAFEID_IN_ERR_WAYLAND,
-			               "this is a Wayland session without X11 (WAYLAND_DISPLAY is set, DISPLAY is not), so the screen cannot be read directly; use a screenshot command, e.g. --screenshot-cmd 'grim -' (wlroots) or --screenshot-cmd 'gnome-screenshot -f {file}'");
-		return in_fail(err, SAFEID_IN_ERR_NO_DISPLAY,
-		               "no graphical display: DISPLAY is not set; run this in the desktop session, or save the QR code as an image and use --qr FILE");
+			return input_fail(err, INPUT_ERR_WAYLAND,
+			                  "this is a Wayland session without X11 (WAYLAND_DISPLAY is set, DISPLAY is not), so the screen cannot be read directly; use a screenshot command, e.g. --screenshot-cmd 'grim -' (wlroots) or --screenshot-cmd 'gnome-screenshot -f {file}'");
+		return input_fail(err, INPUT_ERR_NO_DISPLAY,
+		                  "no graphical display: DISPLAY is not set; run this in the desktop session, or save the QR code as an image and use --qr FILE");
 	}
 	*d = XOpenDisplay(display);
 	if (*d == NULL)
-		return in_fail(err, SAFEID_IN_ERR_NO_DISPLAY,
-		               "the X11 display %s cannot be opened; check DISPLAY and that you may use it (xhost/XAUTHORITY), or use --qr FILE",
-		               display ? display : env);
-	return SAFEID_IN_OK;
+		return input_fail(err, INPUT_ERR_NO_DISPLAY,
+		                  "the X11 display %s cannot be opened; check DISPLAY and that you may use it (xhost/XAUTHORITY), or use --qr FILE",
+		                  display ? display : env);
+	return INPUT_OK;
 }
 
-int safeid_screen_scan(const char *display, safeid_screen_result *out,
-                       safeid_in_error *err)
+int input_screen_scan(const char *display, input_screen_result *out,
+                      input_error *err)
 {
 	Display *d = NULL;
 	XErrorHandler old;
 	int rc;
 
 	if (out == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "screen scan: missing argument");
+		return input_fail(err, INPUT_ERR_ARG, "screen scan: missing argument");
 	memset(out, 0, sizeof(*out));
-	if ((rc = scr_open(display, &d, err)) != SAFEID_IN_OK)
+	if ((rc = scr_open(display, &d, err)) != INPUT_OK)
 		return rc;
 	old = grab_errors_begin();
 	for (int s = 0; s < ScreenCount(d); s++) {
@@ -223,19 +223,19 @@ int safeid_screen_scan(const char *display, safeid_screen_result *out,
 			scr_add(out, name, 0, 0, rw, rh);
 		}
 		for (size_t i = first; i < out->monitor_count; i++)
-			if ((rc = scr_monitor(d, s, rw, rh, i, out, err)) != SAFEID_IN_OK)
+			if ((rc = scr_monitor(d, s, rw, rh, i, out, err)) != INPUT_OK)
 				goto fail;
 	}
-	rc = SAFEID_IN_OK;
+	rc = INPUT_OK;
 	if (out->codes.count == 0) {
-		char desc[SAFEID_IN_MSG_MAX / 2];
+		char desc[INPUT_MSG_MAX / 2];
 		scr_describe(out, desc, sizeof(desc));
 		const char *way = getenv("WAYLAND_DISPLAY");
 		/* under XWayland an X11 grab shows X11 windows only */
-		rc = in_fail(err, SAFEID_IN_ERR_NO_QR,
-		             "no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and use --qr FILE%s",
-		             out->monitor_count, out->monitor_count == 1 ? "" : "s", desc,
-		             (way != NULL && way[0] != '\0')
+		rc = input_fail(err, INPUT_ERR_NO_QR,
+		                "no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and use --qr FILE%s",
+		                out->monitor_count, out->monitor_count == 1 ? "" : "s", desc,
+		                (way != NULL && way[0] != '\0')
 		                 ? "; this is a Wayland session, where only X11 windows can be read this way: try --screenshot-cmd 'grim -'"
 		                 : "");
 	}

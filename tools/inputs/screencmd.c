@@ -21,7 +21,7 @@
 #define CMD_PLACEHOLDER "{file}"
 
 /* Replace each {file} by the single-quoted path (a path we made: no quote). */
-static char *cmd_expand(const char *cmd, const char *path)
+static char *shot_expand(const char *cmd, const char *path)
 {
 	size_t n = 0, plen = strlen(path) + 2, hl = strlen(CMD_PLACEHOLDER);
 	const char *p;
@@ -45,23 +45,44 @@ static char *cmd_expand(const char *cmd, const char *path)
 	return o;
 }
 
-/* Run sh -c cmd; with data given, its stdout is read into *data. */
-static int cmd_run(const char *cmd, uint8_t **data, size_t *len,
-                   safeid_in_error *err)
+/* The screenshot, read by input_read_fd: its failures as messages. */
+static int shot_read_fail(int rc, input_error *err)
 {
-	int pipefd[2] = { -1, -1 }, status = 0, rc = SAFEID_IN_OK;
-	size_t cap = 0;
+	if (rc == INPUT_ERR_TOO_LONG)
+		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		                  "the screenshot command wrote more than %u MiB; "
+		                  "make it write one PNG image",
+		                  INPUT_FILE_MAX >> 20);
+	if (rc == INPUT_ERR_NOMEM)
+		return input_fail(err, rc,
+		                  "out of memory reading the screenshot");
+	return input_fail(err, INPUT_ERR_CAPTURE,
+	                  "the screenshot could not be read (%s); run the "
+	                  "command by hand to see why, or save the QR code "
+	                  "and use --qr FILE",
+	                  strerror(errno));
+}
+
+/* Run sh -c cmd; with shot given, its stdout is read into it. */
+static int shot_run(const char *cmd, input_buf *shot, input_error *err)
+{
+	int pipefd[2] = { -1, -1 }, status = 0, rc = INPUT_OK;
 	pid_t pid;
 
-	if (data != NULL && pipe(pipefd) != 0)
-		return in_fail(err, SAFEID_IN_ERR_CAPTURE, "cannot create a pipe for the screenshot command (%s)", strerror(errno));
+	if (shot != NULL && pipe(pipefd) != 0)
+		return input_fail(err, INPUT_ERR_CAPTURE,
+		                  "cannot create a pipe for the screenshot "
+		                  "command (%s)",
+		                  strerror(errno));
 	pid = fork();
 	if (pid < 0) {
-		rc = in_fail(err, SAFEID_IN_ERR_CAPTURE, "cannot start the screenshot command (%s)", strerror(errno));
+		rc = input_fail(err, INPUT_ERR_CAPTURE,
+		                "cannot start the screenshot command (%s)",
+		                strerror(errno));
 		goto fail;
 	}
 	if (pid == 0) {
-		if (data != NULL) {
+		if (shot != NULL) {
 			dup2(pipefd[1], STDOUT_FILENO);
 			close(pipefd[0]);
 			close(pipefd[1]);
@@ -69,43 +90,25 @@ static int cmd_run(const char *cmd, uint8_t **data, size_t *len,
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	if (data != NULL) {
+	if (shot != NULL) {
 		close(pipefd[1]);
 		pipefd[1] = -1;
-		for (;;) {
-			ssize_t r;
-			if (*len == cap) {
-				uint8_t *nb;
-				if (cap >= SAFEID_IN_FILE_MAX) {
-					rc = in_fail(err, SAFEID_IN_ERR_IMAGE_TOO_BIG,
-					             "the screenshot command wrote more than %u MiB; make it write one PNG image", SAFEID_IN_FILE_MAX >> 20);
-					kill(pid, SIGTERM);
-					break;
-				}
-				cap = cap ? cap * 2 : 1u << 20;
-				nb = realloc(*data, cap);
-				if (nb == NULL) {
-					rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory reading the screenshot");
-					kill(pid, SIGTERM);
-					break;
-				}
-				*data = nb;
-			}
-			r = read(pipefd[0], *data + *len, cap - *len);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			*len += (size_t)r;
+		rc = input_read_fd(pipefd[0], INPUT_FILE_MAX, 1u << 20, 0, shot);
+		if (rc != INPUT_OK) {
+			rc = shot_read_fail(rc, err);
+			kill(pid, SIGTERM);
 		}
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (rc == SAFEID_IN_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		rc = in_fail(err, SAFEID_IN_ERR_CAPTURE,
-		             "the screenshot command failed (%s %d); run it by hand to see why, or save the QR code and use --qr FILE",
-		             WIFEXITED(status) ? "exit status" : "signal",
-		             WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	if (rc == INPUT_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		rc = input_fail(err, INPUT_ERR_CAPTURE,
+		                "the screenshot command failed (%s %d); run it by "
+		                "hand to see why, or save the QR code and use "
+		                "--qr FILE",
+		                WIFEXITED(status) ? "exit status" : "signal",
+		                WIFEXITED(status) ? WEXITSTATUS(status)
+		                                  : WTERMSIG(status));
 fail:
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
@@ -114,78 +117,63 @@ fail:
 	return rc;
 }
 
-static int cmd_read_file(const char *path, uint8_t **data, size_t *len,
-                         safeid_in_error *err)
+/* The image the command wrote to {file}. */
+static int shot_file_read(const char *path, input_buf *shot,
+                          input_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 0;
-	int rc = SAFEID_IN_OK;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
-	if (f == NULL)
-		return in_fail(err, SAFEID_IN_ERR_CAPTURE,
-		               "the screenshot command wrote no file at {file}; check that it writes its image to the path given in place of {file}");
-	for (;;) {
-		size_t r;
-		if (*len == cap) {
-			uint8_t *nb;
-			if (cap >= SAFEID_IN_FILE_MAX) {
-				rc = in_fail(err, SAFEID_IN_ERR_IMAGE_TOO_BIG, "the screenshot is larger than %u MiB", SAFEID_IN_FILE_MAX >> 20);
-				break;
-			}
-			cap = cap ? cap * 2 : 1u << 20;
-			nb = realloc(*data, cap);
-			if (nb == NULL) {
-				rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory reading the screenshot");
-				break;
-			}
-			*data = nb;
-		}
-		r = fread(*data + *len, 1, cap - *len, f);
-		*len += r;
-		if (r == 0)
-			break;
-	}
-	fclose(f);
-	return rc;
+	if (fd < 0)
+		return input_fail(err, INPUT_ERR_CAPTURE,
+		                  "the screenshot command wrote no file at "
+		                  "{file}; check that it writes its image to the "
+		                  "path given in place of {file}");
+	rc = input_read_fd(fd, INPUT_FILE_MAX, 1u << 20, 0, shot);
+	close(fd);
+	if (rc == INPUT_ERR_TOO_LONG)
+		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		                  "the screenshot is larger than %u MiB",
+		                  INPUT_FILE_MAX >> 20);
+	return rc == INPUT_OK ? rc : shot_read_fail(rc, err);
 }
 
-int safeid_screen_scan_cmd(const char *cmd, safeid_screen_result *out,
-                           safeid_in_error *err)
+int input_screen_scan_cmd(const char *cmd, input_screen_result *out,
+                          input_error *err)
 {
 	char dir[] = "/tmp/safeid-shot-XXXXXX", path[64];
-	uint8_t *data = NULL;
-	size_t len = 0;
+	input_buf shot = { NULL, 0, 0 };
 	char *full = NULL;
 	int use_file, made_dir = 0, rc;
 
 	if (cmd == NULL || out == NULL)
-		return in_fail(err, SAFEID_IN_ERR_ARG, "screenshot command: missing argument");
+		return input_fail(err, INPUT_ERR_ARG, "screenshot command: missing argument");
 	memset(out, 0, sizeof(*out));
 	use_file = strstr(cmd, CMD_PLACEHOLDER) != NULL;
 	if (use_file) {
 		/* a fixed /tmp keeps the path short and free of quotes */
 		if (mkdtemp(dir) == NULL) {
-			rc = in_fail(err, SAFEID_IN_ERR_CAPTURE, "cannot create a private temporary directory (%s); check /tmp", strerror(errno));
+			rc = input_fail(err, INPUT_ERR_CAPTURE, "cannot create a private temporary directory (%s); check /tmp", strerror(errno));
 			goto fail;
 		}
 		made_dir = 1;
 		snprintf(path, sizeof(path), "%s/screen.png", dir);
-		full = cmd_expand(cmd, path);
+		full = shot_expand(cmd, path);
 		if (full == NULL) {
-			rc = in_fail(err, SAFEID_IN_ERR_NOMEM, "out of memory starting the screenshot command");
+			rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory starting the screenshot command");
 			goto fail;
 		}
-		rc = cmd_run(full, NULL, NULL, err);
-		if (rc == SAFEID_IN_OK)
-			rc = cmd_read_file(path, &data, &len, err);
+		rc = shot_run(full, NULL, err);
+		if (rc == INPUT_OK)
+			rc = shot_file_read(path, &shot, err);
 	} else {
-		rc = cmd_run(cmd, &data, &len, err);
+		rc = shot_run(cmd, &shot, err);
 	}
-	if (rc != SAFEID_IN_OK)
+	if (rc != INPUT_OK)
 		goto fail;
-	rc = safeid_qr_decode_buffer(data, len, "the screenshot", &out->codes, err);
-	if (out->codes.image_width > 0 || rc == SAFEID_IN_OK || rc == SAFEID_IN_ERR_NO_QR) {
-		safeid_monitor *m = &out->monitors[0];
+	rc = input_qr_decode_buffer(shot.data, shot.len, "the screenshot",
+	                            &out->codes, err);
+	if (out->codes.image_width > 0 || rc == INPUT_OK || rc == INPUT_ERR_NO_QR) {
+		input_monitor *m = &out->monitors[0];
 		snprintf(m->name, sizeof(m->name), "screenshot");
 		m->width = out->codes.image_width;
 		m->height = out->codes.image_height;
@@ -200,6 +188,6 @@ fail:
 		rmdir(dir);
 	}
 	free(full);
-	safeid_in_secret_free(data, len);
+	input_buf_free(&shot);
 	return rc;
 }

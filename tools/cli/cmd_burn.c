@@ -1,0 +1,178 @@
+/*
+ * cmd_burn.c: the main job.  Input checked first (no token touched on bad
+ * input), then the plan is shown and confirmed, then config and seed are
+ * written, the clock read back, the burn recorded, and the person told
+ * what the token should now display.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "prompt.h"
+#include "watchdog.h"
+
+static const char *hash_name(int h)
+{
+	return h == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1";
+}
+
+static void warnings_show(const tool_opts *o, json_out *j,
+                          const input_plan_report *r)
+{
+	if (o->json)
+		json_arr(j, "warnings");
+	for (size_t i = 0; i < r->count; i++) {
+		if (r->issues[i].severity != INPUT_SEV_WARNING)
+			continue;
+		if (o->json)
+			json_str(j, NULL, r->issues[i].msg);
+		else
+			fprintf(stderr, "safeid-tool: warning: %s\n",
+			        r->issues[i].msg);
+	}
+	if (o->json)
+		json_close(j);
+}
+
+static void plan_show(const tool_opts *o, json_out *j, const client_input *in,
+                      const client_slot *s, client_ntp_state ntp)
+{
+	const input_account *a = client_input_account(in);
+	uint64_t now = tool_now(o);
+
+	if (o->json) {
+		tool_slot_show(o, j, s, now);
+		json_str(j, "account", a->name);
+		json_str(j, "issuer", a->issuer);
+		json_str(j, "hash", hash_name(in->report.hash));
+		json_uint(j, "step", in->report.step);
+		json_uint(j, "digits", 6);
+		json_uint(j, "display", tool_display(o));
+		json_str(j, "source", in->source);
+		json_str(j, "host_clock_ntp", client_ntp_state_name(ntp));
+		warnings_show(o, j, &in->report);
+		return;
+	}
+	printf("Burn plan\n");
+	printf("Account:    %s\n", a->name[0] != '\0' ? a->name : "(no name)");
+	printf("Issuer:     %s\n", a->issuer[0] != '\0' ? a->issuer : "(none)");
+	printf("From:       %s\n", in->source);
+	printf("TOTP:       %s, %u s step, 6 digits, display on for %u s\n",
+	       in->report.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
+	       in->report.step, tool_display(o));
+	tool_slot_show(o, j, s, now);
+	printf("Host clock: %s\n", client_ntp_state_text(ntp));
+	warnings_show(o, j, &in->report);
+	if (ntp == CLIENT_NTP_UNSYNCED)
+		fprintf(stderr, "safeid-tool: warning: %s\n",
+		        client_text(CLIENT_TEXT_NTP_ADVICE));
+}
+
+/* What the token should show once switched off and on. */
+static void codes_show(const tool_opts *o, json_out *j, const client_input *in)
+{
+	uint64_t now = tool_now(o);
+	unsigned step = in->report.step;
+	char buf[CLIENT_MSG_MAX];
+
+	if (o->json) {
+		json_obj(j, "codes");
+		snprintf(buf, sizeof(buf), "%06u", client_code_at(in, now));
+		json_str(j, "now", buf);
+		snprintf(buf, sizeof(buf), "%06u",
+		         client_code_at(in, now + step));
+		json_str(j, "next", buf);
+		json_uint(j, "seconds_left", step - (unsigned)(now % step));
+		json_uint(j, "time", now);
+		json_close(j);
+		return;
+	}
+	client_text_codes(in, now, buf, sizeof(buf));
+	printf("\nDone. %s\n%s\n", client_text(CLIENT_TEXT_POWER_CYCLE), buf);
+	printf("Check with: safeid-tool verify ... (type the code it shows)\n");
+}
+
+static int record_save(const tool_opts *o, json_out *j, const client_input *in,
+                       const client_write_result *res, client_error *err)
+{
+	char path[4200];
+	client_record r;
+	int ret;
+
+	client_record_fill(&r, in, &res->before, tool_display(o),
+	                   (long long)tool_now(o));
+	ret = client_record_save(o->state_dir, &r, path, sizeof(path), err);
+	if (o->json)
+		json_str(j, "record_file", ret == 0 ? path : NULL);
+	return ret;
+}
+
+static void result_show(const tool_opts *o, json_out *j,
+                        const client_write_result *res)
+{
+	char line[CLIENT_MSG_MAX];
+
+	if (o->json) {
+		json_str(j, "seed_state", safeid_seed_state_name(res->seed));
+		if (res->after_valid && res->after.clock_known)
+			json_uint(j, "token_clock_after", res->after.clock);
+		else
+			json_null(j, "token_clock_after");
+		return;
+	}
+	if (res->after_valid && res->after.clock_known) {
+		client_text_clock("set to", res->after.clock, tool_now(o), line,
+		                  sizeof(line));
+		printf("%s\n", line);
+	} else {
+		printf("%s\n", client_text(CLIENT_TEXT_CLOCK_UNREAD));
+	}
+}
+
+int cmd_burn(const tool_opts *o, json_out *j, client_error *err)
+{
+	client_backend *b = NULL;
+	client_write_result res;
+	client_burn_plan plan;
+	client_input in;
+	client_slot s;
+	client_ntp_state ntp;
+	int lockfd = -1, ret;
+
+	memset(&res, 0, sizeof(res));
+	/* The whole input is read and checked before any token is opened. */
+	ret = tool_account_load(o, &in, err);
+	if (ret != 0)
+		goto fail;
+	ret = tool_writer_open(o, &lockfd, &b, &s, err);
+	if (ret != 0)
+		goto fail;
+	ntp = client_ntp_state_read();
+	plan_show(o, j, &in, &s, ntp);
+	ret = tool_confirm(o->yes, client_text(CLIENT_TEXT_BURN_QUESTION), err);
+	if (ret != 0)
+		goto fail;
+	if (!o->json)
+		printf("Burning into token %s:\n", s.serial);
+	client_burn_plan_fill(&plan, &in, tool_display(o));
+	plan.expect_serial = s.serial;
+	tool_watchdog_after_write(SAFEID_SEED_NEW);
+	tool_watchdog_arm(client_step_text(CLIENT_STEP_INFO), SAFEID_SEED_OLD,
+	                  CLIENT_EXIT_TOKEN);
+	ret = client_seed_burn(b, o->reader, &plan, tool_step_show, (void *)o,
+	                       &res, err);
+	tool_watchdog_disarm();
+	if (ret != 0) {
+		if (o->json)
+			json_str(j, "seed_state", safeid_seed_state_name(res.seed));
+		goto fail;
+	}
+	result_show(o, j, &res);
+	codes_show(o, j, &in);
+	ret = record_save(o, j, &in, &res, err);
+fail:
+	client_backend_close(&b);
+	client_lock_release(&lockfd);
+	client_input_free(&in);
+	return ret;
+}

@@ -1,0 +1,192 @@
+/*
+ * cmd_token.c: the commands that only read or set the token's clock:
+ * list, info, clock.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "prompt.h"
+#include "watchdog.h"
+
+int cmd_list(const tool_opts *o, json_out *j, client_error *err)
+{
+	client_backend *b = NULL;
+	client_slot_list l;
+	uint64_t now = tool_now(o);
+	int ret;
+
+	memset(&l, 0, sizeof(l));
+	ret = tool_backend_open(o, &b, err);
+	if (ret != 0)
+		return ret;
+	tool_watchdog_arm("list readers and tokens", SAFEID_SEED_OLD,
+	                  CLIENT_EXIT_TOKEN);
+	ret = client_slot_list_read(b, &l, err);
+	tool_watchdog_disarm();
+	if (ret != 0)
+		goto fail;
+	if (o->json)
+		json_arr(j, "readers");
+	else if (l.count == 0)
+		printf("%s\n", client_text(CLIENT_TEXT_NO_READER));
+	for (size_t i = 0; i < l.count; i++) {
+		if (o->json) {
+			json_obj(j, NULL);
+			json_uint(j, "index", i);
+			tool_slot_show(o, j, &l.slots[i], now);
+			json_close(j);
+		} else {
+			printf("%s[%zu]\n", i > 0 ? "\n" : "", i);
+			tool_slot_show(o, j, &l.slots[i], now);
+		}
+	}
+	if (o->json)
+		json_close(j);
+fail:
+	client_slot_list_free(&l);
+	client_backend_close(&b);
+	return ret;
+}
+
+/* What this host burned into the token last (the token cannot say). */
+static void record_show(const tool_opts *o, json_out *j, const char *serial)
+{
+	char path[4200], when[48];
+	client_error ignored;
+	client_record r;
+	bool have = client_record_load(o->state_dir, serial, &r, path,
+	                               sizeof(path), &ignored) == 0;
+
+	if (o->json) {
+		if (!have) {
+			json_null(j, "record");
+			return;
+		}
+		json_obj(j, "record");
+		json_str(j, "account", r.account);
+		json_str(j, "issuer", r.issuer);
+		json_str(j, "hash", r.hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1");
+		json_uint(j, "step", r.step);
+		json_uint(j, "display", r.display);
+		json_int(j, "time", r.time);
+		json_close(j);
+		return;
+	}
+	if (!have) {
+		printf("Last burn:  %s\n", client_text(CLIENT_TEXT_NO_RECORD));
+		return;
+	}
+	client_text_time((uint64_t)r.time, when, sizeof(when));
+	printf("Last burn:  %s%s%s on %s (%s, %u s step, %u s display)\n",
+	       r.issuer, r.issuer[0] != '\0' ? ": " : "", r.account, when,
+	       r.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", r.step,
+	       r.display);
+}
+
+int cmd_info(const tool_opts *o, json_out *j, client_error *err)
+{
+	client_backend *b = NULL;
+	client_slot s;
+	int ret;
+
+	ret = tool_backend_open(o, &b, err);
+	if (ret != 0)
+		return ret;
+	tool_watchdog_arm(client_step_text(CLIENT_STEP_INFO), SAFEID_SEED_OLD,
+	                  CLIENT_EXIT_TOKEN);
+	ret = client_slot_read(b, o->reader, &s, err);
+	tool_watchdog_disarm();
+	if (ret == 0) {
+		tool_slot_show(o, j, &s, tool_now(o));
+		record_show(o, j, s.serial);
+	}
+	client_backend_close(&b);
+	return ret;
+}
+
+static void clock_show(const tool_opts *o, json_out *j,
+                       const client_write_result *res, const char *source,
+                       const client_clock_plan *p)
+{
+	uint64_t now = tool_now(o);
+	char line[CLIENT_MSG_MAX];
+
+	if (o->json) {
+		tool_slot_show(o, j, &res->before, now);
+		json_str(j, "config_source", source);
+		json_str(j, "hash", p->hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1");
+		json_uint(j, "step", p->step);
+		json_uint(j, "display", p->display_seconds);
+		if (res->after_valid && res->after.clock_known)
+			json_uint(j, "token_clock_after", res->after.clock);
+		else
+			json_null(j, "token_clock_after");
+		json_str(j, "seed_state", safeid_seed_state_name(res->seed));
+		return;
+	}
+	if (res->after_valid && res->after.clock_known) {
+		client_text_clock("now", res->after.clock, now, line,
+		                  sizeof(line));
+		printf("%s\n", line);
+	}
+	printf("The token holds: %s.\n", safeid_seed_state_text(res->seed));
+	if (res->seed == SAFEID_SEED_ERASED)
+		printf("%s\n", client_text(CLIENT_TEXT_BURN_AGAIN));
+}
+
+int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
+{
+	client_clock_opts co = {
+		.hash = o->hash,
+		.step = (unsigned)o->step,
+		.display_seconds = (unsigned)o->display,
+	};
+	client_backend *b = NULL;
+	client_write_result res;
+	client_clock_plan p;
+	client_slot s;
+	const char *source = "options";
+	int lockfd = -1, ret;
+
+	memset(&p, 0, sizeof(p));
+	ret = tool_writer_open(o, &lockfd, &b, &s, err);
+	if (ret != 0)
+		goto fail;
+	ret = client_clock_plan_fill(&p, o->state_dir, &s, &co, &source, err);
+	if (ret != 0)
+		goto fail;
+	if (s.restricted_sync && !o->erase_seed) {
+		ret = client_clock_refuse(&s, err);
+		goto fail;
+	}
+	if (!o->json)
+		printf("Setting the clock of token %s on '%s' (%s, %u s step, "
+		       "%u s display, from the %s):\n",
+		       s.serial, s.reader,
+		       p.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", p.step,
+		       p.display_seconds, source);
+	p.expect_serial = s.serial;
+	if (s.restricted_sync) {
+		p.erase_seed_ok = true;
+		ret = tool_confirm(o->yes, client_text(CLIENT_TEXT_ERASE_QUESTION),
+		                   err);
+		if (ret != 0)
+			goto fail;
+	}
+	tool_watchdog_after_write(s.restricted_sync ? SAFEID_SEED_ERASED
+	                                            : SAFEID_SEED_OLD);
+	tool_watchdog_arm(client_step_text(CLIENT_STEP_INFO), SAFEID_SEED_OLD,
+	                  CLIENT_EXIT_TOKEN);
+	ret = client_clock_set(b, o->reader, &p, tool_step_show, (void *)o,
+	                       &res, err);
+	tool_watchdog_disarm();
+	if (ret == 0)
+		clock_show(o, j, &res, source, &p);
+	else if (o->json)
+		json_str(j, "seed_state", safeid_seed_state_name(res.seed));
+fail:
+	client_backend_close(&b);
+	client_lock_release(&lockfd);
+	return ret;
+}

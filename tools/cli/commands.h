@@ -1,0 +1,52 @@
+/*
+ * commands.h: one function per safeid-tool command, and the helpers they
+ * share (reading the input the options name, opening the backend, showing
+ * progress and tokens).
+ */
+#ifndef TOOL_COMMANDS_H
+#define TOOL_COMMANDS_H
+
+#include <stdint.h>
+
+#include "json.h"
+#include "tool.h"
+
+int cmd_list(const tool_opts *o, json_out *j, client_error *err);
+int cmd_info(const tool_opts *o, json_out *j, client_error *err);
+int cmd_scan(const tool_opts *o, json_out *j, client_error *err);
+int cmd_burn(const tool_opts *o, json_out *j, client_error *err);
+int cmd_clock(const tool_opts *o, json_out *j, client_error *err);
+int cmd_verify(const tool_opts *o, json_out *j, client_error *err);
+int cmd_code(const tool_opts *o, json_out *j, client_error *err);
+
+/* Read and parse the input the options name (--qr, --screen, --uri,
+ * --uri-file, --secret, --secret-arg) into accounts; nothing picked yet.
+ * in is reset first, so the caller frees it in any case. */
+int tool_input_load(const tool_opts *o, client_input *in, client_error *err);
+/* Load, then pick the account (--pick / --match) and check it. */
+int tool_account_load(const tool_opts *o, client_input *in,
+                      client_error *err);
+
+/* Wait for a token when --wait was given, then open the chosen backend. */
+int tool_backend_open(const tool_opts *o, client_backend **b,
+                      client_error *err);
+
+/* The start of a command that writes: take the writer lock, open the
+ * backend, read the chosen token's info (bounded by --timeout).  On error
+ * the caller still closes *b and releases *lockfd. */
+int tool_writer_open(const tool_opts *o, int *lockfd, client_backend **b,
+                     client_slot *s, client_error *err);
+
+/* Step printer for burns and clock writes (silent with --json). */
+void tool_step_show(void *arg, client_step step, int phase);
+
+/* Now, or --at. */
+uint64_t tool_now(const tool_opts *o);
+/* --display or the default 30. */
+unsigned tool_display(const tool_opts *o);
+
+/* Human lines and JSON keys describing a token (reader, serial, ...). */
+void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
+                    uint64_t host_now);
+
+#endif /* TOOL_COMMANDS_H */

@@ -1,0 +1,203 @@
+/*
+ * common.c: helpers the commands share: opening the backend (after an
+ * optional bounded wait for a token), the writer lock, progress lines and
+ * the description of a token.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "watchdog.h"
+
+#define LOCK_WAIT_SECONDS 120
+
+static int token_wait(const tool_opts *o, client_error *err)
+{
+	char reader[CLIENT_READER_MAX];
+	int ret = client_reader_find(o->reader, reader, sizeof(reader), err);
+
+	if (ret != 0)
+		return ret;
+	if (!o->json)
+		fprintf(stderr, "Waiting up to %ld s for a token on %s%s%s "
+		                "(place it on the reader and press its "
+		                "button)...\n",
+		        o->wait_seconds, reader[0] != '\0' ? "'" : "any reader",
+		        reader, reader[0] != '\0' ? "'" : "");
+	return client_token_wait(reader, o->wait_seconds, err);
+}
+
+/* --verbose: the backend's calls and their results. */
+static void trace_show(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "safeid-tool: %s\n", line);
+}
+
+/* The backend names the reader it chose before it asks its token. */
+static void reader_chosen(void *arg, const char *reader)
+{
+	(void)arg;
+	tool_watchdog_reader(reader);
+}
+
+int tool_backend_open(const tool_opts *o, client_backend **b,
+                      client_error *err)
+{
+	client_backend_opts bo;
+	int ret;
+
+	*b = NULL;
+	ret = client_backend_check(o->backend, err);
+	if (ret == 0 && o->wait_seconds >= 0)
+		ret = token_wait(o, err);
+	if (ret != 0)
+		return ret;
+	memset(&bo, 0, sizeof(bo));
+	bo.name = o->backend;
+	bo.module_path = o->module;
+	bo.on_reader = reader_chosen;
+	if (o->verbose) {
+		bo.trace = trace_show;
+		/* The module's own trace (steps, APDU headers; never data). */
+		setenv("SAFEID_PKCS11_DEBUG", "1", 0);
+	}
+	return client_backend_open(&bo, b, err);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig; /* only interrupts flock() */
+}
+
+/* A blocking flock() bounded by an alarm: the kernel wakes us when the
+ * other writer lets go, and the alarm ends the wait if it never does (no
+ * polling). */
+static int lock_wait(int fd, unsigned seconds)
+{
+	struct sigaction sa, old;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	alarm(seconds);
+	rc = flock(fd, LOCK_EX);
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	return rc;
+}
+
+static int lock_take(const tool_opts *o, int *fd, client_error *err)
+{
+	char path[4200];
+
+	if (client_lock_try(o->state_dir, fd, path, sizeof(path)) == 0)
+		return 0;
+	if (!o->json)
+		fprintf(stderr, "safeid-tool: another safeid-tool is writing a "
+		                "token; waiting up to %u s for it to "
+		                "finish...\n",
+		        LOCK_WAIT_SECONDS);
+	if (lock_wait(*fd, LOCK_WAIT_SECONDS) == 0)
+		return 0;
+	return client_lock_fail(fd, LOCK_WAIT_SECONDS, path, err);
+}
+
+int tool_writer_open(const tool_opts *o, int *lockfd, client_backend **b,
+                     client_slot *s, client_error *err)
+{
+	int ret;
+
+	*b = NULL;
+	ret = lock_take(o, lockfd, err);
+	if (ret != 0)
+		return ret;
+	ret = tool_backend_open(o, b, err);
+	if (ret != 0)
+		return ret;
+	tool_watchdog_arm(client_step_text(CLIENT_STEP_INFO), SAFEID_SEED_OLD,
+	                  CLIENT_EXIT_TOKEN);
+	ret = client_slot_read(*b, o->reader, s, err);
+	tool_watchdog_disarm();
+	if (ret != 0)
+		return ret;
+	tool_watchdog_reader(s->reader);
+	return 0;
+}
+
+void tool_step_show(void *arg, client_step step, int phase)
+{
+	const tool_opts *o = arg;
+
+	/* Every step gets its own bound on a silent token. */
+	tool_watchdog_step(step, phase);
+	if (o->json)
+		return;
+	if (phase == CLIENT_PHASE_START)
+		printf("  %s ... ", client_step_text(step));
+	else
+		printf("%s\n", phase == CLIENT_PHASE_OK ? "done" : "FAILED");
+	fflush(stdout);
+}
+
+uint64_t tool_now(const tool_opts *o)
+{
+	return o->at >= 0 ? (uint64_t)o->at : (uint64_t)time(NULL);
+}
+
+unsigned tool_display(const tool_opts *o)
+{
+	return o->display > 0 ? (unsigned)o->display : 30u;
+}
+
+void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
+                    uint64_t host_now)
+{
+	long long drift = (long long)s->clock - (long long)host_now;
+	char when[48];
+
+	if (o->json) {
+		json_str(j, "reader", s->reader);
+		json_bool(j, "token_present", s->present);
+		if (!s->present)
+			return;
+		json_str(j, "serial", s->serial);
+		json_str(j, "model", s->model[0] != '\0' ? s->model : NULL);
+		json_bool(j, "restricted_sync", s->restricted_sync);
+		if (s->clock_known) {
+			json_uint(j, "token_clock", s->clock);
+			json_int(j, "drift_seconds", drift);
+		} else {
+			json_null(j, "token_clock");
+			json_null(j, "drift_seconds");
+		}
+		json_uint(j, "host_clock", host_now);
+		return;
+	}
+	printf("Reader:     %s\n", s->reader);
+	if (!s->present) {
+		printf("Token:      none (%s)\n",
+		       client_text(CLIENT_TEXT_PLACE_TOKEN));
+		return;
+	}
+	printf("Serial:     %s\n", s->serial);
+	printf("Model:      %s%s%s%s\n",
+	       s->model[0] != '\0' ? s->model : "unknown",
+	       s->restricted_sync ? " (" : "",
+	       s->restricted_sync ? client_text(CLIENT_TEXT_RESTRICTED) : "",
+	       s->restricted_sync ? ")" : "");
+	if (s->clock_known) {
+		client_text_time(s->clock, when, sizeof(when));
+		printf("Clock:      %s (%+lld s from the host clock)\n", when,
+		       drift);
+	} else {
+		printf("Clock:      not readable\n");
+	}
+}

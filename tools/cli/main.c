@@ -1,0 +1,339 @@
+/*
+ * main.c: safeid-tool's command line: options, help, dispatch, and the one
+ * place where a failure becomes a message and an exit code.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "watchdog.h"
+
+static const char usage_text[] =
+	"Usage: safeid-tool [OPTIONS] COMMAND [OPTIONS]\n\nBurn TOTP seeds "
+	"into programmable NFC OTP tokens (SafeID/Diamond class)\nthrough a "
+	"PC/SC reader, from a QR code, the screen or a URI.\n\nCommands:\n  "
+	"list                 readers and the token on each\n  "
+	"info                 serial, model, token clock and its drift\n  "
+	"scan   INPUT         decode and explain an input; no token needed\n  "
+	"burn   INPUT         burn the account into the token (asks first)\n  "
+	"clock                set the token clock from the host clock\n  "
+	"verify INPUT         check the code the token shows\n  code   "
+	"INPUT         the codes the token should show (like "
+	"oathtool)\n\nINPUT (exactly one):\n  --qr FILE            PNG or JPEG "
+	"with QR codes (photo or screenshot)\n  --pick N             with "
+	"several accounts: take the N-th (1-based)\n  --match TEXT         ... "
+	"or the one whose issuer/name contains TEXT\n  --screen             QR "
+	"codes on every monitor of the X11 display\n  --screenshot-cmd CMD  "
+	"capture with CMD instead (Wayland: 'grim -');\n                       "
+	"image on its stdout, or written to {file}\n  --uri -              "
+	"otpauth:// or otpauth-migration:// on stdin\n  --uri-file FILE      "
+	"... read from FILE\n  --secret -           bare base32 secret on "
+	"stdin (not echoed)\n  --secret-arg B32     bare secret in argv: "
+	"visible to other users\n  --hash sha1|sha256, --step 30|60, --account "
+	"NAME, --issuer NAME\n                       settings for a bare "
+	"secret (default sha1, 30)\n\nOptions:\n  -r, --reader R       reader "
+	"by index (0, 1, ...) or part of its name\n  --wait SECONDS       wait "
+	"up to SECONDS for a token to be placed\n  --timeout SECONDS    give "
+	"up when the token does not answer a step\n                       "
+	"within SECONDS (default 20; 1 to 3600)\n  --display SECONDS    token "
+	"display timeout: 15, 30 (default), 60, 120\n  -y, --yes            do "
+	"not ask before writing\n  --erase-seed         clock: allow erasing "
+	"the seed (restricted models)\n  --code CODE|-        verify: the code "
+	"shown (- reads stdin)\n  --window N           verify: search N steps "
+	"either side (default 10)\n  --at UNIX            code/verify: time "
+	"instead of now\n  --count N            code: how many codes (default "
+	"2: now and next)\n  --json               one JSON object on stdout "
+	"(see safeid-tool(1))\n  -v, --verbose        trace module calls and "
+	"APDU headers (no secrets)\n  --module PATH        PKCS#11 module "
+	"(default: safeid-pkcs11.so next\n                       to the tool, "
+	"see safeid-tool(1))\n  --backend pkcs11|opensc  how to reach the "
+	"token (default pkcs11)\n  --state-dir DIR      burn records (default "
+	"$XDG_STATE_HOME/safeid)\n  -h, --help           this text;  -V, "
+	"--version\n\nExit codes:\n  0  done (verify: the code matches)\n  1  "
+	"verify: the code does not match\n  2  bad command line\n  3  bad "
+	"input (QR code, URI, secret): nothing was written\n  4  no reader, no "
+	"token, or --wait ran out: nothing was written\n  5  the token "
+	"refused, failed, or did not answer within --timeout;\n     it keeps "
+	"its old seed unless the message says otherwise\n  6  a write was "
+	"interrupted or got no answer: the token's seed is\n     erased or "
+	"unknown; burn again\n  7  not confirmed (or no terminal and no --yes, "
+	"or a restricted model\n     without --erase-seed): nothing was "
+	"written\n  8  burn done, but the burn record could not be saved\n  9  "
+	"the PKCS#11 module, backend or a plug-in could not be loaded;\n     "
+	"internal error\n";
+
+enum {
+	OPT_QR = 256, OPT_PICK, OPT_MATCH, OPT_SCREEN, OPT_SHOTCMD, OPT_URI,
+	OPT_URIFILE, OPT_SECRET, OPT_SECRETARG, OPT_HASH, OPT_STEP, OPT_ACCOUNT,
+	OPT_ISSUER, OPT_WAIT, OPT_DISPLAY, OPT_ERASE, OPT_CODE, OPT_WINDOW,
+	OPT_AT, OPT_COUNT, OPT_TIMEOUT, OPT_JSON, OPT_MODULE, OPT_BACKEND, OPT_STATEDIR,
+};
+
+static const struct option long_opts[] = {
+	{"qr", required_argument, NULL, OPT_QR},
+	{"pick", required_argument, NULL, OPT_PICK},
+	{"match", required_argument, NULL, OPT_MATCH},
+	{"screen", no_argument, NULL, OPT_SCREEN},
+	{"screenshot-cmd", required_argument, NULL, OPT_SHOTCMD},
+	{"uri", required_argument, NULL, OPT_URI},
+	{"uri-file", required_argument, NULL, OPT_URIFILE},
+	{"secret", required_argument, NULL, OPT_SECRET},
+	{"secret-arg", required_argument, NULL, OPT_SECRETARG},
+	{"hash", required_argument, NULL, OPT_HASH},
+	{"step", required_argument, NULL, OPT_STEP},
+	{"account", required_argument, NULL, OPT_ACCOUNT},
+	{"issuer", required_argument, NULL, OPT_ISSUER},
+	{"reader", required_argument, NULL, 'r'},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"display", required_argument, NULL, OPT_DISPLAY},
+	{"yes", no_argument, NULL, 'y'},
+	{"erase-seed", no_argument, NULL, OPT_ERASE},
+	{"code", required_argument, NULL, OPT_CODE},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"at", required_argument, NULL, OPT_AT},
+	{"count", required_argument, NULL, OPT_COUNT},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"verbose", no_argument, NULL, 'v'},
+	{"module", required_argument, NULL, OPT_MODULE},
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"state-dir", required_argument, NULL, OPT_STATEDIR},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Whole decimal number in [lo, hi], else a usage error naming the option. */
+static int num_parse(const char *opt, const char *s, long long lo,
+                     long long hi, long long *out, client_error *err)
+{
+	char *end = NULL;
+	long long v;
+
+	if (s[0] == '\0' || s[0] == ' ')
+		goto bad;
+	v = strtoll(s, &end, 10);
+	if (end == NULL || *end != '\0' || v < lo || v > hi)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+	                   "%s '%s' is not a whole number from %lld to %lld",
+	                   opt, s, lo, hi);
+}
+
+static int option_parse(int c, tool_opts *o, client_error *err)
+{
+	long long v = 0;
+	int ret = 0;
+
+	switch (c) {
+	case OPT_QR: o->qr_file = optarg; break;
+	case OPT_PICK:
+		ret = num_parse("--pick", optarg, 1, 100000, &v, err);
+		o->pick = (long)v;
+		break;
+	case OPT_MATCH: o->match = optarg; break;
+	case OPT_SCREEN: o->screen = true; break;
+	case OPT_SHOTCMD: o->screenshot_cmd = optarg; o->screen = true; break;
+	case OPT_URI: o->uri = optarg; break;
+	case OPT_URIFILE: o->uri_file = optarg; break;
+	case OPT_SECRET: o->secret = optarg; break;
+	case OPT_SECRETARG:
+		/* Keep a private copy and blank the argv string, so the secret
+		 * stays in /proc/PID/cmdline only for the moment before this. */
+		free(o->secret_copy);
+		o->secret_copy = strdup(optarg);
+		o->secret_arg = o->secret_copy;
+		safeid_wipe(optarg, strlen(optarg));
+		if (o->secret_copy == NULL)
+			ret = client_fail(err, CLIENT_EXIT_SETUP, "nomem",
+			                  "out of memory");
+		break;
+	case OPT_HASH: o->hash = optarg; break;
+	case OPT_STEP:
+		ret = num_parse("--step", optarg, 30, 60, &v, err);
+		if (ret == 0 && v != 30 && v != 60)
+			ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
+			                  "--step %lld is not supported: this "
+			                  "token "
+			                  "family uses 30 or 60 seconds", v);
+		o->step = (long)v;
+		break;
+	case OPT_ACCOUNT: o->account = optarg; break;
+	case OPT_ISSUER: o->issuer = optarg; break;
+	case 'r': o->reader = optarg; break;
+	case OPT_WAIT:
+		ret = num_parse("--wait", optarg, 0, 86400, &v, err);
+		o->wait_seconds = (long)v;
+		break;
+	case OPT_TIMEOUT:
+		ret = num_parse("--timeout", optarg, 1, 3600, &v, err);
+		o->timeout = (long)v;
+		break;
+	case OPT_DISPLAY:
+		ret = num_parse("--display", optarg, 15, 120, &v, err);
+		if (ret == 0 && v != 15 && v != 30 && v != 60 && v != 120)
+			ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
+			                  "--display %lld is not supported: "
+			                  "use 15, 30, "
+			                  "60 or 120 seconds", v);
+		o->display = (long)v;
+		break;
+	case 'y': o->yes = true; break;
+	case OPT_ERASE: o->erase_seed = true; break;
+	case OPT_CODE: o->code_src = optarg; break;
+	case OPT_WINDOW:
+		ret = num_parse("--window", optarg, 0, 1000, &v, err);
+		o->window = (long)v;
+		break;
+	case OPT_AT:
+		ret = num_parse("--at", optarg, 0, 4294967295LL, &v, err);
+		o->at = v;
+		break;
+	case OPT_COUNT:
+		ret = num_parse("--count", optarg, 1, 100, &v, err);
+		o->count = (long)v;
+		break;
+	case OPT_JSON: o->json = true; break;
+	case 'v': o->verbose = true; break;
+	case OPT_MODULE: o->module = optarg; break;
+	case OPT_BACKEND: o->backend = optarg; break;
+	case OPT_STATEDIR: o->state_dir = optarg; break;
+	default:
+		ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
+		                  "unknown option: see 'safeid-tool --help'");
+		break;
+	}
+	return ret;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(const tool_opts *o, json_out *j, client_error *err);
+} commands[] = {
+	{"list", cmd_list},     {"info", cmd_info},   {"scan", cmd_scan},
+	{"burn", cmd_burn},     {"clock", cmd_clock}, {"verify", cmd_verify},
+	{"code", cmd_code},
+};
+
+static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
+{
+	int c, ret;
+
+	memset(o, 0, sizeof(*o));
+	o->wait_seconds = -1;
+	o->timeout = TOOL_TIMEOUT_DEFAULT;
+	o->window = 10;
+	o->at = -1;
+	o->count = 2;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:yvhV", long_opts,
+	                        NULL)) != -1) {
+		if (c == 'h' || c == 'V') {
+			o->command = c == 'h' ? "help" : "version";
+			return 0;
+		}
+		if (c == ':')
+			return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+			                   "option '%s' needs a value: see "
+			                   "'safeid-tool --help'",
+			                   argv[optind - 1]);
+		if (c == '?')
+			return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+			                   "unknown option '%s': see "
+			                   "'safeid-tool --help'",
+			                   argv[optind - 1]);
+		ret = option_parse(c, o, err);
+		if (ret != 0)
+			return ret;
+	}
+	if (optind >= argc)
+		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+		                   "no command given: try 'safeid-tool burn "
+		                   "--qr FILE' or 'safeid-tool --help'");
+	if (optind + 1 < argc)
+		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+		                   "unexpected argument '%s' after the "
+		                   "command; secrets go to standard input "
+		                   "(--uri -, --secret -)",
+		                   argv[optind + 1]);
+	o->command = argv[optind];
+	return 0;
+}
+
+static void error_report(const tool_opts *o, json_out *j,
+                         const client_error *err)
+{
+	fprintf(stderr, "safeid-tool: %s\n", err->msg);
+	if (!o->json)
+		return;
+	json_bool(j, "ok", false);
+	json_int(j, "exit_code", err->exit_code);
+	json_obj(j, "error");
+	json_str(j, "code", err->code);
+	json_str(j, "message", err->msg);
+	json_close(j);
+}
+
+int main(int argc, char **argv)
+{
+	client_error err;
+	tool_opts o;
+	json_out j;
+	int ret;
+
+	memset(&err, 0, sizeof(err));
+	memset(&j, 0, sizeof(j));
+	/* Before anything can hold a secret: no core dumps, not dumpable. */
+	if (client_secrets_protect() != 0)
+		fprintf(stderr, "safeid-tool: warning: cannot disable core "
+		                "dumps; a crash could write secrets to disk\n");
+	ret = args_parse(argc, argv, &o, &err);
+	if (ret != 0) {
+		fprintf(stderr, "safeid-tool: %s\n", err.msg);
+		return ret;
+	}
+	if (strcmp(o.command, "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(o.command, "version") == 0) {
+		printf("safeid-tool %s\n", SAFEID_VERSION);
+		return 0;
+	}
+	if (o.json) {
+		json_begin(&j, stdout);
+		json_str(&j, "command", o.command);
+	}
+	if (tool_watchdog_start((unsigned)o.timeout, o.json ? &j : NULL) != 0)
+		fprintf(stderr, "safeid-tool: warning: cannot set up the "
+		                "--timeout bound; a token that stops answering "
+		                "will hang the tool (end it with Ctrl-C)\n");
+	ret = -1;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(o.command, commands[i].name) == 0)
+			ret = commands[i].run(&o, &j, &err);
+	if (ret < 0)
+		ret = client_fail(&err, CLIENT_EXIT_USAGE, "usage",
+		                  "unknown command '%s': use list, info, scan, "
+		                  "burn, clock, verify or code (see --help)",
+		                  o.command);
+	if (ret != 0)
+		error_report(&o, &j, &err);
+	else if (o.json)
+		json_bool(&j, "ok", true);
+	if (o.json) {
+		if (ret == 0)
+			json_int(&j, "exit_code", 0);
+		json_end(&j);
+	}
+	if (o.secret_copy != NULL) {
+		safeid_wipe(o.secret_copy, strlen(o.secret_copy));
+		free(o.secret_copy);
+	}
+	return ret;
+}

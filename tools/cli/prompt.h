@@ -1,0 +1,23 @@
+/* prompt.h: asking the person on the terminal. */
+#ifndef TOOL_PROMPT_H
+#define TOOL_PROMPT_H
+
+#include "client.h"
+
+/*
+ * With yes: returns 0 at once.  Otherwise asks question on /dev/tty (not
+ * stdin, which may carry the secret) and returns 0 on "y"/"yes".  No
+ * terminal, or any other answer: CLIENT_EXIT_DECLINED with err filled.
+ */
+int tool_confirm(bool yes, const char *question, client_error *err);
+
+/*
+ * Read a secret from fd (client_secret_read_fd).  When fd is a terminal,
+ * prompt goes to stderr first and, unless echo, the typed characters are
+ * not shown.
+ */
+int tool_secret_ask(int fd, const char *prompt, bool echo, const char *what,
+                    size_t max, char **out, size_t *len, size_t *cap,
+                    client_error *err);
+
+#endif /* TOOL_PROMPT_H */

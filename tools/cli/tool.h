@@ -1,0 +1,52 @@
+/*
+ * tool.h: the options of one safeid-tool run.  The exit codes and the
+ * error record are the client library's (client.h).
+ */
+#ifndef TOOL_TOOL_H
+#define TOOL_TOOL_H
+
+#include <stdbool.h>
+
+#include "client.h"
+
+/* The options of one run (global and per command). */
+typedef struct tool_opts {
+	const char *command;
+	/* global */
+	const char *reader;       /* -r */
+	const char *module;       /* --module */
+	const char *backend;      /* --backend */
+	bool json;
+	bool verbose;
+	bool yes;
+	long wait_seconds;        /* --wait; <0: not given */
+	long timeout;             /* --timeout: bound on one token step (s) */
+	/* input */
+	const char *qr_file;
+	long pick;                /* --pick N (1-based); 0: not given */
+	const char *match;
+	bool screen;
+	const char *screenshot_cmd;
+	const char *uri;          /* "-" */
+	const char *uri_file;
+	const char *secret;       /* "-" */
+	const char *secret_arg;   /* base32 in argv (warned) */
+	char *secret_copy;        /* heap copy of it; argv is blanked */
+	const char *account;      /* --account for a bare secret */
+	const char *issuer;       /* --issuer for a bare secret */
+	/* configuration overrides */
+	const char *hash;         /* --hash sha1|sha256 */
+	long step;                /* --step 30|60; 0: not given */
+	long display;             /* --display 15|30|60|120; 0: not given */
+	/* clock */
+	bool erase_seed;
+	/* verify / code */
+	const char *code_src;     /* --code - */
+	long window;              /* --window N steps */
+	long long at;             /* --at UNIX; <0: now */
+	long count;               /* --count N codes */
+	/* state */
+	const char *state_dir;    /* --state-dir (tests); default XDG */
+} tool_opts;
+
+#endif /* TOOL_TOOL_H */

@@ -1,0 +1,162 @@
+/*
+ * backend_common.c: what every backend shares (the OpenSC plug-in carries
+ * its own copy): the error record, trace lines, slot lists, picking a
+ * reader by index or name, the refusal of a clock write that would erase
+ * the seed.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+int client_fail(client_error *err, int exit_code, const char *code,
+                const char *fmt, ...)
+{
+	va_list ap;
+
+	err->exit_code = exit_code;
+	snprintf(err->code, sizeof(err->code), "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return exit_code;
+}
+
+void client_trace(const client_backend_opts *opts, const char *fmt, ...)
+{
+	char line[CLIENT_MSG_MAX];
+	va_list ap;
+
+	if (opts->trace == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	opts->trace(opts->arg, line);
+}
+
+void client_slot_list_free(client_slot_list *l)
+{
+	free(l->slots);
+	l->slots = NULL;
+	l->count = 0;
+}
+
+static bool contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++) {
+		size_t k = 0;
+
+		while (k < n && hay[k] != '\0' &&
+		       tolower((unsigned char)hay[k]) ==
+		               tolower((unsigned char)needle[k]))
+			k++;
+		if (k == n)
+			return true;
+	}
+	return n == 0;
+}
+
+static bool all_digits(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* "0: 'name', 1: 'name'" for messages that ask the person to choose. */
+static void readers_describe(const client_slot_list *l, char *out,
+                             size_t cap)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < l->count && used < cap; i++) {
+		int n = snprintf(out + used, cap - used, "%s%zu: '%s'%s",
+		                 i > 0 ? ", " : "", i, l->slots[i].reader,
+		                 l->slots[i].present ? " (token)" : "");
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+long client_slot_pick(const client_slot_list *l, const char *spec,
+                      client_error *err)
+{
+	char names[512];
+	long found = -1;
+	size_t hits = 0;
+
+	if (l->count == 0) {
+		client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_reader",
+		            "no smart-card reader found: plug in a contactless "
+		            "(NFC) reader and check that pcscd sees it "
+		            "('pcsc_scan' lists readers)");
+		return -1;
+	}
+	readers_describe(l, names, sizeof(names));
+	if (spec == NULL || spec[0] == '\0') {
+		if (l->count == 1)
+			return 0;
+		for (size_t i = 0; i < l->count; i++)
+			if (l->slots[i].present) {
+				hits++;
+				found = (long)i;
+			}
+		if (hits == 1)
+			return found;
+		client_fail(err, hits == 0 ? CLIENT_EXIT_NO_TOKEN
+		                           : CLIENT_EXIT_USAGE,
+		            hits == 0 ? "no_token" : "reader_ambiguous",
+		            "%s; readers: %s. Choose one with -r INDEX or -r "
+		            "NAME-PART%s",
+		            hits == 0 ? "no token on any reader"
+		                    : "tokens on several readers",
+		            names,
+		            hits == 0 ? ", and place the token on it" : "");
+		return -1;
+	}
+	if (all_digits(spec)) {
+		unsigned long idx = strtoul(spec, NULL, 10);
+
+		if (idx < l->count)
+			return (long)idx;
+		client_fail(err, CLIENT_EXIT_USAGE, "reader_unknown",
+		            "reader index %s does not exist; readers: %s", spec,
+		            names);
+		return -1;
+	}
+	for (size_t i = 0; i < l->count; i++)
+		if (contains_nocase(l->slots[i].reader, spec)) {
+			hits++;
+			found = (long)i;
+		}
+	if (hits == 1)
+		return found;
+	client_fail(err, CLIENT_EXIT_USAGE, hits == 0 ? "reader_unknown"
+	                                     : "reader_ambiguous",
+	            "-r '%s' matches %s reader; readers: %s. Give an index or "
+	            "a longer part of the name",
+	            spec, hits == 0 ? "no" : "more than one", names);
+	return -1;
+}
+
+int client_clock_refuse(const client_slot *s, client_error *err)
+{
+	return client_fail(err, CLIENT_EXIT_DECLINED, "restricted_sync",
+	                   "nothing written: token %s (%s) erases its seed on "
+	                   "any clock write. Burn the seed again instead (a "
+	                   "burn sets the clock), or add --erase-seed to set "
+	                   "the clock and lose the seed",
+	                   s->serial,
+	                   s->model[0] != '\0' ? s->model : "unknown model");
+}

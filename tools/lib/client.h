@@ -1,0 +1,408 @@
+/*
+ * client.h: the safeid client library, what a front end (safeid-tool, a
+ * desktop window, provisioning commands) needs beyond the protocol core:
+ * the account to burn, read from any input and checked before a token is
+ * touched; the token, reached through the PKCS#11 module or OpenSC; the
+ * burn record; the writer lock; the host clock; and the sentences people
+ * read, so every front end says the same thing the same way.
+ *
+ * Conventions: a function returns 0, or one of enum client_exit with a
+ * client_error filled (class, stable code, one sentence naming the thing,
+ * the cause and the next step).  Nothing here prints, prompts, exits or
+ * handles signals, so a front end may call it from a worker thread (one
+ * thread per open backend; the plug-ins load on first use, so make that
+ * first call from one thread).  Seeds stay on the heap and are wiped.
+ */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <safeid/safeid.h>
+
+#include "inputs.h"
+
+/* ---- errors -------------------------------------------------------------- */
+
+/*
+ * What went wrong, as classes a front end acts on.  safeid-tool uses them
+ * as its exit codes (documented in safeid-tool(1)), so the numbers never
+ * change meaning.
+ */
+enum client_exit {
+	CLIENT_EXIT_OK = 0,          /* done; verify: the code matches */
+	CLIENT_EXIT_MISMATCH = 1,    /* verify: the code does not match */
+	CLIENT_EXIT_USAGE = 2,       /* bad request (options, reader choice) */
+	CLIENT_EXIT_INPUT = 3,       /* bad input (QR, URI, secret): nothing
+	                                written */
+	CLIENT_EXIT_NO_TOKEN = 4,    /* no reader, no token, busy, or the wait
+	                                ran out */
+	CLIENT_EXIT_TOKEN = 5,       /* token refused or communication failed;
+	                                the token still holds its old seed */
+	CLIENT_EXIT_PARTIAL = 6,     /* write interrupted: the token's seed is
+	                                erased or unknown; burn again */
+	CLIENT_EXIT_DECLINED = 7,    /* not confirmed; nothing written */
+	CLIENT_EXIT_RECORD = 8,      /* burn done, burn record not saved */
+	CLIENT_EXIT_SETUP = 9,       /* module, backend or plug-in not
+	                                loadable, or an internal error */
+};
+
+#define CLIENT_MSG_MAX 1024
+
+typedef struct client_error {
+	int exit_code;             /* one of enum client_exit */
+	char code[48];             /* stable symbol, e.g. "no_token" */
+	char msg[CLIENT_MSG_MAX];  /* sentence: what, why, what to do */
+} client_error;
+
+/* Fill err (printf-style message); returns exit_code for convenience. */
+int client_fail(client_error *err, int exit_code, const char *code,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- secrets ------------------------------------------------------------- */
+
+/* No core dumps, no ptrace by other users' tools: call before any secret
+ * is read.  Returns 0 or -1 (then the front end warns). */
+int client_secrets_protect(void);
+
+/*
+ * Read all of fd (a file, a pipe; a terminal gives one line) up to max
+ * bytes into a fresh NUL-terminated heap buffer; release it with
+ * input_secret_free(*out, *cap).  what names the source in messages.
+ */
+int client_secret_read_fd(int fd, const char *what, size_t max, char **out,
+                          size_t *len, size_t *cap, client_error *err);
+/* Same for a file; *exposed tells that other users may read it (the front
+ * end warns with client_text_exposed). */
+int client_secret_read_file(const char *path, size_t max, char **out,
+                            size_t *len, size_t *cap, bool *exposed,
+                            client_error *err);
+
+/* ---- the account to burn ------------------------------------------------- */
+
+typedef struct client_input {
+	input_account_list accounts;    /* every account found */
+	size_t chosen;                  /* index into accounts, once chosen */
+	input_plan_report report;       /* plan check of the chosen account */
+	char source[320];               /* "QR code in 'photo.png'", ... */
+	char skipped[1024];             /* codes that held no OTP account */
+	size_t qr_codes;                /* QR codes decoded (0: not QR) */
+	input_monitor monitors[INPUT_MONITORS_MAX];
+	size_t monitor_count;           /* screen: monitors searched */
+} client_input;
+
+/* What a bare base32 secret does not say itself. */
+typedef struct client_secret_opts {
+	safeid_hash hash;
+	unsigned step;                  /* 30 or 60 */
+	const char *account;            /* NULL: "token" */
+	const char *issuer;             /* NULL: none */
+} client_secret_opts;
+
+/*
+ * Read the accounts of one input into in (reset first; nothing picked
+ * yet).  QR codes are read by the image plug-in, loaded on first use.
+ * what names the input in messages ("the URI on standard input").
+ */
+int client_input_qr_read(const char *path, client_input *in,
+                         client_error *err);
+/* shot_cmd NULL: every monitor of the X11 display; else a screenshot
+ * command (its image on stdout, or written to {file}). */
+int client_input_screen_read(const char *shot_cmd, client_input *in,
+                             client_error *err);
+int client_input_uri_parse(const char *text, size_t len, const char *what,
+                           client_input *in, client_error *err);
+/* A bare secret gets the same checks as a QR code: it becomes an otpauth
+ * URI first. */
+int client_input_secret_parse(const char *b32, size_t len,
+                              const client_secret_opts *o, const char *what,
+                              client_input *in, client_error *err);
+/*
+ * Pick one account (pick: 1-based index, 0 none; else match: part of its
+ * issuer or name) and plan-check it: errors fail with CLIENT_EXIT_INPUT;
+ * warnings stay in in->report for the front end to show.
+ */
+int client_input_choose(client_input *in, long pick, const char *match,
+                        client_error *err);
+/* The chosen account (valid after client_input_choose). */
+const input_account *client_input_account(const client_input *in);
+/* Wipe and free everything. */
+void client_input_free(client_input *in);
+
+/* "sha1", "SHA-256", ... (any case); false when neither. */
+bool client_hash_parse(const char *name, safeid_hash *out);
+
+/* ---- codes --------------------------------------------------------------- */
+
+/* The 6-digit code of the chosen account at time t. */
+uint32_t client_code_at(const client_input *in, uint64_t t);
+/* A typed code: digits only, spaces ignored ("123 456"); out gets the 6
+ * digits and a NUL. */
+int client_code_parse(const char *text, size_t len, char out[7],
+                      client_error *err);
+/* Offset k in steps with code(now + k*step) == typed, smallest |k| first,
+ * within window steps; false when none. */
+bool client_code_find(const client_input *in, uint64_t now, long window,
+                      uint32_t typed, long *offset);
+/* The verify verdict when nothing matched: CLIENT_EXIT_MISMATCH. */
+int client_code_mismatch(client_error *err, long window);
+
+/* ---- the token ----------------------------------------------------------- */
+
+#define CLIENT_READER_MAX 256
+#define CLIENT_MODEL_MAX 64
+
+/* One reader (PKCS#11: one slot) and the token on it, if any. */
+typedef struct client_slot {
+	unsigned long handle;           /* backend's id (PKCS#11 slot id) */
+	char reader[CLIENT_READER_MAX]; /* reader name, as the backend has it */
+	bool present;                   /* a recognised token is on it */
+	char serial[SAFEID_SERIAL_MAX + 1];
+	char model[CLIENT_MODEL_MAX];   /* "" when the model is unknown */
+	bool restricted_sync;           /* a clock write erases the seed */
+	bool clock_known;
+	uint64_t clock;                 /* token clock, Unix time UTC */
+} client_slot;
+
+typedef struct client_slot_list {
+	size_t count;
+	client_slot *slots;
+} client_slot_list;
+
+void client_slot_list_free(client_slot_list *l);
+
+/*
+ * Pick a slot by decimal index or case-insensitive name substring; NULL or
+ * "" picks the only reader with a token (or the only reader).  Returns the
+ * index or -1 with err filled (naming the readers to choose from).
+ */
+long client_slot_pick(const client_slot_list *l, const char *spec,
+                      client_error *err);
+
+/* What a burn sends.  The seed stays owned (and wiped) by the caller. */
+typedef struct client_burn_plan {
+	const uint8_t *seed;
+	size_t seedlen;
+	safeid_hash hash;
+	unsigned step;              /* 30 or 60 */
+	unsigned display_seconds;   /* 15, 30, 60 or 120 */
+	bool clock_given;           /* false: the host clock at the write */
+	uint32_t clock;
+	const char *expect_serial;  /* refuse when another token is there */
+} client_burn_plan;
+
+/* The plan for the chosen account of in (its seed stays in in). */
+void client_burn_plan_fill(client_burn_plan *p, const client_input *in,
+                           unsigned display_seconds);
+
+/* What a clock sync sends: the configuration must be known. */
+typedef struct client_clock_plan {
+	safeid_hash hash;
+	unsigned step;
+	unsigned display_seconds;
+	bool erase_seed_ok;         /* consent on a restricted-sync model */
+	bool clock_given;
+	uint32_t clock;
+	const char *expect_serial;  /* refuse when another token is there */
+} client_clock_plan;
+
+/* The settings a person gives for a clock write; NULL / 0: not given. */
+typedef struct client_clock_opts {
+	const char *hash;           /* "sha1" or "sha256" */
+	unsigned step;
+	unsigned display_seconds;
+} client_clock_opts;
+
+/*
+ * The configuration a clock write re-sends for token s: the options win,
+ * the burn record in state_dir fills the rest; with neither the write is
+ * refused (never guessed).  *source says where it came from ("burn
+ * record", "options", "burn record and options").
+ */
+int client_clock_plan_fill(client_clock_plan *p, const char *state_dir,
+                           const client_slot *s, const client_clock_opts *o,
+                           const char **source, client_error *err);
+/* The refusal of a clock write on a restricted-sync model without the
+ * person's consent: CLIENT_EXIT_DECLINED, nothing written (every backend
+ * refuses such a write too). */
+int client_clock_refuse(const client_slot *s, client_error *err);
+
+/* Outcome of a burn or a clock write, as far as the host can know. */
+typedef struct client_write_result {
+	client_slot before;         /* token as read before writing */
+	client_slot after;          /* token as read after (clock confirmed) */
+	bool after_valid;
+	safeid_seed_state seed;     /* what the token now holds */
+} client_write_result;
+
+/* The steps of a write, reported as each starts and ends. */
+typedef enum client_step {
+	CLIENT_STEP_INFO = 0,       /* read token info */
+	CLIENT_STEP_BURN_WRITE,     /* authenticate, write config, then seed */
+	CLIENT_STEP_CLOCK_WRITE,    /* authenticate, write config with clock */
+	CLIENT_STEP_READ_BACK,      /* read the clock back */
+} client_step;
+
+enum { CLIENT_PHASE_START = 0, CLIENT_PHASE_OK = 1, CLIENT_PHASE_FAIL = 2 };
+typedef void (*client_step_fn)(void *arg, client_step step, int phase);
+
+/* A short phrase for a person: "read token info", ... */
+const char *client_step_text(client_step step);
+
+/*
+ * The reader picked by spec (index or part of its name) from PC/SC's list,
+ * into name ("" when spec is NULL or "": any reader).
+ */
+int client_reader_find(const char *spec, char *name, size_t cap,
+                       client_error *err);
+/* Wait up to seconds for a token on reader (NULL or "": any), by PC/SC
+ * events. */
+int client_token_wait(const char *reader, long seconds, client_error *err);
+
+typedef struct client_backend client_backend;
+
+typedef struct client_backend_opts {
+	const char *name;           /* "pkcs11" (NULL) or "opensc" */
+	const char *module_path;    /* PKCS#11 module; NULL = the default */
+	/* One line per call to the module or OpenSC and its result (never a
+	 * secret); NULL: no trace. */
+	void (*trace)(void *arg, const char *line);
+	/* Called with the reader chosen, before its token is asked. */
+	void (*on_reader)(void *arg, const char *reader);
+	void *arg;                  /* for both */
+} client_backend_opts;
+
+/* Check that the backend name is known and can be loaded (the OpenSC one
+ * is a plug-in), without opening it. */
+int client_backend_check(const char *name, client_error *err);
+int client_backend_open(const client_backend_opts *o, client_backend **out,
+                        client_error *err);
+void client_backend_close(client_backend **b);
+
+/* All readers, with the token on each when present. */
+int client_slot_list_read(client_backend *b, client_slot_list *out,
+                          client_error *err);
+/* The token on the reader picked by spec (see client_slot_pick). */
+int client_slot_read(client_backend *b, const char *spec, client_slot *out,
+                     client_error *err);
+/* Burn: read info, write config then seed, read info again. */
+int client_seed_burn(client_backend *b, const char *spec,
+                     const client_burn_plan *plan, client_step_fn step,
+                     void *arg, client_write_result *res, client_error *err);
+/* Set the clock (a config write). */
+int client_clock_set(client_backend *b, const char *spec,
+                     const client_clock_plan *plan, client_step_fn step,
+                     void *arg, client_write_result *res, client_error *err);
+
+/* ---- burn record --------------------------------------------------------- */
+
+/*
+ * So a later clock sync knows the configuration the token was burned
+ * with (the token cannot be asked).  Never the seed.  One file per token,
+ * <state dir>/<serial>.burn (default $XDG_STATE_HOME/safeid, else
+ * ~/.local/state/safeid), directory 0700, file 0600, "key=value" lines.
+ */
+typedef struct client_record {
+	char serial[SAFEID_SERIAL_MAX + 1];
+	char model[64];
+	char account[256];
+	char issuer[256];
+	safeid_hash hash;
+	unsigned step;
+	unsigned display;          /* seconds */
+	long long time;            /* Unix time of the burn */
+} client_record;
+
+/* The state directory (no trailing slash); -1 when no home is known. */
+int client_record_dir(const char *override, char *out, size_t cap);
+/* The record of a burn of in's chosen account into token. */
+void client_record_fill(client_record *r, const client_input *in,
+                        const client_slot *token, unsigned display,
+                        long long time);
+/* Write atomically (temp file, fsync, rename).  On failure err names the
+ * file and the cause (e.g. a full disk), CLIENT_EXIT_RECORD; path
+ * receives the file name either way. */
+int client_record_save(const char *dir_override, const client_record *r,
+                       char *path, size_t pathcap, client_error *err);
+/* 0 when found and valid; 1 when there is none; else CLIENT_EXIT_* with
+ * err. */
+int client_record_load(const char *dir_override, const char *serial,
+                       client_record *r, char *path, size_t pathcap,
+                       client_error *err);
+
+/* ---- writer lock --------------------------------------------------------- */
+
+/*
+ * One token-writing front end at a time per user: an flock on <state
+ * dir>/.lock, held until client_lock_release, so a burn and its burn
+ * record are one unit.  The PC/SC transaction in the core still guards
+ * the APDUs against other users.  client_lock_try returns 0 when taken or
+ * when no lock is possible (no home, read-only: *fd is then -1), 1 when
+ * another writer holds it: *fd is open and path names the lock, so the
+ * front end may wait (flock(*fd, LOCK_EX), bounded) or give up with
+ * client_lock_fail.
+ */
+int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap);
+/* The lock was still held after seconds: closes *fd, CLIENT_EXIT_NO_TOKEN. */
+int client_lock_fail(int *fd, unsigned seconds, const char *path,
+                     client_error *err);
+void client_lock_release(int *fd);
+
+/* ---- host clock ---------------------------------------------------------- */
+
+/* The token clock is set from the host clock: is that one trustworthy? */
+typedef enum client_ntp_state {
+	CLIENT_NTP_SYNCED = 0,     /* the kernel says NTP keeps it in step */
+	CLIENT_NTP_UNSYNCED = 1,   /* not synchronised: codes may be off */
+	CLIENT_NTP_UNKNOWN = 2,    /* the kernel could not tell */
+} client_ntp_state;
+
+/* Ask the kernel (ntp_adjtime, read-only).  $SAFEID_ASSUME_NTP=synced or
+ * =unsynced overrides it (for tests and containers without NTP). */
+client_ntp_state client_ntp_state_read(void);
+const char *client_ntp_state_name(client_ntp_state s); /* "synced", ... */
+/* "synchronised by NTP", ... */
+const char *client_ntp_state_text(client_ntp_state s);
+
+/* ---- sentences ----------------------------------------------------------- */
+
+/* What front ends tell people, in one place so they all say the same. */
+typedef enum client_text_id {
+	CLIENT_TEXT_POWER_CYCLE,    /* after a burn: switch the token off/on */
+	CLIENT_TEXT_NTP_ADVICE,     /* the host clock is not synchronised */
+	CLIENT_TEXT_NO_READER,      /* no reader at all */
+	CLIENT_TEXT_PLACE_TOKEN,    /* a reader without a token */
+	CLIENT_TEXT_RESTRICTED,     /* what restricted sync means */
+	CLIENT_TEXT_CLOCK_UNREAD,   /* the clock was not read back */
+	CLIENT_TEXT_BURN_QUESTION,  /* the last question before a burn */
+	CLIENT_TEXT_ERASE_QUESTION, /* ... before a clock write that erases */
+	CLIENT_TEXT_BURN_AGAIN,     /* after a clock write erased the seed */
+	CLIENT_TEXT_BURNABLE,       /* scan: the account fits this family */
+	CLIENT_TEXT_NO_RECORD,      /* no burn record for a token */
+	CLIENT_TEXT_MATCH,          /* verify: right code, clock in step */
+	CLIENT_TEXT_COUNT
+} client_text_id;
+
+const char *client_text(client_text_id id);
+
+/* "2026-01-01 00:00:00 UTC" */
+void client_text_time(uint64_t t, char *out, size_t cap);
+/* "It should show 123456 now (12 s left), then 654321." */
+void client_text_codes(const client_input *in, uint64_t now, char *out,
+                       size_t cap);
+/* "Token clock set to ... (+1 s from the host clock)." (verb: "set to",
+ * "now"). */
+void client_text_clock(const char *verb, uint64_t clock, uint64_t host_now,
+                       char *out, size_t cap);
+/* verify: "MATCH, but the token's clock is 2 steps (about 60 s) ahead
+ * of this host. ..." for offset steps != 0. */
+void client_text_offset(long offset, unsigned step, char *out, size_t cap);
+/* What to do after the token stopped answering, given what it holds and
+ * the class of the failure. */
+const char *client_text_next_step(safeid_seed_state held, int exit_code);
+/* The warning for a secret file that other users may read. */
+void client_text_exposed(const char *path, char *out, size_t cap);
+
+#endif /* CLIENT_H */

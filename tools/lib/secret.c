@@ -1,0 +1,79 @@
+/*
+ * secret.c: reading secrets (URIs, base32 seeds, typed codes) and keeping
+ * them private.
+ *
+ * Secrets come from stdin, a file or a QR code, never argv by default: argv
+ * is visible to every user through /proc.  While the process holds one,
+ * it cannot dump core and is not dumpable (so another user's debugger
+ * cannot attach either).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client.h"
+
+int client_secrets_protect(void)
+{
+	struct rlimit rl = {0, 0};
+	int ret = 0;
+
+	if (setrlimit(RLIMIT_CORE, &rl) != 0)
+		ret = -1;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		ret = -1;
+	return ret;
+}
+
+int client_secret_read_fd(int fd, const char *what, size_t max, char **out,
+                          size_t *len, size_t *cap, client_error *err)
+{
+	unsigned flags = isatty(fd) == 1 ? INPUT_READ_LINE : 0;
+	input_buf b;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	*cap = 0;
+	rc = input_read_fd(fd, max, 0, flags, &b);
+	if (rc == INPUT_ERR_NOMEM)
+		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
+		                   "out of memory");
+	if (rc == INPUT_ERR_TOO_LONG)
+		return client_fail(err, CLIENT_EXIT_INPUT, "too_long",
+		                   "%s is longer than %zu bytes: give a single "
+		                   "otpauth:// URI or base32 secret",
+		                   what, max);
+	if (rc != INPUT_OK)
+		return client_fail(err, CLIENT_EXIT_INPUT, "read",
+		                   "cannot read %s: %s", what, strerror(errno));
+	*out = (char *)b.data;
+	*len = b.len;
+	*cap = b.cap;
+	return 0;
+}
+
+int client_secret_read_file(const char *path, size_t max, char **out,
+                            size_t *len, size_t *cap, bool *exposed,
+                            client_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	*exposed = false;
+	if (fd < 0)
+		return client_fail(err, CLIENT_EXIT_INPUT, "io",
+		                   "cannot open '%s': %s: check the file name",
+		                   path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IRGRP | S_IROTH)))
+		*exposed = true;
+	ret = client_secret_read_fd(fd, path, max, out, len, cap, err);
+	close(fd);
+	return ret;
+}
