@@ -2,7 +2,6 @@
  * Unit tests of the emulator's token side: the protocol document's
  * known-answer APDUs go in, and what the token stores is checked.
  */
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,8 @@
 #include "emu_report.h"
 #include "emu_state.h"
 #include "emu_token.h"
+#include "hex.h"
+#include "unit.h"
 
 #define NOW 1767225000 /* host time used throughout */
 
@@ -26,15 +27,13 @@ static const char kat_seed32[] =
 	"84C5010034B766BFF098C4EB0D7F67AB23463F6F12B830899CFE9DE292CD26D3C74392"
 	"15CED219EFC9972FED9191DF027FD36A80B0B79E11E8";
 
-static size_t unhex(const char *s, uint8_t *out)
+/* Known-answer hex that must decode. */
+static size_t unhex(const char *s, uint8_t *out, size_t cap)
 {
-	size_t n = strlen(s) / 2;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		ck_assert_int_eq(sscanf(s + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-	return n;
+	long n = hex_decode(s, out, cap);
+
+	ck_assert_msg(n >= 0, "not hex of at most %zu bytes: %s", cap, s);
+	return (size_t)n;
 }
 
 static int fixed_challenge(uint8_t *buf, size_t len, void *arg)
@@ -50,7 +49,7 @@ static unsigned send_hex(emu_token *t, const char *hex, uint8_t *data,
                          size_t *dlen)
 {
 	uint8_t c[300], r[EMU_RAPDU_MAX];
-	size_t clen = unhex(hex, c);
+	size_t clen = unhex(hex, c, sizeof(c));
 	size_t rlen = emu_token_handle(t, NOW, c, clen, r);
 	ck_assert_uint_ge(rlen, 2);
 	if (data != NULL)
@@ -176,11 +175,11 @@ START_TEST(wrong_mac_rejected)
 	size_t n;
 	fresh(&t, "8659632000001");
 	authenticate(&t);
-	n = unhex(kat_seed20, c);
+	n = unhex(kat_seed20, c, sizeof(c));
 	c[n - 1] ^= 0x01;
 	ck_assert_uint_eq(send_raw(&t, c, n), 0x6983);
 	ck_assert_uint_eq(t.seedlen, 0);
-	n = unhex(kat_config, c);
+	n = unhex(kat_config, c, sizeof(c));
 	c[n - 4] ^= 0x80;
 	ck_assert_uint_eq(send_raw(&t, c, n), 0x6983);
 	ck_assert_uint_eq(t.step, 30);
@@ -222,7 +221,7 @@ START_TEST(bad_tlv_rejected)
 	emu_token t;
 	uint8_t kat[64], body[19], c[64];
 	fresh(&t, "8659632000001");
-	unhex(kat_config, kat);
+	unhex(kat_config, kat, sizeof(kat));
 	authenticate(&t);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memcpy(body, kat + 5, 19);
@@ -437,9 +436,9 @@ START_TEST(totp_rfc6238)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *suite_token(void)
 {
-	Suite *s = suite_create("emu_token");
+	Suite *s = suite_create("token");
 	TCase *tc = tcase_create("token");
 	tcase_add_test(tc, auth_known_answer);
 	tcase_add_test(tc, auth_wrong_answer);
@@ -461,14 +460,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, totp_rfc6238);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -1,10 +1,9 @@
 /*
- * Unit tests of safeid-tool's own pieces that need no token: the JSON
- * writer (escaping, nesting), reader picking, and the burn record (round
- * trip, permissions, damaged files).
+ * test_lib.c: the parts of safeid-tool's library that need no token: the
+ * JSON writer (escaping, nesting), reader picking, and the burn record
+ * (round trip, permissions, damaged files).
  */
 #define _GNU_SOURCE
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "backend.h"
 #include "json.h"
 #include "record.h"
+#include "unit.h"
 
 static char *json_of(void (*fill)(json_out *))
 {
@@ -185,21 +185,15 @@ START_TEST(record_round_trip)
 }
 END_TEST
 
-int main(void)
+Suite *suite_lib(void)
 {
-	Suite *s = suite_create("tool");
+	Suite *s = suite_create("lib");
 	TCase *tc = tcase_create("units");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, json_escaping);
 	tcase_add_test(tc, json_nesting);
 	tcase_add_test(tc, pick_slots);
 	tcase_add_test(tc, record_round_trip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return s;
 }

@@ -1,16 +1,16 @@
 /*
- * test_unit.c: the module's checks that need no token: burn and clock
+ * test_api.c: the module's checks that need no token: burn and clock
  * templates (exact CKR_* for each bad input), the clock text, attribute
  * length semantics, and C_Initialize conformance (arguments, locking
  * callbacks, double init, fork).
  */
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "p11.h"
+#include "unit.h"
 
 static CK_OBJECT_CLASS cls_otp = CKO_OTP_KEY;
 static CK_OBJECT_CLASS cls_sec = CKO_SECRET_KEY;
@@ -412,9 +412,9 @@ START_TEST(vendor_seed_state)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *suite_api(void)
 {
-	Suite *s = suite_create("pkcs11");
+	Suite *s = suite_create("api");
 	TCase *t = tcase_create("templates");
 
 	tcase_add_test(t, burn_otp_key_full);
@@ -436,15 +436,4 @@ static Suite *suite(void)
 	tcase_add_test(t, vendor_seed_state);
 	suite_add_tcase(s, t);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *r = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
