@@ -72,15 +72,16 @@ reported() {
 	esac
 }
 
-# check_outcome OUT RC ALLOWED-REPORTS: the run failed with a message
-# (JSON ok=false, an error message on stderr, never a success), its report
-# is one of ALLOWED-REPORTS (space separated; "-" allows saying nothing,
-# only with exit 3, 4 or 5 which promise the old seed) and is true.
-# Exit 5 promises the old seed unless the message says otherwise
-# (safeid-tool --help): a failed burn whose seed write was accepted
-# says the token holds the new seed.
+# check_outcome OUT RC ALLOWED-REPORTS WANT-RC: the run failed with exit
+# WANT-RC and a message (JSON ok=false, an error message on stderr, never a
+# success); its report is one of ALLOWED-REPORTS (space separated; "-"
+# allows saying nothing, only with exit 3, 4 or 5 which promise the old
+# seed), given both as the JSON's seed_state and in words in the message,
+# and it is true.  Exit 5 promises the old seed unless the message says
+# otherwise (safeid-tool --help): a failed burn whose seed write was
+# accepted says the token holds the new seed.
 check_outcome() {
-	local out=$1 rc=$2 allowed=" $3 " rep tr msg
+	local out=$1 rc=$2 allowed=" $3 " want=$4 rep tr msg state words
 	rep=$(reported "$out")
 	tr=$(truth 0)
 	msg=$(json_get "$out.json" error.message)
@@ -88,11 +89,23 @@ check_outcome() {
 	note "message: $msg"
 	[ "$rc" != 0 ] || fail "the burn reported success (exit 0)"
 	[ "$rc" != 124 ] || fail "the burn did not end within ${BURN_BOUND:-60} s"
+	[ "$rc" = "$want" ] || fail "exit $rc, expected $want (safeid-tool --help): $(cat "$out.err")"
 	[ "$(json_get "$out.json" ok)" = false ] || fail "JSON does not say ok=false: $(cat "$out.json")"
 	[ -n "$msg" ] || fail "no error message in the JSON"
 	grep -q '^safeid-tool: ' "$out.err" || fail "no error message on stderr"
 	[[ "$allowed" == *" ${rep:--} "* ]] ||
 		fail "the tool says '${rep:-nothing}', expected one of:$allowed"
+	case "$rep" in
+	OLD) state=old words="previous seed" ;;
+	NONE) state=erased words="no seed" ;;
+	NEW) state=new words="new seed" ;;
+	UNKNOWN) state=unknown words=unknown ;;
+	"") state="" words="" ;;
+	esac
+	[ "$(json_get "$out.json" seed_state)" = "$state" ] ||
+		fail "JSON seed_state is '$(json_get "$out.json" seed_state)', expected '$state'"
+	[ -z "$words" ] || grep -qi -- "$words" "$out.err" ||
+		fail "the message does not say '$words': $(cat "$out.err")"
 	case "$rep" in
 	OLD) [ "$tr" = OLD ] || fail "the tool says OLD seed but the token holds $tr" ;;
 	NEW) [ "$tr" = NEW ] || fail "the tool says NEW seed but the token holds $tr" ;;
