@@ -273,6 +273,14 @@ apdu_close() {
 	[ -z "$pid" ] || wait "$pid" 2>/dev/null || true
 }
 
+# apdu_auth: on the open session, get a challenge and answer it; REPLY is
+# the token's answer to authenticate.
+apdu_auth() {
+	apdu "$GET_CHALLENGE"
+	[ "$(sw_of "$REPLY")" = 9000 ] && [ ${#REPLY} -eq 20 ] || fail "get challenge: $REPLY"
+	apdu "$(auth_apdu "${REPLY:0:16}")"
+}
+
 # hex_bytes HEX: the bytes written out as they are (e.g. an ASCII serial).
 hex_bytes() {
 	local esc="" i
@@ -302,6 +310,23 @@ core_burn() {
 	burn_rc=0
 	out=$(printf '%s' "$hex" | "$SAFEID_BIN/core-burn" "$@" 2>&1) || burn_rc=$?
 	printf '%s\n' "$out" | sed 's/^/  core-burn: /'
+}
+
+# core_burn_ok HEX ARGS...: core_burn, which must succeed.
+core_burn_ok() {
+	core_burn "$@"
+	[ "$burn_rc" -eq 0 ] || fail "core-burn ${*:2} failed (exit $burn_rc)"
+}
+
+# expect_reported STATE WANT OLD-HEX NEW-HEX: what core-burn reported the
+# token holds (seed: OLD, NEW or ERASED; UNKNOWN cannot be checked) is what
+# the token whose state file is STATE holds.
+expect_reported() {
+	case "$2" in
+	OLD) expect_code "$1" "hex:$3" sha1 30 ;;
+	NEW) expect_code "$1" "hex:$4" sha1 30 ;;
+	ERASED) expect_no_seed "$1" ;;
+	esac
 }
 
 # ---- safeid-tool -------------------------------------------------------------
