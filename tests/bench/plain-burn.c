@@ -25,6 +25,8 @@
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
 
+#include "hex.h"
+
 #define BLK 16
 #define SEED_MAX 63
 #define APDU_MAX 261
@@ -123,37 +125,12 @@ static size_t seed_apdu(const uint8_t *seed, size_t seedlen, uint8_t *out)
 	return len;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (s[0] != '\0' && s[0] != '\n') {
-		int hi = hexval(s[0]), lo = s[1] != '\0' ? hexval(s[1]) : -1;
-
-		if (hi < 0 || lo < 0 || n == cap)
-			return 0;
-		out[n++] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-	}
-	return n;
-}
-
 static bool same_hex(const uint8_t *b, size_t len, const char *hex)
 {
 	uint8_t want[APDU_MAX];
 
-	return unhex(hex, want, sizeof(want)) == len && memcmp(b, want, len) == 0;
+	return hex_decode(hex, want, sizeof(want)) == (long)len &&
+	       memcmp(b, want, len) == 0;
 }
 
 /* The known answers of token-protocol.md: proof that the encoding above is
@@ -281,8 +258,10 @@ static int read_seed(uint8_t *seed, size_t *len)
 	int ret = -1;
 
 	if (fgets(line, sizeof(line), stdin) != NULL) {
-		*len = unhex(line, seed, SEED_MAX);
-		ret = *len > 0 ? 0 : -1;
+		long n = hex_decode(line, seed, SEED_MAX);
+
+		*len = n > 0 ? (size_t)n : 0;
+		ret = n > 0 ? 0 : -1;
 	}
 	OPENSSL_cleanse(line, sizeof(line));
 	if (ret != 0)

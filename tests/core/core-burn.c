@@ -13,7 +13,6 @@
  * comes from the FIFO DIR/go, so a test can remove or reset the token at
  * an exact point, waiting on conditions rather than time.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,8 @@
 #include <time.h>
 
 #include <safeid/safeid.h>
+
+#include "hex.h"
 
 #define EXIT_USAGE 2
 #define EXIT_DEVICE 3
@@ -142,37 +143,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 static int read_seed(uint8_t *seed, size_t cap, size_t *len)
 {
 	char buf[2 * SEED_CAP + 64];
-	size_t n = 0, i, digits = 0;
-	int c, rc = -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, stdin);
+	long got;
 
-	while ((c = getchar()) != EOF) {
-		if (isspace(c))
-			continue;
-		if (!isxdigit(c)) {
-			fprintf(stderr, "core-burn: seed on stdin: a character that is not a hex digit; give the seed as hex\n");
-			goto fail;
-		}
-		if (n >= sizeof(buf)) {
-			fprintf(stderr, "core-burn: seed on stdin: longer than %zu bytes; give at most 63 bytes\n", cap);
-			goto fail;
-		}
-		buf[n++] = (char)c;
-	}
-	if (n % 2 != 0) {
-		fprintf(stderr, "core-burn: seed on stdin: odd number of hex digits; give whole bytes\n");
-		goto fail;
-	}
-	for (i = 0; i + 1 < n && digits < cap; i += 2) {
-		char pair[3] = {buf[i], buf[i + 1], '\0'};
-
-		seed[digits++] = (uint8_t)strtoul(pair, NULL, 16);
-		safeid_wipe(pair, sizeof(pair));
-	}
-	*len = digits;
-	rc = 0;
-fail:
+	buf[n] = '\0';
+	got = n == sizeof(buf) - 1 ? -1 : hex_decode(buf, seed, cap);
 	safeid_wipe(buf, sizeof(buf));
-	return rc;
+	if (got < 0) {
+		fprintf(stderr, "core-burn: seed on stdin: not whole bytes of hex, "
+		        "or longer than %zu bytes; give at most 63 bytes as hex\n", cap);
+		return -1;
+	}
+	*len = (size_t)got;
+	return 0;
 }
 
 static void trace_cb(void *arg, const char *what, const uint8_t *hdr,

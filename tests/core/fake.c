@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <check.h>
+
 #include "fake.h"
+#include "hex.h"
 
 static int fake_transmit(void *ctx, const uint8_t *capdu, size_t clen,
                          uint8_t *rapdu, size_t rcap, size_t *rlen)
@@ -55,20 +58,6 @@ void fake_init(struct fake *f, bool with_lock)
 	f->tp.end = with_lock ? fake_end : NULL;
 }
 
-size_t fake_unhex(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	unsigned v;
-
-	while (hex[0] != '\0' && hex[1] != '\0' && n < cap) {
-		if (sscanf(hex, "%2x", &v) != 1)
-			break;
-		out[n++] = (uint8_t)v;
-		hex += 2;
-	}
-	return n;
-}
-
 void fake_reply_bytes(struct fake *f, int ins, const uint8_t *b, size_t n)
 {
 	struct fake_step *s = &f->steps[f->nsteps++];
@@ -82,8 +71,11 @@ void fake_reply_bytes(struct fake *f, int ins, const uint8_t *b, size_t n)
 void fake_reply(struct fake *f, int ins, const char *hex)
 {
 	uint8_t b[FAKE_BUF];
+	long n = hex_decode(hex, b, sizeof(b));
 
-	fake_reply_bytes(f, ins, b, fake_unhex(hex, b, sizeof(b)));
+	ck_assert_msg(n >= 0, "fake_reply: '%s' is not hex of at most %zu bytes",
+	              hex, sizeof(b));
+	fake_reply_bytes(f, ins, b, (size_t)n);
 }
 
 void fake_error(struct fake *f, int ins, int err)

@@ -36,8 +36,6 @@ void fake_init(struct fake *f, bool with_lock);
 void fake_reply(struct fake *f, int ins, const char *hex);
 void fake_reply_bytes(struct fake *f, int ins, const uint8_t *b, size_t n);
 void fake_error(struct fake *f, int ins, int err);
-/* Hex text to bytes; returns the length. */
-size_t fake_unhex(const char *hex, uint8_t *out, size_t cap);
 /* A get-info reply (with 9000) for serial and clock. */
 void fake_info(struct fake *f, const char *serial, uint32_t clock);
 

@@ -9,6 +9,7 @@
 #include <safeid/safeid.h>
 
 #include "fake.h"
+#include "hex.h"
 #include "unit.h"
 
 #define UNRESTRICTED "8659612000001"
@@ -201,8 +202,8 @@ START_TEST(success_and_progress)
 	/* the seed APDU carried the known-answer encryption */
 	{
 		uint8_t want[64];
-		size_t n = fake_unhex("84C50100245E5856092FD3228D4D33EEE3DAAC4B55CE37D18D332B7AC6A40E8661FA23042AF47B0153",
-		                      want, sizeof(want));
+		size_t n = (size_t)hex_decode("84C50100245E5856092FD3228D4D33EEE3DAAC4B55CE37D18D332B7AC6A40E8661FA23042AF47B0153",
+		                              want, sizeof(want));
 
 		ck_assert_uint_eq(f.sentlen[4], n);
 		ck_assert_int_eq(memcmp(f.sent[4], want, n), 0);

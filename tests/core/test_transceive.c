@@ -4,6 +4,7 @@
 #include <safeid/safeid.h>
 
 #include "fake.h"
+#include "hex.h"
 #include "unit.h"
 
 static const uint8_t get_info[] = {0x80, 0x41, 0x00, 0x00, 0x02, 0x02, 0x11};
@@ -169,7 +170,7 @@ START_TEST(authenticate_kat_and_no_retry)
 	ck_assert_uint_eq(f.sentlen[1], 21);
 	{
 		uint8_t want[32];
-		size_t n = fake_unhex("80CE000010C1CD2CF40D508CEDC1274FF1AE4C19F1", want, sizeof(want));
+		size_t n = (size_t)hex_decode("80CE000010C1CD2CF40D508CEDC1274FF1AE4C19F1", want, sizeof(want));
 
 		ck_assert_uint_eq(n, 21);
 		ck_assert_int_eq(memcmp(f.sent[1], want, n), 0);

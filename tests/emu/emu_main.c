@@ -287,6 +287,14 @@ int main(int argc, char **argv)
 	}
 	if (parse_args(argc - 1, argv + 1, &a) != 0)
 		return 2;
+	/* only ctl takes words after its options: a stray one is a mistake
+	 * (say an option's value left unquoted), not something to ignore */
+	if (strcmp(sub, "ctl") != 0 && a.rest < argc - 1) {
+		fprintf(stderr, "safeid-emu %s: unexpected argument '%s'; quote "
+		        "an option's value that has spaces\n%s", sub,
+		        argv[1 + a.rest], usage_text);
+		return 2;
+	}
 	if (strcmp(sub, "init") == 0)
 		return cmd_init(&a);
 	if (strcmp(sub, "run") == 0)

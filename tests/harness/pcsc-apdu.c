@@ -12,7 +12,6 @@
  * mode see what the reader saw.  Exit 0 when every APDU got a reply, 1 on
  * a PC/SC error (printed with the APDU's position), 2 on bad usage.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,31 +19,14 @@
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
 
-static long parse_hex(const char *s, BYTE *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (*s != '\0') {
-		unsigned v;
-		if (isspace((unsigned char)*s)) {
-			s++;
-			continue;
-		}
-		if (n >= cap || sscanf(s, "%2x", &v) != 1 ||
-		    !isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
-			return -1;
-		out[n++] = (BYTE)v;
-		s += 2;
-	}
-	return (long)n;
-}
+#include "hex.h"
 
 /* Send one hex APDU and print its reply.  0 ok, 1 PC/SC error, 2 bad hex. */
 static int transmit_hex(SCARDHANDLE card, DWORD proto, const char *hex, int pos)
 {
 	BYTE c[261], r[258];
 	DWORD rlen = sizeof(r);
-	long clen = parse_hex(hex, c, sizeof(c));
+	long clen = hex_decode(hex, c, sizeof(c));
 	const SCARD_IO_REQUEST *pci =
 		proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
 	LONG rv;

@@ -5,13 +5,13 @@
  * uri cases are parsed and plan-checked as safeid-tool does before a burn;
  * image cases are decoded from the file, then each code checked likewise.
  */
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "inputs.h"
+#include "unit.h"
 
 struct mcase {
 	char name[64], expected[64], keyword[64], kind[16], path[512], secret[4096];
@@ -124,30 +124,27 @@ START_TEST(malformed_case)
 }
 END_TEST
 
-int main(int argc, char **argv)
+static void free_cases(void)
 {
-	Suite *s = suite_create("inputs_malformed");
-	TCase *t = tcase_create("cases");
-	SRunner *r;
-	int failed;
+	free(cases);
+	cases = NULL;
+	ncases = 0;
+}
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_malformed INDEX.tsv\n");
-		return EXIT_FAILURE;
-	}
-	load_index(argv[1]);
+Suite *suite_malformed(void)
+{
+	Suite *s = suite_create("malformed");
+	TCase *t = tcase_create("cases");
+
+	load_index(unit_arg(1, "INDEX.tsv"));
 	if (ncases < 40) {
 		fprintf(stderr, "test_malformed: only %zu cases; the list needs at least 40\n", ncases);
-		return EXIT_FAILURE;
+		exit(EXIT_FAILURE);
 	}
+	printf("%zu malformed cases\n", ncases);
 	tcase_set_timeout(t, 30);
 	tcase_add_loop_test(t, malformed_case, 0, (int)ncases);
+	tcase_add_unchecked_fixture(t, NULL, free_cases);
 	suite_add_tcase(s, t);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	printf("%zu malformed cases, %d failed\n", ncases, failed);
-	free(cases);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

@@ -4,13 +4,13 @@
  * ways exporters do (standard base64 percent-encoded, URL-safe unpadded);
  * one fixed example guards against the test and the parser sharing a bug.
  */
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inputs.h"
 #include "migration.pb-c.h"
+#include "unit.h"
 
 typedef SafeidMigration__MigrationPayload payload_t;
 typedef SafeidMigration__MigrationPayload__OtpParameters otp_t;
@@ -228,12 +228,10 @@ START_TEST(hostile_payloads)
 }
 END_TEST
 
-int main(void)
+Suite *suite_migration(void)
 {
-	Suite *s = suite_create("inputs_migration");
+	Suite *s = suite_create("migration");
 	TCase *t = tcase_create("core");
-	SRunner *r;
-	int failed;
 
 	tcase_add_loop_test(t, one_account, 0, 2);   /* standard, URL-safe */
 	tcase_add_loop_test(t, three_accounts, 0, 2);
@@ -241,9 +239,5 @@ int main(void)
 	tcase_add_test(t, eight_digits_and_hotp_flagged_by_plan);
 	tcase_add_test(t, hostile_payloads);
 	suite_add_tcase(s, t);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

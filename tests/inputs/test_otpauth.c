@@ -2,11 +2,11 @@
  * Unit tests: Key URI parsing, base32, the burn plan check, account picking
  * and the error table.
  */
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inputs.h"
+#include "unit.h"
 
 #define SECRET_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define SECRET_RAW "12345678901234567890"
@@ -363,12 +363,10 @@ START_TEST(label_for_listing)
 }
 END_TEST
 
-int main(void)
+Suite *suite_otpauth(void)
 {
-	Suite *s = suite_create("inputs_otpauth");
+	Suite *s = suite_create("otpauth");
 	TCase *t = tcase_create("core");
-	SRunner *r;
-	int failed;
 
 	tcase_add_test(t, uri_label_with_issuer_prefix);
 	tcase_add_test(t, uri_escaped_colon_and_space);
@@ -387,9 +385,5 @@ int main(void)
 	tcase_add_test(t, wipe_clears);
 	tcase_add_test(t, label_for_listing);
 	suite_add_tcase(s, t);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

@@ -4,13 +4,13 @@
  * tilted, blurred, noisy), two codes side by side, a transparent PNG, a
  * 4K screenshot and a 12-megapixel photo (with timings).
  */
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "inputs.h"
+#include "unit.h"
 
 #define GOOD_SECRET_RAW "12345678901234567890"
 #define GOOD_URI "otpauth://totp/ACME%20Co:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" \
@@ -195,18 +195,12 @@ START_TEST(screen_without_display)
 }
 END_TEST
 
-int main(int argc, char **argv)
+Suite *suite_qr(void)
 {
-	Suite *s = suite_create("inputs_qr");
+	Suite *s = suite_create("qr");
 	TCase *t = tcase_create("files");
-	SRunner *r;
-	int failed;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_qr CASES-DIR (made by make-cases)\n");
-		return EXIT_FAILURE;
-	}
-	dir = argv[1];
+	dir = unit_arg(1, "CASES-DIR (made by make-cases)");
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, png);
 	tcase_add_test(t, jpeg);
@@ -221,9 +215,5 @@ int main(int argc, char **argv)
 	tcase_add_test(t, screenshot_command);
 	tcase_add_test(t, screen_without_display);
 	suite_add_tcase(s, t);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

@@ -9,7 +9,6 @@
  * Each Xvfb picks a free display itself and reports it through -displayfd
  * (the wait is for that report, bounded by alarm()); it is stopped by PID.
  */
-#include <check.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 
 #include "inputs.h"
 #include "internal.h"
+#include "unit.h"
 
 #define GOOD_PREFIX "otpauth://totp/ACME%20Co:alice@example.com?secret="
 #define XVFB_WAIT_S 20
@@ -275,42 +275,34 @@ START_TEST(xinerama_heads_deduplicated)
 }
 END_TEST
 
-int main(int argc, char **argv)
+static void xvfb_stop_both(void)
+{
+	xvfb_stop(&xin);
+	xvfb_stop(&xrr);
+}
+
+Suite *suite_screen(void)
 {
 	/* no MIT-SHM here: this server exercises the plain XGetImage path */
 	static const char *const xin_args[] = { "+xinerama", "-extension", "MIT-SHM",
 	                                        "-screen", "0", "1280x800x24",
 	                                        "-screen", "1", "1024x768x24" };
 	static const char *const xrr_args[] = { "+extension", "RANDR", "-screen", "0", "4864x2160x24" };
-	Suite *s = suite_create("inputs_screen");
+	Suite *s = suite_create("screen");
 	TCase *t = tcase_create("xvfb");
-	SRunner *r;
-	int failed;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_screen QR.png\n");
-		return EXIT_FAILURE;
-	}
-	qr_path = argv[1];
-	if (system("command -v Xvfb >/dev/null 2>&1") != 0) {
-		fprintf(stderr, "test_screen: Xvfb is not installed (Debian package xvfb); skipped\n");
-		return 77;
-	}
+	qr_path = unit_arg(1, "QR.png");
+	if (system("command -v Xvfb >/dev/null 2>&1") != 0)
+		unit_skip("Xvfb is not installed (Debian package xvfb)");
 	if (xvfb_start(&xin, xin_args, 9) != 0 || xvfb_start(&xrr, xrr_args, 5) != 0) {
 		fprintf(stderr, "test_screen: Xvfb did not start within %d s\n", XVFB_WAIT_S);
-		xvfb_stop(&xin);
-		xvfb_stop(&xrr);
-		return EXIT_FAILURE;
+		xvfb_stop_both();
+		exit(EXIT_FAILURE);
 	}
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, randr_second_monitor);
 	tcase_add_test(t, xinerama_heads_deduplicated);
+	tcase_add_unchecked_fixture(t, NULL, xvfb_stop_both);
 	suite_add_tcase(s, t);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	xvfb_stop(&xin);
-	xvfb_stop(&xrr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

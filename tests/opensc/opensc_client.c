@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hex.h"
 #include "opensc-abi.h"
 #include "safeid-opensc.h"
 
@@ -66,19 +67,14 @@ static int do_info(struct sc_card *card)
 static int read_seed(uint8_t *seed, size_t cap, size_t *len)
 {
 	char line[256];
-	size_t n = 0;
+	long n = -1;
 
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		return -1;
-	for (char *p = line; p[0] != '\0' && p[0] != '\n'; p += 2) {
-		unsigned v;
-
-		if (p[1] == '\0' || n >= cap || sscanf(p, "%2x", &v) != 1)
-			return -1;
-		seed[n++] = (uint8_t)v;
-	}
-	*len = n;
+	if (fgets(line, sizeof(line), stdin) != NULL)
+		n = hex_decode(line, seed, cap);
 	safeid_wipe(line, sizeof(line));
+	if (n < 0)
+		return -1;
+	*len = (size_t)n;
 	return 0;
 }
 

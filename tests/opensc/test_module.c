@@ -7,12 +7,12 @@
  * These tests check each of those facts against the built module and the
  * installed libopensc, and that nothing else is exported.
  */
-#include <check.h>
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "opensc-abi.h"
+#include "unit.h"
 
 static const char *module_path(void)
 {
@@ -127,12 +127,10 @@ START_TEST(wrong_version_module_is_refused_by_the_rule)
 }
 END_TEST
 
-int main(void)
+Suite *suite_module(void)
 {
-	Suite *s = suite_create("opensc_module");
+	Suite *s = suite_create("module");
 	TCase *tc = tcase_create("module");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, version_is_opensc_0_23_0);
 	tcase_add_test(tc, version_matches_the_installed_library);
@@ -140,9 +138,5 @@ int main(void)
 	tcase_add_test(tc, only_two_symbols_exported);
 	tcase_add_test(tc, wrong_version_module_is_refused_by_the_rule);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

@@ -9,7 +9,6 @@
  *    an insertion (safeid-emu ctl) wake a blocking wait with the right
  *    slot, and C_Finalize wakes a blocked waiter.
  */
-#include <check.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 
 #include "sp11.h"
+#include "unit.h"
 
 static CK_FUNCTION_LIST_PTR f;
 static void *dl;
@@ -297,24 +297,25 @@ START_TEST(finalize_wakes_waiter)
 }
 END_TEST
 
-int main(int argc, char **argv)
+Suite *suite_concurrent(void)
 {
-	Suite *s = suite_create("pkcs11-threads");
-	TCase *t = tcase_create("threads");
-	SRunner *r;
-	int failed;
+	Suite *s = suite_create("concurrent");
+	TCase *t = tcase_create("concurrent");
 
 	tcase_set_timeout(t, 60);
-	if (argc > 1 && strcmp(argv[1], "events") == 0) {
-		tcase_add_test(t, slot_events);
-		tcase_add_test(t, finalize_wakes_waiter);
-	} else {
-		tcase_add_test(t, two_tokens_burn_concurrently);
-	}
+	tcase_add_test(t, two_tokens_burn_concurrently);
 	suite_add_tcase(s, t);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
+}
+
+Suite *suite_events(void)
+{
+	Suite *s = suite_create("events");
+	TCase *t = tcase_create("events");
+
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, slot_events);
+	tcase_add_test(t, finalize_wakes_waiter);
+	suite_add_tcase(s, t);
+	return s;
 }

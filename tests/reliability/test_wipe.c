@@ -7,13 +7,13 @@
  * helpers that wipe-then-free are checked at the moment memory goes back
  * to the allocator: the bytes must already be zero then.
  */
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <safeid/safeid.h>
 
 #include "inputs.h"
+#include "unit.h"
 
 #define MARK 0xA5
 
@@ -167,12 +167,12 @@ START_TEST(core_seed_apdu_holds_no_plaintext)
 }
 END_TEST
 
-int main(void)
+/* Run with CK_FORK=no (tests/reliability/CMakeLists.txt): the free()
+ * wrapper's bookkeeping lives in the test process. */
+Suite *suite_wipe(void)
 {
 	Suite *s = suite_create("wipe");
 	TCase *tc = tcase_create("wipe");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, core_wipe_heap);
 	tcase_add_test(tc, core_wipe_zero_length);
@@ -182,11 +182,5 @@ int main(void)
 	tcase_add_test(tc, inputs_base32_output_wiped);
 	tcase_add_test(tc, core_seed_apdu_holds_no_plaintext);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	/* no fork: the free() wrapper's bookkeeping lives in this process */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
