@@ -106,33 +106,6 @@ const char *input_what(const char *what)
 	return (what != NULL && what[0] != '\0') ? what : "the input";
 }
 
-void input_quote(const char *s, size_t len, char *buf, size_t cap)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	if (cap == 0)
-		return;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		/* 4 for an escape, 4 for "..." and the NUL */
-		if (o + 8 > cap) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f) {
-			buf[o++] = (char)c;
-		} else {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		}
-	}
-	buf[o] = '\0';
-}
-
 void input_wipe(void *p, size_t n)
 {
 	if (p != NULL && n > 0)

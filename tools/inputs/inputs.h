@@ -205,6 +205,34 @@ void input_secret_free(void *p, size_t n);
 /* Wipe that the compiler cannot drop. */
 void input_wipe(void *p, size_t n);
 
+/* ---- text from outside, for people and programs ------------------------ */
+
+#define INPUT_UTF8_BAD 0xffffffffu
+
+/*
+ * The UTF-8 character at s[0..len) (len > 0): returns its length (1 to 4)
+ * with the code point in *cp; or, for bytes that are not strict UTF-8 (a
+ * stray continuation byte, an overlong form, a surrogate, a value past
+ * U+10FFFF, a sequence cut short), the length of that bad part (at least
+ * 1) with *cp = INPUT_UTF8_BAD.
+ */
+size_t input_utf8_next(const char *s, size_t len, uint32_t *cp);
+
+/*
+ * The one way text from a QR code, a file, a token or a reader reaches a
+ * terminal or a window: s[0..len) into buf (cap bytes, NUL-terminated),
+ * printable UTF-8 kept as it is; control characters (C0, DEL, C1), the
+ * characters that reorder or hide text (bidirectional embeddings,
+ * overrides, isolates and marks, zero-width and other invisible format
+ * characters, line and paragraph separators, tags) written as \xNN
+ * (below U+0080) or \uNNNN; bytes that are not UTF-8 as \xNN each.
+ * Escaping twice gives what escaping once gives, so a message that
+ * already holds escaped text can be escaped whole when it is shown.
+ * Text that does not fit is cut after a whole character and ends with
+ * "...".  Returns buf.
+ */
+char *input_text_escape(const char *s, size_t len, char *buf, size_t cap);
+
 /* ---- reading whole files and streams ----------------------------------- */
 
 typedef struct input_buf {

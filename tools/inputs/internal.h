@@ -13,10 +13,6 @@ int input_fail(input_error *err, int code, const char *fmt, ...)
 /* Name of the input for messages: `what` or "the input". */
 const char *input_what(const char *what);
 
-/* Copy printable ASCII of s[0..len) to buf, escaping the rest as \xNN and
- * cutting long text with "..."; for quoting non-secret text in messages. */
-void input_quote(const char *s, size_t len, char *buf, size_t cap);
-
 /* Append a fresh zeroed account to the list; NULL when out of memory. */
 input_account *input_account_list_push(input_account_list *l);
 /* Drop the accounts from index `keep` on (wiping them). */

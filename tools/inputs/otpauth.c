@@ -236,7 +236,7 @@ static int otp_type(struct otp_ctx *c, const char *s, size_t len)
 	else if (len == 4 && strncasecmp(s, "hotp", 4) == 0)
 		c->acct->type = INPUT_OTP_HOTP;
 	else {
-		input_quote(s, len, q, sizeof(q));
+		input_text_escape(s, len, q, sizeof(q));
 		return input_fail(c->err, INPUT_ERR_TYPE,
 		                  "%s: the OTP type \"%s\" is neither totp nor hotp; scan the service's authenticator-app QR code",
 		                  input_what(c->what), q);
