@@ -71,6 +71,13 @@ END_TEST
 START_TEST(inverted_png) { decode_good("good-inverted.png"); }
 END_TEST
 
+START_TEST(progressive_jpeg) { decode_good("good-progressive.jpg"); }
+END_TEST
+
+/* a CMYK JPEG is a picture, not a damaged file (grey values: test_image) */
+START_TEST(cmyk_jpeg) { decode_good("good-cmyk.jpg"); }
+END_TEST
+
 START_TEST(screenshot_4k_fast)
 {
 	double best = 1e9;
@@ -207,6 +214,8 @@ Suite *suite_qr(void)
 	tcase_add_test(t, phone_photo);
 	tcase_add_test(t, transparent_png);
 	tcase_add_test(t, inverted_png);
+	tcase_add_test(t, progressive_jpeg);
+	tcase_add_test(t, cmyk_jpeg);
 	tcase_add_test(t, screenshot_4k_fast);
 	tcase_add_test(t, photo_12mp);
 	tcase_add_test(t, small_code_in_large_picture);

@@ -52,6 +52,7 @@ static const errtab_row errors[] = {
 	E(INPUT_ERR_WAYLAND, "Wayland session without X11; use --screenshot-cmd 'grim -'"),
 	E(INPUT_ERR_CAPTURE, "the screen could not be captured"),
 	E(INPUT_ERR_QR_DECODER, "the QR decoder failed"),
+	E(INPUT_ERR_IMAGE_WORK, "the image would take too much work to decode; save it again as PNG"),
 	E(INPUT_ERR_NO_MATCH, "no account matches the choice; see the listing"),
 	E(INPUT_ERR_AMBIGUOUS, "several accounts match the choice; pick by number"),
 	E(INPUT_ERR_INTERNAL, "internal error (a bug); please report it"),

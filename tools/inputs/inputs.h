@@ -79,6 +79,8 @@ typedef enum input_err {
 	INPUT_ERR_WAYLAND = -66,   /* Wayland without X: use a command */
 	INPUT_ERR_CAPTURE = -67,   /* screen grab or screenshot cmd failed */
 	INPUT_ERR_QR_DECODER = -68, /* zbar failed (not "no code") */
+	INPUT_ERR_IMAGE_WORK = -69, /* decoding would cost too much work
+	                               (a JPEG with too many scans) */
 
 	/* picking */
 	INPUT_ERR_NO_MATCH = -70,  /* --pick matched nothing */
