@@ -152,7 +152,9 @@ START_TEST(from_memory_and_missing_file)
 	ck_assert_int_eq(input_qr_decode_file(path_of("no-such-file.png"), &q, &e), INPUT_ERR_IO);
 	ck_assert_ptr_nonnull(strstr(e.msg, "no-such-file.png"));
 	ck_assert_ptr_nonnull(strstr(e.msg, "No such file"));
-	ck_assert_int_eq(input_qr_decode_file(dir, &q, &e), INPUT_ERR_IO);
+	/* a directory, like a FIFO or a device, is refused before a read */
+	ck_assert_int_eq(input_qr_decode_file(dir, &q, &e), INPUT_ERR_NOT_FILE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "a directory"));
 	ck_assert_uint_eq(q.count, 0);
 }
 END_TEST

@@ -43,6 +43,7 @@ static const errtab_row errors[] = {
 	E(INPUT_WARN_SECRET_SHORT, "the secret is shorter than 10 bytes (80 bits); weak"),
 	E(INPUT_WARN_ISSUER_MISMATCH, "the issuer parameter differs from the label prefix"),
 	E(INPUT_WARN_DEFAULTED, "a setting was not given; the usual default is used"),
+	E(INPUT_ERR_NOT_FILE, "this is not a regular file (a pipe, device or directory); give the path of a file"),
 	E(INPUT_ERR_IO, "the file cannot be read; check the path and permissions"),
 	E(INPUT_ERR_NOT_IMAGE, "the file is not a PNG or JPEG image"),
 	E(INPUT_ERR_IMAGE_CORRUPT, "the image is truncated or damaged; save it again"),

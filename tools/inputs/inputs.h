@@ -69,7 +69,9 @@ typedef enum input_err {
 	INPUT_WARN_ISSUER_MISMATCH = -51, /* issuer= vs label prefix */
 	INPUT_WARN_DEFAULTED = -52, /* reserved; not reported (see flags) */
 
-	/* images and screen */
+	/* files, images and screen */
+	INPUT_ERR_NOT_FILE = -59,  /* a FIFO, device, directory... where a
+	                              regular file is needed */
 	INPUT_ERR_IO = -60,        /* file cannot be opened or read */
 	INPUT_ERR_NOT_IMAGE = -61, /* neither PNG nor JPEG (or empty file) */
 	INPUT_ERR_IMAGE_CORRUPT = -62, /* truncated or damaged image */
@@ -255,6 +257,24 @@ typedef struct input_buf {
  */
 int input_read_fd(int fd, size_t max, size_t hint, unsigned flags,
                   input_buf *b);
+
+/* Refuse a symbolic link (a path the caller made, in its own directory). */
+#define INPUT_FILE_NOFOLLOW 0x2u
+
+/*
+ * Read the whole regular file at path, at most max bytes, into b.  It is
+ * opened without blocking (a FIFO or a device cannot hang the open) and
+ * its type and size are checked before a byte is read.  Returns INPUT_OK;
+ * INPUT_ERR_NOT_FILE when it is not a regular file (a pipe, a device, a
+ * directory; with INPUT_FILE_NOFOLLOW, a symbolic link); INPUT_ERR_TOO_LONG
+ * when it is larger than max; INPUT_ERR_NOMEM; INPUT_ERR_IO with errno
+ * set.  No message: the caller names the file.  *mode (may be NULL) gets
+ * the file's st_mode when known (0 otherwise).  On error b is empty.
+ */
+int input_read_file(const char *path, size_t max, unsigned flags,
+                    input_buf *b, unsigned *mode);
+/* "a pipe (FIFO)", "a directory", ... for a st_mode. */
+const char *input_file_kind(unsigned mode);
 /* Wipe and free (b may be empty). */
 void input_buf_free(input_buf *b);
 

@@ -28,6 +28,14 @@ int input_pct_decode(const char *s, size_t len, int plus_space, char **out,
                      size_t *outlen, const char *field, const char *what,
                      input_error *err);
 
+/* input_read_fd, ending with INPUT_ERR_IO and errno ETIMEDOUT when no
+ * byte comes before deadline (CLOCK_MONOTONIC; NULL: no deadline). */
+struct timespec;
+int input_read_fd_until(int fd, size_t max, size_t hint, unsigned flags,
+                        const struct timespec *deadline, input_buf *b);
+/* Milliseconds from now to deadline, 0 when it has passed. */
+int input_ms_left(const struct timespec *deadline);
+
 /* Grey image loading (image.c). */
 typedef struct input_image {
 	uint8_t *px;     /* width*height bytes, 8-bit grey */
