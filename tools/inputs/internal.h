@@ -28,8 +28,9 @@ int input_pct_decode(const char *s, size_t len, int plus_space, char **out,
                      size_t *outlen, const char *field, const char *what,
                      input_error *err);
 
-/* input_read_fd, ending with INPUT_ERR_IO and errno ETIMEDOUT when no
- * byte comes before deadline (CLOCK_MONOTONIC; NULL: no deadline). */
+/* input_read_fd on a non-blocking fd, ending with INPUT_ERR_IO and errno
+ * ETIMEDOUT when no byte comes before deadline (CLOCK_MONOTONIC; NULL: no
+ * deadline, for a blocking fd). */
 struct timespec;
 int input_read_fd_until(int fd, size_t max, size_t hint, unsigned flags,
                         const struct timespec *deadline, input_buf *b);
