@@ -260,15 +260,21 @@ int input_read_fd(int fd, size_t max, size_t hint, unsigned flags,
 
 /* Refuse a symbolic link (a path the caller made, in its own directory). */
 #define INPUT_FILE_NOFOLLOW 0x2u
+/* Also read a pipe (FIFO) that a program writes to, such as a shell's
+ * <(command), for at most INPUT_PIPE_SECONDS. */
+#define INPUT_FILE_PIPE 0x4u
+#define INPUT_PIPE_SECONDS 60
 
 /*
  * Read the whole regular file at path, at most max bytes, into b.  It is
  * opened without blocking (a FIFO or a device cannot hang the open) and
  * its type and size are checked before a byte is read.  Returns INPUT_OK;
  * INPUT_ERR_NOT_FILE when it is not a regular file (a pipe, a device, a
- * directory; with INPUT_FILE_NOFOLLOW, a symbolic link); INPUT_ERR_TOO_LONG
- * when it is larger than max; INPUT_ERR_NOMEM; INPUT_ERR_IO with errno
- * set.  No message: the caller names the file.  *mode (may be NULL) gets
+ * directory; with INPUT_FILE_NOFOLLOW, a symbolic link); with
+ * INPUT_FILE_PIPE, a pipe is read, INPUT_ERR_EMPTY_INPUT when nothing
+ * came (no program writes to it) and INPUT_ERR_IO with errno ETIMEDOUT
+ * when its writer stays silent; INPUT_ERR_TOO_LONG when it is larger than
+ * max; INPUT_ERR_NOMEM; INPUT_ERR_IO with errno set.  No message: the caller names the file.  *mode (may be NULL) gets
  * the file's st_mode when known (0 otherwise).  On error b is empty.
  */
 int input_read_file(const char *path, size_t max, unsigned flags,

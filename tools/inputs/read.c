@@ -94,14 +94,17 @@ int input_read_fd_until(int fd, size_t max, size_t hint, unsigned flags,
 			rc = INPUT_ERR_NOMEM;
 			goto fail;
 		}
-		if (read_wait(fd, deadline) != 0) {
-			rc = INPUT_ERR_IO;
-			goto fail;
-		}
 		n = read(fd, b->data + b->len, b->cap - 1 - b->len);
-		if (n < 0 && (errno == EINTR ||
-		              (errno == EAGAIN && deadline != NULL)))
+		if (n < 0 && errno == EINTR)
 			continue;
+		/* nothing yet from a non-blocking pipe: wait, bounded */
+		if (n < 0 && errno == EAGAIN && deadline != NULL) {
+			if (read_wait(fd, deadline) != 0) {
+				rc = INPUT_ERR_IO;
+				goto fail;
+			}
+			continue;
+		}
 		if (n < 0) {
 			rc = INPUT_ERR_IO;
 			goto fail;
@@ -173,6 +176,21 @@ int input_read_file(const char *path, size_t max, unsigned flags,
 	}
 	if (mode != NULL)
 		*mode = (unsigned)st.st_mode;
+	/* A pipe some program writes to (a shell's <(...)): read as it
+	 * comes, for a bounded time.  With nothing writing to it, the first
+	 * read ends at once with nothing. */
+	if (S_ISFIFO(st.st_mode) && (flags & INPUT_FILE_PIPE)) {
+		struct timespec deadline;
+
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += INPUT_PIPE_SECONDS;
+		rc = input_read_fd_until(fd, max, 0, 0, &deadline, b);
+		if (rc == INPUT_OK && b->len == 0) {
+			input_buf_free(b);
+			rc = INPUT_ERR_EMPTY_INPUT;
+		}
+		goto done;
+	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = INPUT_ERR_NOT_FILE;
 		goto done;

@@ -69,13 +69,26 @@ int client_secret_read_file(const char *path, size_t max, char **out,
 	*len = 0;
 	*cap = 0;
 	*exposed = false;
-	/* A regular file only: a FIFO would block, a device never end. */
-	rc = input_read_file(path, max, 0, &b, &mode);
+	/* A regular file, or a pipe a program writes to (<(command)); a
+	 * FIFO nobody writes to, a device or a directory is refused at
+	 * once instead of blocking or reading for ever. */
+	rc = input_read_file(path, max, INPUT_FILE_PIPE, &b, &mode);
 	if (rc == INPUT_ERR_NOT_FILE)
 		return client_fail(err, CLIENT_EXIT_INPUT, "not_file",
 		                   "'%s' is %s, not a file; give a file, or "
 		                   "pipe the text to standard input (--uri -)",
 		                   path, input_file_kind(mode));
+	if (rc == INPUT_ERR_EMPTY_INPUT)
+		return client_fail(err, CLIENT_EXIT_INPUT, "empty_input",
+		                   "'%s' is a pipe (FIFO) that gave nothing: no "
+		                   "program writes to it; give a file, or pipe "
+		                   "the text to standard input (--uri -)",
+		                   path);
+	if (rc == INPUT_ERR_IO && errno == ETIMEDOUT)
+		return client_fail(err, CLIENT_EXIT_INPUT, "read",
+		                   "nothing came through the pipe '%s' within "
+		                   "%d s; check the program that writes to it",
+		                   path, INPUT_PIPE_SECONDS);
 	if (rc == INPUT_ERR_TOO_LONG)
 		return client_fail(err, CLIENT_EXIT_INPUT, "too_long",
 		                   "'%s' is longer than %zu bytes: give a single "
