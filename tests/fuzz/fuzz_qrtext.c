@@ -1,12 +1,36 @@
 /*
  * What a QR code decodes to, end to end without a token: classification of
  * the content, parse, plan check of every account, and picking one, as
- * `safeid-tool scan/burn` do after decoding an image.
+ * `safeid-tool scan/burn` do after decoding an image; and the escaping it
+ * is shown with.
  */
 #include <string.h>
 
 #include "fuzz_common.h"
 #include "inputs.h"
+
+/* The escaping every front end shows such text with: the result is
+ * strict UTF-8 without a character that acts on a terminal, and
+ * escaping it again changes nothing. */
+static void check_escape(const uint8_t *data, size_t size)
+{
+	char once[256], twice[256];
+	size_t n, step;
+	uint32_t c;
+
+	input_text_escape((const char *)data, size, once, sizeof(once));
+	n = strlen(once);
+	FUZZ_CHECK(n < sizeof(once));
+	for (size_t i = 0; i < n; i += step) {
+		step = input_utf8_next(once + i, n - i, &c);
+		FUZZ_CHECK(c != INPUT_UTF8_BAD);
+		FUZZ_CHECK(c >= 0x20 && !(c >= 0x7f && c <= 0x9f) &&
+		           !(c >= 0x202a && c <= 0x202e) &&
+		           !(c >= 0x2066 && c <= 0x2069));
+	}
+	input_text_escape(once, n, twice, sizeof(twice));
+	FUZZ_CHECK(strcmp(once, twice) == 0);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -16,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t idx = 0, planned_ok = 0;
 	int rc, rc2;
 
+	check_escape(data, size);
 	memset(&err, 0, sizeof(err));
 	memset(&err2, 0, sizeof(err2));
 	rc = input_text_check((const char *)data, size, "QR code 1", &err);

@@ -4,10 +4,13 @@
  * tilted, blurred, noisy), two codes side by side, a transparent PNG, a
  * 4K screenshot and a 12-megapixel photo (with timings).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "inputs.h"
 #include "unit.h"
@@ -69,6 +72,13 @@ END_TEST
 START_TEST(transparent_png) { decode_good("good-alpha.png"); }
 END_TEST
 START_TEST(inverted_png) { decode_good("good-inverted.png"); }
+END_TEST
+
+START_TEST(progressive_jpeg) { decode_good("good-progressive.jpg"); }
+END_TEST
+
+/* a CMYK JPEG is a picture, not a damaged file (grey values: test_image) */
+START_TEST(cmyk_jpeg) { decode_good("good-cmyk.jpg"); }
 END_TEST
 
 START_TEST(screenshot_4k_fast)
@@ -145,7 +155,9 @@ START_TEST(from_memory_and_missing_file)
 	ck_assert_int_eq(input_qr_decode_file(path_of("no-such-file.png"), &q, &e), INPUT_ERR_IO);
 	ck_assert_ptr_nonnull(strstr(e.msg, "no-such-file.png"));
 	ck_assert_ptr_nonnull(strstr(e.msg, "No such file"));
-	ck_assert_int_eq(input_qr_decode_file(dir, &q, &e), INPUT_ERR_IO);
+	/* a directory, like a FIFO or a device, is refused before a read */
+	ck_assert_int_eq(input_qr_decode_file(dir, &q, &e), INPUT_ERR_NOT_FILE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "a directory"));
 	ck_assert_uint_eq(q.count, 0);
 }
 END_TEST
@@ -154,7 +166,7 @@ START_TEST(screenshot_command)
 {
 	input_screen_result r;
 	input_error e = { 0 };
-	char cmd[1200];
+	char cmd[1200], cwd[1024];
 
 	/* stdout form */
 	snprintf(cmd, sizeof(cmd), "cat '%s'", path_of("good-1.png"));
@@ -169,6 +181,38 @@ START_TEST(screenshot_command)
 	ck_assert_msg(input_screen_scan_cmd(cmd, &r, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(r.codes.count, 2);
 	input_screen_result_clear(&r);
+	/* {file} form with everything a sloppy command leaves behind: extra
+	 * files and a folder next to {file}, all removed with the folder */
+	snprintf(cmd, sizeof(cmd),
+	         "cp ../good-1.png {file} && echo x > {file}.part && mkdir \"$TMPDIR/sub\" && "
+	         "echo y > \"$TMPDIR/sub/z\" && echo \"$TMPDIR\" > ../shot-dir.txt");
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(mkdir(path_of("shot-cwd"), 0700) == 0 || errno == EEXIST, 1);
+	ck_assert_int_eq(chdir(path_of("shot-cwd")), 0);
+	ck_assert_msg(input_screen_scan_cmd(cmd, &r, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(r.codes.count, 1);
+	input_screen_result_clear(&r);
+	{
+		char made[600] = "";
+		FILE *f = fopen("../shot-dir.txt", "r");
+		struct stat st;
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_nonnull(fgets(made, sizeof(made), f));
+		fclose(f);
+		made[strcspn(made, "\n")] = '\0';
+		ck_assert_ptr_nonnull(strstr(made, "safeid-shot-"));
+		ck_assert_msg(stat(made, &st) != 0, "%s was left behind", made);
+	}
+	ck_assert_int_eq(chdir(cwd), 0);
+	/* a command that never ends is stopped at the bound */
+	setenv("SAFEID_SCREENSHOT_TIMEOUT", "1", 1);
+	ck_assert_int_eq(input_screen_scan_cmd("sleep 30", &r, &e), INPUT_ERR_CAPTURE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "did not finish within 1 s"));
+	ck_assert_int_eq(input_screen_scan_cmd("cp /dev/null {file}; exec sleep 30", &r, &e),
+	                 INPUT_ERR_CAPTURE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "did not finish within 1 s"));
+	unsetenv("SAFEID_SCREENSHOT_TIMEOUT");
 	/* failing command */
 	ck_assert_int_eq(input_screen_scan_cmd("exit 3", &r, &e), INPUT_ERR_CAPTURE);
 	ck_assert_ptr_nonnull(strstr(e.msg, "exit status 3"));
@@ -207,6 +251,8 @@ Suite *suite_qr(void)
 	tcase_add_test(t, phone_photo);
 	tcase_add_test(t, transparent_png);
 	tcase_add_test(t, inverted_png);
+	tcase_add_test(t, progressive_jpeg);
+	tcase_add_test(t, cmyk_jpeg);
 	tcase_add_test(t, screenshot_4k_fast);
 	tcase_add_test(t, photo_12mp);
 	tcase_add_test(t, small_code_in_large_picture);

@@ -42,9 +42,64 @@ START_TEST(json_escaping)
 {
 	char *s = json_of(fill_escapes);
 
-	ck_assert_str_eq(s, "{\"q\":\"a\\\"b\\\\c\",\"ctl\":\"x\\u000a\\u0001y\","
-	                    "\"utf8\":\"caf\xc3\xa9\",\"bad\":\"a\\ufffdb\\ufffd\","
+	ck_assert_str_eq(s, "{\"q\":\"a\\\"b\\\\c\",\"ctl\":\"x\\n\\u0001y\","
+	                    "\"utf8\":\"caf\\u00E9\",\"bad\":\"a\\uFFFDb\\uFFFD\","
 	                    "\"n\":null}\n");
+	free(s);
+}
+END_TEST
+
+/* What a strict UTF-8 reader refuses must not pass: overlong forms,
+ * surrogates, values past U+10FFFF, cut sequences; and what acts on a
+ * terminal (C1, bidirectional overrides) travels escaped. */
+static void fill_hostile(json_out *j)
+{
+	json_str(j, "overlong", "\xc0\xaf\xe0\x80\xaf\xf0\x80\x80\xaf");
+	json_str(j, "surrogate", "\xed\xa0\x80\xed\xbf\xbf");
+	json_str(j, "too_big", "\xf4\x90\x80\x80");
+	json_str(j, "cut", "\xe2\x80");
+	json_str(j, "c1_bidi", "\xc2\x9b" "2J\xe2\x80\xae" "txt");
+}
+
+START_TEST(json_hostile_utf8)
+{
+	char *s = json_of(fill_hostile);
+
+	for (const char *p = s; *p != '\0'; p++)
+		ck_assert_msg((unsigned char)*p < 0x80, "non-ASCII byte in %s", s);
+	/* one U+FFFD for each maximal bad part, as Unicode recommends */
+	ck_assert_str_eq(s, "{\"overlong\":\"\\uFFFD\\uFFFD\\uFFFD\\uFFFD\\uFFFD"
+	                    "\\uFFFD\\uFFFD\\uFFFD\\uFFFD\",\"surrogate\":\"\\uFFFD\\uFFFD"
+	                    "\\uFFFD\\uFFFD\\uFFFD\\uFFFD\",\"too_big\":\"\\uFFFD\\uFFFD"
+	                    "\\uFFFD\\uFFFD\",\"cut\":\"\\uFFFD\",\"c1_bidi\":"
+	                    "\"\\u009B2J\\u202Etxt\"}\n");
+	free(s);
+}
+END_TEST
+
+static void fill_partial(json_out *j)
+{
+	char *r;
+
+	json_str(j, "command", "burn");
+	json_obj(j, "plan");
+	json_str(j, "account", "al\xffice");
+	/* the watchdog's ending, made while a level is open */
+	r = json_render(j, "unknown", 6, "timeout", "no answer \x1b[2J");
+	ck_assert_str_eq(r, "{\"command\":\"burn\",\"plan\":{\"account\":"
+	                    "\"al\\uFFFDice\"},\"seed_state\":\"unknown\",\"ok\":false,"
+	                    "\"exit_code\":6,\"error\":{\"code\":\"timeout\","
+	                    "\"message\":\"no answer \\u001B[2J\"}}\n");
+	free(r);
+}
+
+START_TEST(json_render_whole)
+{
+	char *s = json_of(fill_partial);
+
+	/* the render changed nothing */
+	ck_assert_str_eq(s, "{\"command\":\"burn\",\"plan\":{\"account\":"
+	                    "\"al\\uFFFDice\"}}\n");
 	free(s);
 }
 END_TEST
@@ -190,6 +245,8 @@ Suite *suite_lib(void)
 	TCase *tc = tcase_create("units");
 
 	tcase_add_test(tc, json_escaping);
+	tcase_add_test(tc, json_hostile_utf8);
+	tcase_add_test(tc, json_render_whole);
 	tcase_add_test(tc, json_nesting);
 	tcase_add_test(tc, pick_slots);
 	tcase_add_test(tc, record_round_trip);

@@ -19,6 +19,8 @@ static const char *hash_name(int h)
 static void warnings_show(const tool_opts *o, json_out *j,
                           const input_plan_report *r)
 {
+	char shown[TOOL_TEXT_CAP(INPUT_MSG_MAX)];
+
 	if (o->json)
 		json_arr(j, "warnings");
 	for (size_t i = 0; i < r->count; i++) {
@@ -28,7 +30,8 @@ static void warnings_show(const tool_opts *o, json_out *j,
 			json_str(j, NULL, r->issues[i].msg);
 		else
 			fprintf(stderr, "safeid-tool: warning: %s\n",
-			        r->issues[i].msg);
+			        tool_text(r->issues[i].msg, shown,
+			                  sizeof(shown)));
 	}
 	if (o->json)
 		json_close(j);
@@ -38,6 +41,7 @@ static void plan_show(const tool_opts *o, json_out *j, const client_input *in,
                       const client_slot *s, client_ntp_state ntp)
 {
 	const input_account *a = client_input_account(in);
+	char shown[TOOL_TEXT_CAP(sizeof(in->source))];
 	uint64_t now = tool_now(o);
 
 	if (o->json) {
@@ -54,9 +58,14 @@ static void plan_show(const tool_opts *o, json_out *j, const client_input *in,
 		return;
 	}
 	printf("Burn plan\n");
-	printf("Account:    %s\n", a->name[0] != '\0' ? a->name : "(no name)");
-	printf("Issuer:     %s\n", a->issuer[0] != '\0' ? a->issuer : "(none)");
-	printf("From:       %s\n", in->source);
+	/* the account's names come from the QR code: shown, never acted on */
+	printf("Account:    %s\n", a->name[0] != '\0'
+	                                ? tool_text(a->name, shown, sizeof(shown))
+	                                : "(no name)");
+	printf("Issuer:     %s\n", a->issuer[0] != '\0'
+	                                ? tool_text(a->issuer, shown, sizeof(shown))
+	                                : "(none)");
+	printf("From:       %s\n", tool_text(in->source, shown, sizeof(shown)));
 	printf("TOTP:       %s, %u s step, 6 digits, display on for %u s\n",
 	       in->report.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
 	       in->report.step, tool_display(o));
@@ -152,8 +161,12 @@ int cmd_burn(const tool_opts *o, json_out *j, client_error *err)
 	ret = tool_confirm(o->yes, client_text(CLIENT_TEXT_BURN_QUESTION), err);
 	if (ret != 0)
 		goto fail;
-	if (!o->json)
-		printf("Burning into token %s:\n", s.serial);
+	if (!o->json) {
+		char shown[TOOL_TEXT_CAP(sizeof(s.serial))];
+
+		printf("Burning into token %s:\n",
+		       tool_text(s.serial, shown, sizeof(shown)));
+	}
 	client_burn_plan_fill(&plan, &in, tool_display(o));
 	plan.expect_serial = s.serial;
 	tool_watchdog_after_write(SAFEID_SEED_NEW);

@@ -16,7 +16,7 @@ static void account_show(const tool_opts *o, json_out *j,
                          const input_account *a, size_t idx, bool *any_ok)
 {
 	input_plan_report r;
-	char label[600];
+	char label[600], shown[TOOL_TEXT_CAP(INPUT_MSG_MAX)];
 	int rc = input_plan_check(a, NULL, &r);
 
 	input_account_label(a, label, sizeof(label));
@@ -52,12 +52,12 @@ static void account_show(const tool_opts *o, json_out *j,
 	printf("   %s, %s, %u digits, %u s step, %zu-bit secret (%s)\n",
 	       a->type == INPUT_OTP_HOTP ? "HOTP (counter)" : "TOTP",
 	       input_alg_name(a->alg), a->digits, a->period,
-	       a->secret_len * 8u, a->source);
+	       a->secret_len * 8u, tool_text(a->source, shown, sizeof(shown)));
 	for (size_t i = 0; i < r.count; i++)
 		printf("   %s: %s\n",
 		       r.issues[i].severity == INPUT_SEV_ERROR ? "cannot burn"
 		                                               : "warning",
-		       r.issues[i].msg);
+		       tool_text(r.issues[i].msg, shown, sizeof(shown)));
 	if (rc == INPUT_OK)
 		printf("   %s\n", client_text(CLIENT_TEXT_BURNABLE));
 }
@@ -83,8 +83,11 @@ static void monitors_show(const tool_opts *o, json_out *j,
 			json_uint(j, "qr_codes", m->codes);
 			json_close(j);
 		} else {
+			char shown[TOOL_TEXT_CAP(sizeof(m->name))];
+
+			/* the name comes from the X server */
 			printf("Monitor %s: %ux%u at %+d%+d, %zu QR code%s\n",
-			       m->name, m->width, m->height, m->x, m->y, m->codes,
+			       tool_text(m->name, shown, sizeof(shown)), m->width, m->height, m->x, m->y, m->codes,
 			       m->codes == 1 ? "" : "s");
 		}
 	}
@@ -94,6 +97,7 @@ static void monitors_show(const tool_opts *o, json_out *j,
 
 int cmd_scan(const tool_opts *o, json_out *j, client_error *err)
 {
+	char shown[TOOL_TEXT_CAP(sizeof(((client_input *)0)->skipped))];
 	client_input in;
 	bool any_ok = false;
 	int ret;
@@ -107,8 +111,9 @@ int cmd_scan(const tool_opts *o, json_out *j, client_error *err)
 		json_uint(j, "qr_codes", in.qr_codes);
 		json_arr(j, "accounts");
 	} else {
-		printf("%s: %zu account%s\n", in.source, in.accounts.count,
-		       in.accounts.count == 1 ? "" : "s");
+		printf("%s: %zu account%s\n",
+		       tool_text(in.source, shown, sizeof(shown)),
+		       in.accounts.count, in.accounts.count == 1 ? "" : "s");
 	}
 	for (size_t i = 0; i < in.accounts.count; i++)
 		account_show(o, j, &in.accounts.items[i], i, &any_ok);
@@ -116,7 +121,16 @@ int cmd_scan(const tool_opts *o, json_out *j, client_error *err)
 		json_close(j);
 		json_str(j, "skipped", in.skipped[0] != '\0' ? in.skipped : NULL);
 	} else if (in.skipped[0] != '\0') {
-		printf("Skipped:\n%s\n", in.skipped);
+		/* one message a line, each shown as text */
+		printf("Skipped:\n");
+		for (char *line = in.skipped, *nl; line != NULL;
+		     line = nl != NULL ? nl + 1 : NULL) {
+			nl = strchr(line, '\n');
+			printf("%s\n", input_text_escape(line, nl != NULL
+			                                   ? (size_t)(nl - line)
+			                                   : strlen(line),
+			                             shown, sizeof(shown)));
+		}
 	}
 	/* With --pick/--match, the answer is about that account. */
 	if (o->pick > 0 || o->match != NULL)

@@ -53,6 +53,8 @@ fail:
 static void record_show(const tool_opts *o, json_out *j, const char *serial)
 {
 	char path[4200], when[48];
+	char iss[TOOL_TEXT_CAP(sizeof(((client_record *)0)->issuer))];
+	char acc[TOOL_TEXT_CAP(sizeof(((client_record *)0)->account))];
 	client_error ignored;
 	client_record r;
 	bool have = client_record_load(o->state_dir, serial, &r, path,
@@ -78,8 +80,11 @@ static void record_show(const tool_opts *o, json_out *j, const char *serial)
 		return;
 	}
 	client_text_time((uint64_t)r.time, when, sizeof(when));
+	/* the record is a file: what it says is shown, never acted on */
 	printf("Last burn:  %s%s%s on %s (%s, %u s step, %u s display)\n",
-	       r.issuer, r.issuer[0] != '\0' ? ": " : "", r.account, when,
+	       tool_text(r.issuer, iss, sizeof(iss)),
+	       r.issuer[0] != '\0' ? ": " : "",
+	       tool_text(r.account, acc, sizeof(acc)), when,
 	       r.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", r.step,
 	       r.display);
 }
@@ -160,12 +165,17 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 		ret = client_clock_refuse(&s, err);
 		goto fail;
 	}
-	if (!o->json)
+	if (!o->json) {
+		char serial[TOOL_TEXT_CAP(sizeof(s.serial))];
+		char reader[TOOL_TEXT_CAP(sizeof(s.reader))];
+
 		printf("Setting the clock of token %s on '%s' (%s, %u s step, "
 		       "%u s display, from the %s):\n",
-		       s.serial, s.reader,
+		       tool_text(s.serial, serial, sizeof(serial)),
+		       tool_text(s.reader, reader, sizeof(reader)),
 		       p.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", p.step,
 		       p.display_seconds, source);
+	}
 	p.expect_serial = s.serial;
 	if (s.restricted_sync) {
 		p.erase_seed_ok = true;

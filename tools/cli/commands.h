@@ -45,6 +45,13 @@ uint64_t tool_now(const tool_opts *o);
 /* --display or the default 30. */
 unsigned tool_display(const tool_opts *o);
 
+/* s as it may be shown on a terminal (input_text_escape): any name, path
+ * or message that holds text from a QR code, a file or a device goes
+ * through it.  Returns buf (cap bytes). */
+const char *tool_text(const char *s, char *buf, size_t cap);
+/* The buffer size that shows a string of n bytes whole. */
+#define TOOL_TEXT_CAP(n) (4 * (n) + 4)
+
 /* Human lines and JSON keys describing a token (reader, serial, ...). */
 void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
                     uint64_t host_now);

@@ -16,9 +16,14 @@
 
 #define LOCK_WAIT_SECONDS 120
 
+const char *tool_text(const char *s, char *buf, size_t cap)
+{
+	return input_text_escape(s, s != NULL ? strlen(s) : 0, buf, cap);
+}
+
 static int token_wait(const tool_opts *o, client_error *err)
 {
-	char reader[CLIENT_READER_MAX];
+	char reader[CLIENT_READER_MAX], shown[TOOL_TEXT_CAP(CLIENT_READER_MAX)];
 	int ret = client_reader_find(o->reader, reader, sizeof(reader), err);
 
 	if (ret != 0)
@@ -28,15 +33,19 @@ static int token_wait(const tool_opts *o, client_error *err)
 		                "(place it on the reader and press its "
 		                "button)...\n",
 		        o->wait_seconds, reader[0] != '\0' ? "'" : "any reader",
-		        reader, reader[0] != '\0' ? "'" : "");
+		        tool_text(reader, shown, sizeof(shown)),
+		        reader[0] != '\0' ? "'" : "");
 	return client_token_wait(reader, o->wait_seconds, err);
 }
 
 /* --verbose: the backend's calls and their results. */
 static void trace_show(void *arg, const char *line)
 {
+	char shown[4096];
+
 	(void)arg;
-	fprintf(stderr, "safeid-tool: %s\n", line);
+	fprintf(stderr, "safeid-tool: %s\n",
+	        tool_text(line, shown, sizeof(shown)));
 }
 
 /* The backend names the reader it chose before it asks its token. */
@@ -161,7 +170,7 @@ void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
                     uint64_t host_now)
 {
 	long long drift = (long long)s->clock - (long long)host_now;
-	char when[48];
+	char when[48], shown[TOOL_TEXT_CAP(CLIENT_READER_MAX)];
 
 	if (o->json) {
 		json_str(j, "reader", s->reader);
@@ -181,15 +190,17 @@ void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
 		json_uint(j, "host_clock", host_now);
 		return;
 	}
-	printf("Reader:     %s\n", s->reader);
+	/* the reader's name, the serial and the model come from devices */
+	printf("Reader:     %s\n", tool_text(s->reader, shown, sizeof(shown)));
 	if (!s->present) {
 		printf("Token:      none (%s)\n",
 		       client_text(CLIENT_TEXT_PLACE_TOKEN));
 		return;
 	}
-	printf("Serial:     %s\n", s->serial);
+	printf("Serial:     %s\n", tool_text(s->serial, shown, sizeof(shown)));
 	printf("Model:      %s%s%s%s\n",
-	       s->model[0] != '\0' ? s->model : "unknown",
+	       s->model[0] != '\0' ? tool_text(s->model, shown, sizeof(shown))
+	                           : "unknown",
 	       s->restricted_sync ? " (" : "",
 	       s->restricted_sync ? client_text(CLIENT_TEXT_RESTRICTED) : "",
 	       s->restricted_sync ? ")" : "");

@@ -43,9 +43,12 @@ static int uri_load(const tool_opts *o, client_input *in, client_error *err)
 		ret = client_secret_read_file(o->uri_file, INPUT_TEXT_MAX, &buf,
 		                              &len, &cap, &exposed, err);
 		if (exposed) {
+			char shown[TOOL_TEXT_CAP(CLIENT_MSG_MAX)];
+
 			client_text_exposed(o->uri_file, warning,
 			                    sizeof(warning));
-			fprintf(stderr, "safeid-tool: warning: %s\n", warning);
+			fprintf(stderr, "safeid-tool: warning: %s\n",
+			        tool_text(warning, shown, sizeof(shown)));
 		}
 	}
 	if (ret == 0)

@@ -268,7 +268,11 @@ static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 static void error_report(const tool_opts *o, json_out *j,
                          const client_error *err)
 {
-	fprintf(stderr, "safeid-tool: %s\n", err->msg);
+	char shown[TOOL_TEXT_CAP(CLIENT_MSG_MAX)];
+
+	/* a message names files, readers and accounts as they came */
+	fprintf(stderr, "safeid-tool: %s\n",
+	        tool_text(err->msg, shown, sizeof(shown)));
 	if (!o->json)
 		return;
 	json_bool(j, "ok", false);
@@ -281,6 +285,7 @@ static void error_report(const tool_opts *o, json_out *j,
 
 int main(int argc, char **argv)
 {
+	char shown[TOOL_TEXT_CAP(CLIENT_MSG_MAX)];
 	client_error err;
 	tool_opts o;
 	json_out j;
@@ -294,7 +299,8 @@ int main(int argc, char **argv)
 		                "dumps; a crash could write secrets to disk\n");
 	ret = args_parse(argc, argv, &o, &err);
 	if (ret != 0) {
-		fprintf(stderr, "safeid-tool: %s\n", err.msg);
+		fprintf(stderr, "safeid-tool: %s\n",
+		        tool_text(err.msg, shown, sizeof(shown)));
 		return ret;
 	}
 	if (strcmp(o.command, "help") == 0) {

@@ -2,9 +2,11 @@
  * prompt.c: the terminal.  The last question before a write reads
  * /dev/tty so a secret piped to stdin can never be taken for an answer,
  * and a script without a terminal is refused instead of blocking; a
- * secret typed on a terminal is not echoed.
+ * secret typed on a terminal is not echoed, and the echo comes back
+ * however the reading ends, Ctrl-C included.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -47,6 +49,53 @@ int tool_confirm(bool yes, const char *question, client_error *err)
 	                   "on, or add --yes)");
 }
 
+/* While echo is off: the terminal to restore if a signal ends us. */
+static struct termios quiet_saved;
+static volatile sig_atomic_t quiet_fd = -1;
+static const int quiet_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction quiet_old[4];
+
+/* Put the echo back, then die of the signal as we would have: the shell
+ * sees the same status and the person gets a working terminal. */
+static void quiet_on_signal(int sig)
+{
+	ssize_t rc;
+
+	if (quiet_fd >= 0) {
+		tcsetattr(quiet_fd, TCSANOW, &quiet_saved);
+		rc = write(STDERR_FILENO, "\n", 1);
+		(void)rc;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Catch the signals that end a prompt (unless they are ignored, as under
+ * nohup: they stay ignored). */
+static void quiet_catch(int fd, const struct termios *saved)
+{
+	struct sigaction sa;
+
+	quiet_saved = *saved;
+	quiet_fd = fd;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = quiet_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < 4; i++) {
+		sigaction(quiet_signals[i], NULL, &quiet_old[i]);
+		if (quiet_old[i].sa_handler != SIG_IGN)
+			sigaction(quiet_signals[i], &sa, NULL);
+	}
+}
+
+static void quiet_release(void)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (quiet_old[i].sa_handler != SIG_IGN)
+			sigaction(quiet_signals[i], &quiet_old[i], NULL);
+	quiet_fd = -1;
+}
+
 int tool_secret_ask(int fd, const char *prompt, bool echo, const char *what,
                     size_t max, char **out, size_t *len, size_t *cap,
                     client_error *err)
@@ -60,12 +109,18 @@ int tool_secret_ask(int fd, const char *prompt, bool echo, const char *what,
 		if (!echo && tcgetattr(fd, &old) == 0) {
 			quiet = old;
 			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			/* the handlers first: a signal between the two
+			 * leaves the echo on */
+			quiet_catch(fd, &old);
 			restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+			if (!restore)
+				quiet_release();
 		}
 	}
 	ret = client_secret_read_fd(fd, what, max, out, len, cap, err);
 	if (restore) {
 		tcsetattr(fd, TCSAFLUSH, &old);
+		quiet_release();
 		if (ret == 0)
 			fputc('\n', stderr);
 	}

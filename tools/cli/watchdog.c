@@ -1,11 +1,14 @@
 /*
  * watchdog.c: alarm(2) plus a handler that only write(2)s a message made
  * beforehand and _exit(2)s.  Two message buffers: the one being filled is
- * never the one the handler may read, so re-arming needs no lock.
+ * never the one the handler may read, so re-arming needs no lock.  With
+ * --json, the message made beforehand is the whole output object with
+ * the error in it (nothing of it has been written yet).
  */
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,8 +18,8 @@
 
 static struct {
 	char text[2][WD_MSG_MAX];   /* stderr line */
-	char json[2][WD_MSG_MAX];   /* stdout: tail closing the --json object,
-	                               or a newline ending a progress line */
+	char *json[2];              /* stdout: the whole --json object, or a
+	                               newline ending a progress line */
 	size_t text_len[2], json_len[2];
 	int code[2];
 	volatile sig_atomic_t cur;  /* buffer the handler uses */
@@ -43,56 +46,43 @@ static void on_alarm(int sig)
 	_exit(wd.code[i]);
 }
 
-/* JSON string body of s (quotes and backslashes escaped, controls
- * dropped): reader names and steps are plain text. */
-static void escaped_copy(const char *s, char *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (; *s != '\0' && n + 3 < cap; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			continue;
-		if (c == '"' || c == '\\')
-			out[n++] = '\\';
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
-}
+/* What stdout gets when no JSON object can be made (out of memory). */
+static char wd_nomem[] =
+	"{\"ok\":false,\"exit_code\":9,\"error\":{\"code\":\"nomem\","
+	"\"message\":\"out of memory writing the JSON output\"}}\n";
+static char wd_newline[] = "\n";
 
 /* Fill the buffer the handler is not using, then switch to it. */
 static void message_prepare(void)
 {
 	int i = !wd.cur;
-	char msg[WD_MSG_MAX - 256], esc[WD_MSG_MAX - 256];
+	char msg[WD_MSG_MAX - 256], reader[CLIENT_READER_MAX];
 	int n;
 
+	/* the reader's name comes from PC/SC, i.e. from a device */
+	input_text_escape(wd.reader, strlen(wd.reader), reader, sizeof(reader));
 	snprintf(msg, sizeof(msg),
 	         "no answer from the token on reader '%s' within %u s at step "
 	         "'%s'; the tool gave up. The token now holds: %s. Next: %s",
-	         wd.reader[0] != '\0' ? wd.reader : "(not chosen yet)",
+	         reader[0] != '\0' ? reader : "(not chosen yet)",
 	         wd.seconds, wd.step, safeid_seed_state_text(wd.held),
 	         client_text_next_step(wd.held, wd.exit_code));
 	n = snprintf(wd.text[i], WD_MSG_MAX, "safeid-tool: %s\n", msg);
 	wd.text_len[i] = n < 0 ? 0 : strnlen(wd.text[i], WD_MSG_MAX);
+	if (wd.json[i] != wd_nomem && wd.json[i] != wd_newline)
+		free(wd.json[i]);
+	wd.json[i] = NULL;
 	wd.json_len[i] = 0;
-	/* Only at the top level is the open object ours to close. */
-	if (wd.j != NULL && wd.j->depth == 0) {
-		escaped_copy(msg, esc, sizeof(esc));
-		n = snprintf(wd.json[i], WD_MSG_MAX,
-		             ",\"seed_state\":\"%s\",\"ok\":false,"
-		             "\"exit_code\":%d,\"error\":{\"code\":\"timeout\","
-		             "\"message\":\"%s\"}}\n",
-		             safeid_seed_state_name(wd.held), wd.exit_code,
-		             esc);
-		if (n > 0 && n < WD_MSG_MAX)
-			wd.json_len[i] = (size_t)n;
-	} else if (wd.j == NULL) {
+	if (wd.j != NULL) {
+		wd.json[i] = json_render(wd.j, safeid_seed_state_name(wd.held),
+		                         wd.exit_code, "timeout", msg);
+		if (wd.json[i] == NULL)
+			wd.json[i] = wd_nomem;
+	} else {
 		/* End a progress line left open ("  step ... "). */
-		wd.json[i][0] = '\n';
-		wd.json_len[i] = 1;
+		wd.json[i] = wd_newline;
 	}
+	wd.json_len[i] = strlen(wd.json[i]);
 	wd.code[i] = wd.exit_code;
 	wd.cur = i;
 }
@@ -132,9 +122,8 @@ void tool_watchdog_arm(const char *step, safeid_seed_state held,
 	wd.held = held;
 	wd.exit_code = exit_code;
 	message_prepare();
-	/* What was written so far must be out before a tail may follow it. */
-	if (wd.j != NULL)
-		fflush(wd.j->f);
+	/* Progress written so far must be out before the handler's newline
+	 * may follow it (with --json nothing is written before the end). */
 	fflush(stdout);
 	alarm(wd.seconds);
 }

@@ -72,24 +72,24 @@ const char *input_alg_name(input_alg alg)
 
 int input_account_label(const input_account *a, char *buf, size_t cap)
 {
-	char iss[96], nm[160];
-	int n;
+	const char *iss, *nm;
+	char raw[2 * INPUT_FIELD_MAX + 8];
 
 	if (a == NULL || buf == NULL || cap == 0)
 		return INPUT_ERR_ARG;
-	input_quote(a->issuer ? a->issuer : "",
-	            a->issuer ? strlen(a->issuer) : 0, iss, sizeof(iss));
-	input_quote(a->name ? a->name : "", a->name ? strlen(a->name) : 0, nm,
-	            sizeof(nm));
+	iss = a->issuer != NULL ? a->issuer : "";
+	nm = a->name != NULL ? a->name : "";
 	if (iss[0] != '\0' && nm[0] != '\0')
-		n = snprintf(buf, cap, "%s: %s", iss, nm);
-	else if (iss[0] != '\0')
-		n = snprintf(buf, cap, "%s", iss);
-	else if (nm[0] != '\0')
-		n = snprintf(buf, cap, "%s", nm);
+		snprintf(raw, sizeof(raw), "%.*s: %.*s", (int)INPUT_FIELD_MAX,
+		         iss, (int)INPUT_FIELD_MAX, nm);
+	else if (iss[0] != '\0' || nm[0] != '\0')
+		snprintf(raw, sizeof(raw), "%.*s", (int)INPUT_FIELD_MAX,
+		         iss[0] != '\0' ? iss : nm);
 	else
-		n = snprintf(buf, cap, "(unnamed account)");
-	return n < 0 ? INPUT_ERR_INTERNAL : INPUT_OK;
+		snprintf(raw, sizeof(raw), "(unnamed account)");
+	/* what the QR code says, never what it does to a terminal */
+	input_text_escape(raw, strlen(raw), buf, cap);
+	return INPUT_OK;
 }
 
 static int pick_contains(const char *hay, const char *needle)

@@ -43,6 +43,7 @@ static const errtab_row errors[] = {
 	E(INPUT_WARN_SECRET_SHORT, "the secret is shorter than 10 bytes (80 bits); weak"),
 	E(INPUT_WARN_ISSUER_MISMATCH, "the issuer parameter differs from the label prefix"),
 	E(INPUT_WARN_DEFAULTED, "a setting was not given; the usual default is used"),
+	E(INPUT_ERR_NOT_FILE, "this is not a regular file (a pipe, device or directory); give the path of a file"),
 	E(INPUT_ERR_IO, "the file cannot be read; check the path and permissions"),
 	E(INPUT_ERR_NOT_IMAGE, "the file is not a PNG or JPEG image"),
 	E(INPUT_ERR_IMAGE_CORRUPT, "the image is truncated or damaged; save it again"),
@@ -52,6 +53,7 @@ static const errtab_row errors[] = {
 	E(INPUT_ERR_WAYLAND, "Wayland session without X11; use --screenshot-cmd 'grim -'"),
 	E(INPUT_ERR_CAPTURE, "the screen could not be captured"),
 	E(INPUT_ERR_QR_DECODER, "the QR decoder failed"),
+	E(INPUT_ERR_IMAGE_WORK, "the image would take too much work to decode; save it again as PNG"),
 	E(INPUT_ERR_NO_MATCH, "no account matches the choice; see the listing"),
 	E(INPUT_ERR_AMBIGUOUS, "several accounts match the choice; pick by number"),
 	E(INPUT_ERR_INTERNAL, "internal error (a bug); please report it"),
@@ -104,33 +106,6 @@ int input_fail(input_error *err, int code, const char *fmt, ...)
 const char *input_what(const char *what)
 {
 	return (what != NULL && what[0] != '\0') ? what : "the input";
-}
-
-void input_quote(const char *s, size_t len, char *buf, size_t cap)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	if (cap == 0)
-		return;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		/* 4 for an escape, 4 for "..." and the NUL */
-		if (o + 8 > cap) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f) {
-			buf[o++] = (char)c;
-		} else {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		}
-	}
-	buf[o] = '\0';
 }
 
 void input_wipe(void *p, size_t n)

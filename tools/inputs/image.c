@@ -15,7 +15,9 @@
 
 #include "internal.h"
 
-#define IMG_JPEG_MEM_MAX (1024ul * 1024ul * 1024ul)
+/* Decoding memory, beyond the file: a progressive JPEG's coefficients, an
+ * interlaced PNG's rows, the grey pixels. */
+#define IMG_MEM_MAX (1024ul * 1024ul * 1024ul)
 
 static int img_check_size(unsigned w, unsigned h, const char *what,
                           input_error *err)
@@ -116,6 +118,10 @@ static int img_png_pixels(png_structp png, png_infop info, input_image *out,
 		return input_fail(err, INPUT_ERR_IMAGE_CORRUPT, "%s: unexpected PNG layout; save the picture again", what);
 	/* interlaced images need every row at once; others one row at a time */
 	*rows_len = rowbytes * (passes > 1 ? h : 1);
+	if (*rows_len + (size_t)w * h > IMG_MEM_MAX)
+		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		                  "%s: the %ux%u PNG image needs more than %lu MiB to decode; crop it around the QR code or scale it down",
+		                  what, w, h, IMG_MEM_MAX >> 20);
 	*rows = malloc(*rows_len);
 	out->px = malloc((size_t)w * h);
 	if (out->px == NULL || *rows == NULL)
@@ -165,6 +171,19 @@ static int img_png(const uint8_t *data, size_t len, const char *what,
 		goto fail;
 	}
 	png_set_read_fn(png, &src, img_png_read);
+	/* The size is checked before a row is allocated (img_png_pixels);
+	 * the chunks that only hold text, colour profiles or palettes for
+	 * other programs are skipped unread, so a compressed one cannot
+	 * unpack into megabytes, nor thousands of them pile up. */
+	png_set_chunk_cache_max(png, 64);
+#ifdef PNG_HANDLE_AS_UNKNOWN_SUPPORTED
+	{
+		static const png_byte skip[] = "iCCP\0tEXt\0zTXt\0iTXt\0sPLT\0eXIf";
+
+		png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, skip,
+		                            (int)(sizeof(skip) / 5));
+	}
+#endif
 	/* the QR code has its own error correction; a truncated file is still
 	 * caught by running out of data */
 	png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE);
@@ -180,10 +199,28 @@ fail:
 	return rc;
 }
 
+/*
+ * A progressive JPEG is decoded scan by scan, and every scan visits every
+ * block of the components it covers, however few bytes it takes: a small
+ * file with thousands of scans kept the decoder busy for minutes.  Real
+ * encoders write about 10 scans (libjpeg's progression), each block being
+ * visited about 5 times; the bounds below are far above that and far
+ * below what costs a person more than about a second.
+ */
+#define IMG_JPEG_SCANS_MAX 100u
+#define IMG_JPEG_BLOCK_PASSES_MAX 16u
+
+enum img_jpeg_why { IMG_JPEG_FAILED, IMG_JPEG_SCANS, IMG_JPEG_WORK };
+
 struct img_jerr {
 	struct jpeg_error_mgr mgr;
+	struct jpeg_progress_mgr progress;
 	jmp_buf jump;
 	int truncated;
+	enum img_jpeg_why why;
+	int scan_seen;                  /* last scan counted */
+	unsigned long long visits;      /* blocks the scans so far visit */
+	unsigned long long visits_max;
 };
 
 static void img_jpeg_exit(j_common_ptr ci)
@@ -202,44 +239,130 @@ static void img_jpeg_message(j_common_ptr ci, int level)
 	}
 }
 
+/* Called before each piece of input is decoded; a new scan is counted
+ * (with the blocks it will visit) before any of its data is. */
+static void img_jpeg_progress(j_common_ptr common)
+{
+	j_decompress_ptr ci = (j_decompress_ptr)(void *)common;
+	struct img_jerr *e = (struct img_jerr *)(void *)ci->err;
+
+	if (ci->input_scan_number == e->scan_seen)
+		return;
+	e->scan_seen = ci->input_scan_number;
+	if ((unsigned)e->scan_seen > IMG_JPEG_SCANS_MAX) {
+		e->why = IMG_JPEG_SCANS;
+		longjmp(e->jump, 1);
+	}
+	e->visits += (unsigned long long)ci->MCUs_per_row *
+	             ci->MCU_rows_in_scan * (unsigned)ci->blocks_in_MCU;
+	if (e->visits > e->visits_max) {
+		e->why = IMG_JPEG_WORK;
+		longjmp(e->jump, 1);
+	}
+}
+
+/* Blocks of every component: the unit of the work bound. */
+static unsigned long long img_jpeg_blocks(j_decompress_ptr ci)
+{
+	unsigned long long n = 0;
+
+	for (int c = 0; c < ci->num_components; c++)
+		n += (unsigned long long)ci->comp_info[c].width_in_blocks *
+		     ci->comp_info[c].height_in_blocks;
+	return n;
+}
+
+/* One row of CMYK to grey.  Adobe's files (and so nearly all) store the
+ * inks inverted (255: no ink); without the Adobe marker they are plain. */
+static void img_row_cmyk(const uint8_t *in, unsigned w, int inverted,
+                         uint8_t *out)
+{
+	for (unsigned x = 0; x < w; x++, in += 4) {
+		unsigned c = inverted ? in[0] : 255u - in[0];
+		unsigned m = inverted ? in[1] : 255u - in[1];
+		unsigned y = inverted ? in[2] : 255u - in[2];
+		unsigned k = inverted ? in[3] : 255u - in[3];
+		/* what is left of each channel after the ink and the black */
+		unsigned g = (c * 77u + m * 150u + y * 29u) * k;
+
+		out[x] = (uint8_t)((g + 255u * 128u) / (255u * 256u));
+	}
+}
+
+static int img_jpeg_refuse(struct img_jerr *je, j_decompress_ptr ci,
+                           const char *what, input_error *err)
+{
+	char msg[JMSG_LENGTH_MAX];
+	int code = je->mgr.msg_code;
+
+	if (je->why == IMG_JPEG_SCANS)
+		return input_fail(err, INPUT_ERR_IMAGE_WORK,
+		                  "%s: the JPEG image has more than %u scans (a picture has about 10); such a file only keeps the decoder busy: save the picture again as PNG or as a baseline JPEG",
+		                  what, IMG_JPEG_SCANS_MAX);
+	if (je->why == IMG_JPEG_WORK)
+		return input_fail(err, INPUT_ERR_IMAGE_WORK,
+		                  "%s: the JPEG image's scans go over its %ux%u pixels more than %u times (a picture needs about 5); such a file only keeps the decoder busy: save the picture again as PNG or as a baseline JPEG",
+		                  what, ci->image_width, ci->image_height,
+		                  IMG_JPEG_BLOCK_PASSES_MAX);
+	msg[0] = '\0';
+	je->mgr.format_message((j_common_ptr)ci, msg);
+	if (code == JERR_OUT_OF_MEMORY || code == JERR_NO_BACKING_STORE)
+		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		                  "%s: the JPEG image needs more than %lu MiB to decode (%s); crop it around the QR code or scale it down",
+		                  what, IMG_MEM_MAX >> 20, msg);
+	if (code == JERR_CONVERSION_NOTIMPL || code == JERR_BAD_PRECISION ||
+	    code == JERR_NOT_COMPILED)
+		return input_fail(err, INPUT_ERR_NOT_IMAGE,
+		                  "%s: the JPEG image is of a kind this tool cannot read (%s); save the picture again as PNG",
+		                  what, msg);
+	return input_fail(err, INPUT_ERR_IMAGE_CORRUPT,
+	                  "%s: the JPEG image is %s (%s); save or download it again",
+	                  what, je->truncated ? "truncated" : "damaged", msg);
+}
+
 static int img_jpeg(const uint8_t *data, size_t len, const char *what,
                     input_image *out, input_error *err)
 {
 	struct jpeg_decompress_struct ci;
 	struct img_jerr je;
-	char msg[JMSG_LENGTH_MAX];
+	uint8_t *volatile row = NULL;
+	volatile size_t row_len = 0;
 	volatile int rc = INPUT_OK;
+	int cmyk, inverted;
 
 	memset(&ci, 0, sizeof(ci));
 	memset(&je, 0, sizeof(je));
 	ci.err = jpeg_std_error(&je.mgr);
 	je.mgr.error_exit = img_jpeg_exit;
 	je.mgr.emit_message = img_jpeg_message;
+	je.progress.progress_monitor = img_jpeg_progress;
 	if (setjmp(je.jump)) {
-		int code = je.mgr.msg_code;
-		msg[0] = '\0';
-		je.mgr.format_message((j_common_ptr)&ci, msg);
-		if (code == JERR_OUT_OF_MEMORY || code == JERR_NO_BACKING_STORE)
-			rc = input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-			                "%s: the JPEG image needs more than %lu MiB to decode (%s); crop it around the QR code or scale it down",
-			                what, IMG_JPEG_MEM_MAX >> 20, msg);
-		else
-			rc = input_fail(err, INPUT_ERR_IMAGE_CORRUPT,
-			                "%s: the JPEG image is %s (%s); save or download it again",
-			                what, je.truncated ? "truncated" : "damaged", msg);
+		rc = img_jpeg_refuse(&je, &ci, what, err);
 		goto fail;
 	}
 	jpeg_create_decompress(&ci);
 	/* progressive files keep every coefficient in memory: bound it */
-	ci.mem->max_memory_to_use = IMG_JPEG_MEM_MAX;
+	ci.mem->max_memory_to_use = IMG_MEM_MAX;
+	ci.progress = &je.progress;
 	jpeg_mem_src(&ci, data, (unsigned long)len);
 	jpeg_read_header(&ci, TRUE);
 	if ((rc = img_check_size(ci.image_width, ci.image_height, what, err)) != INPUT_OK)
 		goto fail;
-	ci.out_color_space = JCS_GRAYSCALE;
+	/* (plus some room: a scan of a tiny image visits the blocks that pad
+	 * its MCUs too) */
+	je.visits_max = IMG_JPEG_BLOCK_PASSES_MAX * img_jpeg_blocks(&ci) +
+	                IMG_JPEG_SCANS_MAX * 64u;
+	cmyk = ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK;
+	inverted = ci.saw_Adobe_marker;
+	/* libjpeg turns YCCK into CMYK, but neither into grey */
+	ci.out_color_space = cmyk ? JCS_CMYK : JCS_GRAYSCALE;
 	jpeg_start_decompress(&ci);
 	out->px = malloc((size_t)ci.output_width * ci.output_height);
-	if (out->px == NULL) {
+	if (cmyk) {
+		row_len = (size_t)ci.output_width * 4u;
+		row = malloc(row_len);
+	}
+	if (out->px == NULL || (cmyk && row == NULL)) {
 		rc = input_fail(err, INPUT_ERR_NOMEM, "%s: out of memory for a %ux%u image",
 		                what, ci.output_width, ci.output_height);
 		goto fail;
@@ -247,12 +370,17 @@ static int img_jpeg(const uint8_t *data, size_t len, const char *what,
 	out->width = ci.output_width;
 	out->height = ci.output_height;
 	while (ci.output_scanline < ci.output_height) {
-		JSAMPROW row = out->px + (size_t)ci.output_scanline * ci.output_width;
-		jpeg_read_scanlines(&ci, &row, 1);
+		uint8_t *dst = out->px + (size_t)ci.output_scanline * ci.output_width;
+		JSAMPROW r = cmyk ? row : dst;
+
+		if (jpeg_read_scanlines(&ci, &r, 1) == 1 && cmyk)
+			img_row_cmyk(row, ci.output_width, inverted, dst);
 	}
 	jpeg_finish_decompress(&ci);
 fail:
 	jpeg_destroy_decompress(&ci);
+	/* the row showed part of the QR code */
+	input_secret_free(row, row_len);
 	if (rc != INPUT_OK)
 		input_image_free(out);
 	return rc;

@@ -69,7 +69,9 @@ typedef enum input_err {
 	INPUT_WARN_ISSUER_MISMATCH = -51, /* issuer= vs label prefix */
 	INPUT_WARN_DEFAULTED = -52, /* reserved; not reported (see flags) */
 
-	/* images and screen */
+	/* files, images and screen */
+	INPUT_ERR_NOT_FILE = -59,  /* a FIFO, device, directory... where a
+	                              regular file is needed */
 	INPUT_ERR_IO = -60,        /* file cannot be opened or read */
 	INPUT_ERR_NOT_IMAGE = -61, /* neither PNG nor JPEG (or empty file) */
 	INPUT_ERR_IMAGE_CORRUPT = -62, /* truncated or damaged image */
@@ -79,6 +81,8 @@ typedef enum input_err {
 	INPUT_ERR_WAYLAND = -66,   /* Wayland without X: use a command */
 	INPUT_ERR_CAPTURE = -67,   /* screen grab or screenshot cmd failed */
 	INPUT_ERR_QR_DECODER = -68, /* zbar failed (not "no code") */
+	INPUT_ERR_IMAGE_WORK = -69, /* decoding would cost too much work
+	                               (a JPEG with too many scans) */
 
 	/* picking */
 	INPUT_ERR_NO_MATCH = -70,  /* --pick matched nothing */
@@ -205,6 +209,34 @@ void input_secret_free(void *p, size_t n);
 /* Wipe that the compiler cannot drop. */
 void input_wipe(void *p, size_t n);
 
+/* ---- text from outside, for people and programs ------------------------ */
+
+#define INPUT_UTF8_BAD 0xffffffffu
+
+/*
+ * The UTF-8 character at s[0..len) (len > 0): returns its length (1 to 4)
+ * with the code point in *cp; or, for bytes that are not strict UTF-8 (a
+ * stray continuation byte, an overlong form, a surrogate, a value past
+ * U+10FFFF, a sequence cut short), the length of that bad part (at least
+ * 1) with *cp = INPUT_UTF8_BAD.
+ */
+size_t input_utf8_next(const char *s, size_t len, uint32_t *cp);
+
+/*
+ * The one way text from a QR code, a file, a token or a reader reaches a
+ * terminal or a window: s[0..len) into buf (cap bytes, NUL-terminated),
+ * printable UTF-8 kept as it is; control characters (C0, DEL, C1), the
+ * characters that reorder or hide text (bidirectional embeddings,
+ * overrides, isolates and marks, zero-width and other invisible format
+ * characters, line and paragraph separators, tags) written as \xNN
+ * (below U+0080) or \uNNNN; bytes that are not UTF-8 as \xNN each.
+ * Escaping twice gives what escaping once gives, so a message that
+ * already holds escaped text can be escaped whole when it is shown.
+ * Text that does not fit is cut after a whole character and ends with
+ * "...".  Returns buf.
+ */
+char *input_text_escape(const char *s, size_t len, char *buf, size_t cap);
+
 /* ---- reading whole files and streams ----------------------------------- */
 
 typedef struct input_buf {
@@ -225,6 +257,30 @@ typedef struct input_buf {
  */
 int input_read_fd(int fd, size_t max, size_t hint, unsigned flags,
                   input_buf *b);
+
+/* Refuse a symbolic link (a path the caller made, in its own directory). */
+#define INPUT_FILE_NOFOLLOW 0x2u
+/* Also read a pipe (FIFO) that a program writes to, such as a shell's
+ * <(command), for at most INPUT_PIPE_SECONDS. */
+#define INPUT_FILE_PIPE 0x4u
+#define INPUT_PIPE_SECONDS 60
+
+/*
+ * Read the whole regular file at path, at most max bytes, into b.  It is
+ * opened without blocking (a FIFO or a device cannot hang the open) and
+ * its type and size are checked before a byte is read.  Returns INPUT_OK;
+ * INPUT_ERR_NOT_FILE when it is not a regular file (a pipe, a device, a
+ * directory; with INPUT_FILE_NOFOLLOW, a symbolic link); with
+ * INPUT_FILE_PIPE, a pipe is read, INPUT_ERR_EMPTY_INPUT when nothing
+ * came (no program writes to it) and INPUT_ERR_IO with errno ETIMEDOUT
+ * when its writer stays silent; INPUT_ERR_TOO_LONG when it is larger than
+ * max; INPUT_ERR_NOMEM; INPUT_ERR_IO with errno set.  No message: the caller names the file.  *mode (may be NULL) gets
+ * the file's st_mode when known (0 otherwise).  On error b is empty.
+ */
+int input_read_file(const char *path, size_t max, unsigned flags,
+                    input_buf *b, unsigned *mode);
+/* "a pipe (FIFO)", "a directory", ... for a st_mode. */
+const char *input_file_kind(unsigned mode);
 /* Wipe and free (b may be empty). */
 void input_buf_free(input_buf *b);
 

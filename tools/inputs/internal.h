@@ -13,10 +13,6 @@ int input_fail(input_error *err, int code, const char *fmt, ...)
 /* Name of the input for messages: `what` or "the input". */
 const char *input_what(const char *what);
 
-/* Copy printable ASCII of s[0..len) to buf, escaping the rest as \xNN and
- * cutting long text with "..."; for quoting non-secret text in messages. */
-void input_quote(const char *s, size_t len, char *buf, size_t cap);
-
 /* Append a fresh zeroed account to the list; NULL when out of memory. */
 input_account *input_account_list_push(input_account_list *l);
 /* Drop the accounts from index `keep` on (wiping them). */
@@ -31,6 +27,15 @@ int input_has_prefix(const char *s, size_t len, const char *prefix);
 int input_pct_decode(const char *s, size_t len, int plus_space, char **out,
                      size_t *outlen, const char *field, const char *what,
                      input_error *err);
+
+/* input_read_fd on a non-blocking fd, ending with INPUT_ERR_IO and errno
+ * ETIMEDOUT when no byte comes before deadline (CLOCK_MONOTONIC; NULL: no
+ * deadline, for a blocking fd). */
+struct timespec;
+int input_read_fd_until(int fd, size_t max, size_t hint, unsigned flags,
+                        const struct timespec *deadline, input_buf *b);
+/* Milliseconds from now to deadline, 0 when it has passed. */
+int input_ms_left(const struct timespec *deadline);
 
 /* Grey image loading (image.c). */
 typedef struct input_image {

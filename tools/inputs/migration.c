@@ -5,6 +5,7 @@
  * so every buffer on the way (percent-decoded text, base64 bytes, the
  * unpacked message) is wiped before it is freed.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,127 @@ static int mig_data_param(const char *q, size_t len, const char **val,
 	return INPUT_OK;
 }
 
+/*
+ * protobuf-c decodes what the otpauth parser would refuse: a field given
+ * twice (the last one silently wins) and a NUL inside a name or issuer
+ * (the C string silently ends there).  So the payload is walked first,
+ * field by field: each field of the payload and of an account at most
+ * once (only the account list repeats), no NUL in a name or issuer.  The
+ * walk only reads lengths it has checked against what is left.
+ */
+enum { MIG_WIRE_VARINT = 0, MIG_WIRE_64 = 1, MIG_WIRE_LEN = 2,
+       MIG_WIRE_32 = 5 };
+#define MIG_FIELDS 8  /* numbers 1..7 are known in both messages */
+
+static const char *const mig_otp_fields[MIG_FIELDS] = {
+	NULL, "secret", "name", "issuer", "algorithm", "digits", "type",
+	"counter",
+};
+static const char *const mig_payload_fields[MIG_FIELDS] = {
+	NULL, NULL, "version", "batch size", "batch index", "batch id",
+	NULL, NULL,
+};
+
+/* A varint at p[*off..len); false when it runs past the end or 10 bytes. */
+static bool mig_varint(const uint8_t *p, size_t len, size_t *off,
+                       uint64_t *v)
+{
+	*v = 0;
+	for (unsigned shift = 0; shift < 70; shift += 7) {
+		if (*off >= len)
+			return false;
+		*v |= (uint64_t)(p[*off] & 0x7fu) << shift;
+		if ((p[(*off)++] & 0x80u) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* One message: fields as (number, wire type, value); account (1-based)
+ * is 0 for the payload itself. */
+static int mig_wire_message(const uint8_t *p, size_t len, size_t account,
+                            size_t *accounts, const char *what,
+                            input_error *err)
+{
+	bool seen[MIG_FIELDS] = { false };
+	size_t off = 0;
+
+	while (off < len) {
+		uint64_t tag, v = 0;
+		size_t start;
+		unsigned wt;
+
+		if (!mig_varint(p, len, &off, &tag))
+			goto bad;
+		wt = (unsigned)(tag & 7u);
+		tag >>= 3;
+		start = off;
+		switch (wt) {
+		case MIG_WIRE_VARINT:
+			if (!mig_varint(p, len, &off, &v))
+				goto bad;
+			break;
+		case MIG_WIRE_64:
+		case MIG_WIRE_32:
+			v = wt == MIG_WIRE_64 ? 8 : 4;
+			if (len - off < v)
+				goto bad;
+			off += (size_t)v;
+			break;
+		case MIG_WIRE_LEN:
+			if (!mig_varint(p, len, &off, &v) || v > len - off)
+				goto bad;
+			start = off;
+			off += (size_t)v;
+			break;
+		default:
+			goto bad; /* groups: never in an export */
+		}
+		if (tag == 0)
+			goto bad;
+		if (tag >= MIG_FIELDS)
+			continue; /* a newer exporter's field: not ours */
+		if (account == 0 && tag == 1) {
+			if (wt != MIG_WIRE_LEN)
+				goto bad;
+			(*accounts)++;
+			if (*accounts > INPUT_ACCOUNTS_MAX)
+				return INPUT_OK; /* mig_unpack says so */
+			int rc = mig_wire_message(p + start, (size_t)v,
+			                          *accounts, NULL, what, err);
+
+			if (rc != INPUT_OK)
+				return rc;
+			continue;
+		}
+		if (seen[tag]) {
+			if (account == 0)
+				return input_fail(err, INPUT_ERR_DUPLICATE,
+				                  "%s: the export gives its %s twice, so it is unclear which one is meant; export again from the authenticator app",
+				                  input_what(what),
+				                  mig_payload_fields[tag] != NULL
+				                          ? mig_payload_fields[tag]
+				                          : "field");
+			return input_fail(err, INPUT_ERR_DUPLICATE,
+			                  "%s: account %zu gives its %s twice, so it is unclear which one the exporter meant; export again from the authenticator app",
+			                  input_what(what), account,
+			                  mig_otp_fields[tag]);
+		}
+		seen[tag] = true;
+		if (account > 0 && (tag == 2 || tag == 3) &&
+		    wt == MIG_WIRE_LEN && memchr(p + start, '\0', (size_t)v))
+			return input_fail(err, INPUT_ERR_NUL,
+			                  "%s: account %zu has a NUL byte in its %s; the export is damaged or crafted: export again from the authenticator app",
+			                  input_what(what), account,
+			                  mig_otp_fields[tag]);
+	}
+	return INPUT_OK;
+bad:
+	return input_fail(err, INPUT_ERR_PROTOBUF,
+	                  "%s: the migration data decodes from base64 but is not a valid export payload; scan the export QR code again or export again",
+	                  input_what(what));
+}
+
 static input_alg mig_alg(int v)
 {
 	switch (v) {
@@ -145,16 +267,27 @@ static int mig_account(const mig_otp *o, size_t idx, size_t total,
 	const char *nm = o->name ? o->name : "";
 	const char *iss = o->issuer ? o->issuer : "";
 	const char *colon = strchr(nm, ':');
+	size_t pl = colon != NULL ? (size_t)(colon - nm) : 0;
 	int rc;
 
+	/* The name is the otpauth label: as long as the otpauth parser
+	 * allows one, and each of its parts no longer than a field. */
+	if (strlen(nm) > 2 * INPUT_FIELD_MAX)
+		return input_fail(err, INPUT_ERR_TOO_LONG,
+		                  "%s: account %zu has a name of %zu bytes, more than the %u allowed; export the account again",
+		                  input_what(what), idx, strlen(nm),
+		                  2 * INPUT_FIELD_MAX);
 	/* exporters often repeat the issuer as "Issuer:name" in the name */
 	if (colon != NULL && (iss[0] == '\0' ||
-	    (strlen(iss) == (size_t)(colon - nm) && strncmp(nm, iss, strlen(iss)) == 0))) {
+	    (strlen(iss) == pl && strncmp(nm, iss, pl) == 0))) {
 		if (iss[0] == '\0') {
 			char pre[INPUT_FIELD_MAX + 1];
-			size_t pl = (size_t)(colon - nm);
+
 			if (pl > INPUT_FIELD_MAX)
-				pl = INPUT_FIELD_MAX;
+				return input_fail(err, INPUT_ERR_TOO_LONG,
+				                  "%s: account %zu has an issuer prefix of %zu bytes in its name, more than the %u allowed; export the account again",
+				                  input_what(what), idx, pl,
+				                  INPUT_FIELD_MAX);
 			memcpy(pre, nm, pl);
 			pre[pl] = '\0';
 			if ((rc = mig_text(pre, "issuer", idx, &a->issuer, what, err)) != 0)
@@ -209,9 +342,12 @@ static int mig_account(const mig_otp *o, size_t idx, size_t total,
 		memcpy(a->secret, o->secret.data, o->secret.len);
 		a->secret_len = o->secret.len;
 	}
+	/* batch_index is checked against batch_size (mig_unpack): + 1
+	 * cannot overflow */
 	if (m->batch_size > 1)
-		snprintf(a->source, sizeof(a->source), "%s, export part %d of %d, account %zu of %zu",
-		         input_what(what), m->batch_index + 1, m->batch_size, idx, total);
+		snprintf(a->source, sizeof(a->source), "%s, export part %lld of %lld, account %zu of %zu",
+		         input_what(what), (long long)m->batch_index + 1,
+		         (long long)m->batch_size, idx, total);
 	else
 		snprintf(a->source, sizeof(a->source), "%s, account %zu of %zu",
 		         input_what(what), idx, total);
@@ -233,8 +369,12 @@ static int mig_unpack(const uint8_t *raw, size_t rawlen, const char *what,
                       input_account_list *out, input_error *err)
 {
 	mig_payload *m;
-	int rc = INPUT_OK;
+	size_t accounts = 0;
+	int rc;
 
+	rc = mig_wire_message(raw, rawlen, 0, &accounts, what, err);
+	if (rc != INPUT_OK)
+		return rc;
 	m = safeid_migration__migration_payload__unpack(NULL, rawlen, raw);
 	if (m == NULL)
 		return input_fail(err, INPUT_ERR_PROTOBUF,
@@ -250,6 +390,16 @@ static int mig_unpack(const uint8_t *raw, size_t rawlen, const char *what,
 		rc = input_fail(err, INPUT_ERR_TOO_LONG,
 		                "%s: the migration export holds %zu accounts, more than the %u allowed; export fewer accounts at a time",
 		                input_what(what), m->n_otp_parameters, INPUT_ACCOUNTS_MAX);
+		goto fail;
+	}
+	/* An export in parts numbers them 0 .. size-1; anything else was
+	 * not written by an exporter. */
+	if (m->batch_size < 0 || m->batch_index < 0 ||
+	    (m->batch_size > 1 && m->batch_index >= m->batch_size)) {
+		rc = input_fail(err, INPUT_ERR_PARAM,
+		                "%s: the export says it is part %lld of %lld, which cannot be; the export is damaged or crafted: export again from the authenticator app",
+		                input_what(what), (long long)m->batch_index + 1,
+		                (long long)m->batch_size);
 		goto fail;
 	}
 	for (size_t i = 0; i < m->n_otp_parameters; i++) {

@@ -207,6 +207,15 @@ static int otp_label(struct otp_ctx *c, const char *s, size_t len)
 		goto fail;
 	colon = strchr(lab, ':');
 	nm = lab;
+	/* each part of the label is a field: no longer than the issuer=
+	 * parameter may be (nor than a migration export's) */
+	if (colon != NULL && (size_t)(colon - lab) > INPUT_FIELD_MAX) {
+		rc = input_fail(c->err, INPUT_ERR_TOO_LONG,
+		                "%s: the issuer prefix of the label is %zu bytes long, more than the %u allowed; this is not a usable authenticator QR code",
+		                input_what(c->what), (size_t)(colon - lab),
+		                INPUT_FIELD_MAX);
+		goto fail;
+	}
 	if (colon != NULL) {
 		*colon = '\0';
 		c->label_issuer = strdup(lab);
@@ -218,6 +227,12 @@ static int otp_label(struct otp_ctx *c, const char *s, size_t len)
 	}
 	while (*nm == ' ')
 		nm++;
+	if (strlen(nm) > INPUT_FIELD_MAX) {
+		rc = input_fail(c->err, INPUT_ERR_TOO_LONG,
+		                "%s: the account name in the label is %zu bytes long, more than the %u allowed; this is not a usable authenticator QR code",
+		                input_what(c->what), strlen(nm), INPUT_FIELD_MAX);
+		goto fail;
+	}
 	c->acct->name = strdup(nm);
 	rc = c->acct->name ? INPUT_OK : INPUT_ERR_NOMEM;
 fail:
@@ -236,7 +251,7 @@ static int otp_type(struct otp_ctx *c, const char *s, size_t len)
 	else if (len == 4 && strncasecmp(s, "hotp", 4) == 0)
 		c->acct->type = INPUT_OTP_HOTP;
 	else {
-		input_quote(s, len, q, sizeof(q));
+		input_text_escape(s, len, q, sizeof(q));
 		return input_fail(c->err, INPUT_ERR_TYPE,
 		                  "%s: the OTP type \"%s\" is neither totp nor hotp; scan the service's authenticator-app QR code",
 		                  input_what(c->what), q);

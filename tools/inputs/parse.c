@@ -79,7 +79,7 @@ static int parse_not_otp(const char *s, size_t len, const char *w,
 		for (const char *p = s; ok && p < colon; p++)
 			ok = isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.';
 		if (ok) {
-			input_quote(s, (size_t)(colon - s), scheme, sizeof(scheme));
+			input_text_escape(s, (size_t)(colon - s), scheme, sizeof(scheme));
 			return input_fail(err, INPUT_ERR_UNKNOWN_CONTENT,
 			                  "%s is a \"%s:\" code, not an authenticator setup code (otpauth://); scan the QR code the service shows when you add an authenticator app",
 			                  w, scheme);

@@ -245,48 +245,31 @@ int input_qr_decode_buffer(const uint8_t *data, size_t len, const char *what,
 /* A whole regular file, bounded (an image is never a pipe or a device). */
 static int qr_read_file(const char *path, input_buf *b, input_error *err)
 {
-	struct stat st;
-	int fd, rc;
+	char shown[256];
+	unsigned mode = 0;
+	int rc = input_read_file(path, INPUT_FILE_MAX, 0, b, &mode);
 
-	memset(b, 0, sizeof(*b));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return input_fail(err, INPUT_ERR_IO,
-		                  "%s: cannot open the image file (%s); check the "
-		                  "path and permissions",
-		                  path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = input_fail(err, INPUT_ERR_IO,
-		                "%s: not a regular file; give the path of a PNG "
-		                "or JPEG image",
-		                path);
-		goto fail;
-	}
-	/* Checked before a byte is read; the reader's bound catches a file
-	 * that grows meanwhile. */
-	if ((unsigned long long)st.st_size > INPUT_FILE_MAX) {
-		rc = input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-		                "%s: the file is %lld bytes, more than the %u MiB "
-		                "allowed for an image; crop or scale it down",
-		                path, (long long)st.st_size, INPUT_FILE_MAX >> 20);
-		goto fail;
-	}
-	rc = input_read_fd(fd, INPUT_FILE_MAX, (size_t)st.st_size, 0, b);
+	if (rc == INPUT_OK)
+		return rc;
+	input_text_escape(path, strlen(path), shown, sizeof(shown));
+	if (rc == INPUT_ERR_NOT_FILE)
+		return input_fail(err, rc,
+		                  "%s is %s, not an image file; give the path of "
+		                  "a PNG or JPEG image (save a QR code from a "
+		                  "pipe to a file first)",
+		                  shown, input_file_kind(mode));
 	if (rc == INPUT_ERR_TOO_LONG)
-		input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-		           "%s: the file grew past the %u MiB allowed for an "
-		           "image while it was read; save it again",
-		           path, INPUT_FILE_MAX >> 20);
-	else if (rc == INPUT_ERR_NOMEM)
-		input_fail(err, rc, "%s: out of memory reading the file", path);
-	else if (rc != INPUT_OK)
-		input_fail(err, rc, "%s: read failed (%s); check the file", path,
-		           strerror(errno));
-	if (rc == INPUT_ERR_TOO_LONG)
-		rc = INPUT_ERR_IMAGE_TOO_BIG;
-fail:
-	close(fd);
-	return rc;
+		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
+		                  "%s: the file is more than the %u MiB allowed "
+		                  "for an image; crop or scale it down",
+		                  shown, INPUT_FILE_MAX >> 20);
+	if (rc == INPUT_ERR_NOMEM)
+		return input_fail(err, rc, "%s: out of memory reading the file",
+		                  shown);
+	return input_fail(err, INPUT_ERR_IO,
+	                  "%s: cannot %s the image file (%s); check the path "
+	                  "and permissions",
+	                  shown, mode == 0 ? "open" : "read", strerror(errno));
 }
 
 int input_qr_decode_file(const char *path, input_qr_list *out,

@@ -61,19 +61,51 @@ int client_secret_read_file(const char *path, size_t max, char **out,
                             size_t *len, size_t *cap, bool *exposed,
                             client_error *err)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret;
+	unsigned mode = 0;
+	input_buf b;
+	int rc;
 
+	*out = NULL;
+	*len = 0;
+	*cap = 0;
 	*exposed = false;
-	if (fd < 0)
+	/* A regular file, or a pipe a program writes to (<(command)); a
+	 * FIFO nobody writes to, a device or a directory is refused at
+	 * once instead of blocking or reading for ever. */
+	rc = input_read_file(path, max, INPUT_FILE_PIPE, &b, &mode);
+	if (rc == INPUT_ERR_NOT_FILE)
+		return client_fail(err, CLIENT_EXIT_INPUT, "not_file",
+		                   "'%s' is %s, not a file; give a file, or "
+		                   "pipe the text to standard input (--uri -)",
+		                   path, input_file_kind(mode));
+	if (rc == INPUT_ERR_EMPTY_INPUT)
+		return client_fail(err, CLIENT_EXIT_INPUT, "empty_input",
+		                   "'%s' is a pipe (FIFO) that gave nothing: no "
+		                   "program writes to it; give a file, or pipe "
+		                   "the text to standard input (--uri -)",
+		                   path);
+	if (rc == INPUT_ERR_IO && errno == ETIMEDOUT)
+		return client_fail(err, CLIENT_EXIT_INPUT, "read",
+		                   "nothing came through the pipe '%s' within "
+		                   "%d s; check the program that writes to it",
+		                   path, INPUT_PIPE_SECONDS);
+	if (rc == INPUT_ERR_TOO_LONG)
+		return client_fail(err, CLIENT_EXIT_INPUT, "too_long",
+		                   "'%s' is longer than %zu bytes: give a single "
+		                   "otpauth:// URI or base32 secret",
+		                   path, max);
+	if (rc == INPUT_ERR_NOMEM)
+		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
+		                   "out of memory");
+	if (rc != INPUT_OK)
 		return client_fail(err, CLIENT_EXIT_INPUT, "io",
-		                   "cannot open '%s': %s: check the file name",
-		                   path, strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (st.st_mode & (S_IRGRP | S_IROTH)))
+		                   "cannot %s '%s': %s: check the file name",
+		                   mode == 0 ? "open" : "read", path,
+		                   strerror(errno));
+	if (mode & (S_IRGRP | S_IROTH))
 		*exposed = true;
-	ret = client_secret_read_fd(fd, path, max, out, len, cap, err);
-	close(fd);
-	return ret;
+	*out = (char *)b.data;
+	*len = b.len;
+	*cap = b.cap;
+	return 0;
 }
