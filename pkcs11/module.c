@@ -240,7 +240,7 @@ CK_RV C_GetInfo(CK_INFO_PTR pInfo)
 	sp11_text_pad(pInfo->libraryDescription,
 	              sizeof(pInfo->libraryDescription),
 	              "safeid OTP token burner");
-	pInfo->libraryVersion.major = 0;
-	pInfo->libraryVersion.minor = 1;
+	pInfo->libraryVersion.major = SAFEID_VERSION_MAJOR;
+	pInfo->libraryVersion.minor = SAFEID_VERSION_MINOR;
 	return CKR_OK;
 }

@@ -24,7 +24,7 @@ SAFEID_EXPORT void *sc_module_init(const char *name);
 static struct sc_card_operations safeid_ops;
 
 static struct sc_card_driver safeid_driver = {
-	"SafeID / Token2 programmable OTP token",
+	"SafeID / Token2 programmable OTP token (safeid " SAFEID_VERSION ")",
 	"safeid",
 	&safeid_ops,
 	NULL, /* ATRs come only from card_atr blocks in opensc.conf */

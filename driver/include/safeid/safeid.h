@@ -18,11 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <safeid/version.h> /* SAFEID_VERSION, generated */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define SAFEID_VERSION "0.1.0"
 
 /* ---- errors ------------------------------------------------------------ */
 
