@@ -154,6 +154,9 @@ int sid_m2_auth(safeid_m2 *s);
 struct sid_m2_progress;
 int sid_m2_open_steps(safeid_m2 *s, const struct sid_m2_progress *pg,
                       safeid_m2_report *report, bool auth);
+/* The authenticate step alone, as above. */
+int sid_m2_auth_step(safeid_m2 *s, const struct sid_m2_progress *pg,
+                     safeid_m2_report *report);
 int sid_m2_info(safeid_m2 *s, safeid_info *out);
 int sid_m2_profile(safeid_m2 *s, unsigned profile, safeid_m2_profile *out);
 /* Send a built write and map its status word (bare: no data expected);

@@ -1,9 +1,10 @@
 /*
- * Burning Molto2 profiles: many accounts in one exclusive session with
- * one authentication, each profile checked free, written seed, title,
- * config (the vendor's order, seen working on hardware: the config write
- * keeps the seed), and read back; a truthful account of what each profile
- * holds when something fails on the way.
+ * Burning Molto2 profiles: many accounts in one exclusive session, every
+ * profile first checked free (before the key is used), then one
+ * authentication, and each profile written seed, title, config (the
+ * vendor's order, seen working on hardware: the config write keeps the
+ * seed) and read back; a truthful account of what each profile holds
+ * when something fails on the way.
  */
 #include <string.h>
 
@@ -163,13 +164,31 @@ static int check_free(safeid_m2 *s, const safeid_m2_account *a,
 	return res->before.seed ? SAFEID_ERR_OCCUPIED : SAFEID_OK;
 }
 
-static int burn_one(safeid_m2 *s, const safeid_m2_account *a, unsigned flags,
+/* Every profile free?  Read before the key is used or anything written. */
+static int check_all(safeid_m2 *s, const safeid_m2_account *acc, size_t n,
+                     const struct sid_m2_progress *pg,
+                     safeid_m2_report *report, safeid_m2_result *results)
+{
+	safeid_m2_result *res;
+	size_t i;
+	int rc = SAFEID_OK;
+
+	for (i = 0; i < n; i++) {
+		res = &results[i];
+		report->step = SAFEID_M2_STEP_CHECK;
+		STEP(pg, res, SAFEID_M2_STEP_CHECK, check_free(s, &acc[i], res));
+	}
+	return SAFEID_OK;
+out:
+	res->err = rc;
+	return rc;
+}
+
+static int burn_one(safeid_m2 *s, const safeid_m2_account *a,
                     const struct sid_m2_progress *pg, safeid_m2_result *res)
 {
 	int rc = SAFEID_OK;
 
-	if (!(flags & SAFEID_M2_OVERWRITE))
-		STEP(pg, res, SAFEID_M2_STEP_CHECK, check_free(s, a, res));
 	STEP(pg, res, SAFEID_M2_STEP_SEED, write_seed(s, a, res));
 	if (a->titlelen > 0)
 		STEP(pg, res, SAFEID_M2_STEP_TITLE, write_title(s, a, res));
@@ -212,9 +231,13 @@ int safeid_m2_burn(safeid_m2 *s, const safeid_m2_account *acc, size_t n,
 		report->err = rc;
 		return rc;
 	}
-	rc = sid_m2_open_steps(s, &pg, report, true);
+	rc = sid_m2_open_steps(s, &pg, report, false);
+	if (rc == SAFEID_OK && !(flags & SAFEID_M2_OVERWRITE))
+		rc = check_all(s, acc, n, &pg, report, results);
+	if (rc == SAFEID_OK)
+		rc = sid_m2_auth_step(s, &pg, report);
 	for (i = 0; rc == SAFEID_OK && i < n; i++) {
-		rc = burn_one(s, &acc[i], flags, &pg, &results[i]);
+		rc = burn_one(s, &acc[i], &pg, &results[i]);
 		report->step = results[i].step;
 		if (rc == SAFEID_OK)
 			report->done++;

@@ -127,11 +127,8 @@ static int delete_steps(safeid_m2 *s, unsigned profile,
 	}
 	/* The vendor's spec asks for authentication first (a real token was
 	 * seen deleting without it). */
-	report->step = SAFEID_M2_STEP_AUTH;
-	sid_m2_step_start(pg, -1, SAFEID_M2_STEP_AUTH);
-	rc = sid_m2_auth(s);
-	report->tries_left = s->tries;
-	if (sid_m2_step_end(pg, -1, SAFEID_M2_STEP_AUTH, rc) != SAFEID_OK)
+	rc = sid_m2_auth_step(s, pg, report);
+	if (rc != SAFEID_OK)
 		return rc;
 
 	res->step = report->step = SAFEID_M2_STEP_DELETE;

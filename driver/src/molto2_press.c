@@ -103,16 +103,22 @@ out:
 	return rc;
 }
 
+/* get info first: the card answers as a Molto2 before anything else */
+static int info_step(safeid_m2 *s, safeid_m2_press_report *r)
+{
+	safeid_info info;
+
+	r->step = SAFEID_M2_STEP_INFO;
+	return sid_m2_info(s, &info);
+}
+
 static int change_steps(safeid_m2 *s, const struct press_op *op,
                         safeid_m2_press_report *r)
 {
 	uint8_t apdu[APDU_BUF];
 	size_t alen = 0;
-	safeid_info info;
-	int rc;
+	int rc = info_step(s, r);
 
-	r->step = SAFEID_M2_STEP_INFO;
-	rc = sid_m2_info(s, &info);
 	if (rc != SAFEID_OK)
 		return rc;
 	r->step = SAFEID_M2_STEP_AUTH;
@@ -224,11 +230,8 @@ static int reset_steps(safeid_m2 *s, const struct press_op *op,
 {
 	uint8_t apdu[APDU_BUF];
 	size_t alen = 0;
-	safeid_info info;
-	int rc;
+	int rc = info_step(s, r);
 
-	r->step = SAFEID_M2_STEP_INFO;
-	rc = sid_m2_info(s, &info);
 	if (rc != SAFEID_OK)
 		return rc;
 	r->step = SAFEID_M2_STEP_CHECK;

@@ -102,6 +102,18 @@ int sid_m2_step_end(const struct sid_m2_progress *pg, int profile,
 	return rc;
 }
 
+int sid_m2_auth_step(safeid_m2 *s, const struct sid_m2_progress *pg,
+                     safeid_m2_report *report)
+{
+	int rc;
+
+	report->step = SAFEID_M2_STEP_AUTH;
+	sid_m2_step_start(pg, -1, SAFEID_M2_STEP_AUTH);
+	rc = sid_m2_auth(s);
+	report->tries_left = s->tries;
+	return sid_m2_step_end(pg, -1, SAFEID_M2_STEP_AUTH, rc);
+}
+
 int sid_m2_open_steps(safeid_m2 *s, const struct sid_m2_progress *pg,
                       safeid_m2_report *report, bool auth)
 {
@@ -113,9 +125,5 @@ int sid_m2_open_steps(safeid_m2 *s, const struct sid_m2_progress *pg,
 	if (sid_m2_step_end(pg, -1, SAFEID_M2_STEP_INFO, rc) != SAFEID_OK ||
 	    !auth)
 		return rc;
-	report->step = SAFEID_M2_STEP_AUTH;
-	sid_m2_step_start(pg, -1, SAFEID_M2_STEP_AUTH);
-	rc = sid_m2_auth(s);
-	report->tries_left = s->tries;
-	return sid_m2_step_end(pg, -1, SAFEID_M2_STEP_AUTH, rc);
+	return sid_m2_auth_step(s, pg, report);
 }

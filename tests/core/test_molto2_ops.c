@@ -367,7 +367,7 @@ static safeid_m2_account account57(void)
  * word (sw) or a lost answer (sw NULL). */
 static void burn_script(struct fake *f, int at, const char *sw)
 {
-	static const int ins[] = {0x41, 0x4B, 0xCE, 0x41, 0xC5, 0xD5, 0xD4, 0x41};
+	static const int ins[] = {0x41, 0x41, 0x4B, 0xCE, 0xC5, 0xD5, 0xD4, 0x41};
 	int i;
 
 	fake_init(f, true);
@@ -381,9 +381,9 @@ static void burn_script(struct fake *f, int at, const char *sw)
 		}
 		if (i == 0)
 			fake_info(f, SERIAL, T_2026);
-		else if (i == 1)
+		else if (i == 2)
 			challenge(f);
-		else if (i == 3)
+		else if (i == 1)
 			empty_profile(f);
 		else if (i == 7)
 			profile_reply(f, true, "GitHub", 2, 60, 8);
@@ -413,7 +413,7 @@ START_TEST(burn_sends_the_known_answers)
 	ck_assert(res.checked && !res.before.seed);
 	ck_assert(res.confirmed && res.after.seed);
 	assert_sent(&f, 0, "8041000000");
-	assert_sent(&f, 3, "804100390170");
+	assert_sent(&f, 1, "804100390170");
 	assert_sent(&f, 4, "84C50139345D848C69EB8E884E7D20591FF89ADEFF381D65B0547F2F6AEDB2EE32AA2947E59D199F6663A6F7234F37AD5487AFF2724FB04C0C");
 	assert_sent(&f, 5, "84D5003914A54639FF517862971621718915C95B3EA6ED2E0F");
 	assert_sent(&f, 6, "84D401391A81141F01010F046955B90086090A01020B01080D013C1176187C");
@@ -436,11 +436,11 @@ struct cut {
 static const struct cut cuts[] = {
 	{0, false, SAFEID_M2_STEP_INFO, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
 	{0, true, SAFEID_M2_STEP_INFO, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{1, true, SAFEID_M2_STEP_AUTH, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{2, false, SAFEID_M2_STEP_AUTH, SAFEID_ERR_WRONG_KEY, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{1, false, SAFEID_M2_STEP_CHECK, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{1, true, SAFEID_M2_STEP_CHECK, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
 	{2, true, SAFEID_M2_STEP_AUTH, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{3, false, SAFEID_M2_STEP_CHECK, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{3, true, SAFEID_M2_STEP_CHECK, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{3, false, SAFEID_M2_STEP_AUTH, SAFEID_ERR_WRONG_KEY, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{3, true, SAFEID_M2_STEP_AUTH, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
 	{4, false, SAFEID_M2_STEP_SEED, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
 	{4, true, SAFEID_M2_STEP_SEED, SAFEID_ERR_REMOVED, SAFEID_SEED_UNKNOWN, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
 	{5, false, SAFEID_M2_STEP_TITLE, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_NEW, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
@@ -461,24 +461,23 @@ START_TEST(burn_fault_states)
 	safeid_m2 *s;
 	int rc;
 
-	burn_script(&f, c->at, c->lost ? NULL : (c->at == 2 ? "6304" : "6700"));
+	burn_script(&f, c->at, c->lost ? NULL : (c->at == 3 ? "6304" : "6700"));
 	s = open_m2(&f, 100);
 	rc = safeid_m2_burn(s, &a, 1, 0, NULL, NULL, &rep, &res);
 	ck_assert_int_eq(rc, c->err);
 	ck_assert_int_eq(rep.err, rc);
 	ck_assert_int_ne(rep.step, SAFEID_M2_STEP_DONE);
 	ck_assert_uint_eq(rep.done, 0);
-	if (c->at >= 3) {
+	if (c->at == 1 || c->at >= 4) {
 		ck_assert_int_eq(res.step, c->step);
 		ck_assert_int_eq(res.err, rc);
 	} else {
 		ck_assert_int_eq(rep.step, c->step);
-		ck_assert_int_eq(res.step, SAFEID_M2_STEP_NONE);
 	}
 	ck_assert_int_eq(res.seed, c->seed);
 	ck_assert_int_eq(res.title, c->title);
 	ck_assert_int_eq(res.config, c->config);
-	if (c->at == 2 && !c->lost)
+	if (c->at == 3 && !c->lost)
 		ck_assert_int_eq(rep.tries_left, 4);
 	ck_assert_uint_eq(f.pos, (size_t)c->at + 1);
 	ck_assert_int_eq(f.ends, 1);
@@ -546,20 +545,29 @@ START_TEST(burn_occupied_and_readback)
 	struct fake f;
 	safeid_m2 *s;
 
-	/* an occupied profile is refused; nothing written */
+	safeid_m2_account two[2];
+	safeid_m2_result res2[2];
+
+	/* an occupied profile refuses the whole batch: no key used, nothing
+	 * written */
+	two[0] = a;
+	two[1] = a;
+	two[1].profile = 58;
 	fake_init(&f, true);
 	fake_info(&f, SERIAL, T_2026);
-	challenge(&f);
-	fake_reply(&f, 0xCE, "9000");
+	empty_profile(&f);
 	profile_reply(&f, true, "Old", 1, 30, 6);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_burn(s, &a, 1, 0, NULL, NULL, &rep, &res),
+	ck_assert_int_eq(safeid_m2_burn(s, two, 2, 0, NULL, NULL, &rep, res2),
 	                 SAFEID_ERR_OCCUPIED);
-	ck_assert_int_eq(res.step, SAFEID_M2_STEP_CHECK);
-	ck_assert(res.checked && res.before.seed);
-	ck_assert_str_eq(res.before.title, "Old");
-	ck_assert_int_eq(res.seed, SAFEID_SEED_OLD);
-	ck_assert_uint_eq(f.pos, 4);
+	ck_assert_int_eq(res2[1].step, SAFEID_M2_STEP_CHECK);
+	ck_assert_int_eq(res2[1].err, SAFEID_ERR_OCCUPIED);
+	ck_assert(res2[1].checked && res2[1].before.seed);
+	ck_assert_str_eq(res2[1].before.title, "Old");
+	ck_assert(res2[0].checked && !res2[0].before.seed);
+	ck_assert_int_eq(res2[0].seed, SAFEID_SEED_OLD);
+	ck_assert_int_eq(res2[1].seed, SAFEID_SEED_OLD);
+	ck_assert_uint_eq(f.pos, 3);
 	safeid_m2_free(&s);
 
 	/* overwrite: no check; the read back must show what was written */

@@ -311,16 +311,16 @@ typedef struct safeid_m2_account {
                                   * CHECK read before it) */
 
 /*
- * Burn n accounts in one begin/end with one authentication: get info,
- * authenticate, then per account: check the profile is free (unless
- * OVERWRITE: an occupied one ends it with SAFEID_ERR_OCCUPIED), write
- * the seed, the title, the config, and read the profile back (READBACK
- * when seed present, hash, step, digits or title differ).  The vendor's
- * order (seed, title, config) is the one seen working on hardware; the
- * config write does not touch the seed.  Every account is checked before
- * anything is sent.  Stops at the first failure: results[i] (n of them)
- * say what each profile holds; those not reached stay OLD at step NONE.
- * Returns report->err.
+ * Burn n accounts in one begin/end with one authentication: get info;
+ * unless OVERWRITE, read every profile's info first, and an occupied one
+ * ends it with SAFEID_ERR_OCCUPIED before the key is used or anything is
+ * written; authenticate; then per account write the seed, the title, the
+ * config, and read the profile back (READBACK when seed present, hash,
+ * step, digits or title differ).  The vendor's order (seed, title,
+ * config) is the one seen working on hardware; the config write does not
+ * touch the seed.  Every account's values are checked before anything is
+ * sent.  Stops at the first failure: results[i] (n of them) say what each
+ * profile holds; those not reached stay OLD.  Returns report->err.
  */
 int safeid_m2_burn(safeid_m2 *s, const safeid_m2_account *acc, size_t n,
                    unsigned flags, safeid_m2_progress_fn progress, void *arg,
@@ -341,9 +341,10 @@ int safeid_m2_sync(safeid_m2 *s, uint32_t clock, const unsigned *profiles,
                    safeid_m2_report *report, safeid_m2_result *results);
 
 /*
- * Delete a profile's seed (its title and config stay): authenticate,
- * delete, read the profile back.  A profile that held no seed (6A83) is
- * SAFEID_OK with result->before.seed false.  Returns report->err.
+ * Delete a profile's seed (its title and config stay): get info, read the
+ * profile (one without a seed is left alone: SAFEID_OK, result->before.seed
+ * false, no key used), authenticate, delete (6A83, already empty, is
+ * fine), read the profile back.  Returns report->err.
  */
 int safeid_m2_delete(safeid_m2 *s, unsigned profile,
                      safeid_m2_progress_fn progress, void *arg,
@@ -421,13 +422,16 @@ int safeid_m2_change_key(safeid_m2 *s, const uint8_t *new_key, size_t len,
 
 /*
  * Factory reset (needs no key; erases every profile, puts back the
- * factory customer key): read every profile's info, send the reset (9060),
- * wait for ▲ as above, read every profile's info again.  CONFIRMED: seeds
- * went and none is left but possibly profile 0 (whether a reset puts the
- * factory seed back there is not public); NOT_DONE: every seed is still
- * there; PARTIAL otherwise; UNCONFIRMED when no profile held a seed
- * before (nothing to tell by).  On CONFIRMED the session uses the factory
- * key and forgets the tries.  Returns r->err.
+ * factory customer key): get info, read every profile's info, send the
+ * reset (9060), wait for ▲ as above (press NULL: PENDING), read every
+ * profile's info again.  Whether a reset puts the factory seed back into
+ * profile 0 is not public, so: CONFIRMED when seeds went and none is left
+ * but possibly profile 0's; NOT_DONE when every seed is still there;
+ * PARTIAL when some went and others stayed; UNCONFIRMED when nothing
+ * tells (no seed before, or only profile 0's, still there).  On CONFIRMED
+ * the session uses the factory key and forgets the tries.  r->err: OK on
+ * CONFIRMED and UNCONFIRMED (the person said pressed), else the person's
+ * answer (TIMEOUT, CANCELLED) or READBACK.  Returns r->err.
  */
 int safeid_m2_factory_reset(safeid_m2 *s, long press_ms,
                             safeid_m2_press_fn press, void *arg,
