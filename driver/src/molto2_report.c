@@ -55,6 +55,20 @@ static const struct {
 	 "only part of the token was reset, as its profiles show: start the reset again"},
 };
 
+static const char *const part_texts[] = {
+	[SAFEID_SEED_OLD] = "as it was (nothing that changes it was accepted)",
+	[SAFEID_SEED_ERASED] = "erased (the token deleted the seed)",
+	[SAFEID_SEED_NEW] = "as written (the token accepted it)",
+	[SAFEID_SEED_UNKNOWN] = "unknown: it was sent but the answer was lost; write it again to be sure",
+};
+
+const char *safeid_m2_part_text(safeid_seed_state s)
+{
+	if ((unsigned)s < sizeof(part_texts) / sizeof(part_texts[0]))
+		return part_texts[s];
+	return "unknown state";
+}
+
 static bool outcome_valid(safeid_m2_outcome o)
 {
 	return (unsigned)o < sizeof(outcomes) / sizeof(outcomes[0]);

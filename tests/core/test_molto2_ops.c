@@ -1015,6 +1015,10 @@ START_TEST(names_and_sentences)
 		ck_assert_int_gt((int)strlen(safeid_m2_outcome_text((safeid_m2_outcome)i)), 10);
 	}
 	ck_assert_str_eq(safeid_m2_outcome_name((safeid_m2_outcome)99), "unknown");
+	ck_assert_ptr_nonnull(strstr(safeid_m2_part_text(SAFEID_SEED_ERASED), "deleted"));
+	ck_assert_ptr_nonnull(strstr(safeid_m2_part_text(SAFEID_SEED_UNKNOWN), "lost"));
+	ck_assert_ptr_nonnull(strstr(safeid_m2_part_text(SAFEID_SEED_NEW), "accepted"));
+	ck_assert_str_eq(safeid_m2_part_text((safeid_seed_state)9), "unknown state");
 }
 END_TEST
 

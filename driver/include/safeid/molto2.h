@@ -277,6 +277,10 @@ typedef struct safeid_m2_result {
 	safeid_m2_profile after;
 } safeid_m2_result;
 
+/* A sentence for what a profile holds of a part (seed, title, config) in
+ * state s, e.g. "as written (the token accepted it)".  Never NULL. */
+const char *safeid_m2_part_text(safeid_seed_state s);
+
 /* The session-level part of an operation. */
 typedef struct safeid_m2_report {
 	safeid_m2_step step;     /* the step reached (DONE at the end) */
