@@ -18,7 +18,7 @@
 #define SID_INS_CONFIG 0xD4u
 #define SID_INS_SEED 0xC5u
 #define SID_INS_GET_RESPONSE 0xC0u
-/* The Molto2's own commands (molto2-research, "Command table"). */
+/* The Molto2's own commands (token-protocol.md, "The multi-profile sibling"). */
 #define SID_INS_TITLE 0xD5u
 #define SID_INS_DELETE 0xE6u
 #define SID_INS_SET_KEY 0xD7u

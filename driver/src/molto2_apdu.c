@@ -1,7 +1,8 @@
 /*
  * The Molto2's APDU builders: pure functions from parameters to command
- * bytes, checked against the known answers of the vendor's tests and our
- * own (molto2-research, "Known-answer values").
+ * bytes, checked against the known answers of the vendor's tests
+ * (token2/molto2-tools), a third-party client's (token2/keyroost) and our
+ * own (tests/core/test_molto2_apdu.c).
  */
 #include <string.h>
 

@@ -324,8 +324,9 @@ START_TEST(kat_change_key)
 }
 END_TEST
 
-/* The memo's code table: RFC 6238's SHA-1 seed at T=59 and at 2026-01-01,
- * 4 to 10 digits, and SHA-256 / 60 s. */
+/* Codes of RFC 6238's SHA-1 seed at T=59 and at 2026-01-01, 4 to 10
+ * digits, and with SHA-256 / 60 s (computed apart with Python's hmac; 59
+ * agrees with RFC 6238 appendix B). */
 START_TEST(totp_digits)
 {
 	static const struct {

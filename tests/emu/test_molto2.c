@@ -293,7 +293,7 @@ START_TEST(codes_with_digits)
 	ck_assert_uint_eq(send(&t, c, build(&t, 0xD4, 0x01, 5, config, 22, false, c)), 0x9000);
 	/* RFC 6238's SHA-1 seed with SHA-256, 60 s, 8 digits, at T */
 	ck_assert_int_eq(emu_m2_code(&t, 5, NOW, &tt), 5578892L);
-	/* the memo's table at T=59: 4, 6, 8, 10 digits */
+	/* RFC 6238's seed at T=59: 4, 6, 8, 10 digits */
 	ck_assert_int_eq(emu_hotp(1, seed, 20, 59 / 30, 4), 7082L);
 	ck_assert_int_eq(emu_hotp(1, seed, 20, 59 / 30, 6), 287082L);
 	ck_assert_int_eq(emu_hotp(1, seed, 20, 59 / 30, 8), 94287082L);
