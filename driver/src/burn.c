@@ -13,20 +13,6 @@
  * the burn took: the token's clock ticks in whole seconds. */
 #define CLOCK_SLACK 5
 
-struct counter {
-	const safeid_transport *inner;
-	unsigned *apdus;
-};
-
-static int count_transmit(void *ctx, const uint8_t *capdu, size_t clen,
-                          uint8_t *rapdu, size_t rcap, size_t *rlen)
-{
-	struct counter *c = ctx;
-
-	(*c->apdus)++;
-	return c->inner->transmit(c->inner->ctx, capdu, clen, rapdu, rcap, rlen);
-}
-
 const char *safeid_step_name(safeid_step s)
 {
 	switch (s) {
@@ -183,7 +169,7 @@ static int run(const safeid_transport *t, const safeid_config *cfg,
                safeid_progress_fn progress, void *arg,
                safeid_burn_report *report)
 {
-	struct counter cnt;
+	struct sid_counter cnt;
 	safeid_transport ct;
 	time_t started = time(NULL);
 	int rc;
@@ -199,12 +185,7 @@ static int run(const safeid_transport *t, const safeid_config *cfg,
 	if (rc != SAFEID_OK)
 		return step_end(report, rc, progress, arg);
 
-	cnt.inner = t;
-	cnt.apdus = &report->apdus;
-	ct.ctx = &cnt;
-	ct.transmit = count_transmit;
-	ct.begin = NULL;
-	ct.end = NULL;
+	sid_counting(&cnt, t, &report->apdus, &ct);
 
 	step_start(report, SAFEID_STEP_INFO, progress, arg);
 	if (t->begin != NULL) {

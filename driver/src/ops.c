@@ -7,44 +7,67 @@
 
 #include "internal.h"
 
-/*
- * Send one built command and map its status word; data (SAFEID_APDU_MAX
- * bytes) receives the reply data.  *answered is false when no status word
- * came back, or when a write (bare_sw) got data with it: that is not our
- * token's answer, so what it did with the command is unknown.
- */
-static int command(const safeid_transport *t, const uint8_t *apdu,
-                   size_t alen, bool bare_sw, uint8_t *data, size_t *dlen,
-                   bool *answered)
+int sid_command(const safeid_transport *t, const uint8_t *apdu, size_t alen,
+                bool bare_sw, uint8_t *data, size_t *dlen, uint16_t *sw,
+                bool *answered)
 {
-	uint16_t sw = 0;
 	int rc;
 
 	*answered = false;
-	rc = safeid_transceive(t, apdu, alen, data, SAFEID_APDU_MAX, dlen, &sw);
+	*sw = 0;
+	rc = safeid_transceive(t, apdu, alen, data, SAFEID_APDU_MAX, dlen, sw);
 	if (rc != SAFEID_OK)
 		return rc;
 	if (bare_sw && *dlen != 0)
 		return SAFEID_ERR_BAD_REPLY;
 	*answered = true;
-	return safeid_sw_to_err(sw);
+	return SAFEID_OK;
 }
 
-int safeid_get_info(const safeid_transport *t, safeid_info *out)
+static int count_transmit(void *ctx, const uint8_t *capdu, size_t clen,
+                          uint8_t *rapdu, size_t rcap, size_t *rlen)
 {
-	uint8_t apdu[16];
+	struct sid_counter *c = ctx;
+
+	(*c->apdus)++;
+	return c->inner->transmit(c->inner->ctx, capdu, clen, rapdu, rcap, rlen);
+}
+
+void sid_counting(struct sid_counter *c, const safeid_transport *inner,
+                  unsigned *apdus, safeid_transport *out)
+{
+	c->inner = inner;
+	c->apdus = apdus;
+	out->ctx = c;
+	out->transmit = count_transmit;
+	out->begin = NULL;
+	out->end = NULL;
+}
+
+/* sid_command, with the status word mapped. */
+static int command(const safeid_transport *t, const uint8_t *apdu,
+                   size_t alen, bool bare_sw, uint8_t *data, size_t *dlen,
+                   bool *answered)
+{
+	uint16_t sw;
+	int rc = sid_command(t, apdu, alen, bare_sw, data, dlen, &sw, answered);
+
+	return rc != SAFEID_OK ? rc : safeid_sw_to_err(sw);
+}
+
+int sid_get_info(const struct sid_family *f, const safeid_transport *t,
+                 safeid_info *out)
+{
 	uint8_t data[SAFEID_APDU_MAX];
-	size_t alen = 0, dlen = 0;
+	size_t dlen = 0;
 	bool answered;
 	int rc;
 
 	if (t == NULL || out == NULL)
 		return SAFEID_ERR_ARG;
 	memset(out, 0, sizeof(*out));
-	rc = safeid_apdu_get_info(apdu, sizeof(apdu), &alen);
-	if (rc != SAFEID_OK)
-		return rc;
-	rc = command(t, apdu, alen, false, data, &dlen, &answered);
+	rc = command(t, f->get_info, f->get_info_len, false, data, &dlen,
+	             &answered);
 	/* get info is the harmless probe: a card that does not know it is
 	 * not one of ours. */
 	if (rc == SAFEID_ERR_INS || rc == SAFEID_ERR_CLA)
@@ -54,31 +77,44 @@ int safeid_get_info(const safeid_transport *t, safeid_info *out)
 	return safeid_parse_info(data, dlen, out);
 }
 
-int safeid_authenticate(const safeid_transport *t)
+int safeid_get_info(const safeid_transport *t, safeid_info *out)
+{
+	return sid_get_info(&sid_single, t, out);
+}
+
+int sid_authenticate(const struct sid_family *f, const safeid_transport *t,
+                     const uint8_t key[16], int *tries)
 {
 	uint8_t apdu[32];
 	uint8_t data[SAFEID_APDU_MAX];
 	size_t alen = 0, dlen = 0;
+	uint16_t sw;
 	bool answered;
 	int rc;
 
 	if (t == NULL)
 		return SAFEID_ERR_ARG;
-	rc = safeid_apdu_get_challenge(apdu, sizeof(apdu), &alen);
-	if (rc != SAFEID_OK)
-		return rc;
-	rc = command(t, apdu, alen, false, data, &dlen, &answered);
+	rc = command(t, f->challenge, f->challenge_len, false, data, &dlen,
+	             &answered);
 	if (rc != SAFEID_OK)
 		return rc;
 	if (dlen != SID_CHALLENGE_LEN)
 		return SAFEID_ERR_BAD_REPLY;
-	rc = safeid_apdu_authenticate(data, apdu, sizeof(apdu), &alen);
+	rc = sid_apdu_authenticate_key(key, data, apdu, sizeof(apdu), &alen);
 	if (rc != SAFEID_OK)
 		return rc;
-	rc = command(t, apdu, alen, false, data, &dlen, &answered);
+	rc = sid_command(t, apdu, alen, false, data, &dlen, &sw, &answered);
+	if (rc != SAFEID_OK)
+		return rc;
+	rc = f->auth_sw(sw, tries);
 	if (rc == SAFEID_OK && dlen != 0)
 		return SAFEID_ERR_BAD_REPLY;
 	return rc;
+}
+
+int safeid_authenticate(const safeid_transport *t)
+{
+	return sid_authenticate(&sid_single, t, sid_device_key, NULL);
 }
 
 int sid_write_config_ex(const safeid_transport *t, const safeid_config *cfg,

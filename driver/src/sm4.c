@@ -1,6 +1,8 @@
 /*
- * SM4 as the token uses it: ECB for data, CBC with a zero IV for the MAC,
- * ISO/IEC 9797-1 method-2 padding.  OpenSSL 3 provides the cipher.
+ * SM4 as the tokens use it: ECB for data, CBC with a zero IV for the MAC,
+ * ISO/IEC 9797-1 method-2 padding.  OpenSSL 3 provides the cipher.  The
+ * single-profile family's key is the public device key; the Molto2's is
+ * derived from the customer key (molto2_apdu.c).
  */
 #include <string.h>
 
@@ -27,8 +29,8 @@ size_t sid_pad_method2(uint8_t *buf, size_t len, size_t cap)
 }
 
 /* One SM4 pass without OpenSSL padding; len must be block aligned. */
-static int sm4_run(const EVP_CIPHER *cipher, const uint8_t *in, size_t len,
-                   uint8_t *out)
+static int sm4_run(const EVP_CIPHER *cipher, const uint8_t key[16],
+                   const uint8_t *in, size_t len, uint8_t *out)
 {
 	static const uint8_t zero_iv[SID_SM4_BLOCK];
 	EVP_CIPHER_CTX *ctx = NULL;
@@ -42,7 +44,7 @@ static int sm4_run(const EVP_CIPHER *cipher, const uint8_t *in, size_t len,
 	ctx = EVP_CIPHER_CTX_new();
 	if (ctx == NULL)
 		goto fail;
-	if (EVP_EncryptInit_ex(ctx, cipher, NULL, sid_device_key, zero_iv) != 1 ||
+	if (EVP_EncryptInit_ex(ctx, cipher, NULL, key, zero_iv) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
 	    EVP_EncryptUpdate(ctx, out, &outl, in, (int)len) != 1 ||
 	    EVP_EncryptFinal_ex(ctx, out + outl, &finl) != 1)
@@ -57,15 +59,53 @@ fail:
 
 int sid_sm4_ecb(const uint8_t *in, size_t len, uint8_t *out)
 {
-	return sm4_run(EVP_sm4_ecb(), in, len, out);
+	return sm4_run(EVP_sm4_ecb(), sid_device_key, in, len, out);
+}
+
+int sid_sm4_ecb_key(const uint8_t key[16], const uint8_t *in, size_t len,
+                    uint8_t *out)
+{
+	return sm4_run(EVP_sm4_ecb(), key, in, len, out);
 }
 
 int sid_sm4_mac(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *body,
                 size_t bodylen, uint8_t mac[SID_MAC_LEN])
 {
-	/* header (5) + longest body + a padding block */
+	return sid_sm4_mac_key(sid_device_key, ins, p1, p2, body, bodylen, mac);
+}
+
+int sid_sm4_mac_raw(const uint8_t key[16], const uint8_t *msg, size_t len,
+                    uint8_t mac[SID_MAC_LEN])
+{
 	uint8_t buf[5 + SAFEID_APDU_MAX + SID_SM4_BLOCK];
 	uint8_t enc[sizeof(buf)];
+	int rc = SAFEID_ERR_ARG;
+
+	if (len == 0 || len > 5 + SAFEID_APDU_MAX || msg == NULL)
+		goto fail;
+	memcpy(buf, msg, len);
+	if (len % SID_SM4_BLOCK != 0) {
+		len = sid_pad_method2(buf, len, sizeof(buf));
+		if (len == 0)
+			goto fail;
+	}
+	rc = sm4_run(EVP_sm4_cbc(), key, buf, len, enc);
+	if (rc != SAFEID_OK)
+		goto fail;
+	memcpy(mac, enc + len - SID_SM4_BLOCK, SID_MAC_LEN);
+fail:
+	/* The message may hold an encrypted seed: leave no copy behind. */
+	safeid_wipe(buf, sizeof(buf));
+	safeid_wipe(enc, sizeof(enc));
+	return rc;
+}
+
+int sid_sm4_mac_key(const uint8_t key[16], uint8_t ins, uint8_t p1, uint8_t p2,
+                    const uint8_t *body, size_t bodylen,
+                    uint8_t mac[SID_MAC_LEN])
+{
+	/* header (5) + longest body */
+	uint8_t buf[5 + SAFEID_APDU_MAX];
 	size_t len = 5 + bodylen;
 	int rc = SAFEID_ERR_ARG;
 
@@ -80,18 +120,9 @@ int sid_sm4_mac(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *body,
 	buf[4] = (uint8_t)bodylen;
 	if (bodylen > 0)
 		memcpy(buf + 5, body, bodylen);
-	if (len % SID_SM4_BLOCK != 0) {
-		len = sid_pad_method2(buf, len, sizeof(buf));
-		if (len == 0)
-			goto fail;
-	}
-	rc = sm4_run(EVP_sm4_cbc(), buf, len, enc);
-	if (rc != SAFEID_OK)
-		goto fail;
-	memcpy(mac, enc + len - SID_SM4_BLOCK, SID_MAC_LEN);
+	rc = sid_sm4_mac_raw(key, buf, len, mac);
 fail:
 	/* The body may be an encrypted seed: leave no copy behind. */
 	safeid_wipe(buf, sizeof(buf));
-	safeid_wipe(enc, sizeof(enc));
 	return rc;
 }

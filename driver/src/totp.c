@@ -17,7 +17,7 @@ int safeid_totp(const uint8_t *key, size_t keylen, safeid_hash hash,
 	int rc = SAFEID_ERR_ARG;
 
 	if (key == NULL || keylen == 0 || keylen > 1024 || code == NULL ||
-	    step == 0 || digits < 6 || digits > 10)
+	    step == 0 || digits < 4 || digits == 5 || digits > 10)
 		goto fail;
 	rc = SAFEID_ERR_CONFIG;
 	if (hash == SAFEID_HASH_SHA1)

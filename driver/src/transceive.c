@@ -36,6 +36,16 @@ static const char *ins_name(uint8_t ins)
 		return "write seed";
 	case SID_INS_GET_RESPONSE:
 		return "get response";
+	case SID_INS_TITLE:
+		return "write title";
+	case SID_INS_DELETE:
+		return "delete seed";
+	case SID_INS_SET_KEY:
+		return "change key";
+	case SID_INS_RESET:
+		return "factory reset";
+	case SID_INS_SCREEN:
+		return "screen lock";
 	default:
 		return "command";
 	}

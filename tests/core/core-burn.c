@@ -22,6 +22,7 @@
 
 #include <safeid/safeid.h>
 
+#include "drive.h"
 #include "hex.h"
 
 #define EXIT_USAGE 2
@@ -158,41 +159,12 @@ static int read_seed(uint8_t *seed, size_t cap, size_t *len)
 	return 0;
 }
 
-static void trace_cb(void *arg, const char *what, const uint8_t *hdr,
-                     size_t hdrlen, uint16_t sw)
-{
-	size_t i;
-
-	(void)arg;
-	fprintf(stderr, "trace: %-13s", what);
-	for (i = 0; i < hdrlen; i++)
-		fprintf(stderr, " %02X", hdr[i]);
-	fprintf(stderr, " -> %04X\n", sw);
-}
-
 /* Tell the test we reached the step, then wait for its go-ahead. */
 static void hold(const struct opts *o, const char *step)
 {
-	char path[4096], line[64];
-	FILE *f;
+	char line[64];
 
-	snprintf(path, sizeof(path), "%s/ready", o->hold_dir);
-	f = fopen(path, "w");
-	if (f == NULL) {
-		fprintf(stderr, "core-burn: %s: cannot open the ready FIFO\n", path);
-		return;
-	}
-	fprintf(f, "%s\n", step);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/go", o->hold_dir);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		fprintf(stderr, "core-burn: %s: cannot open the go FIFO\n", path);
-		return;
-	}
-	if (fgets(line, sizeof(line), f) == NULL)
-		fprintf(stderr, "core-burn: %s: closed without a line; going on\n", path);
-	fclose(f);
+	(void)drive_handshake("core-burn", o->hold_dir, step, line, sizeof(line));
 }
 
 static void progress_cb(void *arg, safeid_step step, int err,
@@ -322,7 +294,7 @@ int main(int argc, char **argv)
 	if (!o.info_only && !o.config_only && read_seed(seed, sizeof(seed), &seedlen) != 0)
 		goto fail;
 	if (o.verbose)
-		safeid_set_trace(trace_cb, NULL);
+		safeid_set_trace(drive_trace, NULL);
 	status = EXIT_DEVICE;
 	if (open_reader(o.reader, o.wait_ms, reader, sizeof(reader), &p) != SAFEID_OK)
 		goto fail;

@@ -60,7 +60,12 @@ void fake_init(struct fake *f, bool with_lock)
 
 void fake_reply_bytes(struct fake *f, int ins, const uint8_t *b, size_t n)
 {
-	struct fake_step *s = &f->steps[f->nsteps++];
+	struct fake_step *s;
+
+	ck_assert_msg(f->nsteps < FAKE_MAX_STEPS && n <= FAKE_BUF,
+	              "fake: script longer than %d steps or reply too long",
+	              FAKE_MAX_STEPS);
+	s = &f->steps[f->nsteps++];
 
 	s->ins = ins;
 	memcpy(s->reply, b, n);
@@ -80,7 +85,11 @@ void fake_reply(struct fake *f, int ins, const char *hex)
 
 void fake_error(struct fake *f, int ins, int err)
 {
-	struct fake_step *s = &f->steps[f->nsteps++];
+	struct fake_step *s;
+
+	ck_assert_msg(f->nsteps < FAKE_MAX_STEPS, "fake: script longer than %d steps",
+	              FAKE_MAX_STEPS);
+	s = &f->steps[f->nsteps++];
 
 	s->ins = ins;
 	s->rlen = 0;

@@ -8,7 +8,7 @@
 
 #include <safeid/safeid.h>
 
-#define FAKE_MAX_STEPS 16
+#define FAKE_MAX_STEPS 256
 #define FAKE_BUF 300
 
 struct fake_step {

@@ -13,8 +13,8 @@ const uint8_t emu_device_key[16] = {
 };
 
 /* One SM4 pass without padding: ECB, or CBC with a zero IV. */
-static int sm4_run(const EVP_CIPHER *cipher, bool encrypt, const uint8_t *in,
-                   size_t len, uint8_t *out)
+static int sm4_run(const EVP_CIPHER *cipher, const uint8_t key[16],
+                   bool encrypt, const uint8_t *in, size_t len, uint8_t *out)
 {
 	static const uint8_t iv[16];
 	EVP_CIPHER_CTX *ctx = NULL;
@@ -25,7 +25,7 @@ static int sm4_run(const EVP_CIPHER *cipher, bool encrypt, const uint8_t *in,
 	ctx = EVP_CIPHER_CTX_new();
 	if (ctx == NULL)
 		goto fail;
-	if (EVP_CipherInit_ex(ctx, cipher, NULL, emu_device_key, iv,
+	if (EVP_CipherInit_ex(ctx, cipher, NULL, key, iv,
 	                      encrypt ? 1 : 0) != 1)
 		goto fail;
 	EVP_CIPHER_CTX_set_padding(ctx, 0);
@@ -43,11 +43,23 @@ fail:
 
 int emu_sm4_ecb(bool encrypt, const uint8_t *in, size_t len, uint8_t *out)
 {
-	return sm4_run(EVP_sm4_ecb(), encrypt, in, len, out);
+	return sm4_run(EVP_sm4_ecb(), emu_device_key, encrypt, in, len, out);
+}
+
+int emu_sm4_ecb_key(const uint8_t key[16], bool encrypt, const uint8_t *in,
+                    size_t len, uint8_t *out)
+{
+	return sm4_run(EVP_sm4_ecb(), key, encrypt, in, len, out);
 }
 
 int emu_mac(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *body,
             size_t bodylen, uint8_t mac[4])
+{
+	return emu_mac_key(emu_device_key, ins, p1, p2, body, bodylen, mac);
+}
+
+int emu_mac_key(const uint8_t key[16], uint8_t ins, uint8_t p1, uint8_t p2,
+                const uint8_t *body, size_t bodylen, uint8_t mac[4])
 {
 	uint8_t buf[5 + 255 + 16];
 	uint8_t enc[sizeof(buf)];
@@ -68,7 +80,7 @@ int emu_mac(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *body,
 		while (n % 16 != 0)
 			buf[n++] = 0x00;
 	}
-	if (sm4_run(EVP_sm4_cbc(), true, buf, n, enc) != 0)
+	if (sm4_run(EVP_sm4_cbc(), key, true, buf, n, enc) != 0)
 		goto fail;
 	memcpy(mac, enc + n - 16, 4);
 	rc = 0;
@@ -82,14 +94,22 @@ fail:
 long emu_hotp6(unsigned hash, const uint8_t *key, size_t keylen,
                uint64_t counter)
 {
+	return emu_hotp(hash, key, keylen, counter, 6);
+}
+
+long emu_hotp(unsigned hash, const uint8_t *key, size_t keylen,
+              uint64_t counter, unsigned digits)
+{
 	uint8_t msg[8];
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	const EVP_MD *evp;
 	uint32_t bin;
 	unsigned off;
-	long code = -1;
+	long code = -1, mod = 1;
 
+	if (digits < 4 || digits > 10)
+		goto fail;
 	if (hash == 1)
 		evp = EVP_sha1();
 	else if (hash == 2)
@@ -107,7 +127,9 @@ long emu_hotp6(unsigned hash, const uint8_t *key, size_t keylen,
 	off = md[mdlen - 1] & 0x0Fu;
 	bin = ((uint32_t)(md[off] & 0x7Fu) << 24) | ((uint32_t)md[off + 1] << 16) |
 	      ((uint32_t)md[off + 2] << 8) | (uint32_t)md[off + 3];
-	code = (long)(bin % 1000000u);
+	while (digits-- > 0)
+		mod *= 10;
+	code = (long)bin % mod;
 fail:
 	OPENSSL_cleanse(md, sizeof(md));
 	return code;

@@ -94,6 +94,34 @@ static bool cmd_wait_count(emu_run *r, const char *arg, int ctl_fd, char *out,
 	return true;
 }
 
+/* A Molto2's up-arrow button: carries out the request waiting for it. */
+static void cmd_press_up(emu_run *r, char *out, size_t outlen)
+{
+	char err[512];
+	unsigned done;
+
+	if (r->tok.family != EMU_FAMILY_MOLTO2) {
+		snprintf(out, outlen, "error: token %s is not a Molto2: it has no "
+		         "up-arrow button", r->tok.serial);
+		return;
+	}
+	done = emu_m2_press_up(&r->tok);
+	if (done == EMU_M2_PENDING_NONE) {
+		snprintf(out, outlen, "error: nothing waits for the button (a key "
+		         "change or factory reset waits until the next command or "
+		         "power-off)");
+		return;
+	}
+	r->tok.dirty = false;
+	if (emu_state_save(r->state_path, &r->tok, err, sizeof(err)) != 0) {
+		snprintf(out, outlen, "error: %s", err);
+		return;
+	}
+	snprintf(out, outlen, "ok pressed: %s", done == EMU_M2_PENDING_KEY
+	                                          ? "customer key changed"
+	                                          : "factory reset done");
+}
+
 bool emu_ctl_dispatch(emu_run *r, char *line, int ctl_fd, char *out,
                       size_t outlen)
 {
@@ -128,10 +156,12 @@ bool emu_ctl_dispatch(emu_run *r, char *line, int ctl_fd, char *out,
 		snprintf(out, outlen, "%lu", r->count);
 	} else if (strcmp(line, "wait-count") == 0 && arg != NULL) {
 		return cmd_wait_count(r, arg, ctl_fd, out, outlen);
+	} else if (strcmp(line, "press-up") == 0) {
+		cmd_press_up(r, out, outlen);
 	} else {
 		snprintf(out, outlen, "error: unknown control command '%s'; known: "
 		         "remove, insert, power-cycle, load FILE, fault \"OPTS\", "
-		         "count, wait-count N", line);
+		         "count, wait-count N, press-up", line);
 	}
 	return false;
 }

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "emu_faults.h"
 #include "emu_report.h"
 #include "emu_run.h"
@@ -20,13 +22,23 @@
 static const char usage_text[] =
 	"usage:\n"
 	"  safeid-emu init --state F --serial S [--clock-offset SEC] [--drift PPM]\n"
+	"      [--family single|molto2]\n"
+	"    Molto2 only: [--profiles 50|100] [--customer-key-file F] [--tries N]\n"
+	"      [--locked-sw SW] [--keep-tries] [--no-screen-lock]\n"
+	"      (the key file's bytes are the customer key, one final newline cut;\n"
+	"      default the factory key; --tries: wrong keys before the lock, 10;\n"
+	"      --locked-sw: a locked token's answer, 6983; --keep-tries: a good\n"
+	"      key does not refill the tries; --no-screen-lock: firmware before 2.1)\n"
 	"  safeid-emu run --state F --port P [--ctl SOCK] [--log FILE] [--removed]\n"
 	"      [faults]  (--removed: start with the card out of the reader)\n"
-	"  safeid-emu code --state F [--at UNIX] [--json]   (exit 3: no seed)\n"
+	"  safeid-emu code --state F [--profile N] [--at UNIX] [--json]\n"
+	"      (exit 3: no seed; --profile: a Molto2's profile, needed there)\n"
 	"  safeid-emu show --state F [--json]\n"
 	"  safeid-emu ctl --ctl SOCK [--wait MS] COMMAND\n"
 	"      remove | insert | power-cycle | load STATEFILE | fault \"OPTS\" |\n"
-	"      count | wait-count N   (--wait: retry reaching SOCK for MS ms)\n"
+	"      count | wait-count N | press-up\n"
+	"      (--wait: retry reaching SOCK for MS ms; press-up: a Molto2's\n"
+	"      up-arrow button, which carries out a waiting key change or reset)\n"
 	"faults (INS and SW in hex):\n"
 	"  --t0          answer 61XX; the data comes with GET RESPONSE 00 C0 00 00 XX\n"
 	"  --foreign     answer 6D00 to everything (not a token of this family)\n"
@@ -46,6 +58,8 @@ static const char usage_text[] =
 enum {
 	OPT_STATE = 256, OPT_SERIAL, OPT_OFFSET, OPT_DRIFT, OPT_PORT, OPT_CTL,
 	OPT_LOG, OPT_AT, OPT_JSON, OPT_FAULT, OPT_REMOVED, OPT_WAIT,
+	OPT_FAMILY, OPT_PROFILES, OPT_KEY_FILE, OPT_TRIES, OPT_LOCKED_SW,
+	OPT_KEEP_TRIES, OPT_NO_SCREEN, OPT_PROFILE,
 };
 
 static const struct option options[] = {
@@ -60,6 +74,14 @@ static const struct option options[] = {
 	{"json", no_argument, NULL, OPT_JSON},
 	{"removed", no_argument, NULL, OPT_REMOVED},
 	{"wait", required_argument, NULL, OPT_WAIT},
+	{"family", required_argument, NULL, OPT_FAMILY},
+	{"profiles", required_argument, NULL, OPT_PROFILES},
+	{"customer-key-file", required_argument, NULL, OPT_KEY_FILE},
+	{"tries", required_argument, NULL, OPT_TRIES},
+	{"locked-sw", required_argument, NULL, OPT_LOCKED_SW},
+	{"keep-tries", no_argument, NULL, OPT_KEEP_TRIES},
+	{"no-screen-lock", no_argument, NULL, OPT_NO_SCREEN},
+	{"profile", required_argument, NULL, OPT_PROFILE},
 	{"t0", no_argument, NULL, OPT_FAULT},
 	{"foreign", no_argument, NULL, OPT_FAULT},
 	{"locked", no_argument, NULL, OPT_FAULT},
@@ -73,9 +95,11 @@ static const struct option options[] = {
 };
 
 typedef struct args {
-	const char *state, *serial, *ctl, *log;
+	const char *state, *serial, *ctl, *log, *family, *key_file;
 	long long offset, drift, at, port, wait_ms;
+	long long profiles, tries, locked_sw, profile;
 	bool has_at, has_port, json, removed;
+	bool has_profile, keep_tries, no_screen, molto2_opts;
 	emu_faults faults;
 	int rest;       /* index of the first non-option argument */
 } args;
@@ -134,6 +158,60 @@ static int parse_args(int argc, char **argv, args *a)
 				return -1;
 			a->has_port = true;
 			break;
+		case OPT_FAMILY:
+			if (strcmp(optarg, "single") != 0 &&
+			    strcmp(optarg, "molto2") != 0) {
+				fprintf(stderr, "safeid-emu: --family %s: give single "
+				        "or molto2\n", optarg);
+				return -1;
+			}
+			a->family = optarg;
+			break;
+		case OPT_PROFILES:
+			if (parse_ll(name, optarg, 50, 100, &a->profiles) != 0)
+				return -1;
+			if (a->profiles != 50 && a->profiles != 100) {
+				fprintf(stderr, "safeid-emu: --profiles %s: a Molto2 "
+				        "has 50 (v1) or 100 (v2) profiles\n", optarg);
+				return -1;
+			}
+			a->molto2_opts = true;
+			break;
+		case OPT_KEY_FILE:
+			a->key_file = optarg;
+			a->molto2_opts = true;
+			break;
+		case OPT_TRIES:
+			if (parse_ll(name, optarg, 1, 255, &a->tries) != 0)
+				return -1;
+			a->molto2_opts = true;
+			break;
+		case OPT_LOCKED_SW: {
+			char *end = NULL;
+
+			a->locked_sw = strtoll(optarg, &end, 16);
+			if (end == optarg || *end != '\0' || a->locked_sw < 0x6000 ||
+			    a->locked_sw > 0xFFFF) {
+				fprintf(stderr, "safeid-emu: --locked-sw %s: give a "
+				        "status word in hex, e.g. 6983 or 6300\n", optarg);
+				return -1;
+			}
+			a->molto2_opts = true;
+			break;
+		}
+		case OPT_KEEP_TRIES:
+			a->keep_tries = true;
+			a->molto2_opts = true;
+			break;
+		case OPT_NO_SCREEN:
+			a->no_screen = true;
+			a->molto2_opts = true;
+			break;
+		case OPT_PROFILE:
+			if (parse_ll(name, optarg, 0, 99, &a->profile) != 0)
+				return -1;
+			a->has_profile = true;
+			break;
 		case OPT_FAULT:
 			if (emu_faults_option(&a->faults, name, optarg, 0, err,
 			                      sizeof(err)) != 0) {
@@ -158,6 +236,61 @@ static int need(const char *what, const char *value)
 	return -1;
 }
 
+/* The customer key from a file: its bytes, one final newline cut (a file
+ * written by echo).  Returns the length, or -1 with a message. */
+static long read_key_file(const char *path, uint8_t *key, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "safeid-emu: --customer-key-file %s: cannot open "
+		        "(%s); give a readable file\n", path, strerror(errno));
+		return -1;
+	}
+	n = fread(key, 1, cap, f);
+	fclose(f);
+	if (n > 0 && key[n - 1] == '\n')
+		n--;
+	if (n == 0 || n >= cap) {
+		fprintf(stderr, "safeid-emu: --customer-key-file %s: empty or "
+		        "longer than %zu bytes; give a key of 1 to %zu bytes\n",
+		        path, cap - 1, cap - 1);
+		return -1;
+	}
+	return (long)n;
+}
+
+static int init_molto2(const args *a, emu_token *t, int64_t now)
+{
+	uint8_t key[1025];
+	long klen = 0;
+	int rc;
+
+	if (a->key_file != NULL) {
+		klen = read_key_file(a->key_file, key, sizeof(key));
+		if (klen < 0)
+			return 2;
+	}
+	rc = emu_m2_init(t, a->serial, now, a->profiles != 0 ? (unsigned)a->profiles
+	                                                     : EMU_M2_PROFILES,
+	                 a->key_file != NULL ? key : NULL, (size_t)klen);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (rc != 0) {
+		fprintf(stderr, "safeid-emu: --serial %s: a serial is 1 to %u "
+		        "ASCII digits, e.g. 826658719844499\n", a->serial,
+		        EMU_SERIAL_MAX);
+		return 2;
+	}
+	if (a->tries != 0)
+		t->m2.tries_max = t->m2.tries_left = (unsigned)a->tries;
+	if (a->locked_sw != 0)
+		t->m2.locked_sw = (unsigned)a->locked_sw;
+	t->m2.keep_tries = a->keep_tries;
+	t->m2.screen_cmd = !a->no_screen;
+	return 0;
+}
+
 static int cmd_init(const args *a)
 {
 	emu_token t;
@@ -167,13 +300,26 @@ static int cmd_init(const args *a)
 
 	if (need("state", a->state) != 0 || need("serial", a->serial) != 0)
 		return 2;
-	if (emu_token_init(&t, a->serial, now) != 0) {
+	if (a->family != NULL && strcmp(a->family, "molto2") == 0) {
+		rc = init_molto2(a, &t, now);
+		if (rc != 0)
+			return rc;
+		rc = 1;
+	} else if (a->molto2_opts) {
+		fprintf(stderr, "safeid-emu init: --profiles, --customer-key-file, "
+		        "--tries, --locked-sw, --keep-tries and --no-screen-lock "
+		        "are for a Molto2: add --family molto2\n");
+		return 2;
+	} else if (emu_token_init(&t, a->serial, now) != 0) {
 		fprintf(stderr, "safeid-emu: --serial %s: a serial is 1 to %u ASCII "
 		        "digits, e.g. 8659632000001\n", a->serial, EMU_SERIAL_MAX);
 		return 2;
 	}
 	t.clock_base = now + a->offset;
 	t.drift_ppm = (int32_t)a->drift;
+	for (unsigned p = 0; p < EMU_M2_PROFILES; p++)
+		if (t.m2.p[p].flag != 0)
+			t.m2.p[p].clock_base = now + a->offset;
 	if (emu_state_save(a->state, &t, err, sizeof(err)) != 0)
 		fprintf(stderr, "safeid-emu: %s\n", err);
 	else
@@ -244,10 +390,29 @@ static int cmd_code_show(const args *a, bool code)
 		fprintf(stderr, "safeid-emu: %s\n", err);
 		return 2;
 	}
-	if (code)
+	if (t.family == EMU_FAMILY_MOLTO2 && code && !a->has_profile) {
+		fprintf(stderr, "safeid-emu code: token %s is a Molto2: give "
+		        "--profile N (0 to %u)\n", t.serial, t.m2.profiles - 1);
+		rc = 2;
+	} else if (t.family == EMU_FAMILY_MOLTO2 && code &&
+	           a->profile >= (long long)t.m2.profiles) {
+		fprintf(stderr, "safeid-emu code: --profile %lld: token %s has "
+		        "profiles 0 to %u\n", a->profile, t.serial,
+		        t.m2.profiles - 1);
+		rc = 2;
+	} else if (t.family != EMU_FAMILY_MOLTO2 && a->has_profile) {
+		fprintf(stderr, "safeid-emu code: token %s has one seed and no "
+		        "profiles: leave out --profile\n", t.serial);
+		rc = 2;
+	} else if (t.family == EMU_FAMILY_MOLTO2 && code) {
+		rc = emu_report_print_m2_code(&t, (unsigned)a->profile, now, a->json);
+	} else if (t.family == EMU_FAMILY_MOLTO2) {
+		emu_report_print_m2_show(&t, now, a->json);
+	} else if (code) {
 		rc = emu_report_print_code(&t, now, a->json);
-	else
+	} else {
 		emu_report_print_show(&t, now, a->json);
+	}
 	emu_token_wipe(&t);
 	return rc;
 }

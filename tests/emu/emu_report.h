@@ -17,4 +17,11 @@ int emu_report_print_code(const emu_token *t, int64_t now, bool json);
 /* Print the state without the seed. */
 void emu_report_print_show(const emu_token *t, int64_t now, bool json);
 
+/* The same for a Molto2: profile p's code (its digits, hash, step and
+ * clock; exit status as above), and every profile (the text form lists
+ * the profiles ever written). */
+int emu_report_print_m2_code(const emu_token *t, unsigned p, int64_t now,
+                             bool json);
+void emu_report_print_m2_show(const emu_token *t, int64_t now, bool json);
+
 #endif

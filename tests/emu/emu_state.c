@@ -13,7 +13,8 @@
 
 #include <openssl/crypto.h>
 
-#define STATE_MAX 4096
+/* a Molto2 with 100 full profiles writes about 30 KiB */
+#define STATE_MAX 65536
 
 unsigned emu_display_seconds(unsigned wire)
 {
@@ -40,7 +41,7 @@ static int hexval(char c)
 	return -1;
 }
 
-static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *outlen)
+int emu_parse_hex(const char *s, uint8_t *out, size_t cap, size_t *outlen)
 {
 	size_t n = strlen(s);
 
@@ -56,7 +57,7 @@ static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *outlen)
 	return 0;
 }
 
-static int parse_i64(const char *s, int64_t *out)
+int emu_parse_i64(const char *s, int64_t *out)
 {
 	char *end = NULL;
 	long long v;
@@ -77,7 +78,14 @@ static int apply_line(emu_token *t, const char *key, const char *val,
 	int64_t v = 0;
 	int w;
 
-	if (strcmp(key, "serial") == 0) {
+	if (strcmp(key, "family") == 0) {
+		if (strcmp(val, "molto2") == 0)
+			t->family = EMU_FAMILY_MOLTO2;
+		else if (strcmp(val, "single") == 0)
+			t->family = EMU_FAMILY_SINGLE;
+		else
+			return -1;
+	} else if (strcmp(key, "serial") == 0) {
 		if (!emu_serial_valid(val))
 			return -1;
 		memcpy(t->serial, val, strlen(val) + 1);
@@ -88,7 +96,7 @@ static int apply_line(emu_token *t, const char *key, const char *val,
 			return -1;
 		*has_seed = val[0] == '1';
 	} else if (strcmp(key, "seed") == 0) {
-		if (parse_hex(val, t->seed, sizeof(t->seed), &t->seedlen) != 0)
+		if (emu_parse_hex(val, t->seed, sizeof(t->seed), &t->seedlen) != 0)
 			return -1;
 	} else if (strcmp(key, "hash") == 0) {
 		if (strcmp(val, "SHA1") == 0)
@@ -98,24 +106,24 @@ static int apply_line(emu_token *t, const char *key, const char *val,
 		else
 			return -1;
 	} else if (strcmp(key, "step") == 0) {
-		if (parse_i64(val, &v) != 0 || (v != 30 && v != 60))
+		if (emu_parse_i64(val, &v) != 0 || (v != 30 && v != 60))
 			return -1;
 		t->step = (unsigned)v;
 	} else if (strcmp(key, "display") == 0) {
-		if (parse_i64(val, &v) != 0 || v < 0 || v > 120 ||
+		if (emu_parse_i64(val, &v) != 0 || v < 0 || v > 120 ||
 		    (w = emu_display_wire((unsigned)v)) < 0)
 			return -1;
 		t->display = (unsigned)w;
 	} else if (strcmp(key, "clock_base") == 0) {
-		return parse_i64(val, &t->clock_base);
+		return emu_parse_i64(val, &t->clock_base);
 	} else if (strcmp(key, "clock_ref") == 0) {
-		return parse_i64(val, &t->clock_ref);
+		return emu_parse_i64(val, &t->clock_ref);
 	} else if (strcmp(key, "drift_ppm") == 0) {
-		if (parse_i64(val, &v) != 0 || v < -1000000 || v > 1000000)
+		if (emu_parse_i64(val, &v) != 0 || v < -1000000 || v > 1000000)
 			return -1;
 		t->drift_ppm = (int32_t)v;
 	} else {
-		return -1;
+		return emu_m2_state_line(t, key, val) == 0 ? 0 : -1;
 	}
 	return 0;
 }
@@ -168,6 +176,12 @@ int emu_state_load(const char *path, emu_token *t, char *err, size_t errlen)
 		         "with 'safeid-emu init'", path);
 		goto fail;
 	}
+	if (t->family == EMU_FAMILY_MOLTO2 && emu_m2_state_check(t) != 0) {
+		snprintf(err, errlen, "state file %s: a Molto2 state needs profiles=50 "
+		         "or 100, a 16-byte key= and tries_left <= tries_max; "
+		         "recreate it with 'safeid-emu init --family molto2'", path);
+		goto fail;
+	}
 	if (has_seed >= 0 && (has_seed == 1) != (t->seedlen > 0)) {
 		snprintf(err, errlen, "state file %s: has_seed disagrees with seed=; "
 		         "fix the file or recreate it with 'safeid-emu init'", path);
@@ -198,6 +212,15 @@ int emu_state_save(const char *path, const emu_token *t, char *err,
 		         "shorter path", path);
 		goto fail;
 	}
+	if (t->family == EMU_FAMILY_MOLTO2) {
+		if (emu_m2_state_text(t, buf, sizeof(buf), &n) != 0) {
+			snprintf(err, errlen, "state file %s: the state does not "
+			         "fit in %d bytes; this is a bug of safeid-emu",
+			         path, STATE_MAX);
+			goto fail;
+		}
+		goto write;
+	}
 	len = snprintf(buf, sizeof(buf),
 	               "# safeid-emu token state; holds the seed: keep it 0600\n"
 	               "serial=%s\nmodel=%s\nhas_seed=%d\nseed=",
@@ -216,6 +239,7 @@ int emu_state_save(const char *path, const emu_token *t, char *err,
 	if (len < 0 || (size_t)len >= sizeof(buf) - n)
 		goto fail;
 	n += (size_t)len;
+write:
 	/* mkstemp creates the file 0600: the seed is never readable by others */
 	fd = mkstemp(tmp);
 	if (fd < 0) {

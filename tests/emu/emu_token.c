@@ -88,16 +88,24 @@ void emu_token_power_event(emu_token *t)
 	t->authenticated = false;
 	t->have_challenge = false;
 	OPENSSL_cleanse(t->challenge, sizeof(t->challenge));
+	/* a request waiting for the button is lost with the power */
+	t->m2.pending = EMU_M2_PENDING_NONE;
+	OPENSSL_cleanse(t->m2.pending_key, sizeof(t->m2.pending_key));
+}
+
+int64_t emu_clock_at(int64_t base, int64_t ref, int32_t drift, int64_t now)
+{
+	int64_t elapsed = now - ref;
+	int64_t extra = elapsed * (int64_t)drift;
+
+	/* floor division so a slow clock (negative ppm) lags, never leads */
+	extra = extra >= 0 ? extra / 1000000 : -((-extra + 999999) / 1000000);
+	return base + elapsed + extra;
 }
 
 int64_t emu_token_time(const emu_token *t, int64_t now)
 {
-	int64_t elapsed = now - t->clock_ref;
-	int64_t extra = elapsed * (int64_t)t->drift_ppm;
-
-	/* floor division so a slow clock (negative ppm) lags, never leads */
-	extra = extra >= 0 ? extra / 1000000 : -((-extra + 999999) / 1000000);
-	return t->clock_base + elapsed + extra;
+	return emu_clock_at(t->clock_base, t->clock_ref, t->drift_ppm, now);
 }
 
 static size_t sw(uint8_t *r, size_t n, unsigned word)
@@ -113,24 +121,17 @@ static bool case3_ok(const uint8_t *c, size_t clen)
 	return clen >= 5 && (size_t)c[4] + 5 == clen && c[4] != 0;
 }
 
-static size_t get_info(emu_token *t, int64_t now, const uint8_t *c,
-                       size_t clen, uint8_t *r)
+size_t emu_token_info_data(const emu_token *t, int64_t now,
+                           const uint8_t hdr[3], uint8_t *r)
 {
 	size_t n = 0, slen = strlen(t->serial);
+	int64_t tt = emu_token_time(t, now);
 	uint32_t clock;
-	int64_t tt;
 
-	if (!case3_ok(c, clen) || c[4] != 2)
-		return sw(r, 0, EMU_SW_LENGTH);
-	if (c[2] != 0 || c[3] != 0 || c[5] != 0x02 || c[6] != 0x11)
-		return sw(r, 0, EMU_SW_DATA);
-	tt = emu_token_time(t, now);
 	clock = tt < 0 ? 0u : (tt > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)tt);
-	/* hdr[3] | N | serial | sep[2] | time[4]; hdr and sep are opaque bytes
-	 * for the host: chosen non-zero so a parser that assumes zeros fails */
-	r[n++] = 0x02;
-	r[n++] = 0x11;
-	r[n++] = 0x01;
+	r[n++] = hdr[0];
+	r[n++] = hdr[1];
+	r[n++] = hdr[2];
 	r[n++] = (uint8_t)slen;
 	memcpy(r + n, t->serial, slen);
 	n += slen;
@@ -140,18 +141,27 @@ static size_t get_info(emu_token *t, int64_t now, const uint8_t *c,
 	r[n++] = (uint8_t)(clock >> 16);
 	r[n++] = (uint8_t)(clock >> 8);
 	r[n++] = (uint8_t)clock;
-	return sw(r, n, EMU_SW_OK);
+	return n;
 }
 
-static size_t get_challenge(emu_token *t, const uint8_t *c, size_t clen,
-                            uint8_t *r)
+static size_t get_info(emu_token *t, int64_t now, const uint8_t *c,
+                       size_t clen, uint8_t *r)
+{
+	/* hdr and sep are opaque bytes for the host: chosen non-zero so a
+	 * parser that assumes zeros fails */
+	static const uint8_t hdr[3] = {0x02, 0x11, 0x01};
+
+	if (!case3_ok(c, clen) || c[4] != 2)
+		return sw(r, 0, EMU_SW_LENGTH);
+	if (c[2] != 0 || c[3] != 0 || c[5] != 0x02 || c[6] != 0x11)
+		return sw(r, 0, EMU_SW_DATA);
+	return sw(r, emu_token_info_data(t, now, hdr, r), EMU_SW_OK);
+}
+
+int emu_token_new_challenge(emu_token *t)
 {
 	int ok;
 
-	if (!case3_ok(c, clen) || c[4] != 1)
-		return sw(r, 0, EMU_SW_LENGTH);
-	if (c[2] != 0x08 || c[3] != 0 || c[5] != 0)
-		return sw(r, 0, EMU_SW_DATA);
 	/* a new challenge ends the previous authentication */
 	emu_token_power_event(t);
 	if (t->random != NULL)
@@ -159,8 +169,20 @@ static size_t get_challenge(emu_token *t, const uint8_t *c, size_t clen,
 	else
 		ok = RAND_bytes(t->challenge, (int)sizeof(t->challenge)) == 1;
 	if (!ok)
-		return sw(r, 0, 0x6F00);
+		return -1;
 	t->have_challenge = true;
+	return 0;
+}
+
+static size_t get_challenge(emu_token *t, const uint8_t *c, size_t clen,
+                            uint8_t *r)
+{
+	if (!case3_ok(c, clen) || c[4] != 1)
+		return sw(r, 0, EMU_SW_LENGTH);
+	if (c[2] != 0x08 || c[3] != 0 || c[5] != 0)
+		return sw(r, 0, EMU_SW_DATA);
+	if (emu_token_new_challenge(t) != 0)
+		return sw(r, 0, 0x6F00);
 	memcpy(r, t->challenge, 8);
 	return sw(r, 8, EMU_SW_OK);
 }
@@ -301,6 +323,8 @@ done:
 size_t emu_token_handle(emu_token *t, int64_t now, const uint8_t *capdu,
                         size_t clen, uint8_t *rapdu)
 {
+	if (t->family == EMU_FAMILY_MOLTO2)
+		return emu_m2_handle(t, now, capdu, clen, rapdu);
 	if (clen < 4)
 		return sw(rapdu, 0, EMU_SW_LENGTH);
 	if (capdu[0] == 0x80) {

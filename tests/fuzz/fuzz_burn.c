@@ -14,6 +14,7 @@
 #include <safeid/safeid.h>
 
 #include "fuzz_common.h"
+#include "fuzz_replay.h"
 
 typedef struct replay {
 	const uint8_t *d;
@@ -22,11 +23,6 @@ typedef struct replay {
 	bool auth_refused; /* a 6983 was given to an authenticate */
 } replay;
 
-static const int transport_errors[] = {
-	SAFEID_ERR_REMOVED, SAFEID_ERR_READER_GONE, SAFEID_ERR_COMM,
-	SAFEID_ERR_TIMEOUT,
-};
-
 /* Input: per APDU, one length byte L then L reply bytes (data + SW);
  * L = 0xFF means "the transport fails" with the error chosen by the next
  * byte.  An exhausted input is a removed card. */
@@ -34,7 +30,8 @@ static int replay_transmit(void *ctx, const uint8_t *c, size_t clen,
                            uint8_t *r, size_t rcap, size_t *rlen)
 {
 	replay *p = ctx;
-	size_t l;
+	size_t l = 0;
+	int rc;
 
 	FUZZ_CHECK(clen >= 4 && clen <= SAFEID_APDU_MAX);
 	p->sent++;
@@ -46,19 +43,9 @@ static int replay_transmit(void *ctx, const uint8_t *c, size_t clen,
 		p->config++;
 	if (c[1] == 0xC5)
 		p->seed++;
-	if (p->pos >= p->n)
-		return SAFEID_ERR_REMOVED;
-	l = p->d[p->pos++];
-	if (l == 0xFF) {
-		uint8_t k = p->pos < p->n ? p->d[p->pos++] : 0;
-		return transport_errors[k % 4];
-	}
-	if (l > p->n - p->pos)
-		l = p->n - p->pos;
-	if (l > rcap)
-		return SAFEID_ERR_COMM;
-	memcpy(r, p->d + p->pos, l);
-	p->pos += l;
+	rc = fuzz_replay_answer(p->d, p->n, &p->pos, r, rcap, &l);
+	if (rc != SAFEID_OK)
+		return rc;
 	if (c[1] == 0xCE && l >= 2 && r[l - 2] == 0x69 && r[l - 1] == 0x83)
 		p->auth_refused = true;
 	*rlen = l;

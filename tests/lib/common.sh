@@ -301,15 +301,23 @@ seed_hex() {
 	openssl rand -hex "$1"
 }
 
+# drive_program PROGRAM STDIN ARGS...: run the build's PROGRAM ARGS with
+# STDIN on its standard input; its output in $out (also printed,
+# indented), its status in $drive_rc.
+drive_program() {
+	local prog=$1 in=$2
+	shift 2
+	drive_rc=0
+	out=$(printf '%s' "$in" | "$SAFEID_BIN/$prog" "$@" 2>&1) || drive_rc=$?
+	printf '%s\n' "$out" | sed "s/^/  $prog: /"
+}
+
 # core_burn HEX ARGS...: run core-burn ARGS with the seed HEX on stdin;
 # its output in $out (also printed, indented), its status in $burn_rc.
 # shellcheck disable=SC2034  # burn_rc: for the caller
 core_burn() {
-	local hex=$1
-	shift
-	burn_rc=0
-	out=$(printf '%s' "$hex" | "$SAFEID_BIN/core-burn" "$@" 2>&1) || burn_rc=$?
-	printf '%s\n' "$out" | sed 's/^/  core-burn: /'
+	drive_program core-burn "$@"
+	burn_rc=$drive_rc
 }
 
 # core_burn_ok HEX ARGS...: core_burn, which must succeed.
@@ -354,4 +362,99 @@ qr_png() {
 	printf '%s' "$1" >"$WORK/qr-text"
 	qrencode -l M -s 8 -m 4 -o "$2" -r "$WORK/qr-text"
 	rm -f "$WORK/qr-text"
+}
+
+# ---- the Molto2 ----------------------------------------------------------------
+
+# The factory customer key and our test key (public test values).
+# shellcheck disable=SC2034
+M2_FACTORY_KEY=TOKEN2MOLTO1-KEY
+# shellcheck disable=SC2034
+M2_TEST_KEY=safeid-test-key!
+
+# ref_code HEX T HASH STEP DIGITS: the code of the seed HEX at Unix time T,
+# computed apart from the emulator: oathtool for 6 to 8 digits, Python's
+# hmac (RFC 4226 truncation) for 4 and 10, which oathtool does not do.
+ref_code() {
+	local hex=$1 t=$2 hash=$3 step=$4 digits=$5 alg=--totp
+	if [ "$digits" -ge 6 ] && [ "$digits" -le 8 ]; then
+		[ "${hash^^}" = SHA256 ] && alg=--totp=SHA256
+		printf '%s\n' "$hex" |
+			"$OATHTOOL" "$alg" -d "$digits" --time-step-size="${step}s" -N "@$t" -
+		return
+	fi
+	printf '%s\n' "$hex" | /usr/bin/python3 -c '
+import hashlib, hmac, struct, sys
+t, hash, step, digits = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+key = bytes.fromhex(sys.stdin.read().strip())
+md = hmac.new(key, struct.pack(">Q", t // step),
+              hashlib.sha256 if hash.upper() == "SHA256" else hashlib.sha1).digest()
+off = md[-1] & 15
+code = (int.from_bytes(md[off:off + 4], "big") & 0x7FFFFFFF) % 10 ** digits
+print(str(code).zfill(digits))' "$t" "$hash" "$step" "$digits"
+}
+
+# m2_code STATE P: "CODE TOKEN_TIME HASH STEP DIGITS" of profile P of the
+# Molto2 whose state file is STATE; fails (status 3) when it holds no seed.
+m2_code() {
+	local j
+	j=$(safeid-emu code --state "$1" --profile "$2" --json) || return
+	echo "$(json_value code <<<"$j") $(json_value token_time <<<"$j")" \
+		"$(json_value hash <<<"$j") $(json_value step <<<"$j")" \
+		"$(json_value digits <<<"$j")"
+}
+
+# expect_m2_code STATE P HEX HASH STEP DIGITS: the decisive check of a
+# Molto2 burn: profile P holds a seed with that hash, step and digits, and
+# the code it shows now equals ref_code's for HEX at the profile's time.
+expect_m2_code() {
+	local state=$1 p=$2 hex=$3 hash=$4 step=$5 digits=$6 code t h s d want
+	read -r code t h s d < <(m2_code "$state" "$p") ||
+		fail "profile $p holds no seed; expected the one burned"
+	[ "$h" = "${hash^^}" ] && [ "$s" = "$step" ] && [ "$d" = "$digits" ] ||
+		fail "profile $p: $h, $s s, $d digits; expected ${hash^^}, $step s, $digits digits"
+	want=$(ref_code "$hex" "$t" "$hash" "$step" "$digits") || fail "the reference code failed"
+	[ "$code" = "$want" ] || fail "profile $p shows $code at $t, the reference says $want"
+	ok "profile $p: code $code at $t equals the reference (${hash^^}, $step s, $digits digits)"
+}
+
+# m2_show STATE P FIELD: a field of profile P in `safeid-emu show --json`.
+m2_show() {
+	safeid-emu show --state "$1" --json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+v = d["list"][int(sys.argv[1])][sys.argv[2]]
+print(json.dumps(v) if isinstance(v, bool) else v)' "$2" "$3"
+}
+
+# m2_field STATE P FIELD: a field (seed, title, ...) of profile P's line in
+# the state file, as the emulator keeps it: the truth about the token.
+m2_field() {
+	sed -n "s/^p$2=.*\\b$3:\\([^ ]*\\).*/\\1/p" "$1"
+}
+
+# key_file NAME KEY: a 0600 file holding KEY (no newline) under
+# SAFEID_HARNESS_DIR/keys; prints its path.
+key_file() {
+	local d=$SAFEID_HARNESS_DIR/keys
+	mkdir -p "$d"
+	chmod 700 "$d"
+	printf '%s' "$2" >"$d/$1"
+	chmod 600 "$d/$1"
+	echo "$d/$1"
+}
+
+# core_m2 STDIN ARGS...: run core-m2 ARGS with STDIN (seed lines) on its
+# standard input; its output in $out (also printed, indented), its status
+# in $m2_rc.
+# shellcheck disable=SC2034  # m2_rc: for the caller
+core_m2() {
+	drive_program core-m2 "$@"
+	m2_rc=$drive_rc
+}
+
+# core_m2_ok STDIN ARGS...: core_m2, which must succeed.
+core_m2_ok() {
+	core_m2 "$@"
+	[ "$m2_rc" -eq 0 ] || fail "core-m2 ${*:2} failed (exit $m2_rc)"
 }

@@ -54,10 +54,22 @@ typedef enum safeid_err {
 	SAFEID_ERR_INTERNAL = -24,
 	SAFEID_ERR_CLOCK = -25,       /* confirm: token clock not as written */
 	SAFEID_ERR_CANCELLED = -26,   /* a wait was cancelled by the program */
+	/* The Molto2 (safeid/molto2.h). */
+	SAFEID_ERR_WRONG_KEY = -27,   /* 63 NN: customer key refused, NN left */
+	SAFEID_ERR_LOCKED = -28,      /* no tries left: the token is locked */
+	SAFEID_ERR_LAST_TRY = -29,    /* one try left: not tried without consent */
+	SAFEID_ERR_PROFILE = -30,     /* profile number out of range */
+	SAFEID_ERR_OCCUPIED = -31,    /* the profile holds a seed already */
+	SAFEID_ERR_TITLE = -32,       /* title not 1..12 bytes */
+	SAFEID_ERR_DIGITS = -33,      /* digits not supported by the family */
+	SAFEID_ERR_CUSTOMER_KEY = -34, /* customer key empty or too long */
+	SAFEID_ERR_ZERO_SEED = -35,   /* all-zero seed: means "clear" */
+	SAFEID_ERR_NOT_SUPPORTED = -36, /* the token does not know the command */
+	SAFEID_ERR_READBACK = -37,    /* profile read back differs from the write */
 } safeid_err;
 
 /* Lowest error code; every code from SAFEID_ERR_LAST to SAFEID_OK exists. */
-#define SAFEID_ERR_LAST SAFEID_ERR_CANCELLED
+#define SAFEID_ERR_LAST SAFEID_ERR_READBACK
 
 /* Short symbol, e.g. "SAFEID_ERR_AUTH".  Never NULL. */
 const char *safeid_errname(int err);
@@ -245,7 +257,7 @@ int safeid_configure(const safeid_transport *t, const safeid_config *cfg,
 
 /* ---- TOTP (RFC 6238), for expected codes and verification ------------ */
 
-/* 6..10 digits; returns SAFEID_OK and the code in *code. */
+/* 4 or 6..10 digits; returns SAFEID_OK and the code in *code. */
 int safeid_totp(const uint8_t *key, size_t keylen, safeid_hash hash,
                 unsigned step, uint64_t unix_time, unsigned digits,
                 uint32_t *code);
