@@ -229,12 +229,31 @@ int client_clock_plan_fill(client_clock_plan *p, const char *state_dir,
  * refuses such a write too). */
 int client_clock_refuse(const client_slot *s, client_error *err);
 
+/* What a write did to the token's configuration (clock, hash, step,
+ * display), as far as the host can know. */
+typedef enum client_config_state {
+	CLIENT_CONFIG_UNCHANGED = 0, /* no configuration write was carried
+	                                out (none sent, or refused) */
+	CLIENT_CONFIG_WRITTEN,       /* the token accepted the one sent */
+	CLIENT_CONFIG_UNKNOWN,       /* sent, but its answer was lost or
+	                                garbled: the old one or the new */
+} client_config_state;
+
+/* "unchanged", "written", "unknown" (JSON). */
+const char *client_config_state_name(client_config_state s);
+
 /* Outcome of a burn or a clock write, as far as the host can know. */
 typedef struct client_write_result {
 	client_slot before;         /* token as read before writing */
 	client_slot after;          /* token as read after (clock confirmed) */
 	bool after_valid;
 	safeid_seed_state seed;     /* what the token now holds */
+	client_config_state config; /* what became of its configuration */
+	safeid_hash hash;           /* the configuration sent */
+	unsigned step;
+	unsigned display_seconds;
+	bool write_failed;          /* a write step failed (the message then
+	                               says what the token holds) */
 } client_write_result;
 
 /* The steps of a write, reported as each starts and ends. */
@@ -247,6 +266,10 @@ typedef enum client_step {
 
 enum { CLIENT_PHASE_START = 0, CLIENT_PHASE_OK = 1, CLIENT_PHASE_FAIL = 2 };
 typedef void (*client_step_fn)(void *arg, client_step step, int phase);
+
+/* What the token holds after a write, in one sentence: its seed and,
+ * when the write changed it or may have, its configuration. */
+void client_text_held(const client_write_result *res, char *out, size_t cap);
 
 /* A short phrase for a person: "read token info", ... */
 const char *client_step_text(client_step step);
@@ -287,14 +310,30 @@ int client_slot_list_read(client_backend *b, client_slot_list *out,
 /* The token on the reader picked by spec (see client_slot_pick). */
 int client_slot_read(client_backend *b, const char *spec, client_slot *out,
                      client_error *err);
-/* Burn: read info, write config then seed, read info again. */
+/*
+ * Burn: read info, write config then seed, read info again.  The token
+ * there must be plan->expect_serial (when given), or nothing is written.
+ * The clock read back must be the one written: a token that accepts the
+ * writes but keeps another time fails (CLIENT_EXIT_TOKEN, or _PARTIAL
+ * when its seed is gone), its clock named in the message.
+ */
 int client_seed_burn(client_backend *b, const char *spec,
                      const client_burn_plan *plan, client_step_fn step,
                      void *arg, client_write_result *res, client_error *err);
-/* Set the clock (a config write). */
+/* Set the clock (a config write); the same checks. */
 int client_clock_set(client_backend *b, const char *spec,
                      const client_clock_plan *plan, client_step_fn step,
                      void *arg, client_write_result *res, client_error *err);
+
+/*
+ * The write commands (configuration, seed) the backend has begun to send
+ * since it was opened, for a front end that gives up on a silent token:
+ * while it stays what it was when a step began, nothing was written in
+ * that step.  Async-signal-safe (it only reads a counter), so a watchdog's
+ * signal handler may call it.  ULONG_MAX when the backend cannot tell (a
+ * PKCS#11 module other than safeid's).
+ */
+unsigned long client_backend_writes(const client_backend *b);
 
 /* ---- burn record --------------------------------------------------------- */
 
