@@ -53,14 +53,15 @@ static const char usage_text[] =
 	"$XDG_STATE_HOME/safeid)\n  -h, --help           this text;  -V, "
 	"--version\n\nExit codes:\n  0  done (verify: the code matches)\n  1  "
 	"verify: the code does not match\n  2  bad command line\n  3  bad "
-	"input (QR code, URI, secret): nothing was written\n  4  no reader, no "
+	"input (QR code, URI, secret, burn record): nothing was written\n"
+	"  4  no reader, no "
 	"token, or --wait ran out: nothing was written\n  5  the token "
 	"refused, failed, or did not answer within --timeout;\n     it keeps "
 	"its old seed unless the message says otherwise\n  6  a write was "
 	"interrupted or got no answer: the token's seed is\n     erased or "
 	"unknown; burn again\n  7  not confirmed (or no terminal and no --yes, "
 	"or a restricted model\n     without --erase-seed): nothing was "
-	"written\n  8  burn done, but the burn record could not be saved\n  9  "
+	"written\n  8  write done, but the burn record could not be saved\n  9  "
 	"the PKCS#11 module, backend or a plug-in could not be loaded;\n     "
 	"internal error\n";
 
