@@ -74,6 +74,10 @@ static void guard_progress(void *arg, safeid_step step, int err,
 {
 	struct guard *g = arg;
 
+	/* Counted before the command can go out (safeid-pkcs11.h). */
+	if ((step == SAFEID_STEP_CONFIG || step == SAFEID_STEP_SEED) &&
+	    err == 1)
+		sp11_write_starting();
 	/* Never write to a token the application did not open. */
 	if (step == SAFEID_STEP_INFO && err == SAFEID_OK &&
 	    strcmp(sofar->before.serial, g->serial) != 0) {

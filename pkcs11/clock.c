@@ -39,6 +39,7 @@ static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
 		return sp11_answer_lost(err) ? CKR_DEVICE_REMOVED
 		                        : sp11_err_to_rv(err, SAFEID_STEP_AUTH);
 	}
+	sp11_write_starting();
 	err = safeid_write_config(c->t, cfg);
 	if (err == SAFEID_OK) {
 		rec->cfg_known = true;
@@ -51,12 +52,14 @@ static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
 	}
 	sp11_debug("token %s: clock write failed: %s", info->serial,
 	           safeid_strerror(err));
-	if (!sp11_answer_lost(err))
+	/* A garbled answer is no answer: the write may have been carried
+	 * out (as a burn counts it). */
+	if (!sp11_answer_lost(err) && err != SAFEID_ERR_BAD_REPLY)
 		return sp11_err_to_rv(err, SAFEID_STEP_CONFIG);
 	rec->cfg_known = false;
 	if (restricted)
 		rec->seed_state = CKS_SAFEID_SEED_UNKNOWN;
-	return CKR_DEVICE_REMOVED;
+	return sp11_answer_lost(err) ? CKR_DEVICE_REMOVED : CKR_DEVICE_ERROR;
 }
 
 /* The checks and the write, on an open connection to the right token. */

@@ -87,11 +87,33 @@
  * CKR_ARGUMENTS_BAD for a NULL argument; CKR_CRYPTOKI_NOT_INITIALIZED
  * before C_Initialize or after C_Finalize (which forgets everything).
  * serial: the token's serial as in CK_TOKEN_INFO.serialNumber, without
- * the padding, NUL-terminated.
+ * the padding, NUL-terminated.  A serial longer than serialNumber's 16
+ * characters keeps its end there; the label holds the whole serial
+ * ("SafeID SERIAL", or the serial alone when both do not fit), and that
+ * whole serial is what this function knows the token by.
  */
 #define SAFEID_PKCS11_SEED_STATE_SYMBOL "safeid_pkcs11_seed_state"
 typedef CK_RV (*safeid_pkcs11_seed_state_fn)(const char *serial,
                                              CK_ULONG *state);
 CK_RV safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state);
+
+/*
+ * safeid_pkcs11_writes_started: how many write commands (configuration,
+ * seed) this module has begun to send to any token since it was loaded.
+ *
+ * Why it exists: a burn or clock write is one call, and an application
+ * that gives up on a token that stops answering (a watchdog ending the
+ * process) must say whether anything was written.  When the count is
+ * the same as before the call, nothing was: the token still holds what
+ * it held.  Counted before each write command is sent, so a count that
+ * has not moved is never wrong.
+ *
+ * Optional like safeid_pkcs11_seed_state (find it with dlsym).  It only
+ * reads an atomic counter: safe from any thread and from a signal
+ * handler, before C_Initialize too.
+ */
+#define SAFEID_PKCS11_WRITES_STARTED_SYMBOL "safeid_pkcs11_writes_started"
+typedef CK_ULONG (*safeid_pkcs11_writes_started_fn)(void);
+CK_ULONG safeid_pkcs11_writes_started(void);
 
 #endif /* SAFEID_PKCS11_H */

@@ -223,4 +223,9 @@ typedef struct sp11_clock_plan {
 CK_RV sp11_clock_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
                                 sp11_clock_plan *plan);
 
+/* ---- vendor.c: the count of write commands begun ------------------------ */
+
+/* Call right before a write command may be sent (safeid-pkcs11.h). */
+void sp11_write_starting(void);
+
 #endif /* SAFEID_SP11_H */

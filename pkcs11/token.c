@@ -175,7 +175,11 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 	if (rv != CKR_OK)
 		return rv;
 	memset(pInfo, 0, sizeof(*pInfo));
-	snprintf(label, sizeof(label), "SafeID %s", info.serial);
+	/* The label holds the whole serial, which serialNumber may cut. */
+	if (strlen(info.serial) + 7 > sizeof(pInfo->label))
+		snprintf(label, sizeof(label), "%s", info.serial);
+	else
+		snprintf(label, sizeof(label), "SafeID %s", info.serial);
 	sp11_text_pad(pInfo->label, sizeof(pInfo->label), label);
 	sp11_text_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
 	              "ExcelSecu/Token2 family");

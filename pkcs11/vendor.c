@@ -4,9 +4,25 @@
  * It answers from the per-token records (record.c) under the module lock
  * and never talks to a token, so it works while the token is away.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "sp11.h"
+
+/* Write commands begun since the module was loaded: lock-free, so a
+ * signal handler in the application may read it. */
+static atomic_ulong writes_started;
+
+void sp11_write_starting(void)
+{
+	atomic_fetch_add(&writes_started, 1);
+}
+
+__attribute__((visibility("default"))) CK_ULONG
+safeid_pkcs11_writes_started(void)
+{
+	return atomic_load(&writes_started);
+}
 
 __attribute__((visibility("default"))) CK_RV
 safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)

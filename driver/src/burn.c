@@ -40,8 +40,9 @@ static const struct {
 	const char *name;
 	const char *text;
 } seed_states[] = {
+	/* Only the seed: a config write may have changed the rest. */
 	[SAFEID_SEED_OLD] = {"old",
-	 "the token still holds its previous seed (nothing was changed)"},
+	 "the token still holds its previous seed"},
 	[SAFEID_SEED_ERASED] = {"erased",
 	 "the token holds no seed (the config write erased it): burn again"},
 	[SAFEID_SEED_NEW] = {"new",

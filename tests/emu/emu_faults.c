@@ -36,7 +36,7 @@ bool emu_faults_takes_value(const char *name)
 {
 	return strcmp(name, "sw") == 0 || strcmp(name, "drop") == 0 ||
 	       strcmp(name, "drop-exec") == 0 || strcmp(name, "garbage") == 0 ||
-	       strcmp(name, "mute") == 0;
+	       strcmp(name, "mute") == 0 || strcmp(name, "clock-skew") == 0;
 }
 
 static int ins_option(bool *table, const char *name, const char *value,
@@ -99,10 +99,20 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 		return ins_option(f->garbage, name, value, err, errlen);
 	} else if (strcmp(name, "mute") == 0) {
 		return ins_option(f->mute, name, value, err, errlen);
+	} else if (strcmp(name, "clock-skew") == 0) {
+		errno = 0;
+		f->clock_skew = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' ||
+		    f->clock_skew == 0) {
+			snprintf(err, errlen, "--clock-skew %s: not a number of "
+			         "seconds; give one other than 0, e.g. "
+			         "--clock-skew 63158400", value);
+			return -1;
+		}
 	} else {
 		snprintf(err, errlen, "--%s: unknown fault option; known: --t0 "
 		         "--foreign --locked --wrong-le --sw INS=SW --drop N --drop-exec N "
-		         "--garbage INS --mute INS", name);
+		         "--garbage INS --mute INS --clock-skew S", name);
 		return -1;
 	}
 	return 0;

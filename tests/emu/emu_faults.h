@@ -19,6 +19,8 @@ typedef struct emu_faults {
 	bool mute[256];         /* no answer at all */
 	unsigned long drop_at;  /* APDU number that closes the link, 0: none */
 	unsigned long drop_exec_at; /* APDU number executed, then link closed */
+	long clock_skew;        /* an accepted config write sets the clock
+	                           this many seconds off the time written */
 } emu_faults;
 
 /*

@@ -50,6 +50,8 @@ static const char usage_text[] =
 	"  --drop-exec N execute the Nth APDU, then cut the link unanswered\n"
 	"  --garbage INS answer DE AD BE EF 55 90 00 to INS, unexecuted\n"
 	"  --mute INS    never answer INS\n"
+	"  --clock-skew S  an accepted config write sets the clock S seconds\n"
+	"                off the time written (its clock reads back wrong)\n"
 	"After a drop the card stays out of the reader until `ctl insert`.  vpcd\n"
 	"reports a cut link as an empty (0-byte) answer to the APDU in flight; a\n"
 	"muted APDU blocks SCardTransmit until the card is removed (ctl remove).\n"
@@ -91,6 +93,7 @@ static const struct option options[] = {
 	{"drop-exec", required_argument, NULL, OPT_FAULT},
 	{"garbage", required_argument, NULL, OPT_FAULT},
 	{"mute", required_argument, NULL, OPT_FAULT},
+	{"clock-skew", required_argument, NULL, OPT_FAULT},
 	{NULL, 0, NULL, 0},
 };
 

@@ -101,28 +101,12 @@ static void codes_show(const tool_opts *o, json_out *j, const client_input *in)
 	printf("Check with: safeid-tool verify ... (type the code it shows)\n");
 }
 
-static int record_save(const tool_opts *o, json_out *j, const client_input *in,
-                       const client_write_result *res, client_error *err)
-{
-	char path[4200];
-	client_record r;
-	int ret;
-
-	client_record_fill(&r, in, &res->before, tool_display(o),
-	                   (long long)tool_now(o));
-	ret = client_record_save(o->state_dir, &r, path, sizeof(path), err);
-	if (o->json)
-		json_str(j, "record_file", ret == 0 ? path : NULL);
-	return ret;
-}
-
 static void result_show(const tool_opts *o, json_out *j,
                         const client_write_result *res)
 {
 	char line[CLIENT_MSG_MAX];
 
 	if (o->json) {
-		json_str(j, "seed_state", safeid_seed_state_name(res->seed));
 		if (res->after_valid && res->after.clock_known)
 			json_uint(j, "token_clock_after", res->after.clock);
 		else
@@ -142,10 +126,13 @@ int cmd_burn(const tool_opts *o, json_out *j, client_error *err)
 {
 	client_backend *b = NULL;
 	client_write_result res;
+	client_record_txn txn;
 	client_burn_plan plan;
+	client_record made;
 	client_input in;
 	client_slot s;
 	client_ntp_state ntp;
+	bool burned;
 	int lockfd = -1, ret;
 
 	memset(&res, 0, sizeof(res));
@@ -169,20 +156,28 @@ int cmd_burn(const tool_opts *o, json_out *j, client_error *err)
 	}
 	client_burn_plan_fill(&plan, &in, tool_display(o));
 	plan.expect_serial = s.serial;
-	tool_watchdog_after_write(SAFEID_SEED_NEW);
+	/* The token's record is set aside until the burn's outcome is
+	 * known, so nothing can leave it describing an older configuration. */
+	client_record_fill(&made, &in, &s, tool_display(o),
+	                   (long long)tool_now(o));
+	ret = client_record_begin(o->state_dir, s.serial, &made, true, &txn,
+	                          err);
+	if (ret != 0)
+		goto fail;
+	tool_watchdog_write(b, &s, &txn, true);
 	tool_watchdog_arm(client_step_text(CLIENT_STEP_INFO), SAFEID_SEED_OLD,
 	                  CLIENT_EXIT_TOKEN);
 	ret = client_seed_burn(b, o->reader, &plan, tool_step_show, (void *)o,
 	                       &res, err);
 	tool_watchdog_disarm();
-	if (ret != 0) {
-		if (o->json)
-			json_str(j, "seed_state", safeid_seed_state_name(res.seed));
-		goto fail;
+	if (ret == 0) {
+		result_show(o, j, &res);
+		codes_show(o, j, &in);
 	}
-	result_show(o, j, &res);
-	codes_show(o, j, &in);
-	ret = record_save(o, j, &in, &res, err);
+	burned = ret == 0;
+	ret = tool_write_settle(o, j, ret, &txn, &res, err);
+	if (o->json && burned)
+		json_str(j, "record_file", ret == 0 ? txn.path : NULL);
 fail:
 	client_backend_close(&b);
 	client_lock_release(&lockfd);

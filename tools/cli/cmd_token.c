@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "commands.h"
 #include "prompt.h"
@@ -49,44 +50,55 @@ fail:
 	return ret;
 }
 
-/* What this host burned into the token last (the token cannot say). */
+/* What this host wrote into the token last (the token cannot say). */
 static void record_show(const tool_opts *o, json_out *j, const char *serial)
 {
 	char path[4200], when[48];
 	char iss[TOOL_TEXT_CAP(sizeof(((client_record *)0)->issuer))];
 	char acc[TOOL_TEXT_CAP(sizeof(((client_record *)0)->account))];
-	client_error ignored;
+	client_error why;
 	client_record r;
-	bool have = client_record_load(o->state_dir, serial, &r, path,
-	                               sizeof(path), &ignored) == 0;
+	int rc = client_record_load(o->state_dir, serial, &r, path,
+	                            sizeof(path), &why);
+	bool erased = r.seed == CLIENT_RECORD_SEED_ERASED;
+	const char *hash = r.hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1";
 
 	if (o->json) {
-		if (!have) {
+		if (rc != 0) {
 			json_null(j, "record");
+			if (rc > 1)
+				json_str(j, "record_error", why.msg);
 			return;
 		}
 		json_obj(j, "record");
+		json_str(j, "seed", erased ? "erased" : "new");
 		json_str(j, "account", r.account);
 		json_str(j, "issuer", r.issuer);
-		json_str(j, "hash", r.hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1");
+		json_str(j, "hash", hash);
 		json_uint(j, "step", r.step);
 		json_uint(j, "display", r.display);
 		json_int(j, "time", r.time);
 		json_close(j);
 		return;
 	}
-	if (!have) {
-		printf("Last burn:  %s\n", client_text(CLIENT_TEXT_NO_RECORD));
+	if (rc != 0) {
+		printf("Last burn:  %s\n", rc == 1 ? client_text(CLIENT_TEXT_NO_RECORD)
+		                                   : why.msg);
 		return;
 	}
 	client_text_time((uint64_t)r.time, when, sizeof(when));
-	/* the record is a file: what it says is shown, never acted on */
-	printf("Last burn:  %s%s%s on %s (%s, %u s step, %u s display)\n",
-	       tool_text(r.issuer, iss, sizeof(iss)),
-	       r.issuer[0] != '\0' ? ": " : "",
-	       tool_text(r.account, acc, sizeof(acc)), when,
-	       r.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", r.step,
-	       r.display);
+	if (erased)
+		printf("Last burn:  none left: a configuration write erased "
+		       "the seed on %s (%s, %u s step, %u s display)\n",
+		       when, r.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
+		       r.step, r.display);
+	else /* the record is a file: what it says is shown, never acted on */
+		printf("Last burn:  %s%s%s on %s (%s, %u s step, %u s display)\n",
+		       tool_text(r.issuer, iss, sizeof(iss)),
+		       r.issuer[0] != '\0' ? ": " : "",
+		       tool_text(r.account, acc, sizeof(acc)), when,
+		       r.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
+		       r.step, r.display);
 }
 
 int cmd_info(const tool_opts *o, json_out *j, client_error *err)
@@ -127,7 +139,6 @@ static void clock_show(const tool_opts *o, json_out *j,
 			json_uint(j, "token_clock_after", res->after.clock);
 		else
 			json_null(j, "token_clock_after");
-		json_str(j, "seed_state", safeid_seed_state_name(res->seed));
 		return;
 	}
 	if (res->after_valid && res->after.clock_known) {
@@ -135,7 +146,8 @@ static void clock_show(const tool_opts *o, json_out *j,
 		                  sizeof(line));
 		printf("%s\n", line);
 	}
-	printf("The token holds: %s.\n", safeid_seed_state_text(res->seed));
+	client_text_held(res, line, sizeof(line));
+	printf("The token holds: %s.\n", line);
 	if (res->seed == SAFEID_SEED_ERASED)
 		printf("%s\n", client_text(CLIENT_TEXT_BURN_AGAIN));
 }
@@ -149,9 +161,14 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 	};
 	client_backend *b = NULL;
 	client_write_result res;
+	client_record_txn txn;
+	client_record prev, made;
 	client_clock_plan p;
+	client_error ignored;
 	client_slot s;
 	const char *source = "options";
+	char path[4200];
+	bool have_prev, have_made;
 	int lockfd = -1, ret;
 
 	memset(&p, 0, sizeof(p));
@@ -184,8 +201,17 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 		if (ret != 0)
 			goto fail;
 	}
-	tool_watchdog_after_write(s.restricted_sync ? SAFEID_SEED_ERASED
-	                                            : SAFEID_SEED_OLD);
+	/* The record as a complete write leaves it; the old one set aside
+	 * until the outcome is known. */
+	have_prev = client_record_load(o->state_dir, s.serial, &prev, path,
+	                               sizeof(path), &ignored) == 0;
+	have_made = client_record_fill_clock(&made, have_prev ? &prev : NULL,
+	                                     &s, &p, (long long)time(NULL));
+	ret = client_record_begin(o->state_dir, s.serial,
+	                          have_made ? &made : NULL, false, &txn, err);
+	if (ret != 0)
+		goto fail;
+	tool_watchdog_write(b, &s, &txn, false);
 	tool_watchdog_arm(client_step_text(CLIENT_STEP_INFO), SAFEID_SEED_OLD,
 	                  CLIENT_EXIT_TOKEN);
 	ret = client_clock_set(b, o->reader, &p, tool_step_show, (void *)o,
@@ -193,8 +219,7 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 	tool_watchdog_disarm();
 	if (ret == 0)
 		clock_show(o, j, &res, source, &p);
-	else if (o->json)
-		json_str(j, "seed_state", safeid_seed_state_name(res.seed));
+	ret = tool_write_settle(o, j, ret, &txn, &res, err);
 fail:
 	client_backend_close(&b);
 	client_lock_release(&lockfd);

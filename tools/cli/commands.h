@@ -37,6 +37,15 @@ int tool_backend_open(const tool_opts *o, client_backend **b,
 int tool_writer_open(const tool_opts *o, int *lockfd, client_backend **b,
                      client_slot *s, client_error *err);
 
+/* After a write: the token's burn record settled by what the write did
+ * (client_record_end), the watchdog told the write is over.  On a failed
+ * write (ret != 0) what happened to the record is added to err's
+ * message; after a successful one a record that could not be saved
+ * becomes the error.  Returns the exit code. */
+int tool_write_settle(const tool_opts *o, json_out *j, int ret,
+                      client_record_txn *t, const client_write_result *res,
+                      client_error *err);
+
 /* Step printer for burns and clock writes (silent with --json). */
 void tool_step_show(void *arg, client_step step, int phase);
 

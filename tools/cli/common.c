@@ -106,9 +106,10 @@ static int lock_wait(int fd, unsigned seconds)
 static int lock_take(const tool_opts *o, int *fd, client_error *err)
 {
 	char path[4200];
+	int ret = client_lock_try(o->state_dir, fd, path, sizeof(path), err);
 
-	if (client_lock_try(o->state_dir, fd, path, sizeof(path)) == 0)
-		return 0;
+	if (ret != 1)
+		return ret;
 	if (!o->json)
 		fprintf(stderr, "safeid-tool: another safeid-tool is writing a "
 		                "token; waiting up to %u s for it to "
@@ -139,6 +140,43 @@ int tool_writer_open(const tool_opts *o, int *lockfd, client_backend **b,
 		return ret;
 	tool_watchdog_reader(s->reader);
 	return 0;
+}
+
+/* Add a sentence to an error message. */
+static void msg_append(client_error *err, const char *text)
+{
+	size_t n = strlen(err->msg);
+
+	if (text[0] != '\0')
+		snprintf(err->msg + n, sizeof(err->msg) - n, "%s%s",
+		         n > 0 && err->msg[n - 1] != '.' ? ". " : " ", text);
+}
+
+int tool_write_settle(const tool_opts *o, json_out *j, int ret,
+                      client_record_txn *t, const client_write_result *res,
+                      client_error *err)
+{
+	char note[CLIENT_MSG_MAX];
+	client_error rerr;
+	int rret;
+
+	tool_watchdog_write_end();
+	memset(&rerr, 0, sizeof(rerr));
+	rret = client_record_end(t, res, note, sizeof(note), &rerr);
+	if (o->json) {
+		json_str(j, "seed_state", safeid_seed_state_name(res->seed));
+		json_str(j, "config_state",
+		         client_config_state_name(res->config));
+	}
+	if (ret != 0) {
+		msg_append(err, note);
+		if (rret != 0)
+			msg_append(err, rerr.msg);
+		return ret;
+	}
+	if (rret != 0)
+		*err = rerr;
+	return rret;
 }
 
 void tool_step_show(void *arg, client_step step, int phase)

@@ -185,8 +185,9 @@ void json_close(json_out *j)
 	j->level[j->depth--] = NULL;
 }
 
-char *json_render(const json_out *j, const char *seed_state, int exit_code,
-                  const char *code, const char *message)
+char *json_render(const json_out *j, const char *seed_state,
+                  const char *config_state, int exit_code, const char *code,
+                  const char *message)
 {
 	json_t *top = j->failed ? NULL : json_deep_copy(j->level[0]);
 	json_t *e = json_object();
@@ -196,6 +197,9 @@ char *json_render(const json_out *j, const char *seed_state, int exit_code,
 	if (rc == 0 && seed_state != NULL)
 		rc |= json_object_set_new(top, "seed_state",
 		                          string_new(seed_state));
+	if (rc == 0 && config_state != NULL)
+		rc |= json_object_set_new(top, "config_state",
+		                          string_new(config_state));
 	if (rc == 0) {
 		rc |= json_object_set_new(top, "ok", json_false());
 		rc |= json_object_set_new(top, "exit_code",

@@ -43,11 +43,13 @@ void json_close(json_out *j);                  /* closes the innermost */
 
 /*
  * The object as it stands, with these top-level members set (the
- * watchdog's ending): "seed_state" (when not NULL), "ok": false,
+ * watchdog's ending): "seed_state" and "config_state" (each when not
+ * NULL), "ok": false,
  * "exit_code", "error": {"code", "message"}; a heap string ending in a
  * newline, or NULL when out of memory.  j is not changed.
  */
-char *json_render(const json_out *j, const char *seed_state, int exit_code,
-                  const char *code, const char *message);
+char *json_render(const json_out *j, const char *seed_state,
+                  const char *config_state, int exit_code, const char *code,
+                  const char *message);
 
 #endif /* TOOL_JSON_H */

@@ -33,7 +33,8 @@ static const char usage_text[] =
 	"stdin (not echoed)\n  --secret-arg B32     bare secret in argv: "
 	"visible to other users\n  --hash sha1|sha256, --step 30|60, --account "
 	"NAME, --issuer NAME\n                       settings for a bare "
-	"secret (default sha1, 30)\n\nOptions:\n  -r, --reader R       reader "
+	"secret (default sha1, 30)\n\nOptions (a command refuses those that "
+	"do not apply to it):\n  -r, --reader R       reader "
 	"by index (0, 1, ...) or part of its name\n  --wait SECONDS       wait "
 	"up to SECONDS for a token to be placed\n  --timeout SECONDS    give "
 	"up when the token does not answer a step\n                       "
@@ -53,14 +54,15 @@ static const char usage_text[] =
 	"$XDG_STATE_HOME/safeid)\n  -h, --help           this text;  -V, "
 	"--version\n\nExit codes:\n  0  done (verify: the code matches)\n  1  "
 	"verify: the code does not match\n  2  bad command line\n  3  bad "
-	"input (QR code, URI, secret): nothing was written\n  4  no reader, no "
+	"input (QR code, URI, secret, burn record): nothing was written\n"
+	"  4  no reader, no "
 	"token, or --wait ran out: nothing was written\n  5  the token "
 	"refused, failed, or did not answer within --timeout;\n     it keeps "
 	"its old seed unless the message says otherwise\n  6  a write was "
 	"interrupted or got no answer: the token's seed is\n     erased or "
 	"unknown; burn again\n  7  not confirmed (or no terminal and no --yes, "
 	"or a restricted model\n     without --erase-seed): nothing was "
-	"written\n  8  burn done, but the burn record could not be saved\n  9  "
+	"written\n  8  write done, but the burn record could not be saved\n  9  "
 	"the PKCS#11 module, backend or a plug-in could not be loaded;\n     "
 	"internal error\n";
 
@@ -69,6 +71,7 @@ enum {
 	OPT_URIFILE, OPT_SECRET, OPT_SECRETARG, OPT_HASH, OPT_STEP, OPT_ACCOUNT,
 	OPT_ISSUER, OPT_WAIT, OPT_DISPLAY, OPT_ERASE, OPT_CODE, OPT_WINDOW,
 	OPT_AT, OPT_COUNT, OPT_TIMEOUT, OPT_JSON, OPT_MODULE, OPT_BACKEND, OPT_STATEDIR,
+	OPT_END, /* one past the last: sizes the table of options given */
 };
 
 static const struct option long_opts[] = {
@@ -211,17 +214,141 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 	return ret;
 }
 
+/* The commands, each a bit of the option table below. */
+enum {
+	C_LIST = 1u << 0, C_INFO = 1u << 1, C_SCAN = 1u << 2, C_BURN = 1u << 3,
+	C_CLOCK = 1u << 4, C_VERIFY = 1u << 5, C_CODE = 1u << 6,
+	C_ALL = (1u << 7) - 1,
+	/* read an account (INPUT) */
+	C_INPUT = C_SCAN | C_BURN | C_VERIFY | C_CODE,
+	/* reach a token */
+	C_TOKEN = C_LIST | C_INFO | C_BURN | C_CLOCK,
+};
+
 static const struct {
 	const char *name;
+	unsigned bit;
 	int (*run)(const tool_opts *o, json_out *j, client_error *err);
 } commands[] = {
-	{"list", cmd_list},     {"info", cmd_info},   {"scan", cmd_scan},
-	{"burn", cmd_burn},     {"clock", cmd_clock}, {"verify", cmd_verify},
-	{"code", cmd_code},
+	{"list", C_LIST, cmd_list},       {"info", C_INFO, cmd_info},
+	{"scan", C_SCAN, cmd_scan},       {"burn", C_BURN, cmd_burn},
+	{"clock", C_CLOCK, cmd_clock},    {"verify", C_VERIFY, cmd_verify},
+	{"code", C_CODE, cmd_code},
 };
+
+/*
+ * Which option applies to which command, in one place.  An option given
+ * to a command it does not apply to is refused, never ignored: ignored it
+ * would let the person believe it did something (a time for a burn, a
+ * reader for a code that needs no token), or worse change what the
+ * command says.
+ */
+static const struct {
+	int id;                /* getopt value */
+	const char *name;      /* as the person types it */
+	unsigned cmds;         /* where it applies */
+	const char *what;      /* what it is, for the refusal */
+} option_uses[] = {
+	{OPT_QR, "--qr", C_INPUT, "an input"},
+	{OPT_PICK, "--pick", C_INPUT, "a choice among the input's accounts"},
+	{OPT_MATCH, "--match", C_INPUT, "a choice among the input's accounts"},
+	{OPT_SCREEN, "--screen", C_INPUT, "an input"},
+	{OPT_SHOTCMD, "--screenshot-cmd", C_INPUT, "an input"},
+	{OPT_URI, "--uri", C_INPUT, "an input"},
+	{OPT_URIFILE, "--uri-file", C_INPUT, "an input"},
+	{OPT_SECRET, "--secret", C_INPUT, "an input"},
+	{OPT_SECRETARG, "--secret-arg", C_INPUT, "an input"},
+	{OPT_ACCOUNT, "--account", C_INPUT, "a setting of a bare secret"},
+	{OPT_ISSUER, "--issuer", C_INPUT, "a setting of a bare secret"},
+	{OPT_HASH, "--hash", C_INPUT | C_CLOCK,
+	 "a setting of a bare secret or of a clock write"},
+	{OPT_STEP, "--step", C_INPUT | C_CLOCK,
+	 "a setting of a bare secret or of a clock write"},
+	{'r', "-r/--reader", C_INFO | C_BURN | C_CLOCK,
+	 "the choice of the token's reader"},
+	{OPT_WAIT, "--wait", C_TOKEN, "a wait for a token"},
+	{OPT_TIMEOUT, "--timeout", C_TOKEN, "a bound on the token's answers"},
+	{OPT_DISPLAY, "--display", C_BURN | C_CLOCK,
+	 "a setting written to the token"},
+	{'y', "-y/--yes", C_BURN | C_CLOCK, "the consent to write without asking"},
+	{OPT_ERASE, "--erase-seed", C_CLOCK,
+	 "the consent to a clock write that erases the seed"},
+	{OPT_CODE, "--code", C_VERIFY, "the code to verify"},
+	{OPT_WINDOW, "--window", C_VERIFY, "the span verify searches"},
+	{OPT_AT, "--at", C_VERIFY | C_CODE, "the time codes are computed for"},
+	{OPT_COUNT, "--count", C_CODE, "the number of codes shown"},
+	{OPT_JSON, "--json", C_ALL, ""},
+	{'v', "-v/--verbose", C_ALL, ""},
+	{OPT_MODULE, "--module", C_TOKEN, "the way to the token"},
+	{OPT_BACKEND, "--backend", C_TOKEN, "the way to the token"},
+	{OPT_STATEDIR, "--state-dir", C_INFO | C_BURN | C_CLOCK,
+	 "the place of the burn records"},
+};
+
+#define OPTION_IDS OPT_END
+
+/* "burn, clock and verify": the commands of a mask. */
+static void commands_name(unsigned cmds, char *out, size_t cap)
+{
+	size_t used = 0, n = 0, total = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		total += (cmds & commands[i].bit) != 0;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		int k;
+
+		if (!(cmds & commands[i].bit))
+			continue;
+		n++;
+		k = snprintf(out + used, cap - used, "%s%s",
+		             n == 1 ? "" : n == total ? " and " : ", ",
+		             commands[i].name);
+		if (k < 0 || (size_t)k >= cap - used)
+			return;
+		used += (size_t)k;
+	}
+}
+
+/* Refuse the first option given that does not apply to the command. */
+static int options_check(const char *command, const bool *given,
+                         client_error *err)
+{
+	bool known[OPTION_IDS] = {false};
+	unsigned bit = 0;
+	char where[64];
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(command, commands[i].name) == 0)
+			bit = commands[i].bit;
+	if (bit == 0)
+		return 0; /* an unknown command is refused by main */
+	for (size_t i = 0; i < sizeof(option_uses) / sizeof(option_uses[0]);
+	     i++) {
+		known[option_uses[i].id] = true;
+		if (!given[option_uses[i].id] || (option_uses[i].cmds & bit))
+			continue;
+		commands_name(option_uses[i].cmds, where, sizeof(where));
+		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+		                   "option %s does not apply to '%s': it is %s, "
+		                   "used by %s only; remove it (see "
+		                   "'safeid-tool --help')",
+		                   option_uses[i].name, command,
+		                   option_uses[i].what, where);
+	}
+	/* An option missing from the table would apply everywhere unseen. */
+	for (int id = 0; id < OPTION_IDS; id++)
+		if (given[id] && !known[id])
+			return client_fail(err, CLIENT_EXIT_SETUP, "internal",
+			                   "an option given (%d) is missing from "
+			                   "safeid-tool's table of options: this is "
+			                   "a bug, please report it", id);
+	return 0;
+}
 
 static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 {
+	bool given[OPTION_IDS] = {false};
 	int c, ret;
 
 	memset(o, 0, sizeof(*o));
@@ -250,6 +377,8 @@ static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 		ret = option_parse(c, o, err);
 		if (ret != 0)
 			return ret;
+		if (c >= 0 && c < OPTION_IDS)
+			given[c] = true;
 	}
 	if (optind >= argc)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
@@ -262,7 +391,7 @@ static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 		                   "(--uri -, --secret -)",
 		                   argv[optind + 1]);
 	o->command = argv[optind];
-	return 0;
+	return options_check(o->command, given, err);
 }
 
 static void error_report(const tool_opts *o, json_out *j,

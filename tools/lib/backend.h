@@ -33,7 +33,19 @@ typedef struct client_backend_ops {
 	                 void *arg, client_write_result *res,
 	                 client_error *err);
 	void (*close)(client_link **l);
+	/* client_backend_writes(): async-signal-safe. */
+	unsigned long (*writes)(const client_link *l);
 } client_backend_ops;
+
+/* A write's result before anything is sent: the old seed and
+ * configuration, and the configuration it will send. */
+void client_result_begin(client_write_result *res, safeid_hash hash,
+                         unsigned step, unsigned display_seconds);
+
+/* The refusal of a write to another token than the one in the plan:
+ * CLIENT_EXIT_TOKEN, nothing written. */
+int client_token_changed(const client_slot *now, const char *expect,
+                         client_error *err);
 
 /* A trace line for the front end that asked for them (opts->trace). */
 void client_trace(const client_backend_opts *opts, const char *fmt, ...)

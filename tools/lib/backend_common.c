@@ -160,3 +160,26 @@ int client_clock_refuse(const client_slot *s, client_error *err)
 	                   s->serial,
 	                   s->model[0] != '\0' ? s->model : "unknown model");
 }
+
+int client_token_changed(const client_slot *now, const char *expect,
+                         client_error *err)
+{
+	if (expect == NULL || strcmp(now->serial, expect) == 0)
+		return 0;
+	return client_fail(err, CLIENT_EXIT_TOKEN, "token_changed",
+	                   "nothing written: the token on reader '%s' is now "
+	                   "%s, not %s as shown in the plan; put the right "
+	                   "token back and run again",
+	                   now->reader, now->serial, expect);
+}
+
+void client_result_begin(client_write_result *res, safeid_hash hash,
+                         unsigned step, unsigned display_seconds)
+{
+	memset(res, 0, sizeof(*res));
+	res->seed = SAFEID_SEED_OLD;
+	res->config = CLIENT_CONFIG_UNCHANGED;
+	res->hash = hash;
+	res->step = step;
+	res->display_seconds = display_seconds;
+}

@@ -8,6 +8,7 @@
  * card_ctl calls (driver/opensc/safeid-opensc.h).  Nothing here speaks
  * APDUs: the driver runs the token core inside OpenSC.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@
 struct client_link {
 	struct sc_context *ctx;
 	client_backend_opts opts;   /* the front end's callbacks */
+	/* Write commands begun (client_backend_writes): read by a signal
+	 * handler, so a plain counter written by this thread only. */
+	volatile sig_atomic_t writes;
 };
 
 /* The connected token on one reader. */
@@ -244,40 +248,52 @@ static int config_fill(safeid_hash hash, unsigned step, unsigned display,
 	return 0;
 }
 
-/* Report a failed write: what failed, why, and what the token holds. */
-static int write_fail(const opensc_conn *c, const char *what, int serr,
-                      safeid_seed_state seed, client_write_result *res,
-                      client_error *err)
+/* The token answered the command with a refusal (a status word), or it
+ * was never sent: nothing was carried out.  Anything else (no answer, a
+ * garbled one) leaves the command's effect unknown. */
+static bool refused(int serr)
 {
-	int code = seed == SAFEID_SEED_OLD || seed == SAFEID_SEED_NEW
+	return serr == SAFEID_ERR_AUTH || serr == SAFEID_ERR_BAD_DATA ||
+	       serr == SAFEID_ERR_WRONG_LENGTH || serr == SAFEID_ERR_INS ||
+	       serr == SAFEID_ERR_CLA || serr == SAFEID_ERR_SW ||
+	       serr == SAFEID_ERR_SEED_LENGTH || serr == SAFEID_ERR_CONFIG ||
+	       serr == SAFEID_ERR_ARG || serr == SAFEID_ERR_BUSY ||
+	       serr == SAFEID_ERR_NOMEM || serr == SAFEID_ERR_CRYPTO ||
+	       serr == SAFEID_ERR_NOT_AUTHENTICATED;
+}
+
+/* Report a failed write: what failed and why (the library adds what the
+ * token now holds, from res). */
+static int write_fail(const opensc_conn *c, const char *what, int serr,
+                      client_write_result *res, client_error *err)
+{
+	int code = res->seed == SAFEID_SEED_OLD || res->seed == SAFEID_SEED_NEW
 	                   ? CLIENT_EXIT_TOKEN
 	                   : CLIENT_EXIT_PARTIAL;
 
 	/* Refused before anything reached the token. */
 	if (serr == SAFEID_ERR_SEED_LENGTH || serr == SAFEID_ERR_CONFIG)
 		code = CLIENT_EXIT_INPUT;
-
-	res->seed = seed;
+	res->write_failed = true;
 	return client_fail(err, code, "write_failed",
-	                   "%s on reader '%s' (token %s) failed with %s: %s. "
-	                   "The token now holds: %s",
+	                   "%s on reader '%s' (token %s) failed with %s: %s",
 	                   what, c->slot.reader, c->slot.serial,
-	                   safeid_errname(serr), safeid_strerror(serr),
-	                   safeid_seed_state_text(seed));
+	                   safeid_errname(serr), safeid_strerror(serr));
 }
 
-/* The start of a write, reported as the step "read token info": res
- * says the token still holds its old seed until the write is sent. */
-static int write_begin(client_link *b, const char *spec, client_step_fn step,
-                       void *arg, opensc_conn *c, client_write_result *res,
-                       client_error *err)
+/* The start of a write, reported as the step "read token info": a fresh
+ * connection and its token, which must be the one in the plan (checked
+ * again under the lock, same_token). */
+static int write_begin(client_link *b, const char *spec, const char *expect,
+                       client_step_fn step, void *arg, opensc_conn *c,
+                       client_write_result *res, client_error *err)
 {
 	int ret;
 
-	memset(res, 0, sizeof(*res));
-	res->seed = SAFEID_SEED_OLD;
 	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
 	ret = slot_connect(b, spec, c, err);
+	if (ret == 0 && (ret = client_token_changed(&c->slot, expect, err)))
+		conn_close(c);
 	step(arg, CLIENT_STEP_INFO,
 	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
 	if (ret == 0)
@@ -285,18 +301,132 @@ static int write_begin(client_link *b, const char *spec, client_step_fn step,
 	return ret;
 }
 
-/* The token as read after the write (info: NULL when there is none). */
-static void after_show(client_step_fn step, void *arg, const opensc_conn *c,
-                       const safeid_info *info, client_write_result *res)
+/*
+ * Authenticate, write the configuration and (seed != NULL) the seed, on a
+ * card locked by the caller; res says what the token then holds.  Each
+ * write is counted before it is sent.  SAFEID_OK, or the error and
+ * *what, the step that failed.
+ */
+static int writes_run(client_link *b, opensc_conn *c, const safeid_config *cfg,
+                      const uint8_t *seed, size_t seedlen,
+                      client_write_result *res, const char **what)
 {
+	struct safeid_cardctl_config ac;
+	struct safeid_cardctl_seed as;
+	bool restricted = c->slot.restricted_sync;
+	int aerr = SAFEID_ERR_INTERNAL, r;
+
+	*what = "authenticate";
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_AUTHENTICATE, &aerr);
+	trace(b, "card_ctl(AUTHENTICATE)", r);
+	if (r != SC_SUCCESS)
+		return aerr != SAFEID_OK ? aerr : SAFEID_ERR_INTERNAL;
+	*what = "write config";
+	memset(&ac, 0, sizeof(ac));
+	ac.cfg = *cfg;
+	ac.err = SAFEID_ERR_INTERNAL;
+	b->writes++;
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_WRITE_CONFIG, &ac);
+	trace(b, "card_ctl(WRITE_CONFIG)", r);
+	if (r != SC_SUCCESS && refused(ac.err))
+		return ac.err;
+	if (r != SC_SUCCESS) {
+		res->config = CLIENT_CONFIG_UNKNOWN;
+		res->seed = restricted ? SAFEID_SEED_UNKNOWN : SAFEID_SEED_OLD;
+		return ac.err != SAFEID_OK ? ac.err : SAFEID_ERR_INTERNAL;
+	}
+	res->config = CLIENT_CONFIG_WRITTEN;
+	res->seed = restricted ? SAFEID_SEED_ERASED : SAFEID_SEED_OLD;
+	if (seed == NULL)
+		return SAFEID_OK;
+	*what = "write seed";
+	memset(&as, 0, sizeof(as));
+	as.seed = seed;
+	as.seedlen = seedlen;
+	as.err = SAFEID_ERR_INTERNAL;
+	b->writes++;
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_WRITE_SEED, &as);
+	trace(b, "card_ctl(WRITE_SEED)", r);
+	if (r == SC_SUCCESS) {
+		res->seed = SAFEID_SEED_NEW;
+		return SAFEID_OK;
+	}
+	if (!refused(as.err))
+		res->seed = SAFEID_SEED_UNKNOWN;
+	return as.err != SAFEID_OK ? as.err : SAFEID_ERR_INTERNAL;
+}
+
+/*
+ * The token under the lock is still the connection's: OpenSC may reconnect
+ * on its own when PC/SC reports the card reset, which would bind the
+ * connection to a token swapped in meanwhile.  Nothing is written else.
+ */
+static int same_token(client_link *b, opensc_conn *c, client_error *err)
+{
+	struct safeid_cardctl_info now;
+	client_slot s = c->slot;
+	int r;
+
+	memset(&now, 0, sizeof(now));
+	now.err = SAFEID_ERR_INTERNAL;
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_GET_INFO, &now);
+	trace(b, "card_ctl(GET_INFO)", r);
+	if (r != SC_SUCCESS)
+		return client_fail(err, CLIENT_EXIT_TOKEN, "write_failed",
+		                   "nothing written: reading token %s on reader "
+		                   "'%s' again failed with %s: %s",
+		                   c->slot.serial, c->slot.reader,
+		                   safeid_errname(now.err),
+		                   safeid_strerror(now.err));
+	snprintf(s.serial, sizeof(s.serial), "%s", now.info.serial);
+	return client_token_changed(&s, c->slot.serial, err);
+}
+
+/*
+ * One write on an open connection, in one exclusive sequence (sc_lock):
+ * the token checked, the writes, then the clock read back; the step
+ * events around them.
+ */
+static int write_run(client_link *b, opensc_conn *c, client_step cs,
+                     const safeid_config *cfg, const uint8_t *seed,
+                     size_t seedlen, client_step_fn step, void *arg,
+                     client_write_result *res, client_error *err)
+{
+	struct safeid_cardctl_info after;
+	const char *what = "lock the card";
+	int serr, r, ret;
+
+	step(arg, cs, CLIENT_PHASE_START);
+	r = sc_lock(c->card);
+	trace(b, "sc_lock", r);
+	if (r == SC_SUCCESS && (ret = same_token(b, c, err)) != 0) {
+		sc_unlock(c->card);
+		step(arg, cs, CLIENT_PHASE_FAIL);
+		return ret;
+	}
+	serr = r == SC_SUCCESS
+	               ? writes_run(b, c, cfg, seed, seedlen, res, &what)
+	               : SAFEID_ERR_BUSY;
+	step(arg, cs, serr == SAFEID_OK ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	if (serr != SAFEID_OK) {
+		if (r == SC_SUCCESS)
+			sc_unlock(c->card);
+		return write_fail(c, what, serr, res, err);
+	}
 	step(arg, CLIENT_STEP_READ_BACK, CLIENT_PHASE_START);
-	res->after_valid = info != NULL;
+	memset(&after, 0, sizeof(after));
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_GET_INFO, &after);
+	trace(b, "card_ctl(GET_INFO)", r);
+	sc_unlock(c->card);
+	res->after_valid = r == SC_SUCCESS &&
+	                   strcmp(after.info.serial, c->slot.serial) == 0;
 	if (res->after_valid) {
 		res->after = c->slot;
-		slot_fill(&res->after, info);
+		slot_fill(&res->after, &after.info);
 	}
 	step(arg, CLIENT_STEP_READ_BACK,
 	     res->after_valid ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	return 0;
 }
 
 static int opensc_seed_burn(client_link *b, const char *spec,
@@ -304,70 +434,22 @@ static int opensc_seed_burn(client_link *b, const char *spec,
                             client_step_fn step, void *arg,
                             client_write_result *res, client_error *err)
 {
-	struct safeid_cardctl_burn a;
+	safeid_config cfg;
 	opensc_conn c;
-	int ret, r;
+	int ret;
 
-	memset(&a, 0, sizeof(a));
-	ret = write_begin(b, spec, step, arg, &c, res, err);
+	client_result_begin(res, plan->hash, plan->step, plan->display_seconds);
+	ret = write_begin(b, spec, plan->expect_serial, step, arg, &c, res,
+	                  err);
 	if (ret != 0)
 		return ret;
 	ret = config_fill(plan->hash, plan->step, plan->display_seconds,
-	                  plan->clock_given, plan->clock, &a.cfg, err);
-	if (ret != 0)
-		goto fail;
-	a.seed = plan->seed;
-	a.seedlen = plan->seedlen;
-	step(arg, CLIENT_STEP_BURN_WRITE, CLIENT_PHASE_START);
-	r = sc_card_ctl(c.card, SAFEID_CARDCTL_BURN, &a);
-	trace(b, "card_ctl(BURN)", r);
-	if (a.report.step != SAFEID_STEP_DONE &&
-	    a.report.step != SAFEID_STEP_CONFIRM) {
-		step(arg, CLIENT_STEP_BURN_WRITE, CLIENT_PHASE_FAIL);
-		ret = write_fail(&c, safeid_step_name(a.report.step),
-		                 a.report.err != SAFEID_OK ? a.report.err
-		                                           : SAFEID_ERR_INTERNAL,
-		                 a.report.seed, res, err);
-		goto fail;
-	}
-	step(arg, CLIENT_STEP_BURN_WRITE, CLIENT_PHASE_OK);
-	res->seed = a.report.seed;
-	after_show(step, arg, &c,
-	           a.report.step == SAFEID_STEP_DONE ? &a.report.after : NULL,
-	           res);
-	ret = 0;
-fail:
+	                  plan->clock_given, plan->clock, &cfg, err);
+	if (ret == 0)
+		ret = write_run(b, &c, CLIENT_STEP_BURN_WRITE, &cfg, plan->seed,
+		                plan->seedlen, step, arg, res, err);
 	conn_close(&c);
 	return ret;
-}
-
-/* Authenticate and write the config, in one exclusive sequence. */
-static int config_write(opensc_conn *c, const safeid_config *cfg, int *serr,
-                        bool *config_sent)
-{
-	struct safeid_cardctl_config a;
-	int aerr = SAFEID_ERR_INTERNAL;
-	int r;
-
-	*config_sent = false;
-	r = sc_lock(c->card);
-	if (r != SC_SUCCESS) {
-		*serr = SAFEID_ERR_BUSY;
-		return r;
-	}
-	r = sc_card_ctl(c->card, SAFEID_CARDCTL_AUTHENTICATE, &aerr);
-	if (r != SC_SUCCESS) {
-		*serr = aerr;
-		goto fail;
-	}
-	memset(&a, 0, sizeof(a));
-	a.cfg = *cfg;
-	*config_sent = true;
-	r = sc_card_ctl(c->card, SAFEID_CARDCTL_WRITE_CONFIG, &a);
-	*serr = a.err;
-fail:
-	sc_unlock(c->card);
-	return r;
 }
 
 static int opensc_clock_set(client_link *b, const char *spec,
@@ -375,50 +457,31 @@ static int opensc_clock_set(client_link *b, const char *spec,
                             client_step_fn step, void *arg,
                             client_write_result *res, client_error *err)
 {
-	struct safeid_cardctl_info after;
 	safeid_config cfg;
-	bool sent;
-	int serr = SAFEID_OK, ret, r;
 	opensc_conn c;
+	int ret;
 
-	ret = write_begin(b, spec, step, arg, &c, res, err);
+	client_result_begin(res, plan->hash, plan->step,
+	                    plan->display_seconds);
+	ret = write_begin(b, spec, plan->expect_serial, step, arg, &c, res,
+	                  err);
 	if (ret != 0)
 		return ret;
-	if (c.slot.restricted_sync && !plan->erase_seed_ok) {
+	if (c.slot.restricted_sync && !plan->erase_seed_ok)
 		ret = client_clock_refuse(&c.slot, err);
-		goto fail;
-	}
-	ret = config_fill(plan->hash, plan->step, plan->display_seconds,
-	                  plan->clock_given, plan->clock, &cfg, err);
-	if (ret != 0)
-		goto fail;
-	step(arg, CLIENT_STEP_CLOCK_WRITE, CLIENT_PHASE_START);
-	r = config_write(&c, &cfg, &serr, &sent);
-	trace(b, "card_ctl(AUTHENTICATE, WRITE_CONFIG)", r);
-	step(arg, CLIENT_STEP_CLOCK_WRITE,
-	     r == SC_SUCCESS ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
-	if (r != SC_SUCCESS) {
-		/* A refused command (status word) wrote nothing; a lost answer
-		 * may have erased the seed of a restricted model. */
-		bool lost = serr == SAFEID_ERR_REMOVED || serr == SAFEID_ERR_COMM ||
-		            serr == SAFEID_ERR_TIMEOUT ||
-		            serr == SAFEID_ERR_READER_GONE;
-		safeid_seed_state s = sent && lost && c.slot.restricted_sync
-		                              ? SAFEID_SEED_UNKNOWN
-		                              : SAFEID_SEED_OLD;
-
-		ret = write_fail(&c, "setting the clock", serr, s, res, err);
-		goto fail;
-	}
-	res->seed = c.slot.restricted_sync ? SAFEID_SEED_ERASED
-	                                   : SAFEID_SEED_OLD;
-	memset(&after, 0, sizeof(after));
-	r = sc_card_ctl(c.card, SAFEID_CARDCTL_GET_INFO, &after);
-	after_show(step, arg, &c, r == SC_SUCCESS ? &after.info : NULL, res);
-	ret = 0;
-fail:
+	if (ret == 0)
+		ret = config_fill(plan->hash, plan->step, plan->display_seconds,
+		                  plan->clock_given, plan->clock, &cfg, err);
+	if (ret == 0)
+		ret = write_run(b, &c, CLIENT_STEP_CLOCK_WRITE, &cfg, NULL, 0,
+		                step, arg, res, err);
 	conn_close(&c);
 	return ret;
+}
+
+static unsigned long opensc_writes(const client_link *b)
+{
+	return (unsigned long)b->writes;
 }
 
 static const client_backend_ops opensc_ops = {
@@ -429,6 +492,7 @@ static const client_backend_ops opensc_ops = {
 	.burn = opensc_seed_burn,
 	.clock_set = opensc_clock_set,
 	.close = opensc_link_close,
+	.writes = opensc_writes,
 };
 
 const client_backend_ops *client_backend_opensc(void)

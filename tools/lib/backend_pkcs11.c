@@ -30,6 +30,9 @@ struct client_link {
 	/* The module's vendor function (safeid-pkcs11.h), NULL when the
 	 * module has none: what a token holds, asked by serial. */
 	safeid_pkcs11_seed_state_fn seed_state;
+	/* Its count of write commands begun (safeid-pkcs11.h), NULL when
+	 * the module has none. */
+	safeid_pkcs11_writes_started_fn writes_started;
 	bool initialized;
 	client_backend_opts opts;   /* the front end's callbacks */
 	char path[PATH_MAX];
@@ -147,6 +150,8 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 	}
 	/* Optional: another vendor's module does not have it. */
 	*(void **)&b->seed_state = dlsym(b->dl, SAFEID_PKCS11_SEED_STATE_SYMBOL);
+	*(void **)&b->writes_started =
+		dlsym(b->dl, SAFEID_PKCS11_WRITES_STARTED_SYMBOL);
 	memset(&args, 0, sizeof(args));
 	args.flags = CKF_OS_LOCKING_OK;
 	rv = b->f->C_Initialize(&args);
@@ -204,6 +209,35 @@ static bool attr_read(client_link *b, CK_SESSION_HANDLE s,
 }
 
 /*
+ * The token's whole serial.  serialNumber has room for 16 characters; a
+ * longer serial keeps its end there, and the safeid module puts the whole
+ * of it into the label ("SafeID SERIAL", or the serial alone when both do
+ * not fit).  Taken from the label only when it ends with serialNumber,
+ * so a token is named by one serial whichever backend or field shows it.
+ */
+static void serial_read(const CK_TOKEN_INFO *ti, char *out, size_t cap)
+{
+	char tail[sizeof(ti->serialNumber) + 1], label[sizeof(ti->label) + 1];
+	const char *whole = label;
+	size_t n, k;
+
+	field_to_str(tail, sizeof(tail), ti->serialNumber,
+	             sizeof(ti->serialNumber));
+	field_to_str(label, sizeof(label), ti->label, sizeof(ti->label));
+	snprintf(out, cap, "%s", tail);
+	if (strlen(tail) < sizeof(ti->serialNumber))
+		return;
+	if (strncmp(label, "SafeID ", 7) == 0)
+		whole = label + 7;
+	n = strlen(whole);
+	k = strlen(tail);
+	if (n <= k || n >= cap || strcmp(whole + n - k, tail) != 0 ||
+	    strspn(whole, "0123456789") != n)
+		return;
+	snprintf(out, cap, "%s", whole);
+}
+
+/*
  * Serial, model and clock from C_GetTokenInfo alone: the model name is in
  * the token info and the restricted-sync flag follows from the serial, so
  * no session (and no further exchange with the token) is needed.
@@ -224,8 +258,7 @@ static CK_RV token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 	if (rv != CKR_OK)
 		return rv;
 	slot->present = true;
-	field_to_str(slot->serial, sizeof(slot->serial), ti.serialNumber,
-	             sizeof(ti.serialNumber));
+	serial_read(&ti, slot->serial, sizeof(slot->serial));
 	field_to_str(slot->model, sizeof(slot->model), ti.model,
 	             sizeof(ti.model));
 	m = safeid_model_lookup(slot->serial);
@@ -446,19 +479,6 @@ static int slot_pick_present(client_link *b, const char *spec,
 	return 0;
 }
 
-/* The person confirmed a plan for one token; never write another. */
-static int serial_check(const client_slot *slot, const char *expect,
-                        client_error *err)
-{
-	if (expect == NULL || strcmp(slot->serial, expect) == 0)
-		return 0;
-	return client_fail(err, CLIENT_EXIT_TOKEN, "token_changed",
-	                   "nothing written: the token on reader '%s' is now "
-	                   "%s, not %s as shown in the plan; put the right "
-	                   "token back and run again",
-	                   slot->reader, slot->serial, expect);
-}
-
 static int pkcs11_slot_info(client_link *b, const char *spec, client_slot *out,
                             client_error *err)
 {
@@ -511,26 +531,58 @@ static bool rv_wrote_nothing(CK_RV rv)
 	       rv == CKR_USER_NOT_LOGGED_IN;
 }
 
-/* Report a failed write: the message says what the token now holds. */
+/* The module's count of write commands begun (ULONG_MAX: unknown). */
+static unsigned long writes_now(const client_link *b)
+{
+	return b->writes_started != NULL ? b->writes_started() : ULONG_MAX;
+}
+
+/*
+ * What became of the configuration after a failed write call: the
+ * module tells the seed, and its count of write commands begun tells how
+ * far the call got (config begun: one; seed begun too: two).  A restricted
+ * model's seed follows its configuration; otherwise, when only the
+ * configuration was begun and the call failed, the host cannot tell a
+ * refusal from a lost answer: unknown.
+ */
+static client_config_state config_after(CK_RV rv, safeid_seed_state seed,
+                                        bool restricted, unsigned long begun)
+{
+	if (seed == SAFEID_SEED_NEW || seed == SAFEID_SEED_ERASED ||
+	    (begun != ULONG_MAX && begun >= 2))
+		return CLIENT_CONFIG_WRITTEN;
+	if (begun == 0 || rv_wrote_nothing(rv))
+		return CLIENT_CONFIG_UNCHANGED;
+	if (restricted)
+		return seed == SAFEID_SEED_OLD ? CLIENT_CONFIG_UNCHANGED
+		                               : CLIENT_CONFIG_UNKNOWN;
+	return CLIENT_CONFIG_UNKNOWN;
+}
+
+/* Report a failed write; the library adds what the token now holds. */
 static int write_fail(client_link *b, CK_SESSION_HANDLE s,
                       const client_slot *slot, CK_RV rv, const char *what,
-                      client_write_result *res, client_error *err)
+                      unsigned long w0, client_write_result *res,
+                      client_error *err)
 {
 	safeid_seed_state guess =
 		rv_wrote_nothing(rv) ? SAFEID_SEED_OLD : SAFEID_SEED_UNKNOWN;
+	unsigned long w1 = writes_now(b);
 	int code;
 
 	res->seed = seed_state_after(b, s, slot->serial, guess);
-	code = res->seed == SAFEID_SEED_OLD ? CLIENT_EXIT_TOKEN
-	                                    : CLIENT_EXIT_PARTIAL;
-	if (res->seed == SAFEID_SEED_NEW)
-		code = CLIENT_EXIT_TOKEN;
+	res->config = config_after(rv, res->seed, slot->restricted_sync,
+	                           w0 == ULONG_MAX || w1 == ULONG_MAX
+	                                   ? ULONG_MAX
+	                                   : w1 - w0);
+	res->write_failed = true;
+	code = res->seed == SAFEID_SEED_OLD || res->seed == SAFEID_SEED_NEW
+	               ? CLIENT_EXIT_TOKEN
+	               : CLIENT_EXIT_PARTIAL;
 	return client_fail(err, code, "write_failed",
-	                   "%s on reader '%s' (token %s) failed with %s: %s. "
-	                   "The token now holds: %s",
+	                   "%s on reader '%s' (token %s) failed with %s: %s",
 	                   what, slot->reader, slot->serial,
-	                   client_ckr_name(rv), client_ckr_advice(rv),
-	                   safeid_seed_state_text(res->seed));
+	                   client_ckr_name(rv), client_ckr_advice(rv));
 }
 
 /* After a write: C_GetTokenInfo of the written slot only. */
@@ -586,7 +638,7 @@ static int session_open(client_link *b, const char *spec, const char *expect,
 		                  "again",
 		                  slot->reader);
 	else
-		ret = serial_check(slot, expect, err);
+		ret = client_token_changed(slot, expect, err);
 	if (ret != 0)
 		b->f->C_CloseSession(*s);
 	return ret;
@@ -601,8 +653,6 @@ static int write_begin(client_link *b, const char *spec, const char *expect,
 {
 	int ret;
 
-	memset(res, 0, sizeof(*res));
-	res->seed = SAFEID_SEED_OLD;
 	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
 	ret = session_open(b, spec, expect, slot, s, err);
 	step(arg, CLIENT_STEP_INFO,
@@ -614,22 +664,26 @@ static int write_begin(client_link *b, const char *spec, const char *expect,
 
 /* After the write call returned rv: what the token holds (held when it
  * succeeded, else what the module says), the session closed, and the
- * clock read back. */
+ * clock read back (also after a failure once the seed was accepted, so
+ * the library can tell a wrong clock). */
 static int write_end(client_link *b, CK_SESSION_HANDLE s,
                      const client_slot *slot, CK_RV rv, const char *what,
-                     safeid_seed_state held, client_step_fn step, void *arg,
+                     unsigned long w0, safeid_seed_state held,
+                     client_step_fn step, void *arg,
                      client_write_result *res, client_error *err)
 {
 	int ret = 0;
 
 	if (rv != CKR_OK)
-		ret = write_fail(b, s, slot, rv, what, res, err);
+		ret = write_fail(b, s, slot, rv, what, w0, res, err);
 	b->f->C_CloseSession(s);
-	if (ret != 0)
-		return ret;
-	res->seed = held;
-	clock_confirm(b, slot, res, step, arg);
-	return 0;
+	if (ret == 0) {
+		res->seed = held;
+		res->config = CLIENT_CONFIG_WRITTEN;
+	}
+	if (ret == 0 || res->seed == SAFEID_SEED_NEW)
+		clock_confirm(b, slot, res, step, arg);
+	return ret;
 }
 
 static int pkcs11_seed_burn(client_link *b, const char *spec,
@@ -660,22 +714,25 @@ static int pkcs11_seed_burn(client_link *b, const char *spec,
 	CK_SESSION_HANDLE s;
 	CK_OBJECT_HANDLE obj;
 	client_slot slot;
+	unsigned long w0;
 	CK_RV rv;
 	int ret;
 
+	client_result_begin(res, plan->hash, plan->step, plan->display_seconds);
 	ret = write_begin(b, spec, plan->expect_serial, step, arg, &slot, &s,
 	                  res, err);
 	if (ret != 0)
 		return ret;
 	if (!plan->clock_given)
 		ntmpl--; /* the module sets the host clock at the config write */
+	w0 = writes_now(b);
 	step(arg, CLIENT_STEP_BURN_WRITE, CLIENT_PHASE_START);
 	rv = b->f->C_CreateObject(s, tmpl, ntmpl, &obj);
 	rv_trace(b, "C_CreateObject(CKO_OTP_KEY)", rv);
 	step(arg, CLIENT_STEP_BURN_WRITE,
 	     rv == CKR_OK ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
-	return write_end(b, s, &slot, rv, "burning the seed", SAFEID_SEED_NEW,
-	                 step, arg, res, err);
+	return write_end(b, s, &slot, rv, "burning the seed", w0,
+	                 SAFEID_SEED_NEW, step, arg, res, err);
 }
 
 /* Find the CKH_CLOCK hardware feature object. */
@@ -722,9 +779,12 @@ static int pkcs11_clock_set(client_link *b, const char *spec,
 	CK_SESSION_HANDLE s;
 	CK_OBJECT_HANDLE obj;
 	client_slot slot;
+	unsigned long w0;
 	CK_RV rv;
 	int ret;
 
+	client_result_begin(res, plan->hash, plan->step,
+	                    plan->display_seconds);
 	ret = write_begin(b, spec, plan->expect_serial, step, arg, &slot, &s,
 	                  res, err);
 	if (ret != 0)
@@ -741,13 +801,14 @@ static int pkcs11_clock_set(client_link *b, const char *spec,
 	 * be; the module sends it in the config write. */
 	time_to_utc_field(plan->clock_given ? plan->clock : (uint32_t)time(NULL),
 	                  value);
+	w0 = writes_now(b);
 	step(arg, CLIENT_STEP_CLOCK_WRITE, CLIENT_PHASE_START);
 	rv = b->f->C_SetAttributeValue(s, obj, tmpl, ntmpl);
 	rv_trace(b, "C_SetAttributeValue(CKH_CLOCK)", rv);
 	step(arg, CLIENT_STEP_CLOCK_WRITE,
 	     rv == CKR_OK ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
 	/* A config write keeps the seed, except on restricted-sync models. */
-	return write_end(b, s, &slot, rv, "setting the clock",
+	return write_end(b, s, &slot, rv, "setting the clock", w0,
 	                 slot.restricted_sync ? SAFEID_SEED_ERASED
 	                                      : SAFEID_SEED_OLD,
 	                 step, arg, res, err);
@@ -761,6 +822,7 @@ static const client_backend_ops pkcs11_ops = {
 	.burn = pkcs11_seed_burn,
 	.clock_set = pkcs11_clock_set,
 	.close = pkcs11_link_close,
+	.writes = writes_now,
 };
 
 const client_backend_ops *client_backend_pkcs11(void)

@@ -229,12 +229,31 @@ int client_clock_plan_fill(client_clock_plan *p, const char *state_dir,
  * refuses such a write too). */
 int client_clock_refuse(const client_slot *s, client_error *err);
 
+/* What a write did to the token's configuration (clock, hash, step,
+ * display), as far as the host can know. */
+typedef enum client_config_state {
+	CLIENT_CONFIG_UNCHANGED = 0, /* no configuration write was carried
+	                                out (none sent, or refused) */
+	CLIENT_CONFIG_WRITTEN,       /* the token accepted the one sent */
+	CLIENT_CONFIG_UNKNOWN,       /* sent, but its answer was lost or
+	                                garbled: the old one or the new */
+} client_config_state;
+
+/* "unchanged", "written", "unknown" (JSON). */
+const char *client_config_state_name(client_config_state s);
+
 /* Outcome of a burn or a clock write, as far as the host can know. */
 typedef struct client_write_result {
 	client_slot before;         /* token as read before writing */
 	client_slot after;          /* token as read after (clock confirmed) */
 	bool after_valid;
 	safeid_seed_state seed;     /* what the token now holds */
+	client_config_state config; /* what became of its configuration */
+	safeid_hash hash;           /* the configuration sent */
+	unsigned step;
+	unsigned display_seconds;
+	bool write_failed;          /* a write step failed (the message then
+	                               says what the token holds) */
 } client_write_result;
 
 /* The steps of a write, reported as each starts and ends. */
@@ -247,6 +266,10 @@ typedef enum client_step {
 
 enum { CLIENT_PHASE_START = 0, CLIENT_PHASE_OK = 1, CLIENT_PHASE_FAIL = 2 };
 typedef void (*client_step_fn)(void *arg, client_step step, int phase);
+
+/* What the token holds after a write, in one sentence: its seed and,
+ * when the write changed it or may have, its configuration. */
+void client_text_held(const client_write_result *res, char *out, size_t cap);
 
 /* A short phrase for a person: "read token info", ... */
 const char *client_step_text(client_step step);
@@ -287,50 +310,154 @@ int client_slot_list_read(client_backend *b, client_slot_list *out,
 /* The token on the reader picked by spec (see client_slot_pick). */
 int client_slot_read(client_backend *b, const char *spec, client_slot *out,
                      client_error *err);
-/* Burn: read info, write config then seed, read info again. */
+/*
+ * Burn: read info, write config then seed, read info again.  The token
+ * there must be plan->expect_serial (when given), or nothing is written.
+ * The clock read back must be the one written: a token that accepts the
+ * writes but keeps another time fails (CLIENT_EXIT_TOKEN, or _PARTIAL
+ * when its seed is gone), its clock named in the message.
+ */
 int client_seed_burn(client_backend *b, const char *spec,
                      const client_burn_plan *plan, client_step_fn step,
                      void *arg, client_write_result *res, client_error *err);
-/* Set the clock (a config write). */
+/* Set the clock (a config write); the same checks. */
 int client_clock_set(client_backend *b, const char *spec,
                      const client_clock_plan *plan, client_step_fn step,
                      void *arg, client_write_result *res, client_error *err);
 
+/*
+ * The write commands (configuration, seed) the backend has begun to send
+ * since it was opened, for a front end that gives up on a silent token:
+ * while it stays what it was when a step began, nothing was written in
+ * that step.  Async-signal-safe (it only reads a counter), so a watchdog's
+ * signal handler may call it.  ULONG_MAX when the backend cannot tell (a
+ * PKCS#11 module other than safeid's).
+ */
+unsigned long client_backend_writes(const client_backend *b);
+
 /* ---- burn record --------------------------------------------------------- */
 
 /*
- * So a later clock sync knows the configuration the token was burned
- * with (the token cannot be asked).  Never the seed.  One file per token,
+ * So a later clock sync knows the configuration the token holds (the
+ * token cannot be asked).  Never the seed.  One file per token,
  * <state dir>/<serial>.burn (default $XDG_STATE_HOME/safeid, else
  * ~/.local/state/safeid), directory 0700, file 0600, "key=value" lines.
+ * A record is only ever true: every write moves the token's record aside
+ * first and settles it afterwards by what the write did (kept, replaced,
+ * or removed), so nothing that stops a write half-way leaves a record
+ * describing a configuration the token may no longer hold.  Reading one
+ * trusts nothing: a regular file of the user's, not writable by others,
+ * at most CLIENT_RECORD_MAX bytes, every field strictly checked.
  */
+#define CLIENT_RECORD_MAX 4096
+
+/* What the token holds besides its configuration. */
+typedef enum client_record_seed {
+	CLIENT_RECORD_SEED_NEW = 0,    /* the seed of the account, burned here */
+	CLIENT_RECORD_SEED_ERASED,     /* none: a clock write erased it */
+} client_record_seed;
+
 typedef struct client_record {
 	char serial[SAFEID_SERIAL_MAX + 1];
-	char model[64];
-	char account[256];
-	char issuer[256];
+	char model[64];            /* printable ASCII */
+	client_record_seed seed;
+	char account[256];         /* UTF-8, no control or bidi characters; */
+	char issuer[256];          /* "" when the seed was erased */
 	safeid_hash hash;
 	unsigned step;
 	unsigned display;          /* seconds */
-	long long time;            /* Unix time of the burn */
+	long long time;            /* Unix time of the write */
 } client_record;
 
 /* The state directory (no trailing slash); -1 when no home is known. */
 int client_record_dir(const char *override, char *out, size_t cap);
-/* The record of a burn of in's chosen account into token. */
+/* The record of a complete burn of in's chosen account into token. */
 void client_record_fill(client_record *r, const client_input *in,
                         const client_slot *token, unsigned display,
                         long long time);
+/*
+ * The record of a complete clock write p into token s, whose record was
+ * prev (NULL: none): prev's account with the configuration sent, or, on
+ * a restricted-sync model, an erased seed.  false when the write leaves
+ * no record (an unrestricted token that has none: its account is not
+ * known here).
+ */
+bool client_record_fill_clock(client_record *r, const client_record *prev,
+                              const client_slot *s,
+                              const client_clock_plan *p, long long time);
 /* Write atomically (temp file, fsync, rename).  On failure err names the
  * file and the cause (e.g. a full disk), CLIENT_EXIT_RECORD; path
  * receives the file name either way. */
 int client_record_save(const char *dir_override, const client_record *r,
                        char *path, size_t pathcap, client_error *err);
-/* 0 when found and valid; 1 when there is none; else CLIENT_EXIT_* with
- * err. */
+/* 0 when found and valid; 1 when there is none; CLIENT_EXIT_INPUT with
+ * err when it is there but unusable (not a regular file of the user's,
+ * writable by others, too long, damaged). */
 int client_record_load(const char *dir_override, const char *serial,
                        client_record *r, char *path, size_t pathcap,
                        client_error *err);
+
+/* The record's text; its length, or 0 when cap is too small. */
+size_t client_record_format(const client_record *r, char *out, size_t cap);
+/* Parse a record's text strictly (nothing unknown, repeated, malformed
+ * or out of range; expect: the serial it must name, NULL: any).  0, or -1
+ * with why: a phrase naming the line and key, never quoting the file. */
+int client_record_parse(const char *text, size_t len, const char *expect,
+                        client_record *r, char *why, size_t whycap);
+/* A serial that may name a file: letters, digits and '-'. */
+bool client_record_serial_ok(const char *serial);
+/* A name as a record keeps it: control and bidi characters and bytes
+ * that are not UTF-8 become '?'; cut at a character boundary. */
+void client_record_name_copy(char *out, size_t cap, const char *in);
+
+/* A write in progress and the record of its token (client_record_begin). */
+typedef struct client_record_txn {
+	char dir[4096];            /* "" when no record is possible */
+	char path[4200];           /* <serial>.burn */
+	char aside[4200];          /* the previous record while set aside */
+	char ready[4200];          /* the record of a complete write, written
+	                              ahead; "" when none */
+	bool have_prev, have_made, burn;
+	client_record prev, made;
+	int ready_errno;           /* why ready could not be written, or 0 */
+} client_record_txn;
+
+/*
+ * Before a write: load the token's record (into t->prev), write the
+ * record of a complete write (made; NULL: none) ahead, and set the old
+ * one aside.  burn: the write sends a seed (else a clock write).  Refuses
+ * (CLIENT_EXIT_SETUP, nothing written) only when an old record exists
+ * and cannot be set aside.
+ */
+int client_record_begin(const char *dir_override, const char *serial,
+                        const client_record *made, bool burn,
+                        client_record_txn *t, client_error *err);
+/*
+ * After the write, by its outcome res: keep the old record (nothing the
+ * write changed makes it untrue), put the new one in place, record an
+ * erased seed, or remove the record.  note receives a sentence for the
+ * person when the record was removed ("" else).  0, or
+ * CLIENT_EXIT_RECORD with err saying which file could not be written
+ * and exactly what a later 'clock' then needs.
+ */
+int client_record_end(client_record_txn *t, const client_write_result *res,
+                      char *note, size_t notecap, client_error *err);
+
+/* What to do with the record when the process must end mid-write. */
+typedef enum client_record_fate {
+	CLIENT_RECORD_RESTORE,     /* nothing was written: the old one */
+	CLIENT_RECORD_INSTALL,     /* the write was complete: the new one */
+	CLIENT_RECORD_DROP,        /* a write's outcome is unknown: none */
+} client_record_fate;
+/* What client_record_end does for the outcome res (the erased record of
+ * a burn aside, which it writes new): for a watchdog that must choose
+ * beforehand. */
+client_record_fate client_record_fate_of(const client_record_txn *t,
+                                         const client_write_result *res);
+/* Async-signal-safe (rename and unlink only): for a watchdog that ends
+ * the process; t must stay valid. */
+void client_record_abandon(const client_record_txn *t,
+                           client_record_fate fate);
 
 /* ---- writer lock --------------------------------------------------------- */
 
@@ -342,9 +469,12 @@ int client_record_load(const char *dir_override, const char *serial,
  * when no lock is possible (no home, read-only: *fd is then -1), 1 when
  * another writer holds it: *fd is open and path names the lock, so the
  * front end may wait (flock(*fd, LOCK_EX), bounded) or give up with
- * client_lock_fail.
+ * client_lock_fail.  The lock file is never followed through a symbolic
+ * link: one that is not a regular file of the user's gives
+ * CLIENT_EXIT_SETUP with err (nothing may be written then).
  */
-int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap);
+int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap,
+                    client_error *err);
 /* The lock was still held after seconds: closes *fd, CLIENT_EXIT_NO_TOKEN. */
 int client_lock_fail(int *fd, unsigned seconds, const char *path,
                      client_error *err);

@@ -4,6 +4,7 @@
  * flock() bounded by an alarm; a window would rather show that it waits),
  * and this library installs no signal handler.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -12,8 +13,10 @@
 
 #include "client.h"
 
-int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap)
+int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap,
+                    client_error *err)
 {
+	struct stat st;
 	char dir[4096];
 
 	*fd = -1;
@@ -28,9 +31,24 @@ int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap)
 		}
 	mkdir(dir, 0700);
 	snprintf(path, cap, "%s/.lock", dir);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (*fd < 0)
+	/* Never through a symbolic link (it could make us create a file
+	 * elsewhere), never blocking on a FIFO. */
+	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	                     O_NOCTTY | O_CLOEXEC,
+	           0600);
+	if (*fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM ||
+	                errno == ENOENT))
 		return 0; /* read-only home: go on without the lock */
+	if (*fd < 0 || fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid()) {
+		client_lock_release(fd);
+		return client_fail(err, CLIENT_EXIT_SETUP, "lock",
+		                   "nothing written: the lock file '%s' is not "
+		                   "a regular file of yours (a symbolic link, a "
+		                   "FIFO, a directory or another user's file); "
+		                   "delete it and run again",
+		                   path);
+	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	return 1;

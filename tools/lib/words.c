@@ -46,6 +46,59 @@ const char *client_text(client_text_id id)
 	return texts[id];
 }
 
+const char *client_config_state_name(client_config_state s)
+{
+	switch (s) {
+	case CLIENT_CONFIG_UNCHANGED:
+		return "unchanged";
+	case CLIENT_CONFIG_WRITTEN:
+		return "written";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * The seed alone does not say it all: on a model without restricted sync
+ * a configuration write leaves the seed but replaces the clock, hash,
+ * step and display, so the codes change even when the seed did not.
+ */
+void client_text_held(const client_write_result *res, char *out, size_t cap)
+{
+	char cfg[96];
+
+	snprintf(cfg, sizeof(cfg), "clock, %s, %u s step, %u s display",
+	         res->hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
+	         res->step, res->display_seconds);
+	switch (res->seed) {
+	case SAFEID_SEED_NEW:
+		snprintf(out, cap, "the token holds the new seed");
+		return;
+	case SAFEID_SEED_ERASED:
+		snprintf(out, cap, "the token holds no seed (the configuration "
+		         "write erased it; it has this write's %s): burn again",
+		         cfg);
+		return;
+	case SAFEID_SEED_UNKNOWN:
+		snprintf(out, cap, "unknown: a write was sent but its answer "
+		         "was lost or garbled; burn again to be sure");
+		return;
+	default:
+		break;
+	}
+	if (res->config == CLIENT_CONFIG_WRITTEN)
+		snprintf(out, cap, "the token still holds its previous seed, "
+		         "with the configuration this write set (%s)", cfg);
+	else if (res->config == CLIENT_CONFIG_UNKNOWN)
+		snprintf(out, cap, "the token still holds its previous seed, "
+		         "but its configuration is not known: the answer to "
+		         "the configuration write (%s) was lost or garbled, so "
+		         "it has the old configuration or this one", cfg);
+	else
+		snprintf(out, cap, "the token still holds its previous seed "
+		         "and configuration (nothing was changed)");
+}
+
 const char *client_step_text(client_step step)
 {
 	switch (step) {
