@@ -108,6 +108,10 @@ typedef struct client_secret_opts {
  */
 int client_input_qr_read(const char *path, client_input *in,
                          client_error *err);
+/* A PNG or JPEG image of len bytes in memory (pasted from a clipboard);
+ * what names it in messages ("the image on the clipboard"). */
+int client_input_image_read(const uint8_t *data, size_t len, const char *what,
+                            client_input *in, client_error *err);
 /* shot_cmd NULL: every monitor of the X11 display; else a screenshot
  * command (its image on stdout, or written to {file}). */
 int client_input_screen_read(const char *shot_cmd, client_input *in,
