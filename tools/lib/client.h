@@ -409,4 +409,33 @@ const char *client_text_next_step(safeid_seed_state held, int exit_code);
 /* The warning for a secret file that other users may read. */
 void client_text_exposed(const char *path, char *out, size_t cap);
 
+/* ---- watching readers ---------------------------------------------------- */
+
+/* The readers PC/SC knows and the state of each (card present, usable),
+ * learnt without talking to a token. */
+typedef struct client_reader_view {
+	size_t count;
+	char names[SAFEID_WATCH_MAX][CLIENT_READER_MAX];
+	safeid_reader_state states[SAFEID_WATCH_MAX];
+} client_reader_view;
+
+typedef struct client_reader_watch client_reader_watch;
+
+int client_reader_watch_new(client_reader_watch **out, client_error *err);
+/*
+ * Block until the readers or their cards differ from *v, then fill *v
+ * with them (the first call answers at once).  By PC/SC events, never by
+ * polling: call it from a thread of its own.  When the PC/SC service is
+ * gone: CLIENT_EXIT_NO_TOKEN ("no_service", the sentence says so), and
+ * the next call first waits, by file system events on pcscd's socket,
+ * until the service answers again.  After client_reader_watch_cancel():
+ * CLIENT_EXIT_SETUP, "cancelled".
+ */
+int client_reader_watch_next(client_reader_watch *w, client_reader_view *v,
+                             client_error *err);
+/* From any thread: end the call in progress and every later one. */
+void client_reader_watch_cancel(client_reader_watch *w);
+/* Once the thread that waits has returned. */
+void client_reader_watch_free(client_reader_watch **w);
+
 #endif /* CLIENT_H */
