@@ -447,6 +447,14 @@ class Session:
         self.xdo('windowraise', w)
         self.xdo('windowfocus', '--sync', w)
 
+    def shot_window(self, what):
+        """The window alone (for the README's picture)."""
+        self.shot_no += 1
+        path = os.path.join(self.shots, '%02d-%s.png' % (self.shot_no, what))
+        subprocess.run(['import', '-window', self.xwin(), path],
+                       stderr=subprocess.DEVNULL)
+        return path
+
     def shot(self, what):
         self.shot_no += 1
         path = os.path.join(self.shots, '%02d-%s.png' % (self.shot_no, what))
