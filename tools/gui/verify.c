@@ -12,10 +12,17 @@
 /* Steps searched either side of now, as safeid-tool's default. */
 #define WINDOW_STEPS 10L
 
-void gui_verify_forget(gui *g)
+static void verdict_clear(gui *g)
 {
 	gui_label_set(g->verdict, GUI_INFO, "");
 	gui_label_set(g->offset, GUI_INFO, "");
+}
+
+/* A new account or a new burn: the code typed for the last one goes. */
+void gui_verify_forget(gui *g)
+{
+	gtk_editable_set_text(GTK_EDITABLE(g->code), "");
+	verdict_clear(g);
 }
 
 static void verify_pressed(GtkWidget *w, gpointer data)
@@ -29,7 +36,7 @@ static void verify_pressed(GtkWidget *w, gpointer data)
 
 	(void)w;
 	memset(&err, 0, sizeof(err));
-	gui_verify_forget(g);
+	verdict_clear(g);
 	if (g->in == NULL || !g->in_ok) {
 		gui_label_set(g->verdict, GUI_ERROR,
 		              "No account to check the code against: scan the "
