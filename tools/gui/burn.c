@@ -36,7 +36,8 @@ typedef struct write_job {
 	int rc;
 	client_error err;
 	client_write_result res;
-	const char *source;         /* clock sync: whence the configuration */
+	client_clock_plan plan;     /* clock sync: what was re-sent */
+	const char *source;         /* ... and whence it came */
 	int record_rc;
 	client_error record_err;
 } write_job;
@@ -186,16 +187,15 @@ static int clock_write(write_job *w, client_backend *b,
                        const client_slot *s)
 {
 	client_clock_opts none;
-	client_clock_plan p;
 
 	if (s->restricted_sync)
 		return client_clock_refuse(s, &w->err);
 	memset(&none, 0, sizeof(none));
-	if (client_clock_plan_fill(&p, NULL, s, &none, &w->source, &w->err) !=
-	    0)
+	if (client_clock_plan_fill(&w->plan, NULL, s, &none, &w->source,
+	                           &w->err) != 0)
 		return w->err.exit_code;
-	p.expect_serial = w->serial;
-	return client_clock_set(b, w->reader, &p, step_seen, w, &w->res,
+	w->plan.expect_serial = w->serial;
+	return client_clock_set(b, w->reader, &w->plan, step_seen, w, &w->res,
 	                        &w->err);
 }
 
@@ -245,21 +245,30 @@ static void burn_shown(gui *g, write_job *w)
 	gtk_widget_grab_focus(g->code);
 }
 
+/* As safeid-tool clock says it: what was re-sent, the clock, the seed. */
 static void clock_shown(gui *g, write_job *w)
 {
-	char line[CLIENT_MSG_MAX], held[CLIENT_MSG_MAX + 64];
+	char line[CLIENT_MSG_MAX];
+	GString *s = g_string_new(NULL);
 
-	line[0] = '\0';
-	if (w->res.after_valid && w->res.after.clock_known)
+	g_string_append_printf(s, "Clock set (%s, %u s step, %u s display, "
+	                       "from the %s).\n",
+	                       w->plan.hash == SAFEID_HASH_SHA256 ? "SHA-256"
+	                                                          : "SHA-1",
+	                       w->plan.step, w->plan.display_seconds,
+	                       w->source);
+	if (w->res.after_valid && w->res.after.clock_known) {
 		client_text_clock("now", w->res.after.clock,
 		                  (uint64_t)time(NULL), line, sizeof(line));
-	snprintf(held, sizeof(held), "%s%sThe token holds: %s.%s%s", line,
-	         line[0] != '\0' ? "\n" : "",
-	         safeid_seed_state_text(w->res.seed),
-	         w->res.seed == SAFEID_SEED_ERASED ? "\n" : "",
-	         w->res.seed == SAFEID_SEED_ERASED
-	                 ? client_text(CLIENT_TEXT_BURN_AGAIN) : "");
-	gui_label_set(g->result, GUI_GOOD, held);
+		g_string_append_printf(s, "%s\n", line);
+	}
+	g_string_append_printf(s, "The token holds: %s.",
+	                       safeid_seed_state_text(w->res.seed));
+	if (w->res.seed == SAFEID_SEED_ERASED)
+		g_string_append_printf(s, "\n%s",
+		                       client_text(CLIENT_TEXT_BURN_AGAIN));
+	gui_label_set(g->result, GUI_GOOD, s->str);
+	g_string_free(s, TRUE);
 	gui_say(g, GUI_INFO, "");
 }
 
