@@ -5,6 +5,7 @@
  * states; the PKCS#11 module's slot events and kept token info, and the
  * wait for a card, are built on it.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +18,38 @@
 #define MAX_READERS PCSCLITE_MAX_READERS_CONTEXTS
 _Static_assert(MAX_READERS == SAFEID_WATCH_MAX,
                "safeid.h says how many readers a look takes");
-/* A wait looks at the cancel flag at least this often: a cancel that
- * lands just before the wait blocks is then honoured anyway. */
+/* A bounded wait looks at the cancel flag at least this often: a cancel
+ * that lands just before the wait blocks is then honoured anyway. */
 #define SLICE_MS 500L
+/* An unbounded wait has no slice (it wakes for PC/SC events only), so a
+ * cancel that came before PC/SC took the wait is sent again this often
+ * until the wait has ended. */
+#define CANCEL_AGAIN_MS 50L
 
 struct safeid_watch {
 	pthread_mutex_t mu;        /* serialises the calls on the watch */
 	pthread_mutex_t cancel_mu; /* guards the fields below */
+	pthread_cond_t left;       /* an unbounded wait has ended */
 	SCARDCONTEXT ctx;
 	bool have_ctx;
 	bool cancelled;
+	bool unbounded;            /* an unbounded wait is in PC/SC */
 };
+
+/* A condition variable that times out by the monotonic clock. */
+static int cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+	int rc;
+
+	if (pthread_condattr_init(&a) != 0)
+		return -1;
+	rc = pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	if (rc == 0)
+		rc = pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+	return rc;
+}
 
 int safeid_watch_new(safeid_watch **out)
 {
@@ -48,6 +70,12 @@ int safeid_watch_new(safeid_watch **out)
 		free(w);
 		return SAFEID_ERR_NOMEM;
 	}
+	if (cond_init(&w->left) != 0) {
+		pthread_mutex_destroy(&w->cancel_mu);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return SAFEID_ERR_NOMEM;
+	}
 	*out = w;
 	return SAFEID_OK;
 }
@@ -61,6 +89,7 @@ void safeid_watch_free(safeid_watch **pw)
 	w = *pw;
 	if (w->have_ctx)
 		(void)SCardReleaseContext(w->ctx);
+	pthread_cond_destroy(&w->left);
 	pthread_mutex_destroy(&w->cancel_mu);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
@@ -80,12 +109,29 @@ void safeid_watch_forget(safeid_watch **pw)
 
 void safeid_watch_cancel(safeid_watch *w)
 {
+	struct timespec again;
+
 	if (w == NULL)
 		return;
 	pthread_mutex_lock(&w->cancel_mu);
 	w->cancelled = true;
 	if (w->have_ctx)
 		(void)SCardCancel(w->ctx);
+	/* pcsc-lite drops a cancel that comes before it has taken the wait:
+	 * an unbounded wait would then never end, so it is cancelled again
+	 * until it has. */
+	while (w->unbounded) {
+		clock_gettime(CLOCK_MONOTONIC, &again);
+		again.tv_nsec += CANCEL_AGAIN_MS * 1000000L;
+		if (again.tv_nsec >= 1000000000L) {
+			again.tv_sec++;
+			again.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&w->left, &w->cancel_mu, &again) ==
+		            ETIMEDOUT &&
+		    w->unbounded && w->have_ctx)
+			(void)SCardCancel(w->ctx);
+	}
 	pthread_mutex_unlock(&w->cancel_mu);
 }
 
@@ -336,14 +382,15 @@ int safeid_watch_list(safeid_watch *w, safeid_reader_list *out)
 
 /* ---- waiting ------------------------------------------------------------ */
 
-/* What is left of timeout_ms since start, cut to one slice. */
+/* What is left of timeout_ms since start, cut to one slice; no bound:
+ * INFINITE. */
 static DWORD slice_left(long timeout_ms, const struct timespec *start)
 {
 	struct timespec now;
 	long long spent;
 
 	if (timeout_ms < 0)
-		return (DWORD)SLICE_MS;
+		return INFINITE;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	spent = (long long)(now.tv_sec - start->tv_sec) * 1000 +
 	        (now.tv_nsec - start->tv_nsec) / 1000000;
@@ -384,7 +431,20 @@ static LONG wait_once(safeid_watch *w, const SCARD_READERSTATE *look,
 	rv = ctx_get(w, &ctx);
 	if (rv != SCARD_S_SUCCESS)
 		return rv;
+	/* Whether to wait is decided under the cancel lock: a cancel either
+	 * comes first and is seen here, or finds the wait marked. */
+	pthread_mutex_lock(&w->cancel_mu);
+	if (w->cancelled) {
+		pthread_mutex_unlock(&w->cancel_mu);
+		return SCARD_E_CANCELLED;
+	}
+	w->unbounded = ms == INFINITE;
+	pthread_mutex_unlock(&w->cancel_mu);
 	rv = SCardGetStatusChange(ctx, ms, st, (DWORD)k);
+	pthread_mutex_lock(&w->cancel_mu);
+	w->unbounded = false;
+	pthread_cond_broadcast(&w->left);
+	pthread_mutex_unlock(&w->cancel_mu);
 	if (rv == SCARD_S_SUCCESS && strcmp(st[k - 1].szReader, PNP_READER) == 0) {
 		*pnp = st[k - 1].dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 		*plugged = (st[k - 1].dwEventState & SCARD_STATE_CHANGED) != 0;

@@ -108,6 +108,10 @@ typedef struct client_secret_opts {
  */
 int client_input_qr_read(const char *path, client_input *in,
                          client_error *err);
+/* A PNG or JPEG image of len bytes in memory (pasted from a clipboard);
+ * what names it in messages ("the image on the clipboard"). */
+int client_input_image_read(const uint8_t *data, size_t len, const char *what,
+                            client_input *in, client_error *err);
 /* shot_cmd NULL: every monitor of the X11 display; else a screenshot
  * command (its image on stdout, or written to {file}). */
 int client_input_screen_read(const char *shot_cmd, client_input *in,
@@ -534,5 +538,34 @@ void client_text_offset(long offset, unsigned step, char *out, size_t cap);
 const char *client_text_next_step(safeid_seed_state held, int exit_code);
 /* The warning for a secret file that other users may read. */
 void client_text_exposed(const char *path, char *out, size_t cap);
+
+/* ---- watching readers ---------------------------------------------------- */
+
+/* The readers PC/SC knows and the state of each (card present, usable),
+ * learnt without talking to a token. */
+typedef struct client_reader_view {
+	size_t count;
+	char names[SAFEID_WATCH_MAX][CLIENT_READER_MAX];
+	safeid_reader_state states[SAFEID_WATCH_MAX];
+} client_reader_view;
+
+typedef struct client_reader_watch client_reader_watch;
+
+int client_reader_watch_new(client_reader_watch **out, client_error *err);
+/*
+ * Block until the readers or their cards differ from *v, then fill *v
+ * with them (the first call answers at once).  By PC/SC events, never by
+ * polling: call it from a thread of its own.  When the PC/SC service is
+ * gone: CLIENT_EXIT_NO_TOKEN ("no_service", the sentence says so), and
+ * the next call first waits, by file system events on pcscd's socket,
+ * until the service answers again.  After client_reader_watch_cancel():
+ * CLIENT_EXIT_SETUP, "cancelled".
+ */
+int client_reader_watch_next(client_reader_watch *w, client_reader_view *v,
+                             client_error *err);
+/* From any thread: end the call in progress and every later one. */
+void client_reader_watch_cancel(client_reader_watch *w);
+/* Once the thread that waits has returned. */
+void client_reader_watch_free(client_reader_watch **w);
 
 #endif /* CLIENT_H */

@@ -95,6 +95,29 @@ int client_input_qr_read(const char *path, client_input *in,
 	return ret;
 }
 
+/* An image held in memory (a pasted one): like a file, without a file. */
+int client_input_image_read(const uint8_t *data, size_t len, const char *what,
+                            client_input *in, client_error *err)
+{
+	const client_image_plugin *img;
+	input_qr_list codes;
+	input_error ie = {0, ""};
+	int ret;
+
+	memset(in, 0, sizeof(*in));
+	img = client_image_plugin_load(err);
+	if (img == NULL)
+		return err->exit_code;
+	memset(&codes, 0, sizeof(codes));
+	snprintf(in->source, sizeof(in->source), "QR code in %s", what);
+	if (img->qr_decode_buffer(data, len, what, &codes, &ie) != INPUT_OK)
+		ret = fail_from_input(&ie, err);
+	else
+		ret = codes_parse(&codes, what, in, err);
+	img->qr_list_clear(&codes);
+	return ret;
+}
+
 int client_input_screen_read(const char *shot_cmd, client_input *in,
                              client_error *err)
 {

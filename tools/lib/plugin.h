@@ -20,7 +20,7 @@
 #include "backend.h"
 
 /* Raise when a table or the types it passes change. */
-#define CLIENT_IMAGE_PLUGIN_ABI 1u
+#define CLIENT_IMAGE_PLUGIN_ABI 2u
 #define CLIENT_OPENSC_PLUGIN_ABI 2u
 
 #define CLIENT_IMAGE_PLUGIN_FILE "safeid-tool-image.so"
@@ -50,6 +50,9 @@ typedef struct client_image_plugin {
 	int (*screen_scan_cmd)(const char *cmd, input_screen_result *out,
 	                       input_error *err);
 	void (*screen_result_clear)(input_screen_result *r);
+	int (*qr_decode_buffer)(const uint8_t *data, size_t len,
+	                        const char *what, input_qr_list *out,
+	                        input_error *err);
 } client_image_plugin;
 
 /* safeid-tool-opensc.so: the OpenSC backend's table (backend_opensc.c). */

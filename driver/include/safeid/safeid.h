@@ -351,13 +351,16 @@ int safeid_watch_look(safeid_watch *w, const char *const *readers, size_t n,
                       safeid_reader_state *states);
 /* Wait until the state of one of the n readers differs from states[], or
  * a reader is plugged in or out: SAFEID_OK, states[] then hold the states
- * now.  TIMEOUT when timeout_ms (<0: no bound) passed first, CANCELLED
- * once safeid_watch_cancel() was called. */
+ * now.  TIMEOUT when timeout_ms passed first, CANCELLED once
+ * safeid_watch_cancel() was called.  timeout_ms < 0: no bound, and no
+ * wake-up but PC/SC's events until then. */
 int safeid_watch_wait(safeid_watch *w, const char *const *readers, size_t n,
                       safeid_reader_state *states, long timeout_ms);
 /* From any thread: end the wait in progress on w, and every later one,
  * with CANCELLED (at once, or within half a second when the cancel comes
- * just before the wait blocks).  w must live until the waiter returned. */
+ * just before a bounded wait blocks; an unbounded wait is cancelled again
+ * until it has ended, so then this returns after it).  w must live until
+ * the waiter returned. */
 void safeid_watch_cancel(safeid_watch *w);
 
 #ifdef __cplusplus
