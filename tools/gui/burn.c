@@ -157,11 +157,33 @@ void gui_burn_token_changed(gui *g)
 
 /* ---- the write, on the worker ------------------------------------------- */
 
-static int burn_write(write_job *w, client_backend *b)
+/* After a write: the token's record says what the outcome leaves on it
+ * (the old one kept, the new one, an erased seed, or none). */
+static int record_settle(write_job *w, client_record_txn *t)
+{
+	char note[CLIENT_MSG_MAX];
+	size_t n, m;
+
+	memset(&w->record_err, 0, sizeof(w->record_err));
+	w->record_rc = client_record_end(t, &w->res, note, sizeof(note),
+	                                 &w->record_err);
+	if (w->rc == 0)
+		return 0;
+	n = strlen(w->err.msg);
+	m = strlen(note);
+	if (m > 0 && n + 1 + m < sizeof(w->err.msg)) {
+		w->err.msg[n] = ' ';
+		memcpy(w->err.msg + n + 1, note, m + 1);
+	}
+	return w->rc;
+}
+
+static int burn_write(write_job *w, client_backend *b,
+                      const client_slot *s)
 {
 	client_burn_plan p;
-	client_record r;
-	char path[4200];
+	client_record made;
+	client_record_txn t;
 
 	client_burn_plan_fill(&p, w->in, DISPLAY_SECONDS);
 	p.expect_serial = w->serial;
@@ -171,22 +193,27 @@ static int burn_write(write_job *w, client_backend *b)
 		          (uint32_t)((g_get_monotonic_time() - w->token_mono) /
 		                     G_USEC_PER_SEC);
 	}
-	w->rc = client_seed_burn(b, w->reader, &p, step_seen, w, &w->res,
-	                         &w->err);
+	/* So a later clock sync knows the configuration (never the seed);
+	 * the old record is set aside until the outcome is known. */
+	client_record_fill(&made, w->in, s, DISPLAY_SECONDS,
+	                   (long long)time(NULL));
+	w->rc = client_record_begin(NULL, w->serial, &made, true, &t, &w->err);
 	if (w->rc != 0)
 		return w->rc;
-	/* So a later clock sync knows the configuration (never the seed). */
-	client_record_fill(&r, w->in, &w->res.before, DISPLAY_SECONDS,
-	                   (long long)time(NULL));
-	w->record_rc = client_record_save(NULL, &r, path, sizeof(path),
-	                                  &w->record_err);
-	return 0;
+	w->rc = client_seed_burn(b, w->reader, &p, step_seen, w, &w->res,
+	                         &w->err);
+	return record_settle(w, &t);
 }
 
 static int clock_write(write_job *w, client_backend *b,
                        const client_slot *s)
 {
 	client_clock_opts none;
+	client_record prev, made;
+	client_record_txn t;
+	client_error ignored;
+	char path[4200];
+	bool have_prev, have_made;
 
 	if (s->restricted_sync)
 		return client_clock_refuse(s, &w->err);
@@ -195,8 +222,19 @@ static int clock_write(write_job *w, client_backend *b,
 	                           &w->err) != 0)
 		return w->err.exit_code;
 	w->plan.expect_serial = w->serial;
-	return client_clock_set(b, w->reader, &w->plan, step_seen, w, &w->res,
-	                        &w->err);
+	/* The record as a complete write leaves it; the old one set aside
+	 * until the outcome is known. */
+	have_prev = client_record_load(NULL, s->serial, &prev, path,
+	                               sizeof(path), &ignored) == 0;
+	have_made = client_record_fill_clock(&made, have_prev ? &prev : NULL, s,
+	                                     &w->plan, (long long)time(NULL));
+	w->rc = client_record_begin(NULL, s->serial, have_made ? &made : NULL,
+	                            false, &t, &w->err);
+	if (w->rc != 0)
+		return w->rc;
+	w->rc = client_clock_set(b, w->reader, &w->plan, step_seen, w, &w->res,
+	                         &w->err);
+	return record_settle(w, &t);
 }
 
 static void write_run(gui_job *j)
@@ -210,15 +248,16 @@ static void write_run(gui_job *j)
 
 	memset(&o, 0, sizeof(o));
 	/* One writer at a time; this window does not wait for another. */
-	if (client_lock_try(NULL, &lockfd, lock, sizeof(lock)) == 1) {
+	w->rc = client_lock_try(NULL, &lockfd, lock, sizeof(lock), &w->err);
+	if (w->rc == 1)
 		w->rc = client_lock_fail(&lockfd, 0, lock, &w->err);
+	if (w->rc != 0)
 		return;
-	}
 	w->rc = client_backend_open(&o, &b, &w->err);
 	if (w->rc == 0)
 		w->rc = client_slot_read(b, w->reader, &s, &w->err);
 	if (w->rc == 0)
-		w->rc = w->burn ? burn_write(w, b) : clock_write(w, b, &s);
+		w->rc = w->burn ? burn_write(w, b, &s) : clock_write(w, b, &s);
 	client_backend_close(&b);
 	client_lock_release(&lockfd);
 }

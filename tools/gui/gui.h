@@ -98,8 +98,8 @@ void gui_sayf(gui *g, gui_tone tone, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A label's text, cleaned, and its tone. */
 void gui_label_set(GtkWidget *label, gui_tone tone, const char *text);
-/* Text from a QR code, a reader or a token, as shown: control and
- * direction-changing characters replaced (g_free the result). */
+/* Text from a QR code, a reader or a token, as shown: escaped as
+ * safeid-tool shows it (input_text_escape; g_free the result). */
 char *gui_clean(const char *text);
 /* An accessible name exactly as given (GTK 4.8 would join a mnemonic
  * label and the label property into one). */

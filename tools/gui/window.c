@@ -18,26 +18,27 @@ static const char *const tone_class[] = {
 
 /* Characters that must not reach a label from a QR code, a reader or a
  * token: controls, and those that reorder the text around them. */
-static bool hidden_char(gunichar c)
-{
-	if (c == '\n')
-		return false;
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c ||
-	       c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069);
-}
-
+/* Text from a QR code, a file, a token or a reader, shown as the CLI shows
+ * it (the library's one escaping), line by line: the window's own
+ * messages may hold line breaks. */
 char *gui_clean(const char *text)
 {
-	char *valid = g_utf8_make_valid(text, -1);
-	GString *out = g_string_sized_new(strlen(valid));
+	GString *out = g_string_sized_new(strlen(text));
+	const char *p = text;
 
-	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
+	for (;;) {
+		size_t n = strcspn(p, "\n");
+		/* every byte escaped takes at most 4 bytes */
+		size_t cap = 4 * n + 8;
+		char *buf = g_malloc(cap);
 
-		g_string_append_unichar(out, hidden_char(c) ? 0xfffd : c);
+		g_string_append(out, input_text_escape(p, n, buf, cap));
+		g_free(buf);
+		if (p[n] == '\0')
+			break;
+		g_string_append_c(out, '\n');
+		p += n + 1;
 	}
-	g_free(valid);
 	return g_string_free(out, FALSE);
 }
 
