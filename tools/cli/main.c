@@ -21,7 +21,10 @@ static const char usage_text[] =
 	"clock                set the token clock from the host clock\n  "
 	"verify INPUT         check the code the token shows\n  code   "
 	"INPUT         the codes the token should show (like "
-	"oathtool)\n\nINPUT (exactly one):\n  --qr FILE            PNG or JPEG "
+	"oathtool)\n  provision            burn a stack of tokens with fresh "
+	"random seeds,\n                       kept in an encrypted journal "
+	"(--journal)\n  export               a journal's tokens as the seed "
+	"file a server imports\n\nINPUT (exactly one):\n  --qr FILE            PNG or JPEG "
 	"with QR codes (photo or screenshot)\n  --pick N             with "
 	"several accounts: take the N-th (1-based)\n  --match TEXT         ... "
 	"or the one whose issuer/name contains TEXT\n  --screen             QR "
@@ -50,7 +53,23 @@ static const char usage_text[] =
 	"(default: safeid-pkcs11.so next\n                       to the tool, "
 	"see safeid-tool(1))\n  --backend pkcs11|opensc  how to reach the "
 	"token (default pkcs11)\n  --state-dir DIR      burn records (default "
-	"$XDG_STATE_HOME/safeid)\n  -h, --help           this text;  -V, "
+	"$XDG_STATE_HOME/safeid)\n\nProvisioning (provision, export; see "
+	"safeid-tool(1)):\n  --journal FILE       the batch's journal "
+	"(created, or resumed)\n  --psk-file F         batch secret: 32 hex "
+	"digits (also the PSKC key)\n  --password-file F    batch secret: a "
+	"password (also for PSKC)\n  --insecure-plaintext journal or PSKC "
+	"without encryption\n  --count N            tokens in the batch "
+	"(provision)\n  --seed-bytes N       16 to 63 (default 20; 32 with "
+	"--hash sha256)\n  --users FILE         one user per line (or CSV "
+	"with a header), in order\n  --verify             type each token's "
+	"code after its burn\n  --reburn             burn again a token "
+	"done in an earlier run\n  --format F           pskc, "
+	"privacyidea-csv, linotp-csv, multiotp-csv,\n                       "
+	"entra-csv\n  --out FILE           the export (provision: at the "
+	"end and on Ctrl-C)\n  --force              replace an existing "
+	"--out file\n  --include-unknown    export tokens whose state is "
+	"not confirmed too\n  --realm REALM        privacyidea-csv: the "
+	"users' realm\n  -h, --help           this text;  -V, "
 	"--version\n\nExit codes:\n  0  done (verify: the code matches)\n  1  "
 	"verify: the code does not match\n  2  bad command line\n  3  bad "
 	"input (QR code, URI, secret): nothing was written\n  4  no reader, no "
@@ -69,6 +88,9 @@ enum {
 	OPT_URIFILE, OPT_SECRET, OPT_SECRETARG, OPT_HASH, OPT_STEP, OPT_ACCOUNT,
 	OPT_ISSUER, OPT_WAIT, OPT_DISPLAY, OPT_ERASE, OPT_CODE, OPT_WINDOW,
 	OPT_AT, OPT_COUNT, OPT_TIMEOUT, OPT_JSON, OPT_MODULE, OPT_BACKEND, OPT_STATEDIR,
+	OPT_JOURNAL, OPT_PSKFILE, OPT_PWFILE, OPT_PLAINTEXT, OPT_SEEDBYTES,
+	OPT_USERS, OPT_VERIFYCODES, OPT_REBURN, OPT_OUT, OPT_FORMAT, OPT_FORCE,
+	OPT_INCLUNKNOWN, OPT_REALM,
 };
 
 static const struct option long_opts[] = {
@@ -100,6 +122,19 @@ static const struct option long_opts[] = {
 	{"module", required_argument, NULL, OPT_MODULE},
 	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"state-dir", required_argument, NULL, OPT_STATEDIR},
+	{"journal", required_argument, NULL, OPT_JOURNAL},
+	{"psk-file", required_argument, NULL, OPT_PSKFILE},
+	{"password-file", required_argument, NULL, OPT_PWFILE},
+	{"insecure-plaintext", no_argument, NULL, OPT_PLAINTEXT},
+	{"seed-bytes", required_argument, NULL, OPT_SEEDBYTES},
+	{"users", required_argument, NULL, OPT_USERS},
+	{"verify", no_argument, NULL, OPT_VERIFYCODES},
+	{"reburn", no_argument, NULL, OPT_REBURN},
+	{"out", required_argument, NULL, OPT_OUT},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"include-unknown", no_argument, NULL, OPT_INCLUNKNOWN},
+	{"realm", required_argument, NULL, OPT_REALM},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -195,14 +230,34 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 		o->at = v;
 		break;
 	case OPT_COUNT:
-		ret = num_parse("--count", optarg, 1, 100, &v, err);
+		/* code shows at most 100 (checked with the command), a batch
+		 * may hold many more tokens */
+		ret = num_parse("--count", optarg, 1, 1000000, &v, err);
 		o->count = (long)v;
+		o->count_given = true;
 		break;
 	case OPT_JSON: o->json = true; break;
 	case 'v': o->verbose = true; break;
 	case OPT_MODULE: o->module = optarg; break;
 	case OPT_BACKEND: o->backend = optarg; break;
 	case OPT_STATEDIR: o->state_dir = optarg; break;
+	case OPT_JOURNAL: o->journal = optarg; break;
+	case OPT_PSKFILE: o->psk_file = optarg; break;
+	case OPT_PWFILE: o->password_file = optarg; break;
+	case OPT_PLAINTEXT: o->insecure_plaintext = true; break;
+	case OPT_SEEDBYTES:
+		ret = num_parse("--seed-bytes", optarg, 16, SAFEID_SEED_MAX, &v,
+		                err);
+		o->seed_bytes = (long)v;
+		break;
+	case OPT_USERS: o->users_file = optarg; break;
+	case OPT_VERIFYCODES: o->verify_codes = true; break;
+	case OPT_REBURN: o->reburn = true; break;
+	case OPT_OUT: o->out = optarg; break;
+	case OPT_FORMAT: o->format = optarg; break;
+	case OPT_FORCE: o->force = true; break;
+	case OPT_INCLUNKNOWN: o->include_unknown = true; break;
+	case OPT_REALM: o->realm = optarg; break;
 	default:
 		ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                  "unknown option: see 'safeid-tool --help'");
@@ -217,8 +272,16 @@ static const struct {
 } commands[] = {
 	{"list", cmd_list},     {"info", cmd_info},   {"scan", cmd_scan},
 	{"burn", cmd_burn},     {"clock", cmd_clock}, {"verify", cmd_verify},
-	{"code", cmd_code},
+	{"code", cmd_code},     {"provision", cmd_provision},
+	{"export", cmd_export},
 };
+
+/* Commands that write one JSON object per line as they go, the last one
+ * left open for the outcome (cmd_provision). */
+static bool json_streams(const char *command)
+{
+	return strcmp(command, "provision") == 0;
+}
 
 static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 {
@@ -262,6 +325,10 @@ static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 		                   "(--uri -, --secret -)",
 		                   argv[optind + 1]);
 	o->command = argv[optind];
+	if (strcmp(o->command, "code") == 0 && o->count > 100)
+		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+		                   "--count %ld: code shows 1 to 100 codes",
+		                   o->count);
 	return 0;
 }
 
@@ -305,7 +372,7 @@ int main(int argc, char **argv)
 		printf("safeid-tool %s\n", SAFEID_VERSION);
 		return 0;
 	}
-	if (o.json) {
+	if (o.json && !json_streams(o.command)) {
 		json_begin(&j, stdout);
 		json_str(&j, "command", o.command);
 	}
@@ -320,7 +387,8 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		ret = client_fail(&err, CLIENT_EXIT_USAGE, "usage",
 		                  "unknown command '%s': use list, info, scan, "
-		                  "burn, clock, verify or code (see --help)",
+		                  "burn, clock, verify, code, provision or "
+		                  "export (see --help)",
 		                  o.command);
 	if (ret != 0)
 		error_report(&o, &j, &err);
