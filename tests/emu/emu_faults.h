@@ -19,6 +19,7 @@ typedef struct emu_faults {
 	bool mute[256];         /* no answer at all */
 	unsigned long drop_at;  /* APDU number that closes the link, 0: none */
 	unsigned long drop_exec_at; /* APDU number executed, then link closed */
+	unsigned long hang_at;  /* APDU number never answered, unexecuted */
 } emu_faults;
 
 /*

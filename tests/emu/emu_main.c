@@ -36,6 +36,7 @@ static const char usage_text[] =
 	"  --sw INS=SW   answer SW to INS without executing it (repeatable)\n"
 	"  --drop N      cut the link when the Nth APDU arrives, unexecuted\n"
 	"  --drop-exec N execute the Nth APDU, then cut the link unanswered\n"
+	"  --hang N      never answer the Nth APDU (like --mute, by number)\n"
 	"  --garbage INS answer DE AD BE EF 55 90 00 to INS, unexecuted\n"
 	"  --mute INS    never answer INS\n"
 	"After a drop the card stays out of the reader until `ctl insert`.  vpcd\n"
@@ -67,6 +68,7 @@ static const struct option options[] = {
 	{"sw", required_argument, NULL, OPT_FAULT},
 	{"drop", required_argument, NULL, OPT_FAULT},
 	{"drop-exec", required_argument, NULL, OPT_FAULT},
+	{"hang", required_argument, NULL, OPT_FAULT},
 	{"garbage", required_argument, NULL, OPT_FAULT},
 	{"mute", required_argument, NULL, OPT_FAULT},
 	{NULL, 0, NULL, 0},

@@ -128,6 +128,10 @@ static size_t answer(emu_run *r, const uint8_t *c, size_t clen, uint8_t *out,
 		*note = "mute";
 		return 0;
 	}
+	if (f->hang_at != 0 && r->count == f->hang_at) {
+		*note = "hang";
+		return 0;
+	}
 	if (f->foreign) {
 		out[0] = 0x6D;
 		out[1] = 0x00;
