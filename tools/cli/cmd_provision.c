@@ -375,21 +375,52 @@ static void token_json(batch *x, const client_provision_token *t, int ret,
 	}
 }
 
-/* Verify: the code the person types for the token just burned. */
-static int token_verify(batch *x, client_provision_token *t,
+/*
+ * Verify: the code the person types for the token just burned.  With
+ * --json the question is a line of its own ("code_wanted") and the answer
+ * another ("verified"), so a program can drive it.
+ */
+static int token_verify(batch *x, const char *reader, client_provision_token *t,
                         client_error *e)
 {
+	json_out *j = x->j;
 	char line[64];
 	long offset = 0;
-	int ret = code_read(x, t->serial, line, sizeof(line), e);
+	int ret;
 
+	if (x->o->json) {
+		json_begin(j, stdout);
+		json_str(j, "command", "provision");
+		json_str(j, "reader", reader);
+		json_str(j, "event", "code_wanted");
+		json_uint(j, "index", t->index);
+		json_str(j, "serial", t->serial);
+		json_end(j);
+	}
+	ret = code_read(x, t->serial, line, sizeof(line), e);
 	if (ret == 0)
 		ret = client_provision_verify(x->p, line, (uint64_t)time(NULL),
 		                              &offset, e);
-	if (x->o->json) {
-		json_str(x->j, "verified", ret == 0 ? "match" : "mismatch");
-		json_int(x->j, "verify_offset_steps", offset);
+	if (!x->o->json)
+		return ret;
+	json_begin(j, stdout);
+	json_str(j, "command", "provision");
+	json_str(j, "reader", reader);
+	json_str(j, "event", "verified");
+	json_uint(j, "index", t->index);
+	json_str(j, "serial", t->serial);
+	json_str(j, "verified", ret == 0 ? "match" : "mismatch");
+	json_int(j, "verify_offset_steps", offset);
+	json_uint(j, "done", client_provision_done(x->p));
+	json_bool(j, "ok", ret == 0);
+	if (ret != 0) {
+		json_int(j, "exit_code", ret);
+		json_obj(j, "error");
+		json_str(j, "code", e->code);
+		json_str(j, "message", e->msg);
+		json_close(j);
 	}
+	json_end(j);
 	return ret;
 }
 
@@ -451,8 +482,12 @@ static int token_do(batch *x, const char *reader, bool *fatal,
 		x->burned++;
 	else if (t.index != 0)
 		x->failed++;
+	if (o->json) {
+		token_json(x, &t, ret, e);
+		json_end(x->j);
+	}
 	if (ret == 0 && o->verify_codes) {
-		ret = token_verify(x, &t, e);
+		ret = token_verify(x, reader, &t, e);
 		if (ret != 0) {
 			x->failed++;
 			x->burned--;
@@ -461,8 +496,8 @@ static int token_do(batch *x, const char *reader, bool *fatal,
 			*fatal = true;
 	}
 	if (o->json) {
-		token_json(x, &t, ret, e);
-		json_end(x->j);
+		if (ret != 0 && *fatal)
+			fprintf(stderr, "safeid-tool: %s\n", e->msg);
 	} else if (ret == 0) {
 		progress_show(x, &t);
 	} else {
@@ -603,6 +638,7 @@ static void summary_json(batch *x)
 	if (x->p != NULL) {
 		json_uint(j, "done", client_provision_done(x->p));
 		json_uint(j, "count", x->count);
+		json_uint(j, "next_index", client_provision_next_index(x->p));
 		json_uint(j, "burned_this_run", x->burned);
 		json_uint(j, "failed_this_run", x->failed);
 		json_uint(j, "refused_this_run", x->refused);

@@ -28,33 +28,38 @@ queue() {
 	printf '%s\n' "$@" >"$WORK/queue.$i"
 }
 
-# present I STATE: put the token of STATE on reader I (the one there
-# leaves first), and wait until PC/SC sees it.
+# present I STATE: the token on reader I taken off (PC/SC sees the
+# reader empty, as with a person's hand), the token of STATE put on, and
+# PC/SC sees it.
 present() {
-	local reader=SAFEID_READER_$1
-	emu_ctl "$1" load "$2" >/dev/null
-	pcsc-wait --timeout 10000 --reader "${!reader}" --present
+	swap_state "$1" "$2"
 }
 
 # drive OUT CMD...: run CMD (safeid-tool --json provision ...), its JSON
 # lines into OUT and its stderr into OUT.err; after each token it reports
-# (done, failed or refused) the next token of that reader's queue is
-# presented, as a person would.  Sets drive_rc.
+# (done, failed or refused; with --verify: its code checked) the next
+# token of that reader's queue is presented, as a person would.  A line
+# asking for a code calls code_wanted LINE, which the test defines.  Sets
+# drive_rc.  DRIVE_NEXT: the events after which the next token comes.
 drive() {
 	local out=$1 fifo=$WORK/drive.fifo line reader r i next fd pid
 	shift
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	"$@" >"$fifo" 2>"$out.err" &
+	# (stdin given on, or a background job would read /dev/null)
+	"$@" <&0 >"$fifo" 2>"$out.err" &
 	pid=$!
 	exec {fd}<"$fifo"
 	: >"$out"
 	while IFS= read -r -u "$fd" line; do
 		printf '%s\n' "$line" >>"$out"
 		case "$line" in
-		*'"event":"token"'* | *'"event":"refused"'*) ;;
-		*) continue ;;
+		*'"event":"code_wanted"'*)
+			code_wanted "$line"
+			continue
+			;;
 		esac
+		[[ "$line" =~ \"event\":\"(${DRIVE_NEXT:-token|refused})\" ]] || continue
 		reader=$(json_value reader <<<"$line")
 		for ((i = 0; i < SAFEID_READERS; i++)); do
 			r=SAFEID_READER_$i
@@ -62,7 +67,7 @@ drive() {
 			next=$(head -n 1 "$WORK/queue.$i" 2>/dev/null || true)
 			[ -n "$next" ] || break
 			sed -i 1d "$WORK/queue.$i"
-			emu_ctl "$i" load "$next" >/dev/null
+			present "$i" "$next"
 		done
 	done
 	exec {fd}<&-
