@@ -58,8 +58,9 @@ int cmd_export(const tool_opts *o, json_out *j, client_error *err)
 	eo.secret = &s;
 	eo.plaintext = o->insecure_plaintext && s.kind == CLIENT_SECRET_NONE;
 	eo.realm = o->realm;
-	/* The output is checked before the journal's key is derived. */
-	ret = client_outfile_check(o->out, o->force, err);
+	/* The format's needs and the output are checked before the
+	 * journal's key is derived. */
+	ret = client_export_check(&eo, NULL, err);
 	if (ret == 0)
 		ret = client_journal_open(o->journal, &s, false, &jr, err);
 	if (ret != 0)

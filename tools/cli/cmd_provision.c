@@ -206,7 +206,8 @@ static void unsettled_show(batch *x)
 			continue;
 		printf("  token %lu: %s%s%s: %s\n", t->index, t->serial,
 		       t->user[0] != '\0' ? ", user " : "", t->user,
-		       client_jtoken_state(t) == SAFEID_SEED_NEW
+		       t->seed_lost ? "its seed record is damaged: burn it again"
+		       : client_jtoken_state(t) == SAFEID_SEED_NEW
 		               ? (t->verify < 0 ? "its code did not match"
 		                                : "its code was not checked")
 		       : !t->has_outcome

@@ -113,7 +113,7 @@ static size_t choose(export_ctx *c, client_export_left_fn left, void *arg,
 			n++;
 			continue;
 		}
-		if (c->o->include_unknown && maybe) {
+		if (c->o->include_unknown && maybe && !t->seed_lost) {
 			c->chosen[i] = true;
 			res->unknown_included++;
 			n++;
@@ -122,7 +122,10 @@ static size_t choose(export_ctx *c, client_export_left_fn left, void *arg,
 		}
 		if (left != NULL)
 			left(arg, t,
-			     st == SAFEID_SEED_NEW && t->verify < 0
+			     t->seed_lost
+			             ? "the record holding its seed is damaged: "
+			               "the seed is lost, burn it again"
+			     : st == SAFEID_SEED_NEW && t->verify < 0
 			             ? "its code did not match"
 			     : st == SAFEID_SEED_NEW
 			             ? "its code was not checked"

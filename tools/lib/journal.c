@@ -915,8 +915,8 @@ void client_journal_damage_text(const client_journal_damage *d,
 	if (d->bad > 0 || d->gaps > 0) {
 		k = snprintf(out, cap,
 		             "journal '%s' is damaged: %zu record(s) from byte "
-		             "%llu on fail their check and %zu are missing by "
-		             "number; the %zu readable records are kept",
+		             "%llu on fail their check, %zu more are missing; "
+		             "the %zu readable records are kept",
 		             path, d->bad, (unsigned long long)d->first_bad,
 		             d->gaps, d->records);
 		n = k > 0 ? (size_t)k : 0;
@@ -979,6 +979,9 @@ int client_journal_read(client_journal *j, client_journal_visit visit,
 		}
 		/* Good: damage seen since the last good record was in the
 		 * middle of the journal. */
+		/* Records missing by number, besides the bad ones. */
+		if (r.seq - expect > bad_here)
+			d->gaps += (size_t)(r.seq - expect - bad_here);
 		if (bad_at != UINT64_MAX) {
 			if (d->bad == 0)
 				d->first_bad = bad_at;
@@ -986,7 +989,6 @@ int client_journal_read(client_journal *j, client_journal_visit visit,
 			bad_at = UINT64_MAX;
 			bad_here = 0;
 		}
-		d->gaps += (size_t)(r.seq - expect);
 		expect = r.seq + 1;
 		d->records++;
 		off += REC_HDR + blen + TAG_LEN;

@@ -23,6 +23,28 @@ static client_jtoken *attempt_find(client_jtable *t, unsigned long index)
 	return NULL;
 }
 
+static client_jtoken *entry_add(table_ctx *c)
+{
+	client_jtable *t = c->t;
+	client_jtoken *x;
+
+	if (t->count == t->cap) {
+		size_t ncap = t->cap == 0 ? 256 : t->cap * 2;
+		client_jtoken *n = realloc(t->t, ncap * sizeof(*n));
+
+		if (n == NULL) {
+			client_fail(c->err, CLIENT_EXIT_SETUP, "nomem",
+			            "out of memory");
+			return NULL;
+		}
+		t->t = n;
+		t->cap = ncap;
+	}
+	x = &t->t[t->count++];
+	memset(x, 0, sizeof(*x));
+	return x;
+}
+
 static int record_visit(void *arg, const client_jrec *r)
 {
 	table_ctx *c = arg;
@@ -30,6 +52,16 @@ static int record_visit(void *arg, const client_jrec *r)
 	client_jtoken *x = attempt_find(t, r->index);
 
 	if (r->type != CLIENT_JREC_INTENT) {
+		/* An outcome whose intent was lost: the token is named, its
+		 * seed is gone. */
+		if (x == NULL && r->type == CLIENT_JREC_OUTCOME) {
+			x = entry_add(c);
+			if (x == NULL)
+				return c->err->exit_code;
+			x->index = r->index;
+			memcpy(x->serial, r->serial, sizeof(x->serial));
+			x->seed_lost = true;
+		}
 		/* An outcome or verify of an attempt we know, same token. */
 		if (x == NULL || strcmp(x->serial, r->serial) != 0)
 			return 0;
@@ -45,18 +77,9 @@ static int record_visit(void *arg, const client_jrec *r)
 	}
 	if (x != NULL)
 		return 0; /* a second intent with one number: the first holds */
-	if (t->count == t->cap) {
-		size_t ncap = t->cap == 0 ? 256 : t->cap * 2;
-		client_jtoken *n = realloc(t->t, ncap * sizeof(*n));
-
-		if (n == NULL)
-			return client_fail(c->err, CLIENT_EXIT_SETUP, "nomem",
-			                   "out of memory");
-		t->t = n;
-		t->cap = ncap;
-	}
-	x = &t->t[t->count++];
-	memset(x, 0, sizeof(*x));
+	x = entry_add(c);
+	if (x == NULL)
+		return c->err->exit_code;
 	x->index = r->index;
 	x->intent_seq = r->seq;
 	memcpy(x->serial, r->serial, sizeof(x->serial));
@@ -120,6 +143,6 @@ safeid_seed_state client_jtoken_state(const client_jtoken *t)
 
 bool client_jtoken_done(const client_jtoken *t)
 {
-	return t->has_outcome && t->state == SAFEID_SEED_NEW &&
+	return !t->seed_lost && t->has_outcome && t->state == SAFEID_SEED_NEW &&
 	       (t->verify_wanted ? t->verify > 0 : t->verify >= 0);
 }

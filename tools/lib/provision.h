@@ -192,6 +192,7 @@ typedef struct client_jtoken {
 	bool clock_known;
 	uint64_t clock;
 	bool verify_wanted;
+	bool seed_lost;             /* its intent (with the seed) is damaged */
 	int verify;                 /* 0 not asked, 1 match, -1 mismatch */
 	bool latest;                /* the newest attempt on its serial */
 } client_jtoken;
