@@ -1,9 +1,9 @@
 /*
  * export.c: a batch's journal into the seed file a server imports
  * (provision.h).  Two passes over the journal: the first, without seeds,
- * decides which attempt of each token goes into the file and checks the
- * format can carry every one of them; the second streams the seeds
- * through the format's writer into a temporary file that is renamed into
+ * decides which attempt of each token goes into the file; the second
+ * streams the seeds through the format's writer (which refuses a token
+ * the format cannot carry) into a temporary file that is renamed into
  * place only when all went well.  Memory stays flat: one record and the
  * small table of attempts.
  */
@@ -55,22 +55,6 @@ static void xtoken_from(client_xtoken *x, const client_jrec *r)
 	x->step = r->step;
 	x->seed = r->seed;
 	x->seedlen = r->seedlen;
-}
-
-/* First pass over the records again: every chosen token fits? */
-static int fit_visit(void *arg, const client_jrec *r)
-{
-	export_ctx *c = arg;
-	client_xtoken x;
-	long k;
-
-	if (r->type != CLIENT_JREC_INTENT)
-		return 0;
-	k = entry_find(c->tab, r->index);
-	if (k < 0 || !c->chosen[k] || c->tab->t[k].intent_seq != r->seq)
-		return 0;
-	xtoken_from(&x, r);
-	return client_format_fits(c->o->format, &x, c->o->realm, c->err);
 }
 
 static int write_visit(void *arg, const client_jrec *r)
@@ -218,10 +202,8 @@ int client_export_write(client_journal *j, const client_export_opts *o,
 	for (size_t i = 0; i < tab.count; i++)
 		if (c.chosen[i] && tab.t[i].user[0] != '\0')
 			users = true;
-	/* Every token fits before a byte is written. */
-	ret = client_journal_read(j, fit_visit, &c, &d2, err);
-	if (ret != 0)
-		goto out;
+	/* A token the format cannot carry ends the export in the writer;
+	 * the temporary file goes, nothing is left at the output. */
 	ret = client_outfile_open(&f, o->out_path, o->force, err);
 	if (ret != 0)
 		goto out;

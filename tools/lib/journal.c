@@ -544,6 +544,15 @@ static bool copy_field(char *dst, size_t cap, const char *v)
 	return true;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 static bool seed_get(client_jrec *r, const char *v)
 {
 	size_t n = strlen(v);
@@ -551,9 +560,9 @@ static bool seed_get(client_jrec *r, const char *v)
 	if (n == 0 || n % 2 != 0 || n / 2 > SAFEID_SEED_MAX)
 		return false;
 	for (size_t i = 0; i < n / 2; i++) {
-		unsigned hi, lo;
+		int hi = hex_digit(v[2 * i]), lo = hex_digit(v[2 * i + 1]);
 
-		if (sscanf(v + 2 * i, "%1x%1x", &hi, &lo) != 2)
+		if (hi < 0 || lo < 0)
 			return false;
 		r->seed[i] = (uint8_t)(hi << 4 | lo);
 	}
@@ -942,6 +951,7 @@ int client_journal_read(client_journal *j, client_journal_visit visit,
 	size_t avail, blen, bad_here = 0;
 	int ret = 0;
 
+	memset(&r, 0, sizeof(r));
 	memset(d, 0, sizeof(*d));
 	d->good_end = HDR_LEN;
 	if (j->buf == NULL)
@@ -968,10 +978,11 @@ int client_journal_read(client_journal *j, client_journal_visit visit,
 		memcpy(rec, p, REC_HDR + blen + TAG_LEN);
 		if (!unseal(j, rec, blen) ||
 		    !body_parse((char *)rec + REC_HDR, blen, &r)) {
-			OPENSSL_cleanse(rec, REC_MAX);
+			OPENSSL_cleanse(rec, REC_HDR + blen + TAG_LEN);
+			OPENSSL_cleanse(r.seed, sizeof(r.seed));
 			goto bad;
 		}
-		OPENSSL_cleanse(rec, REC_MAX);
+		OPENSSL_cleanse(rec, REC_HDR + blen + TAG_LEN);
 		r.seq = le_get(p + 4, 8);
 		if (r.seq < expect) {
 			client_jrec_wipe(&r);
@@ -994,7 +1005,9 @@ int client_journal_read(client_journal *j, client_journal_visit visit,
 		off += REC_HDR + blen + TAG_LEN;
 		d->good_end = off;
 		ret = visit != NULL ? visit(arg, &r) : 0;
-		client_jrec_wipe(&r);
+		/* Only intents hold a seed. */
+		if (r.type == CLIENT_JREC_INTENT)
+			OPENSSL_cleanse(r.seed, sizeof(r.seed));
 		if (ret != 0)
 			break;
 		continue;
@@ -1016,6 +1029,7 @@ bad:
 			d->torn_bytes = (uint64_t)st.st_size - bad_at;
 	}
 	j->next_seq = expect;
+	client_jrec_wipe(&r);
 	OPENSSL_clear_free(rec, REC_MAX);
 	return ret;
 }

@@ -17,6 +17,9 @@ typedef struct table_ctx {
  * look from the end finds it at once). */
 static client_jtoken *attempt_find(client_jtable *t, unsigned long index)
 {
+	/* A number beyond the last one: a new attempt, found at once. */
+	if (t->count == 0 || t->t[t->count - 1].index < index)
+		return NULL;
 	for (size_t i = t->count; i > 0; i--)
 		if (t->t[i - 1].index == index)
 			return &t->t[i - 1];
