@@ -47,7 +47,8 @@ int cmd_export(const tool_opts *o, json_out *j, client_error *err)
 	if (!client_format_parse(o->format, &eo.format))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "--format '%s' is unknown: use pskc, "
-		                   "privacyidea-csv, linotp-csv, multiotp-csv or "
+		                   "privacyidea-csv, linotp-csv, multiotp-csv "
+		                   "or "
 		                   "entra-csv", o->format);
 	ret = tool_batch_secret(o, &s, err);
 	if (ret != 0)

@@ -43,7 +43,7 @@ typedef struct batch {
 	bool exported;
 } batch;
 
-/* ---- Ctrl-C ----------------------------------------------------------------- */
+/* ---- Ctrl-C -------------------------------------------------------------- */
 
 static atomic_bool stop_asked;
 static client_arrivals *_Atomic stop_target;
@@ -75,12 +75,19 @@ static void *signal_thread(void *arg)
 static int signals_take(void)
 {
 	static sigset_t set;
+	struct sigaction old;
 	pthread_t t;
 
+	/* A shell starts background jobs with Ctrl-C ignored; a stop asked
+	 * for by kill -INT or -TERM must still end the batch cleanly.  A
+	 * hangup stays ignored when it was (nohup). */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaddset(&set, SIGHUP);
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
 		return -1;
 	if (pthread_create(&t, NULL, signal_thread, &set) != 0)
@@ -89,7 +96,7 @@ static int signals_take(void)
 	return 0;
 }
 
-/* ---- options into the session ---------------------------------------------- */
+/* ---- options into the session -------------------------------------------- */
 
 static int secret_load(const tool_opts *o, client_batch_secret *s,
                        client_error *err)
@@ -171,7 +178,8 @@ static int plan_make(batch *x, client_error *err)
 	if (!client_format_parse(o->format, &x->eo.format))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "--format '%s' is unknown: use pskc, "
-		                   "privacyidea-csv, linotp-csv, multiotp-csv or "
+		                   "privacyidea-csv, linotp-csv, multiotp-csv "
+		                   "or "
 		                   "entra-csv", o->format);
 	x->eo.out_path = o->out;
 	x->eo.force = o->force;
@@ -191,7 +199,7 @@ static int plan_make(batch *x, client_error *err)
 	return client_export_check(&x->eo, &plan, err);
 }
 
-/* ---- what the person sees ---------------------------------------------------- */
+/* ---- what the person sees ------------------------------------------------ */
 
 static void unsettled_show(batch *x)
 {
@@ -313,7 +321,7 @@ static void progress_show(batch *x, const client_provision_token *t)
 	fflush(stdout);
 }
 
-/* ---- one token ---------------------------------------------------------------- */
+/* ---- one token ----------------------------------------------------------- */
 
 /* A line typed for --verify (stdin, one code per line). */
 static int code_read(batch *x, const char *serial, char *buf, size_t cap,
@@ -511,7 +519,7 @@ static int token_do(batch *x, const char *reader, bool *fatal,
 	return ret;
 }
 
-/* ---- the session ---------------------------------------------------------- */
+/* ---- the session --------------------------------------------------------- */
 
 static int session_open(batch *x, client_error *err)
 {

@@ -112,8 +112,8 @@ int client_arrivals_next(client_arrivals *a, long timeout_ms, char *reader,
 	char names[SAFEID_WATCH_MAX][CLIENT_READER_MAX];
 	const char *ptrs[SAFEID_WATCH_MAX];
 	safeid_reader_state st[SAFEID_WATCH_MAX];
-	long long deadline = timeout_ms < 0 ? -1
-	                                    : (client_mono_us() / 1000) + timeout_ms;
+	long long now_ms = client_mono_us() / 1000;
+	long long deadline = timeout_ms < 0 ? -1 : now_ms + timeout_ms;
 	size_t n;
 	long left;
 	int rc, ret;
@@ -144,7 +144,8 @@ int client_arrivals_next(client_arrivals *a, long timeout_ms, char *reader,
 				return 0;
 			}
 		}
-		left = deadline < 0 ? -1 : (long)(deadline - (client_mono_us() / 1000));
+		now_ms = client_mono_us() / 1000;
+		left = deadline < 0 ? -1 : (long)(deadline - now_ms);
 		if (deadline >= 0 && left <= 0)
 			break;
 		rc = safeid_watch_wait(a->watch, ptrs, n, st, left);

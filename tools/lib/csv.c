@@ -90,7 +90,8 @@ static int field_fits(client_format f, const client_xtoken *t,
 	if (!client_text_clean(v, &bad))
 		return client_fail(err, CLIENT_EXIT_INPUT, "field_chars",
 		                   "token %s: its %s has a control character or "
-		                   "invalid UTF-8 at byte %zu, which %s's import "
+		                   "invalid UTF-8 at byte %zu, which %s's "
+		                   "import "
 		                   "cannot read: nothing was written",
 		                   t->serial, what, bad + 1, server_names[f]);
 	hit = strpbrk(v, sep);
@@ -108,7 +109,8 @@ static int field_fits(client_format f, const client_xtoken *t,
 	if (n > 0 && (v[0] == ' ' || v[n - 1] == ' '))
 		return client_fail(err, CLIENT_EXIT_INPUT, "field_space",
 		                   "token %s: its %s '%s' starts or ends with a "
-		                   "space, which %s's import may drop: remove it; "
+		                   "space, which %s's import may drop: remove "
+		                   "it; "
 		                   "nothing was written",
 		                   t->serial, what, v, server_names[f]);
 	return 0;
@@ -136,9 +138,9 @@ static int rules_check(client_format f, const client_xtoken *t,
 	    (sha1 ? strcmp(guess, "SHA-1") != 0 : t->seedlen != 32))
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_hash",
 		                   "token %s: privacyIDEA's OATH CSV has no "
-		                   "hash column and reads a %zu-byte seed as %s, "
-		                   "but the token runs %s: use --format pskc "
-		                   "(the hash is in its Suite), or burn %s "
+		                   "hash column and reads a %zu-byte seed as "
+		                   "%s, but the token runs %s: use --format "
+		                   "pskc (the hash is in its Suite), or burn %s "
 		                   "tokens with --seed-bytes %s",
 		                   t->serial, t->seedlen, guess,
 		                   sha1 ? "SHA-1" : "SHA-256",
@@ -171,12 +173,14 @@ static int rules_check(client_format f, const client_xtoken *t,
 		                   t->serial);
 	if (f == CLIENT_FORMAT_ENTRA && t->digits != 6)
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_digits",
-		                   "token %s shows %u digits; Entra's CSV has no "
+		                   "token %s shows %u digits; Entra's CSV has "
+		                   "no "
 		                   "digits column: burn 6-digit tokens",
 		                   t->serial, t->digits);
 	if (f == CLIENT_FORMAT_ENTRA && t->seedlen > 80)
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_seed",
-		                   "token %s: Entra takes secrets of at most 128 "
+		                   "token %s: Entra takes secrets of at most "
+		                   "128 "
 		                   "base32 characters (80 bytes)",
 		                   t->serial);
 	if (f == CLIENT_FORMAT_ENTRA && (t->user == NULL ||
@@ -221,7 +225,7 @@ int client_format_fits(client_format f, const client_xtoken *t,
 	return ret;
 }
 
-/* ---- writing ------------------------------------------------------------------ */
+/* ---- writing ------------------------------------------------------------- */
 
 static int flush_out(client_csv *w)
 {

@@ -367,7 +367,8 @@ static int header_check(client_journal *j, const client_batch_secret *s,
 		                   j->path);
 	if (le_get(j->hdr + 8, 2) != 1)
 		return client_fail(err, CLIENT_EXIT_INPUT, "journal_version",
-		                   "journal '%s' has version %u, this tool reads "
+		                   "journal '%s' has version %u, this tool "
+		                   "reads "
 		                   "version 1: use a newer safeid-tool",
 		                   j->path, (unsigned)le_get(j->hdr + 8, 2));
 	j->kdf = j->hdr[10];
@@ -403,8 +404,9 @@ static int header_check(client_journal *j, const client_batch_secret *s,
 		return ret;
 	if (CRYPTO_memcmp(check, j->hdr + 80, 16) != 0)
 		return client_fail(err, CLIENT_EXIT_INPUT, "journal_wrong_secret",
-		                   "wrong batch secret for journal '%s': %s does "
-		                   "not open it; give the secret the batch was "
+		                   "wrong batch secret for journal '%s': %s "
+		                   "does not open it; give the secret the batch "
+		                   "was "
 		                   "started with",
 		                   j->path, s->source);
 	return 0;
@@ -462,7 +464,8 @@ int client_journal_open(const char *path, const client_batch_secret *s,
 		ret = client_fail(err, CLIENT_EXIT_INPUT, "journal_short",
 		                  "the journal '%s' is cut short inside its "
 		                  "header (%lld of %u bytes): it was truncated "
-		                  "or is not a safeid journal; restore it from a "
+		                  "or is not a safeid journal; restore it from "
+		                  "a "
 		                  "copy",
 		                  path, (long long)(got < 0 ? 0 : got), HDR_LEN);
 		goto fail;
@@ -479,7 +482,7 @@ fail:
 	return ret;
 }
 
-/* ---- records: text body ---------------------------------------------------- */
+/* ---- records: text body -------------------------------------------------- */
 
 static const char *const state_names[] = {"old", "erased", "new", "unknown"};
 
@@ -631,7 +634,8 @@ static bool field_parse(client_jrec *r, const char *k, const char *v,
 	} else if (strcmp(k, "u") == 0) {
 		return copy_field(r->user.name, sizeof(r->user.name), v);
 	} else if (strcmp(k, "ur") == 0) {
-		return copy_field(r->user.resolver, sizeof(r->user.resolver), v);
+		return copy_field(r->user.resolver, sizeof(r->user.resolver),
+		                  v);
 	} else if (strcmp(k, "ue") == 0) {
 		return copy_field(r->user.realm, sizeof(r->user.realm), v);
 	} else if (strcmp(k, "st") == 0) {
@@ -698,7 +702,7 @@ void client_jrec_wipe(client_jrec *r)
 	OPENSSL_cleanse(r, sizeof(*r));
 }
 
-/* ---- sealing ----------------------------------------------------------------- */
+/* ---- sealing ------------------------------------------------------------- */
 
 static int seal(client_journal *j, uint8_t *rec, size_t bodylen)
 {
@@ -756,7 +760,7 @@ static bool unseal(client_journal *j, uint8_t *rec, size_t bodylen)
 	return ok;
 }
 
-/* ---- test builds: a crash at a chosen point ---------------------------------- */
+/* ---- test builds: a crash at a chosen point ------------------------------ */
 
 #ifdef SAFEID_TEST_HOOKS
 /*
@@ -870,7 +874,7 @@ out:
 	return ret;
 }
 
-/* ---- reading ------------------------------------------------------------------ */
+/* ---- reading ------------------------------------------------------------- */
 
 /* Bytes [off, off + n) of the file, through the read buffer; NULL when
  * the file ends first (*avail says how many there are). */

@@ -146,8 +146,9 @@ int client_provision_open(const char *journal, const client_batch_secret *s,
 			                           sizeof(text));
 			ret = client_fail(err, CLIENT_EXIT_INPUT,
 			                  "journal_damaged",
-			                  "%s. Nothing was burned: export what can "
-			                  "be read (safeid-tool export), then start "
+			                  "%s. Nothing was burned: export what "
+			                  "can be read (safeid-tool export), "
+			                  "then start "
 			                  "a new journal",
 			                  text);
 			goto fail;
@@ -249,7 +250,8 @@ int client_provision_check(const client_provision *p, const client_slot *s,
 			return client_fail(err, CLIENT_EXIT_DECLINED,
 			                   "already_done",
 			                   "token %s was burned in this run "
-			                   "(token %lu): nothing written; take it "
+			                   "(token %lu): nothing written; take "
+			                   "it "
 			                   "off and place the next",
 			                   s->serial, prev->index);
 		if (!p->o.reburn)
@@ -257,8 +259,9 @@ int client_provision_check(const client_provision *p, const client_slot *s,
 			                   "already_in_journal",
 			                   "token %s is already in this batch's "
 			                   "journal (token %lu, burned in an "
-			                   "earlier run): nothing written; take it "
-			                   "off, or add --reburn to give it a new "
+			                   "earlier run): nothing written; take "
+			                   "it off, or add --reburn to give it "
+			                   "a new "
 			                   "seed",
 			                   s->serial, prev->index);
 	}
@@ -374,8 +377,9 @@ static int outcome_write(client_provision *p, const client_jrec *intent,
 		return client_fail(err, CLIENT_EXIT_RECORD, "journal_write",
 		                   "token %s (token %lu) now holds: %s; but the "
 		                   "journal could not record that (%s). Its "
-		                   "seed is in the journal: run the same command "
-		                   "again, which lists the token as unknown, and "
+		                   "seed is in the journal: run the same "
+		                   "command again, which lists the token as "
+		                   "unknown, and "
 		                   "place it again",
 		                   intent->serial, intent->index,
 		                   safeid_seed_state_text(res->seed),
@@ -520,8 +524,9 @@ int client_provision_verify(client_provision *p, const char *typed,
 	if (!match)
 		return client_fail(err, CLIENT_EXIT_MISMATCH, "mismatch",
 		                   "token %s does not show its new seed's code "
-		                   "(%s typed): it is marked failed and left out "
-		                   "of the export; switch it off and on and place "
+		                   "(%s typed): it is marked failed and left "
+		                   "out of the export; switch it off and on and "
+		                   "place "
 		                   "it again to burn it anew, or set it aside",
 		                   r.serial, digits);
 	return 0;

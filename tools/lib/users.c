@@ -38,14 +38,16 @@ static int field_check(const client_users *u, size_t line, const char *what,
 		                   u->path, line, what, bad + 1);
 	if (n > 0 && (v[0] == ' ' || v[n - 1] == ' '))
 		return client_fail(err, CLIENT_EXIT_INPUT, "users_space",
-		                   "users file '%s' line %zu: the %s '%s' starts "
-		                   "or ends with a space, which the servers' "
+		                   "users file '%s' line %zu: the %s '%s' "
+		                   "starts or ends with a space, which the "
+		                   "servers' "
 		                   "parsers drop or keep differently: remove it",
 		                   u->path, line, what, v);
 	if (strpbrk(v, "\";") != NULL)
 		return client_fail(err, CLIENT_EXIT_INPUT, "users_quote",
 		                   "users file '%s' line %zu: the %s '%s' holds "
-		                   "a quote or ';', which the servers' importers "
+		                   "a quote or ';', which the servers' "
+		                   "importers "
 		                   "do not understand: rename the user",
 		                   u->path, line, what, v);
 	return 0;
@@ -126,7 +128,8 @@ static int user_add(client_users *u, size_t line, char **f, int n,
 		return ret;
 	snprintf(x->name, sizeof(x->name), "%s", f[c != NULL ? c->user : 0]);
 	if (c != NULL && c->resolver >= 0)
-		snprintf(x->resolver, sizeof(x->resolver), "%s", f[c->resolver]);
+		snprintf(x->resolver, sizeof(x->resolver), "%s",
+		         f[c->resolver]);
 	if (c != NULL && c->realm >= 0)
 		snprintf(x->realm, sizeof(x->realm), "%s", f[c->realm]);
 	if (x->name[0] == '\0')
@@ -163,7 +166,8 @@ static int duplicates_find(client_users *u, client_error *err)
 		if (strcasecmp(v[i - 1]->name, v[i]->name) == 0)
 			ret = client_fail(err, CLIENT_EXIT_INPUT,
 			                  "users_duplicate",
-			                  "users file '%s' names '%s' twice: one "
+			                  "users file '%s' names '%s' twice: "
+			                  "one "
 			                  "token per user; remove the second",
 			                  u->path, v[i]->name);
 	free(v);
@@ -230,9 +234,10 @@ int client_users_load(client_users *u, const char *path, client_error *err)
 			if (strchr(line, ',') != NULL) {
 				ret = client_fail(err, CLIENT_EXIT_INPUT,
 				                  "users_columns",
-				                  "users file '%s' line %zu has a "
-				                  "comma, the first line none: one "
-				                  "user per line, or a CSV header "
+				                  "users file '%s' line %zu has "
+				                  "a comma, the first line "
+				                  "none: one user per line, or "
+				                  "a CSV header "
 				                  "first",
 				                  path, lineno);
 				break;
