@@ -357,6 +357,29 @@ static int code_read(batch *x, const char *serial, char *buf, size_t cap,
 	return 0;
 }
 
+/* "ok", and on failure "exit_code" and "error", of a token's line. */
+static void outcome_json(json_out *j, int ret, const client_error *e)
+{
+	json_bool(j, "ok", ret == 0);
+	if (ret == 0)
+		return;
+	json_int(j, "exit_code", ret);
+	json_obj(j, "error");
+	json_str(j, "code", e->code);
+	json_str(j, "message", e->msg);
+	json_close(j);
+}
+
+/* The start of one line: command, reader, event. */
+static void line_begin(json_out *j, const char *reader, const char *event)
+{
+	json_begin(j, stdout);
+	json_str(j, "command", "provision");
+	json_str(j, "reader", reader);
+	if (event != NULL)
+		json_str(j, "event", event);
+}
+
 static void token_json(batch *x, const client_provision_token *t, int ret,
                        const client_error *e)
 {
@@ -374,14 +397,7 @@ static void token_json(batch *x, const client_provision_token *t, int ret,
 	json_uint(j, "done", client_provision_done(x->p));
 	json_uint(j, "count", x->count);
 	json_int(j, "overhead_us", t->overhead_us);
-	json_bool(j, "ok", ret == 0);
-	if (ret != 0) {
-		json_int(j, "exit_code", ret);
-		json_obj(j, "error");
-		json_str(j, "code", e->code);
-		json_str(j, "message", e->msg);
-		json_close(j);
-	}
+	outcome_json(j, ret, e);
 }
 
 /*
@@ -398,10 +414,7 @@ static int token_verify(batch *x, const char *reader, client_provision_token *t,
 	int ret;
 
 	if (x->o->json) {
-		json_begin(j, stdout);
-		json_str(j, "command", "provision");
-		json_str(j, "reader", reader);
-		json_str(j, "event", "code_wanted");
+		line_begin(j, reader, "code_wanted");
 		json_uint(j, "index", t->index);
 		json_str(j, "serial", t->serial);
 		json_end(j);
@@ -412,23 +425,13 @@ static int token_verify(batch *x, const char *reader, client_provision_token *t,
 		                              &offset, e);
 	if (!x->o->json)
 		return ret;
-	json_begin(j, stdout);
-	json_str(j, "command", "provision");
-	json_str(j, "reader", reader);
-	json_str(j, "event", "verified");
+	line_begin(j, reader, "verified");
 	json_uint(j, "index", t->index);
 	json_str(j, "serial", t->serial);
 	json_str(j, "verified", ret == 0 ? "match" : "mismatch");
 	json_int(j, "verify_offset_steps", offset);
 	json_uint(j, "done", client_provision_done(x->p));
-	json_bool(j, "ok", ret == 0);
-	if (ret != 0) {
-		json_int(j, "exit_code", ret);
-		json_obj(j, "error");
-		json_str(j, "code", e->code);
-		json_str(j, "message", e->msg);
-		json_close(j);
-	}
+	outcome_json(j, ret, e);
 	json_end(j);
 	return ret;
 }
@@ -448,11 +451,8 @@ static int token_do(batch *x, const char *reader, bool *fatal,
 
 	memset(&t, 0, sizeof(t));
 	memset(&s, 0, sizeof(s));
-	if (o->json) {
-		json_begin(x->j, stdout);
-		json_str(x->j, "command", "provision");
-		json_str(x->j, "reader", reader);
-	}
+	if (o->json)
+		line_begin(x->j, reader, NULL);
 	tool_watchdog_reader(reader);
 	tool_watchdog_arm(client_step_text(CLIENT_STEP_INFO), SAFEID_SEED_OLD,
 	                  CLIENT_EXIT_TOKEN);
@@ -465,12 +465,7 @@ static int token_do(batch *x, const char *reader, bool *fatal,
 		if (o->json) {
 			json_str(x->j, "event", "refused");
 			json_str(x->j, "serial", s.present ? s.serial : NULL);
-			json_bool(x->j, "ok", false);
-			json_int(x->j, "exit_code", ret);
-			json_obj(x->j, "error");
-			json_str(x->j, "code", e->code);
-			json_str(x->j, "message", e->msg);
-			json_close(x->j);
+			outcome_json(x->j, ret, e);
 			json_end(x->j);
 		} else {
 			fprintf(stderr, "safeid-tool: %s\n", e->msg);

@@ -16,17 +16,6 @@
 
 #include "provision_int.h"
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int psk_parse(client_batch_secret *s, const uint8_t *buf, size_t len,
                      client_error *err)
 {
@@ -40,7 +29,7 @@ static int psk_parse(client_batch_secret *s, const uint8_t *buf, size_t len,
 		                   "with 'openssl rand -hex 16 > FILE'",
 		                   s->source, len);
 	for (i = 0; i < len; i++)
-		if (hexval(buf[i]) < 0)
+		if (client_hex_digit(buf[i]) < 0)
 			return client_fail(err, CLIENT_EXIT_INPUT, "psk_hex",
 			                   "%s is not hex: character %zu is not "
 			                   "0-9 or a-f; a pre-shared key is "
@@ -53,8 +42,8 @@ static int psk_parse(client_batch_secret *s, const uint8_t *buf, size_t len,
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");
 	for (i = 0; i < CLIENT_PSK_BYTES; i++)
-		s->data[i] = (uint8_t)(hexval(buf[2 * i]) << 4 |
-		                       hexval(buf[2 * i + 1]));
+		s->data[i] = (uint8_t)(client_hex_digit(buf[2 * i]) << 4 |
+		                       client_hex_digit(buf[2 * i + 1]));
 	s->len = CLIENT_PSK_BYTES;
 	return 0;
 }

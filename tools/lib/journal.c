@@ -547,15 +547,6 @@ static bool copy_field(char *dst, size_t cap, const char *v)
 	return true;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static bool seed_get(client_jrec *r, const char *v)
 {
 	size_t n = strlen(v);
@@ -563,7 +554,8 @@ static bool seed_get(client_jrec *r, const char *v)
 	if (n == 0 || n % 2 != 0 || n / 2 > SAFEID_SEED_MAX)
 		return false;
 	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hex_digit(v[2 * i]), lo = hex_digit(v[2 * i + 1]);
+		int hi = client_hex_digit(v[2 * i]);
+		int lo = client_hex_digit(v[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return false;

@@ -83,6 +83,13 @@ static int record_visit(void *arg, const client_jrec *r)
 	x = entry_add(c);
 	if (x == NULL)
 		return c->err->exit_code;
+	client_jtoken_from_intent(x, r);
+	return 0;
+}
+
+void client_jtoken_from_intent(client_jtoken *x, const client_jrec *r)
+{
+	memset(x, 0, sizeof(*x));
 	x->index = r->index;
 	x->intent_seq = r->seq;
 	memcpy(x->serial, r->serial, sizeof(x->serial));
@@ -94,7 +101,6 @@ static int record_visit(void *arg, const client_jrec *r)
 	x->digits = r->digits;
 	x->verify_wanted = r->verify_wanted;
 	x->state = SAFEID_SEED_UNKNOWN;
-	return 0;
 }
 
 static int by_serial(const void *a, const void *b)

@@ -299,18 +299,7 @@ static int attempt_add(client_provision *p, const client_jrec *r,
 		p->tab.cap = ncap;
 	}
 	x = &p->tab.t[p->tab.count++];
-	memset(x, 0, sizeof(*x));
-	x->index = r->index;
-	x->intent_seq = r->seq;
-	memcpy(x->serial, r->serial, sizeof(x->serial));
-	memcpy(x->model, r->model, sizeof(x->model));
-	memcpy(x->user, r->user.name, sizeof(x->user));
-	x->hash = r->hash;
-	x->seedlen = (unsigned)r->seedlen;
-	x->step = r->step;
-	x->digits = r->digits;
-	x->verify_wanted = r->verify_wanted;
-	x->state = SAFEID_SEED_UNKNOWN;
+	client_jtoken_from_intent(x, r);
 	x->latest = true;
 	return 0;
 }

@@ -22,6 +22,12 @@ void client_base32(const uint8_t *in, size_t n, char *out, size_t cap);
 /* "sha1" / "sha256". */
 const char *client_hash_lower(safeid_hash h);
 
+/* A table entry for the attempt an intent record starts. */
+void client_jtoken_from_intent(client_jtoken *x, const client_jrec *r);
+
+/* The value of a hex digit (either case), -1 when c is none. */
+int client_hex_digit(int c);
+
 /* Microseconds on the monotonic clock. */
 long long client_mono_us(void);
 
