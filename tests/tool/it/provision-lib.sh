@@ -71,8 +71,11 @@ drive() {
 		done
 	done
 	exec {fd}<&-
-	drive_rc=0
-	wait "$pid" || drive_rc=$?
+	# shellcheck disable=SC2034  # drive_rc: for the caller
+	{
+		drive_rc=0
+		wait "$pid" || drive_rc=$?
+	}
 }
 
 # summary OUT KEY: a field of the run's last line (the summary).
