@@ -59,6 +59,11 @@ int cmd_export(const tool_opts *o, json_out *j, client_error *err)
 	eo.secret = &s;
 	eo.plaintext = o->insecure_plaintext && s.kind == CLIENT_SECRET_NONE;
 	eo.realm = o->realm;
+	if (eo.format == CLIENT_FORMAT_PSKC &&
+	    s.kind == CLIENT_SECRET_PASSWORD && !s.ascii_6_64)
+		fprintf(stderr, "safeid-tool: warning: LinOTP imports PSKC "
+		                "files only with a password of 6 to 64 ASCII "
+		                "characters; privacyIDEA takes this one\n");
 	/* The format's needs and the output are checked before the
 	 * journal's key is derived. */
 	ret = client_export_check(&eo, NULL, err);

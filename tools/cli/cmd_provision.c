@@ -206,6 +206,8 @@ static void unsettled_show(batch *x)
 	const client_jtoken *t;
 	size_t i;
 
+	if (x->p == NULL)
+		return;
 	for (i = 0; (t = client_provision_unsettled(x->p, i)) != NULL; i++) {
 		if (i == 0 && !x->o->json)
 			printf("Not done (place these again to burn them anew, "
@@ -247,22 +249,31 @@ static void plan_show(batch *x, const client_journal_damage *d)
 {
 	const tool_opts *o = x->o;
 	char text[CLIENT_MSG_MAX];
+	bool plain = x->p != NULL
+	                     ? client_journal_plaintext(
+	                               client_provision_journal(x->p))
+	                     : x->secret.kind == CLIENT_SECRET_NONE;
 
 	client_journal_damage_text(d, o->journal, text, sizeof(text));
 	if (text[0] != '\0')
 		fprintf(stderr, "safeid-tool: warning: %s\n", text);
+	if (x->exporting && x->eo.format == CLIENT_FORMAT_PSKC &&
+	    x->secret.kind == CLIENT_SECRET_PASSWORD && !x->secret.ascii_6_64)
+		fprintf(stderr, "safeid-tool: warning: LinOTP imports PSKC "
+		                "files only with a password of 6 to 64 ASCII "
+		                "characters; privacyIDEA takes this one\n");
 	if (o->json)
 		return;
 	printf("Provisioning plan\n");
-	printf("Journal:    %s (%s)\n", o->journal,
-	       client_journal_plaintext(client_provision_journal(x->p))
-	               ? "NOT encrypted"
-	               : "encrypted");
-	printf("Batch:      %zu done so far", client_provision_done(x->p));
+	printf("Journal:    %s (%s%s)\n", o->journal,
+	       plain ? "NOT encrypted" : "encrypted",
+	       x->p == NULL ? ", new" : "");
+	printf("Batch:      %zu done so far",
+	       x->p != NULL ? client_provision_done(x->p) : 0);
 	if (x->count > 0)
 		printf(" of %zu", x->count);
 	printf("; the next token is number %lu\n",
-	       client_provision_next_index(x->p));
+	       x->p != NULL ? client_provision_next_index(x->p) : 1UL);
 	printf("TOTP:       %s, %u-byte random seeds, %u s step, 6 digits, "
 	       "display on for %u s\n",
 	       x->po.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
@@ -521,17 +532,25 @@ static int session_open(batch *x, client_error *err)
 	const tool_opts *o = x->o;
 	tool_opts bo = *o;
 	client_journal_damage d;
+	bool fresh;
 	int ret;
 
 	ret = plan_make(x, err);
 	if (ret != 0)
 		return ret;
-	ret = client_provision_open(o->journal, &x->secret, true, &x->po,
-	                            &x->p, &d, err);
-	if (ret != 0)
-		return ret;
+	memset(&d, 0, sizeof(d));
+	/* A journal that exists is read (and its secret checked) before the
+	 * plan; a new one is made only once the person said yes. */
+	fresh = access(o->journal, F_OK) != 0;
+	if (!fresh) {
+		ret = client_provision_open(o->journal, &x->secret, false,
+		                            &x->po, &x->p, &d, err);
+		if (ret != 0)
+			return ret;
+	}
 	plan_show(x, &d);
-	if (x->count > 0 && client_provision_done(x->p) >= x->count) {
+	if (x->p != NULL && x->count > 0 &&
+	    client_provision_done(x->p) >= x->count) {
 		if (!o->json)
 			printf("The batch is complete: %zu tokens done.\n",
 			       client_provision_done(x->p));
@@ -540,6 +559,9 @@ static int session_open(batch *x, client_error *err)
 	ret = tool_confirm(o->yes, "Burn fresh seeds into the tokens placed "
 	                           "from now on?",
 	                   err);
+	if (ret == 0 && fresh)
+		ret = client_provision_open(o->journal, &x->secret, true,
+		                            &x->po, &x->p, &d, err);
 	if (ret != 0)
 		return ret;
 	ret = tool_lock_take(o, &x->lockfd, err);

@@ -130,7 +130,7 @@ int client_provision_open(const char *journal, const client_batch_secret *s,
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");
 	p->o = *o;
-	if (create && access(journal, F_OK) != 0) {
+	if (create) {
 		ret = client_journal_create(journal, s, &p->j, err);
 		if (ret != 0)
 			goto fail;

@@ -291,7 +291,8 @@ typedef struct client_provision_opts {
 typedef struct client_provision client_provision;
 
 /*
- * Open (or, when create, create) the journal of a batch and read it:
+ * Open (or, when create, create: it must not exist) the journal of a
+ * batch and read it:
  * tokens done, numbering, unknown states.  A journal damaged before its
  * end is refused (CLIENT_EXIT_INPUT: the damage named; export what can be
  * read); a torn tail, what a crash leaves, is cut off and reported in d.
