@@ -63,6 +63,7 @@ struct client_journal {
 	uint8_t id[16];
 	int kdf, aead;
 	uint8_t key[32];            /* record key */
+	EVP_CIPHER_CTX *dec;        /* keyed once, for reading */
 	uint64_t next_seq;
 	uint64_t end;               /* where the next record goes */
 	/* read buffer */
@@ -186,6 +187,7 @@ void client_journal_close(client_journal **pj)
 	if (j->fd >= 0)
 		close(j->fd);
 	OPENSSL_cleanse(j->key, sizeof(j->key));
+	EVP_CIPHER_CTX_free(j->dec);
 	if (j->buf != NULL)
 		OPENSSL_clear_free(j->buf, RBUF);
 	free(j);
@@ -723,7 +725,9 @@ static int seal(client_journal *j, uint8_t *rec, size_t bodylen)
 	return ok ? 0 : -1;
 }
 
-/* Check and decrypt in place; false when the record is not authentic. */
+/* Check and decrypt in place; false when the record is not authentic.
+ * The context is keyed once per journal: reading 20,000 records then
+ * costs no cipher look-up per record. */
 static bool unseal(client_journal *j, uint8_t *rec, size_t bodylen)
 {
 	uint8_t aad[16 + REC_HDR], tag[16];
@@ -736,17 +740,24 @@ static bool unseal(client_journal *j, uint8_t *rec, size_t bodylen)
 		digest16(aad, sizeof(aad), rec + REC_HDR, bodylen, tag);
 		return CRYPTO_memcmp(tag, rec + REC_HDR + bodylen, 16) == 0;
 	}
+	if (j->dec == NULL) {
+		j->dec = EVP_CIPHER_CTX_new();
+		if (j->dec == NULL ||
+		    EVP_DecryptInit_ex(j->dec, EVP_aes_256_gcm(), NULL, j->key,
+		                       NULL) != 1) {
+			EVP_CIPHER_CTX_free(j->dec);
+			j->dec = NULL;
+			return false;
+		}
+	}
+	c = j->dec;
 	memcpy(tag, rec + REC_HDR + bodylen, TAG_LEN);
-	c = EVP_CIPHER_CTX_new();
-	ok = c != NULL &&
-	     EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, j->key,
-	                        rec + 16) == 1 &&
+	ok = EVP_DecryptInit_ex(c, NULL, NULL, NULL, rec + 16) == 1 &&
 	     EVP_DecryptUpdate(c, NULL, &len, aad, (int)sizeof(aad)) == 1 &&
 	     EVP_DecryptUpdate(c, rec + REC_HDR, &len, rec + REC_HDR,
 	                       (int)bodylen) == 1 &&
 	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag) == 1 &&
 	     EVP_DecryptFinal_ex(c, rec + REC_HDR + len, &len) == 1;
-	EVP_CIPHER_CTX_free(c);
 	if (!ok)
 		OPENSSL_cleanse(rec + REC_HDR, bodylen);
 	return ok;

@@ -28,7 +28,7 @@
 #include <libxml/xmlwriter.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
 #include <openssl/rand.h>
 
 #include "provision_int.h"
@@ -47,6 +47,8 @@
 struct client_pskc {
 	xmlTextWriterPtr w;
 	bool encrypted;
+	EVP_CIPHER_CTX *enc;        /* AES-128-CBC, keyed once */
+	EVP_MAC_CTX *mac;           /* HMAC-SHA1, keyed once */
 	uint8_t key[16];            /* AES-128 key */
 	uint8_t mac_key[MAC_KEY_LEN];
 	char xml_error[256];        /* libxml2's last message */
@@ -89,26 +91,48 @@ static void b64(const uint8_t *in, size_t n, char *out)
 	EVP_EncodeBlock((unsigned char *)out, in, (int)n);
 }
 
+/* The cipher and MAC contexts, keyed once for the whole file (a cipher
+ * or MAC look-up per seed would be most of an export's time). */
+static int contexts_make(client_pskc *p)
+{
+	EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	OSSL_PARAM params[2];
+	int ok;
+
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA1",
+	                                             0);
+	params[1] = OSSL_PARAM_construct_end();
+	p->enc = EVP_CIPHER_CTX_new();
+	p->mac = hmac != NULL ? EVP_MAC_CTX_new(hmac) : NULL;
+	ok = p->enc != NULL && p->mac != NULL &&
+	     EVP_EncryptInit_ex(p->enc, EVP_aes_128_cbc(), NULL, p->key,
+	                        NULL) == 1 &&
+	     EVP_MAC_init(p->mac, p->mac_key, MAC_KEY_LEN, params) == 1;
+	EVP_MAC_free(hmac);
+	return ok ? 0 : -1;
+}
+
 /* base64(IV || AES-128-CBC(key, plain)) and base64(HMAC-SHA1(mac key,
  * IV || CT)) (mac_out NULL: no MAC). */
 static int seal(client_pskc *p, const uint8_t *plain, size_t n,
                 char *cv_out, char *mac_out)
 {
-	uint8_t buf[16 + SAFEID_SEED_MAX + 16], mac[20];
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	unsigned maclen = 0;
+	uint8_t buf[16 + SAFEID_SEED_MAX + 16], mac[EVP_MAX_MD_SIZE];
+	size_t maclen = 0;
 	int l1 = 0, l2 = 0, ok;
 
-	ok = c != NULL && RAND_bytes(buf, 16) == 1 &&
-	     EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, p->key, buf) == 1 &&
-	     EVP_EncryptUpdate(c, buf + 16, &l1, plain, (int)n) == 1 &&
-	     EVP_EncryptFinal_ex(c, buf + 16 + l1, &l2) == 1;
-	EVP_CIPHER_CTX_free(c);
+	ok = RAND_bytes(buf, 16) == 1 &&
+	     EVP_EncryptInit_ex(p->enc, NULL, NULL, NULL, buf) == 1 &&
+	     EVP_EncryptUpdate(p->enc, buf + 16, &l1, plain, (int)n) == 1 &&
+	     EVP_EncryptFinal_ex(p->enc, buf + 16 + l1, &l2) == 1;
 	if (ok) {
 		b64(buf, 16 + (size_t)(l1 + l2), cv_out);
 		if (mac_out != NULL) {
-			ok = HMAC(EVP_sha1(), p->mac_key, MAC_KEY_LEN, buf,
-			          16 + (size_t)(l1 + l2), mac, &maclen) != NULL;
+			ok = EVP_MAC_init(p->mac, NULL, 0, NULL) == 1 &&
+			     EVP_MAC_update(p->mac, buf,
+			                    16 + (size_t)(l1 + l2)) == 1 &&
+			     EVP_MAC_final(p->mac, mac, &maclen,
+			                   sizeof(mac)) == 1;
 			b64(mac, maclen, mac_out);
 		}
 	}
@@ -180,7 +204,7 @@ static int mac_method_write(client_pskc *p)
 {
 	char cv[128];
 
-	if (RAND_bytes(p->mac_key, MAC_KEY_LEN) != 1 ||
+	if (RAND_bytes(p->mac_key, MAC_KEY_LEN) != 1 || contexts_make(p) != 0 ||
 	    seal(p, p->mac_key, MAC_KEY_LEN, cv, NULL) != 0)
 		return -1;
 	X(xmlTextWriterStartElementNS(p->w, U("pskc"), U("MACMethod"), NULL));
@@ -212,6 +236,8 @@ static void pskc_free(client_pskc **pp)
 		return;
 	if (p->w != NULL)
 		xmlFreeTextWriter(p->w);
+	EVP_CIPHER_CTX_free(p->enc);
+	EVP_MAC_CTX_free(p->mac);
 	OPENSSL_cleanse(p->key, sizeof(p->key));
 	OPENSSL_cleanse(p->mac_key, sizeof(p->mac_key));
 	free(p);
