@@ -55,6 +55,9 @@ struct client_pskc {
 };
 
 static void xml_error_catch(void *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void xml_error_catch(void *ctx, const char *fmt, ...)
 {
 	client_pskc *p = ctx;
 	va_list ap;
