@@ -205,7 +205,8 @@ START_TEST(journal_flip_middle)
 	ck_assert_uint_eq(t.count, 5);
 	for (size_t i = 0; i < t.count; i++)
 		if (t.t[i].index == 3)
-			ck_assert(t.t[i].seed_lost && !client_jtoken_done(&t.t[i]));
+			ck_assert(t.t[i].seed_lost &&
+			          !client_jtoken_done(&t.t[i]));
 		else
 			ck_assert(client_jtoken_done(&t.t[i]));
 	client_jtable_free(&t);
@@ -293,14 +294,16 @@ START_TEST(secret_files)
 	char path[300];
 
 	dir_make();
-	file_put("a", "00112233445566778899AABBCCDDEEFF\r\n", path, sizeof(path));
+	file_put("a", "00112233445566778899AABBCCDDEEFF\r\n", path,
+	         sizeof(path));
 	ck_assert_int_eq(client_batch_secret_load(&s, CLIENT_SECRET_PSK, path,
 	                                          &err),
 	                 0);
 	ck_assert_uint_eq(s.len, 16);
 	ck_assert_uint_eq(s.data[15], 0xff);
 	client_batch_secret_free(&s);
-	file_put("b", "00112233445566778899aabbccddeeff0\n", path, sizeof(path));
+	file_put("b", "00112233445566778899aabbccddeeff0\n", path,
+	         sizeof(path));
 	ck_assert_int_eq(client_batch_secret_load(&s, CLIENT_SECRET_PSK, path,
 	                                          &err),
 	                 CLIENT_EXIT_INPUT);

@@ -42,14 +42,13 @@ int cmd_export(const tool_opts *o, json_out *j, client_error *err)
 	memset(&s, 0, sizeof(s));
 	if (o->journal == NULL || o->format == NULL || o->out == NULL)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
-		                   "export needs --journal FILE, --format F and "
-		                   "--out FILE");
+		                   "export needs --journal FILE, --format F "
+		                   "and --out FILE");
 	if (!client_format_parse(o->format, &eo.format))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "--format '%s' is unknown: use pskc, "
 		                   "privacyidea-csv, linotp-csv, multiotp-csv "
-		                   "or "
-		                   "entra-csv", o->format);
+		                   "or entra-csv", o->format);
 	ret = tool_batch_secret(o, &s, err);
 	if (ret != 0)
 		return ret;

@@ -131,8 +131,9 @@ static int plan_make(batch *x, client_error *err)
 	if (o->journal == NULL)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "provision needs --journal FILE: the "
-		                   "encrypted file that keeps every seed of the "
-		                   "batch (created, or resumed when it exists)");
+		                   "encrypted file that keeps every seed of "
+		                   "the batch (created, or resumed when it "
+		                   "exists)");
 	if (o->hash != NULL && !client_hash_parse(o->hash, &hash))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "--hash '%s' is not supported: use sha1 or "
@@ -148,8 +149,8 @@ static int plan_make(batch *x, client_error *err)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "the journal holds every seed: give the "
 		                   "batch secret with --psk-file F or "
-		                   "--password-file F (a plaintext journal only "
-		                   "with --insecure-plaintext)");
+		                   "--password-file F (a plaintext journal "
+		                   "only with --insecure-plaintext)");
 	if (o->users_file != NULL) {
 		ret = client_users_load(&x->users, o->users_file, err);
 		if (ret != 0)
@@ -162,7 +163,8 @@ static int plan_make(batch *x, client_error *err)
 	if (x->have_users && x->count > x->users.count)
 		return client_fail(err, CLIENT_EXIT_INPUT, "users_short",
 		                   "users file '%s' names %zu users for %zu "
-		                   "tokens (--count): add users or lower --count",
+		                   "tokens (--count): add users or lower "
+		                   "--count",
 		                   o->users_file, x->users.count, x->count);
 	x->po.hash = hash;
 	x->po.seedlen = o->seed_bytes > 0 ? (unsigned)o->seed_bytes
@@ -179,8 +181,7 @@ static int plan_make(batch *x, client_error *err)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "--format '%s' is unknown: use pskc, "
 		                   "privacyidea-csv, linotp-csv, multiotp-csv "
-		                   "or "
-		                   "entra-csv", o->format);
+		                   "or entra-csv", o->format);
 	x->eo.out_path = o->out;
 	x->eo.force = o->force;
 	x->eo.include_unknown = o->include_unknown;
@@ -201,28 +202,33 @@ static int plan_make(batch *x, client_error *err)
 
 /* ---- what the person sees ------------------------------------------------ */
 
+/* Why a token of the batch is not done, for a person. */
+static const char *unsettled_why(const client_jtoken *t)
+{
+	if (t->seed_lost)
+		return "its seed record is damaged: burn it again";
+	if (client_jtoken_state(t) == SAFEID_SEED_NEW)
+		return t->verify < 0 ? "its code did not match"
+		                     : "its code was not checked";
+	if (!t->has_outcome)
+		return "the burn was cut off: state unknown";
+	return safeid_seed_state_text(client_jtoken_state(t));
+}
+
 static void unsettled_show(batch *x)
 {
 	const client_jtoken *t;
 	size_t i;
 
-	if (x->p == NULL)
+	if (x->p == NULL || x->o->json)
 		return;
 	for (i = 0; (t = client_provision_unsettled(x->p, i)) != NULL; i++) {
-		if (i == 0 && !x->o->json)
+		if (i == 0)
 			printf("Not done (place these again to burn them anew, "
 			       "or set them aside):\n");
-		if (x->o->json)
-			continue;
 		printf("  token %lu: %s%s%s: %s\n", t->index, t->serial,
 		       t->user[0] != '\0' ? ", user " : "", t->user,
-		       t->seed_lost ? "its seed record is damaged: burn it again"
-		       : client_jtoken_state(t) == SAFEID_SEED_NEW
-		               ? (t->verify < 0 ? "its code did not match"
-		                                : "its code was not checked")
-		       : !t->has_outcome
-		               ? "the burn was cut off: state unknown"
-		               : safeid_seed_state_text(client_jtoken_state(t)));
+		       unsettled_why(t));
 	}
 }
 
@@ -354,8 +360,8 @@ static int code_read(batch *x, const char *serial, char *buf, size_t cap,
 			if (n == 0)
 				return client_fail(err, CLIENT_EXIT_USAGE,
 				                   "no_code",
-				                   "--verify: no code for token "
-				                   "%s on standard input",
+				                   "--verify: no code for "
+				                   "token %s on standard input",
 				                   serial);
 			break;
 		}

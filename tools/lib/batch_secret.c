@@ -25,17 +25,15 @@ static int psk_parse(client_batch_secret *s, const uint8_t *buf, size_t len,
 		return client_fail(err, CLIENT_EXIT_INPUT, "psk_length",
 		                   "%s holds %zu characters; a pre-shared key "
 		                   "is exactly 32 hex digits (16 bytes): make "
-		                   "one "
-		                   "with 'openssl rand -hex 16 > FILE'",
+		                   "one with 'openssl rand -hex 16 > FILE'",
 		                   s->source, len);
 	for (i = 0; i < len; i++)
 		if (client_hex_digit(buf[i]) < 0)
 			return client_fail(err, CLIENT_EXIT_INPUT, "psk_hex",
-			                   "%s is not hex: character %zu is not "
-			                   "0-9 or a-f; a pre-shared key is "
-			                   "exactly 32 hex digits: make one "
-			                   "with 'openssl "
-			                   "rand -hex 16 > FILE'",
+			                   "%s is not hex: character %zu is "
+			                   "not 0-9 or a-f; a pre-shared key "
+			                   "is exactly 32 hex digits: make one "
+			                   "with 'openssl rand -hex 16 > FILE'",
 			                   s->source, i + 1);
 	s->data = OPENSSL_malloc(CLIENT_PSK_BYTES);
 	if (s->data == NULL)
@@ -73,8 +71,7 @@ static int password_parse(client_batch_secret *s, const uint8_t *buf,
 			                   "%s: byte %zu of the password is a "
 			                   "control character, a line break or "
 			                   "not UTF-8: a password is one line "
-			                   "of "
-			                   "text",
+			                   "of text",
 			                   s->source, i + 1);
 		if (n > 1)
 			ascii = false;

@@ -89,10 +89,9 @@ static int field_fits(client_format f, const client_xtoken *t,
 
 	if (!client_text_clean(v, &bad))
 		return client_fail(err, CLIENT_EXIT_INPUT, "field_chars",
-		                   "token %s: its %s has a control character or "
-		                   "invalid UTF-8 at byte %zu, which %s's "
-		                   "import "
-		                   "cannot read: nothing was written",
+		                   "token %s: its %s has a control character "
+		                   "or invalid UTF-8 at byte %zu, which %s's "
+		                   "import cannot read: nothing was written",
 		                   t->serial, what, bad + 1, server_names[f]);
 	hit = strpbrk(v, sep);
 	if (hit == NULL)
@@ -108,10 +107,9 @@ static int field_fits(client_format f, const client_xtoken *t,
 		                   sep[0], *hit);
 	if (n > 0 && (v[0] == ' ' || v[n - 1] == ' '))
 		return client_fail(err, CLIENT_EXIT_INPUT, "field_space",
-		                   "token %s: its %s '%s' starts or ends with a "
-		                   "space, which %s's import may drop: remove "
-		                   "it; "
-		                   "nothing was written",
+		                   "token %s: its %s '%s' starts or ends with "
+		                   "a space, which %s's import may drop: "
+		                   "remove it; nothing was written",
 		                   t->serial, what, v, server_names[f]);
 	return 0;
 }
@@ -140,8 +138,8 @@ static int rules_check(client_format f, const client_xtoken *t,
 		                   "token %s: privacyIDEA's OATH CSV has no "
 		                   "hash column and reads a %zu-byte seed as "
 		                   "%s, but the token runs %s: use --format "
-		                   "pskc (the hash is in its Suite), or burn %s "
-		                   "tokens with --seed-bytes %s",
+		                   "pskc (the hash is in its Suite), or burn "
+		                   "%s tokens with --seed-bytes %s",
 		                   t->serial, t->seedlen, guess,
 		                   sha1 ? "SHA-1" : "SHA-256",
 		                   sha1 ? "SHA-1" : "SHA-256",
@@ -156,9 +154,10 @@ static int rules_check(client_format f, const client_xtoken *t,
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_hash",
 		                   "token %s runs SHA-256, but multiOTP's CSV "
 		                   "import has no hash column and runs every "
-		                   "token as SHA-1 (and its import of encrypted "
-		                   "PSKC files cuts seeds short): burn SHA-1 "
-		                   "tokens (--hash sha1) for multiOTP",
+		                   "token as SHA-1 (and its import of "
+		                   "encrypted PSKC files cuts seeds short): "
+		                   "burn SHA-1 tokens (--hash sha1) for "
+		                   "multiOTP",
 		                   t->serial);
 	if (f == CLIENT_FORMAT_ENTRA && !sha1)
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_hash",
@@ -168,20 +167,18 @@ static int rules_check(client_format f, const client_xtoken *t,
 		                   t->serial);
 	if (f == CLIENT_FORMAT_ENTRA && t->step != 30 && t->step != 60)
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_step",
-		                   "token %s: Microsoft Entra ID takes 30 or 60 "
-		                   "second steps only",
+		                   "token %s: Microsoft Entra ID takes 30 or "
+		                   "60 second steps only",
 		                   t->serial);
 	if (f == CLIENT_FORMAT_ENTRA && t->digits != 6)
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_digits",
 		                   "token %s shows %u digits; Entra's CSV has "
-		                   "no "
-		                   "digits column: burn 6-digit tokens",
+		                   "no digits column: burn 6-digit tokens",
 		                   t->serial, t->digits);
 	if (f == CLIENT_FORMAT_ENTRA && t->seedlen > 80)
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_seed",
 		                   "token %s: Entra takes secrets of at most "
-		                   "128 "
-		                   "base32 characters (80 bytes)",
+		                   "128 base32 characters (80 bytes)",
 		                   t->serial);
 	if (f == CLIENT_FORMAT_ENTRA && (t->user == NULL ||
 	                                 t->user->name[0] == '\0'))

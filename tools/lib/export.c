@@ -107,7 +107,8 @@ static size_t choose(export_ctx *c, client_export_left_fn left, void *arg,
 		if (left != NULL)
 			left(arg, t,
 			     t->seed_lost
-			             ? "the record holding its seed is damaged: "
+			             ? "the record holding its seed is "
+				       "damaged: "
 			               "the seed is lost, burn it again"
 			     : st == SAFEID_SEED_NEW && t->verify < 0
 			             ? "its code did not match"
@@ -129,9 +130,9 @@ int client_export_check(const client_export_opts *o,
 	if (o->format == CLIENT_FORMAT_PSKC && !o->plaintext &&
 	    (o->secret == NULL || o->secret->kind == CLIENT_SECRET_NONE))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
-		                   "a PSKC file is encrypted with --psk-file or "
-		                   "--password-file; a plaintext one only with "
-		                   "--insecure-plaintext");
+		                   "a PSKC file is encrypted with --psk-file "
+		                   "or --password-file; a plaintext one only "
+		                   "with --insecure-plaintext");
 	if (o->format == CLIENT_FORMAT_ENTRA && p != NULL &&
 	    p->users == NULL)
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_users",

@@ -228,7 +228,8 @@ static int dir_private(const char *path, bool make, client_error *err)
 		return client_fail(err, CLIENT_EXIT_INPUT, "journal_dir",
 		                   "the journal folder '%s' is open to other "
 		                   "users (mode %04o) or not yours: keep the "
-		                   "journal in a private folder ('chmod 700 %s')",
+		                   "journal in a private folder ('chmod 700 "
+		                   "%s')",
 		                   dir, (unsigned)(st.st_mode & 07777), dir);
 	return 0;
 }
@@ -282,9 +283,12 @@ int client_journal_create(const char *path, const client_batch_secret *s,
 		                   "out of memory");
 	memcpy(j->hdr, hdr_magic, 8);
 	le_put(j->hdr + 8, 1, 2);
-	j->kdf = s == NULL || s->kind == CLIENT_SECRET_NONE ? KDF_NONE
-	         : s->kind == CLIENT_SECRET_PSK            ? KDF_HKDF_PSK
-	                                                   : KDF_PBKDF2_PASSWORD;
+	if (s == NULL || s->kind == CLIENT_SECRET_NONE)
+		j->kdf = KDF_NONE;
+	else if (s->kind == CLIENT_SECRET_PSK)
+		j->kdf = KDF_HKDF_PSK;
+	else
+		j->kdf = KDF_PBKDF2_PASSWORD;
 	j->aead = j->kdf == KDF_NONE ? AEAD_NONE : AEAD_AES256GCM;
 	j->hdr[10] = (uint8_t)j->kdf;
 	j->hdr[11] = (uint8_t)j->aead;
@@ -312,9 +316,10 @@ int client_journal_create(const char *path, const client_batch_secret *s,
 		e = errno;
 		ret = client_fail(err, CLIENT_EXIT_INPUT, "journal_create",
 		                  e == EEXIST ? "the journal '%s' exists: give "
-		                                "its batch secret to resume it, "
-		                                "or another --journal (%s)"
-		                              : "cannot create the journal '%s': "
+		                                "its batch secret to resume "
+		                                "it, or another --journal (%s)"
+		                              : "cannot create the journal "
+						"'%s': "
 		                                "%s",
 		                  path, strerror(e));
 		goto fail;
@@ -346,7 +351,8 @@ static const char *kind_name(int kdf)
 {
 	return kdf == KDF_HKDF_PSK ? "a pre-shared key (--psk-file)"
 	       : kdf == KDF_PBKDF2_PASSWORD ? "a password (--password-file)"
-	                                    : "no secret (--insecure-plaintext)";
+	                                    : "no secret "
+					      "(--insecure-plaintext)";
 }
 
 static int header_check(client_journal *j, const client_batch_secret *s,
@@ -364,14 +370,13 @@ static int header_check(client_journal *j, const client_batch_secret *s,
 	if (memcmp(d, j->hdr + 64, 16) != 0)
 		return client_fail(err, CLIENT_EXIT_INPUT, "journal_header",
 		                   "the header of journal '%s' is damaged (its "
-		                   "digest does not match): restore the journal "
-		                   "from a copy",
+		                   "digest does not match): restore the "
+		                   "journal from a copy",
 		                   j->path);
 	if (le_get(j->hdr + 8, 2) != 1)
 		return client_fail(err, CLIENT_EXIT_INPUT, "journal_version",
 		                   "journal '%s' has version %u, this tool "
-		                   "reads "
-		                   "version 1: use a newer safeid-tool",
+		                   "reads version 1: use a newer safeid-tool",
 		                   j->path, (unsigned)le_get(j->hdr + 8, 2));
 	j->kdf = j->hdr[10];
 	j->aead = j->hdr[11];
@@ -382,7 +387,8 @@ static int header_check(client_journal *j, const client_batch_secret *s,
 	      le_get(j->hdr + 12, 4) > 100000000)))
 		return client_fail(err, CLIENT_EXIT_INPUT, "journal_header",
 		                   "journal '%s' names a key derivation this "
-		                   "tool does not know: use a newer safeid-tool",
+		                   "tool does not know: use a newer "
+		                   "safeid-tool",
 		                   j->path);
 	memcpy(j->id, j->hdr + 32, 16);
 	if (j->kdf == KDF_NONE)
@@ -405,11 +411,11 @@ static int header_check(client_journal *j, const client_batch_secret *s,
 	if (ret != 0)
 		return ret;
 	if (CRYPTO_memcmp(check, j->hdr + 80, 16) != 0)
-		return client_fail(err, CLIENT_EXIT_INPUT, "journal_wrong_secret",
+		return client_fail(err, CLIENT_EXIT_INPUT,
+		                   "journal_wrong_secret",
 		                   "wrong batch secret for journal '%s': %s "
-		                   "does not open it; give the secret the batch "
-		                   "was "
-		                   "started with",
+		                   "does not open it; give the secret the "
+		                   "batch was started with",
 		                   j->path, s->source);
 	return 0;
 }
@@ -443,7 +449,8 @@ int client_journal_open(const char *path, const client_batch_secret *s,
 	}
 	if (fstat(j->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		ret = client_fail(err, CLIENT_EXIT_INPUT, "journal_type",
-		                  "the journal '%s' is not a regular file", path);
+		                  "the journal '%s' is not a regular "
+		                  "file", path);
 		goto fail;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
@@ -467,9 +474,9 @@ int client_journal_open(const char *path, const client_batch_secret *s,
 		                  "the journal '%s' is cut short inside its "
 		                  "header (%lld of %u bytes): it was truncated "
 		                  "or is not a safeid journal; restore it from "
-		                  "a "
-		                  "copy",
-		                  path, (long long)(got < 0 ? 0 : got), HDR_LEN);
+		                  "a copy",
+		                  path, (long long)(got < 0 ? 0 : got),
+		                  HDR_LEN);
 		goto fail;
 	}
 	ret = header_check(j, s, err);

@@ -121,9 +121,9 @@ int client_outfile_commit(client_outfile *f, client_error *err)
 		f->tmp[0] = '\0';
 		if (e == EEXIST)
 			return client_fail(err, CLIENT_EXIT_INPUT, "out_exists",
-			                   "the output file '%s' appeared while "
-			                   "exporting and is kept: give another "
-			                   "--out, or add --force",
+			                   "the output file '%s' appeared "
+			                   "while exporting and is kept: give "
+			                   "another --out, or add --force",
 			                   f->path);
 		return client_fail(err, CLIENT_EXIT_INPUT, "out_write",
 		                   "cannot put '%s' in place: %s", f->path,

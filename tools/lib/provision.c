@@ -148,8 +148,7 @@ int client_provision_open(const char *journal, const client_batch_secret *s,
 			                  "journal_damaged",
 			                  "%s. Nothing was burned: export what "
 			                  "can be read (safeid-tool export), "
-			                  "then start "
-			                  "a new journal",
+			                  "then start a new journal",
 			                  text);
 			goto fail;
 		}
@@ -251,27 +250,25 @@ int client_provision_check(const client_provision *p, const client_slot *s,
 			                   "already_done",
 			                   "token %s was burned in this run "
 			                   "(token %lu): nothing written; take "
-			                   "it "
-			                   "off and place the next",
+			                   "it off and place the next",
 			                   s->serial, prev->index);
 		if (!p->o.reburn)
 			return client_fail(err, CLIENT_EXIT_DECLINED,
 			                   "already_in_journal",
-			                   "token %s is already in this batch's "
-			                   "journal (token %lu, burned in an "
-			                   "earlier run): nothing written; take "
-			                   "it off, or add --reburn to give it "
-			                   "a new "
-			                   "seed",
+			                   "token %s is already in this "
+			                   "batch's journal (token %lu, burned "
+			                   "in an earlier run): nothing "
+			                   "written; take it off, or add "
+			                   "--reburn to give it a new seed",
 			                   s->serial, prev->index);
 	}
 	if (p->o.users != NULL && p->o.users->count > 0 &&
 	    user_choose(p, prev) < 0)
 		return client_fail(err, CLIENT_EXIT_DECLINED, "no_user_left",
 		                   "no user left in '%s' for token %s: all %zu "
-		                   "are given to tokens (some perhaps to tokens "
-		                   "whose burn failed: place those again); "
-		                   "nothing written",
+		                   "are given to tokens (some perhaps to "
+		                   "tokens whose burn failed: place those "
+		                   "again); nothing written",
 		                   p->o.users->path, s->serial,
 		                   p->o.users->count);
 	return 0;
@@ -329,7 +326,8 @@ static int intent_write(client_provision *p, const client_slot *s,
 	if (RAND_priv_bytes(r->seed, (int)r->seedlen) != 1)
 		return client_fail(err, CLIENT_EXIT_SETUP, "crypto",
 		                   "OpenSSL's random generator failed: nothing "
-		                   "was burned; check the OpenSSL installation");
+		                   "was burned; check the OpenSSL "
+		                   "installation");
 	ret = client_journal_reserve(p->j, TOKEN_RESERVE, err);
 	if (ret == 0)
 		ret = client_journal_append(p->j, r, err);
@@ -364,12 +362,11 @@ static int outcome_write(client_provision *p, const client_jrec *intent,
 	ret = client_journal_append(p->j, &r, err);
 	if (ret != 0)
 		return client_fail(err, CLIENT_EXIT_RECORD, "journal_write",
-		                   "token %s (token %lu) now holds: %s; but the "
-		                   "journal could not record that (%s). Its "
-		                   "seed is in the journal: run the same "
+		                   "token %s (token %lu) now holds: %s; but "
+		                   "the journal could not record that (%s). "
+		                   "Its seed is in the journal: run the same "
 		                   "command again, which lists the token as "
-		                   "unknown, and "
-		                   "place it again",
+		                   "unknown, and place it again",
 		                   intent->serial, intent->index,
 		                   safeid_seed_state_text(res->seed),
 		                   err->msg);
@@ -514,9 +511,9 @@ int client_provision_verify(client_provision *p, const char *typed,
 		return client_fail(err, CLIENT_EXIT_MISMATCH, "mismatch",
 		                   "token %s does not show its new seed's code "
 		                   "(%s typed): it is marked failed and left "
-		                   "out of the export; switch it off and on and "
-		                   "place "
-		                   "it again to burn it anew, or set it aside",
+		                   "out of the export; switch it off and on "
+		                   "and place it again to burn it anew, or set "
+		                   "it aside",
 		                   r.serial, digits);
 	return 0;
 }

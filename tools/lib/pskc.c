@@ -72,8 +72,8 @@ static int xml_fail(client_pskc *p, client_error *err)
 {
 	return client_fail(err, CLIENT_EXIT_INPUT, "out_write",
 	                   "writing the PSKC file failed: %s: nothing was "
-	                   "written; free space (or fix the folder) and "
-	                   "export again",
+	                   "written; free space (or fix the folder) and export "
+	                   "again",
 	                   p->xml_error[0] != '\0' ? p->xml_error
 	                                           : "write error");
 }

@@ -40,15 +40,15 @@ static int field_check(const client_users *u, size_t line, const char *what,
 		return client_fail(err, CLIENT_EXIT_INPUT, "users_space",
 		                   "users file '%s' line %zu: the %s '%s' "
 		                   "starts or ends with a space, which the "
-		                   "servers' "
-		                   "parsers drop or keep differently: remove it",
+		                   "servers' parsers drop or keep differently: "
+		                   "remove it",
 		                   u->path, line, what, v);
 	if (strpbrk(v, "\";") != NULL)
 		return client_fail(err, CLIENT_EXIT_INPUT, "users_quote",
-		                   "users file '%s' line %zu: the %s '%s' holds "
-		                   "a quote or ';', which the servers' "
-		                   "importers "
-		                   "do not understand: rename the user",
+		                   "users file '%s' line %zu: the %s '%s' "
+		                   "holds a quote or ';', which the servers' "
+		                   "importers do not understand: rename the "
+		                   "user",
 		                   u->path, line, what, v);
 	return 0;
 }
@@ -105,9 +105,9 @@ static int user_add(client_users *u, size_t line, char **f, int n,
 
 	if (c != NULL && n != c->count)
 		return client_fail(err, CLIENT_EXIT_INPUT, "users_columns",
-		                   "users file '%s' line %zu has %d fields, the "
-		                   "header %d: one user per line, no commas "
-		                   "inside fields",
+		                   "users file '%s' line %zu has %d fields, "
+		                   "the header %d: one user per line, no "
+		                   "commas inside fields",
 		                   u->path, line, n, c->count);
 	if (u->count == USERS_MAX)
 		return client_fail(err, CLIENT_EXIT_INPUT, "users_many",
@@ -134,7 +134,8 @@ static int user_add(client_users *u, size_t line, char **f, int n,
 		snprintf(x->realm, sizeof(x->realm), "%s", f[c->realm]);
 	if (x->name[0] == '\0')
 		return client_fail(err, CLIENT_EXIT_INPUT, "users_empty",
-		                   "users file '%s' line %zu: the user is empty",
+		                   "users file '%s' line %zu: the user is "
+		                   "empty",
 		                   u->path, line);
 	u->count++;
 	return 0;
@@ -167,8 +168,8 @@ static int duplicates_find(client_users *u, client_error *err)
 			ret = client_fail(err, CLIENT_EXIT_INPUT,
 			                  "users_duplicate",
 			                  "users file '%s' names '%s' twice: "
-			                  "one "
-			                  "token per user; remove the second",
+			                  "one token per user; remove the "
+			                  "second",
 			                  u->path, v[i]->name);
 	free(v);
 	return ret;
@@ -234,11 +235,10 @@ int client_users_load(client_users *u, const char *path, client_error *err)
 			if (strchr(line, ',') != NULL) {
 				ret = client_fail(err, CLIENT_EXIT_INPUT,
 				                  "users_columns",
-				                  "users file '%s' line %zu has "
-				                  "a comma, the first line "
+				                  "users file '%s' line %zu "
+				                  "has a comma, the first line "
 				                  "none: one user per line, or "
-				                  "a CSV header "
-				                  "first",
+				                  "a CSV header first",
 				                  path, lineno);
 				break;
 			}
