@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "emu_state.h"
+#include "emu_vpcd.h"
 
 #define CTL_LINE_MAX 2048
 /* A control client that connects but never sends is cut off after this. */
@@ -152,6 +153,20 @@ bool emu_ctl_dispatch(emu_run *r, char *line, int ctl_fd, char *out,
 			r->faults = f;
 			snprintf(out, outlen, "ok faults set");
 		}
+	} else if (strcmp(line, "release") == 0) {
+		/* The APDU held by --hang gets 6F00, still unexecuted: the host
+		 * (or pcscd, when the host is gone) gets an answer and the link
+		 * stays up, unlike a removal mid-APDU. */
+		static const uint8_t sw6f00[] = {0x6F, 0x00};
+
+		if (!r->held || r->vfd < 0)
+			snprintf(out, outlen, "error: no APDU is held by --hang");
+		else if (emu_vpcd_write(r->vfd, sw6f00, 2) != 0)
+			snprintf(out, outlen, "error: the link to vpcd is gone");
+		else
+			snprintf(out, outlen, "ok released");
+		r->held = false;
+		r->muted = false;
 	} else if (strcmp(line, "count") == 0) {
 		snprintf(out, outlen, "%lu", r->count);
 	} else if (strcmp(line, "wait-count") == 0 && arg != NULL) {
@@ -161,7 +176,7 @@ bool emu_ctl_dispatch(emu_run *r, char *line, int ctl_fd, char *out,
 	} else {
 		snprintf(out, outlen, "error: unknown control command '%s'; known: "
 		         "remove, insert, power-cycle, load FILE, fault \"OPTS\", "
-		         "count, wait-count N, press-up", line);
+		         "release, count, wait-count N, press-up", line);
 	}
 	return false;
 }

@@ -36,7 +36,8 @@ bool emu_faults_takes_value(const char *name)
 {
 	return strcmp(name, "sw") == 0 || strcmp(name, "drop") == 0 ||
 	       strcmp(name, "drop-exec") == 0 || strcmp(name, "garbage") == 0 ||
-	       strcmp(name, "mute") == 0 || strcmp(name, "clock-skew") == 0;
+	       strcmp(name, "hang") == 0 || strcmp(name, "mute") == 0 ||
+	       strcmp(name, "clock-skew") == 0;
 }
 
 static int ins_option(bool *table, const char *name, const char *value,
@@ -95,6 +96,13 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 			f->drop_at = count + n;
 		else
 			f->drop_exec_at = count + n;
+	} else if (strcmp(name, "hang") == 0) {
+		if (parse_count(value, &n) != 0) {
+			snprintf(err, errlen, "--hang %s: not an APDU number; give a "
+			         "count from 1, e.g. --hang 4", value);
+			return -1;
+		}
+		f->hang_at = count + n;
 	} else if (strcmp(name, "garbage") == 0) {
 		return ins_option(f->garbage, name, value, err, errlen);
 	} else if (strcmp(name, "mute") == 0) {
@@ -112,7 +120,7 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 	} else {
 		snprintf(err, errlen, "--%s: unknown fault option; known: --t0 "
 		         "--foreign --locked --wrong-le --sw INS=SW --drop N --drop-exec N "
-		         "--garbage INS --mute INS --clock-skew S", name);
+		         "--hang N --garbage INS --mute INS --clock-skew S", name);
 		return -1;
 	}
 	return 0;

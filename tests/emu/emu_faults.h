@@ -21,6 +21,7 @@ typedef struct emu_faults {
 	unsigned long drop_exec_at; /* APDU number executed, then link closed */
 	long clock_skew;        /* an accepted config write sets the clock
 	                           this many seconds off the time written */
+	unsigned long hang_at;  /* APDU number never answered, unexecuted */
 } emu_faults;
 
 /*

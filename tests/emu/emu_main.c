@@ -36,7 +36,7 @@ static const char usage_text[] =
 	"  safeid-emu show --state F [--json]\n"
 	"  safeid-emu ctl --ctl SOCK [--wait MS] COMMAND\n"
 	"      remove | insert | power-cycle | load STATEFILE | fault \"OPTS\" |\n"
-	"      count | wait-count N | press-up\n"
+	"      release | count | wait-count N | press-up\n"
 	"      (--wait: retry reaching SOCK for MS ms; press-up: a Molto2's\n"
 	"      up-arrow button, which carries out a waiting key change or reset)\n"
 	"faults (INS and SW in hex):\n"
@@ -48,6 +48,8 @@ static const char usage_text[] =
 	"  --sw INS=SW   answer SW to INS without executing it (repeatable)\n"
 	"  --drop N      cut the link when the Nth APDU arrives, unexecuted\n"
 	"  --drop-exec N execute the Nth APDU, then cut the link unanswered\n"
+	"  --hang N      hold the Nth APDU unexecuted and unanswered until\n"
+	"                `ctl release` (then 6F00; the link stays up)\n"
 	"  --garbage INS answer DE AD BE EF 55 90 00 to INS, unexecuted\n"
 	"  --mute INS    never answer INS\n"
 	"  --clock-skew S  an accepted config write sets the clock S seconds\n"
@@ -91,6 +93,7 @@ static const struct option options[] = {
 	{"sw", required_argument, NULL, OPT_FAULT},
 	{"drop", required_argument, NULL, OPT_FAULT},
 	{"drop-exec", required_argument, NULL, OPT_FAULT},
+	{"hang", required_argument, NULL, OPT_FAULT},
 	{"garbage", required_argument, NULL, OPT_FAULT},
 	{"mute", required_argument, NULL, OPT_FAULT},
 	{"clock-skew", required_argument, NULL, OPT_FAULT},

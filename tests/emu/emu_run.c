@@ -50,6 +50,7 @@ static void close_link(emu_run *r)
 	r->vfd = -1;
 	r->have_pending = false;
 	r->muted = false;
+	r->held = false;
 	/* leaving the field switches the token off */
 	emu_token_power_event(&r->tok);
 }
@@ -126,6 +127,10 @@ static size_t answer(emu_run *r, const uint8_t *c, size_t clen, uint8_t *out,
 
 	if (f->mute[ins]) {
 		*note = "mute";
+		return 0;
+	}
+	if (f->hang_at != 0 && r->count == f->hang_at) {
+		*note = "hang";
 		return 0;
 	}
 	if (f->foreign) {
@@ -217,6 +222,7 @@ static void handle_apdu(emu_run *r, const uint8_t *c, size_t clen)
 	if (n == 0) {
 		log_apdu(r, c, "----", note);
 		r->muted = true;
+		r->held = strcmp(note, "hang") == 0;
 		return;
 	}
 	snprintf(swtext, sizeof(swtext), "%02X%02X", out[n - 2], out[n - 1]);

@@ -46,6 +46,7 @@ typedef struct emu_run {
 	emu_token next_tok;     /* EMU_LEAVE_LOAD: the token coming in */
 	char next_path[4096];
 	bool muted;             /* an APDU waits for an answer never sent */
+	bool held;              /* ... because of --hang: `ctl release` */
 	int count_wait_fd;      /* `wait-count N` client, -1 when none */
 	unsigned long count_wait_n;
 

@@ -18,6 +18,8 @@ int cmd_burn(const tool_opts *o, json_out *j, client_error *err);
 int cmd_clock(const tool_opts *o, json_out *j, client_error *err);
 int cmd_verify(const tool_opts *o, json_out *j, client_error *err);
 int cmd_code(const tool_opts *o, json_out *j, client_error *err);
+int cmd_provision(const tool_opts *o, json_out *j, client_error *err);
+int cmd_export(const tool_opts *o, json_out *j, client_error *err);
 
 /* Read and parse the input the options name (--qr, --screen, --uri,
  * --uri-file, --secret, --secret-arg) into accounts; nothing picked yet.
@@ -45,6 +47,15 @@ int tool_writer_open(const tool_opts *o, int *lockfd, client_backend **b,
 int tool_write_settle(const tool_opts *o, json_out *j, int ret,
                       client_record_txn *t, const client_write_result *res,
                       client_error *err);
+
+/* --psk-file / --password-file into s (kind NONE when neither). */
+struct client_batch_secret;
+int tool_batch_secret(const tool_opts *o, struct client_batch_secret *s,
+                      client_error *err);
+
+/* The writer lock of tool_writer_open alone (waits a bounded time for
+ * another writer). */
+int tool_lock_take(const tool_opts *o, int *fd, client_error *err);
 
 /* Step printer for burns and clock writes (silent with --json). */
 void tool_step_show(void *arg, client_step step, int phase);

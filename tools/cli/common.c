@@ -120,6 +120,11 @@ static int lock_take(const tool_opts *o, int *fd, client_error *err)
 	return client_lock_fail(fd, LOCK_WAIT_SECONDS, path, err);
 }
 
+int tool_lock_take(const tool_opts *o, int *fd, client_error *err)
+{
+	return lock_take(o, fd, err);
+}
+
 int tool_writer_open(const tool_opts *o, int *lockfd, client_backend **b,
                      client_slot *s, client_error *err)
 {

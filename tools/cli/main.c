@@ -21,7 +21,10 @@ static const char usage_text[] =
 	"clock                set the token clock from the host clock\n  "
 	"verify INPUT         check the code the token shows\n  code   "
 	"INPUT         the codes the token should show (like "
-	"oathtool)\n\nINPUT (exactly one):\n  --qr FILE            PNG or JPEG "
+	"oathtool)\n  provision            burn a stack of tokens with fresh "
+	"random seeds,\n                       kept in an encrypted journal "
+	"(--journal)\n  export               a journal's tokens as the seed "
+	"file a server imports\n\nINPUT (exactly one):\n  --qr FILE            PNG or JPEG "
 	"with QR codes (photo or screenshot)\n  --pick N             with "
 	"several accounts: take the N-th (1-based)\n  --match TEXT         ... "
 	"or the one whose issuer/name contains TEXT\n  --screen             QR "
@@ -51,7 +54,23 @@ static const char usage_text[] =
 	"(default: safeid-pkcs11.so next\n                       to the tool, "
 	"see safeid-tool(1))\n  --backend pkcs11|opensc  how to reach the "
 	"token (default pkcs11)\n  --state-dir DIR      burn records (default "
-	"$XDG_STATE_HOME/safeid)\n  -h, --help           this text;  -V, "
+	"$XDG_STATE_HOME/safeid)\n\nProvisioning (provision, export; see "
+	"safeid-tool(1)):\n  --journal FILE       the batch's journal "
+	"(created, or resumed)\n  --psk-file F         batch secret: 32 hex "
+	"digits (also the PSKC key)\n  --password-file F    batch secret: a "
+	"password (also for PSKC)\n  --insecure-plaintext journal or PSKC "
+	"without encryption\n  --count N            tokens in the batch "
+	"(provision)\n  --seed-bytes N       16 to 63 (default 20; 32 with "
+	"--hash sha256)\n  --users FILE         one user per line (or CSV "
+	"with a header), in order\n  --verify             type each token's "
+	"code after its burn\n  --reburn             burn again a token "
+	"done in an earlier run\n  --format F           pskc, "
+	"privacyidea-csv, linotp-csv, multiotp-csv,\n                       "
+	"entra-csv\n  --out FILE           the export (provision: at the "
+	"end and on Ctrl-C)\n  --force              replace an existing "
+	"--out file\n  --include-unknown    export tokens whose state is "
+	"not confirmed too\n  --realm REALM        privacyidea-csv: the "
+	"users' realm\n  -h, --help           this text;  -V, "
 	"--version\n\nExit codes:\n  0  done (verify: the code matches)\n  1  "
 	"verify: the code does not match\n  2  bad command line\n  3  bad "
 	"input (QR code, URI, secret, burn record): nothing was written\n"
@@ -71,6 +90,9 @@ enum {
 	OPT_URIFILE, OPT_SECRET, OPT_SECRETARG, OPT_HASH, OPT_STEP, OPT_ACCOUNT,
 	OPT_ISSUER, OPT_WAIT, OPT_DISPLAY, OPT_ERASE, OPT_CODE, OPT_WINDOW,
 	OPT_AT, OPT_COUNT, OPT_TIMEOUT, OPT_JSON, OPT_MODULE, OPT_BACKEND, OPT_STATEDIR,
+	OPT_JOURNAL, OPT_PSKFILE, OPT_PWFILE, OPT_PLAINTEXT, OPT_SEEDBYTES,
+	OPT_USERS, OPT_VERIFYCODES, OPT_REBURN, OPT_OUT, OPT_FORMAT, OPT_FORCE,
+	OPT_INCLUNKNOWN, OPT_REALM,
 	OPT_END, /* one past the last: sizes the table of options given */
 };
 
@@ -103,6 +125,19 @@ static const struct option long_opts[] = {
 	{"module", required_argument, NULL, OPT_MODULE},
 	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"state-dir", required_argument, NULL, OPT_STATEDIR},
+	{"journal", required_argument, NULL, OPT_JOURNAL},
+	{"psk-file", required_argument, NULL, OPT_PSKFILE},
+	{"password-file", required_argument, NULL, OPT_PWFILE},
+	{"insecure-plaintext", no_argument, NULL, OPT_PLAINTEXT},
+	{"seed-bytes", required_argument, NULL, OPT_SEEDBYTES},
+	{"users", required_argument, NULL, OPT_USERS},
+	{"verify", no_argument, NULL, OPT_VERIFYCODES},
+	{"reburn", no_argument, NULL, OPT_REBURN},
+	{"out", required_argument, NULL, OPT_OUT},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"include-unknown", no_argument, NULL, OPT_INCLUNKNOWN},
+	{"realm", required_argument, NULL, OPT_REALM},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -198,14 +233,34 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 		o->at = v;
 		break;
 	case OPT_COUNT:
-		ret = num_parse("--count", optarg, 1, 100, &v, err);
+		/* code shows at most 100 (checked with the command), a batch
+		 * may hold many more tokens */
+		ret = num_parse("--count", optarg, 1, 1000000, &v, err);
 		o->count = (long)v;
+		o->count_given = true;
 		break;
 	case OPT_JSON: o->json = true; break;
 	case 'v': o->verbose = true; break;
 	case OPT_MODULE: o->module = optarg; break;
 	case OPT_BACKEND: o->backend = optarg; break;
 	case OPT_STATEDIR: o->state_dir = optarg; break;
+	case OPT_JOURNAL: o->journal = optarg; break;
+	case OPT_PSKFILE: o->psk_file = optarg; break;
+	case OPT_PWFILE: o->password_file = optarg; break;
+	case OPT_PLAINTEXT: o->insecure_plaintext = true; break;
+	case OPT_SEEDBYTES:
+		ret = num_parse("--seed-bytes", optarg, 16, SAFEID_SEED_MAX, &v,
+		                err);
+		o->seed_bytes = (long)v;
+		break;
+	case OPT_USERS: o->users_file = optarg; break;
+	case OPT_VERIFYCODES: o->verify_codes = true; break;
+	case OPT_REBURN: o->reburn = true; break;
+	case OPT_OUT: o->out = optarg; break;
+	case OPT_FORMAT: o->format = optarg; break;
+	case OPT_FORCE: o->force = true; break;
+	case OPT_INCLUNKNOWN: o->include_unknown = true; break;
+	case OPT_REALM: o->realm = optarg; break;
 	default:
 		ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                  "unknown option: see 'safeid-tool --help'");
@@ -218,11 +273,14 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 enum {
 	C_LIST = 1u << 0, C_INFO = 1u << 1, C_SCAN = 1u << 2, C_BURN = 1u << 3,
 	C_CLOCK = 1u << 4, C_VERIFY = 1u << 5, C_CODE = 1u << 6,
-	C_ALL = (1u << 7) - 1,
+	C_PROVISION = 1u << 7, C_EXPORT = 1u << 8,
+	C_ALL = (1u << 9) - 1,
 	/* read an account (INPUT) */
 	C_INPUT = C_SCAN | C_BURN | C_VERIFY | C_CODE,
 	/* reach a token */
-	C_TOKEN = C_LIST | C_INFO | C_BURN | C_CLOCK,
+	C_TOKEN = C_LIST | C_INFO | C_BURN | C_CLOCK | C_PROVISION,
+	/* read or write a batch's journal and seed file */
+	C_BATCH = C_PROVISION | C_EXPORT,
 };
 
 static const struct {
@@ -233,8 +291,16 @@ static const struct {
 	{"list", C_LIST, cmd_list},       {"info", C_INFO, cmd_info},
 	{"scan", C_SCAN, cmd_scan},       {"burn", C_BURN, cmd_burn},
 	{"clock", C_CLOCK, cmd_clock},    {"verify", C_VERIFY, cmd_verify},
-	{"code", C_CODE, cmd_code},
+	{"code", C_CODE, cmd_code},       {"provision", C_PROVISION, cmd_provision},
+	{"export", C_EXPORT, cmd_export},
 };
+
+/* Commands that write one JSON object per line as they go, the last one
+ * left open for the outcome (cmd_provision). */
+static bool json_streams(const char *command)
+{
+	return strcmp(command, "provision") == 0;
+}
 
 /*
  * Which option applies to which command, in one place.  An option given
@@ -260,29 +326,49 @@ static const struct {
 	{OPT_SECRETARG, "--secret-arg", C_INPUT, "an input"},
 	{OPT_ACCOUNT, "--account", C_INPUT, "a setting of a bare secret"},
 	{OPT_ISSUER, "--issuer", C_INPUT, "a setting of a bare secret"},
-	{OPT_HASH, "--hash", C_INPUT | C_CLOCK,
-	 "a setting of a bare secret or of a clock write"},
-	{OPT_STEP, "--step", C_INPUT | C_CLOCK,
-	 "a setting of a bare secret or of a clock write"},
-	{'r', "-r/--reader", C_INFO | C_BURN | C_CLOCK,
+	{OPT_HASH, "--hash", C_INPUT | C_CLOCK | C_PROVISION,
+	 "a setting of a bare secret, of a clock write or of a batch"},
+	{OPT_STEP, "--step", C_INPUT | C_CLOCK | C_PROVISION,
+	 "a setting of a bare secret, of a clock write or of a batch"},
+	{'r', "-r/--reader", C_INFO | C_BURN | C_CLOCK | C_PROVISION,
 	 "the choice of the token's reader"},
 	{OPT_WAIT, "--wait", C_TOKEN, "a wait for a token"},
 	{OPT_TIMEOUT, "--timeout", C_TOKEN, "a bound on the token's answers"},
-	{OPT_DISPLAY, "--display", C_BURN | C_CLOCK,
+	{OPT_DISPLAY, "--display", C_BURN | C_CLOCK | C_PROVISION,
 	 "a setting written to the token"},
-	{'y', "-y/--yes", C_BURN | C_CLOCK, "the consent to write without asking"},
+	{'y', "-y/--yes", C_BURN | C_CLOCK | C_PROVISION,
+	 "the consent to write without asking"},
 	{OPT_ERASE, "--erase-seed", C_CLOCK,
 	 "the consent to a clock write that erases the seed"},
 	{OPT_CODE, "--code", C_VERIFY, "the code to verify"},
 	{OPT_WINDOW, "--window", C_VERIFY, "the span verify searches"},
 	{OPT_AT, "--at", C_VERIFY | C_CODE, "the time codes are computed for"},
-	{OPT_COUNT, "--count", C_CODE, "the number of codes shown"},
+	{OPT_COUNT, "--count", C_CODE | C_PROVISION,
+	 "the number of codes shown or of tokens in a batch"},
 	{OPT_JSON, "--json", C_ALL, ""},
 	{'v', "-v/--verbose", C_ALL, ""},
 	{OPT_MODULE, "--module", C_TOKEN, "the way to the token"},
 	{OPT_BACKEND, "--backend", C_TOKEN, "the way to the token"},
-	{OPT_STATEDIR, "--state-dir", C_INFO | C_BURN | C_CLOCK,
+	{OPT_STATEDIR, "--state-dir", C_INFO | C_BURN | C_CLOCK | C_PROVISION,
 	 "the place of the burn records"},
+	{OPT_JOURNAL, "--journal", C_BATCH, "the batch's journal"},
+	{OPT_PSKFILE, "--psk-file", C_BATCH, "the batch secret"},
+	{OPT_PWFILE, "--password-file", C_BATCH, "the batch secret"},
+	{OPT_PLAINTEXT, "--insecure-plaintext", C_BATCH,
+	 "the consent to an unencrypted journal or seed file"},
+	{OPT_SEEDBYTES, "--seed-bytes", C_PROVISION, "a setting of a batch"},
+	{OPT_USERS, "--users", C_PROVISION, "the users of a batch's tokens"},
+	{OPT_VERIFYCODES, "--verify", C_PROVISION,
+	 "the check of each token of a batch"},
+	{OPT_REBURN, "--reburn", C_PROVISION,
+	 "the consent to burn a token of the journal again"},
+	{OPT_FORMAT, "--format", C_BATCH, "the format of a seed file"},
+	{OPT_OUT, "--out", C_BATCH, "the seed file"},
+	{OPT_FORCE, "--force", C_BATCH,
+	 "the consent to replace a seed file"},
+	{OPT_INCLUNKNOWN, "--include-unknown", C_BATCH,
+	 "a choice of the tokens a seed file holds"},
+	{OPT_REALM, "--realm", C_BATCH, "a field of a seed file"},
 };
 
 #define OPTION_IDS OPT_END
@@ -391,6 +477,10 @@ static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 		                   "(--uri -, --secret -)",
 		                   argv[optind + 1]);
 	o->command = argv[optind];
+	if (strcmp(o->command, "code") == 0 && o->count > 100)
+		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+		                   "--count %ld: code shows 1 to 100 codes",
+		                   o->count);
 	return options_check(o->command, given, err);
 }
 
@@ -440,7 +530,7 @@ int main(int argc, char **argv)
 		printf("safeid-tool %s\n", SAFEID_VERSION);
 		return 0;
 	}
-	if (o.json) {
+	if (o.json && !json_streams(o.command)) {
 		json_begin(&j, stdout);
 		json_str(&j, "command", o.command);
 	}
@@ -455,7 +545,8 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		ret = client_fail(&err, CLIENT_EXIT_USAGE, "usage",
 		                  "unknown command '%s': use list, info, scan, "
-		                  "burn, clock, verify or code (see --help)",
+		                  "burn, clock, verify, code, provision or "
+		                  "export (see --help)",
 		                  o.command);
 	if (ret != 0)
 		error_report(&o, &j, &err);

@@ -47,6 +47,21 @@ typedef struct tool_opts {
 	long count;               /* --count N codes */
 	/* state */
 	const char *state_dir;    /* --state-dir (tests); default XDG */
+	/* provision / export */
+	bool count_given;         /* --count was given */
+	const char *journal;      /* --journal FILE */
+	const char *psk_file;     /* --psk-file F: 32 hex digits */
+	const char *password_file; /* --password-file F */
+	bool insecure_plaintext;  /* journal / PSKC without encryption */
+	long seed_bytes;          /* --seed-bytes; 0: 20, or 32 for SHA-256 */
+	const char *users_file;   /* --users FILE */
+	bool verify_codes;        /* --verify: type each token's code */
+	bool reburn;              /* --reburn */
+	const char *out;          /* --out FILE */
+	const char *format;       /* --format pskc|privacyidea-csv|... */
+	bool force;               /* --force: replace --out */
+	bool include_unknown;     /* --include-unknown */
+	const char *realm;        /* --realm REALM (privacyidea-csv) */
 } tool_opts;
 
 #endif /* TOOL_TOOL_H */
