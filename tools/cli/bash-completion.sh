@@ -5,7 +5,8 @@
 # finds it by the command's name (or: source this file).
 #
 # Completes the commands, every option, the values of the options that
-# take a fixed set (hash, step, display time, back end), image files for
+# take a fixed set (hash, step, display time, back end, seed file
+# format), image files for
 # --qr, files and folders where a path is asked for, and reader names,
 # which it asks the running system for (`safeid-tool --json list`,
 # bounded in time, silent when it fails).  tests/package checks that each
@@ -84,14 +85,16 @@ _safeid_tool_files() {
 
 _safeid_tool() {
 	local cur prev
-	local commands='list info scan burn clock verify code'
+	local commands='list info scan burn clock verify code provision export'
 	# Options that take a value (the next word, or after "=").
 	local valued='--qr --pick --match --screenshot-cmd --uri --uri-file
 		--secret --secret-arg --hash --step --account --issuer --reader
 		--wait --timeout --display --code --window --at --count --module
-		--backend --state-dir -r'
+		--backend --state-dir -r --journal --psk-file --password-file
+		--seed-bytes --users --format --out --realm'
 	local flags='--screen --yes --erase-seed --json --verbose --help
-		--version -y -v -h -V'
+		--version -y -v -h -V --insecure-plaintext --verify --reburn --force
+		--include-unknown'
 	local w i have_command=''
 
 	COMPREPLY=()
@@ -102,6 +105,11 @@ _safeid_tool() {
 	--step) mapfile -t COMPREPLY < <(compgen -W '30 60' -- "$cur"); return ;;
 	--display) mapfile -t COMPREPLY < <(compgen -W '15 30 60 120' -- "$cur"); return ;;
 	--backend) mapfile -t COMPREPLY < <(compgen -W 'pkcs11 opensc' -- "$cur"); return ;;
+	--format)
+		mapfile -t COMPREPLY < <(compgen -W 'pskc privacyidea-csv linotp-csv
+			multiotp-csv entra-csv' -- "$cur")
+		return ;;
+	--seed-bytes) mapfile -t COMPREPLY < <(compgen -W '20 32 63' -- "$cur"); return ;;
 	--uri | --secret | --code)
 		# the value comes on standard input ("-"); typed codes are free
 		mapfile -t COMPREPLY < <(compgen -W '-' -- "$cur")
@@ -109,7 +117,8 @@ _safeid_tool() {
 	--qr) # PNG and JPEG images
 		_safeid_tool_files '*.[pP][nN][gG]' '*.[jJ][pP][gG]' '*.[jJ][pP][eE][gG]'
 		return ;;
-	--uri-file) _safeid_tool_files '*'; return ;;
+	--uri-file | --journal | --psk-file | --password-file | --users | --out)
+		_safeid_tool_files '*'; return ;;
 	--module) _safeid_tool_files '*.so'; return ;;
 	--state-dir) _safeid_tool_files; return ;;
 	--screenshot-cmd) mapfile -t COMPREPLY < <(compgen -c -- "$cur"); return ;;
