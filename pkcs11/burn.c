@@ -6,7 +6,10 @@
  * seed, info.  The last info, read after the writes, is kept as the
  * slot's token info.  The outcome, including what the token now holds
  * when the burn broke off, is recorded for CKA_SAFEID_SEED_STATE and
- * safeid_pkcs11_seed_state().
+ * safeid_pkcs11_seed_state(), and with it how the seed slot was made
+ * (record.c, and store.c for later processes).  The token's record is
+ * reserved before anything is sent: a burn the module could not remember
+ * is not done.
  *
  * The seed is never copied here: the core reads it from the caller's
  * template and wipes its own padded and encrypted forms.
@@ -29,9 +32,11 @@ static bool answered(int err)
 
 /* Update the token's record with what the burn attempt did. */
 static void record_update(const char *serial, const safeid_config *cfg,
+                          const sp11_burn_plan *plan,
                           const safeid_burn_report *r)
 {
 	sp11_record rec;
+	bool changed = false;
 
 	sp11_record_get(serial, &rec);
 	if (r->config_written) {
@@ -39,14 +44,31 @@ static void record_update(const char *serial, const safeid_config *cfg,
 		rec.hash = cfg->hash;
 		rec.step = cfg->step;
 		rec.display = cfg->display;
+		changed = true;
 	} else if (r->step == SAFEID_STEP_CONFIG && !answered(r->err)) {
 		/* The config write may or may not have been carried out. */
 		rec.cfg_known = false;
+		changed = true;
 	}
 	/* OLD means "this attempt changed nothing": keep what we knew. */
-	if (r->seed != SAFEID_SEED_OLD)
+	if (r->seed != SAFEID_SEED_OLD) {
 		rec.seed_state = sp11_seed_state_to_cks(r->seed);
+		changed = true;
+	}
+	/* The seed slot is what this template made of it only when the new
+	 * seed is surely there; an erased or unknown seed was made by
+	 * nobody the module knows. */
+	if (r->seed == SAFEID_SEED_NEW) {
+		rec.made = true;
+		rec.kept_len = plan->kept_len;
+		memcpy(rec.kept, plan->kept, plan->kept_len);
+	} else if (r->seed != SAFEID_SEED_OLD) {
+		rec.made = false;
+		rec.kept_len = 0;
+	}
 	sp11_record_put(serial, &rec);
+	if (changed)
+		sp11_store_save(serial, &rec);
 }
 
 /* The session's token guard: the core's burn reads info first; when that
@@ -91,12 +113,16 @@ static void guard_progress(void *arg, safeid_step step, int err,
 #define LEFT_BOUND_MS 3000
 
 static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
-                     bool marked, const safeid_reader_state *mark)
+                     bool marked, const safeid_reader_state *mark,
+                     bool timed_out)
 {
 	CK_RV rv;
 
 	if (r->err == SAFEID_OK)
 		return CKR_OK;
+	/* No answer within the module's bound (courier.c). */
+	if (timed_out)
+		return CKR_DEVICE_ERROR;
 	/* The burn's first read: a token that is not there or not of this
 	 * family is one the session no longer sees. */
 	if (r->step <= SAFEID_STEP_INFO) {
@@ -152,7 +178,7 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 			rv = CKR_DEVICE_REMOVED;
 		/* Nothing was sent: recorded as an attempt that changed
 		 * nothing, so safeid_pkcs11_seed_state() can say so. */
-		record_update(s->serial, &cfg, &report);
+		record_update(s->serial, &cfg, plan, &report);
 		goto fail;
 	}
 	g.inner = c.t;
@@ -165,7 +191,7 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	(void)safeid_burn(&guarded, &cfg, plan->seed, plan->seedlen,
 	                  guard_progress, &g, &report);
 	sp11_conn_close(&c);
-	record_update(s->serial, &cfg, &report);
+	record_update(s->serial, &cfg, plan, &report);
 	if (g.veto) {
 		sp11_debug("reader \"%s\": token %s was replaced by %s; open a "
 		           "new session", reader, s->serial, g.found);
@@ -177,7 +203,7 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	 * card left or changed since the mark. */
 	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK && marked)
 		sp11_info_keep_if_same(s->slot, &mark, &report.after);
-	rv = burn_rv(&report, reader, marked, &mark);
+	rv = burn_rv(&report, reader, marked, &mark, sp11_conn_timed_out(&c));
 	if (rv != CKR_OK)
 		sp11_debug("burn on token %s failed at step \"%s\": %s; the "
 		           "token now holds: %s",
@@ -192,10 +218,14 @@ fail:
 CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
                      CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phObject)
 {
+	char serial[SAFEID_SERIAL_MAX + 1];
 	sp11_burn_plan plan;
 	sp11_session s;
 	CK_RV rv = sp11_session_enter(hSession, &s);
 
+	if (rv == CKR_SESSION_HANDLE_INVALID &&
+	    sp11_session_gone_serial(hSession, serial, sizeof(serial)))
+		sp11_record_refused(serial);
 	if (rv != CKR_OK)
 		return rv;
 	if (phObject == NULL)
@@ -205,8 +235,11 @@ CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 	rv = sp11_burn_template_parse(pTemplate, ulCount, &plan);
 	if (rv != CKR_OK)
 		return rv;
+	rv = sp11_record_reserve(s.serial, plan.kept_len);
+	if (rv != CKR_OK)
+		return rv;
 	rv = token_burn(&s, &plan);
 	if (rv == CKR_OK)
-		*phObject = SP11_OBJ_SEED;
+		*phObject = sp11_object_handle(&s, SP11_OBJ_SEED);
 	return rv;
 }

@@ -27,7 +27,8 @@ static CK_RV config_fill(const sp11_clock_plan *p, const sp11_record *rec,
 
 /* Authenticate and write the config on an open connection. */
 static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
-                         const safeid_config *cfg, sp11_record *rec)
+                         const safeid_config *cfg, sp11_record *rec,
+                         bool *changed)
 {
 	bool restricted = safeid_serial_restricted(info->serial);
 	int err;
@@ -36,6 +37,8 @@ static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
 	if (err != SAFEID_OK) {
 		sp11_debug("token %s: authentication failed: %s", info->serial,
 		           safeid_strerror(err));
+		if (sp11_conn_timed_out(c))
+			return CKR_DEVICE_ERROR;
 		return sp11_answer_lost(err) ? CKR_DEVICE_REMOVED
 		                        : sp11_err_to_rv(err, SAFEID_STEP_AUTH);
 	}
@@ -46,8 +49,12 @@ static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
 		rec->hash = cfg->hash;
 		rec->step = cfg->step;
 		rec->display = cfg->display;
-		if (restricted)
+		if (restricted) {
 			rec->seed_state = CKS_SAFEID_SEED_ERASED;
+			rec->made = false;
+			rec->kept_len = 0;
+		}
+		*changed = true;
 		return CKR_OK;
 	}
 	sp11_debug("token %s: clock write failed: %s", info->serial,
@@ -57,9 +64,17 @@ static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
 	if (!sp11_answer_lost(err) && err != SAFEID_ERR_BAD_REPLY)
 		return sp11_err_to_rv(err, SAFEID_STEP_CONFIG);
 	rec->cfg_known = false;
-	if (restricted)
+	if (restricted) {
 		rec->seed_state = CKS_SAFEID_SEED_UNKNOWN;
-	return sp11_answer_lost(err) ? CKR_DEVICE_REMOVED : CKR_DEVICE_ERROR;
+		rec->made = false;
+		rec->kept_len = 0;
+	}
+	*changed = true;
+	/* No answer within the module's bound, or a garbled one, is the
+	 * token's fault; a broken link is its leaving. */
+	return sp11_conn_timed_out(c) || !sp11_answer_lost(err)
+	               ? CKR_DEVICE_ERROR
+	               : CKR_DEVICE_REMOVED;
 }
 
 /* The checks and the write, on an open connection to the right token. */
@@ -68,6 +83,7 @@ static CK_RV clock_apply(sp11_conn *c, const safeid_info *info,
 {
 	safeid_config cfg;
 	sp11_record rec;
+	bool changed = false;
 	CK_RV rv;
 
 	sp11_record_get(info->serial, &rec);
@@ -89,8 +105,13 @@ static CK_RV clock_apply(sp11_conn *c, const safeid_info *info,
 		           info->serial);
 		return rv;
 	}
-	rv = clock_write(c, info, &cfg, &rec);
+	rv = sp11_record_reserve(info->serial, rec.kept_len);
+	if (rv != CKR_OK)
+		return rv;
+	rv = clock_write(c, info, &cfg, &rec, &changed);
 	sp11_record_put(info->serial, &rec);
+	if (changed)
+		sp11_store_save(info->serial, &rec);
 	return rv;
 }
 
@@ -117,17 +138,24 @@ static CK_RV clock_set(const sp11_session *s, const sp11_clock_plan *plan)
 CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
+	char serial[SAFEID_SERIAL_MAX + 1];
 	sp11_clock_plan plan;
 	sp11_session s;
-	CK_RV rv = sp11_object_enter(hSession, hObject, pTemplate, ulCount, &s);
+	unsigned obj;
+	CK_RV rv = sp11_object_enter(hSession, hObject, pTemplate, ulCount, &s,
+	                             &obj);
 
+	if (rv == CKR_SESSION_HANDLE_INVALID &&
+	    sp11_session_gone_serial(hSession, serial, sizeof(serial)))
+		sp11_record_refused(serial);
 	if (rv != CKR_OK)
 		return rv;
 	if (!(s.flags & CKF_RW_SESSION))
 		return CKR_SESSION_READ_ONLY;
-	/* The seed slot changes only by a burn (C_CreateObject). */
-	if (hObject == SP11_OBJ_SEED)
-		return CKR_ATTRIBUTE_READ_ONLY;
+	/* CKA_MODIFIABLE false: the seed slot changes only by a burn
+	 * (C_CreateObject). */
+	if (obj == SP11_OBJ_SEED)
+		return CKR_ACTION_PROHIBITED;
 	rv = sp11_clock_template_parse(pTemplate, ulCount, &plan);
 	if (rv != CKR_OK)
 		return rv;

@@ -3,9 +3,17 @@
  * the core's reader watch.
  *
  * An event is a slot whose card presence, or card event count (a card
- * removed and put back between two calls), differs from what this function
- * last reported (slot.c keeps that per slot).  A call waits on a watch of
- * its own; C_Finalize cancels the blocking one, which then answers
+ * removed and put back between two looks), differs from what was last
+ * seen (slot.c keeps that per slot).  Each slot has the standard's event
+ * flag: set when an event is seen, cleared by the call that reports it;
+ * a call with CKF_DONT_BLOCK reports a set flag or CKR_NO_EVENT.
+ *
+ * Several threads may wait at once (the standard leaves that undefined):
+ * every blocked waiter is woken by an event that happens while it waits
+ * and reports it, even when another waiter cleared the flag first.  Each
+ * event gets a sequence number; a waiter reports a set flag, else the
+ * first event numbered after its own start.  Each call waits on a watch
+ * of its own; C_Finalize cancels them all, and they answer
  * CKR_CRYPTOKI_NOT_INITIALIZED as the standard asks.
  */
 #include <pthread.h>
@@ -14,131 +22,154 @@
 
 #include "sp11.h"
 
-/* Calls in progress, so C_Finalize can wake the blocking one and let all
- * of them leave before the tables they read are freed. */
+/* A blocked call, so C_Finalize can wake it. */
+typedef struct waiter {
+	safeid_watch *w;
+	struct waiter *next;
+} waiter;
+
+/* Under wait_mu. */
 static pthread_mutex_t wait_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wait_done = PTHREAD_COND_INITIALIZER;
-static unsigned waiters;        /* calls inside C_WaitForSlotEvent */
-static safeid_watch *blocker;   /* the blocking call's watch, if any */
-static bool cancelled;          /* C_Finalize woke the blocking call */
-static bool closed = true;      /* between C_Finalize and C_Initialize */
+static pthread_cond_t wait_cv = PTHREAD_COND_INITIALIZER;
+static unsigned waiters;          /* calls inside C_WaitForSlotEvent */
+static waiter *blocked;           /* the blocking ones */
+static bool closed = true;        /* between C_Finalize and C_Initialize */
+static unsigned long long seq;    /* events seen so far */
+static bool flag[SP11_MAX_SLOTS]; /* the standard's event flags */
+static unsigned long long slot_seq[SP11_MAX_SLOTS]; /* each slot's last */
 
 /* The waiter looks at the slots again at least this often. */
 #define WAIT_SLICE_MS 500
-/* Internal answer of look_and_wait: nothing yet, look again. */
-#define LOOK_AGAIN CKR_FUNCTION_REJECTED
 
 void sp11_events_open(void)
 {
 	pthread_mutex_lock(&wait_mu);
 	closed = false;
-	cancelled = false;
 	/* Nobody can be waiting before C_Initialize returns; after a fork
 	 * the parent's waiters are not threads of this process. */
 	waiters = 0;
-	blocker = NULL;
+	blocked = NULL;
+	seq = 0;
+	memset(flag, 0, sizeof(flag));
+	memset(slot_seq, 0, sizeof(slot_seq));
 	pthread_mutex_unlock(&wait_mu);
 }
 
 void sp11_events_close(void)
 {
 	struct timespec until;
+	waiter *b;
 
 	pthread_mutex_lock(&wait_mu);
 	closed = true;
-	if (blocker != NULL) {
-		cancelled = true;
-		safeid_watch_cancel(blocker);
-	}
+	for (b = blocked; b != NULL; b = b->next)
+		safeid_watch_cancel(b->w);
+	pthread_cond_broadcast(&wait_cv);
 	/* Bounded, so a stuck pcscd cannot hang C_Finalize. */
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 3;
 	while (waiters > 0)
-		if (pthread_cond_timedwait(&wait_done, &wait_mu, &until) != 0)
+		if (pthread_cond_timedwait(&wait_cv, &wait_mu, &until) != 0)
 			break;
 	pthread_mutex_unlock(&wait_mu);
 }
 
-static CK_RV wait_enter(safeid_watch *w, bool block)
-{
-	CK_RV rv = CKR_OK;
-
-	pthread_mutex_lock(&wait_mu);
-	if (closed)
-		rv = CKR_CRYPTOKI_NOT_INITIALIZED;
-	else if (block && blocker != NULL)
-		/* One blocking waiter at a time: the one C_Finalize wakes. */
-		rv = CKR_FUNCTION_FAILED;
-	if (rv == CKR_OK) {
-		waiters++;
-		if (block)
-			blocker = w;
-	}
-	pthread_mutex_unlock(&wait_mu);
-	return rv;
-}
-
-static void wait_leave(bool block)
-{
-	pthread_mutex_lock(&wait_mu);
-	waiters--;
-	if (block)
-		blocker = NULL;
-	pthread_cond_broadcast(&wait_done);
-	pthread_mutex_unlock(&wait_mu);
-}
-
-static bool wait_cancelled(void)
-{
-	bool c;
-
-	pthread_mutex_lock(&wait_mu);
-	c = cancelled || closed;
-	pthread_mutex_unlock(&wait_mu);
-	return c;
-}
-
-/* One look and, when blocking, one wait for any change. */
-static CK_RV look_and_wait(safeid_watch *w, bool block, CK_SLOT_ID *slot)
-{
+/* The slots' readers and their states now, from w; new events get their
+ * flags and numbers.  Under wait_mu, so looks and flags keep one order. */
+typedef struct look {
+	size_t n;
 	CK_SLOT_ID ids[SP11_MAX_SLOTS];
 	char names[SP11_MAX_SLOTS][SP11_READER_MAX];
 	const char *readers[SP11_MAX_SLOTS];
 	safeid_reader_state st[SP11_MAX_SLOTS];
-	size_t n, i;
+} look;
+
+static int detect(safeid_watch *w, look *l)
+{
+	size_t i;
 	int err;
 
 	(void)sp11_slots_refresh();
-	n = sp11_slots_readers(ids, names, SP11_MAX_SLOTS);
-	for (i = 0; i < n; i++)
-		readers[i] = names[i];
-	memset(st, 0, sizeof(st));
-	err = safeid_watch_look(w, readers, n, st);
-	/* The first slot that changed; the others are reported next time. */
-	for (i = 0; err == SAFEID_OK && i < n; i++) {
-		if (sp11_slot_report(ids[i], &st[i])) {
-			*slot = ids[i];
-			return CKR_OK;
+	l->n = sp11_slots_readers(l->ids, l->names, SP11_MAX_SLOTS);
+	for (i = 0; i < l->n; i++)
+		l->readers[i] = l->names[i];
+	memset(l->st, 0, sizeof(l->st));
+	err = safeid_watch_look(w, l->readers, l->n, l->st);
+	for (i = 0; err == SAFEID_OK && i < l->n; i++) {
+		if (!sp11_slot_report(l->ids[i], &l->st[i]))
+			continue;
+		flag[l->ids[i]] = true;
+		slot_seq[l->ids[i]] = ++seq;
+	}
+	return err;
+}
+
+/* The slot to report: a set flag (the oldest event first), which is then
+ * cleared; else, for a blocked waiter that started at start, an event
+ * seen since.  Under wait_mu. */
+static bool pick(bool block, unsigned long long start, CK_SLOT_ID *slot)
+{
+	unsigned long long best = 0;
+	size_t i, at = SP11_MAX_SLOTS;
+
+	for (i = 0; i < SP11_MAX_SLOTS; i++)
+		if (flag[i] && (at == SP11_MAX_SLOTS || slot_seq[i] < best)) {
+			at = i;
+			best = slot_seq[i];
 		}
+	if (at < SP11_MAX_SLOTS) {
+		flag[at] = false;
+		*slot = at;
+		return true;
 	}
-	if (!block)
-		return CKR_NO_EVENT;
-	err = safeid_watch_wait(w, readers, n, st, WAIT_SLICE_MS);
-	if (err == SAFEID_ERR_CANCELLED)
-		return CKR_CRYPTOKI_NOT_INITIALIZED;
-	if (err != SAFEID_OK && err != SAFEID_ERR_TIMEOUT) {
-		sp11_debug("waiting for a slot event failed: %s",
-		           safeid_strerror(err));
-		return CKR_DEVICE_ERROR;
+	for (i = 0; block && i < SP11_MAX_SLOTS; i++)
+		if (slot_seq[i] > start &&
+		    (at == SP11_MAX_SLOTS || slot_seq[i] < best)) {
+			at = i;
+			best = slot_seq[i];
+		}
+	if (at == SP11_MAX_SLOTS)
+		return false;
+	*slot = at;
+	return true;
+}
+
+/* Wait for a change on the readers of l, or for C_Finalize; false when
+ * the module closes. */
+static bool wait_change(safeid_watch *w, look *l, bool looked)
+{
+	struct timespec until;
+	bool open;
+	int err = SAFEID_ERR_NO_SERVICE;
+
+	if (looked)
+		err = safeid_watch_wait(w, l->readers, l->n, l->st,
+		                        WAIT_SLICE_MS);
+	pthread_mutex_lock(&wait_mu);
+	if (err != SAFEID_OK && err != SAFEID_ERR_TIMEOUT && !closed) {
+		/* PC/SC cannot be asked now (pcscd stopped, say): wait a slice
+		 * and ask again, rather than return at once and spin. */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += WAIT_SLICE_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&wait_cv, &wait_mu, &until);
 	}
-	return LOOK_AGAIN;
+	open = !closed;
+	pthread_mutex_unlock(&wait_mu);
+	return open;
 }
 
 CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot,
                          CK_VOID_PTR pReserved)
 {
-	bool block = !(flags & CKF_DONT_BLOCK);
+	bool block = !(flags & CKF_DONT_BLOCK), looked;
+	unsigned long long start;
 	safeid_watch *w = NULL;
+	waiter me, **p;
+	look l;
 	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
@@ -147,16 +178,41 @@ CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot,
 		return CKR_ARGUMENTS_BAD;
 	if (safeid_watch_new(&w) != SAFEID_OK)
 		return CKR_HOST_MEMORY;
-	rv = wait_enter(w, block);
-	if (rv != CKR_OK)
-		goto fail;
-	do {
-		rv = look_and_wait(w, block, pSlot);
-		if (wait_cancelled())
-			rv = CKR_CRYPTOKI_NOT_INITIALIZED;
-	} while (rv == LOOK_AGAIN);
-	wait_leave(block);
-fail:
+	pthread_mutex_lock(&wait_mu);
+	if (closed) {
+		pthread_mutex_unlock(&wait_mu);
+		safeid_watch_free(&w);
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	}
+	waiters++;
+	start = seq;
+	me.w = w;
+	me.next = blocked;
+	if (block)
+		blocked = &me;
+	for (;;) {
+		rv = CKR_CRYPTOKI_NOT_INITIALIZED;
+		if (closed)
+			break;
+		looked = detect(w, &l) == SAFEID_OK;
+		rv = CKR_OK;
+		if (pick(block, start, pSlot))
+			break;
+		rv = CKR_NO_EVENT;
+		if (!block)
+			break;
+		pthread_mutex_unlock(&wait_mu);
+		(void)wait_change(w, &l, looked);
+		pthread_mutex_lock(&wait_mu);
+	}
+	for (p = &blocked; block && *p != NULL; p = &(*p)->next)
+		if (*p == &me) {
+			*p = me.next;
+			break;
+		}
+	waiters--;
+	pthread_cond_broadcast(&wait_cv);
+	pthread_mutex_unlock(&wait_mu);
 	safeid_watch_free(&w);
 	return rv;
 }

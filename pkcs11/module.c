@@ -188,6 +188,10 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 	mod.initialised = true;
 	if (getenv("SAFEID_PKCS11_DEBUG") != NULL)
 		safeid_set_trace(apdu_trace, NULL);
+	sp11_courier_configure();
+	/* A forked child starts afresh: nothing of the parent's. */
+	sp11_sessions_clear();
+	sp11_records_clear();
 	rv = sp11_slots_init();
 	if (rv != CKR_OK) {
 		mod.initialised = false;
@@ -224,7 +228,8 @@ fail:
 	return rv;
 }
 
-CK_RV C_GetInfo(CK_INFO_PTR pInfo)
+/* CK_INFO as a list of the given version reports it. */
+static CK_RV info_fill(CK_INFO_PTR pInfo, CK_BYTE major, CK_BYTE minor)
 {
 	CK_RV rv = sp11_ready();
 
@@ -233,8 +238,8 @@ CK_RV C_GetInfo(CK_INFO_PTR pInfo)
 	if (pInfo == NULL)
 		return CKR_ARGUMENTS_BAD;
 	memset(pInfo, 0, sizeof(*pInfo));
-	pInfo->cryptokiVersion.major = 2;
-	pInfo->cryptokiVersion.minor = 40;
+	pInfo->cryptokiVersion.major = major;
+	pInfo->cryptokiVersion.minor = minor;
 	sp11_text_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
 	              "safeid");
 	sp11_text_pad(pInfo->libraryDescription,
@@ -243,4 +248,14 @@ CK_RV C_GetInfo(CK_INFO_PTR pInfo)
 	pInfo->libraryVersion.major = SAFEID_VERSION_MAJOR;
 	pInfo->libraryVersion.minor = SAFEID_VERSION_MINOR;
 	return CKR_OK;
+}
+
+CK_RV C_GetInfo(CK_INFO_PTR pInfo)
+{
+	return info_fill(pInfo, 2, 40);
+}
+
+CK_RV sp11_info_v3(CK_INFO_PTR pInfo)
+{
+	return info_fill(pInfo, 3, 0);
 }

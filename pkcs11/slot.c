@@ -3,8 +3,16 @@
  *
  * Slot ids are positions in a table that only grows, so an id keeps naming
  * the same reader for the life of the module, even when readers come and
- * go.  A token is present when the get-info probe on that reader succeeds
- * (or its kept answer still holds).
+ * go.  A token is present (CKF_TOKEN_PRESENT) when PC/SC shows a card that
+ * gave its ATR on the reader: whether it is one of ours is C_GetTokenInfo's
+ * question (CKR_TOKEN_NOT_RECOGNIZED for any other card), as OpenSC's
+ * module has it, and the slot list and slot info cost no exchange with a
+ * card that may never answer.
+ *
+ * Each appearance of a card on a reader (PC/SC's card event count) gets an
+ * epoch, a module-wide number never given twice: sessions belong to the
+ * appearance they were opened on (session.c) and object handles carry it
+ * (object.c), so both end with it.
  *
  * pkcs11-tool, p11-kit and safeid-tool ask for the slot list, slot info,
  * token info, a session and attributes one after the other; reading the
@@ -31,17 +39,27 @@ typedef struct slot_entry {
 	/* What C_WaitForSlotEvent last reported. */
 	bool last_present;
 	unsigned last_events; /* card event count; 0: not yet reported */
+	/* The card appearance of the last look, and its epoch. */
+	bool card_set;
+	unsigned card_events;
+	CK_ULONG card_epoch;
 	/* The token's info as last read: valid while the reader's state
-	 * still shows the card of mark. */
+	 * still shows the card of mark.  foreign: the card there is not one
+	 * of ours (CKR_TOKEN_NOT_RECOGNIZED), kept the same way. */
 	bool cached;
+	bool foreign;
 	safeid_info info;
 	safeid_reader_state mark; /* reader's state when info was read */
 	long long read_ms;   /* sp11_mono_ms() when info was read */
+	/* An exchange the module gave up waiting for (courier.c), while it
+	 * is still blocked: token calls on the slot fail at once. */
+	sp11_courier *stuck;
 } slot_entry;
 
 /* The table and the watch, under the module lock. */
 static slot_entry slots[SP11_MAX_SLOTS];
 static safeid_watch *watch;
+static CK_ULONG epoch_last;
 
 static bool known(const char *reader)
 {
@@ -107,6 +125,7 @@ CK_RV sp11_slots_init(void)
 	CK_RV rv;
 
 	memset(slots, 0, sizeof(slots));
+	epoch_last = 0;
 	if (safeid_watch_new(&watch) != SAFEID_OK)
 		return CKR_HOST_MEMORY;
 	sp11_events_open();
@@ -129,8 +148,13 @@ static void slots_drop(void (*drop)(void *lock))
 
 void sp11_slots_fini(void)
 {
+	size_t i;
+
 	sp11_events_close();
 	safeid_watch_free(&watch);
+	/* A blocked exchange's courier ends on its own. */
+	for (i = 0; i < SP11_MAX_SLOTS; i++)
+		sp11_courier_unref(slots[i].stuck);
 	slots_drop(sp11_mutex_free);
 }
 
@@ -232,13 +256,81 @@ bool sp11_slot_report(CK_SLOT_ID id, const safeid_reader_state *now)
 	return changed;
 }
 
-/* ---- the kept token info ------------------------------------------------ */
+/* ---- the card on a slot's reader ------------------------------------------ */
 
 bool sp11_reader_look(const char *reader, safeid_reader_state *state)
 {
 	return safeid_watch_look(watch, &reader, 1, state) == SAFEID_OK &&
 	       state->known;
 }
+
+CK_RV sp11_slot_card(CK_SLOT_ID id, sp11_card *out)
+{
+	char reader[SP11_READER_MAX];
+	safeid_reader_state now;
+	slot_entry *e;
+	CK_RV rv;
+
+	memset(out, 0, sizeof(*out));
+	rv = sp11_slot_reader(id, reader, sizeof(reader));
+	if (rv != CKR_OK)
+		return rv;
+	if (!sp11_reader_look(reader, &now))
+		return CKR_OK;
+	out->known = true;
+	out->present = now.usable;
+	out->events = now.events;
+	sp11_module_lock();
+	e = &slots[id];
+	if (!now.usable) {
+		e->card_set = false;
+	} else if (!e->card_set || e->card_events != now.events) {
+		/* A card came (or left and came) since the last look. */
+		e->card_set = true;
+		e->card_events = now.events;
+		e->card_epoch = ++epoch_last;
+	}
+	out->epoch = e->card_set ? e->card_epoch : 0;
+	sp11_module_unlock();
+	return CKR_OK;
+}
+
+bool sp11_slot_stuck(CK_SLOT_ID id)
+{
+	sp11_courier *k = NULL;
+	bool stuck = false;
+
+	sp11_module_lock();
+	if (id < SP11_MAX_SLOTS && slots[id].stuck != NULL) {
+		stuck = sp11_courier_busy(slots[id].stuck);
+		if (!stuck) {
+			/* Its call returned: the reader is free again. */
+			k = slots[id].stuck;
+			slots[id].stuck = NULL;
+		}
+	}
+	sp11_module_unlock();
+	sp11_courier_unref(k);
+	return stuck;
+}
+
+void sp11_slot_stuck_set(CK_SLOT_ID id, sp11_courier *k)
+{
+	sp11_courier *old = NULL;
+
+	sp11_courier_ref(k);
+	sp11_module_lock();
+	if (id < SP11_MAX_SLOTS && slots[id].used) {
+		old = slots[id].stuck;
+		slots[id].stuck = k;
+		k = NULL;
+	}
+	sp11_module_unlock();
+	sp11_courier_unref(old);
+	sp11_courier_unref(k);
+}
+
+/* ---- the kept token info ------------------------------------------------ */
 
 /* Same card, untouched, since the mark: same event count, still there. */
 static bool same_card(const safeid_reader_state *mark,
@@ -247,7 +339,7 @@ static bool same_card(const safeid_reader_state *mark,
 	return mark->usable && now->usable && mark->events == now->events;
 }
 
-bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info)
+bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info, CK_RV *rv)
 {
 	char reader[SP11_READER_MAX];
 	safeid_reader_state now;
@@ -265,7 +357,10 @@ bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info)
 	}
 	sp11_module_lock();
 	hit = slots[id].cached && same_card(&slots[id].mark, &now);
-	if (hit) {
+	if (hit && slots[id].foreign) {
+		*rv = CKR_TOKEN_NOT_RECOGNIZED;
+	} else if (hit) {
+		*rv = CKR_OK;
 		*info = slots[id].info;
 		/* The token's clock ran on with ours since it was read. */
 		elapsed = (sp11_mono_ms() - slots[id].read_ms) / 1000;
@@ -282,6 +377,20 @@ bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info)
 	return hit;
 }
 
+void sp11_info_keep_foreign(CK_SLOT_ID id, const safeid_reader_state *mark)
+{
+	if (!mark->usable)
+		return;
+	sp11_module_lock();
+	if (id < SP11_MAX_SLOTS && slots[id].used) {
+		memset(&slots[id].info, 0, sizeof(slots[id].info));
+		slots[id].mark = *mark;
+		slots[id].foreign = true;
+		slots[id].cached = true;
+	}
+	sp11_module_unlock();
+}
+
 void sp11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
                     const safeid_info *info)
 {
@@ -296,6 +405,7 @@ void sp11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
 		slots[id].info = *info;
 		slots[id].mark = *mark;
 		slots[id].read_ms = sp11_mono_ms();
+		slots[id].foreign = false;
 		slots[id].cached = true;
 	}
 	sp11_module_unlock();
@@ -328,11 +438,24 @@ void sp11_info_forget(CK_SLOT_ID id)
 
 /* ---- entry points ------------------------------------------------------- */
 
+/* CKF_TOKEN_PRESENT: a card that answered PC/SC's power-up is on the
+ * reader.  Only when PC/SC cannot say is the token asked. */
+static bool token_present(CK_SLOT_ID id)
+{
+	safeid_info info;
+	sp11_card card;
+	CK_RV rv;
+
+	if (sp11_slot_card(id, &card) == CKR_OK && card.known)
+		return card.present;
+	rv = sp11_token_probe(id, &info);
+	return rv == CKR_OK || rv == CKR_TOKEN_NOT_RECOGNIZED;
+}
+
 CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
                     CK_ULONG_PTR pulCount)
 {
 	CK_SLOT_ID ids[SP11_MAX_SLOTS];
-	safeid_info info;
 	CK_ULONG i, n = 0, total;
 	CK_RV rv = sp11_ready();
 
@@ -348,7 +471,7 @@ CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
 	}
 	total = slot_count();
 	for (i = 0; i < total; i++) {
-		if (tokenPresent && sp11_token_probe(i, &info) != CKR_OK)
+		if (tokenPresent && !token_present(i))
 			continue;
 		ids[n++] = i;
 	}
@@ -366,7 +489,6 @@ CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
 CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
 {
 	char reader[SP11_READER_MAX];
-	safeid_info info;
 	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
@@ -382,7 +504,7 @@ CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
 	sp11_text_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
 	              "PC/SC reader");
 	pInfo->flags = CKF_REMOVABLE_DEVICE | CKF_HW_SLOT;
-	if (sp11_token_probe(slotID, &info) == CKR_OK)
+	if (token_present(slotID))
 		pInfo->flags |= CKF_TOKEN_PRESENT;
 	return CKR_OK;
 }

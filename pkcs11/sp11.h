@@ -3,9 +3,11 @@
  *
  * The module keeps three tables: slots (one per PC/SC reader seen), sessions
  * and per-token records (what this process knows about a token it burned:
- * hash, step, display timeout, seed state; never the seed).  One module
- * lock guards the tables; one lock per slot serialises talking to the token
- * on that reader, so two readers burn in parallel.
+ * hash, step, display timeout, seed state, how the seed slot was made;
+ * never the seed).  One module lock guards the tables; one lock per slot
+ * serialises talking to the token on that reader, so two readers burn in
+ * parallel, and a courier thread per connection bounds how long a token
+ * that never answers can hold a caller.
  *
  * The module's own names start with sp11_ (safeid PKCS#11), apart from
  * p11-kit's p11_* and the core's safeid_*, and put the object first and
@@ -20,16 +22,20 @@
 #include <p11-kit/pkcs11.h>
 #include <safeid/safeid.h>
 
+#include "pkcs11v3.h"
 #include "safeid-pkcs11.h"
 
 #define SP11_MAX_SLOTS 16u
-#define SP11_MAX_SESSIONS 64u
-#define SP11_MAX_RECORDS 64u
 #define SP11_READER_MAX 256u
+/* Bytes of attributes kept for a seed slot (kept.c). */
+#define SP11_KEPT_MAX 2048u
+/* Objects a token shows at most. */
+#define SP11_MAX_OBJECTS 2u
 
-/* The two objects every present token has; fixed handles. */
-#define SP11_OBJ_CLOCK ((CK_OBJECT_HANDLE)1)
-#define SP11_OBJ_SEED ((CK_OBJECT_HANDLE)2)
+/* The objects every present token has, by number; their handles also
+ * carry the card's epoch (object.c). */
+#define SP11_OBJ_CLOCK 1u
+#define SP11_OBJ_SEED 2u
 
 /* ---- module.c: init state, locks, fork detection ---------------------- */
 
@@ -48,6 +54,8 @@ void sp11_module_unlock(void);
 /* Debug lines on stderr, only when SAFEID_PKCS11_DEBUG is set.  Callers
  * never pass secrets. */
 void sp11_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* C_GetInfo of the 3.0 function list: the same, as version 3.0. */
+CK_RV sp11_info_v3(CK_INFO_PTR pInfo);
 
 /* ---- pad.c: blank-padded PKCS#11 strings, clock text, host time ------- */
 
@@ -78,6 +86,25 @@ CK_RV sp11_slot_check(CK_SLOT_ID id);
  * with sp11_slot_unlock. */
 CK_RV sp11_slot_lock(CK_SLOT_ID id);
 void sp11_slot_unlock(CK_SLOT_ID id);
+/* The card on the slot's reader now, from PC/SC (no APDU): known false
+ * when PC/SC cannot say; present when a card gave its ATR; its event
+ * count, and the epoch of this appearance (a number never given twice),
+ * which sessions and object handles carry. */
+typedef struct sp11_card {
+	bool known;
+	bool present;
+	unsigned events;
+	CK_ULONG epoch;
+} sp11_card;
+CK_RV sp11_slot_card(CK_SLOT_ID id, sp11_card *out);
+
+typedef struct sp11_courier sp11_courier;
+/* true while an exchange the module gave up waiting for is still blocked
+ * on the slot's reader (courier.c); token calls then fail at once. */
+bool sp11_slot_stuck(CK_SLOT_ID id);
+/* Remember that exchange (the slot takes a reference). */
+void sp11_slot_stuck_set(CK_SLOT_ID id, sp11_courier *k);
+
 /* The slots' ids and reader names (at most max), for C_WaitForSlotEvent. */
 size_t sp11_slots_readers(CK_SLOT_ID *ids, char (*names)[SP11_READER_MAX],
                           size_t max);
@@ -89,9 +116,13 @@ bool sp11_slot_report(CK_SLOT_ID id, const safeid_reader_state *now);
 /* The reader's state now, on the module's watch (no connection, no APDU);
  * false when PC/SC cannot say or does not know the reader. */
 bool sp11_reader_look(const char *reader, safeid_reader_state *state);
-/* The slot's kept info when the same card is still there untouched
- * (clock advanced by the host time passed since it was read). */
-bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info);
+/* What was kept of the slot's card while the same card is still there
+ * untouched: *rv CKR_OK and its info (clock advanced by the host time
+ * passed since it was read), or CKR_TOKEN_NOT_RECOGNIZED for a card that
+ * is not one of ours.  false: nothing kept, ask the card. */
+bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info, CK_RV *rv);
+/* Keep "not one of ours" for the card of mark. */
+void sp11_info_keep_foreign(CK_SLOT_ID id, const safeid_reader_state *mark);
 /* Keep info read from the token; mark = the reader's state taken before
  * the read (sp11_reader_look), so a change during the read is seen. */
 void sp11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
@@ -126,52 +157,131 @@ CK_RV sp11_token_probe(CK_SLOT_ID id, safeid_info *info);
 /* Map a core error to a CK_RV (step: where it happened). */
 CK_RV sp11_err_to_rv(int err, safeid_step step);
 
+/* ---- courier.c: PC/SC connections with a bound ------------------------ */
+
+/* Read the bound from SAFEID_PKCS11_TIMEOUT (C_Initialize). */
+void sp11_courier_configure(void);
+/* Connect to reader on a courier thread; a call on the connection that
+ * gets no answer within the bound gives up with SAFEID_ERR_TIMEOUT, and
+ * so does every later one.  *out is set even on failure and must be
+ * closed. */
+int sp11_courier_open(const char *reader, sp11_courier **out);
+const safeid_transport *sp11_courier_transport(sp11_courier *k);
+/* A caller gave up waiting (the bound passed). */
+bool sp11_courier_abandoned(sp11_courier *k);
+/* The courier is inside a PC/SC call. */
+bool sp11_courier_busy(sp11_courier *k);
+void sp11_courier_ref(sp11_courier *k);
+void sp11_courier_unref(sp11_courier *k);
+/* End the connection: at once, or when an abandoned call returns. */
+void sp11_courier_close(sp11_courier **k);
+
+/* ---- kept.c: the seed slot's attributes the module keeps -------------- */
+
+/* t is one of them; len is a valid length for it; t is a CK_BBOOL one
+ * (a usage flag). */
+bool sp11_kept_type(CK_ATTRIBUTE_TYPE t);
+bool sp11_kept_valid(CK_ATTRIBUTE_TYPE t, CK_ULONG len);
+bool sp11_kept_bool(CK_ATTRIBUTE_TYPE t);
+/* Append (buf holds SP11_KEPT_MAX bytes); false when invalid or full. */
+bool sp11_kept_add(unsigned char *buf, size_t *len, CK_ATTRIBUTE_TYPE t,
+                   const void *val, CK_ULONG vlen);
+bool sp11_kept_find(const unsigned char *buf, size_t len, CK_ATTRIBUTE_TYPE t,
+                    const unsigned char **val, CK_ULONG *vlen);
+/* Walk the entries from *at (0 first). */
+bool sp11_kept_next(const unsigned char *buf, size_t len, size_t *at,
+                    CK_ATTRIBUTE_TYPE *t, const unsigned char **val,
+                    CK_ULONG *vlen);
+
 /* ---- record.c: what this process knows about a token ------------------ */
 
 typedef struct sp11_record {
-	bool cfg_known;             /* hash/step/display known (burned here) */
+	bool touched;               /* this process tried to write to it */
+	bool cfg_known;             /* hash/step/display known */
 	safeid_hash hash;
 	unsigned step;
 	safeid_display display;
 	CK_ULONG seed_state;        /* CKS_SAFEID_SEED_* */
+	bool made;                  /* the seed slot as a template made it */
+	size_t kept_len;
+	unsigned char kept[SP11_KEPT_MAX]; /* its kept attributes (kept.c) */
+	long long time;             /* Unix time this knowledge dates from */
 } sp11_record;
 
-/* Copy the record of serial (defaults when none: nothing known, OLD). */
+/* What is known of serial: this process's record, or an earlier
+ * process's (store.c) when newer; defaults when none (nothing known,
+ * OLD, or UNKNOWN once a record was lost). */
 void sp11_record_get(const char *serial, sp11_record *out);
-/* Copy the record of serial; false (out untouched) when this process,
- * since C_Initialize, has not tried to write to that token. */
+/* Copy this process's record of serial; false (out untouched) when this
+ * process, since C_Initialize, has not tried to write to that token. */
 bool sp11_record_find(const char *serial, sp11_record *out);
-void sp11_record_put(const char *serial, const sp11_record *rec);
+/* Make sure serial's record, with kept_len bytes of kept attributes, can
+ * be stored: CKR_HOST_MEMORY (nothing may be written) when not. */
+CK_RV sp11_record_reserve(const char *serial, size_t kept_len);
+/* Store rec as serial's record, dated now (rec->time is set). */
+void sp11_record_put(const char *serial, sp11_record *rec);
+/* A write asked on a session whose token had left: recorded as an
+ * attempt that changed nothing. */
+void sp11_record_refused(const char *serial);
 void sp11_records_clear(void);
 CK_ULONG sp11_seed_state_to_cks(safeid_seed_state s);
+
+/* ---- store.c: what the module knows beyond one process ---------------- */
+
+/* The newest of the module's saved record and safeid-tool's burn record
+ * of serial (time, configuration, how the seed slot was made); false
+ * when neither exists or can be trusted. */
+bool sp11_store_load(const char *serial, sp11_record *out);
+/* Parse a file's text (NUL-terminated, changed in place): the module's
+ * own, or safeid-tool's burn record (tool); false when anything in it is
+ * not as written by them. */
+bool sp11_store_parse(char *buf, const char *serial, bool tool,
+                      sp11_record *out);
+/* Save rec for serial, best effort (debug line on failure). */
+void sp11_store_save(const char *serial, const sp11_record *rec);
 
 /* ---- session.c ---------------------------------------------------------- */
 
 typedef struct sp11_session {
-	bool used;
+	CK_SESSION_HANDLE handle;
 	CK_SLOT_ID slot;
 	CK_FLAGS flags;
 	char serial[SAFEID_SERIAL_MAX + 1]; /* token the session was opened on */
+	unsigned events;    /* the card appearance it was opened on */
+	CK_ULONG epoch;     /* and its epoch, for object handles */
+	bool gone;          /* closed because its token left */
 	bool finding;
-	CK_OBJECT_HANDLE found[2];
+	CK_OBJECT_HANDLE found[SP11_MAX_OBJECTS];
 	CK_ULONG nfound, pos;
 } sp11_session;
 
 /* The start of every session entry point: module initialised (and not a
  * forked child's copy), then a copy of the session taken under the module
- * lock (CKR_SESSION_HANDLE_INVALID). */
+ * lock; CKR_SESSION_HANDLE_INVALID for a handle never given, closed, or
+ * whose token has left the reader since it was opened (which closes it). */
 CK_RV sp11_session_enter(CK_SESSION_HANDLE h, sp11_session *out);
+/* For a session closed because its token left: true and its serial. */
+bool sp11_session_gone_serial(CK_SESSION_HANDLE h, char *serial, size_t cap);
 CK_RV sp11_session_find_set(CK_SESSION_HANDLE h, const CK_OBJECT_HANDLE *objs,
                             CK_ULONG n);
 /* Next found objects of a C_FindObjects operation. */
 CK_RV sp11_session_find_next(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out,
                              CK_ULONG max, CK_ULONG *count);
+/* This application's sessions (all, read-write) on the card appearance
+ * events of slot. */
+void sp11_sessions_count(CK_SLOT_ID slot, unsigned events, CK_ULONG *all,
+                         CK_ULONG *rw);
 void sp11_sessions_clear(void);
 /* Probe the session's token and check it is the one the session was opened
  * on (CKR_DEVICE_REMOVED otherwise). */
 CK_RV sp11_session_token(const sp11_session *s, safeid_info *info);
 
-/* ---- object.c: the two objects and their attributes -------------------- */
+/* ---- object.c: the objects and their attributes ------------------------ */
+
+/* The handle of object obj (SP11_OBJ_*) in the session's card appearance,
+ * and back (0: not an object of this session's token). */
+CK_OBJECT_HANDLE sp11_object_handle(const sp11_session *s, unsigned obj);
+unsigned sp11_object_index(const sp11_session *s, CK_OBJECT_HANDLE h);
 
 /* What an attribute getter needs to know about the token. */
 typedef struct sp11_view {
@@ -179,21 +289,24 @@ typedef struct sp11_view {
 	const sp11_record *rec;
 } sp11_view;
 
-/* The start of C_GetAttributeValue and C_SetAttributeValue: the session as
- * sp11_session_enter, then the template (CKR_ARGUMENTS_BAD) and the object
- * handle (CKR_OBJECT_HANDLE_INVALID). */
-CK_RV sp11_object_enter(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj,
-                        const CK_ATTRIBUTE *tmpl, CK_ULONG n, sp11_session *s);
-/* One attribute: CKR_OK (value copied, or *len set when buf is NULL),
- * CKR_BUFFER_TOO_SMALL, CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID.
- * *len is CK_UNAVAILABLE_INFORMATION for the last two. */
-CK_RV sp11_object_attr(CK_OBJECT_HANDLE h, const sp11_view *v,
+/* The start of C_GetAttributeValue, C_SetAttributeValue and the other
+ * object calls: the session as sp11_session_enter, then the template
+ * (CKR_ARGUMENTS_BAD) and the object handle (CKR_OBJECT_HANDLE_INVALID);
+ * *obj gets the object's number. */
+CK_RV sp11_object_enter(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE hobj,
+                        const CK_ATTRIBUTE *tmpl, CK_ULONG n, sp11_session *s,
+                        unsigned *obj);
+/* One attribute of object obj: CKR_OK (value copied, or *len set when buf
+ * is NULL), CKR_BUFFER_TOO_SMALL, CKR_ATTRIBUTE_SENSITIVE,
+ * CKR_ATTRIBUTE_TYPE_INVALID.  *len is CK_UNAVAILABLE_INFORMATION for the
+ * last three. */
+CK_RV sp11_object_attr(CK_OBJECT_HANDLE obj, const sp11_view *v,
                        CK_ATTRIBUTE_TYPE type, void *buf, CK_ULONG *len);
 /* C_GetAttributeValue semantics over a whole template. */
-CK_RV sp11_object_get(CK_OBJECT_HANDLE h, const sp11_view *v,
+CK_RV sp11_object_get(CK_OBJECT_HANDLE obj, const sp11_view *v,
                       CK_ATTRIBUTE_PTR tmpl, CK_ULONG n);
 /* true when every attribute of tmpl equals the object's. */
-bool sp11_object_match(CK_OBJECT_HANDLE h, const sp11_view *v,
+bool sp11_object_match(CK_OBJECT_HANDLE obj, const sp11_view *v,
                        const CK_ATTRIBUTE *tmpl, CK_ULONG n);
 
 /* ---- template.c: validation of burn and clock templates (no I/O) ------- */
@@ -201,6 +314,10 @@ bool sp11_object_match(CK_OBJECT_HANDLE h, const sp11_view *v,
 typedef struct sp11_burn_plan {
 	const CK_BYTE *seed;   /* points into the caller's template */
 	size_t seedlen;
+	/* What the seed slot will read back as (kept.c): class, key type,
+	 * the seed's length and the template's label, ID, ... */
+	size_t kept_len;
+	unsigned char kept[SP11_KEPT_MAX];
 	safeid_hash hash;
 	unsigned step;
 	safeid_display display;

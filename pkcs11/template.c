@@ -3,12 +3,17 @@
  * clock write (C_SetAttributeValue on the clock object).  Pure functions:
  * everything is validated here, before a single APDU goes to the token.
  *
- * Besides our own attributes, a burn template may carry the harmless
- * attributes generic tools send with a secret key (pkcs11-tool
- * --write-object --type secrkey sends CKA_TOKEN, CKA_PRIVATE,
- * CKA_SENSITIVE, CKA_LABEL, CKA_ID and usage flags).  The seed slot is
- * always sensitive and never extractable, whatever CKA_SENSITIVE says;
- * asking for an extractable or session-only key is inconsistent.
+ * A burn template is taken whole or refused: every attribute is either
+ * written to the token (the seed, hash, step, display timeout, clock),
+ * kept by the module for the seed slot to read back as it was made
+ * (kept.c: class, key type, label, ID, dates, usage flags, allowed
+ * mechanisms, OTP identifiers), or one of the values the seed slot has
+ * anyway (a token object, public, sensitive, not extractable, not
+ * modifiable, copyable or destroyable).  A value the token cannot honour,
+ * such as CKA_PRIVATE or CKA_MODIFIABLE true, or CKA_SENSITIVE false for
+ * a seed that is never readable, is CKR_TEMPLATE_INCONSISTENT, never
+ * silently dropped.  (pkcs11-tool --write-object sends CKA_SENSITIVE
+ * false unless given --sensitive.)
  *
  * A secret key may be typed CKK_GENERIC_SECRET or CKK_AES: pkcs11-tool of
  * OpenSC 0.23 (Debian 12) refuses "--key-type GENERIC:20" for
@@ -78,45 +83,42 @@ static CK_RV display_get(const CK_ATTRIBUTE *a, safeid_display *d)
 	return CKR_OK;
 }
 
-/* Attributes of a generic key template that change nothing on the token. */
-static bool harmless(CK_ATTRIBUTE_TYPE t)
+/* The boolean the seed slot has for t, if t is one it has fixed. */
+static bool fixed_bool(CK_ATTRIBUTE_TYPE t, CK_BBOOL *v)
 {
 	switch (t) {
-	case CKA_LABEL:
-	case CKA_ID:
-	case CKA_START_DATE:
-	case CKA_END_DATE:
-	case CKA_ALLOWED_MECHANISMS:
-	case CKA_OTP_USER_IDENTIFIER:
-	case CKA_OTP_SERVICE_IDENTIFIER:
+	case CKA_TOKEN:
+	case CKA_SENSITIVE:
+		*v = CK_TRUE;
+		return true;
+	case CKA_PRIVATE:
+	case CKA_MODIFIABLE:
+	case CKA_COPYABLE:
+	case CKA_DESTROYABLE:
+	case CKA_EXTRACTABLE:
+	case CKA_TRUSTED:
+		*v = CK_FALSE;
 		return true;
 	default:
 		return false;
 	}
 }
 
-static bool any_bool(CK_ATTRIBUTE_TYPE t)
+/* The seed slot's values of the OTP parameter requirements: the token
+ * takes no challenge, counter or PIN, and keeps its own time. */
+static bool otp_requirement(CK_ATTRIBUTE_TYPE t)
 {
-	switch (t) {
-	case CKA_PRIVATE:
-	case CKA_SENSITIVE:
-	case CKA_MODIFIABLE:
-	case CKA_COPYABLE:
-	case CKA_DESTROYABLE:
-	case CKA_ENCRYPT:
-	case CKA_DECRYPT:
-	case CKA_SIGN:
-	case CKA_VERIFY:
-	case CKA_SIGN_RECOVER:
-	case CKA_VERIFY_RECOVER:
-	case CKA_WRAP:
-	case CKA_UNWRAP:
-	case CKA_DERIVE:
-	case CKA_SAFEID_ERASE_SEED: /* a burn replaces the seed anyway */
-		return true;
-	default:
-		return false;
-	}
+	return t == CKA_OTP_CHALLENGE_REQUIREMENT ||
+	       t == CKA_OTP_TIME_REQUIREMENT ||
+	       t == CKA_OTP_COUNTER_REQUIREMENT || t == CKA_OTP_PIN_REQUIREMENT;
+}
+
+/* Attributes that are the seed slot's to say, or always empty on it. */
+static bool empty_only(CK_ATTRIBUTE_TYPE t)
+{
+	return t == CKA_CHECK_VALUE || t == CKA_WRAP_TEMPLATE ||
+	       t == CKA_UNWRAP_TEMPLATE || t == CKA_DERIVE_TEMPLATE ||
+	       t == CKA_OTP_COUNTER;
 }
 
 static bool read_only(CK_ATTRIBUTE_TYPE t)
@@ -124,7 +126,28 @@ static bool read_only(CK_ATTRIBUTE_TYPE t)
 	return t == CKA_SAFEID_MODEL || t == CKA_SAFEID_RESTRICTED_SYNC ||
 	       t == CKA_SAFEID_SEED_STATE || t == CKA_HW_FEATURE_TYPE ||
 	       t == CKA_ALWAYS_SENSITIVE || t == CKA_NEVER_EXTRACTABLE ||
-	       t == CKA_LOCAL;
+	       t == CKA_LOCAL || t == CKA_KEY_GEN_MECHANISM ||
+	       t == CKA_UNIQUE_ID || t == CKA_OTP_TIME;
+}
+
+/* A kept attribute's value is well formed (booleans CK_TRUE or CK_FALSE,
+ * dates 8 digits or empty). */
+static CK_RV kept_check(const CK_ATTRIBUTE *a)
+{
+	const unsigned char *v = a->pValue;
+	CK_BBOOL b;
+	CK_ULONG i;
+
+	if ((a->ulValueLen > 0 && v == NULL) ||
+	    !sp11_kept_valid(a->type, a->ulValueLen))
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	if (sp11_kept_bool(a->type))
+		return bool_get(a, &b);
+	if (a->type == CKA_START_DATE || a->type == CKA_END_DATE)
+		for (i = 0; i < a->ulValueLen; i++)
+			if (v[i] < '0' || v[i] > '9')
+				return CKR_ATTRIBUTE_VALUE_INVALID;
+	return CKR_OK;
 }
 
 /* Duplicates make a template ambiguous. */
@@ -147,7 +170,7 @@ typedef struct burn_seen {
 /* One attribute of a burn template. */
 static CK_RV burn_attr(const CK_ATTRIBUTE *a, sp11_burn_plan *p, burn_seen *s)
 {
-	CK_BBOOL b;
+	CK_BBOOL b, want;
 	CK_ULONG v;
 	CK_RV rv = CKR_OK;
 
@@ -185,6 +208,8 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, sp11_burn_plan *p, burn_seen *s)
 		return hash_get(a, &p->hash);
 	case CKA_SAFEID_DISPLAY_TIMEOUT:
 		return display_get(a, &p->display);
+	case CKA_SAFEID_ERASE_SEED: /* a burn replaces the seed anyway */
+		return bool_get(a, &b);
 	case CKA_SAFEID_BURN_CLOCK:
 		rv = ulong_get(a, &v);
 		if (rv != CKR_OK)
@@ -194,29 +219,43 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, sp11_burn_plan *p, burn_seen *s)
 		p->has_clock = true;
 		p->clock = (uint32_t)v;
 		return CKR_OK;
-	case CKA_TOKEN:
-		rv = bool_get(a, &b);
-		return rv == CKR_OK && !b ? CKR_TEMPLATE_INCONSISTENT : rv;
-	case CKA_EXTRACTABLE:
-		rv = bool_get(a, &b);
-		return rv == CKR_OK && b ? CKR_TEMPLATE_INCONSISTENT : rv;
 	default:
 		break;
 	}
-	if (any_bool(a->type))
-		return bool_get(a, &b);
-	if (harmless(a->type))
-		return CKR_OK;
+	if (fixed_bool(a->type, &want)) {
+		rv = bool_get(a, &b);
+		return rv == CKR_OK && b != want ? CKR_TEMPLATE_INCONSISTENT : rv;
+	}
+	if (otp_requirement(a->type)) {
+		rv = ulong_get(a, &v);
+		return rv == CKR_OK && v != CK_OTP_PARAM_IGNORED
+		               ? CKR_TEMPLATE_INCONSISTENT
+		               : rv;
+	}
+	if (empty_only(a->type))
+		return a->ulValueLen == 0 ? CKR_OK : CKR_TEMPLATE_INCONSISTENT;
 	if (read_only(a->type))
 		return CKR_ATTRIBUTE_READ_ONLY;
-	return CKR_ATTRIBUTE_TYPE_INVALID;
+	if (!sp11_kept_type(a->type))
+		return CKR_ATTRIBUTE_TYPE_INVALID;
+	rv = kept_check(a);
+	if (rv != CKR_OK)
+		return rv;
+	if (!sp11_kept_add(p->kept, &p->kept_len, a->type, a->pValue,
+	                   a->ulValueLen)) {
+		sp11_debug("the module keeps at most %u bytes of label, ID, "
+		           "dates, usage flags and identifiers for a token; "
+		           "shorten them", SP11_KEPT_MAX);
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	}
+	return CKR_OK;
 }
 
 CK_RV sp11_burn_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
                                sp11_burn_plan *plan)
 {
 	burn_seen seen;
-	CK_ULONG i;
+	CK_ULONG i, value_len;
 	CK_RV rv;
 
 	memset(plan, 0, sizeof(*plan));
@@ -254,18 +293,34 @@ CK_RV sp11_burn_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 		goto fail;
 	if (seen.value_len && seen.value_len_v != plan->seedlen)
 		goto fail;
+	/* What the seed slot reads back as: the class and key type made
+	 * (the class's own key type when none was given) and the seed's
+	 * length. */
+	if (!seen.ktype)
+		seen.ktype_v = seen.cls_v == CKO_OTP_KEY ? CKK_HOTP
+		                                         : CKK_GENERIC_SECRET;
+	value_len = plan->seedlen;
+	rv = CKR_ATTRIBUTE_VALUE_INVALID;
+	if (!sp11_kept_add(plan->kept, &plan->kept_len, CKA_CLASS,
+	                   &seen.cls_v, sizeof(CK_ULONG)) ||
+	    !sp11_kept_add(plan->kept, &plan->kept_len, CKA_KEY_TYPE,
+	                   &seen.ktype_v, sizeof(CK_ULONG)) ||
+	    !sp11_kept_add(plan->kept, &plan->kept_len, CKA_VALUE_LEN,
+	                   &value_len, sizeof(CK_ULONG)))
+		goto fail;
 	return CKR_OK;
 fail:
 	if (i == n)
 		sp11_debug("burn refused before touching the token: the "
 		           "template is incomplete or inconsistent (CKR 0x%lx): "
-		           "it needs CKA_CLASS and CKA_VALUE (1..63 bytes), a "
-		           "matching key type, CKA_TOKEN true",
+		           "it needs CKA_CLASS and CKA_VALUE (1..63 bytes) and "
+		           "a matching key type",
 		           (unsigned long)rv);
 	/* The plan points into the caller's template; drop the pointer so
 	 * nothing can use a half-checked seed. */
 	plan->seed = NULL;
 	plan->seedlen = 0;
+	plan->kept_len = 0;
 	return rv;
 }
 

@@ -4,8 +4,10 @@
  *
  * Each operation that talks to the token connects, works and disconnects:
  * a token on an NFC reader comes and goes, and a held connection would
- * only go stale.  Reads of the token's info are answered from what was
- * kept (slot.c) while the same card stays on the reader.
+ * only go stale.  The connection's PC/SC calls run on a courier thread
+ * (courier.c), so the whole operation has a bound.  Reads of the token's
+ * info are answered from what was kept (slot.c) while the same card stays
+ * on the reader; so is "not one of ours" for a foreign card.
  */
 #include <stdio.h>
 #include <string.h>
@@ -58,20 +60,27 @@ CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 	int err;
 
 	memset(c, 0, sizeof(*c));
+	c->slot = id;
 	rv = sp11_slot_reader(id, reader, sizeof(reader));
 	if (rv != CKR_OK)
 		return rv;
+	if (sp11_slot_stuck(id)) {
+		sp11_debug("reader \"%s\": an earlier exchange with the token "
+		           "there has not ended; take the token away and put it "
+		           "back", reader);
+		return CKR_DEVICE_ERROR;
+	}
 	/* Whatever happens next may change the token: read it afresh. */
 	sp11_info_forget(id);
-	err = safeid_pcsc_open(reader, &c->pcsc);
+	err = sp11_courier_open(reader, &c->k);
 	if (err != SAFEID_OK) {
 		sp11_debug("reader \"%s\": connecting failed: %s", reader,
 		           safeid_strerror(err));
 		rv = sp11_err_to_rv(err, SAFEID_STEP_INFO);
 		goto fail;
 	}
-	c->t = safeid_pcsc_transport(c->pcsc);
-	if (exclusive && c->t->begin != NULL) {
+	c->t = sp11_courier_transport(c->k);
+	if (exclusive) {
 		err = c->t->begin(c->t->ctx);
 		if (err != SAFEID_OK) {
 			rv = sp11_err_to_rv(err, SAFEID_STEP_INFO);
@@ -84,6 +93,7 @@ CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 		return CKR_OK;
 	err = safeid_get_info(c->t, info);
 	if (err != SAFEID_OK) {
+		c->err = err;
 		sp11_debug("reader \"%s\": get info failed: %s", reader,
 		           safeid_strerror(err));
 		rv = sp11_err_to_rv(err, SAFEID_STEP_INFO);
@@ -105,12 +115,22 @@ fail:
 
 void sp11_conn_close(sp11_conn *c)
 {
-	if (c->in_tx && c->t->end != NULL)
+	if (c->k == NULL)
+		return;
+	c->timed_out = sp11_courier_abandoned(c->k);
+	if (c->timed_out)
+		sp11_slot_stuck_set(c->slot, c->k);
+	else if (c->in_tx)
 		(void)c->t->end(c->t->ctx);
 	c->in_tx = false;
 	c->t = NULL;
-	if (c->pcsc != NULL)
-		safeid_pcsc_close(&c->pcsc);
+	sp11_courier_close(&c->k);
+}
+
+bool sp11_conn_timed_out(const sp11_conn *c)
+{
+	return c->timed_out ||
+	       (c->k != NULL && sp11_courier_abandoned(c->k));
 }
 
 /* The probe itself; caller holds the slot lock. */
@@ -122,8 +142,8 @@ static CK_RV probe(CK_SLOT_ID id, safeid_info *info)
 	sp11_conn c;
 	CK_RV rv;
 
-	if (sp11_info_recall(id, info))
-		return CKR_OK;
+	if (sp11_info_recall(id, info, &rv))
+		return rv;
 	rv = sp11_slot_reader(id, reader, sizeof(reader));
 	if (rv != CKR_OK)
 		return rv;
@@ -133,6 +153,10 @@ static CK_RV probe(CK_SLOT_ID id, safeid_info *info)
 	if (marked && mark.empty)
 		return CKR_TOKEN_NOT_PRESENT;
 	rv = sp11_conn_open(id, NULL, false, &c, info);
+	/* A card that does not know get info is not one of ours for as long
+	 * as it stays; a garbled answer is worth asking again. */
+	if (c.err == SAFEID_ERR_NOT_TOKEN && marked)
+		sp11_info_keep_foreign(id, &mark);
 	if (rv != CKR_OK)
 		return rv;
 	sp11_conn_close(&c);
@@ -165,12 +189,17 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 {
 	char label[64], utc[16];
 	safeid_info info;
+	sp11_card card;
+	CK_ULONG all = 0, rw = 0;
 	CK_RV rv = sp11_ready();
 
 	if (rv != CKR_OK)
 		return rv;
 	if (pInfo == NULL)
 		return CKR_ARGUMENTS_BAD;
+	rv = sp11_slot_card(slotID, &card);
+	if (rv != CKR_OK)
+		return rv;
 	rv = sp11_token_probe(slotID, &info);
 	if (rv != CKR_OK)
 		return rv;
@@ -186,12 +215,23 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 	sp11_text_pad(pInfo->model, sizeof(pInfo->model),
 	              info.model != NULL ? info.model->name : "unknown model");
 	serial16(pInfo->serialNumber, info.serial);
-	/* No PIN: CKF_LOGIN_REQUIRED stays off.  The seed slot is writable. */
+	/* No PIN (CKF_LOGIN_REQUIRED and CKF_USER_PIN_INITIALIZED off, see
+	 * C_Login) and no random number generator (CKF_RNG off).  The seed
+	 * slot is writable. */
 	pInfo->flags = CKF_CLOCK_ON_TOKEN | CKF_TOKEN_INITIALIZED;
+	/* The session table grows as needed (session.c): no limit but
+	 * memory.  The counts are this application's sessions with the
+	 * token now on the slot. */
 	pInfo->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
-	pInfo->ulSessionCount = CK_UNAVAILABLE_INFORMATION;
 	pInfo->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
-	pInfo->ulRwSessionCount = CK_UNAVAILABLE_INFORMATION;
+	if (card.known && card.present) {
+		sp11_sessions_count(slotID, card.events, &all, &rw);
+		pInfo->ulSessionCount = all;
+		pInfo->ulRwSessionCount = rw;
+	} else {
+		pInfo->ulSessionCount = CK_UNAVAILABLE_INFORMATION;
+		pInfo->ulRwSessionCount = CK_UNAVAILABLE_INFORMATION;
+	}
 	pInfo->ulMaxPinLen = 0;
 	pInfo->ulMinPinLen = 0;
 	pInfo->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;

@@ -2,12 +2,15 @@
  * The PKCS#11 module's template handling, with no token: the burn template
  * of C_CreateObject (sp11_burn_template_parse), the clock write template of
  * C_SetAttributeValue (sp11_clock_template_parse) and C_GetAttributeValue over
- * both objects (sp11_object_get).  Every attribute value is a heap block of
- * exactly ulValueLen bytes, so reading past it is caught.
+ * both objects (sp11_object_get), also on a seed slot made by the burn
+ * template just parsed; and the module's files read back
+ * (sp11_store_parse).  Every attribute value is a heap block of exactly
+ * ulValueLen bytes, so reading past it is caught.
  *
  * Input: byte 0 selects the function; then per attribute: a type byte (an
  * index into the attributes the module knows, or a raw 32-bit type when
- * 0xFF), a length byte, the value bytes.
+ * 0xFF), a length byte, the value bytes.  For the files: the rest of the
+ * input is the file's text.
  */
 #include <string.h>
 
@@ -25,7 +28,10 @@ static const CK_ATTRIBUTE_TYPE known[] = {
 	CKA_SAFEID_RESTRICTED_SYNC, CKA_SAFEID_SEED_STATE, CKA_HW_FEATURE_TYPE,
 	CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_LOCAL, CKA_MODIFIABLE,
 	CKA_ENCRYPT, CKA_SIGN, CKA_START_DATE, CKA_ALLOWED_MECHANISMS,
-	CKA_OTP_USER_IDENTIFIER, CKA_KEY_GEN_MECHANISM,
+	CKA_OTP_USER_IDENTIFIER, CKA_KEY_GEN_MECHANISM, CKA_UNIQUE_ID,
+	CKA_COPYABLE, CKA_DESTROYABLE, CKA_TRUSTED, CKA_CHECK_VALUE,
+	CKA_OTP_TIME_REQUIREMENT, CKA_OTP_SERVICE_LOGO, CKA_OTP_TIME,
+	CKA_WRAP_TEMPLATE, CKA_DERIVE,
 };
 
 typedef struct cursor {
@@ -73,16 +79,29 @@ static CK_ULONG build(cursor *cur, CK_ATTRIBUTE *tmpl)
 	return n;
 }
 
-static void check_get(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
+/* C_GetAttributeValue over both objects; kept: a burn plan's kept
+ * attributes (the seed slot as made), or NULL. */
+static void check_get(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                      const sp11_burn_plan *made)
 {
 	static const safeid_info info = {"8659622000042", 1767225600u, NULL};
-	sp11_record rec = {true, SAFEID_HASH_SHA256, 60, SAFEID_DISPLAY_60S,
-	                  CKS_SAFEID_SEED_NEW};
+	static sp11_record rec;
 	sp11_view v = {&info, &rec};
 	CK_ATTRIBUTE copy[MAX_ATTRS];
 	CK_ULONG orig[MAX_ATTRS];
 	CK_RV rv;
 
+	memset(&rec, 0, sizeof(rec));
+	rec.cfg_known = true;
+	rec.hash = SAFEID_HASH_SHA256;
+	rec.step = 60;
+	rec.display = SAFEID_DISPLAY_60S;
+	rec.seed_state = CKS_SAFEID_SEED_NEW;
+	if (made != NULL) {
+		rec.made = true;
+		rec.kept_len = made->kept_len;
+		memcpy(rec.kept, made->kept, made->kept_len);
+	}
 	for (CK_OBJECT_HANDLE h = SP11_OBJ_CLOCK; h <= SP11_OBJ_SEED; h++) {
 		memcpy(copy, tmpl, n * sizeof(*tmpl));
 		for (CK_ULONG i = 0; i < n; i++)
@@ -105,6 +124,33 @@ static void check_get(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
 	}
 }
 
+/* A file read back: both formats; what is accepted is well formed. */
+static int check_store(const uint8_t *d, size_t n)
+{
+	static sp11_record rec;
+	const unsigned char *v;
+	CK_ATTRIBUTE_TYPE t;
+	CK_ULONG vl;
+	size_t at = 0;
+	char *buf = malloc(n + 1);
+
+	if (buf == NULL)
+		return 0;
+	for (int tool = 0; tool < 2; tool++) {
+		memcpy(buf, d, n);
+		buf[n] = '\0';
+		if (!sp11_store_parse(buf, "8659622000042", tool, &rec))
+			continue;
+		FUZZ_CHECK(!rec.cfg_known || rec.step == 30 || rec.step == 60);
+		FUZZ_CHECK(rec.kept_len <= SP11_KEPT_MAX);
+		while (sp11_kept_next(rec.kept, rec.kept_len, &at, &t, &v, &vl))
+			FUZZ_CHECK(sp11_kept_type(t) && t != CKA_VALUE);
+		at = 0;
+	}
+	free(buf);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	CK_ATTRIBUTE tmpl[MAX_ATTRS];
@@ -117,9 +163,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (mode < 0)
 		return 0;
+	if (mode % 4 == 3)
+		return check_store(data + 1, size - 1);
 	memset(tmpl, 0, sizeof(tmpl));
 	n = build(&cur, tmpl);
-	switch (mode % 3) {
+	switch (mode % 4) {
 	case 0:
 		rv = sp11_burn_template_parse(tmpl, n, &bp);
 		if (rv == CKR_OK) {
@@ -129,6 +177,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(bp.hash == SAFEID_HASH_SHA1 ||
 			           bp.hash == SAFEID_HASH_SHA256);
 			FUZZ_CHECK(bp.display <= SAFEID_DISPLAY_120S);
+			FUZZ_CHECK(bp.kept_len <= SP11_KEPT_MAX);
+			/* The seed slot as this template made it. */
+			check_get(tmpl, n, &bp);
 		} else {
 			FUZZ_CHECK(bp.seed == NULL);
 		}
@@ -139,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(cp.step == 30 || cp.step == 60);
 		break;
 	default:
-		check_get(tmpl, n);
+		check_get(tmpl, n, NULL);
 		break;
 	}
 	for (CK_ULONG i = 0; i < n; i++)

@@ -1,8 +1,10 @@
 /*
  * test_api.c: the module's checks that need no token: burn and clock
- * templates (exact CKR_* for each bad input), the clock text, attribute
- * length semantics, and C_Initialize conformance (arguments, locking
- * callbacks, double init, fork).
+ * templates (exact CKR_* for each bad input, values the token cannot
+ * honour refused), the clock text, attribute length semantics, the seed
+ * slot read back as its template made it, and C_Initialize conformance
+ * (arguments, locking callbacks, double init, fork), the PKCS#11 3.0
+ * interfaces.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@ static CK_BBOOL yes = CK_TRUE;
 static CK_BBOOL no = CK_FALSE;
 static CK_BYTE seed20[20] = "12345678901234567890";
 static CK_BYTE seed64[64];
+static CK_BYTE seed_big[SP11_KEPT_MAX];
 static char txt_totp[] = "totp";
 static char txt_2026[] = "2026010100000000";
 static char txt_feb30[] = "2026023000000000";
@@ -63,12 +66,12 @@ START_TEST(burn_otp_key_full)
 END_TEST
 
 /* What pkcs11-tool --write-object --type secrkey --key-type GENERIC:20
- * --label totp sends. */
+ * --label totp --sensitive sends. */
 START_TEST(burn_pkcs11_tool_secret_key)
 {
 	CK_ATTRIBUTE a[] = {ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_generic),
 	                    ATTR(CKA_TOKEN, &yes), {CKA_VALUE, seed20, 20},
-	                    ATTR(CKA_PRIVATE, &no), ATTR(CKA_SENSITIVE, &no),
+	                    ATTR(CKA_PRIVATE, &no), ATTR(CKA_SENSITIVE, &yes),
 	                    {CKA_LABEL, txt_totp, 4}, ATTR(CKA_ENCRYPT, &yes),
 	                    ATTR(CKA_DECRYPT, &yes)};
 	sp11_burn_plan p;
@@ -76,12 +79,59 @@ START_TEST(burn_pkcs11_tool_secret_key)
 	ck_assert_uint_eq(sp11_burn_template_parse(a, 9, &p), CKR_OK);
 	/* pkcs11-tool 0.23 can only send it as AES, with CKA_EXTRACTABLE. */
 	a[1].pValue = &kt_aes;
-	a[5].type = CKA_EXTRACTABLE;
+	a[4].type = CKA_EXTRACTABLE;
 	ck_assert_uint_eq(sp11_burn_template_parse(a, 9, &p), CKR_OK);
 	ck_assert_int_eq(p.hash, SAFEID_HASH_SHA1);
 	ck_assert_uint_eq(p.step, 30);
 	ck_assert_int_eq(p.display, SAFEID_DISPLAY_30S);
 	ck_assert(!p.has_clock);
+	/* Without --sensitive it asks for a readable key, which the seed
+	 * slot never is. */
+	a[5].pValue = &no;
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 9, &p),
+	                  CKR_TEMPLATE_INCONSISTENT);
+}
+END_TEST
+
+/* Values each valid, that the seed slot cannot have: refused whole,
+ * never dropped; attributes only the token sets: read-only. */
+START_TEST(burn_unhonourable)
+{
+	static const CK_ATTRIBUTE_TYPE must_be_false[] = {
+		CKA_PRIVATE, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE,
+		CKA_EXTRACTABLE, CKA_TRUSTED};
+	static const CK_ATTRIBUTE_TYPE read_only[] = {
+		CKA_UNIQUE_ID, CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE,
+		CKA_LOCAL, CKA_KEY_GEN_MECHANISM, CKA_OTP_TIME};
+	CK_ULONG mandatory = CK_OTP_PARAM_MANDATORY, ignored = CK_OTP_PARAM_IGNORED;
+	CK_BYTE check[3] = {1, 2, 3};
+	size_t i;
+
+	for (i = 0; i < sizeof(must_be_false) / sizeof(must_be_false[0]); i++) {
+		ck_assert_uint_eq(burn1(must_be_false[i], &yes, sizeof(yes)),
+		                  CKR_TEMPLATE_INCONSISTENT);
+		ck_assert_uint_eq(burn1(must_be_false[i], &no, sizeof(no)), CKR_OK);
+	}
+	ck_assert_uint_eq(burn1(CKA_SENSITIVE, &no, sizeof(no)),
+	                  CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(burn1(CKA_TOKEN, &no, sizeof(no)),
+	                  CKR_TEMPLATE_INCONSISTENT);
+	for (i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++)
+		ck_assert_uint_eq(burn1(read_only[i], &yes, sizeof(yes)),
+		                  CKR_ATTRIBUTE_READ_ONLY);
+	ck_assert_uint_eq(burn1(CKA_OTP_TIME_REQUIREMENT, &mandatory,
+	                        sizeof(mandatory)), CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(burn1(CKA_OTP_PIN_REQUIREMENT, &ignored,
+	                        sizeof(ignored)), CKR_OK);
+	ck_assert_uint_eq(burn1(CKA_CHECK_VALUE, check, sizeof(check)),
+	                  CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(burn1(CKA_CHECK_VALUE, NULL, 0), CKR_OK);
+	/* A usage flag is kept as given; not a CK_BBOOL is invalid. */
+	ck_assert_uint_eq(burn1(CKA_SIGN, &yes, sizeof(yes)), CKR_OK);
+	ck_assert_uint_eq(burn1(CKA_SIGN, check, 3), CKR_ATTRIBUTE_VALUE_INVALID);
+	/* Recovery flags are not secret-key attributes. */
+	ck_assert_uint_eq(burn1(CKA_SIGN_RECOVER, &no, sizeof(no)),
+	                  CKR_ATTRIBUTE_TYPE_INVALID);
 }
 END_TEST
 
@@ -125,6 +175,9 @@ START_TEST(burn_errors)
 	ck_assert_uint_eq(burn1(CKA_TOKEN, &no, sizeof(no)), CKR_TEMPLATE_INCONSISTENT);
 	ck_assert_uint_eq(burn1(CKA_EXTRACTABLE, &yes, sizeof(yes)),
 	                  CKR_TEMPLATE_INCONSISTENT);
+	/* More than the module keeps of labels and IDs. */
+	ck_assert_uint_eq(burn1(CKA_LABEL, seed_big, sizeof(seed_big)),
+	                  CKR_ATTRIBUTE_VALUE_INVALID);
 	ck_assert_uint_eq(burn1(CKA_VALUE_LEN, &len7, sizeof(len7)),
 	                  CKR_TEMPLATE_INCONSISTENT);
 	ck_assert_uint_eq(burn1(CKA_SAFEID_SEED_STATE, &unknown, sizeof(unknown)),
@@ -262,6 +315,130 @@ START_TEST(find_match)
 }
 END_TEST
 
+/* The seed slot reads back with what the template made it. */
+START_TEST(seed_slot_as_made)
+{
+	static CK_BYTE id01[1] = {1};
+	CK_ATTRIBUTE a[] = {ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_aes),
+	                    {CKA_VALUE, seed20, 20}, ATTR(CKA_SENSITIVE, &yes),
+	                    {CKA_LABEL, txt_totp, 4}, {CKA_ID, id01, 1},
+	                    ATTR(CKA_ENCRYPT, &yes)};
+	CK_ATTRIBUTE by[] = {ATTR(CKA_CLASS, &cls_sec), {CKA_LABEL, txt_totp, 4},
+	                     {CKA_ID, id01, 1}};
+	safeid_info info;
+	sp11_record rec;
+	sp11_view v = {&info, &rec};
+	sp11_burn_plan p;
+	CK_ULONG ul = 0, len;
+	CK_BBOOL b = 9;
+	CK_BYTE buf[8];
+
+	memset(&info, 0, sizeof(info));
+	strcpy(info.serial, "8659612000001");
+	memset(&rec, 0, sizeof(rec));
+	/* Before any burn: an OTP key labelled "totp", length unknown. */
+	len = sizeof(ul);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_CLASS, &ul, &len), CKR_OK);
+	ck_assert_uint_eq(ul, CKO_OTP_KEY);
+	len = sizeof(ul);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE_LEN, &ul, &len), CKR_OK);
+	ck_assert_uint_eq(ul, CK_UNAVAILABLE_INFORMATION);
+	ck_assert(!sp11_object_match(SP11_OBJ_SEED, &v, by, 3));
+
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 7, &p), CKR_OK);
+	rec.made = true;
+	rec.kept_len = p.kept_len;
+	memcpy(rec.kept, p.kept, p.kept_len);
+	ck_assert(sp11_object_match(SP11_OBJ_SEED, &v, by, 3));
+	len = sizeof(ul);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_KEY_TYPE, &ul, &len), CKR_OK);
+	ck_assert_uint_eq(ul, CKK_AES);
+	len = sizeof(ul);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE_LEN, &ul, &len), CKR_OK);
+	ck_assert_uint_eq(ul, 20);
+	len = sizeof(b);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_ENCRYPT, &b, &len), CKR_OK);
+	ck_assert_uint_eq(b, CK_TRUE);
+	len = sizeof(b);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_DECRYPT, &b, &len), CKR_OK);
+	ck_assert_uint_eq(b, CK_FALSE);
+	len = sizeof(buf);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_LABEL, buf, &len), CKR_OK);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_int_eq(memcmp(buf, "totp", 4), 0);
+	len = sizeof(buf);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE, buf, &len),
+	                  CKR_ATTRIBUTE_SENSITIVE);
+}
+END_TEST
+
+/* Every attribute PKCS#11 gives a secret key and an OTP key is answered
+ * on the seed slot, with the values the token has. */
+START_TEST(seed_slot_every_attribute)
+{
+	static const CK_ATTRIBUTE_TYPE all[] = {
+		CKA_CLASS, CKA_UNIQUE_ID, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE,
+		CKA_LABEL, CKA_COPYABLE, CKA_DESTROYABLE, CKA_KEY_TYPE, CKA_ID,
+		CKA_START_DATE, CKA_END_DATE, CKA_DERIVE, CKA_LOCAL,
+		CKA_KEY_GEN_MECHANISM, CKA_ALLOWED_MECHANISMS, CKA_SENSITIVE,
+		CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY, CKA_WRAP,
+		CKA_UNWRAP, CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE,
+		CKA_NEVER_EXTRACTABLE, CKA_CHECK_VALUE, CKA_WRAP_WITH_TRUSTED,
+		CKA_TRUSTED, CKA_WRAP_TEMPLATE, CKA_UNWRAP_TEMPLATE,
+		CKA_DERIVE_TEMPLATE, CKA_VALUE_LEN, CKA_OTP_FORMAT,
+		CKA_OTP_LENGTH, CKA_OTP_TIME_INTERVAL, CKA_OTP_USER_FRIENDLY_MODE,
+		CKA_OTP_CHALLENGE_REQUIREMENT, CKA_OTP_TIME_REQUIREMENT,
+		CKA_OTP_COUNTER_REQUIREMENT, CKA_OTP_PIN_REQUIREMENT,
+		CKA_OTP_COUNTER, CKA_OTP_TIME, CKA_OTP_USER_IDENTIFIER,
+		CKA_OTP_SERVICE_IDENTIFIER, CKA_OTP_SERVICE_LOGO,
+		CKA_OTP_SERVICE_LOGO_TYPE};
+	static const CK_ATTRIBUTE_TYPE no_to[] = {
+		CKA_PRIVATE, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE,
+		CKA_EXTRACTABLE, CKA_LOCAL, CKA_ENCRYPT, CKA_TRUSTED};
+	static const CK_ATTRIBUTE_TYPE yes_to[] = {
+		CKA_TOKEN, CKA_SENSITIVE, CKA_ALWAYS_SENSITIVE,
+		CKA_NEVER_EXTRACTABLE};
+	safeid_info info;
+	sp11_record rec;
+	sp11_view v = {&info, &rec};
+	char otp_time[16];
+	CK_BBOOL b;
+	CK_ULONG len;
+	size_t i;
+
+	memset(&info, 0, sizeof(info));
+	strcpy(info.serial, "8659612000001");
+	info.clock = 1767225600u;
+	memset(&rec, 0, sizeof(rec));
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		len = 0;
+		ck_assert_msg(sp11_object_attr(SP11_OBJ_SEED, &v, all[i], NULL, &len) == CKR_OK,
+		              "attribute 0x%lx not answered", (unsigned long)all[i]);
+		ck_assert_uint_ne(len, CK_UNAVAILABLE_INFORMATION);
+	}
+	for (i = 0; i < sizeof(no_to) / sizeof(no_to[0]); i++) {
+		len = sizeof(b);
+		ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, no_to[i], &b, &len), CKR_OK);
+		ck_assert_msg(b == CK_FALSE, "0x%lx", (unsigned long)no_to[i]);
+	}
+	for (i = 0; i < sizeof(yes_to) / sizeof(yes_to[0]); i++) {
+		len = sizeof(b);
+		ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, yes_to[i], &b, &len), CKR_OK);
+		ck_assert_msg(b == CK_TRUE, "0x%lx", (unsigned long)yes_to[i]);
+	}
+	/* The OTP time is the token's clock. */
+	len = sizeof(otp_time);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_OTP_TIME, otp_time, &len), CKR_OK);
+	ck_assert_uint_eq(len, 14);
+	ck_assert_int_eq(memcmp(otp_time, "20260101000000", 14), 0);
+	/* The clock object: its own few, and its CKA_UNIQUE_ID differs. */
+	len = 0;
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_CLOCK, &v, CKA_UNIQUE_ID, NULL, &len), CKR_OK);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_CLOCK, &v, CKA_KEY_TYPE, NULL, &len),
+	                  CKR_ATTRIBUTE_TYPE_INVALID);
+}
+END_TEST
+
 static CK_RV m_create(CK_VOID_PTR_PTR m)
 {
 	*m = malloc(1);
@@ -362,8 +539,12 @@ START_TEST(function_list_complete)
 	ck_assert_uint_eq(C_GetFunctionList(&f), CKR_OK);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(f->C_GenerateRandom);
+	ck_assert_uint_eq(f->version.major, 2);
+	ck_assert_uint_eq(f->version.minor, 40);
 	ck_assert_uint_eq(f->C_Initialize(NULL), CKR_OK);
-	ck_assert_uint_eq(f->C_GenerateRandom(1, NULL, 0), CKR_FUNCTION_NOT_SUPPORTED);
+	/* No RNG, but the session is checked first. */
+	ck_assert_uint_eq(f->C_GenerateRandom(1, NULL, 0), CKR_SESSION_HANDLE_INVALID);
+	ck_assert_uint_eq(f->C_SeedRandom(1, NULL, 0), CKR_SESSION_HANDLE_INVALID);
 	ck_assert_uint_eq(f->C_OpenSession(9999, CKF_SERIAL_SESSION, NULL, NULL, &h),
 	                  CKR_SLOT_ID_INVALID);
 	ck_assert_uint_eq(f->C_OpenSession(0, 0, NULL, NULL, &h),
@@ -372,6 +553,77 @@ START_TEST(function_list_complete)
 	ck_assert_uint_eq(f->C_CloseSession(77), CKR_SESSION_HANDLE_INVALID);
 	ck_assert_uint_eq(f->C_Finalize(NULL), CKR_OK);
 	ck_assert_uint_eq(f->C_GenerateRandom(1, NULL, 0), CKR_CRYPTOKI_NOT_INITIALIZED);
+}
+END_TEST
+
+/* PKCS#11 3.0 interfaces: "PKCS 11" 3.0 by default, then 2.40 and the
+ * vendor one; the usual two-call pattern; filters by name, version and
+ * flags; no fork-safe interface. */
+START_TEST(interfaces)
+{
+	CK_INTERFACE list[4], *i = NULL;
+	CK_FUNCTION_LIST_3_0 *f30;
+	CK_FUNCTION_LIST *f240;
+	safeid_pkcs11_vendor_functions *fv;
+	CK_VERSION v240 = {2, 40}, v99 = {9, 9};
+	CK_ULONG n = 0, st;
+	CK_INFO info;
+	char p11[] = "PKCS 11", vendor[] = SAFEID_PKCS11_VENDOR_INTERFACE;
+	char other[] = "Vendor other";
+
+	ck_assert_uint_eq(C_GetInterfaceList(NULL, NULL), CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(C_GetInterfaceList(NULL, &n), CKR_OK);
+	ck_assert_uint_eq(n, 3);
+	n = 2;
+	ck_assert_uint_eq(C_GetInterfaceList(list, &n), CKR_BUFFER_TOO_SMALL);
+	ck_assert_uint_eq(n, 3);
+	n = 4;
+	ck_assert_uint_eq(C_GetInterfaceList(list, &n), CKR_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(list[0].pInterfaceName, "PKCS 11");
+	ck_assert_str_eq(list[1].pInterfaceName, "PKCS 11");
+	ck_assert_str_eq(list[2].pInterfaceName, "Vendor safeid");
+	ck_assert_uint_eq(list[0].flags | list[1].flags | list[2].flags, 0);
+
+	ck_assert_uint_eq(C_GetInterface(NULL, NULL, NULL, 0), CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(C_GetInterface(NULL, NULL, &i, 0), CKR_OK);
+	f30 = i->pFunctionList;
+	ck_assert_uint_eq(f30->version.major, 3);
+	ck_assert_uint_eq(f30->version.minor, 0);
+	ck_assert_ptr_eq(f30->C_GetInterface, C_GetInterface);
+	ck_assert_ptr_nonnull(f30->C_MessageVerifyFinal);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)p11, NULL, &i, 0), CKR_OK);
+	ck_assert_ptr_eq(i->pFunctionList, f30);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)p11, &v240, &i, 0), CKR_OK);
+	f240 = i->pFunctionList;
+	ck_assert_uint_eq(f240->version.major, 2);
+	ck_assert_uint_eq(f240->version.minor, 40);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)p11, &v99, &i, 0),
+	                  CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)p11, NULL, &i,
+	                                 CKF_INTERFACE_FORK_SAFE),
+	                  CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)other, NULL, &i, 0),
+	                  CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)vendor, NULL, &i, 0), CKR_OK);
+	fv = i->pFunctionList;
+	ck_assert_ptr_eq(fv->seed_state, safeid_pkcs11_seed_state);
+
+	/* Each list's C_GetInfo says its own version; the 3.0 stubs check
+	 * initialisation first. */
+	ck_assert_uint_eq(f30->C_LoginUser(1, CKU_USER, NULL, 0, NULL, 0),
+	                  CKR_CRYPTOKI_NOT_INITIALIZED);
+	ck_assert_uint_eq(f30->C_Initialize(NULL), CKR_OK);
+	ck_assert_uint_eq(f30->C_GetInfo(&info), CKR_OK);
+	ck_assert_uint_eq(info.cryptokiVersion.major, 3);
+	ck_assert_uint_eq(info.cryptokiVersion.minor, 0);
+	ck_assert_uint_eq(f240->C_GetInfo(&info), CKR_OK);
+	ck_assert_uint_eq(info.cryptokiVersion.major, 2);
+	ck_assert_uint_eq(info.cryptokiVersion.minor, 40);
+	ck_assert_uint_eq(f30->C_LoginUser(1, CKU_USER, NULL, 0, NULL, 0),
+	                  CKR_FUNCTION_NOT_SUPPORTED);
+	ck_assert_uint_eq(fv->seed_state("8659612000001", &st), CKR_DATA_INVALID);
+	ck_assert_uint_eq(f30->C_Finalize(NULL), CKR_OK);
 }
 END_TEST
 
@@ -419,6 +671,7 @@ Suite *suite_api(void)
 
 	tcase_add_test(t, burn_otp_key_full);
 	tcase_add_test(t, burn_pkcs11_tool_secret_key);
+	tcase_add_test(t, burn_unhonourable);
 	tcase_add_test(t, burn_errors);
 	tcase_add_test(t, burn_seed_lengths);
 	tcase_add_test(t, clock_templates);
@@ -427,6 +680,8 @@ Suite *suite_api(void)
 	t = tcase_create("objects");
 	tcase_add_test(t, attribute_lengths);
 	tcase_add_test(t, find_match);
+	tcase_add_test(t, seed_slot_as_made);
+	tcase_add_test(t, seed_slot_every_attribute);
 	suite_add_tcase(s, t);
 	t = tcase_create("conformance");
 	tcase_add_test(t, initialize_args);
@@ -434,6 +689,7 @@ Suite *suite_api(void)
 	tcase_add_test(t, fork_child_not_initialised);
 	tcase_add_test(t, function_list_complete);
 	tcase_add_test(t, vendor_seed_state);
+	tcase_add_test(t, interfaces);
 	suite_add_tcase(s, t);
 	return s;
 }

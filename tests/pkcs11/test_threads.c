@@ -158,7 +158,7 @@ static void *burn_thread(void *arg)
 	if (j->rv != CKR_OK)
 		return NULL;
 	j->rv = f->C_CreateObject(s, t, 6, &h);
-	if (j->rv == CKR_OK && h != SP11_OBJ_SEED)
+	if (j->rv == CKR_OK && h == CK_INVALID_HANDLE)
 		j->rv = CKR_GENERAL_ERROR;
 	f->C_CloseSession(s);
 	return NULL;

@@ -455,6 +455,17 @@ fail:
 	return ret;
 }
 
+/* A card is on the slot's reader, but the module does not recognise it
+ * as a token (answered from what the module kept: no exchange). */
+static bool card_foreign(client_link *b, const client_slot *slot)
+{
+	CK_TOKEN_INFO ti;
+	CK_RV rv = b->f->C_GetTokenInfo(slot->handle, &ti);
+
+	rv_trace(b, "C_GetTokenInfo", rv);
+	return rv == CKR_TOKEN_NOT_RECOGNIZED;
+}
+
 /* Pick the slot for spec and make sure a token is on it. */
 static int slot_pick_present(client_link *b, const char *spec,
                              client_slot *slot,
@@ -464,6 +475,13 @@ static int slot_pick_present(client_link *b, const char *spec,
 
 	if (ret != 0)
 		return ret;
+	if (!slot->present && card_foreign(b, slot))
+		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token",
+		                   "the card on reader '%s' is not a "
+		                   "programmable OTP token of this family (if it "
+		                   "is a security key such as a YubiKey, it was "
+		                   "tapped by mistake): use the OTP token",
+		                   slot->reader);
 	if (!slot->present)
 		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token",
 		                   "no token on reader '%s': place the token "
