@@ -14,23 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sc-internal.h"
+#include "osd.h"
 
-int safeid_sc_match_card(struct sc_card *card)
+int osd_match_card(struct sc_card *card)
 {
-	safeid_sc_card *priv;
+	osd_card *priv;
 	safeid_transport t;
 	safeid_info info;
 	int r;
 
-	safeid_sc_transport(card, &t);
+	osd_transport(card, &t);
 	r = safeid_get_info(&t, &info);
 	if (r != SAFEID_OK) {
-		SAFEID_SC_LOG(card->ctx, "safeid: get-info probe: not ours (%s)",
+		OSD_LOG(card->ctx, "safeid: get-info probe: not ours (%s)",
 		              safeid_errname(r));
 		return 0;
 	}
-	SAFEID_SC_LOG(card->ctx, "safeid: get-info probe: token %s", info.serial);
+	OSD_LOG(card->ctx, "safeid: get-info probe: token %s", info.serial);
 	/* OpenSC calls init() right after a successful match: hand it the
 	 * answer so that recognising the token costs one APDU, not two. */
 	priv = calloc(1, sizeof(*priv));
@@ -54,9 +54,9 @@ static void card_name(const safeid_info *info, char *out, size_t cap)
 
 /* The info match_card() read, or a fresh read when the card was matched
  * by a card_atr block (then match_card()'s answer was not decisive). */
-static int take_info(struct sc_card *card, safeid_sc_card **out)
+static int take_info(struct sc_card *card, osd_card **out)
 {
-	safeid_sc_card *priv = card->drv_data;
+	osd_card *priv = card->drv_data;
 	safeid_transport t;
 	int r;
 
@@ -68,10 +68,10 @@ static int take_info(struct sc_card *card, safeid_sc_card **out)
 	priv = calloc(1, sizeof(*priv));
 	if (priv == NULL)
 		return SC_ERROR_OUT_OF_MEMORY;
-	safeid_sc_transport(card, &t);
+	osd_transport(card, &t);
 	r = safeid_get_info(&t, &priv->info);
 	if (r != SAFEID_OK) {
-		SAFEID_SC_LOG(card->ctx,
+		OSD_LOG(card->ctx,
 		              "safeid: init: the card did not answer get info as a "
 		              "token of this family (%s): %s",
 		              safeid_errname(r), safeid_strerror(r));
@@ -79,15 +79,15 @@ static int take_info(struct sc_card *card, safeid_sc_card **out)
 		return r == SAFEID_ERR_BAD_REPLY || r == SAFEID_ERR_INS ||
 		               r == SAFEID_ERR_CLA || r == SAFEID_ERR_SW
 		           ? SC_ERROR_INVALID_CARD
-		           : safeid_sc_error(r);
+		           : osd_error(r);
 	}
 	*out = priv;
 	return SC_SUCCESS;
 }
 
-int safeid_sc_init(struct sc_card *card)
+int osd_init(struct sc_card *card)
 {
-	safeid_sc_card *priv = NULL;
+	osd_card *priv = NULL;
 	size_t n;
 	int r;
 
@@ -101,7 +101,7 @@ int safeid_sc_init(struct sc_card *card)
 	memset(&card->serialnr, 0, sizeof(card->serialnr));
 	memcpy(card->serialnr.value, priv->info.serial, n);
 	card->serialnr.len = n;
-	card->type = SAFEID_SC_CARD_TYPE;
+	card->type = OSD_CARD_TYPE;
 	card->name = priv->name;
 	card->drv_data = priv;
 	/* Short APDUs only, no secure messaging, nothing else announced. */
@@ -109,7 +109,7 @@ int safeid_sc_init(struct sc_card *card)
 	return SC_SUCCESS;
 }
 
-int safeid_sc_finish(struct sc_card *card)
+int osd_finish(struct sc_card *card)
 {
 	free(card->drv_data);
 	card->drv_data = NULL;

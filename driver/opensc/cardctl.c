@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "safeid-opensc.h"
-#include "sc-internal.h"
+#include "osd.h"
 
 static int get_serialnr(struct sc_card *card, void *arg)
 {
@@ -19,12 +19,12 @@ static int get_serialnr(struct sc_card *card, void *arg)
 static int get_info(struct sc_card *card, const safeid_transport *t,
                     struct safeid_cardctl_info *a)
 {
-	safeid_sc_card *priv = card->drv_data;
+	osd_card *priv = card->drv_data;
 
 	a->err = safeid_get_info(t, &a->info);
 	if (a->err == SAFEID_OK && priv != NULL)
 		priv->info = a->info;
-	return safeid_sc_error(a->err);
+	return osd_error(a->err);
 }
 
 static int burn(const safeid_transport *t, struct safeid_cardctl_burn *a)
@@ -32,10 +32,10 @@ static int burn(const safeid_transport *t, struct safeid_cardctl_burn *a)
 	int r;
 
 	r = safeid_burn(t, &a->cfg, a->seed, a->seedlen, NULL, NULL, &a->report);
-	return safeid_sc_error(r);
+	return osd_error(r);
 }
 
-int safeid_sc_card_ctl(struct sc_card *card, unsigned long request, void *arg)
+int osd_card_ctl(struct sc_card *card, unsigned long request, void *arg)
 {
 	safeid_transport t;
 	int *err = arg;
@@ -46,24 +46,24 @@ int safeid_sc_card_ctl(struct sc_card *card, unsigned long request, void *arg)
 		return SC_ERROR_NOT_SUPPORTED;
 	if (arg == NULL)
 		return SC_ERROR_INVALID_ARGUMENTS;
-	safeid_sc_transport(card, &t);
+	osd_transport(card, &t);
 	switch (request) {
 	case SAFEID_CARDCTL_GET_INFO:
 		return get_info(card, &t, arg);
 	case SAFEID_CARDCTL_AUTHENTICATE:
 		*err = safeid_authenticate(&t);
-		return safeid_sc_error(*err);
+		return osd_error(*err);
 	case SAFEID_CARDCTL_WRITE_CONFIG: {
 		struct safeid_cardctl_config *a = arg;
 
 		a->err = safeid_write_config(&t, &a->cfg);
-		return safeid_sc_error(a->err);
+		return osd_error(a->err);
 	}
 	case SAFEID_CARDCTL_WRITE_SEED: {
 		struct safeid_cardctl_seed *a = arg;
 
 		a->err = safeid_write_seed(&t, a->seed, a->seedlen);
-		return safeid_sc_error(a->err);
+		return osd_error(a->err);
 	}
 	default:
 		return burn(&t, arg);

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "sc-internal.h"
+#include "osd.h"
 
 /* OpenSC error -> the core's error, for transmit and lock failures. */
 static int from_sc_error(int r)
@@ -34,7 +34,7 @@ static int from_sc_error(int r)
 	}
 }
 
-int safeid_sc_error(int err)
+int osd_error(int err)
 {
 	switch (err) {
 	case SAFEID_OK:
@@ -110,7 +110,7 @@ static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
 	              SC_APDU_FLAGS_NO_SM;
 	secret = carries_seed(capdu, clen);
 	if (secret) {
-		SAFEID_SC_LOG(card->ctx, "safeid: seed write: APDU not logged");
+		OSD_LOG(card->ctx, "safeid: seed write: APDU not logged");
 		saved_debug = card->ctx->debug;
 		card->ctx->debug = 0;
 	}
@@ -118,7 +118,7 @@ static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
 	if (secret)
 		card->ctx->debug = saved_debug;
 	if (r != SC_SUCCESS) {
-		SAFEID_SC_LOG(card->ctx, "safeid: transmit of %02X %02X failed: %s",
+		OSD_LOG(card->ctx, "safeid: transmit of %02X %02X failed: %s",
 		              capdu[0], clen > 1 ? capdu[1] : 0, sc_strerror(r));
 		return from_sc_error(r);
 	}
@@ -144,7 +144,7 @@ static int sc_end(void *ctx)
 	return r == SC_SUCCESS ? SAFEID_OK : from_sc_error(r);
 }
 
-void safeid_sc_transport(struct sc_card *card, safeid_transport *out)
+void osd_transport(struct sc_card *card, safeid_transport *out)
 {
 	out->ctx = card;
 	out->transmit = sc_transmit_bytes;
