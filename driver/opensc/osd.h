@@ -4,7 +4,7 @@
 #ifndef SAFEID_OSD_H
 #define SAFEID_OSD_H
 
-#include <safeid/safeid.h>
+#include <safeid/molto2.h>
 
 #include "opensc-abi.h"
 
@@ -14,8 +14,12 @@
 /* Per-card state, in card->drv_data. */
 typedef struct osd_card {
 	char name[96];       /* card->name points here */
-	safeid_info info;    /* as read by init() */
+	safeid_detected det; /* family, serial, clock, profiles: as
+	                      * recognised by match_card() or init() */
 } osd_card;
+
+/* Recognise the card (card.c says how); reads only. */
+int osd_detect(struct sc_card *card, safeid_detected *out);
 
 /* Log through OpenSC's debug log (opensc.conf debug = 3).  Never pass
  * secrets: only headers, status words, serials and error names. */

@@ -175,6 +175,13 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 	ret = tool_writer_open(o, &lockfd, &b, &s, err);
 	if (ret != 0)
 		goto fail;
+	if (s.molto2) {
+		ret = tool_m2_clock(o, j, b, &s, err);
+		goto fail;
+	}
+	ret = tool_m2_options_refuse(o, &s, err);
+	if (ret != 0)
+		goto fail;
 	ret = client_clock_plan_fill(&p, o->state_dir, &s, &co, &source, err);
 	if (ret != 0)
 		goto fail;
