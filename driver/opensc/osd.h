@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * osd.h: what the files of the safeid OpenSC card driver share.
  */

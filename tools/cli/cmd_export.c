@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_export.c: a batch's journal into the seed file a server imports
  * (the client library's export does the work; this file reads the

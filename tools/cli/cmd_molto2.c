@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_molto2.c: the Token2 Molto2 in safeid-tool: its burn (one account
  * or a whole export into its profiles), its clock sync (every profile,

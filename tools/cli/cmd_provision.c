@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_provision.c: a stack of tokens burned one after another with fresh
  * seeds (the client library's provisioning session does the work; this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * client.c: choosing and opening a backend by name, and the calls a front
  * end makes through it (client.h), so no front end handles the tables of
@@ -185,7 +186,7 @@ int client_profiles_read(client_backend *b, const char *spec,
 	if (b->ops->profiles == NULL)
 		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
 		                   "the %s backend cannot read a Molto2's "
-		                   "profiles: use --backend pkcs11 or opensc",
+		                   "profiles: use --backend opensc",
 		                   b->ops->name);
 	return b->ops->profiles(b->link, spec, out, err);
 }
@@ -397,7 +398,7 @@ int client_m2_run(client_backend *b, const char *spec,
 	if (b->ops->m2 == NULL)
 		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
 		                   "the %s backend cannot drive a Molto2: use "
-		                   "--backend pkcs11 or opensc",
+		                   "--backend opensc",
 		                   b->ops->name);
 	if (rq->expect_serial != NULL && rq->op != CLIENT_M2_RESET) {
 		ret = client_tries_load(rq->state_dir, rq->expect_serial,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2.c: what a front end needs for a Token2 Molto2 besides the backend
  * (client.h, "multi-profile tokens"): the customer key from a file or

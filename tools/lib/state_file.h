@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * state_file.h: the small files of the state directory (burn records, a
  * Molto2's tries count), inside the client library only.  Files there are
