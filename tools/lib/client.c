@@ -182,12 +182,22 @@ unsigned long client_backend_writes(const client_backend *b)
 int client_profiles_read(client_backend *b, const char *spec,
                          client_profile_list *out, client_error *err)
 {
+	int ret;
+
 	memset(out, 0, sizeof(*out));
-	if (b->ops->profiles == NULL)
+	if (b->ops->profiles == NULL) {
+		/* a single-profile token is named as such, whatever the
+		 * backend */
+		ret = client_slot_read(b, spec, &out->token, err);
+		if (ret != 0)
+			return ret;
+		if (!out->token.molto2)
+			return client_family_refuse(&out->token, false, err);
 		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
 		                   "the %s backend cannot read a Molto2's "
 		                   "profiles: use --backend opensc",
 		                   b->ops->name);
+	}
 	return b->ops->profiles(b->link, spec, out, err);
 }
 
