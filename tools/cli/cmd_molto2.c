@@ -816,85 +816,113 @@ static void outcome_show(const tool_opts *o, json_out *j,
 	printf("The token holds: %s.\n", text);
 }
 
-int cmd_wipe(const tool_opts *o, json_out *j, client_error *err)
-{
-	client_profile_list *pl = NULL;
-	client_m2_outcome *out = NULL;
-	struct m2_show *m = NULL;
-	client_backend *b = NULL;
-	client_m2_request rq;
+/* What each of the Molto2's own commands holds from its start to its end. */
+struct m2_cmd {
+	client_m2_outcome *out;
+	struct m2_show *m;
+	client_backend *b;
 	client_m2_key k;
 	client_slot s;
-	char t[TOOL_TEXT_CAP(SAFEID_M2_TITLE_FIELD + 1)];
-	unsigned one;
-	int lockfd = -1, ret;
+	int lockfd;
+};
 
-	memset(&k, 0, sizeof(k));
+/* The writer lock, the backend, the token (a Molto2), the buffers. */
+static int cmd_begin(const tool_opts *o, json_out *j, struct m2_cmd *c,
+                     client_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->lockfd = -1;
+	c->out = calloc(1, sizeof(*c->out));
+	c->m = calloc(1, sizeof(*c->m));
+	if (c->out == NULL || c->m == NULL)
+		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
+		                   "out of memory");
+	return m2_open(o, j, &c->lockfd, &c->b, &c->s, err);
+}
+
+static void cmd_end(struct m2_cmd *c)
+{
+	client_m2_key_free(&c->k);
+	client_backend_close(&c->b);
+	client_lock_release(&c->lockfd);
+	free(c->out);
+	free(c->m);
+}
+
+/* wipe: profile o->profile of c's token holds a seed (*held), read
+ * without the key; its title in title. */
+static int wipe_check(const tool_opts *o, struct m2_cmd *c, bool *held,
+                      char *title, size_t cap, client_error *err)
+{
+	client_profile_list *pl = calloc(1, sizeof(*pl));
+	int ret;
+
+	if (pl == NULL)
+		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
+		                   "out of memory");
+	tool_watchdog_arm("read the profiles", SAFEID_SEED_OLD,
+	                  CLIENT_EXIT_TOKEN);
+	ret = client_profiles_read(c->b, o->reader, pl, err);
+	tool_watchdog_disarm();
+	if (ret == 0)
+		ret = client_token_changed(&pl->token, c->s.serial, err);
+	if (ret == 0) {
+		*held = pl->items[o->profile].seed;
+		tool_text(pl->items[o->profile].title, title, cap);
+	}
+	free(pl);
+	return ret;
+}
+
+int cmd_wipe(const tool_opts *o, json_out *j, client_error *err)
+{
+	char t[TOOL_TEXT_CAP(SAFEID_M2_TITLE_FIELD + 1)];
+	client_m2_request rq;
+	struct m2_cmd c;
+	unsigned one;
+	bool held = false;
+	int ret;
+
 	if (o->profile < 0)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "wipe needs --profile N: the profile whose "
 		                   "seed is deleted ('safeid-tool profiles' "
 		                   "lists them)");
-	pl = calloc(1, sizeof(*pl));
-	out = calloc(1, sizeof(*out));
-	m = calloc(1, sizeof(*m));
-	if (pl == NULL || out == NULL || m == NULL) {
-		ret = client_fail(err, CLIENT_EXIT_SETUP, "nomem",
-		                  "out of memory");
-		goto fail;
-	}
-	ret = m2_open(o, j, &lockfd, &b, &s, err);
-	if (ret != 0)
-		goto fail;
-	if ((unsigned)o->profile >= s.profiles) {
+	ret = cmd_begin(o, j, &c, err);
+	if (ret == 0 && (unsigned)o->profile >= c.s.profiles)
 		ret = client_fail(err, CLIENT_EXIT_USAGE, "profile",
 		                  "nothing written: token %s has %u profiles "
 		                  "(0 to %u); choose one of them",
-		                  s.serial, s.profiles, s.profiles - 1);
-		goto fail;
-	}
-	tool_watchdog_arm("read the profiles", SAFEID_SEED_OLD,
-	                  CLIENT_EXIT_TOKEN);
-	ret = client_profiles_read(b, o->reader, pl, err);
-	tool_watchdog_disarm();
+		                  c.s.serial, c.s.profiles, c.s.profiles - 1);
 	if (ret == 0)
-		ret = client_token_changed(&pl->token, s.serial, err);
-	if (ret != 0)
-		goto fail;
-	if (!pl->items[o->profile].seed) {
-		if (!o->json)
-			printf("Profile %ld of token %s holds no seed: nothing "
-			       "to delete.\n", o->profile, s.serial);
-		else
+		ret = wipe_check(o, &c, &held, t, sizeof(t), err);
+	if (ret != 0 || !held) {
+		if (ret == 0 && o->json)
 			json_bool(j, "had_seed", false);
+		else if (ret == 0)
+			printf("Profile %ld of token %s holds no seed: nothing "
+			       "to delete.\n", o->profile, c.s.serial);
 		goto fail;
 	}
 	if (!o->json)
 		printf("Delete the seed of profile %ld ('%s') of token %s.\n",
-		       o->profile,
-		       tool_text(pl->items[o->profile].title, t, sizeof(t)),
-		       s.serial);
-	ret = key_get(o, j, &s, &k, err);
+		       o->profile, t, c.s.serial);
+	ret = key_get(o, j, &c.s, &c.k, err);
 	if (ret == 0)
 		ret = tool_confirm(o->yes,
 		                   client_text(CLIENT_TEXT_WIPE_QUESTION), err);
 	if (ret != 0)
 		goto fail;
-	request_begin(&rq, o, CLIENT_M2_WIPE, &s, &k, m);
+	request_begin(&rq, o, CLIENT_M2_WIPE, &c.s, &c.k, c.m);
 	one = (unsigned)o->profile;
 	rq.profiles = &one;
 	rq.nprofiles = 1;
-	ret = m2_run(o, b, &rq, m, out, err);
+	ret = m2_run(o, c.b, &rq, c.m, c.out, err);
 	if (o->json)
 		json_bool(j, "had_seed", true);
-	outcome_show(o, j, out);
+	outcome_show(o, j, c.out);
 fail:
-	client_m2_key_free(&k);
-	client_backend_close(&b);
-	client_lock_release(&lockfd);
-	free(pl);
-	free(out);
-	free(m);
+	cmd_end(&c);
 	return ret;
 }
 
@@ -956,69 +984,53 @@ static int new_key_get(const tool_opts *o, const client_slot *s,
 static int press_cmd(const tool_opts *o, json_out *j, client_m2_op op,
                      client_error *err)
 {
-	client_m2_outcome *out = NULL;
-	struct m2_show *m = NULL;
-	client_backend *b = NULL;
 	client_m2_request rq;
-	client_m2_key k, nk;
 	struct press_ctx pc;
-	client_slot s;
-	int lockfd = -1, ret;
+	client_m2_key nk;
+	struct m2_cmd c;
+	int ret;
 
-	memset(&k, 0, sizeof(k));
 	memset(&nk, 0, sizeof(nk));
-	out = calloc(1, sizeof(*out));
-	m = calloc(1, sizeof(*m));
-	if (out == NULL || m == NULL) {
-		ret = client_fail(err, CLIENT_EXIT_SETUP, "nomem",
-		                  "out of memory");
-		goto fail;
-	}
-	ret = m2_open(o, j, &lockfd, &b, &s, err);
-	if (ret != 0)
-		goto fail;
-	if (op == CLIENT_M2_SET_KEY) {
-		ret = key_get(o, j, &s, &k, err);
+	ret = cmd_begin(o, j, &c, err);
+	if (ret == 0 && op == CLIENT_M2_SET_KEY) {
+		ret = key_get(o, j, &c.s, &c.k, err);
 		if (ret == 0)
-			ret = new_key_get(o, &s, &nk, err);
-	} else {
+			ret = new_key_get(o, &c.s, &nk, err);
+	} else if (ret == 0) {
 		ret = tool_confirm(o->yes,
 		                   client_text(CLIENT_TEXT_RESET_QUESTION), err);
 	}
 	if (ret != 0)
 		goto fail;
-	request_begin(&rq, o, op, &s, op == CLIENT_M2_SET_KEY ? &k : NULL, m);
+	request_begin(&rq, o, op, &c.s, op == CLIENT_M2_SET_KEY ? &c.k : NULL,
+	              c.m);
 	rq.new_key = op == CLIENT_M2_SET_KEY ? &nk : NULL;
 	rq.verify_key = o->verify_key;
-	pc.serial = s.serial;
+	pc.serial = c.s.serial;
 	rq.press = press_cb;
 	rq.press_arg = &pc;
-	ret = m2_run(o, b, &rq, m, out, err);
+	ret = m2_run(o, c.b, &rq, c.m, c.out, err);
 	if (o->json) {
-		json_str(j, "outcome", safeid_m2_outcome_name(out->press));
-		outcome_json(j, out);
-		if (op == CLIENT_M2_RESET && out->read_after) {
-			json_uint(j, "seeds_before", out->seeds_before);
-			json_uint(j, "seeds_after", out->seeds_after);
+		json_str(j, "outcome", safeid_m2_outcome_name(c.out->press));
+		outcome_json(j, c.out);
+		if (op == CLIENT_M2_RESET && c.out->read_after) {
+			json_uint(j, "seeds_before", c.out->seeds_before);
+			json_uint(j, "seeds_after", c.out->seeds_after);
 		}
 	} else if (ret == 0) {
-		printf("%s\n", safeid_m2_outcome_text(out->press));
-		if (op == CLIENT_M2_RESET && out->read_after)
+		printf("%s\n", safeid_m2_outcome_text(c.out->press));
+		if (op == CLIENT_M2_RESET && c.out->read_after)
 			printf("Profiles with a seed: %u before, %u after.\n",
-			       out->seeds_before, out->seeds_after);
+			       c.out->seeds_before, c.out->seeds_after);
 		if (op == CLIENT_M2_SET_KEY &&
-		    out->press == SAFEID_M2_UNCONFIRMED)
+		    c.out->press == SAFEID_M2_UNCONFIRMED)
 			printf("Check it when convenient: 'safeid-tool lock "
 			       "--customer-key-file NEW' uses the new key (a "
 			       "wrong key costs a try).\n");
 	}
 fail:
-	client_m2_key_free(&k);
 	client_m2_key_free(&nk);
-	client_backend_close(&b);
-	client_lock_release(&lockfd);
-	free(out);
-	free(m);
+	cmd_end(&c);
 	return ret;
 }
 
@@ -1035,41 +1047,25 @@ int cmd_reset(const tool_opts *o, json_out *j, client_error *err)
 static int screen_cmd(const tool_opts *o, json_out *j, bool lock,
                       client_error *err)
 {
-	client_m2_outcome *out = NULL;
-	struct m2_show *m = NULL;
-	client_backend *b = NULL;
 	client_m2_request rq;
-	client_m2_key k;
-	client_slot s;
-	int lockfd = -1, ret;
+	struct m2_cmd c;
+	int ret;
 
-	memset(&k, 0, sizeof(k));
-	out = calloc(1, sizeof(*out));
-	m = calloc(1, sizeof(*m));
-	if (out == NULL || m == NULL) {
-		ret = client_fail(err, CLIENT_EXIT_SETUP, "nomem",
-		                  "out of memory");
-		goto fail;
-	}
-	ret = m2_open(o, j, &lockfd, &b, &s, err);
+	ret = cmd_begin(o, j, &c, err);
 	if (ret == 0)
-		ret = key_get(o, j, &s, &k, err);
+		ret = key_get(o, j, &c.s, &c.k, err);
 	if (ret != 0)
 		goto fail;
-	request_begin(&rq, o, lock ? CLIENT_M2_LOCK : CLIENT_M2_UNLOCK, &s,
-	              &k, m);
-	ret = m2_run(o, b, &rq, m, out, err);
+	request_begin(&rq, o, lock ? CLIENT_M2_LOCK : CLIENT_M2_UNLOCK, &c.s,
+	              &c.k, c.m);
+	ret = m2_run(o, c.b, &rq, c.m, c.out, err);
 	if (o->json)
-		outcome_json(j, out);
+		outcome_json(j, c.out);
 	else if (ret == 0)
-		printf("The screen of token %s is %s.\n", s.serial,
+		printf("The screen of token %s is %s.\n", c.s.serial,
 		       lock ? "locked" : "unlocked");
 fail:
-	client_m2_key_free(&k);
-	client_backend_close(&b);
-	client_lock_release(&lockfd);
-	free(out);
-	free(m);
+	cmd_end(&c);
 	return ret;
 }
 
