@@ -117,7 +117,13 @@ int cmd_info(const tool_opts *o, json_out *j, client_error *err)
 	tool_watchdog_disarm();
 	if (ret == 0) {
 		tool_slot_show(o, j, &s, tool_now(o));
-		record_show(o, j, s.serial);
+		if (!s.molto2)
+			record_show(o, j, s.serial);
+		else if (o->json)
+			json_uint(j, "profiles", s.profiles);
+		else
+			printf("Last burn:  %s\n",
+			       client_text(CLIENT_TEXT_M2_NO_RECORD));
 	}
 	client_backend_close(&b);
 	return ret;

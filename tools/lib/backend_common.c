@@ -331,4 +331,8 @@ void client_slot_family(client_slot *s, const safeid_detected *d)
 	s->molto2 = d->family != NULL && d->family->id == SAFEID_FAMILY_MOLTO2;
 	s->profiles = d->profiles > 0 ? d->profiles : 1;
 	s->profiles_known = d->profiles_known;
+	if (s->molto2)
+		snprintf(s->model, sizeof(s->model), "Token2 Molto2, %u "
+		         "profiles%s", s->profiles,
+		         s->profiles_known ? "" : " (assumed)");
 }
