@@ -578,6 +578,7 @@ int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
 	client_m2_request rq;
 	client_m2_key k;
 	client_ntp_state ntp;
+	bool replaces = false;
 	size_t n = 0;
 	int ret;
 
@@ -608,10 +609,9 @@ int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
 		goto fail;
 	ntp = client_ntp_state_read();
 	plan_show(o, j, in, pl, acc, n, ntp);
-	for (size_t i = 0; i < n && !o->overwrite; i++)
-		if (acc[i].replaces)
-			break;
-	ret = tool_confirm(o->yes, client_text(o->overwrite
+	for (size_t i = 0; i < n; i++)
+		replaces = replaces || acc[i].replaces;
+	ret = tool_confirm(o->yes, client_text(replaces
 	                                   ? CLIENT_TEXT_OVERWRITE_QUESTION
 	                                   : CLIENT_TEXT_M2_BURN_QUESTION),
 	                   err);
