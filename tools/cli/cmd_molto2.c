@@ -100,9 +100,9 @@ static int key_get(const tool_opts *o, json_out *j, const client_slot *s,
 /* The steps as they come, on the terminal and for the watchdog. */
 struct m2_show {
 	const tool_opts *o;
-	client_m2_outcome mirror;  /* what the token holds, as the steps say */
-	int line;                  /* profile whose line is open, or -1 */
-	bool checking;             /* the "read the profiles" line is open */
+	client_m2_outcome mirror; /* what the token holds, as the steps say */
+	int line;                 /* profile whose line is open, or -1 */
+	bool checking;            /* the "read the profiles" line is open */
 };
 
 static client_m2_result *mirror_of(struct m2_show *m, int profile)
@@ -138,9 +138,9 @@ static void watch(struct m2_show *m, const char *step)
 	int code = client_m2_held_code(&m->mirror);
 
 	client_m2_text_outcome(&m->mirror, held, sizeof(held));
-	tool_watchdog_arm_text(step, code == CLIENT_EXIT_PARTIAL
-	                                     ? SAFEID_SEED_UNKNOWN
-	                                     : SAFEID_SEED_OLD,
+	tool_watchdog_arm_text(step,
+	                       code == CLIENT_EXIT_PARTIAL ? SAFEID_SEED_UNKNOWN
+	                                                   : SAFEID_SEED_OLD,
 	                       held, code);
 }
 
@@ -172,8 +172,8 @@ static void step_print(struct m2_show *m, int profile, safeid_m2_step step,
 		if (phase == CLIENT_PHASE_START)
 			printf("  %s ... ", name);
 		else
-			printf("%s\n", phase == CLIENT_PHASE_OK ? "done"
-			                                        : "FAILED");
+			printf("%s\n",
+			       phase == CLIENT_PHASE_OK ? "done" : "FAILED");
 		return;
 	}
 	if (phase == CLIENT_PHASE_START && profile != m->line) {
@@ -258,8 +258,8 @@ static void results_json(json_out *j, const client_m2_outcome *out)
 		json_obj(j, NULL);
 		json_uint(j, "profile", r->profile);
 		json_str(j, "step", safeid_m2_step_name(r->step));
-		json_str(j, "error", r->err != SAFEID_OK ? safeid_errname(r->err)
-		                                          : NULL);
+		json_str(j, "error",
+		         r->err != SAFEID_OK ? safeid_errname(r->err) : NULL);
 		json_str(j, "seed_state", safeid_seed_state_name(r->seed));
 		json_str(j, "title_state", safeid_seed_state_name(r->title));
 		json_str(j, "config_state", safeid_seed_state_name(r->config));
@@ -295,14 +295,14 @@ static int m2_open(const tool_opts *o, json_out *j, int *lockfd,
 	if (ret != 0)
 		return ret;
 	if (!s->molto2)
-		return client_fail(err, CLIENT_EXIT_USAGE, "single_profile",
-		                   "token %s on reader '%s' is a single-profile "
-		                   "token (%s): it has no profiles, customer key "
-		                   "or screen lock; '%s' is for a Token2 Molto2",
-		                   s->serial, s->reader,
-		                   s->model[0] != '\0' ? s->model
-		                                       : "unknown model",
-		                   o->command);
+		return client_fail(
+			err, CLIENT_EXIT_USAGE, "single_profile",
+			"token %s on reader '%s' is a single-profile "
+			"token (%s): it has no profiles, customer key "
+			"or screen lock; '%s' is for a Token2 Molto2",
+			s->serial, s->reader,
+			s->model[0] != '\0' ? s->model : "unknown model",
+			o->command);
 	if (o->json)
 		tool_slot_show(o, j, s, tool_now(o));
 	return 0;
@@ -323,9 +323,8 @@ static void request_begin(client_m2_request *rq, const tool_opts *o,
 }
 
 /* Run rq, the watchdog bounding every step. */
-static int m2_run(const tool_opts *o, client_backend *b,
-                  client_m2_request *rq, struct m2_show *m,
-                  client_m2_outcome *out, client_error *err)
+static int m2_run(const tool_opts *o, client_backend *b, client_m2_request *rq,
+                  struct m2_show *m, client_m2_outcome *out, client_error *err)
 {
 	int ret;
 
@@ -341,8 +340,7 @@ static int m2_run(const tool_opts *o, client_backend *b,
 /* ---- burn ---------------------------------------------------------------------- */
 
 /* Options that only a single-profile burn or clock takes. */
-static int single_only(const tool_opts *o, const char *what,
-                       client_error *err)
+static int single_only(const tool_opts *o, const char *what, client_error *err)
 {
 	const char *opt = o->erase_seed ? "--erase-seed" : NULL;
 
@@ -350,7 +348,8 @@ static int single_only(const tool_opts *o, const char *what,
 		return 0;
 	return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 	                   "%s does not apply to a Token2 Molto2: %s; remove "
-	                   "it", opt, what);
+	                   "it",
+	                   opt, what);
 }
 
 /* The profiles the accounts go into: --profile, the first free one, or
@@ -358,33 +357,36 @@ static int single_only(const tool_opts *o, const char *what,
  * after the other whatever they hold. */
 static int profiles_choose(const tool_opts *o, const client_input *in,
                            const client_profile_list *pl,
-                           client_m2_account *acc, size_t n,
-                           client_error *err)
+                           client_m2_account *acc, size_t n, client_error *err)
 {
 	const client_slot *s = &pl->token;
-	unsigned p = o->all && o->first_profile >= 0 ? (unsigned)o->first_profile
-	             : !o->all && o->profile >= 0    ? (unsigned)o->profile
-	                                             : 0;
+	unsigned p = o->all && o->first_profile >= 0
+	                     ? (unsigned)o->first_profile
+	             : !o->all && o->profile >= 0 ? (unsigned)o->profile
+	                                          : 0;
 	size_t i;
 
 	if (p >= pl->count)
-		return client_fail(err, CLIENT_EXIT_USAGE, "profile",
-		                   "nothing written: token %s has %zu profiles "
-		                   "(0 to %zu)%s; choose one of them",
-		                   s->serial, pl->count, pl->count - 1,
-		                   s->profiles_known ? ""
-		                   : " as far as it tells (profile 99 did not "
-		                     "answer)");
+		return client_fail(
+			err, CLIENT_EXIT_USAGE, "profile",
+			"nothing written: token %s has %zu profiles "
+			"(0 to %zu)%s; choose one of them",
+			s->serial, pl->count, pl->count - 1,
+			s->profiles_known
+				? ""
+				: " as far as it tells (profile 99 did not "
+				  "answer)");
 	if (!o->all && o->profile >= 0) {
 		acc[0].profile = p;
 		acc[0].replaces = pl->items[p].seed;
 		if (acc[0].replaces && !o->overwrite)
-			return client_fail(err, CLIENT_EXIT_DECLINED, "occupied",
-			                   "nothing written: profile %u of token "
-			                   "%s holds a seed already; add "
-			                   "--overwrite to replace it, or choose a "
-			                   "free profile ('safeid-tool profiles')",
-			                   p, s->serial);
+			return client_fail(
+				err, CLIENT_EXIT_DECLINED, "occupied",
+				"nothing written: profile %u of token "
+				"%s holds a seed already; add "
+				"--overwrite to replace it, or choose a "
+				"free profile ('safeid-tool profiles')",
+				p, s->serial);
 		return 0;
 	}
 	for (i = 0; i < n; i++, p++) {
@@ -416,9 +418,8 @@ static safeid_hash hash_of(const input_account *a)
 
 /* The accounts to burn, in input order. */
 static int accounts_fill(const tool_opts *o, const client_input *in,
-                         const client_profile_list *pl,
-                         client_m2_account *acc, size_t *n,
-                         client_error *err)
+                         const client_profile_list *pl, client_m2_account *acc,
+                         size_t *n, client_error *err)
 {
 	size_t count = o->all ? in->accounts.count : 1;
 
@@ -439,9 +440,9 @@ static int accounts_fill(const tool_opts *o, const client_input *in,
 		acc[i].hash = hash_of(a);
 		acc[i].step = a->period;
 		acc[i].digits = a->digits;
-		acc[i].titlelen = client_m2_title(a, o->all ? NULL : o->title,
-		                                  acc[i].title,
-		                                  &acc[i].title_cut);
+		acc[i].titlelen =
+			client_m2_title(a, o->all ? NULL : o->title,
+		                        acc[i].title, &acc[i].title_cut);
 	}
 	*n = count;
 	return profiles_choose(o, in, pl, acc, count, err);
@@ -461,7 +462,8 @@ static void plan_show(const tool_opts *o, json_out *j, const client_input *in,
 		tool_slot_show(o, j, &pl->token, tool_now(o));
 		json_arr(j, "accounts");
 		for (size_t i = 0; i < n; i++) {
-			const input_account *a = &in->accounts.items[acc[i].index];
+			const input_account *a =
+				&in->accounts.items[acc[i].index];
 
 			json_obj(j, NULL);
 			json_uint(j, "profile", acc[i].profile);
@@ -562,14 +564,14 @@ static void burn_done(const tool_opts *o, json_out *j, const client_input *in,
 	}
 	if (n > 10)
 		printf("(and %zu more: 'safeid-tool code --profile N ...' "
-		       "shows each)\n", n - 10);
+		       "shows each)\n",
+		       n - 10);
 	printf("Check with: safeid-tool verify --profile N ... (type the code "
 	       "it shows)\n");
 }
 
 int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
-                 client_backend *b, const client_slot *s,
-                 client_error *err)
+                 client_backend *b, const client_slot *s, client_error *err)
 {
 	client_m2_account *acc = NULL;
 	client_profile_list *pl = NULL;
@@ -611,9 +613,9 @@ int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
 	plan_show(o, j, in, pl, acc, n, ntp);
 	for (size_t i = 0; i < n; i++)
 		replaces = replaces || acc[i].replaces;
-	ret = tool_confirm(o->yes, client_text(replaces
-	                                   ? CLIENT_TEXT_OVERWRITE_QUESTION
-	                                   : CLIENT_TEXT_M2_BURN_QUESTION),
+	ret = tool_confirm(o->yes,
+	                   client_text(replaces ? CLIENT_TEXT_OVERWRITE_QUESTION
+	                                        : CLIENT_TEXT_M2_BURN_QUESTION),
 	                   err);
 	if (ret != 0)
 		goto fail;
@@ -653,15 +655,16 @@ int tool_m2_clock(const tool_opts *o, json_out *j, client_backend *b,
 
 	memset(&k, 0, sizeof(k));
 	if (o->hash != NULL || o->step > 0 || o->display > 0 || o->erase_seed)
-		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
-		                   "%s does not apply to a Token2 Molto2's clock: "
-		                   "its clock sync sets the clock alone and keeps "
-		                   "each profile's seed, title and settings; "
-		                   "remove it",
-		                   o->hash != NULL ? "--hash"
-		                   : o->step > 0   ? "--step"
-		                   : o->display > 0 ? "--display"
-		                                    : "--erase-seed");
+		return client_fail(
+			err, CLIENT_EXIT_USAGE, "usage",
+			"%s does not apply to a Token2 Molto2's clock: "
+			"its clock sync sets the clock alone and keeps "
+			"each profile's seed, title and settings; "
+			"remove it",
+			o->hash != NULL  ? "--hash"
+			: o->step > 0    ? "--step"
+			: o->display > 0 ? "--display"
+					 : "--erase-seed");
 	if (o->profile >= 0 && (unsigned)o->profile >= s->profiles)
 		return client_fail(err, CLIENT_EXIT_USAGE, "profile",
 		                   "nothing written: token %s has %u profiles "
@@ -901,7 +904,8 @@ int cmd_wipe(const tool_opts *o, json_out *j, client_error *err)
 			json_bool(j, "had_seed", false);
 		else if (ret == 0)
 			printf("Profile %ld of token %s holds no seed: nothing "
-			       "to delete.\n", o->profile, c.s.serial);
+			       "to delete.\n",
+			       o->profile, c.s.serial);
 		goto fail;
 	}
 	if (!o->json)
@@ -940,8 +944,10 @@ static int new_key_get(const tool_opts *o, const client_slot *s,
 	if (o->new_key_file != NULL)
 		return client_m2_key_file(o->new_key_file, "--new-key-file", nk,
 		                          err);
-	snprintf(prompt, sizeof(prompt), "New customer key of token %s (not "
-	         "shown): ", tool_text(s->serial, shown, sizeof(shown)));
+	snprintf(prompt, sizeof(prompt),
+	         "New customer key of token %s (not "
+	         "shown): ",
+	         tool_text(s->serial, shown, sizeof(shown)));
 	ret = tool_tty_secret(prompt, "the new customer key typed",
 	                      SAFEID_M2_CUSTOMER_KEY_MAX + 2, &a, &alen, &acap,
 	                      err);
@@ -952,19 +958,19 @@ static int new_key_get(const tool_opts *o, const client_slot *s,
 		                   "--new-key-file F (a 0600 file of yours)");
 	if (ret != 0)
 		return ret;
-	ret = tool_tty_secret("The same key again: ",
-	                      "the new customer key typed again",
-	                      SAFEID_M2_CUSTOMER_KEY_MAX + 2, &b, &blen, &bcap,
-	                      err);
+	ret = tool_tty_secret(
+		"The same key again: ", "the new customer key typed again",
+		SAFEID_M2_CUSTOMER_KEY_MAX + 2, &b, &blen, &bcap, err);
 	if (ret == 1)
 		ret = client_fail(err, CLIENT_EXIT_USAGE, "no_terminal",
 		                  "nothing sent: the terminal went away; give "
 		                  "the new key with --new-key-file F");
 	if (ret == 0 && (alen != blen || memcmp(a, b, alen) != 0))
-		ret = client_fail(err, CLIENT_EXIT_INPUT, "key_mismatch",
-		                  "nothing sent: the two new customer keys typed "
-		                  "differ; run set-key again and type the same "
-		                  "key twice");
+		ret = client_fail(
+			err, CLIENT_EXIT_INPUT, "key_mismatch",
+			"nothing sent: the two new customer keys typed "
+			"differ; run set-key again and type the same "
+			"key twice");
 	input_secret_free(b, bcap);
 	if (ret == 0) {
 		ret = client_m2_key_take(nk, a, alen, acap, err);
@@ -997,8 +1003,8 @@ static int press_cmd(const tool_opts *o, json_out *j, client_m2_op op,
 		if (ret == 0)
 			ret = new_key_get(o, &c.s, &nk, err);
 	} else if (ret == 0) {
-		ret = tool_confirm(o->yes,
-		                   client_text(CLIENT_TEXT_RESET_QUESTION), err);
+		ret = tool_confirm(
+			o->yes, client_text(CLIENT_TEXT_RESET_QUESTION), err);
 	}
 	if (ret != 0)
 		goto fail;
@@ -1102,10 +1108,11 @@ int tool_m2_profile_settings(const tool_opts *o, client_input *in,
 	if (ret != 0)
 		goto fail;
 	if ((size_t)o->profile >= pl->count) {
-		ret = client_fail(err, CLIENT_EXIT_USAGE, "profile",
-		                  "token %s has %zu profiles (0 to %zu); choose "
-		                  "one of them",
-		                  pl->token.serial, pl->count, pl->count - 1);
+		ret = client_fail(
+			err, CLIENT_EXIT_USAGE, "profile",
+			"token %s has %zu profiles (0 to %zu); choose "
+			"one of them",
+			pl->token.serial, pl->count, pl->count - 1);
 		goto fail;
 	}
 	p = &pl->items[o->profile];
@@ -1129,14 +1136,14 @@ fail:
 int tool_m2_options_refuse(const tool_opts *o, const client_slot *s,
                            client_error *err)
 {
-	const char *opt = o->profile >= 0          ? "--profile"
-	                  : o->all                 ? "--all"
-	                  : o->first_profile >= 0  ? "--first-profile"
-	                  : o->overwrite           ? "--overwrite"
-	                  : o->title != NULL       ? "--title"
-	                  : o->key_file != NULL    ? "--customer-key-file"
-	                  : o->last_try            ? "--last-try"
-	                                           : NULL;
+	const char *opt = o->profile >= 0         ? "--profile"
+	                  : o->all                ? "--all"
+	                  : o->first_profile >= 0 ? "--first-profile"
+	                  : o->overwrite          ? "--overwrite"
+	                  : o->title != NULL      ? "--title"
+	                  : o->key_file != NULL   ? "--customer-key-file"
+	                  : o->last_try           ? "--last-try"
+	                                          : NULL;
 
 	if (opt == NULL)
 		return 0;

@@ -69,21 +69,24 @@ static const char *key_file_problem(const struct stat *st, char *why,
 		return why;
 	}
 	if (st->st_uid != geteuid()) {
-		snprintf(why, cap, "it belongs to user %u, not to you (%u): "
+		snprintf(why, cap,
+		         "it belongs to user %u, not to you (%u): "
 		         "copy it to a file of your own with mode 0600",
 		         (unsigned)st->st_uid, (unsigned)geteuid());
 		return why;
 	}
 	if (st->st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(why, cap, "other users may read or change it (mode "
+		snprintf(why, cap,
+		         "other users may read or change it (mode "
 		         "%04o): run chmod 600 on it",
 		         (unsigned)(st->st_mode & 07777));
 		return why;
 	}
 	if (st->st_size > (off_t)CLIENT_M2_KEY_FILE_MAX) {
-		snprintf(why, cap, "it holds %lld bytes; a customer key is 1 "
-		         "to %u bytes", (long long)st->st_size,
-		         SAFEID_M2_CUSTOMER_KEY_MAX);
+		snprintf(why, cap,
+		         "it holds %lld bytes; a customer key is 1 "
+		         "to %u bytes",
+		         (long long)st->st_size, SAFEID_M2_CUSTOMER_KEY_MAX);
 		return why;
 	}
 	return NULL;
@@ -128,7 +131,8 @@ int client_m2_key_file(const char *path, const char *what, client_m2_key *k,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = client_fail(err, CLIENT_EXIT_INPUT, "customer_key",
+			ret = client_fail(err, CLIENT_EXIT_INPUT,
+			                  "customer_key",
 			                  "%s '%s' cannot be read: %s", what,
 			                  path, strerror(errno));
 			break;
@@ -219,7 +223,8 @@ int client_tries_load(const char *state_dir, const char *serial, int *tries,
 		snprintf(why, sizeof(why), "it is longer than %d bytes",
 		         TRIES_FILE_MAX);
 	else if (rc == 0 && tries_parse(buf, len, tries) != 0)
-		snprintf(why, sizeof(why), "it is not one line "
+		snprintf(why, sizeof(why),
+		         "it is not one line "
 		         "'tries_left=N' with N from 0 to 255");
 	else if (rc == 0)
 		return 0;
@@ -244,8 +249,8 @@ int client_tries_save(const char *state_dir, const char *serial, int tries)
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		return unlink(path) == 0 || errno == ENOENT ? 0 : errno;
 	}
-	n = snprintf(text, sizeof(text), "tries_left=%d\n", tries > 255 ? 255
-	                                                                 : tries);
+	n = snprintf(text, sizeof(text), "tries_left=%d\n",
+	             tries > 255 ? 255 : tries);
 	return client_state_file_write(dir, name, text, (size_t)n);
 }
 

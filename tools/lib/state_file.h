@@ -17,8 +17,7 @@
 /* The state directory dir opened (O_DIRECTORY); -1 with err, or -1 with
  * errno ENOENT and err untouched when it does not exist.  what names
  * its files in the message ("the burn records"). */
-int client_state_dir_open(const char *dir, const char *what,
-                          client_error *err);
+int client_state_dir_open(const char *dir, const char *what, client_error *err);
 /* Up to cap bytes of the file name in the directory dfd into buf: 0, 1
  * when there is none, -1 with why (a phrase: "other users may write
  * it"). */
@@ -26,12 +25,11 @@ int client_state_file_read(int dfd, const char *name, char *buf, size_t cap,
                            size_t *len, char *why, size_t whycap);
 /* text as a new temporary file in dir next to name (.NAME.XXXXXX, 0600,
  * synced); its path in tmp.  0 or an errno value (nothing left). */
-int client_state_temp_write(const char *dir, const char *name,
-                            const char *text, size_t len, char *tmp,
-                            size_t cap);
+int client_state_temp_write(const char *dir, const char *name, const char *text,
+                            size_t len, char *tmp, size_t cap);
 /* text as the file name in dir (made 0700 when missing), atomically.
  * 0 or an errno value. */
-int client_state_file_write(const char *dir, const char *name,
-                            const char *text, size_t len);
+int client_state_file_write(const char *dir, const char *name, const char *text,
+                            size_t len);
 
 #endif /* CLIENT_STATE_FILE_H */
