@@ -31,7 +31,7 @@ static const char *hash_json(safeid_hash h)
 	                               : NULL;
 }
 
-/* ---- the customer key ------------------------------------------------------ */
+/* ---- the customer key ---------------------------------------------------- */
 
 /*
  * The key of token s: --customer-key-file, else asked on the terminal,
@@ -95,7 +95,7 @@ static int key_get(const tool_opts *o, json_out *j, const client_slot *s,
 	return 0;
 }
 
-/* ---- progress ---------------------------------------------------------------- */
+/* ---- progress ------------------------------------------------------------ */
 
 /* The steps as they come, on the terminal and for the watchdog. */
 struct m2_show {
@@ -220,7 +220,7 @@ static void show_begin(struct m2_show *m, const tool_opts *o,
 	client_m2_outcome_begin(&m->mirror, rq, -1);
 }
 
-/* ---- the person's part of a wait for ▲ ------------------------------------ */
+/* ---- the person's part of a wait for ▲ ----------------------------------- */
 
 struct press_ctx {
 	const char *serial;
@@ -247,7 +247,7 @@ static int press_cb(void *arg, safeid_m2_press what, long timeout_ms)
 	return rc;
 }
 
-/* ---- output -------------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 static void results_json(json_out *j, const client_m2_outcome *out)
 {
@@ -283,7 +283,7 @@ static void outcome_json(json_out *j, const client_m2_outcome *out)
 		json_null(j, "apdus");
 }
 
-/* ---- opening ------------------------------------------------------------------- */
+/* ---- opening ------------------------------------------------------------- */
 
 /* The start of a Molto2 command: the writer lock, the backend, the token
  * (which must be a Molto2). */
@@ -337,7 +337,7 @@ static int m2_run(const tool_opts *o, client_backend *b, client_m2_request *rq,
 	return ret;
 }
 
-/* ---- burn ---------------------------------------------------------------------- */
+/* ---- burn ---------------------------------------------------------------- */
 
 /* Options that only a single-profile burn or clock takes. */
 static int single_only(const tool_opts *o, const char *what, client_error *err)
@@ -640,7 +640,7 @@ fail:
 	return ret;
 }
 
-/* ---- clock --------------------------------------------------------------------- */
+/* ---- clock --------------------------------------------------------------- */
 
 int tool_m2_clock(const tool_opts *o, json_out *j, client_backend *b,
                   const client_slot *s, client_error *err)
@@ -729,7 +729,7 @@ fail:
 	return ret;
 }
 
-/* ---- profiles ------------------------------------------------------------------ */
+/* ---- profiles ------------------------------------------------------------ */
 
 int cmd_profiles(const tool_opts *o, json_out *j, client_error *err)
 {
@@ -801,7 +801,7 @@ fail:
 	return ret;
 }
 
-/* ---- the commands of a Molto2 alone ---------------------------------------- */
+/* ---- the commands of a Molto2 alone -------------------------------------- */
 
 /* What the command's run says at its end, on the terminal or in JSON. */
 static void outcome_show(const tool_opts *o, json_out *j,
@@ -1085,7 +1085,7 @@ int cmd_unlock(const tool_opts *o, json_out *j, client_error *err)
 	return screen_cmd(o, j, false, err);
 }
 
-/* ---- code and verify with --profile ------------------------------------------ */
+/* ---- code and verify with --profile -------------------------------------- */
 
 int tool_m2_profile_settings(const tool_opts *o, client_input *in,
                              client_error *err)

@@ -254,7 +254,7 @@ int client_tries_save(const char *state_dir, const char *serial, int tries)
 	return client_state_file_write(dir, name, text, (size_t)n);
 }
 
-/* ---- titles ------------------------------------------------------------------ */
+/* ---- titles -------------------------------------------------------------- */
 
 size_t client_m2_title(const input_account *a, const char *text,
                        char out[SAFEID_M2_TITLE_MAX + 1], bool *cut)
