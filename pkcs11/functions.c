@@ -127,9 +127,14 @@ static CK_FUNCTION_LIST_3_0 list_30 = {
 };
 
 static safeid_pkcs11_vendor_functions list_vendor = {
-	{1, 0},
+	{1, 1},
 	safeid_pkcs11_seed_state,
 	safeid_pkcs11_writes_started,
+	safeid_pkcs11_allow_last_try,
+	safeid_pkcs11_tries_left,
+	safeid_pkcs11_set_press_handler,
+	safeid_pkcs11_factory_reset,
+	safeid_pkcs11_screen,
 };
 
 /* Writable, as CK_INTERFACE's members are; never written. */

@@ -40,3 +40,57 @@ safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)
 	*state = rec.seed_state;
 	return CKR_OK;
 }
+
+/* The Molto2's vendor functions (safeid-pkcs11.h): until the module
+ * drives that family, no token it shows has a customer key, a ▲ or a
+ * screen lock. */
+static CK_RV m2_none(void)
+{
+	CK_RV rv = sp11_ready();
+
+	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+__attribute__((visibility("default"))) CK_RV
+safeid_pkcs11_allow_last_try(CK_SESSION_HANDLE session)
+{
+	(void)session;
+	return m2_none();
+}
+
+__attribute__((visibility("default"))) CK_RV
+safeid_pkcs11_tries_left(const char *serial, CK_LONG *tries)
+{
+	CK_RV rv = sp11_ready();
+
+	if (rv != CKR_OK)
+		return rv;
+	if (serial == NULL || tries == NULL)
+		return CKR_ARGUMENTS_BAD;
+	return CKR_DATA_INVALID;
+}
+
+__attribute__((visibility("default"))) CK_RV
+safeid_pkcs11_set_press_handler(safeid_pkcs11_press_fn fn, void *arg)
+{
+	(void)fn;
+	(void)arg;
+	return sp11_ready();
+}
+
+__attribute__((visibility("default"))) CK_RV
+safeid_pkcs11_factory_reset(CK_SESSION_HANDLE session, CK_ULONG *outcome)
+{
+	(void)session;
+	if (outcome != NULL)
+		*outcome = CKS_SAFEID_PRESS_NOT_SENT;
+	return m2_none();
+}
+
+__attribute__((visibility("default"))) CK_RV
+safeid_pkcs11_screen(CK_SESSION_HANDLE session, CK_BBOOL lock)
+{
+	(void)session;
+	(void)lock;
+	return m2_none();
+}

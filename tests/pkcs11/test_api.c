@@ -607,7 +607,15 @@ START_TEST(interfaces)
 	                  CKR_ARGUMENTS_BAD);
 	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)vendor, NULL, &i, 0), CKR_OK);
 	fv = i->pFunctionList;
+	ck_assert_uint_eq(fv->version.major, 1);
+	ck_assert_uint_eq(fv->version.minor, 1);
 	ck_assert_ptr_eq(fv->seed_state, safeid_pkcs11_seed_state);
+	ck_assert_ptr_eq(fv->writes_started, safeid_pkcs11_writes_started);
+	ck_assert_ptr_eq(fv->allow_last_try, safeid_pkcs11_allow_last_try);
+	ck_assert_ptr_eq(fv->tries_left, safeid_pkcs11_tries_left);
+	ck_assert_ptr_eq(fv->set_press_handler, safeid_pkcs11_set_press_handler);
+	ck_assert_ptr_eq(fv->factory_reset, safeid_pkcs11_factory_reset);
+	ck_assert_ptr_eq(fv->screen, safeid_pkcs11_screen);
 
 	/* Each list's C_GetInfo says its own version; the 3.0 stubs check
 	 * initialisation first. */
