@@ -156,6 +156,7 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	sp11_conn c;
 	char reader[SP11_READER_MAX];
 	safeid_reader_state mark;
+	safeid_detected after;
 	bool marked;
 	CK_RV rv;
 
@@ -201,8 +202,15 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	/* The burn's confirming read came after the writes: keep it, so the
 	 * application's read-back (C_GetTokenInfo) needs no APDU, unless the
 	 * card left or changed since the mark. */
-	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK && marked)
-		sp11_info_keep_if_same(s->slot, &mark, &report.after);
+	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK &&
+	    marked) {
+		memset(&after, 0, sizeof(after));
+		after.family = safeid_family_single();
+		after.info = report.after;
+		after.profiles = 1;
+		after.profiles_known = true;
+		sp11_info_keep_if_same(s->slot, &mark, &after);
+	}
 	rv = burn_rv(&report, reader, marked, &mark, sp11_conn_timed_out(&c));
 	if (rv != CKR_OK)
 		sp11_debug("burn on token %s failed at step \"%s\": %s; the "
@@ -232,6 +240,8 @@ CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 		return CKR_ARGUMENTS_BAD;
 	if (!(s.flags & CKF_RW_SESSION))
 		return CKR_SESSION_READ_ONLY;
+	if (s.m2)
+		return sp11_m2_create(&s, pTemplate, ulCount, phObject);
 	rv = sp11_burn_template_parse(pTemplate, ulCount, &plan);
 	if (rv != CKR_OK)
 		return rv;

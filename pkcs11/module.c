@@ -71,6 +71,8 @@ CK_RV sp11_ready(void)
 		 * parent may have held one at the fork) so the child can
 		 * initialise afresh. */
 		sp11_slots_forget();
+		/* The parent's login keys: the child's copies are wiped. */
+		sp11_m2_logins_clear();
 		sp11_mutex_forget(mod.mutex);
 		memset(&mod, 0, sizeof(mod));
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
@@ -192,6 +194,9 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 	/* A forked child starts afresh: nothing of the parent's. */
 	sp11_sessions_clear();
 	sp11_records_clear();
+	sp11_m2_records_clear();
+	sp11_m2_logins_clear();
+	sp11_m2_press_configure();
 	rv = sp11_slots_init();
 	if (rv != CKR_OK) {
 		mod.initialised = false;
@@ -220,6 +225,9 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved)
 	sp11_slots_fini();
 	sp11_sessions_clear();
 	sp11_records_clear();
+	sp11_m2_records_clear();
+	sp11_m2_logins_clear();
+	sp11_m2_press_configure();
 	sp11_mutex_free(mod.mutex);
 	mod.mutex = NULL;
 	safeid_set_trace(NULL, NULL);

@@ -1,7 +1,7 @@
 /*
  * unsupported.c: the PKCS#11 functions this module does not offer.  The
  * token does no cryptography for the host (it only shows codes), has no
- * PIN, no random number generator and no other objects, so these answer
+ * SO PIN, no random number generator and no other objects, so these answer
  * CKR_FUNCTION_NOT_SUPPORTED (the two RNG calls CKR_RANDOM_NO_RNG)
  * (after the initialisation check every function owes the caller).  The
  * functions PKCS#11 3.0 added are here too: the 3.0 function list
@@ -31,11 +31,6 @@ CK_RV C_InitPIN(CK_SESSION_HANDLE session, CK_BYTE_PTR pin, CK_ULONG pin_len)
 	return unsupported();
 }
 
-CK_RV C_SetPIN(CK_SESSION_HANDLE session, CK_BYTE_PTR old_pin, CK_ULONG old_len,
-               CK_BYTE_PTR new_pin, CK_ULONG new_len)
-{
-	return unsupported();
-}
 
 CK_RV C_GetOperationState(CK_SESSION_HANDLE session,
                           CK_BYTE_PTR operation_state,

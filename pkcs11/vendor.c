@@ -1,8 +1,10 @@
 /*
- * vendor.c: the module's vendor function, exported beside
- * C_GetFunctionList (safeid-pkcs11.map; contract in safeid-pkcs11.h).
- * It answers from the per-token records (record.c) under the module lock
- * and never talks to a token, so it works while the token is away.
+ * vendor.c: the module's vendor functions that answer from what it
+ * knows, exported beside C_GetFunctionList (safeid-pkcs11.map; contract
+ * in safeid-pkcs11.h).  They answer from the per-token records (record.c,
+ * m2record.c) under the module lock and never talk to a token, so they
+ * work while the token is away.  (The Molto2's functions that talk to
+ * the token live with their subject: m2auth.c, m2press.c.)
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -24,6 +26,26 @@ safeid_pkcs11_writes_started(void)
 	return atomic_load(&writes_started);
 }
 
+/* "SERIAL/N": profile N of a Molto2 (m2record.c). */
+static CK_RV m2_seed_state(const char *name, CK_ULONG *state)
+{
+	char serial[SAFEID_SERIAL_MAX + 1];
+	const char *slash = strchr(name, '/');
+	unsigned long long p;
+	sp11_m2_prof rec;
+	size_t n = (size_t)(slash - name);
+
+	if (n == 0 || n > SAFEID_SERIAL_MAX ||
+	    !sp11_store_number(slash + 1, SAFEID_M2_PROFILES - 1, &p))
+		return CKR_DATA_INVALID;
+	memcpy(serial, name, n);
+	serial[n] = '\0';
+	if (!sp11_m2_prof_find(serial, (unsigned)p, &rec))
+		return CKR_DATA_INVALID;
+	*state = rec.seed_state;
+	return CKR_OK;
+}
+
 __attribute__((visibility("default"))) CK_RV
 safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)
 {
@@ -34,6 +56,8 @@ safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)
 		return rv;
 	if (serial == NULL || state == NULL)
 		return CKR_ARGUMENTS_BAD;
+	if (strchr(serial, '/') != NULL)
+		return m2_seed_state(serial, state);
 	/* A serial longer than any token's was never written to. */
 	if (strlen(serial) > SAFEID_SERIAL_MAX || !sp11_record_find(serial, &rec))
 		return CKR_DATA_INVALID;
@@ -41,22 +65,6 @@ safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)
 	return CKR_OK;
 }
 
-/* The Molto2's vendor functions (safeid-pkcs11.h): until the module
- * drives that family, no token it shows has a customer key, a ▲ or a
- * screen lock. */
-static CK_RV m2_none(void)
-{
-	CK_RV rv = sp11_ready();
-
-	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_allow_last_try(CK_SESSION_HANDLE session)
-{
-	(void)session;
-	return m2_none();
-}
 
 __attribute__((visibility("default"))) CK_RV
 safeid_pkcs11_tries_left(const char *serial, CK_LONG *tries)
@@ -67,30 +75,8 @@ safeid_pkcs11_tries_left(const char *serial, CK_LONG *tries)
 		return rv;
 	if (serial == NULL || tries == NULL)
 		return CKR_ARGUMENTS_BAD;
-	return CKR_DATA_INVALID;
-}
-
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_set_press_handler(safeid_pkcs11_press_fn fn, void *arg)
-{
-	(void)fn;
-	(void)arg;
-	return sp11_ready();
-}
-
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_factory_reset(CK_SESSION_HANDLE session, CK_ULONG *outcome)
-{
-	(void)session;
-	if (outcome != NULL)
-		*outcome = CKS_SAFEID_PRESS_NOT_SENT;
-	return m2_none();
-}
-
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_screen(CK_SESSION_HANDLE session, CK_BBOOL lock)
-{
-	(void)session;
-	(void)lock;
-	return m2_none();
+	if (strlen(serial) > SAFEID_SERIAL_MAX || !sp11_m2_known(serial))
+		return CKR_DATA_INVALID;
+	*tries = sp11_m2_tries(serial);
+	return CKR_OK;
 }
