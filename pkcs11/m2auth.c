@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2auth.c: C_Login on a Molto2.  The customer key is the user PIN, and
  * the module checks it at once: the token counts a wrong key as a PIN
@@ -42,8 +43,8 @@ CK_RV sp11_m2_login(const sp11_session *s, const CK_BYTE *pin, CK_ULONG len)
 	return rv;
 }
 
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_allow_last_try(CK_SESSION_HANDLE session)
+__attribute__((visibility("default"))) CK_RV safeid_pkcs11_allow_last_try(
+	CK_SESSION_HANDLE session)
 {
 	sp11_session s;
 	CK_RV rv = sp11_session_enter(session, &s);

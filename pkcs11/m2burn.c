@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2burn.c: C_CreateObject burns one Molto2 profile, C_DestroyObject
  * deletes one's seed.  Both need the login (the key) and a read-write
@@ -46,7 +47,8 @@ static CK_RV first_free(sp11_m2_op *op, unsigned *profile)
 	}
 	sp11_debug("token %s: every one of its %u profiles holds a seed; "
 	           "delete one (C_DestroyObject) or name one with CKA_ID and "
-	           "CKA_SAFEID_OVERWRITE", op->s->serial, op->det.profiles);
+	           "CKA_SAFEID_OVERWRITE",
+	           op->s->serial, op->det.profiles);
 	return CKR_DEVICE_MEMORY;
 }
 
@@ -82,7 +84,8 @@ static CK_RV key_refused(const sp11_session *s, int err, int tries)
 {
 	sp11_m2_key_debug(s->serial, err, tries);
 	sp11_debug("token %s: the key of this login was refused; log in "
-	           "again", s->serial);
+	           "again",
+	           s->serial);
 	sp11_m2_logout_slot(s->slot);
 	return CKR_USER_NOT_LOGGED_IN;
 }
@@ -118,10 +121,11 @@ static CK_RV burn(sp11_m2_op *op, const sp11_m2_plan *plan, unsigned profile)
 	if (report.err == SAFEID_OK)
 		return CKR_OK;
 	if (report.err == SAFEID_ERR_OCCUPIED) {
-		sp11_debug("token %s: profile %u holds a seed (titled \"%s\"); "
-		           "nothing written; add CKA_SAFEID_OVERWRITE=CK_TRUE to "
-		           "replace it", op->s->serial, profile,
-		           res.before.title);
+		sp11_debug(
+			"token %s: profile %u holds a seed (titled \"%s\"); "
+			"nothing written; add CKA_SAFEID_OVERWRITE=CK_TRUE to "
+			"replace it",
+			op->s->serial, profile, res.before.title);
 		return CKR_TEMPLATE_INCONSISTENT;
 	}
 	if (key_error(report.err))
@@ -193,8 +197,8 @@ CK_RV sp11_m2_destroy(const sp11_session *s, unsigned profile)
 		rv = sp11_m2_op_rv(&op, report.err);
 	if (rv != CKR_OK)
 		sp11_debug("delete of profile %u on token %s failed at step "
-		           "\"%s\": %s; its seed: %s", profile, s->serial,
-		           safeid_m2_step_name(res.step),
+		           "\"%s\": %s; its seed: %s",
+		           profile, s->serial, safeid_m2_step_name(res.step),
 		           safeid_strerror(report.err),
 		           safeid_m2_part_text(res.seed));
 	sp11_m2_op_end(&op);

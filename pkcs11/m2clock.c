@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2clock.c: a clock write on a Molto2 (C_SetAttributeValue of the clock
  * object's CKA_VALUE) sets every profile's clock with the clock-only
@@ -32,8 +33,7 @@ static void record_sync(const sp11_session *s, const safeid_m2_result *res,
 	}
 }
 
-CK_RV sp11_m2_clock(const sp11_session *s, const CK_ATTRIBUTE *tmpl,
-                    CK_ULONG n)
+CK_RV sp11_m2_clock(const sp11_session *s, const CK_ATTRIBUTE *tmpl, CK_ULONG n)
 {
 	safeid_m2_result *res = NULL;
 	safeid_m2_report report;
@@ -75,8 +75,9 @@ CK_RV sp11_m2_clock(const sp11_session *s, const CK_ATTRIBUTE *tmpl,
 	if (rv != CKR_OK)
 		sp11_debug("token %s: the clock was set on %zu of its %u "
 		           "profiles (%s); seeds, titles and configs are as "
-		           "they were", s->serial, report.done,
-		           op.det.profiles, safeid_strerror(report.err));
+		           "they were",
+		           s->serial, report.done, op.det.profiles,
+		           safeid_strerror(report.err));
 	sp11_m2_op_end(&op);
 out:
 	free(res);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2login.c: logging in to a Molto2, whose customer key is the user PIN.
  *
@@ -23,11 +24,11 @@
 #include "sp11.h"
 
 typedef struct login_entry {
-	bool in;             /* logged in on appearance epoch */
+	bool in; /* logged in on appearance epoch */
 	CK_ULONG epoch;
-	bool consent;        /* the next try may be the last */
+	bool consent; /* the next try may be the last */
 	CK_ULONG consent_epoch;
-	unsigned char *key;  /* a page of its own; keylen bytes used */
+	unsigned char *key; /* a page of its own; keylen bytes used */
 	size_t keylen;
 } login_entry;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2object.c: a Molto2's profiles as objects.  Each profile that holds a
  * seed is a public CKO_OTP_KEY / CKK_HOTP object: a profile's info needs
@@ -162,17 +163,16 @@ static CK_RV attr_value(const sp11_m2_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 		break;
 	case CKA_SAFEID_DISPLAY_TIMEOUT:
 		/* Not in a profile's info: known when the module wrote it. */
-		*n = sp11_put_ulong(out, made ? safeid_display_seconds(
-		                                        v->rec->display)
-		                              : 0);
+		*n = sp11_put_ulong(
+			out,
+			made ? safeid_display_seconds(v->rec->display) : 0);
 		break;
 	case CKA_SAFEID_MODEL:
 		*n = sp11_put_text(out, "Molto2");
 		break;
 	case CKA_SAFEID_SEED_STATE:
-		*n = sp11_put_ulong(out, v->rec != NULL
-		                                 ? v->rec->seed_state
-		                                 : CKS_SAFEID_SEED_OLD);
+		*n = sp11_put_ulong(out, v->rec != NULL ? v->rec->seed_state
+		                                        : CKS_SAFEID_SEED_OLD);
 		break;
 	case CKA_SAFEID_PROFILE:
 		*n = sp11_put_ulong(out, p->number);

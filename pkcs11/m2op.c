@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2op.c: the frame of every operation on a Molto2.  As for the
  * single-profile family (burn.c, clock.c), each operation connects,
@@ -27,14 +28,16 @@ CK_RV sp11_m2_op_begin(const sp11_session *s, unsigned flags, sp11_m2_op *op)
 	/* A write needs the key: say so before anything is sent. */
 	if ((flags & SP11_M2_LOGIN) && !sp11_m2_logged_in(s->slot, s->epoch)) {
 		sp11_debug("token %s: log in first (C_Login with the customer "
-		           "key as the user PIN)", s->serial);
+		           "key as the user PIN)",
+		           s->serial);
 		return CKR_USER_NOT_LOGGED_IN;
 	}
 	rv = sp11_m2_reserve(s->serial);
 	if (rv != CKR_OK)
 		return rv;
 	sp11_m2_refresh(s->serial);
-	if (sp11_slot_reader(s->slot, op->reader, sizeof(op->reader)) != CKR_OK ||
+	if (sp11_slot_reader(s->slot, op->reader, sizeof(op->reader)) !=
+	            CKR_OK ||
 	    sp11_slot_lock(s->slot) != CKR_OK)
 		return CKR_DEVICE_REMOVED;
 	op->marked = sp11_reader_look(op->reader, &op->mark);
@@ -82,11 +85,13 @@ void sp11_m2_key_debug(const char *serial, int err, int tries)
 {
 	if (err == SAFEID_ERR_WRONG_KEY)
 		sp11_debug("token %s refused the customer key (the user PIN): "
-		           "%d tries left before it locks itself", serial, tries);
+		           "%d tries left before it locks itself",
+		           serial, tries);
 	else if (err == SAFEID_ERR_LOCKED)
 		sp11_debug("token %s is locked (too many wrong customer keys); "
 		           "only a factory reset (safeid_pkcs11_factory_reset, "
-		           "which erases every profile) opens it", serial);
+		           "which erases every profile) opens it",
+		           serial);
 	else if (err == SAFEID_ERR_LAST_TRY)
 		sp11_debug("token %s has one try left: a wrong key now locks "
 		           "it, and only a factory reset opens it again; the "

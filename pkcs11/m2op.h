@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2op.h: one operation on a session's Molto2, from the slot lock to the
  * disconnect (m2op.c).
@@ -11,12 +12,12 @@
 typedef struct sp11_m2_op {
 	const sp11_session *s;
 	sp11_conn c;
-	safeid_detected det;  /* the token, read inside the transaction */
-	safeid_m2 *m2;        /* the core's session on it */
+	safeid_detected det; /* the token, read inside the transaction */
+	safeid_m2 *m2;       /* the core's session on it */
 	char reader[SP11_READER_MAX];
 	safeid_reader_state mark; /* the reader before the operation */
 	bool marked;
-	int tries_given;      /* what the module told the core */
+	int tries_given; /* what the module told the core */
 } sp11_m2_op;
 
 /* sp11_m2_op_begin flags */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2press.c: the Molto2 commands the person confirms on the token with
  * its up-arrow button (▲): the customer key change (C_SetPIN) and the
@@ -43,9 +44,11 @@ void sp11_m2_press_configure(void)
 	if (v != NULL) {
 		s = strtol(v, &end, 10);
 		if (end == v || *end != '\0' || s < 1 || s > BUTTON_MAX_S) {
-			sp11_debug("SAFEID_PKCS11_BUTTON_TIMEOUT=\"%s\" is not "
-			           "1..%ld seconds; waiting %ld s for the token's "
-			           "button", v, BUTTON_MAX_S, BUTTON_DEFAULT_S);
+			sp11_debug(
+				"SAFEID_PKCS11_BUTTON_TIMEOUT=\"%s\" is not "
+				"1..%ld seconds; waiting %ld s for the token's "
+				"button",
+				v, BUTTON_MAX_S, BUTTON_DEFAULT_S);
 			s = BUTTON_DEFAULT_S;
 		}
 	}
@@ -54,8 +57,8 @@ void sp11_m2_press_configure(void)
 	press.bound_ms = s * 1000;
 }
 
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_set_press_handler(safeid_pkcs11_press_fn fn, void *arg)
+__attribute__((visibility("default"))) CK_RV safeid_pkcs11_set_press_handler(
+	safeid_pkcs11_press_fn fn, void *arg)
 {
 	CK_RV rv = sp11_ready();
 
@@ -110,7 +113,8 @@ static int press_wait(void *arg, safeid_m2_press what, long timeout_ms)
 	}
 	sp11_debug("token %s: waiting %ld s for its up-arrow button (no "
 	           "press handler, and nothing on the token tells when it is "
-	           "pressed)", c->op->s->serial, timeout_ms / 1000);
+	           "pressed)",
+	           c->op->s->serial, timeout_ms / 1000);
 	end = sp11_mono_ms() + timeout_ms;
 	while (sp11_mono_ms() < end) {
 		ms_sleep(LOOK_MS);
@@ -146,7 +150,8 @@ static CK_RV change_rv(sp11_m2_op *op, const safeid_m2_press_report *r)
 	case SAFEID_M2_NOT_DONE:
 		sp11_debug("token %s refused the new key: the up-arrow button "
 		           "was not pressed in time; the old key stays (that "
-		           "check spent a try: %d left)", serial, r->tries_left);
+		           "check spent a try: %d left)",
+		           serial, r->tries_left);
 		return CKR_FUNCTION_REJECTED;
 	case SAFEID_M2_UNCONFIRMED:
 		/* The handler says no press: end the token's wait with a read
@@ -170,8 +175,7 @@ static CK_RV change_rv(sp11_m2_op *op, const safeid_m2_press_report *r)
 }
 
 CK_RV sp11_m2_set_pin(const sp11_session *s, const CK_BYTE *old,
-                      CK_ULONG oldlen, const CK_BYTE *new_pin,
-                      CK_ULONG newlen)
+                      CK_ULONG oldlen, const CK_BYTE *new_pin, CK_ULONG newlen)
 {
 	safeid_m2_press_report r;
 	struct press_ctx ctx;
@@ -184,8 +188,8 @@ CK_RV sp11_m2_set_pin(const sp11_session *s, const CK_BYTE *old,
 		return CKR_SESSION_READ_ONLY;
 	if (old == NULL || new_pin == NULL)
 		return CKR_ARGUMENTS_BAD;
-	if (oldlen == 0 || oldlen > SAFEID_M2_CUSTOMER_KEY_MAX ||
-	    newlen == 0 || newlen > SAFEID_M2_CUSTOMER_KEY_MAX)
+	if (oldlen == 0 || oldlen > SAFEID_M2_CUSTOMER_KEY_MAX || newlen == 0 ||
+	    newlen > SAFEID_M2_CUSTOMER_KEY_MAX)
 		return CKR_PIN_LEN_RANGE;
 	consent = sp11_m2_consent_take(s);
 	rv = sp11_m2_op_begin(s, 0, &op);
@@ -265,8 +269,8 @@ static CK_RV reset_rv(sp11_m2_op *op, const safeid_m2_press_report *r)
 	case SAFEID_M2_NOT_DONE:
 	case SAFEID_M2_REFUSED:
 		sp11_debug("token %s: the factory reset did not happen (%s); "
-		           "every seed is still there", op->s->serial,
-		           safeid_m2_outcome_text(r->outcome));
+		           "every seed is still there",
+		           op->s->serial, safeid_m2_outcome_text(r->outcome));
 		return CKR_FUNCTION_REJECTED;
 	case SAFEID_M2_UNCONFIRMED:
 	case SAFEID_M2_PARTIAL:
@@ -280,8 +284,8 @@ static CK_RV reset_rv(sp11_m2_op *op, const safeid_m2_press_report *r)
 	}
 }
 
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_factory_reset(CK_SESSION_HANDLE session, CK_ULONG *outcome)
+__attribute__((visibility("default"))) CK_RV safeid_pkcs11_factory_reset(
+	CK_SESSION_HANDLE session, CK_ULONG *outcome)
 {
 	safeid_m2_press_report r;
 	struct press_ctx ctx;
@@ -318,8 +322,8 @@ safeid_pkcs11_factory_reset(CK_SESSION_HANDLE session, CK_ULONG *outcome)
 
 /* ---- the screen lock ------------------------------------------------------- */
 
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_screen(CK_SESSION_HANDLE session, CK_BBOOL lock)
+__attribute__((visibility("default"))) CK_RV safeid_pkcs11_screen(
+	CK_SESSION_HANDLE session, CK_BBOOL lock)
 {
 	sp11_session s;
 	sp11_m2_op op;
@@ -347,7 +351,8 @@ safeid_pkcs11_screen(CK_SESSION_HANDLE session, CK_BBOOL lock)
 		rv = sp11_m2_op_rv(&op, err);
 		if (err == SAFEID_ERR_NOT_SUPPORTED)
 			sp11_debug("token %s does not know the screen lock "
-			           "(firmware 2.1 or later has it)", s.serial);
+			           "(firmware 2.1 or later has it)",
+			           s.serial);
 	}
 	sp11_m2_op_end(&op);
 	return rv;

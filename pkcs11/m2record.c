@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2record.c: what this process knows of each Molto2, keyed by serial:
  * the tries the token last told (it tells only on a wrong key, so the
@@ -21,10 +22,10 @@
 
 typedef struct m2_entry {
 	char serial[SAFEID_SERIAL_MAX + 1];
-	bool known;           /* loaded from a file or changed here */
-	long long time;       /* the knowledge dates from then */
+	bool known;     /* loaded from a file or changed here */
+	long long time; /* the knowledge dates from then */
 	int tries;
-	sp11_m2_prof *prof;   /* SAFEID_M2_PROFILES of them */
+	sp11_m2_prof *prof; /* SAFEID_M2_PROFILES of them */
 } m2_entry;
 
 /* Under the module lock; few tokens: a plain array. */
@@ -214,7 +215,8 @@ CK_RV sp11_m2_reserve(const char *serial)
 	if (e != NULL)
 		return CKR_OK;
 	sp11_debug("no memory left to remember token %s: nothing written to "
-	           "it", serial);
+	           "it",
+	           serial);
 	return CKR_HOST_MEMORY;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * m2store.c: what the module knows of a Molto2 beyond one process.
  *
@@ -30,8 +31,7 @@
 /* The longest a tries count can be (SW2 is one byte). */
 #define TRIES_MAX 255u
 
-static bool hex_decode(const char *s, unsigned char *out, size_t cap,
-                       size_t *n)
+static bool hex_decode(const char *s, unsigned char *out, size_t cap, size_t *n)
 {
 	size_t i, len = strlen(s);
 	int hi, lo;
@@ -150,7 +150,14 @@ static bool attr_get(char *v, sp11_m2_file *out)
 	                        (CK_ATTRIBUTE_TYPE)type, val, (CK_ULONG)n);
 }
 
-enum field { F_SERIAL, F_TIME, F_TRIES, F_MADE, F_ATTR, F_COUNT };
+enum field {
+	F_SERIAL,
+	F_TIME,
+	F_TRIES,
+	F_MADE,
+	F_ATTR,
+	F_COUNT
+};
 static const char *const field_names[F_COUNT] = {"serial", "time", "tries",
                                                  "made", "attr"};
 
@@ -218,7 +225,8 @@ bool sp11_m2_store_parse(char *buf, const char *serial, sp11_m2_file *out)
 		ok = line_take(line, serial, out, &seen);
 		line = nl + 1;
 	}
-	ok = ok && seen == ((1u << F_SERIAL) | (1u << F_TIME) | (1u << F_TRIES));
+	ok = ok &&
+	     seen == ((1u << F_SERIAL) | (1u << F_TIME) | (1u << F_TRIES));
 	if (!ok) {
 		memset(out, 0, sizeof(*out));
 		out->tries = -1;
@@ -242,7 +250,8 @@ bool sp11_m2_store_load(const char *serial, sp11_m2_file *out)
 	if (sp11_store_file_read(path, buf, M2_STORE_MAX)) {
 		ok = sp11_m2_store_parse(buf, serial, out);
 		if (!ok)
-			sp11_debug("\"%s\" is damaged; ignored (delete it)", path);
+			sp11_debug("\"%s\" is damaged; ignored (delete it)",
+			           path);
 	}
 	free(buf);
 	return ok;
@@ -265,9 +274,10 @@ static bool body(FILE *f, const char *serial, const void *arg)
 	size_t at;
 	unsigned p;
 
-	fprintf(f, "# safeid PKCS#11 module: what it knows of this Molto2; "
-	        "never a seed or a key\nserial=%s\ntime=%lld\n", serial,
-	        m->time);
+	fprintf(f,
+	        "# safeid PKCS#11 module: what it knows of this Molto2; "
+	        "never a seed or a key\nserial=%s\ntime=%lld\n",
+	        serial, m->time);
 	if (m->tries < 0)
 		fputs("tries=unknown\n", f);
 	else
