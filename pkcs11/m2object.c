@@ -72,37 +72,8 @@ static bool key_attr(const sp11_m2_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 		*n = 1;
 		return true;
 	case CKA_VALUE_LEN:
-	case CKA_KEY_GEN_MECHANISM:
 		*n = sp11_put_ulong(out, CK_UNAVAILABLE_INFORMATION);
 		return true;
-	case CKA_START_DATE:
-	case CKA_END_DATE:
-	case CKA_ALLOWED_MECHANISMS:
-	case CKA_OTP_USER_IDENTIFIER:
-	case CKA_OTP_SERVICE_IDENTIFIER:
-	case CKA_OTP_SERVICE_LOGO:
-	case CKA_OTP_SERVICE_LOGO_TYPE:
-	case CKA_CHECK_VALUE:
-	case CKA_WRAP_TEMPLATE:
-	case CKA_UNWRAP_TEMPLATE:
-	case CKA_DERIVE_TEMPLATE:
-	case CKA_OTP_COUNTER:
-		*n = 0;
-		return true;
-	case CKA_TOKEN:
-	case CKA_SENSITIVE:
-	case CKA_ALWAYS_SENSITIVE:
-	case CKA_NEVER_EXTRACTABLE:
-	case CKA_DESTROYABLE:
-		*n = sp11_put_bool(out, true);
-		return true;
-	case CKA_PRIVATE:
-	case CKA_MODIFIABLE:
-	case CKA_COPYABLE:
-	case CKA_EXTRACTABLE:
-	case CKA_LOCAL:
-	case CKA_TRUSTED:
-	case CKA_OTP_USER_FRIENDLY_MODE:
 	case CKA_SAFEID_RESTRICTED_SYNC:
 		*n = sp11_put_bool(out, false);
 		return true;
@@ -112,7 +83,8 @@ static bool key_attr(const sp11_m2_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 		*n = sp11_put_text(out, id);
 		return true;
 	default:
-		return false;
+		/* A profile's seed can be deleted. */
+		return sp11_key_fixed_attr(t, true, out, n);
 	}
 }
 
@@ -129,34 +101,19 @@ static CK_RV attr_value(const sp11_m2_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 {
 	const safeid_m2_profile *p = v->prof;
 	bool made = v->rec != NULL && sp11_m2_prof_current(v->rec, p);
-	char text[16];
+	CK_RV rv;
 
 	*n = 0;
 	if (key_attr(v, t, out, n))
 		return CKR_OK;
+	if (sp11_otp_attr(t, v->det->info.clock, out, n, &rv))
+		return rv;
 	switch (t) {
-	case CKA_VALUE:
-		return CKR_ATTRIBUTE_SENSITIVE;
-	case CKA_OTP_FORMAT:
-		*n = sp11_put_ulong(out, CK_OTP_FORMAT_DECIMAL);
-		break;
 	case CKA_OTP_LENGTH:
 		*n = sp11_put_ulong(out, p->digits);
 		break;
 	case CKA_OTP_TIME_INTERVAL:
 		*n = sp11_put_ulong(out, p->step);
-		break;
-	case CKA_OTP_CHALLENGE_REQUIREMENT:
-	case CKA_OTP_TIME_REQUIREMENT:
-	case CKA_OTP_COUNTER_REQUIREMENT:
-	case CKA_OTP_PIN_REQUIREMENT:
-		/* The token takes nothing from the host: it keeps its time. */
-		*n = sp11_put_ulong(out, CK_OTP_PARAM_IGNORED);
-		break;
-	case CKA_OTP_TIME:
-		sp11_clock_format(v->det->info.clock, text);
-		memcpy(out, text, 14);
-		*n = 14;
 		break;
 	case CKA_SAFEID_HASH:
 		*n = sp11_put_ulong(out, hash_mech(p->hash));

@@ -174,6 +174,22 @@ static bool seed_key_attr(const sp11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 		*n = sp11_put_ulong(out, CK_UNAVAILABLE_INFORMATION);
 		return true;
 	case CKA_ID:
+		/* Empty: none given. */
+		*n = 0;
+		return true;
+	case CKA_UNIQUE_ID:
+		*n = unique_put(out, v->info, SP11_OBJ_SEED);
+		return true;
+	default:
+		/* The seed slot's seed cannot be erased. */
+		return sp11_key_fixed_attr(t, false, out, n);
+	}
+}
+
+bool sp11_key_fixed_attr(CK_ATTRIBUTE_TYPE t, bool destroyable, void *out,
+                         CK_ULONG *n)
+{
+	switch (t) {
 	case CKA_START_DATE:
 	case CKA_END_DATE:
 	case CKA_ALLOWED_MECHANISMS:
@@ -195,10 +211,12 @@ static bool seed_key_attr(const sp11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 	case CKA_NEVER_EXTRACTABLE:
 		*n = sp11_put_bool(out, true);
 		return true;
+	case CKA_DESTROYABLE:
+		*n = sp11_put_bool(out, destroyable);
+		return true;
 	case CKA_PRIVATE:
 	case CKA_MODIFIABLE:
 	case CKA_COPYABLE:
-	case CKA_DESTROYABLE:
 	case CKA_EXTRACTABLE:
 	case CKA_LOCAL:
 	case CKA_TRUSTED:
@@ -207,8 +225,41 @@ static bool seed_key_attr(const sp11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 	case CKA_KEY_GEN_MECHANISM:
 		*n = sp11_put_ulong(out, CK_UNAVAILABLE_INFORMATION);
 		return true;
-	case CKA_UNIQUE_ID:
-		*n = unique_put(out, v->info, SP11_OBJ_SEED);
+	default:
+		return false;
+	}
+}
+
+bool sp11_otp_attr(CK_ATTRIBUTE_TYPE t, uint32_t clock, void *out,
+                   CK_ULONG *n, CK_RV *rv)
+{
+	char text[16];
+
+	*rv = CKR_OK;
+	switch (t) {
+	case CKA_VALUE:
+		*rv = CKR_ATTRIBUTE_SENSITIVE;
+		return true;
+	case CKA_OTP_FORMAT:
+		*n = sp11_put_ulong(out, CK_OTP_FORMAT_DECIMAL);
+		return true;
+	case CKA_OTP_USER_FRIENDLY_MODE:
+		*n = sp11_put_bool(out, false);
+		return true;
+	case CKA_OTP_CHALLENGE_REQUIREMENT:
+	case CKA_OTP_TIME_REQUIREMENT:
+	case CKA_OTP_COUNTER_REQUIREMENT:
+	case CKA_OTP_PIN_REQUIREMENT:
+		/* The token takes nothing from the host: it keeps its time. */
+		*n = sp11_put_ulong(out, CK_OTP_PARAM_IGNORED);
+		return true;
+	case CKA_OTP_COUNTER:
+		*n = 0;
+		return true;
+	case CKA_OTP_TIME:
+		sp11_clock_format(clock, text);
+		memcpy(out, text, 14);
+		*n = 14;
 		return true;
 	default:
 		return false;
@@ -222,39 +273,18 @@ static CK_RV seed_attr(const sp11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 {
 	const sp11_record *r = v->rec;
 	const safeid_model *m = v->info->model;
-	char text[16];
+	CK_RV rv;
 
 	if (seed_key_attr(v, t, out, n))
 		return CKR_OK;
+	if (sp11_otp_attr(t, v->info->clock, out, n, &rv))
+		return rv;
 	switch (t) {
-	case CKA_VALUE:
-		return CKR_ATTRIBUTE_SENSITIVE;
-	case CKA_OTP_FORMAT:
-		*n = sp11_put_ulong(out, CK_OTP_FORMAT_DECIMAL);
-		break;
 	case CKA_OTP_LENGTH:
 		*n = sp11_put_ulong(out, 6);
 		break;
 	case CKA_OTP_TIME_INTERVAL:
 		*n = sp11_put_ulong(out, r->cfg_known ? r->step : 0);
-		break;
-	case CKA_OTP_USER_FRIENDLY_MODE:
-		*n = sp11_put_bool(out, false);
-		break;
-	case CKA_OTP_CHALLENGE_REQUIREMENT:
-	case CKA_OTP_TIME_REQUIREMENT:
-	case CKA_OTP_COUNTER_REQUIREMENT:
-	case CKA_OTP_PIN_REQUIREMENT:
-		/* The token takes nothing from the host: it keeps its time. */
-		*n = sp11_put_ulong(out, CK_OTP_PARAM_IGNORED);
-		break;
-	case CKA_OTP_COUNTER:
-		*n = 0;
-		break;
-	case CKA_OTP_TIME:
-		sp11_clock_format(v->info->clock, text);
-		memcpy(out, text, 14);
-		*n = 14;
 		break;
 	case CKA_SAFEID_HASH:
 		*n = sp11_put_ulong(out, hash_mech(r));

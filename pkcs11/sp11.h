@@ -346,6 +346,17 @@ CK_RV sp11_object_enter(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE hobj,
  * last three. */
 CK_RV sp11_object_attr(CK_OBJECT_HANDLE obj, const sp11_view *v,
                        CK_ATTRIBUTE_TYPE type, void *buf, CK_ULONG *len);
+/* The storage and key attributes that are the same for every profile
+ * and seed slot (empty ones, fixed flags, CKA_DESTROYABLE as given):
+ * true with the value in out (*n bytes), false for another attribute. */
+bool sp11_key_fixed_attr(CK_ATTRIBUTE_TYPE t, bool destroyable, void *out,
+                         CK_ULONG *n);
+/* The OTP key attributes that are the same for every profile and seed
+ * slot (CKA_VALUE sensitive, the format, the requirements, the counter,
+ * the token's time): true and *rv with the value in out (*n bytes), or
+ * false for another attribute. */
+bool sp11_otp_attr(CK_ATTRIBUTE_TYPE t, uint32_t clock, void *out,
+                   CK_ULONG *n, CK_RV *rv);
 /* Hand a computed value (rv CKR_OK, n bytes at val) or a refusal to
  * the caller the PKCS#11 way, as sp11_object_attr says. */
 CK_RV sp11_attr_give(CK_RV rv, const void *val, CK_ULONG n, void *buf,
