@@ -11,27 +11,10 @@
 #include <unistd.h>
 
 #include "sp11.h"
+#include "test_state.h"
 #include "unit.h"
 
 #define SERIAL "826658719844001"
-
-static char state[64];
-
-static void state_new(void)
-{
-	snprintf(state, sizeof(state), "/tmp/sp11-m2store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(state));
-	ck_assert_int_eq(setenv("XDG_STATE_HOME", state, 1), 0);
-}
-
-static void state_gone(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", state);
-	ck_assert_int_eq(system(cmd), 0);
-	unsetenv("XDG_STATE_HOME");
-}
 
 static sp11_m2_file *file_new(void)
 {
@@ -75,13 +58,13 @@ START_TEST(m2store_roundtrip)
 	char path[256];
 	unsigned p;
 
-	state_new();
+	test_state_new();
 	f->time = 1767225600;
 	f->tries = 1;
 	made_57(f);
 	sp11_m2_store_save(SERIAL, f);
 	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".molto2",
-	         state);
+	         test_state);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0600);
 	ck_assert(sp11_m2_store_load(SERIAL, back));
@@ -104,7 +87,7 @@ START_TEST(m2store_roundtrip)
 	ck_assert_int_eq(back->tries, -1);
 	/* Another token's file says nothing of this one. */
 	ck_assert(!sp11_m2_store_load("826658719844002", back));
-	state_gone();
+	test_state_gone();
 	free(f);
 	free(back);
 }
@@ -181,7 +164,7 @@ END_TEST
 /* The tries the token told, in one process, reach the next one. */
 START_TEST(m2store_tries_across)
 {
-	state_new();
+	test_state_new();
 	ck_assert_uint_eq(C_Initialize(NULL), CKR_OK);
 	ck_assert_int_eq(sp11_m2_tries(SERIAL), -1);
 	ck_assert(!sp11_m2_known(SERIAL));
@@ -201,7 +184,7 @@ START_TEST(m2store_tries_across)
 	sp11_m2_refresh(SERIAL);
 	ck_assert_int_eq(sp11_m2_tries(SERIAL), -1);
 	ck_assert_uint_eq(C_Finalize(NULL), CKR_OK);
-	state_gone();
+	test_state_gone();
 }
 END_TEST
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sp11.h"
+#include "test_state.h"
 #include "unit.h"
 
 #define SERIAL "8659612000001"
@@ -55,20 +56,20 @@ END_TEST
 
 /* ---- files ---------------------------------------------------------------- */
 
-static char state[64];
+char test_state[64];
 
-static void state_new(void)
+void test_state_new(void)
 {
-	snprintf(state, sizeof(state), "/tmp/sp11-store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(state));
-	ck_assert_int_eq(setenv("XDG_STATE_HOME", state, 1), 0);
+	snprintf(test_state, sizeof(test_state), "/tmp/sp11-store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(test_state));
+	ck_assert_int_eq(setenv("XDG_STATE_HOME", test_state, 1), 0);
 }
 
-static void state_gone(void)
+void test_state_gone(void)
 {
 	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", state);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", test_state);
 	ck_assert_int_eq(system(cmd), 0);
 	unsetenv("XDG_STATE_HOME");
 }
@@ -80,9 +81,9 @@ static void put_file(const char *dir, const char *name, const char *text,
 	char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", state, dir);
+	snprintf(path, sizeof(path), "%s/%s", test_state, dir);
 	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/%s/%s", state, dir, name);
+	snprintf(path, sizeof(path), "%s/%s/%s", test_state, dir, name);
 	unlink(path);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
@@ -126,13 +127,13 @@ START_TEST(store_roundtrip)
 	struct stat st;
 	char path[256];
 
-	state_new();
+	test_state_new();
 	made_record(&rec);
 	sp11_store_save(SERIAL, &rec);
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", state);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", test_state);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0600);
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11", state);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11", test_state);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0700);
 	ck_assert(sp11_store_load(SERIAL, &back));
@@ -149,7 +150,7 @@ START_TEST(store_roundtrip)
 	ck_assert(!sp11_store_load("8659612000002", &back));
 	/* Never the seed. */
 	ck_assert(!sp11_kept_find(back.kept, back.kept_len, CKA_VALUE, &v, &vl));
-	state_gone();
+	test_state_gone();
 }
 END_TEST
 
@@ -170,7 +171,7 @@ START_TEST(store_distrust)
 	char path[256], big[STORE_TEST_BIG];
 	sp11_record r;
 
-	state_new();
+	test_state_new();
 	ck_assert(loads(good, 0600));
 	ck_assert(!loads(good, 0666));             /* others may write it */
 	ck_assert(!loads(good, 0620));
@@ -199,14 +200,14 @@ START_TEST(store_distrust)
 	ck_assert(!loads(big, 0600));               /* too large */
 	/* A link, even to a good file, and a FIFO (which must not block). */
 	put_file("safeid-pkcs11", "elsewhere", good, 0600);
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", state);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", test_state);
 	unlink(path);
 	ck_assert_int_eq(symlink("elsewhere", path), 0);
 	ck_assert(!sp11_store_load(SERIAL, &r));
 	unlink(path);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	ck_assert(!sp11_store_load(SERIAL, &r));
-	state_gone();
+	test_state_gone();
 }
 END_TEST
 
@@ -217,7 +218,7 @@ START_TEST(store_tool_record)
 	sp11_record rec, back;
 	char path[256];
 
-	state_new();
+	test_state_new();
 	put_file("safeid", SERIAL ".burn",
 	         "# safeid burn record\nserial=" SERIAL "\nmodel=OTPC-P1-i\n"
 	         "account=alice\nissuer=Example\nhash=SHA256\nstep=60\n"
@@ -243,12 +244,12 @@ START_TEST(store_tool_record)
 	ck_assert(back.made);
 
 	/* A damaged burn record is no knowledge. */
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", state);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", test_state);
 	ck_assert_int_eq(unlink(path), 0);
 	put_file("safeid", SERIAL ".burn", "serial=" SERIAL "\nhash=SHA256\n"
 	         "step=60abc\ndisplay=15\ntime=2000\n", 0600);
 	ck_assert(!sp11_store_load(SERIAL, &back));
-	state_gone();
+	test_state_gone();
 }
 END_TEST
 
@@ -257,7 +258,7 @@ START_TEST(record_from_store)
 {
 	sp11_record rec, got;
 
-	state_new();
+	test_state_new();
 	ck_assert_uint_eq(C_Initialize(NULL), CKR_OK);
 	sp11_record_get(SERIAL, &got);
 	ck_assert(!got.cfg_known && !got.made);
@@ -269,7 +270,7 @@ START_TEST(record_from_store)
 	ck_assert_uint_eq(got.step, 60);
 	ck_assert_uint_eq(got.seed_state, CKS_SAFEID_SEED_OLD);
 	ck_assert_uint_eq(C_Finalize(NULL), CKR_OK);
-	state_gone();
+	test_state_gone();
 }
 END_TEST
 
