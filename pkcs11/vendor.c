@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vendor.c: the module's vendor functions that answer from what it
  * knows, exported beside C_GetFunctionList (safeid-pkcs11.map; contract
