@@ -77,7 +77,7 @@ static void record_update(const char *serial, const safeid_config *cfg,
  * without being sent, so the core stops before anything is written. */
 struct guard {
 	const safeid_transport *inner;
-	const char *serial;  /* the session's token */
+	const char *serial; /* the session's token */
 	char found[SAFEID_SERIAL_MAX + 1];
 	bool veto;
 };
@@ -89,7 +89,8 @@ static int guard_transmit(void *ctx, const uint8_t *capdu, size_t clen,
 
 	if (g->veto)
 		return SAFEID_ERR_REMOVED;
-	return g->inner->transmit(g->inner->ctx, capdu, clen, rapdu, rcap, rlen);
+	return g->inner->transmit(g->inner->ctx, capdu, clen, rapdu, rcap,
+	                          rlen);
 }
 
 static void guard_progress(void *arg, safeid_step step, int err,
@@ -105,7 +106,8 @@ static void guard_progress(void *arg, safeid_step step, int err,
 	if (step == SAFEID_STEP_INFO && err == SAFEID_OK &&
 	    strcmp(sofar->before.serial, g->serial) != 0) {
 		g->veto = true;
-		snprintf(g->found, sizeof(g->found), "%s", sofar->before.serial);
+		snprintf(g->found, sizeof(g->found), "%s",
+		         sofar->before.serial);
 	}
 }
 
@@ -128,7 +130,8 @@ static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
 	 * family is one the session no longer sees. */
 	if (r->step <= SAFEID_STEP_INFO) {
 		rv = sp11_err_to_rv(r->err, SAFEID_STEP_INFO);
-		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+		if (rv == CKR_TOKEN_NOT_PRESENT ||
+		    rv == CKR_TOKEN_NOT_RECOGNIZED)
 			return CKR_DEVICE_REMOVED;
 	}
 	/* The session's token answered when the session was opened (and, past
@@ -176,7 +179,8 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	 * guard checks it is the session's token before anything else. */
 	rv = sp11_conn_open(s->slot, NULL, true, &c, NULL);
 	if (rv != CKR_OK) {
-		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+		if (rv == CKR_TOKEN_NOT_PRESENT ||
+		    rv == CKR_TOKEN_NOT_RECOGNIZED)
 			rv = CKR_DEVICE_REMOVED;
 		/* Nothing was sent: recorded as an attempt that changed
 		 * nothing, so safeid_pkcs11_seed_state() can say so. */
@@ -196,7 +200,8 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	record_update(s->serial, &cfg, plan, &report);
 	if (g.veto) {
 		sp11_debug("reader \"%s\": token %s was replaced by %s; open a "
-		           "new session", reader, s->serial, g.found);
+		           "new session",
+		           reader, s->serial, g.found);
 		rv = CKR_DEVICE_REMOVED;
 		goto fail;
 	}

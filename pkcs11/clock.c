@@ -17,7 +17,8 @@
 static CK_RV config_fill(const sp11_clock_plan *p, const sp11_record *rec,
                          safeid_config *cfg)
 {
-	if ((!p->has_hash || !p->has_step || !p->has_display) && !rec->cfg_known)
+	if ((!p->has_hash || !p->has_step || !p->has_display) &&
+	    !rec->cfg_known)
 		return CKR_FUNCTION_REJECTED;
 	cfg->clock = p->clock;
 	cfg->hash = p->has_hash ? p->hash : rec->hash;
@@ -40,8 +41,9 @@ static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
 		           safeid_strerror(err));
 		if (sp11_conn_timed_out(c))
 			return CKR_DEVICE_ERROR;
-		return sp11_answer_lost(err) ? CKR_DEVICE_REMOVED
-		                        : sp11_err_to_rv(err, SAFEID_STEP_AUTH);
+		return sp11_answer_lost(err)
+		               ? CKR_DEVICE_REMOVED
+		               : sp11_err_to_rv(err, SAFEID_STEP_AUTH);
 	}
 	sp11_write_starting();
 	err = safeid_write_config(c->t, cfg);

@@ -55,10 +55,12 @@ static void apdu_trace(void *arg, const char *what, const uint8_t *hdr,
 	if (hdrlen < 4)
 		return;
 	if (sw == 0)
-		fprintf(stderr, "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> no answer\n",
+		fprintf(stderr,
+		        "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> no answer\n",
 		        hdr[0], hdr[1], hdr[2], hdr[3], what);
 	else
-		fprintf(stderr, "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> %04X\n",
+		fprintf(stderr,
+		        "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> %04X\n",
 		        hdr[0], hdr[1], hdr[2], hdr[3], what, sw);
 }
 

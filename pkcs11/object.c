@@ -44,8 +44,8 @@ CK_OBJECT_HANDLE sp11_object_handle(const sp11_session *s, unsigned obj)
 unsigned sp11_object_index(const sp11_session *s, CK_OBJECT_HANDLE h)
 {
 	unsigned obj = (unsigned)(h & 0xff);
-	bool profile = obj >= SP11_OBJ_PROFILE0 &&
-	               obj < SP11_OBJ_PROFILE(s->profiles);
+	bool profile =
+		obj >= SP11_OBJ_PROFILE0 && obj < SP11_OBJ_PROFILE(s->profiles);
 
 	if (h >> 8 != s->epoch)
 		return 0;
@@ -157,7 +157,8 @@ static bool seed_key_attr(const sp11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 	if (sp11_kept_type(t) && kept_put(v->rec, t, out, n))
 		return true;
 	if (sp11_kept_bool(t)) {
-		*n = sp11_put_bool(out, false); /* no usage flag unless made so */
+		*n = sp11_put_bool(out,
+		                   false); /* no usage flag unless made so */
 		return true;
 	}
 	switch (t) {
@@ -231,8 +232,8 @@ bool sp11_key_fixed_attr(CK_ATTRIBUTE_TYPE t, bool destroyable, void *out,
 	}
 }
 
-bool sp11_otp_attr(CK_ATTRIBUTE_TYPE t, uint32_t clock, void *out,
-                   CK_ULONG *n, CK_RV *rv)
+bool sp11_otp_attr(CK_ATTRIBUTE_TYPE t, uint32_t clock, void *out, CK_ULONG *n,
+                   CK_RV *rv)
 {
 	char text[16];
 
@@ -291,15 +292,16 @@ static CK_RV seed_attr(const sp11_view *v, CK_ATTRIBUTE_TYPE t, void *out,
 		*n = sp11_put_ulong(out, hash_mech(r));
 		break;
 	case CKA_SAFEID_DISPLAY_TIMEOUT:
-		*n = sp11_put_ulong(out, r->cfg_known
-		                            ? safeid_display_seconds(r->display)
-		                            : 0);
+		*n = sp11_put_ulong(
+			out,
+			r->cfg_known ? safeid_display_seconds(r->display) : 0);
 		break;
 	case CKA_SAFEID_MODEL:
 		*n = sp11_put_text(out, m != NULL ? m->name : "");
 		break;
 	case CKA_SAFEID_RESTRICTED_SYNC:
-		*n = sp11_put_bool(out, safeid_serial_restricted(v->info->serial));
+		*n = sp11_put_bool(out,
+		                   safeid_serial_restricted(v->info->serial));
 		break;
 	case CKA_SAFEID_SEED_STATE:
 		*n = sp11_put_ulong(out, r->seed_state);
@@ -401,8 +403,8 @@ static CK_RV view_fill(const sp11_session *s, safeid_detected *det,
 /* A profile object: the token's profile (it must hold a seed) and what
  * the module knows of it. */
 static CK_RV m2_view(const sp11_session *s, const safeid_detected *det,
-                     unsigned obj, safeid_m2_profile *prof,
-                     sp11_m2_prof *rec, sp11_m2_view *v)
+                     unsigned obj, safeid_m2_profile *prof, sp11_m2_prof *rec,
+                     sp11_m2_view *v)
 {
 	safeid_m2_profile *list = calloc(SAFEID_M2_PROFILES, sizeof(*list));
 	unsigned p = obj - SP11_OBJ_PROFILE0;

@@ -195,7 +195,7 @@
  * the same as the one byte of its CKA_ID. */
 #define CKA_SAFEID_PROFILE (CKA_SAFEID_BASE + 9)
 
-#define CKS_SAFEID_SEED_OLD 0UL     /* unchanged since the module saw it */
+#define CKS_SAFEID_SEED_OLD 0UL /* unchanged since the module saw it */
 /* erased: by a config write (restricted single-profile models), by a
  * profile's delete or a factory reset (Molto2) */
 #define CKS_SAFEID_SEED_ERASED 1UL
@@ -320,8 +320,7 @@ typedef CK_RV (*safeid_pkcs11_press_fn)(void *arg, CK_SLOT_ID slot,
  * module waits the whole SAFEID_PKCS11_BUTTON_TIMEOUT, since nothing on
  * the token tells when ▲ was pressed.  C_Finalize forgets the handler.
  */
-#define SAFEID_PKCS11_SET_PRESS_HANDLER_SYMBOL \
-	"safeid_pkcs11_set_press_handler"
+#define SAFEID_PKCS11_SET_PRESS_HANDLER_SYMBOL "safeid_pkcs11_set_press_handler"
 typedef CK_RV (*safeid_pkcs11_set_press_handler_fn)(safeid_pkcs11_press_fn fn,
                                                     void *arg);
 CK_RV safeid_pkcs11_set_press_handler(safeid_pkcs11_press_fn fn, void *arg);
@@ -352,8 +351,7 @@ CK_RV safeid_pkcs11_set_press_handler(safeid_pkcs11_press_fn fn, void *arg);
 #define SAFEID_PKCS11_FACTORY_RESET_SYMBOL "safeid_pkcs11_factory_reset"
 typedef CK_RV (*safeid_pkcs11_factory_reset_fn)(CK_SESSION_HANDLE session,
                                                 CK_ULONG *outcome);
-CK_RV safeid_pkcs11_factory_reset(CK_SESSION_HANDLE session,
-                                  CK_ULONG *outcome);
+CK_RV safeid_pkcs11_factory_reset(CK_SESSION_HANDLE session, CK_ULONG *outcome);
 
 /*
  * safeid_pkcs11_screen: lock (lock CK_TRUE) or unlock the token's screen

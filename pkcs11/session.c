@@ -244,8 +244,9 @@ CK_RV sp11_session_token(const sp11_session *s, safeid_detected *det)
 	if (rv != CKR_OK)
 		return rv;
 	if (strcmp(det->info.serial, s->serial) != 0) {
-		sp11_debug("slot %lu: token %s replaced by %s; reopen the session",
-		           (unsigned long)s->slot, s->serial, det->info.serial);
+		sp11_debug(
+			"slot %lu: token %s replaced by %s; reopen the session",
+			(unsigned long)s->slot, s->serial, det->info.serial);
 		return CKR_DEVICE_REMOVED;
 	}
 	return CKR_OK;
@@ -290,9 +291,8 @@ static bool sessions_room(void)
 	return true;
 }
 
-CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
-                    CK_VOID_PTR pApplication, CK_NOTIFY Notify,
-                    CK_SESSION_HANDLE_PTR phSession)
+CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication,
+                    CK_NOTIFY Notify, CK_SESSION_HANDLE_PTR phSession)
 {
 	safeid_detected det;
 	sp11_card card;
@@ -318,7 +318,8 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
 		return rv;
 	if (!card.known || !card.present) {
 		sp11_debug("slot %lu: PC/SC cannot say which card is on the "
-		           "reader; is pcscd running?", (unsigned long)slotID);
+		           "reader; is pcscd running?",
+		           (unsigned long)slotID);
 		return CKR_DEVICE_ERROR;
 	}
 	rv = CKR_HOST_MEMORY;
@@ -454,6 +455,7 @@ CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pOldPin,
 	/* The Molto2's customer key (m2press.c); the single-profile family
 	 * has no PIN to change. */
 	if (s.m2)
-		return sp11_m2_set_pin(&s, pOldPin, ulOldLen, pNewPin, ulNewLen);
+		return sp11_m2_set_pin(&s, pOldPin, ulOldLen, pNewPin,
+		                       ulNewLen);
 	return CKR_FUNCTION_NOT_SUPPORTED;
 }

@@ -37,7 +37,7 @@
 typedef struct slot_entry {
 	bool used;
 	char reader[SP11_READER_MAX];
-	void *lock;          /* serialises token I/O on this reader */
+	void *lock; /* serialises token I/O on this reader */
 	/* What C_WaitForSlotEvent last reported. */
 	bool last_present;
 	unsigned last_events; /* card event count; 0: not yet reported */
@@ -52,7 +52,7 @@ typedef struct slot_entry {
 	bool foreign;
 	safeid_detected det;
 	safeid_reader_state mark; /* reader's state when info was read */
-	long long read_ms;   /* sp11_mono_ms() when info was read */
+	long long read_ms;        /* sp11_mono_ms() when info was read */
 	/* A Molto2's profiles as last read, kept the same way. */
 	bool profs_cached;
 	safeid_reader_state profs_mark;
@@ -90,13 +90,14 @@ static CK_RV slot_add(const char *reader, bool present)
 		if (rv != CKR_OK)
 			return rv;
 		slots[i].used = true;
-		snprintf(slots[i].reader, sizeof(slots[i].reader), "%s", reader);
+		snprintf(slots[i].reader, sizeof(slots[i].reader), "%s",
+		         reader);
 		slots[i].last_present = present;
 		slots[i].last_events = 0;
 		return CKR_OK;
 	}
-	sp11_debug("more than %u readers: \"%s\" gets no slot",
-	           SP11_MAX_SLOTS, reader);
+	sp11_debug("more than %u readers: \"%s\" gets no slot", SP11_MAX_SLOTS,
+	           reader);
 	return CKR_OK;
 }
 
@@ -254,8 +255,9 @@ bool sp11_slot_report(CK_SLOT_ID id, const safeid_reader_state *now)
 	sp11_module_lock();
 	if (id < SP11_MAX_SLOTS && slots[id].used) {
 		e = &slots[id];
-		changed = now->present != e->last_present ||
-		          (e->last_events != 0 && now->events != e->last_events);
+		changed =
+			now->present != e->last_present ||
+			(e->last_events != 0 && now->events != e->last_events);
 		e->last_present = now->present;
 		e->last_events = now->events;
 	}
@@ -376,7 +378,8 @@ bool sp11_info_recall(CK_SLOT_ID id, safeid_detected *det, CK_RV *rv)
 	} else {
 		sp11_debug("slot %lu: card event count %u, card usable %d; the "
 		           "kept info was read at count %u: reading the token "
-		           "again", (unsigned long)id, now.events, now.usable,
+		           "again",
+		           (unsigned long)id, now.events, now.usable,
 		           slots[id].mark.events);
 		slots[id].cached = false;
 	}

@@ -218,16 +218,16 @@ bool sp11_kept_next(const unsigned char *buf, size_t len, size_t *at,
 /* ---- record.c: what this process knows about a token ------------------ */
 
 typedef struct sp11_record {
-	bool touched;               /* this process tried to write to it */
-	bool cfg_known;             /* hash/step/display known */
+	bool touched;   /* this process tried to write to it */
+	bool cfg_known; /* hash/step/display known */
 	safeid_hash hash;
 	unsigned step;
 	safeid_display display;
-	CK_ULONG seed_state;        /* CKS_SAFEID_SEED_* */
-	bool made;                  /* the seed slot as a template made it */
+	CK_ULONG seed_state; /* CKS_SAFEID_SEED_* */
+	bool made;           /* the seed slot as a template made it */
 	size_t kept_len;
 	unsigned char kept[SP11_KEPT_MAX]; /* its kept attributes (kept.c) */
-	long long time;             /* Unix time this knowledge dates from */
+	long long time; /* Unix time this knowledge dates from */
 } sp11_record;
 
 /* What is known of serial: this process's record, or an earlier
@@ -287,12 +287,13 @@ typedef struct sp11_session {
 	CK_SESSION_HANDLE handle;
 	CK_SLOT_ID slot;
 	CK_FLAGS flags;
-	char serial[SAFEID_SERIAL_MAX + 1]; /* token the session was opened on */
-	bool m2;            /* that token is a Molto2 */
-	unsigned profiles;  /* its profile count (1 for single-profile) */
-	unsigned events;    /* the card appearance it was opened on */
-	CK_ULONG epoch;     /* and its epoch, for object handles */
-	bool gone;          /* closed because its token left */
+	char serial[SAFEID_SERIAL_MAX +
+	            1];    /* token the session was opened on */
+	bool m2;           /* that token is a Molto2 */
+	unsigned profiles; /* its profile count (1 for single-profile) */
+	unsigned events;   /* the card appearance it was opened on */
+	CK_ULONG epoch;    /* and its epoch, for object handles */
+	bool gone;         /* closed because its token left */
 	bool finding;
 	CK_OBJECT_HANDLE found[SP11_MAX_OBJECTS];
 	CK_ULONG nfound, pos;
@@ -356,8 +357,8 @@ bool sp11_key_fixed_attr(CK_ATTRIBUTE_TYPE t, bool destroyable, void *out,
  * slot (CKA_VALUE sensitive, the format, the requirements, the counter,
  * the token's time): true and *rv with the value in out (*n bytes), or
  * false for another attribute. */
-bool sp11_otp_attr(CK_ATTRIBUTE_TYPE t, uint32_t clock, void *out,
-                   CK_ULONG *n, CK_RV *rv);
+bool sp11_otp_attr(CK_ATTRIBUTE_TYPE t, uint32_t clock, void *out, CK_ULONG *n,
+                   CK_RV *rv);
 /* Hand a computed value (rv CKR_OK, n bytes at val) or a refusal to
  * the caller the PKCS#11 way, as sp11_object_attr says. */
 CK_RV sp11_attr_give(CK_RV rv, const void *val, CK_ULONG n, void *buf,
@@ -376,7 +377,7 @@ bool sp11_object_match(CK_OBJECT_HANDLE obj, const sp11_view *v,
 /* ---- template.c: validation of burn and clock templates (no I/O) ------- */
 
 typedef struct sp11_burn_plan {
-	const CK_BYTE *seed;   /* points into the caller's template */
+	const CK_BYTE *seed; /* points into the caller's template */
 	size_t seedlen;
 	/* What the seed slot will read back as (kept.c): class, key type,
 	 * the seed's length and the template's label, ID, ... */
@@ -442,8 +443,7 @@ bool sp11_m2_prof_find(const char *serial, unsigned p, sp11_m2_prof *out);
 /* Room for serial's record before anything is sent (CKR_HOST_MEMORY). */
 CK_RV sp11_m2_reserve(const char *serial);
 /* Store profile p's record (touched set), and save the token's. */
-void sp11_m2_prof_put(const char *serial, unsigned p,
-                      const sp11_m2_prof *prof);
+void sp11_m2_prof_put(const char *serial, unsigned p, const sp11_m2_prof *prof);
 /* Does the profile as the token shows it now still read as the module
  * made it? */
 bool sp11_m2_prof_current(const sp11_m2_prof *r, const safeid_m2_profile *now);
@@ -525,21 +525,20 @@ CK_RV sp11_m2_clock(const sp11_session *s, const CK_ATTRIBUTE *tmpl,
 /* Read SAFEID_PKCS11_BUTTON_TIMEOUT; forget the press handler. */
 void sp11_m2_press_configure(void);
 CK_RV sp11_m2_set_pin(const sp11_session *s, const CK_BYTE *old,
-                      CK_ULONG oldlen, const CK_BYTE *new_pin,
-                      CK_ULONG newlen);
+                      CK_ULONG oldlen, const CK_BYTE *new_pin, CK_ULONG newlen);
 
 /* ---- template.c: a Molto2 burn's template (no I/O) ---------------------- */
 
 typedef struct sp11_m2_plan {
-	const CK_BYTE *seed;    /* points into the caller's template */
+	const CK_BYTE *seed; /* points into the caller's template */
 	size_t seedlen;
-	bool has_profile;       /* CKA_ID given */
+	bool has_profile; /* CKA_ID given */
 	unsigned profile;
-	bool overwrite;         /* CKA_SAFEID_OVERWRITE */
-	safeid_m2_config cfg;   /* clock filled at the burn */
+	bool overwrite;       /* CKA_SAFEID_OVERWRITE */
+	safeid_m2_config cfg; /* clock filled at the burn */
 	bool has_clock;
 	uint8_t title[SAFEID_M2_TITLE_MAX];
-	size_t titlelen;        /* 0: the profile keeps its title */
+	size_t titlelen; /* 0: the profile keeps its title */
 	size_t kept_len;
 	unsigned char kept[SP11_M2_KEPT_MAX];
 } sp11_m2_plan;

@@ -84,7 +84,8 @@ bool sp11_store_file_read(const char *path, char *buf, size_t cap)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno != ENOENT)
-			sp11_debug("\"%s\": %s; ignored", path, strerror(errno));
+			sp11_debug("\"%s\": %s; ignored", path,
+			           strerror(errno));
 		return false;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
@@ -231,8 +232,17 @@ static bool config_get(const char *s, sp11_record *rec)
 }
 
 /* The fields of both files, each seen once. */
-enum field { F_SERIAL, F_TIME, F_CONFIG, F_MADE, F_HASH, F_STEP, F_DISPLAY,
-             F_ATTR, F_COUNT };
+enum field {
+	F_SERIAL,
+	F_TIME,
+	F_CONFIG,
+	F_MADE,
+	F_HASH,
+	F_STEP,
+	F_DISPLAY,
+	F_ATTR,
+	F_COUNT
+};
 static const char *const field_names[F_COUNT] = {
 	"serial", "time", "config", "made", "hash", "step", "display", "attr"};
 
@@ -301,8 +311,9 @@ static bool module_line(char *line, const char *serial, sp11_record *rec,
 }
 
 /* Split buf into lines and give each to fn; false at the first refusal. */
-static bool lines_each(char *buf, bool (*fn)(char *, const char *,
-                                             sp11_record *, unsigned *),
+static bool lines_each(char *buf,
+                       bool (*fn)(char *, const char *, sp11_record *,
+                                  unsigned *),
                        const char *serial, sp11_record *rec, unsigned *seen)
 {
 	char *line = buf, *nl;
@@ -381,7 +392,8 @@ static bool file_load(const char *path, const char *serial, bool tool,
 	if (sp11_store_file_read(path, buf, STORE_MAX)) {
 		ok = sp11_store_parse(buf, serial, tool, out);
 		if (!ok)
-			sp11_debug("\"%s\" is damaged; ignored (delete it)", path);
+			sp11_debug("\"%s\" is damaged; ignored (delete it)",
+			           path);
 	}
 	free(buf);
 	return ok;
@@ -396,7 +408,8 @@ bool sp11_store_load(const char *serial, sp11_record *out)
 	memset(out, 0, sizeof(*out));
 	if (!sp11_store_serial_ok(serial) || !state_dir(dir, sizeof(dir)))
 		return false;
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11/%s.seedslot", dir, serial);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11/%s.seedslot", dir,
+	         serial);
 	mine = file_load(path, serial, false, out);
 	snprintf(path, sizeof(path), "%s/safeid/%s.burn", dir, serial);
 	theirs = file_load(path, serial, true, &tool);
@@ -442,18 +455,18 @@ static bool body_write(FILE *f, const char *serial, const sp11_record *rec)
 	CK_ULONG vl, i;
 	size_t at = 0;
 
-	fprintf(f, "# safeid PKCS#11 module: how this token's seed slot was "
-	        "made; never the seed\nserial=%s\ntime=%lld\n", serial,
-	        rec->time);
+	fprintf(f,
+	        "# safeid PKCS#11 module: how this token's seed slot was "
+	        "made; never the seed\nserial=%s\ntime=%lld\n",
+	        serial, rec->time);
 	if (rec->cfg_known)
-		fprintf(f, "config=%s/%u/%u\n",
-		        sp11_store_hash_text(rec->hash), rec->step,
-		        safeid_display_seconds(rec->display));
+		fprintf(f, "config=%s/%u/%u\n", sp11_store_hash_text(rec->hash),
+		        rec->step, safeid_display_seconds(rec->display));
 	else
 		fputs("config=unknown\n", f);
 	fprintf(f, "made=%s\n", rec->made ? "yes" : "no");
-	while (rec->made && sp11_kept_next(rec->kept, rec->kept_len, &at, &t,
-	                                   &v, &vl)) {
+	while (rec->made &&
+	       sp11_kept_next(rec->kept, rec->kept_len, &at, &t, &v, &vl)) {
 		fprintf(f, "attr=%lx:", (unsigned long)t);
 		for (i = 0; i < vl; i++)
 			fprintf(f, "%02x", v[i]);
@@ -462,8 +475,7 @@ static bool body_write(FILE *f, const char *serial, const sp11_record *rec)
 	return fflush(f) == 0 && !ferror(f);
 }
 
-bool sp11_store_path(const char *serial, const char *ext, char *out,
-                     size_t cap)
+bool sp11_store_path(const char *serial, const char *ext, char *out, size_t cap)
 {
 	char dir[PATH_CAP];
 	int n;
@@ -493,15 +505,15 @@ void sp11_store_write(const char *serial, const char *ext,
 	snprintf(tmp, sizeof(tmp), "%s/.%s.%s.XXXXXX", dir, serial, ext);
 	if (!dirs_make(dir)) {
 		sp11_debug("cannot make \"%s\": %s; what the module knows of "
-		           "token %s lasts as long as this process", dir,
-		           strerror(errno), serial);
+		           "token %s lasts as long as this process",
+		           dir, strerror(errno), serial);
 		return;
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		sp11_debug("cannot write in \"%s\": %s; what the module knows "
-		           "of token %s lasts as long as this process", dir,
-		           strerror(errno), serial);
+		           "of token %s lasts as long as this process",
+		           dir, strerror(errno), serial);
 		return;
 	}
 	(void)fchmod(fd, 0600);
@@ -516,8 +528,8 @@ void sp11_store_write(const char *serial, const char *ext,
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		sp11_debug("saving \"%s\" failed: %s; what the module knows "
-		           "of token %s lasts as long as this process", path,
-		           strerror(errno), serial);
+		           "of token %s lasts as long as this process",
+		           path, strerror(errno), serial);
 		unlink(tmp);
 	}
 }

@@ -128,11 +128,11 @@ static bool empty_only(CK_ATTRIBUTE_TYPE t)
 static bool read_only(CK_ATTRIBUTE_TYPE t)
 {
 	return t == CKA_SAFEID_MODEL || t == CKA_SAFEID_RESTRICTED_SYNC ||
-	       t == CKA_SAFEID_PROFILE ||
-	       t == CKA_SAFEID_SEED_STATE || t == CKA_HW_FEATURE_TYPE ||
-	       t == CKA_ALWAYS_SENSITIVE || t == CKA_NEVER_EXTRACTABLE ||
-	       t == CKA_LOCAL || t == CKA_KEY_GEN_MECHANISM ||
-	       t == CKA_UNIQUE_ID || t == CKA_OTP_TIME;
+	       t == CKA_SAFEID_PROFILE || t == CKA_SAFEID_SEED_STATE ||
+	       t == CKA_HW_FEATURE_TYPE || t == CKA_ALWAYS_SENSITIVE ||
+	       t == CKA_NEVER_EXTRACTABLE || t == CKA_LOCAL ||
+	       t == CKA_KEY_GEN_MECHANISM || t == CKA_UNIQUE_ID ||
+	       t == CKA_OTP_TIME;
 }
 
 /* A kept attribute's value is well formed (booleans CK_TRUE or CK_FALSE,
@@ -200,7 +200,8 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, sp11_burn_plan *p, burn_seen *s)
 		return step_get(a, &p->step);
 	case CKA_OTP_LENGTH:
 		rv = ulong_get(a, &v);
-		return rv == CKR_OK && v != 6 ? CKR_ATTRIBUTE_VALUE_INVALID : rv;
+		return rv == CKR_OK && v != 6 ? CKR_ATTRIBUTE_VALUE_INVALID
+		                              : rv;
 	case CKA_OTP_FORMAT:
 		rv = ulong_get(a, &v);
 		return rv == CKR_OK && v != CK_OTP_FORMAT_DECIMAL
@@ -232,7 +233,8 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, sp11_burn_plan *p, burn_seen *s)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
 	if (fixed_bool(a->type, false, &want)) {
 		rv = bool_get(a, &b);
-		return rv == CKR_OK && b != want ? CKR_TEMPLATE_INCONSISTENT : rv;
+		return rv == CKR_OK && b != want ? CKR_TEMPLATE_INCONSISTENT
+		                                 : rv;
 	}
 	if (otp_requirement(a->type)) {
 		rv = ulong_get(a, &v);
@@ -253,7 +255,8 @@ static CK_RV burn_attr(const CK_ATTRIBUTE *a, sp11_burn_plan *p, burn_seen *s)
 	                   a->ulValueLen)) {
 		sp11_debug("the module keeps at most %u bytes of label, ID, "
 		           "dates, usage flags and identifiers for a token; "
-		           "shorten them", SP11_KEPT_MAX);
+		           "shorten them",
+		           SP11_KEPT_MAX);
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	}
 	return CKR_OK;
@@ -282,8 +285,8 @@ CK_RV sp11_burn_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 			           "attribute 0x%lx (template entry %lu) gives "
 			           "CKR 0x%lx; see safeid-pkcs11.h for what a "
 			           "burn takes",
-			           (unsigned long)tmpl[i].type, (unsigned long)i,
-			           (unsigned long)rv);
+			           (unsigned long)tmpl[i].type,
+			           (unsigned long)i, (unsigned long)rv);
 			goto fail;
 		}
 	}
@@ -309,8 +312,8 @@ CK_RV sp11_burn_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 		                                         : CKK_GENERIC_SECRET;
 	value_len = plan->seedlen;
 	rv = CKR_ATTRIBUTE_VALUE_INVALID;
-	if (!sp11_kept_add(plan->kept, &plan->kept_len, CKA_CLASS,
-	                   &seen.cls_v, sizeof(CK_ULONG)) ||
+	if (!sp11_kept_add(plan->kept, &plan->kept_len, CKA_CLASS, &seen.cls_v,
+	                   sizeof(CK_ULONG)) ||
 	    !sp11_kept_add(plan->kept, &plan->kept_len, CKA_KEY_TYPE,
 	                   &seen.ktype_v, sizeof(CK_ULONG)) ||
 	    !sp11_kept_add(plan->kept, &plan->kept_len, CKA_VALUE_LEN,
@@ -319,11 +322,12 @@ CK_RV sp11_burn_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	return CKR_OK;
 fail:
 	if (i == n)
-		sp11_debug("burn refused before touching the token: the "
-		           "template is incomplete or inconsistent (CKR 0x%lx): "
-		           "it needs CKA_CLASS and CKA_VALUE (1..63 bytes) and "
-		           "a matching key type",
-		           (unsigned long)rv);
+		sp11_debug(
+			"burn refused before touching the token: the "
+			"template is incomplete or inconsistent (CKR 0x%lx): "
+			"it needs CKA_CLASS and CKA_VALUE (1..63 bytes) and "
+			"a matching key type",
+			(unsigned long)rv);
 	/* The plan points into the caller's template; drop the pointer so
 	 * nothing can use a half-checked seed. */
 	plan->seed = NULL;
@@ -387,7 +391,8 @@ CK_RV sp11_clock_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 			sp11_debug("clock write refused: attribute 0x%lx gives "
 			           "CKR 0x%lx (CKA_VALUE must be "
 			           "\"YYYYMMDDhhmmss00\" UTC)",
-			           (unsigned long)tmpl[i].type, (unsigned long)rv);
+			           (unsigned long)tmpl[i].type,
+			           (unsigned long)rv);
 			return rv;
 		}
 	}
@@ -464,9 +469,10 @@ static CK_RV m2_profile(const CK_ATTRIBUTE *a, unsigned profiles,
 	const CK_BYTE *v = a->pValue;
 
 	if (a->ulValueLen != 1 || v == NULL || v[0] >= profiles) {
-		sp11_debug("CKA_ID names the profile: one byte below %u "
-		           "(pkcs11-tool --id takes hex: profile 57 is --id 39)",
-		           profiles);
+		sp11_debug(
+			"CKA_ID names the profile: one byte below %u "
+			"(pkcs11-tool --id takes hex: profile 57 is --id 39)",
+			profiles);
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	}
 	p->has_profile = true;
@@ -523,8 +529,8 @@ static CK_RV m2_written(const CK_ATTRIBUTE *a, unsigned profiles,
 }
 
 /* One attribute of a Molto2 burn template. */
-static CK_RV m2_attr(const CK_ATTRIBUTE *a, unsigned profiles,
-                     sp11_m2_plan *p, burn_seen *seen)
+static CK_RV m2_attr(const CK_ATTRIBUTE *a, unsigned profiles, sp11_m2_plan *p,
+                     burn_seen *seen)
 {
 	sp11_burn_plan single;
 	bool taken;
@@ -535,7 +541,8 @@ static CK_RV m2_attr(const CK_ATTRIBUTE *a, unsigned profiles,
 		return rv;
 	if (fixed_bool(a->type, true, &want)) {
 		rv = bool_get(a, &b);
-		return rv == CKR_OK && b != want ? CKR_TEMPLATE_INCONSISTENT : rv;
+		return rv == CKR_OK && b != want ? CKR_TEMPLATE_INCONSISTENT
+		                                 : rv;
 	}
 	/* The rest is as for the seed slot: the class, key type, seed and
 	 * its length, the OTP format; kept attributes into the plan. */
@@ -609,7 +616,7 @@ static CK_RV m2_whole(sp11_m2_plan *p, burn_seen *seen)
 	}
 	if (!seen->ktype)
 		seen->ktype_v = seen->cls_v == CKO_OTP_KEY ? CKK_HOTP
-		                                          : CKK_GENERIC_SECRET;
+		                                           : CKK_GENERIC_SECRET;
 	if (!sp11_kept_add_in(p->kept, sizeof(p->kept), &p->kept_len, CKA_CLASS,
 	                      &seen->cls_v, sizeof(CK_ULONG)) ||
 	    !sp11_kept_add_in(p->kept, sizeof(p->kept), &p->kept_len,
@@ -644,8 +651,8 @@ CK_RV sp11_m2_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 			           "attribute 0x%lx (template entry %lu) gives "
 			           "CKR 0x%lx; see safeid-pkcs11.h for what a "
 			           "Molto2 burn takes",
-			           (unsigned long)tmpl[i].type, (unsigned long)i,
-			           (unsigned long)rv);
+			           (unsigned long)tmpl[i].type,
+			           (unsigned long)i, (unsigned long)rv);
 			goto fail;
 		}
 	}
@@ -655,7 +662,8 @@ CK_RV sp11_m2_template_parse(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	sp11_debug("burn refused before touching the token: the template is "
 	           "incomplete or inconsistent (CKR 0x%lx): it needs CKA_CLASS "
 	           "and CKA_VALUE (1..63 bytes, not all zero) and a matching "
-	           "key type", (unsigned long)rv);
+	           "key type",
+	           (unsigned long)rv);
 fail:
 	/* Never leave a pointer to a half-checked seed. */
 	plan->seed = NULL;

@@ -66,9 +66,11 @@ CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 	if (rv != CKR_OK)
 		return rv;
 	if (sp11_slot_stuck(id)) {
-		sp11_debug("reader \"%s\": an earlier exchange with the token "
-		           "there has not ended; take the token away and put it "
-		           "back", reader);
+		sp11_debug(
+			"reader \"%s\": an earlier exchange with the token "
+			"there has not ended; take the token away and put it "
+			"back",
+			reader);
 		return CKR_DEVICE_ERROR;
 	}
 	/* Whatever happens next may change the token: read it afresh. */
@@ -112,7 +114,8 @@ CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 	 * token the application did not open. */
 	if (serial != NULL && strcmp(serial, det->info.serial) != 0) {
 		sp11_debug("reader \"%s\": token %s was replaced by %s; open a "
-		           "new session", reader, serial, det->info.serial);
+		           "new session",
+		           reader, serial, det->info.serial);
 		rv = CKR_DEVICE_REMOVED;
 		goto fail;
 	}
@@ -139,8 +142,7 @@ void sp11_conn_close(sp11_conn *c)
 
 bool sp11_conn_timed_out(const sp11_conn *c)
 {
-	return c->timed_out ||
-	       (c->k != NULL && sp11_courier_abandoned(c->k));
+	return c->timed_out || (c->k != NULL && sp11_courier_abandoned(c->k));
 }
 
 bool sp11_is_m2(const safeid_detected *det)
@@ -260,7 +262,8 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 	sp11_text_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
 	              "ExcelSecu/Token2 family");
 	sp11_text_pad(pInfo->model, sizeof(pInfo->model),
-	              info->model != NULL ? info->model->name : "unknown model");
+	              info->model != NULL ? info->model->name
+	                                  : "unknown model");
 	serial16(pInfo->serialNumber, info->serial);
 	/* No PIN (CKF_LOGIN_REQUIRED and CKF_USER_PIN_INITIALIZED off, see
 	 * C_Login) and no random number generator (CKF_RNG off).  The seed

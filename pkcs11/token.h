@@ -8,14 +8,14 @@
 #include "sp11.h"
 
 typedef struct sp11_conn {
-	sp11_courier *k;            /* the connection's thread (courier.c) */
+	sp11_courier *k; /* the connection's thread (courier.c) */
 	CK_SLOT_ID slot;
 	/* The transport to use: inside an exclusive transaction one without
 	 * begin and end (the core must not nest one), else base. */
 	const safeid_transport *t;
 	const safeid_transport *base;
 	safeid_transport inner;
-	bool in_tx; /* inside an exclusive transaction */
+	bool in_tx;     /* inside an exclusive transaction */
 	bool timed_out; /* kept by sp11_conn_close */
 	int err;        /* the core's error of a failed sp11_conn_open */
 } sp11_conn;

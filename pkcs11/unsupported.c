@@ -32,7 +32,6 @@ CK_RV C_InitPIN(CK_SESSION_HANDLE session, CK_BYTE_PTR pin, CK_ULONG pin_len)
 	return unsupported();
 }
 
-
 CK_RV C_GetOperationState(CK_SESSION_HANDLE session,
                           CK_BYTE_PTR operation_state,
                           CK_ULONG_PTR operation_state_len)
@@ -326,8 +325,7 @@ CK_RV C_EncryptMessage(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
 }
 
 CK_RV C_EncryptMessageBegin(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
-                            CK_ULONG parameter_len,
-                            CK_BYTE_PTR associated_data,
+                            CK_ULONG parameter_len, CK_BYTE_PTR associated_data,
                             CK_ULONG associated_data_len)
 {
 	return unsupported();
@@ -363,8 +361,7 @@ CK_RV C_DecryptMessage(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
 }
 
 CK_RV C_DecryptMessageBegin(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
-                            CK_ULONG parameter_len,
-                            CK_BYTE_PTR associated_data,
+                            CK_ULONG parameter_len, CK_BYTE_PTR associated_data,
                             CK_ULONG associated_data_len)
 {
 	return unsupported();
@@ -391,9 +388,8 @@ CK_RV C_MessageSignInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 }
 
 CK_RV C_SignMessage(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
-                    CK_ULONG parameter_len, CK_BYTE_PTR data,
-                    CK_ULONG data_len, CK_BYTE_PTR signature,
-                    CK_ULONG_PTR signature_len)
+                    CK_ULONG parameter_len, CK_BYTE_PTR data, CK_ULONG data_len,
+                    CK_BYTE_PTR signature, CK_ULONG_PTR signature_len)
 {
 	return unsupported();
 }
@@ -417,8 +413,8 @@ CK_RV C_MessageSignFinal(CK_SESSION_HANDLE session)
 	return unsupported();
 }
 
-CK_RV C_MessageVerifyInit(CK_SESSION_HANDLE session,
-                          CK_MECHANISM_PTR mechanism, CK_OBJECT_HANDLE key)
+CK_RV C_MessageVerifyInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
+                          CK_OBJECT_HANDLE key)
 {
 	return unsupported();
 }

@@ -21,8 +21,8 @@ void sp11_write_starting(void)
 	atomic_fetch_add(&writes_started, 1);
 }
 
-__attribute__((visibility("default"))) CK_ULONG
-safeid_pkcs11_writes_started(void)
+__attribute__((visibility("default"))) CK_ULONG safeid_pkcs11_writes_started(
+	void)
 {
 	return atomic_load(&writes_started);
 }
@@ -47,8 +47,8 @@ static CK_RV m2_seed_state(const char *name, CK_ULONG *state)
 	return CKR_OK;
 }
 
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)
+__attribute__((visibility("default"))) CK_RV safeid_pkcs11_seed_state(
+	const char *serial, CK_ULONG *state)
 {
 	sp11_record rec;
 	CK_RV rv = sp11_ready();
@@ -60,15 +60,15 @@ safeid_pkcs11_seed_state(const char *serial, CK_ULONG *state)
 	if (strchr(serial, '/') != NULL)
 		return m2_seed_state(serial, state);
 	/* A serial longer than any token's was never written to. */
-	if (strlen(serial) > SAFEID_SERIAL_MAX || !sp11_record_find(serial, &rec))
+	if (strlen(serial) > SAFEID_SERIAL_MAX ||
+	    !sp11_record_find(serial, &rec))
 		return CKR_DATA_INVALID;
 	*state = rec.seed_state;
 	return CKR_OK;
 }
 
-
-__attribute__((visibility("default"))) CK_RV
-safeid_pkcs11_tries_left(const char *serial, CK_LONG *tries)
+__attribute__((visibility("default"))) CK_RV safeid_pkcs11_tries_left(
+	const char *serial, CK_LONG *tries)
 {
 	CK_RV rv = sp11_ready();
 
