@@ -46,8 +46,9 @@ int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap,
 		                   "nothing written: the lock file '%s' is not "
 		                   "a regular file of yours (a symbolic link, a "
 		                   "FIFO, a directory or another user's file); "
-		                   "delete it and run again",
-		                   path);
+		                   "delete it and %s",
+		                   path,
+		                   client_front_words("run again", "try again"));
 	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
@@ -59,10 +60,14 @@ int client_lock_fail(int *fd, unsigned seconds, const char *path,
 {
 	client_lock_release(fd);
 	return client_fail(err, CLIENT_EXIT_NO_TOKEN, "busy",
-	                   "nothing written: another safeid-tool kept writing "
-	                   "a token for %u s (lock '%s'); let it finish, or "
-	                   "end it, and run again",
-	                   seconds, path);
+	                   "nothing written: another %s kept writing a token "
+	                   "for %u s (lock '%s'); let it finish, or end it, "
+	                   "and %s",
+	                   client_front_words("safeid-tool",
+	                                      "program (safeid-tool or a "
+	                                      "safeid window)"),
+	                   seconds, path,
+	                   client_front_words("run again", "try again"));
 }
 
 void client_lock_release(int *fd)
