@@ -2,7 +2,7 @@
  * The tests' Check programs.  A program is made of subject files, each
  * defining one suite, "Suite *suite_<subject>(void)" whose suite_create()
  * name is <subject>, and unit_main.c, which runs them.  The program's
- * suites are listed once, in tests/CMakeLists.txt (safeid_unit_program),
+ * suites are listed once, in tests/CMakeLists.txt (safeid_unit_test),
  * which writes them to unit_suites.h as UNIT_SUITE(<subject>) lines.
  */
 #ifndef SAFEID_TEST_UNIT_H

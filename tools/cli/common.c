@@ -216,6 +216,7 @@ void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
 	if (o->json) {
 		json_str(j, "reader", s->reader);
 		json_bool(j, "token_present", s->present);
+		json_bool(j, "foreign_card", s->foreign);
 		if (!s->present)
 			return;
 		json_str(j, "serial", s->serial);
@@ -235,7 +236,8 @@ void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
 	printf("Reader:     %s\n", tool_text(s->reader, shown, sizeof(shown)));
 	if (!s->present) {
 		printf("Token:      none (%s)\n",
-		       client_text(CLIENT_TEXT_PLACE_TOKEN));
+		       client_text(s->foreign ? CLIENT_TEXT_FOREIGN_CARD
+		                              : CLIENT_TEXT_PLACE_TOKEN));
 		return;
 	}
 	printf("Serial:     %s\n", tool_text(s->serial, shown, sizeof(shown)));

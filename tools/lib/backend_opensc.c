@@ -171,8 +171,9 @@ static int opensc_slots_list(client_link *b, client_slot_list *out,
 		                   "out of memory");
 	for (unsigned i = 0; i < n; i++) {
 		opensc_conn c;
+		int r = token_connect(b, i, &c);
 
-		token_connect(b, i, &c);
+		c.slot.foreign = r == SC_ERROR_INVALID_CARD;
 		out->slots[i] = c.slot;
 		conn_close(&c);
 	}
@@ -186,9 +187,7 @@ static const char *why_not_present(int r)
 		return "no card on the reader: place the token on it and press "
 		       "its button to switch it on";
 	if (r == SC_ERROR_INVALID_CARD)
-		return "the card there is not a programmable OTP token of this "
-		       "family (if it is a security key such as a YubiKey, it "
-		       "was tapped by mistake): use the OTP token";
+		return CLIENT_FOREIGN_CARD_TEXT;
 	return "OpenSC could not talk to it: switch the token off and on, "
 	       "hold it still on the reader, and try again";
 }

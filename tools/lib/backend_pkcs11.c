@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <p11-kit/pkcs11.h>
@@ -114,6 +115,7 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 	client_link *b = calloc(1, sizeof(*b));
 	CK_C_GetFunctionList getfl;
 	CK_C_INITIALIZE_ARGS args;
+	struct stat st;
 	CK_RV rv;
 	int ret;
 
@@ -132,6 +134,18 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 		goto fail;
 	}
 	client_trace(&b->opts, "loading PKCS#11 module %s", b->path);
+	/* dlopen() would block on a FIFO and read a device: a module is a
+	 * regular file (a link to one is fine). */
+	if (stat(b->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
+		                  "the PKCS#11 module '%s' is not a regular file "
+		                  "(a FIFO, a device or a folder): give the "
+		                  "safeid-pkcs11.so path %s",
+		                  b->path,
+		                  client_front_words("with --module",
+		                                     "in SAFEID_PKCS11_MODULE"));
+		goto fail;
+	}
 	b->dl = dlopen(b->path, RTLD_NOW | RTLD_LOCAL);
 	if (b->dl == NULL) {
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
@@ -259,6 +273,7 @@ static CK_RV token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 	slot->clock_known = false;
 	rv = b->f->C_GetTokenInfo(id, &ti);
 	rv_trace(b, "C_GetTokenInfo", rv);
+	slot->foreign = rv == CKR_TOKEN_NOT_RECOGNIZED;
 	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
 		return CKR_OK;
 	if (rv != CKR_OK)
@@ -484,11 +499,8 @@ static int slot_pick_present(client_link *b, const char *spec,
 		return ret;
 	if (!slot->present && card_foreign(b, slot))
 		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token",
-		                   "the card on reader '%s' is not a "
-		                   "programmable OTP token of this family (if it "
-		                   "is a security key such as a YubiKey, it was "
-		                   "tapped by mistake): use the OTP token",
-		                   slot->reader);
+		                   "reader '%s': %s", slot->reader,
+		                   client_text(CLIENT_TEXT_FOREIGN_CARD));
 	if (!slot->present) {
 		client_text_no_token(slot->reader, why, sizeof(why));
 		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token", "%s",

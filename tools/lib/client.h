@@ -163,6 +163,8 @@ typedef struct client_slot {
 	unsigned long handle;           /* backend's id (PKCS#11 slot id) */
 	char reader[CLIENT_READER_MAX]; /* reader name, as the backend has it */
 	bool present;                   /* a recognised token is on it */
+	bool foreign;                   /* a card is on it that is not a token
+	                                   of this family (present is false) */
 	char serial[SAFEID_SERIAL_MAX + 1];
 	char model[CLIENT_MODEL_MAX];   /* "" when the model is unknown */
 	bool restricted_sync;           /* a clock write erases the seed */
@@ -540,6 +542,7 @@ typedef enum client_text_id {
 	CLIENT_TEXT_BURNABLE,       /* scan: the account fits this family */
 	CLIENT_TEXT_NO_RECORD,      /* no burn record for a token */
 	CLIENT_TEXT_MATCH,          /* verify: right code, clock in step */
+	CLIENT_TEXT_FOREIGN_CARD,   /* a card that is not a token of ours */
 	/* what a window says besides (its controls named) */
 	CLIENT_TEXT_RESTRICTED_BURN, /* restricted sync: burn, clock alone */
 	CLIENT_TEXT_NOTHING_TO_BURN, /* Burn with no account nor clock sync */
@@ -562,6 +565,13 @@ typedef enum client_text_id {
 
 /* The sentence for the front end set (client_front_set). */
 const char *client_text(client_text_id id);
+
+/* CLIENT_TEXT_FOREIGN_CARD, for code built without the table (the OpenSC
+ * plug-in carries no copy of it). */
+#define CLIENT_FOREIGN_CARD_TEXT                                              \
+	"the card on it is not a programmable OTP token of this family (if "  \
+	"it is a security key such as a YubiKey, it was tapped by mistake): " \
+	"use the OTP token"
 
 /* "2026-01-01 00:00:00 UTC" */
 void client_text_time(uint64_t t, char *out, size_t cap);

@@ -36,6 +36,7 @@ static const char *const texts[CLIENT_TEXT_COUNT] = {
 	[CLIENT_TEXT_BURN_AGAIN] = "Burn the seed again: safeid-tool burn ...",
 	[CLIENT_TEXT_BURNABLE] = "can be burned into this token family",
 	[CLIENT_TEXT_NO_RECORD] = "no record on this host",
+	[CLIENT_TEXT_FOREIGN_CARD] = CLIENT_FOREIGN_CARD_TEXT,
 	[CLIENT_TEXT_MATCH] =
 		"MATCH: the token shows the right code; its clock is in step "
 		"with this host.",
