@@ -18,12 +18,6 @@
 /* How long the token's display stays on, as safeid-tool's default. */
 #define DISPLAY_SECONDS 30u
 
-static const char restricted_text[] =
-	"Restricted sync: this model erases its seed on any clock write. "
-	"A burn always sets the clock, so burning the account syncs it; a "
-	"clock-only sync (Burn without an account) would erase the seed, "
-	"so it is refused.";
-
 typedef struct write_job {
 	gui_job base;
 	bool burn;                  /* false: the clock alone */
@@ -152,7 +146,9 @@ void gui_burn_token_changed(gui *g)
 	const client_slot *s = gui_token_chosen(g);
 
 	gui_label_set(g->restricted, GUI_WARNING,
-	              s != NULL && s->restricted_sync ? restricted_text : "");
+	              s != NULL && s->restricted_sync
+	                      ? client_text(CLIENT_TEXT_RESTRICTED_BURN)
+	                      : "");
 }
 
 /* ---- the write, on the worker ------------------------------------------- */
@@ -380,10 +376,7 @@ static void burn_clicked(GtkButton *b, gpointer data)
 		gui_sayf(g, GUI_ERROR, "No token on reader '%s': %s.", reader,
 		         client_text(CLIENT_TEXT_PLACE_TOKEN));
 	} else if (g->in == NULL && !sync) {
-		gui_say(g, GUI_ERROR,
-		        "Nothing to burn: scan the screen, open a QR image or "
-		        "paste an otpauth:// link first (or tick \"Sync token "
-		        "clock\" to set the token's clock alone).");
+		gui_say(g, GUI_ERROR, client_text(CLIENT_TEXT_NOTHING_TO_BURN));
 	} else if (g->in != NULL && !g->in_ok) {
 		gui_say(g, GUI_ERROR, g->in_problem);
 	} else {
