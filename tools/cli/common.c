@@ -110,11 +110,13 @@ static int lock_take(const tool_opts *o, int *fd, client_error *err)
 
 	if (ret != 1)
 		return ret;
-	client_text_lock_wait(LOCK_WAIT_SECONDS, line, sizeof(line));
+	client_text_lock_wait(*fd, LOCK_WAIT_SECONDS, line, sizeof(line));
 	if (!o->json)
 		fprintf(stderr, "safeid-tool: %s\n", line);
-	if (lock_wait(*fd, LOCK_WAIT_SECONDS) == 0)
+	if (lock_wait(*fd, LOCK_WAIT_SECONDS) == 0) {
+		client_lock_held(*fd);
 		return 0;
+	}
 	return client_lock_fail(fd, LOCK_WAIT_SECONDS, path, err);
 }
 

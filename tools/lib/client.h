@@ -484,10 +484,17 @@ int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap,
 /* How long a front end waits for another writer (every front end the
  * same: a burn takes seconds, a person at another one minutes). */
 #define CLIENT_LOCK_WAIT_SECONDS 120u
-/* The lock was still held after seconds: closes *fd, CLIENT_EXIT_NO_TOKEN. */
+/* The lock was still held after seconds (0: not waited for): closes
+ * *fd, CLIENT_EXIT_NO_TOKEN; the message names the holder. */
 int client_lock_fail(int *fd, unsigned seconds, const char *path,
                      client_error *err);
 void client_lock_release(int *fd);
+/* Taken after a wait: say in the file who holds it (client_lock_try does
+ * when it takes it at once). */
+void client_lock_held(int fd);
+/* Who holds the lock on fd, as a sentence's subject ("another
+ * safeid-tool", "a safeid window (safeid-gui)", ...). */
+void client_lock_holder(int fd, char *out, size_t cap);
 
 /* ---- host clock ---------------------------------------------------------- */
 
@@ -609,9 +616,9 @@ void client_text_clock_setting(const char *serial, const char *reader,
                                const char *source, char *out, size_t cap);
 /* verify: "Clock offset: -1 step (-30 s)" */
 void client_text_steps(long offset, unsigned step, char *out, size_t cap);
-/* Another writer holds the lock: "... waiting up to N s for it to
- * finish..." */
-void client_text_lock_wait(unsigned seconds, char *out, size_t cap);
+/* Another writer holds the lock on fd: "another safeid-tool is writing a
+ * token; waiting up to N s for it to finish..." */
+void client_text_lock_wait(int fd, unsigned seconds, char *out, size_t cap);
 /* A file that is not on this computer: "cannot open 'NAME': ..." */
 void client_text_not_local(const char *name, char *out, size_t cap);
 

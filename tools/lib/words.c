@@ -323,15 +323,15 @@ void client_text_steps(long offset, unsigned step, char *out, size_t cap)
 	         offset == 1 || offset == -1 ? "" : "s", offset * (long)step);
 }
 
-void client_text_lock_wait(unsigned seconds, char *out, size_t cap)
+void client_text_lock_wait(int fd, unsigned seconds, char *out, size_t cap)
 {
+	char who[64];
+
+	client_lock_holder(fd, who, sizeof(who));
 	snprintf(out, cap,
 	         "%s is writing a token; waiting up to %u s for it to "
 	         "finish%s",
-	         client_front_words("another safeid-tool",
-	                            "Another program (safeid-tool or a safeid "
-	                            "window)"),
-	         seconds, client_front_words("...", "…"));
+	         who, seconds, client_front_words("...", "…"));
 }
 
 void client_text_not_local(const char *name, char *out, size_t cap)
