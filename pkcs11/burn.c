@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * burn.c: C_CreateObject burns a seed: the template is checked whole
  * first (template.c), then, inside one exclusive PC/SC transaction on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * clock.c: setting the token clock (C_SetAttributeValue of CKA_VALUE on
  * the clock object).  The token sets its clock only through a full config

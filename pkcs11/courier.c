@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * courier.c: a PC/SC connection whose calls run on a thread of its own, so
  * a token that never answers holds no caller beyond the module's bound.

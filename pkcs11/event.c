@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * event.c: C_WaitForSlotEvent, and whether a card left its reader, over
  * the core's reader watch.

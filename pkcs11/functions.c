@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * functions.c: the function lists and the interfaces that offer them
  * (C_GetFunctionList, C_GetInterfaceList and C_GetInterface are the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kept.c: the attributes the module keeps for the seed slot, because the
  * token cannot hold them: the class and key type it was created as, its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * module.c: C_Initialize / C_Finalize / C_GetInfo, the locking model and
  * fork detection.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * object.c: the objects every present token shows, their attributes, and
  * C_GetAttributeValue / C_FindObjects* / C_GetObjectSize /

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pad.c: the fixed-width, blank-padded strings of PKCS#11 info structures
  * and the "YYYYMMDDhhmmss00" clock text (CK_TOKEN_INFO.utcTime and the

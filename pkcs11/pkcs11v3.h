@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pkcs11v3.h: the PKCS#11 3.0 definitions the module uses, for PKCS#11
  * headers that stop at 2.40.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record.c: what this process knows about each token it has written to,
  * keyed by serial.  The token cannot be read back (no config or seed read

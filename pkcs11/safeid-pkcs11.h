@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * safeid-pkcs11.h: vendor extensions of the safeid PKCS#11 module.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * slot.c: one slot per PC/SC reader, and what the module knows of each.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sp11.h: internals shared by the files of the safeid PKCS#11 module.
  *

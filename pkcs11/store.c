@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * store.c: what the module knows of a token beyond one process: how its
  * seed slot was made (kept.c) and the configuration written with it.

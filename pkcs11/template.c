@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * template.c: checking the templates of a burn (C_CreateObject) and of a
  * clock write (C_SetAttributeValue on the clock object).  Pure functions:

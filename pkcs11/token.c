@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * token.c: reaching the token on a slot through the core's PC/SC
  * transport, C_GetTokenInfo, and the one place core errors become CK_RVs.

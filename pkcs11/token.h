@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * token.h: a connection to the token on a slot, for one operation.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * unsupported.c: the PKCS#11 functions this module does not offer.  The
  * token does no cryptography for the host (it only shows codes), has no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vendor.c: the module's vendor function, exported beside
  * C_GetFunctionList (safeid-pkcs11.map; contract in safeid-pkcs11.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * card.c: recognising the token and setting up the card object.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cardctl.c: sc_card_ctl() for the token: the serial for OpenSC's tools and
  * the vendor calls (safeid-opensc.h) that give OpenSC applications the

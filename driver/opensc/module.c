@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * module.c: the two symbols OpenSC looks up in an external card driver.
  *

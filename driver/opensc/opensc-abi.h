@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * opensc-abi.h: the part of the OpenSC 0.23 library ABI the safeid card
  * driver and the tool's OpenSC backend touch.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * safeid-opensc.h: the vendor card_ctl calls of the safeid OpenSC card
  * driver (safeid-opensc.so).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sc-internal.h: what the files of the safeid OpenSC card driver share.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * transport.c: the token core's transport over OpenSC's reader layer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * APDU builders: pure functions from parameters to command bytes, checked
  * against the protocol document's known answers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The composite burn: info, authenticate, config, seed, info again, in one
  * exclusive transaction, with a truthful account of what the token holds

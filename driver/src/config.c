@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The token configuration: validation, display timeout conversions and the
  * config TLV (token-protocol.md, "Config TLV").

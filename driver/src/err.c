@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The one table of errors: each code's symbol and the sentence a person
  * reads.  Sentences say what happened and what to do next; the caller adds

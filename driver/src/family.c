@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The token families as data, and recognising a token: the reader's name
  * says which family to ask first, the token's answers to reads decide.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The get-info reply parser: hdr[3] | N | serial[N] | sep[2] | time[4].
  * Strict about the length and the serial, tolerant of the opaque bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Internal helpers of the token core, shared between its files only.
  * Names start with sid_, never safeid_ (the public API, which the shared

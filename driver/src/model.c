@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The model table: data, so a new model is one line.  The serial's prefix
  * names the model, and the model says whether a config write erases the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2's APDU builders: pure functions from parameters to command
  * bytes, checked against the known answers of the vendor's tests

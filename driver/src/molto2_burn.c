@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Burning Molto2 profiles: many accounts in one exclusive session, every
  * profile first checked free (before the key is used), then one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2's other writes: clock sync of some or all profiles (the
  * clock-only form, which keeps seeds, titles and configs), deleting a

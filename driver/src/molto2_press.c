@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The two Molto2 commands the person confirms on the token: a customer
  * key change and a factory reset.  The token answers 9060 and carries the

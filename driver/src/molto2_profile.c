@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2's per-profile info reply: 95 1F 70 1D, then flag, title[16]
  * (plain, zero-padded), rtc[4], timecfg[4], hash, step, digits, seed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a Molto2 operation reports: the steps' names, the outcomes of the
  * commands that wait for ▲, and the reports made ready before anything is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2 session: the derived key, the tries the token last reported
  * and the rule that protects the last one, and the reads that need no key

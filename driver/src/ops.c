@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Single token operations over a transport.  Each sends its commands and
  * maps the answer; none retries (a second authentication attempt could

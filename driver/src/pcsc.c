@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The PC/SC (pcsc-lite) transport: connect shared, transmit, and bracket a
  * burn with SCardBeginTransaction/SCardEndTransaction so another program

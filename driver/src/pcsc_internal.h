@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared by the PC/SC transport files: pcsc-lite result codes to ours. */
 #ifndef SAFEID_PCSC_INTERNAL_H
 #define SAFEID_PCSC_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Reader listing and choice: names with card presence, and picking one by
  * index or by a case-insensitive part of its name.

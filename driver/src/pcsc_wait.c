@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Waiting for a token: look at the readers, and while none has a card,
  * wait for PC/SC to report a change (a card in, a reader plugged in) or

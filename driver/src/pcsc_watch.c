@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Watching readers: one PC/SC context that lists readers, looks at their
  * states and waits for them to change (SCardGetStatusChange), without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SM4 as the tokens use it: ECB for data, CBC with a zero IV for the MAC,
  * ISO/IEC 9797-1 method-2 padding.  OpenSSL 3 provides the cipher.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RFC 6238 TOTP (RFC 4226 truncation), for expected codes and checks. */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

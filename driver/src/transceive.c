@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One command exchange: send, follow T=0 61XX (GET RESPONSE) and 6CXX
  * (resend with the right Le), split off the status word, and show headers

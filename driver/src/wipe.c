@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Secret hygiene: a wipe the compiler cannot drop as a dead store. */
 #include <openssl/crypto.h>
 

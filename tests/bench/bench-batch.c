@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-batch: tokens presented one after another on one reader, for the
  * batch-throughput figure of tests/bench/run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-exec: run one command and report its wall time and peak RSS, for
  * the benchmark script (tests/bench/run).

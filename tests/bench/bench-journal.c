@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-journal: a provisioning journal of N burned tokens, without
  * tokens, for the export benchmark of tests/bench/run; and the time the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small helpers the benchmark programs share: a monotonic clock in
  * microseconds and a wait status turned into one number. */
 #ifndef SAFEID_BENCH_UTIL_H

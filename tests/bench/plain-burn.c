@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * plain-burn: the baseline of the burn benchmark.  The six APDUs of a burn
  * (get info, get challenge, authenticate, write config, write seed, get

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * core-burn: drives the token core over PC/SC for the integration tests.
  * The seed comes as hex on stdin, never in argv, and is never printed.

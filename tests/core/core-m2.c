@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * core-m2: drives the core's Molto2 functions over PC/SC for the
  * integration tests.  Customer keys come from files, seeds as hex lines on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The scripted in-memory transport (see fake.h). */
 #include <stdio.h>
 #include <string.h>

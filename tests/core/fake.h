@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A scripted in-memory transport for unit tests: each expected command gets
  * a prepared reply (or a transport error), and every command sent is kept

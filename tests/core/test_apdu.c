@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* APDU builders against the protocol document's known answers. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The composite burn over a scripted token failing at every step, for
  * restricted and unrestricted models: the step reached, the error and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Error table and status-word mapping. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The get-info parser, the model table and the get-info operation. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2's pure functions against every known answer: the vendor's
  * test vectors, a third-party client's (computed with an SM4 apart from

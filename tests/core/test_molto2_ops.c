@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2 session over a scripted token: recognition, the tries and
  * the last-try rule, the per-profile info parser, and what each operation

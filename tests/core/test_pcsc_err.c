@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PC/SC result codes to core errors: the same code means "no token" while
  * connecting and "token removed" while talking. */
 #include "pcsc_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Choosing a reader by index, by part of its name, or by default. */
 #include <safeid/safeid.h>
 

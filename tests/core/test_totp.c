@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* TOTP against the RFC 6238 appendix B vectors. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* T=0 handling, the trace hook and the single operations over a fake. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * watch-cancel: an unbounded reader-watch wait (timeout < 0, which wakes
  * for PC/SC events only) ends on safeid_watch_cancel() wherever the

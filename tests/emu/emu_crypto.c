@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SM4, the secure-command MAC and HOTP for the token emulator. */
 #include "emu_crypto.h"
 

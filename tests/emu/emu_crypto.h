@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The emulator's own crypto: SM4-ECB, the secure-messaging MAC and the
  * TOTP code a token displays.  Only OpenSSL primitives are shared with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The control socket: remove, insert, power-cycle, load, fault, count. */
 #include "emu_run.h"
 

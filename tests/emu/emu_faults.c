@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Parsing of the emulator's fault options. */
 #include "emu_faults.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Faults the emulator injects on request, so tests can show that every
  * failure ends in a clear error and never in a reported success.

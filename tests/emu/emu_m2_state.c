@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2's lines of the state file: the token's own settings, then one
  * line per profile, "pN=seed:HEX title:HEX hash:SHA1 digits:6 step:30

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * safeid-emu: plays one programmable OTP token on a vsmartcard-vpcd
  * virtual reader, for tests and for trying safeid without hardware.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2's command interpreter: the family's SM4 and MAC rule under a
  * key derived from the customer key, a profile number in every command,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Printing the token's code and state. */
 #include "emu_report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* `safeid-emu code` and `safeid-emu show`: what the token displays and
  * what it holds (never the seed). */
 #ifndef SAFEID_EMU_REPORT_H

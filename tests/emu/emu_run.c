@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The emulator's main loop: vpcd frames, faults, APDU log. */
 #include "emu_run.h"
 

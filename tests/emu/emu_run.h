@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * `safeid-emu run`: one token on one vpcd reader slot, a control socket,
  * an APDU log.  Single-threaded: one poll() loop serves vpcd and the

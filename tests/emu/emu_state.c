@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading and writing the emulator's state file. */
 #include "emu_state.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The token's state file: text key=value lines, mode 0600, replaced
  * atomically (temporary file + rename) so a reader never sees half a file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The token's command interpreter: plain and secure commands, TLV, seed. */
 #include "emu_token.h"
 

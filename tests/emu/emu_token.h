@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The token side of the single-profile OTP token protocol, written apart
  * from driver/ on purpose: the emulator shares nothing with the driver's

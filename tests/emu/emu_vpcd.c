@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* TCP framing of the vsmartcard-vpcd link, card side. */
 #include "emu_vpcd.h"
 

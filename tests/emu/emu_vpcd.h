@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The card side of the vsmartcard-vpcd link.  vpcd (the reader driver
  * inside pcscd) listens on a TCP port; the virtual card connects to it.

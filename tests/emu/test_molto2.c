@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of the emulator's Molto2: the known-answer APDUs go in, what
  * each profile then holds and shows is checked, and so are the tries, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of the emulator's token side: the protocol document's
  * known-answer APDUs go in, and what the token stores is checked.

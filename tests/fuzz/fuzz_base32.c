@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * base32: whatever decodes must encode back to text that decodes to the
  * same bytes; whatever does not decode fails with a message.

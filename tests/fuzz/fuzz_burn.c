@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The composite burn against a token that answers whatever the fuzzer
  * says: replies (and transport failures) come from the input, one per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared by the fuzz harnesses: a failed invariant aborts, so libFuzzer
  * records the input as a crash just as it does for a sanitizer report.

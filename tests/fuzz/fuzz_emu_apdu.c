@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The emulator's APDU handler (emu_token_handle), driven by a sequence of
  * operations so the fuzzer also gets past authentication and the MAC:

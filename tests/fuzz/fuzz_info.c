@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The get-info reply parser and the status-word mapping.  A reply is either
  * rejected as malformed or gives a serial of ASCII digits whose length

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * otpauth-migration:// parser.  Inputs that start with the scheme are given
  * as they are (URI syntax, base64, percent escapes); any other input is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Molto2's answer parsers and what the core makes of any answers.
  * Byte 0 picks the subject:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * otpauth:// parser: any text either parses into accounts whose fields are
  * sane and whose plan check ends in a verdict, or fails with a message.

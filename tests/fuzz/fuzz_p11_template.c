@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The PKCS#11 module's template handling, with no token: the burn template
  * of C_CreateObject (sp11_burn_template_parse), the clock write template of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a QR code decodes to, end to end without a token: classification of
  * the content, parse, plan check of every account, and picking one, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record: the burn record parser, on any bytes.  What it accepts must be
  * a record this program could have written (every field in range, names

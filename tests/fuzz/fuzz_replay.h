@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The token of the protocol fuzzers, answering whatever the input says:
  * per APDU one length byte L and L reply bytes (data + SW); L = FF means

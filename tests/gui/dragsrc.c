@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * gui-test-dragsrc: a small window a test drags one file from, as from a
  * file manager (a GdkFileList), onto safeid-gui.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netns-lo-up: bring up the loopback interface of the current network
  * namespace.  The harness runs pcscd and the emulators in a namespace of

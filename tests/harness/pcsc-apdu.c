@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pcsc-apdu: send APDUs (hex, one per argument) to a reader in one
  * exclusive session and print each reply in hex, one per line.  Test tool:

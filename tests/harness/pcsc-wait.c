@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pcsc-wait: wait, with a bound, until PC/SC shows what a test needs:
  * the service up, a reader present, a card present or absent.  Waiting is

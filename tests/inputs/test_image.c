@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Image decoding to grey, checked pixel by pixel on JPEGs made here with
  * libjpeg: CMYK as Adobe writes it (inks inverted), plain CMYK (no Adobe

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * THE MALFORMED LIST: every case of malformed.txt (expanded by make-cases
  * into files and index.tsv) must give its error class, a message naming

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests: otpauth-migration:// exports.  Payloads are built here with
  * the protobuf-c code generated from our own migration.proto, encoded the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests: Key URI parsing, base32, the burn plan check, account picking
  * and the error table.

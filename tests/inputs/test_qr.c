@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * QR decoding from image files made at test time by make-cases with
  * qrencode and ImageMagick: PNG, JPEG, a phone-photo-like JPEG (scaled,

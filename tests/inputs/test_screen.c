@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Screen capture under Xvfb with two monitors, the QR code drawn by our own
  * X client, found by input_screen_scan.  Two set-ups, one per way monitors

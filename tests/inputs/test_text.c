@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Text from outside on its way to a terminal: strict UTF-8 decoding (the
  * cases of the Unicode standard's table of ill-formed sequences) and the

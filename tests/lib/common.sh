@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # common.sh: what every shell test shares (sourced, never run).  A test
 # script sets its own shell options, then:

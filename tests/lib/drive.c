@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the core's test programs share (drive.h). */
 #include "drive.h"
 

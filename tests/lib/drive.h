@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the core's test programs (core-burn, core-m2) share. */
 #ifndef SAFEID_TEST_DRIVE_H
 #define SAFEID_TEST_DRIVE_H

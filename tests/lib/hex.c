@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hex.c: the tests' one hex decoder (the emulator keeps its own). */
 #include <ctype.h>
 

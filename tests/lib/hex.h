@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Hex text to bytes, for the tests' programs and suites. */
 #ifndef SAFEID_TEST_HEX_H
 #define SAFEID_TEST_HEX_H

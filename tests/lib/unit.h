@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The tests' Check programs.  A program is made of subject files, each
  * defining one suite, "Suite *suite_<subject>(void)" whose suite_create()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The one runner of the tests' Check suites (unit.h).  It runs every suite
  * of the program, or only the one CK_RUN_SUITE names: CTest runs one suite

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * opensc_client.c: a small OpenSC application for the tests: connects
  * through libopensc (with whatever OPENSC_CONF says) to the card on reader

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_module.c: the driver module as OpenSC's loader sees it.
  *

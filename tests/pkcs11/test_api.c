@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_api.c: the module's checks that need no token: burn and clock
  * templates (exact CKR_* for each bad input, values the token cannot

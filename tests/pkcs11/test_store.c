@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_store.c: what the module remembers of tokens, in the process
  * (record.c: thousands of tokens, none forgotten) and across processes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_threads.c: the module used from several threads, as a real client
  * (through C_GetFunctionList of the built module), against two emulated

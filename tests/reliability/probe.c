@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe.so: an LD_PRELOAD test hook for the secret-hygiene test.  Each
  * read() from standard input (where safeid-tool takes a secret) and the

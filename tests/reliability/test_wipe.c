@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Seed buffers are wiped, and the wipe is not optimised away.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_lib.c: the parts of safeid-tool's library that need no token: the
  * JSON writer (escaping, nesting) and reader picking (the burn record:

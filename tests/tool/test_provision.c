@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_provision.c: the provisioning parts of the client library that
  * need no token: the journal (round trip, a cut at every byte of the last

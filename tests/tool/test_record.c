@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_record.c: burn records as files people and attackers can change:
  * the round trip, the strict parser (every field, nothing unknown or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * xsplit: split the root window of an X display into two RandR monitors
  * (the left one WIDTH pixels wide, the right one the rest), as a desk with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_burn.c: the main job.  Input checked first (no token touched on bad
  * input), then the plan is shown and confirmed, then config and seed are

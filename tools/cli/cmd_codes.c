@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_codes.c: commands that need no token: scan (explain an input),
  * code (expected codes, like oathtool) and verify (is the code the token

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_export.c: a batch's journal into the seed file a server imports
  * (the client library's export does the work; this file reads the
@@ -56,9 +57,12 @@ int cmd_export(const tool_opts *o, json_out *j, client_error *err)
 	eo.force = o->force;
 	eo.include_unknown = o->include_unknown;
 	eo.secret = &s;
-	eo.plaintext = o->insecure_plaintext && s.kind == CLIENT_SECRET_NONE;
+	/* With a batch secret, the secret opens the journal and the flag
+	 * asks for a PSKC file without encryption (multiOTP reads only
+	 * that one right). */
+	eo.plaintext = o->insecure_plaintext;
 	eo.realm = o->realm;
-	if (eo.format == CLIENT_FORMAT_PSKC &&
+	if (eo.format == CLIENT_FORMAT_PSKC && !eo.plaintext &&
 	    s.kind == CLIENT_SECRET_PASSWORD && !s.ascii_6_64)
 		fprintf(stderr, "safeid-tool: warning: LinOTP imports PSKC "
 		                "files only with a password of 6 to 64 ASCII "

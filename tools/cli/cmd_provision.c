@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_provision.c: a stack of tokens burned one after another with fresh
  * seeds (the client library's provisioning session does the work; this
@@ -186,8 +187,9 @@ static int plan_make(batch *x, client_error *err)
 	x->eo.force = o->force;
 	x->eo.include_unknown = o->include_unknown;
 	x->eo.secret = &x->secret;
-	x->eo.plaintext = o->insecure_plaintext &&
-	                  x->secret.kind == CLIENT_SECRET_NONE;
+	/* With a batch secret the journal is encrypted all the same; the
+	 * flag can then only be about the PSKC file. */
+	x->eo.plaintext = o->insecure_plaintext;
 	x->eo.realm = o->realm;
 	memset(&plan, 0, sizeof(plan));
 	plan.hash = hash;

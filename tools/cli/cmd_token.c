@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_token.c: the commands that only read or set the token's clock:
  * list, info, clock.

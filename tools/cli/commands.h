@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * commands.h: one function per safeid-tool command, and the helpers they
  * share (reading the input the options name, opening the backend, showing

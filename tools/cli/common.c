@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * common.c: helpers the commands share: opening the backend (after an
  * optional bounded wait for a token), the writer lock, progress lines and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * input.c: the input options of safeid-tool, turned into the client
  * library's calls: exactly one input, secrets read from standard input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * json.c: the --json writer, on jansson (Debian's libjansson).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main.c: safeid-tool's command line: options, help, dispatch, and the one
  * place where a failure becomes a message and an exit code.

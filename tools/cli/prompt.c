@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * prompt.c: the terminal.  The last question before a write reads
  * /dev/tty so a secret piped to stdin can never be taken for an answer,

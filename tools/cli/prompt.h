@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* prompt.h: asking the person on the terminal. */
 #ifndef TOOL_PROMPT_H
 #define TOOL_PROMPT_H

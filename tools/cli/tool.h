@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tool.h: the options of one safeid-tool run.  The exit codes and the
  * error record are the client library's (client.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * watchdog.c: alarm(2) plus a handler that only write(2)s a message made
  * beforehand, settles the burn record (rename/unlink) and _exit(2)s.  Two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * watchdog.h: a bound on a token that stops answering.
  *

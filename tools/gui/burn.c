@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * burn.c: "Burn" and "Sync token clock".  With an account, Burn writes it
  * into the token on the chosen reader, its steps shown as they happen;

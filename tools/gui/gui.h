@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * gui.h: safeid-gui, the vendor burner's flow as a window on the client
  * library (client.h).  What its parts share: the window's state, the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * input.c: the account to burn, from an image file (the file chooser, or
  * dropped on the window) or the clipboard (an image, or an otpauth://

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main.c: safeid-gui's start: its few options, the application, and the
  * order things are set up and taken down in (threads stopped before the

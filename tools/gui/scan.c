@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scan.c: "Scan screen": every monitor, with this window out of the way.
  * The window hides; once the X server says it is unmapped (UnmapNotify:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * token.c: the "Reader" drop-down and the token on the chosen reader,
  * kept up to date by PC/SC's events.  A thread of its own blocks in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * verify.c: "Code shown on the token" and "Verify": is the code one of
  * the account's, and how many steps is the token's clock off.  Computed

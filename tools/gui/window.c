@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * window.c: the window's widgets, in the order of the vendor guide's
  * steps (the account, the token, the check), their accessible names, and

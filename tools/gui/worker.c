@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * worker.c: one thread for every library call that reads a file, the
  * screen or a token.  One, because the library wants one thread per open

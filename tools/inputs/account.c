@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Account lists: ownership of the secrets they hold, labels for listings,
  * and choosing one account the way a person names it.

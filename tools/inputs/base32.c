@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Base32 (RFC 4648) as authenticator secrets use it: people copy them by
  * hand, so case, spaces, dashes and missing padding are all accepted, but

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One table gives the symbol and the generic sentence of every inputs error,
  * so names used by tests and scripts can never drift from the codes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * errtab.h: the shape of every error table in tools/ (the inputs' errors,
  * PKCS#11 return values): one row per code gives the code, its name as

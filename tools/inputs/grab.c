@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Grabbing X11 screen areas.  A 4K monitor is 33 MB of pixels: through the
  * X socket (XGetImage) that copy dominates a screen scan, so shared memory

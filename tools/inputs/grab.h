@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * X11 screen grabs as 8-bit grey (grab.c); used by screen.c only.
  */

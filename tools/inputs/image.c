@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PNG and JPEG to 8-bit grey, the form the QR decoder reads.  Images come
  * from strangers (screenshots, downloads), so the dimensions are checked

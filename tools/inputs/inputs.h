@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * safeid inputs: what safeid-tool reads before it touches a token.
  *

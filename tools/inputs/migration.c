@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * otpauth-migration://offline?data=BASE64: the account export of Google
  * Authenticator and of apps that copy it.  The data is a protobuf message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Key URI format: otpauth://TYPE/LABEL?secret=...&issuer=...
  * (label "Issuer:account", parameters algorithm, digits, period, counter,

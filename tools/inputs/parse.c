@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a decoded QR code (or pasted text) holds: an otpauth URI, a migration
  * export, or something people scan by mistake (the token's own serial

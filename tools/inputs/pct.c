@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Percent-decoding for otpauth URIs.  Careful rather than lenient: a bad
  * escape or an encoded NUL means the text was damaged or crafted, and

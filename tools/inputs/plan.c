@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The burn plan check: can a token of this family hold this account?
  * Single-profile tokens are TOTP only, SHA-1 or SHA-256, 6 digits, 30 or 60

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * QR codes from images with libzbar.  Only the QR symbology is enabled
  * (fewer false hits, less time), and large pictures (phone photos, 4K

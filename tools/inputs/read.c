@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The one bounded reader for everything safeid reads whole: image files,
  * a screenshot command's output or file, URIs and secrets on standard

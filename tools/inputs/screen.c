@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * QR codes on the screen: every monitor of the X11 display, not only the
  * primary one, since the QR code is often on the browser's monitor.

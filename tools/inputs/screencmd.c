@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Screenshots made by a command the user names (--screenshot-cmd), for
  * Wayland desktops where no program may read the screen directly: the

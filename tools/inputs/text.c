@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Text that came from outside (a QR code, a file, a token, a reader's
  * name) on its way to a person or a program: UTF-8 checked the strict way

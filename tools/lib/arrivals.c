@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * arrivals.c: the next token to provision, by PC/SC events (the core's
  * reader watch: no card connection, no APDU, no polling).  A card counts

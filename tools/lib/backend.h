@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * backend.h: how the client library reaches a token (inside the library
  * and its OpenSC plug-in only; front ends use client.h).

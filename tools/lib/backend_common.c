@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * backend_common.c: what every backend shares (the OpenSC plug-in carries
  * its own copy): the error record, trace lines, slot lists, picking a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * backend_opensc.c: the OpenSC backend (--backend opensc), built into the
  * plug-in safeid-tool-opensc.so.

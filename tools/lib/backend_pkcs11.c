@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * backend_pkcs11.c: reach the token through the safeid PKCS#11 module
  * (the default backend, see backend.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * batch_secret.c: the secret of a batch, read from a file so it never
  * shows in the process list.  One trailing newline is dropped and nothing

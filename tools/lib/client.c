@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * client.c: choosing and opening a backend by name, and the calls a front
  * end makes through it (client.h), so no front end handles the tables of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * client.h: the safeid client library, what a front end (safeid-tool, a
  * desktop window, provisioning commands) needs beyond the protocol core:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * clock.c: what a clock write sends.  The token cannot report its
  * configuration and a clock write re-sends all of it, so it comes from

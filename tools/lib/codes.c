@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * codes.c: the codes an account gives, as the token computes them, and
  * checking a code a person typed against them (how far the token clock is

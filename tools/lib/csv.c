@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * csv.c: the CSV seed files of privacyIDEA ("OATH CSV"), LinOTP, multiOTP
  * and Microsoft Entra ID, written exactly as their importers read them,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * export.c: a batch's journal into the seed file a server imports
  * (provision.h).  Two passes over the journal: the first, without seeds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hostclock.c: the token clock is set from the host clock, so a burn on a
  * host whose clock is off gives a token whose codes are off by as much.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * input.c: an input (QR image, screen, URI, bare secret) becomes a list of
  * accounts, one of which is chosen and checked against this token family.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * journal.c: the provisioning journal (provision.h says what it holds).
  *

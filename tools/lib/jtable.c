@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * jtable.c: the tokens of a journal, one entry per burn attempt, merged
  * from its intent, outcome and verify records, without the seeds.  Both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lock.c: the writer lock (client.h).  Taking it never blocks here: the
  * front end decides how to wait for another writer (the tool blocks in

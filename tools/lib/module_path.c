@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * module_path.c: where the default PKCS#11 module is.
  *

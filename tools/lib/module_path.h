@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* module_path.h: find the PKCS#11 module the library loads by default. */
 #ifndef CLIENT_MODULE_PATH_H
 #define CLIENT_MODULE_PATH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * outfile.c: export files written whole or not at all.  The data goes to
  * a temporary file in the target's directory (0600, O_EXCL), is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * p11_errors.c: CKR_* values as names and as advice for a person.
  *

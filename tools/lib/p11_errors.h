@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* p11_errors.h: names and advice for PKCS#11 return values. */
 #ifndef CLIENT_P11_ERRORS_H
 #define CLIENT_P11_ERRORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * plugin.c: find and load the library's plug-ins (see plugin.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * plugin.h: the parts of the client library that live in plug-ins.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * plugin_image.c: the table of safeid-tool-image.so, the plug-in that
  * reads QR codes from image files, the X11 screen and screenshot commands

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * plugin_opensc.c: the table of safeid-tool-opensc.so, the plug-in that
  * holds --backend opensc (backend_opensc.c, linked with libopensc).  Built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * provision.c: one batch of tokens (provision.h).  The order per token is
  * the whole point: a fresh seed, its intent record written and synced,

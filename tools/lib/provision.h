@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * provision.h: fleet provisioning in the client library: a stack of
  * tokens burned with fresh random seeds, every seed kept in an encrypted

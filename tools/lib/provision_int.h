@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * provision_int.h: helpers shared by the provisioning files of the client
  * library (not for front ends; they use provision.h).

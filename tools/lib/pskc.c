@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pskc.c: PSKC (RFC 6030) seed files, in the form privacyIDEA's, LinOTP's
  * and python-pskc's importers read: one KeyPackage per token, the seeds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record.c: burn records on disk (client.h says what they hold, where,
  * and how a write settles them; record_text.c is their text).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record_text.c: the text of a burn record, written and read back
  * strictly.  A record is read from disk, where anyone who can write the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * secret.c: reading secrets (URIs, base32 seeds, typed codes) and keeping
  * them private.

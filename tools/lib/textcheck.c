@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * textcheck.c: the checks and encodings every seed file shares: text a
  * server's parser reads back as it was written (valid UTF-8, no control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * users.c: the users a batch assigns to its tokens, in order, from a file
  * with one user per line or a CSV file with a header.  Every field must

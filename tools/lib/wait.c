@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * wait.c: waiting for a token to be placed, by PC/SC events (bounded, no
  * polling), before any backend is opened.

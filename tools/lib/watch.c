@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * watch.c: the readers, and whether a token is on each, as PC/SC sees
  * them, kept up to date for a front end that shows them (a window): a

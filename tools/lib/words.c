@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * words.c: the sentences front ends show people, in one place, so the
  * tool, a desktop window and the provisioning commands say the same thing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe.c: p11probe's main: options, reporting, references, helpers.
  *

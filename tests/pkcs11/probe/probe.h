@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe.h: p11probe, a PKCS#11 conformance probe that loads any module by
  * path (dlopen) and checks it through its own function list.

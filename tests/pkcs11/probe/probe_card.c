@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe_card.c: a token taken away and put back (its sessions and object
  * handles end with it), a card that is not a token of the module's, and

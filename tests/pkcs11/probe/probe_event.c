@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe_event.c: C_WaitForSlotEvent (no event, C_Finalize waking a
  * waiter, two waiters woken by one event without spinning) and fork.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe_info.c: the info structures (blank padding, clock text), the
  * two-call patterns of the slot and mechanism lists, invalid slot ids.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe_load.c: loading the module, its PKCS#11 3.0 interfaces, and
  * C_Initialize / C_Finalize arguments.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe_object.c: creating a secret key from a template, reading it back
  * as it was made (also from another session), the rules of

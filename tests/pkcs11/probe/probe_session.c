@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * probe_session.c: opening and closing sessions, what CK_TOKEN_INFO says
  * of them (limits, counts), handles, logging in, random numbers, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # fault-lib.sh: what every fault-matrix test shares (sourced).  A token
 # first gets an OLD seed through a normal burn; the faulted burn then tries

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # provision-lib.sh: what the provisioning tests share (sourced after
 # tests/lib/common.sh and use_tool).  Tokens are emulator state files made
