@@ -353,9 +353,15 @@ static void write_start(gui *g, const client_slot *s, bool burn)
 	gui_verify_forget(g);
 	g->writing = true;
 	gui_busy_update(g);
-	gui_sayf(g, GUI_INFO, "%s token %s on '%s'…",
-	         burn ? "Burning into" : "Setting the clock of", s->serial,
-	         s->reader);
+	if (burn) {
+		char line[SAFEID_SERIAL_MAX + 64];
+
+		client_text_burning(s->serial, line, sizeof(line));
+		gui_sayf(g, GUI_INFO, "%s on '%s'…", line, s->reader);
+	} else {
+		gui_sayf(g, GUI_INFO, "Setting the clock of token %s on '%s'…",
+		         s->serial, s->reader);
+	}
 	gui_job_run(&w->base, g, write_run, write_done, write_release);
 }
 
@@ -374,8 +380,11 @@ static void burn_clicked(GtkButton *b, gpointer data)
 		        g->view_ok ? client_text(CLIENT_TEXT_NO_READER)
 		                   : g->view_problem);
 	} else if (s == NULL) {
-		gui_sayf(g, GUI_ERROR, "No token on reader '%s': %s.", reader,
-		         client_text(CLIENT_TEXT_PLACE_TOKEN));
+		char line[CLIENT_MSG_MAX];
+
+		/* as the library refuses a write there */
+		client_text_no_token(reader, line, sizeof(line));
+		gui_say(g, GUI_ERROR, line);
 	} else if (g->in == NULL && !sync) {
 		gui_say(g, GUI_ERROR, client_text(CLIENT_TEXT_NOTHING_TO_BURN));
 	} else if (g->in != NULL && !g->in_ok) {
