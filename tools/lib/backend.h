@@ -48,6 +48,10 @@ void client_result_begin(client_write_result *res, safeid_hash hash,
 int client_token_changed(const client_slot *now, const char *expect,
                          client_error *err);
 
+/* The front end set by client_front_set() (words.c), which is not in the
+ * OpenSC plug-in: its copy stays the tool's, as no window uses it. */
+extern client_front client_front_now;
+
 /* A trace line for the front end that asked for them (opts->trace). */
 void client_trace(const client_backend_opts *opts, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
