@@ -34,9 +34,10 @@ static const errtab_row ckrs[] = {
 	  "the module refused a value (seed length, hash, time step or display "
 	  "timeout): check the input with 'safeid-tool scan'"),
 	E(CKR_DEVICE_ERROR,
-	  "the token answered with an error or garbled data: keep it switched "
-	  "on and still on the reader; if it keeps failing it may not be a "
-	  "token of this family or may be locked - do not retry in a loop"),
+	  "the token answered with an error or garbled data, or did not "
+	  "answer in time: keep it switched on and still on the reader; if "
+	  "it keeps failing it may not be a token of this family or may be "
+	  "locked - do not retry in a loop"),
 	E(CKR_DEVICE_MEMORY,
 	  "the token has no room for this seed: use a shorter secret"),
 	E(CKR_DEVICE_REMOVED,
