@@ -77,7 +77,7 @@ static void record_update(const char *serial, const safeid_config *cfg,
  * without being sent, so the core stops before anything is written. */
 struct guard {
 	const safeid_transport *inner;
-	const char *serial;  /* the session's token */
+	const char *serial; /* the session's token */
 	char found[SAFEID_SERIAL_MAX + 1];
 	bool veto;
 };
@@ -89,7 +89,8 @@ static int guard_transmit(void *ctx, const uint8_t *capdu, size_t clen,
 
 	if (g->veto)
 		return SAFEID_ERR_REMOVED;
-	return g->inner->transmit(g->inner->ctx, capdu, clen, rapdu, rcap, rlen);
+	return g->inner->transmit(g->inner->ctx, capdu, clen, rapdu, rcap,
+	                          rlen);
 }
 
 static void guard_progress(void *arg, safeid_step step, int err,
@@ -105,7 +106,8 @@ static void guard_progress(void *arg, safeid_step step, int err,
 	if (step == SAFEID_STEP_INFO && err == SAFEID_OK &&
 	    strcmp(sofar->before.serial, g->serial) != 0) {
 		g->veto = true;
-		snprintf(g->found, sizeof(g->found), "%s", sofar->before.serial);
+		snprintf(g->found, sizeof(g->found), "%s",
+		         sofar->before.serial);
 	}
 }
 
@@ -128,7 +130,8 @@ static CK_RV burn_rv(const safeid_burn_report *r, const char *reader,
 	 * family is one the session no longer sees. */
 	if (r->step <= SAFEID_STEP_INFO) {
 		rv = sp11_err_to_rv(r->err, SAFEID_STEP_INFO);
-		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+		if (rv == CKR_TOKEN_NOT_PRESENT ||
+		    rv == CKR_TOKEN_NOT_RECOGNIZED)
 			return CKR_DEVICE_REMOVED;
 	}
 	/* The session's token answered when the session was opened (and, past
@@ -157,6 +160,7 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	sp11_conn c;
 	char reader[SP11_READER_MAX];
 	safeid_reader_state mark;
+	safeid_detected after;
 	bool marked;
 	CK_RV rv;
 
@@ -175,7 +179,8 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	 * guard checks it is the session's token before anything else. */
 	rv = sp11_conn_open(s->slot, NULL, true, &c, NULL);
 	if (rv != CKR_OK) {
-		if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
+		if (rv == CKR_TOKEN_NOT_PRESENT ||
+		    rv == CKR_TOKEN_NOT_RECOGNIZED)
 			rv = CKR_DEVICE_REMOVED;
 		/* Nothing was sent: recorded as an attempt that changed
 		 * nothing, so safeid_pkcs11_seed_state() can say so. */
@@ -195,15 +200,23 @@ static CK_RV token_burn(const sp11_session *s, const sp11_burn_plan *plan)
 	record_update(s->serial, &cfg, plan, &report);
 	if (g.veto) {
 		sp11_debug("reader \"%s\": token %s was replaced by %s; open a "
-		           "new session", reader, s->serial, g.found);
+		           "new session",
+		           reader, s->serial, g.found);
 		rv = CKR_DEVICE_REMOVED;
 		goto fail;
 	}
 	/* The burn's confirming read came after the writes: keep it, so the
 	 * application's read-back (C_GetTokenInfo) needs no APDU, unless the
 	 * card left or changed since the mark. */
-	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK && marked)
-		sp11_info_keep_if_same(s->slot, &mark, &report.after);
+	if (report.step == SAFEID_STEP_DONE && report.err == SAFEID_OK &&
+	    marked) {
+		memset(&after, 0, sizeof(after));
+		after.family = safeid_family_single();
+		after.info = report.after;
+		after.profiles = 1;
+		after.profiles_known = true;
+		sp11_info_keep_if_same(s->slot, &mark, &after);
+	}
 	rv = burn_rv(&report, reader, marked, &mark, sp11_conn_timed_out(&c));
 	if (rv != CKR_OK)
 		sp11_debug("burn on token %s failed at step \"%s\": %s; the "
@@ -233,6 +246,8 @@ CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 		return CKR_ARGUMENTS_BAD;
 	if (!(s.flags & CKF_RW_SESSION))
 		return CKR_SESSION_READ_ONLY;
+	if (s.m2)
+		return sp11_m2_create(&s, pTemplate, ulCount, phObject);
 	rv = sp11_burn_template_parse(pTemplate, ulCount, &plan);
 	if (rv != CKR_OK)
 		return rv;

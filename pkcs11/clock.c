@@ -17,7 +17,8 @@
 static CK_RV config_fill(const sp11_clock_plan *p, const sp11_record *rec,
                          safeid_config *cfg)
 {
-	if ((!p->has_hash || !p->has_step || !p->has_display) && !rec->cfg_known)
+	if ((!p->has_hash || !p->has_step || !p->has_display) &&
+	    !rec->cfg_known)
 		return CKR_FUNCTION_REJECTED;
 	cfg->clock = p->clock;
 	cfg->hash = p->has_hash ? p->hash : rec->hash;
@@ -40,8 +41,9 @@ static CK_RV clock_write(sp11_conn *c, const safeid_info *info,
 		           safeid_strerror(err));
 		if (sp11_conn_timed_out(c))
 			return CKR_DEVICE_ERROR;
-		return sp11_answer_lost(err) ? CKR_DEVICE_REMOVED
-		                        : sp11_err_to_rv(err, SAFEID_STEP_AUTH);
+		return sp11_answer_lost(err)
+		               ? CKR_DEVICE_REMOVED
+		               : sp11_err_to_rv(err, SAFEID_STEP_AUTH);
 	}
 	sp11_write_starting();
 	err = safeid_write_config(c->t, cfg);
@@ -119,17 +121,17 @@ static CK_RV clock_apply(sp11_conn *c, const safeid_info *info,
 /* Connect to the session's token, under its slot lock, and apply. */
 static CK_RV clock_set(const sp11_session *s, const sp11_clock_plan *plan)
 {
-	safeid_info info;
+	safeid_detected det;
 	sp11_conn c;
 	CK_RV rv;
 
 	if (sp11_slot_lock(s->slot) != CKR_OK)
 		return CKR_DEVICE_REMOVED;
-	rv = sp11_conn_open(s->slot, s->serial, true, &c, &info);
+	rv = sp11_conn_open(s->slot, s->serial, true, &c, &det);
 	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
 		rv = CKR_DEVICE_REMOVED;
 	if (rv == CKR_OK) {
-		rv = clock_apply(&c, &info, plan);
+		rv = clock_apply(&c, &det.info, plan);
 		sp11_conn_close(&c);
 	}
 	sp11_slot_unlock(s->slot);
@@ -153,10 +155,12 @@ CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
 		return rv;
 	if (!(s.flags & CKF_RW_SESSION))
 		return CKR_SESSION_READ_ONLY;
-	/* CKA_MODIFIABLE false: the seed slot changes only by a burn
-	 * (C_CreateObject). */
-	if (obj == SP11_OBJ_SEED)
+	/* CKA_MODIFIABLE false: the seed slot and a profile change only by
+	 * a burn (C_CreateObject). */
+	if (obj != SP11_OBJ_CLOCK)
 		return CKR_ACTION_PROHIBITED;
+	if (s.m2)
+		return sp11_m2_clock(&s, pTemplate, ulCount);
 	rv = sp11_clock_template_parse(pTemplate, ulCount, &plan);
 	if (rv != CKR_OK)
 		return rv;

@@ -48,22 +48,22 @@ enum courier_job {
 struct sp11_courier {
 	pthread_t th;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;      /* on CLOCK_MONOTONIC */
-	int refs;               /* caller, thread, a stuck slot */
-	enum courier_job job;   /* handed over, not yet done */
+	pthread_cond_t cv;    /* on CLOCK_MONOTONIC */
+	int refs;             /* caller, thread, a stuck slot */
+	enum courier_job job; /* handed over, not yet done */
 	bool done;
-	int err;                /* the done job's result */
-	bool busy;              /* the thread is inside a PC/SC call */
-	bool abandoned;         /* a caller stopped waiting: close and end */
-	bool quit;              /* the caller closed the connection */
+	int err;        /* the done job's result */
+	bool busy;      /* the thread is inside a PC/SC call */
+	bool abandoned; /* a caller stopped waiting: close and end */
+	bool quit;      /* the caller closed the connection */
 	char reader[SP11_READER_MAX];
-	safeid_pcsc *pcsc;      /* the thread's alone */
+	safeid_pcsc *pcsc; /* the thread's alone */
 	bool in_tx;
 	uint8_t capdu[SAFEID_APDU_MAX + 1];
 	size_t clen;
 	uint8_t rapdu[SAFEID_APDU_MAX];
 	size_t rcap, rlen;
-	safeid_transport tp;    /* what the core is given */
+	safeid_transport tp; /* what the core is given */
 };
 
 /* ---- the bound ---------------------------------------------------------- */
@@ -84,10 +84,12 @@ void sp11_courier_configure(void)
 		return;
 	errno = 0;
 	s = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || s < 1 || s > BOUND_MAX_S) {
+	if (errno != 0 || end == v || *end != '\0' || s < 1 ||
+	    s > BOUND_MAX_S) {
 		sp11_debug("SAFEID_PKCS11_TIMEOUT=\"%s\" is not a number of "
 		           "seconds from 1 to %d: using %d s; set it to whole "
-		           "seconds", v, BOUND_MAX_S, BOUND_DEFAULT_S);
+		           "seconds",
+		           v, BOUND_MAX_S, BOUND_DEFAULT_S);
 		return;
 	}
 	bound_ms = s * 1000L;
@@ -199,10 +201,12 @@ static int courier_call(sp11_courier *k, enum courier_job job)
 		if (ms <= 0) {
 			k->abandoned = true;
 			pthread_cond_broadcast(&k->cv);
-			sp11_debug("reader \"%s\": no answer within %ld s (the "
-			           "module's bound, SAFEID_PKCS11_TIMEOUT); the "
-			           "reader stays busy until the token answers or "
-			           "leaves", k->reader, bound_ms / 1000);
+			sp11_debug(
+				"reader \"%s\": no answer within %ld s (the "
+				"module's bound, SAFEID_PKCS11_TIMEOUT); the "
+				"reader stays busy until the token answers or "
+				"leaves",
+				k->reader, bound_ms / 1000);
 			return SAFEID_ERR_TIMEOUT;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);

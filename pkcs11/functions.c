@@ -71,24 +71,26 @@ CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
 
 /* The 68 functions of PKCS#11 2.40 in their list order; info is the
  * list's C_GetInfo (each list reports its own version). */
-#define FUNCTIONS_240(info) \
-	C_Initialize, C_Finalize, info, C_GetFunctionList, C_GetSlotList, \
-	C_GetSlotInfo, C_GetTokenInfo, C_GetMechanismList, C_GetMechanismInfo, \
-	C_InitToken, C_InitPIN, C_SetPIN, C_OpenSession, C_CloseSession, \
-	C_CloseAllSessions, C_GetSessionInfo, C_GetOperationState, \
-	C_SetOperationState, C_Login, C_Logout, C_CreateObject, C_CopyObject, \
-	C_DestroyObject, C_GetObjectSize, C_GetAttributeValue, \
-	C_SetAttributeValue, C_FindObjectsInit, C_FindObjects, \
-	C_FindObjectsFinal, C_EncryptInit, C_Encrypt, C_EncryptUpdate, \
-	C_EncryptFinal, C_DecryptInit, C_Decrypt, C_DecryptUpdate, \
-	C_DecryptFinal, C_DigestInit, C_Digest, C_DigestUpdate, C_DigestKey, \
-	C_DigestFinal, C_SignInit, C_Sign, C_SignUpdate, C_SignFinal, \
-	C_SignRecoverInit, C_SignRecover, C_VerifyInit, C_Verify, \
-	C_VerifyUpdate, C_VerifyFinal, C_VerifyRecoverInit, C_VerifyRecover, \
-	C_DigestEncryptUpdate, C_DecryptDigestUpdate, C_SignEncryptUpdate, \
-	C_DecryptVerifyUpdate, C_GenerateKey, C_GenerateKeyPair, C_WrapKey, \
-	C_UnwrapKey, C_DeriveKey, C_SeedRandom, C_GenerateRandom, \
-	C_GetFunctionStatus, C_CancelFunction, C_WaitForSlotEvent
+#define FUNCTIONS_240(info)                                                    \
+	C_Initialize, C_Finalize, info, C_GetFunctionList, C_GetSlotList,      \
+		C_GetSlotInfo, C_GetTokenInfo, C_GetMechanismList,             \
+		C_GetMechanismInfo, C_InitToken, C_InitPIN, C_SetPIN,          \
+		C_OpenSession, C_CloseSession, C_CloseAllSessions,             \
+		C_GetSessionInfo, C_GetOperationState, C_SetOperationState,    \
+		C_Login, C_Logout, C_CreateObject, C_CopyObject,               \
+		C_DestroyObject, C_GetObjectSize, C_GetAttributeValue,         \
+		C_SetAttributeValue, C_FindObjectsInit, C_FindObjects,         \
+		C_FindObjectsFinal, C_EncryptInit, C_Encrypt, C_EncryptUpdate, \
+		C_EncryptFinal, C_DecryptInit, C_Decrypt, C_DecryptUpdate,     \
+		C_DecryptFinal, C_DigestInit, C_Digest, C_DigestUpdate,        \
+		C_DigestKey, C_DigestFinal, C_SignInit, C_Sign, C_SignUpdate,  \
+		C_SignFinal, C_SignRecoverInit, C_SignRecover, C_VerifyInit,   \
+		C_Verify, C_VerifyUpdate, C_VerifyFinal, C_VerifyRecoverInit,  \
+		C_VerifyRecover, C_DigestEncryptUpdate, C_DecryptDigestUpdate, \
+		C_SignEncryptUpdate, C_DecryptVerifyUpdate, C_GenerateKey,     \
+		C_GenerateKeyPair, C_WrapKey, C_UnwrapKey, C_DeriveKey,        \
+		C_SeedRandom, C_GenerateRandom, C_GetFunctionStatus,           \
+		C_CancelFunction, C_WaitForSlotEvent
 
 /* The list C_GetFunctionList gives: PKCS#11 2.40, whatever version the
  * PKCS#11 header describes (p11-kit 0.25 says 3.0). */
@@ -128,9 +130,14 @@ static CK_FUNCTION_LIST_3_0 list_30 = {
 };
 
 static safeid_pkcs11_vendor_functions list_vendor = {
-	{1, 0},
+	{1, 1},
 	safeid_pkcs11_seed_state,
 	safeid_pkcs11_writes_started,
+	safeid_pkcs11_allow_last_try,
+	safeid_pkcs11_tries_left,
+	safeid_pkcs11_set_press_handler,
+	safeid_pkcs11_factory_reset,
+	safeid_pkcs11_screen,
 };
 
 /* Writable, as CK_INTERFACE's members are; never written. */

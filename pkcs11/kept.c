@@ -70,10 +70,16 @@ bool sp11_kept_bool(CK_ATTRIBUTE_TYPE t)
 bool sp11_kept_add(unsigned char *buf, size_t *len, CK_ATTRIBUTE_TYPE t,
                    const void *val, CK_ULONG vlen)
 {
+	return sp11_kept_add_in(buf, SP11_KEPT_MAX, len, t, val, vlen);
+}
+
+bool sp11_kept_add_in(unsigned char *buf, size_t cap, size_t *len,
+                      CK_ATTRIBUTE_TYPE t, const void *val, CK_ULONG vlen)
+{
 	CK_ULONG head[2] = {t, vlen};
 
 	if (!sp11_kept_valid(t, vlen) || (vlen > 0 && val == NULL) ||
-	    vlen > SP11_KEPT_MAX || SP11_KEPT_MAX - *len < ENTRY_HEAD + vlen)
+	    *len > cap || vlen > cap || cap - *len < ENTRY_HEAD + vlen)
 		return false;
 	memcpy(buf + *len, head, ENTRY_HEAD);
 	if (vlen > 0)

@@ -55,10 +55,12 @@ static void apdu_trace(void *arg, const char *what, const uint8_t *hdr,
 	if (hdrlen < 4)
 		return;
 	if (sw == 0)
-		fprintf(stderr, "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> no answer\n",
+		fprintf(stderr,
+		        "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> no answer\n",
 		        hdr[0], hdr[1], hdr[2], hdr[3], what);
 	else
-		fprintf(stderr, "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> %04X\n",
+		fprintf(stderr,
+		        "safeid-pkcs11: APDU %02X %02X %02X %02X (%s) -> %04X\n",
 		        hdr[0], hdr[1], hdr[2], hdr[3], what, sw);
 }
 
@@ -72,6 +74,8 @@ CK_RV sp11_ready(void)
 		 * parent may have held one at the fork) so the child can
 		 * initialise afresh. */
 		sp11_slots_forget();
+		/* The parent's login keys: the child's copies are wiped. */
+		sp11_m2_logins_clear();
 		sp11_mutex_forget(mod.mutex);
 		memset(&mod, 0, sizeof(mod));
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
@@ -193,6 +197,9 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 	/* A forked child starts afresh: nothing of the parent's. */
 	sp11_sessions_clear();
 	sp11_records_clear();
+	sp11_m2_records_clear();
+	sp11_m2_logins_clear();
+	sp11_m2_press_configure();
 	rv = sp11_slots_init();
 	if (rv != CKR_OK) {
 		mod.initialised = false;
@@ -221,6 +228,9 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved)
 	sp11_slots_fini();
 	sp11_sessions_clear();
 	sp11_records_clear();
+	sp11_m2_records_clear();
+	sp11_m2_logins_clear();
+	sp11_m2_press_configure();
 	sp11_mutex_free(mod.mutex);
 	mod.mutex = NULL;
 	safeid_set_trace(NULL, NULL);

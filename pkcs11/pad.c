@@ -76,14 +76,15 @@ bool sp11_clock_parse(const char *s, size_t len, uint32_t *out)
 	    !digits(s + 6, 2, &d) || !digits(s + 8, 2, &h) ||
 	    !digits(s + 10, 2, &mi) || !digits(s + 12, 2, &sec))
 		return false;
-	if (len == 16 && (s[14] < '0' || s[14] > '9' || s[15] < '0' ||
-	                  s[15] > '9'))
+	if (len == 16 &&
+	    (s[14] < '0' || s[14] > '9' || s[15] < '0' || s[15] > '9'))
 		return false;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
 	    mi > 59 || sec > 59)
 		return false;
 	/* 29 February only in a leap year. */
-	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+	if (mo == 2 && d == 29 &&
+	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return false;
 	days = days_from_civil(y, mo, d);
 	t = days * 86400 + h * 3600 + mi * 60 + sec;

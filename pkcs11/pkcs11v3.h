@@ -33,8 +33,7 @@ typedef CK_RV (*CK_C_LoginUser)(CK_SESSION_HANDLE hSession,
                                 CK_USER_TYPE userType, CK_UTF8CHAR_PTR pPin,
                                 CK_ULONG ulPinLen, CK_UTF8CHAR_PTR pUsername,
                                 CK_ULONG ulUsernameLen);
-typedef CK_RV (*CK_C_SessionCancel)(CK_SESSION_HANDLE hSession,
-                                    CK_FLAGS flags);
+typedef CK_RV (*CK_C_SessionCancel)(CK_SESSION_HANDLE hSession, CK_FLAGS flags);
 typedef CK_RV (*CK_C_MessageEncryptInit)(CK_SESSION_HANDLE hSession,
                                          CK_MECHANISM_PTR pMechanism,
                                          CK_OBJECT_HANDLE hKey);
@@ -44,10 +43,11 @@ typedef CK_RV (*CK_C_EncryptMessage)(
 	CK_ULONG ulAssociatedDataLen, CK_BYTE_PTR pPlaintext,
 	CK_ULONG ulPlaintextLen, CK_BYTE_PTR pCiphertext,
 	CK_ULONG_PTR pulCiphertextLen);
-typedef CK_RV (*CK_C_EncryptMessageBegin)(
-	CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
-	CK_ULONG ulParameterLen, CK_BYTE_PTR pAssociatedData,
-	CK_ULONG ulAssociatedDataLen);
+typedef CK_RV (*CK_C_EncryptMessageBegin)(CK_SESSION_HANDLE hSession,
+                                          CK_VOID_PTR pParameter,
+                                          CK_ULONG ulParameterLen,
+                                          CK_BYTE_PTR pAssociatedData,
+                                          CK_ULONG ulAssociatedDataLen);
 typedef CK_RV (*CK_C_EncryptMessageNext)(
 	CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 	CK_ULONG ulParameterLen, CK_BYTE_PTR pPlaintextPart,
@@ -63,10 +63,11 @@ typedef CK_RV (*CK_C_DecryptMessage)(
 	CK_ULONG ulAssociatedDataLen, CK_BYTE_PTR pCiphertext,
 	CK_ULONG ulCiphertextLen, CK_BYTE_PTR pPlaintext,
 	CK_ULONG_PTR pulPlaintextLen);
-typedef CK_RV (*CK_C_DecryptMessageBegin)(
-	CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
-	CK_ULONG ulParameterLen, CK_BYTE_PTR pAssociatedData,
-	CK_ULONG ulAssociatedDataLen);
+typedef CK_RV (*CK_C_DecryptMessageBegin)(CK_SESSION_HANDLE hSession,
+                                          CK_VOID_PTR pParameter,
+                                          CK_ULONG ulParameterLen,
+                                          CK_BYTE_PTR pAssociatedData,
+                                          CK_ULONG ulAssociatedDataLen);
 typedef CK_RV (*CK_C_DecryptMessageNext)(
 	CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 	CK_ULONG ulParameterLen, CK_BYTE_PTR pCiphertextPart,

@@ -26,8 +26,8 @@
 
 typedef struct record_entry {
 	char serial[SAFEID_SERIAL_MAX + 1];
-	sp11_record rec;        /* without the kept attributes (kept_len 0) */
-	unsigned char *kept;    /* rec's kept attributes, kept_len bytes */
+	sp11_record rec;     /* without the kept attributes (kept_len 0) */
+	unsigned char *kept; /* rec's kept attributes, kept_len bytes */
 	size_t kept_len, kept_cap;
 } record_entry;
 
@@ -76,7 +76,8 @@ static record_entry *entry_make(const char *serial)
 		records = grown;
 		caprecords = cap;
 	}
-	memmove(&records[i + 1], &records[i], (nrecords - i) * sizeof(*records));
+	memmove(&records[i + 1], &records[i],
+	        (nrecords - i) * sizeof(*records));
 	nrecords++;
 	e = &records[i];
 	memset(e, 0, sizeof(*e));
@@ -112,7 +113,8 @@ CK_RV sp11_record_reserve(const char *serial, size_t kept_len)
 	sp11_module_unlock();
 	if (rv != CKR_OK)
 		sp11_debug("no memory left to remember token %s: nothing "
-		           "written to it", serial);
+		           "written to it",
+		           serial);
 	return rv;
 }
 
@@ -196,7 +198,8 @@ void sp11_record_put(const char *serial, sp11_record *rec)
 		sp11_module_unlock();
 		sp11_debug("no memory left to remember token %s: from now on "
 		           "tokens this process knows nothing of read as "
-		           "unknown", serial);
+		           "unknown",
+		           serial);
 		return;
 	}
 	e->rec = *rec;

@@ -23,9 +23,9 @@
  * token info has neither CKF_LOGIN_REQUIRED nor CKF_USER_PIN_INITIALIZED,
  * C_Login answers CKR_USER_PIN_NOT_INITIALIZED (the code the standard has
  * for "no user PIN") and C_Logout CKR_USER_NOT_LOGGED_IN; sessions stay
- * public.  A token with a PIN (the Molto2's customer key as the user PIN)
- * will log in per token appearance, for all of the application's sessions
- * on it, as the standard asks.
+ * public.  A Molto2's customer key is the user PIN: the application logs
+ * in per token appearance, for all of its sessions on it, as the standard
+ * asks (m2login.c); closing its last session on the token logs it out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,21 +234,44 @@ void sp11_sessions_clear(void)
 	/* Handles stay unique over the module's whole life. */
 }
 
-CK_RV sp11_session_token(const sp11_session *s, safeid_info *info)
+CK_RV sp11_session_token(const sp11_session *s, safeid_detected *det)
 {
-	CK_RV rv = sp11_token_probe(s->slot, info);
+	CK_RV rv = sp11_token_probe(s->slot, det);
 
 	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED ||
 	    rv == CKR_SLOT_ID_INVALID)
 		return CKR_DEVICE_REMOVED;
 	if (rv != CKR_OK)
 		return rv;
-	if (strcmp(info->serial, s->serial) != 0) {
-		sp11_debug("slot %lu: token %s replaced by %s; reopen the session",
-		           (unsigned long)s->slot, s->serial, info->serial);
+	if (strcmp(det->info.serial, s->serial) != 0) {
+		sp11_debug(
+			"slot %lu: token %s replaced by %s; reopen the session",
+			(unsigned long)s->slot, s->serial, det->info.serial);
 		return CKR_DEVICE_REMOVED;
 	}
 	return CKR_OK;
+}
+
+CK_ULONG sp11_sessions_on(CK_SLOT_ID slot, CK_ULONG epoch)
+{
+	CK_ULONG n = 0;
+	size_t i;
+
+	sp11_module_lock();
+	for (i = 0; i < nsessions; i++)
+		if (!sessions[i].gone && sessions[i].slot == slot &&
+		    sessions[i].epoch == epoch)
+			n++;
+	sp11_module_unlock();
+	return n;
+}
+
+/* The application's last session on a token appearance closed: it is
+ * logged out of that token (PKCS#11, C_CloseSession). */
+static void logout_if_last(CK_SLOT_ID slot, CK_ULONG epoch)
+{
+	if (sp11_sessions_on(slot, epoch) == 0)
+		sp11_m2_logout_slot(slot);
 }
 
 /* Room for one more session. */
@@ -268,11 +291,10 @@ static bool sessions_room(void)
 	return true;
 }
 
-CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
-                    CK_VOID_PTR pApplication, CK_NOTIFY Notify,
-                    CK_SESSION_HANDLE_PTR phSession)
+CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication,
+                    CK_NOTIFY Notify, CK_SESSION_HANDLE_PTR phSession)
 {
-	safeid_info info;
+	safeid_detected det;
 	sp11_card card;
 	sp11_session *s;
 	CK_RV rv;
@@ -291,12 +313,13 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
 	rv = sp11_slot_card(slotID, &card);
 	if (rv != CKR_OK)
 		return rv;
-	rv = sp11_token_probe(slotID, &info);
+	rv = sp11_token_probe(slotID, &det);
 	if (rv != CKR_OK)
 		return rv;
 	if (!card.known || !card.present) {
 		sp11_debug("slot %lu: PC/SC cannot say which card is on the "
-		           "reader; is pcscd running?", (unsigned long)slotID);
+		           "reader; is pcscd running?",
+		           (unsigned long)slotID);
 		return CKR_DEVICE_ERROR;
 	}
 	rv = CKR_HOST_MEMORY;
@@ -309,7 +332,9 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
 		s->flags = flags;
 		s->events = card.events;
 		s->epoch = card.epoch;
-		snprintf(s->serial, sizeof(s->serial), "%s", info.serial);
+		snprintf(s->serial, sizeof(s->serial), "%s", det.info.serial);
+		s->m2 = sp11_is_m2(&det);
+		s->profiles = det.profiles;
 		*phSession = s->handle;
 		rv = CKR_OK;
 	}
@@ -332,6 +357,8 @@ CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
 	if (s != NULL)
 		session_drop(s);
 	sp11_module_unlock();
+	if (here)
+		logout_if_last(copy.slot, copy.epoch);
 	return here ? CKR_OK : CKR_SESSION_HANDLE_INVALID;
 }
 
@@ -353,6 +380,7 @@ CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
 			i++;
 	}
 	sp11_module_unlock();
+	sp11_m2_logout_slot(slotID);
 	return CKR_OK;
 }
 
@@ -371,8 +399,14 @@ CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PTR pInfo)
 	memset(pInfo, 0, sizeof(*pInfo));
 	pInfo->slotID = s.slot;
 	pInfo->flags = s.flags;
-	pInfo->state = (s.flags & CKF_RW_SESSION) ? CKS_RW_PUBLIC_SESSION
-	                                          : CKS_RO_PUBLIC_SESSION;
+	if (s.m2 && sp11_m2_logged_in(s.slot, s.epoch))
+		pInfo->state = (s.flags & CKF_RW_SESSION)
+		                       ? CKS_RW_USER_FUNCTIONS
+		                       : CKS_RO_USER_FUNCTIONS;
+	else
+		pInfo->state = (s.flags & CKF_RW_SESSION)
+		                       ? CKS_RW_PUBLIC_SESSION
+		                       : CKS_RO_PUBLIC_SESSION;
 	return CKR_OK;
 }
 
@@ -382,8 +416,6 @@ CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
 	sp11_session s;
 	CK_RV rv = sp11_session_enter(hSession, &s);
 
-	(void)pPin;
-	(void)ulPinLen;
 	if (rv != CKR_OK)
 		return rv;
 	if (userType != CKU_USER && userType != CKU_SO &&
@@ -392,7 +424,10 @@ CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
 	/* Nothing here asks to be authorised again (PKCS#11 5.6). */
 	if (userType == CKU_CONTEXT_SPECIFIC)
 		return CKR_OPERATION_NOT_INITIALIZED;
-	/* No PIN of either kind on this family's tokens. */
+	/* The Molto2's customer key is the user PIN; no SO PIN on either
+	 * family, and no PIN at all on the single-profile one. */
+	if (s.m2 && userType == CKU_USER)
+		return sp11_m2_login(&s, pPin, ulPinLen);
 	return CKR_USER_PIN_NOT_INITIALIZED;
 }
 
@@ -403,6 +438,24 @@ CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 
 	if (rv != CKR_OK)
 		return rv;
+	if (s.m2)
+		return sp11_m2_logout(&s);
 	/* Never logged in: there is no PIN to log in with. */
 	return CKR_USER_NOT_LOGGED_IN;
+}
+
+CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pOldPin,
+               CK_ULONG ulOldLen, CK_UTF8CHAR_PTR pNewPin, CK_ULONG ulNewLen)
+{
+	sp11_session s;
+	CK_RV rv = sp11_session_enter(hSession, &s);
+
+	if (rv != CKR_OK)
+		return rv;
+	/* The Molto2's customer key (m2press.c); the single-profile family
+	 * has no PIN to change. */
+	if (s.m2)
+		return sp11_m2_set_pin(&s, pOldPin, ulOldLen, pNewPin,
+		                       ulNewLen);
+	return CKR_FUNCTION_NOT_SUPPORTED;
 }

@@ -18,8 +18,9 @@
  * pkcs11-tool, p11-kit and safeid-tool ask for the slot list, slot info,
  * token info, a session and attributes one after the other; reading the
  * token afresh for each would cost a PC/SC connection and a get-info APDU
- * every time.  Instead the info read from a token (serial, model, clock)
- * is kept with the reader's state at the moment it was read.  pcsc-lite
+ * every time.  Instead what was read from a token (family, profile count,
+ * serial, model, clock; a Molto2's profiles) is kept with the reader's
+ * state at the moment it was read.  pcsc-lite
  * counts each reader's card insertions and removals, so while the count
  * is unchanged and the card still there it is the same card, untouched:
  * the kept info stands.  Any change, an unreadable state, or a write to
@@ -36,7 +37,7 @@
 typedef struct slot_entry {
 	bool used;
 	char reader[SP11_READER_MAX];
-	void *lock;          /* serialises token I/O on this reader */
+	void *lock; /* serialises token I/O on this reader */
 	/* What C_WaitForSlotEvent last reported. */
 	bool last_present;
 	unsigned last_events; /* card event count; 0: not yet reported */
@@ -44,14 +45,19 @@ typedef struct slot_entry {
 	bool card_set;
 	unsigned card_events;
 	CK_ULONG card_epoch;
-	/* The token's info as last read: valid while the reader's state
-	 * still shows the card of mark.  foreign: the card there is not one
-	 * of ours (CKR_TOKEN_NOT_RECOGNIZED), kept the same way. */
+	/* The token as last read: valid while the reader's state still
+	 * shows the card of mark.  foreign: the card there is not one of
+	 * ours (CKR_TOKEN_NOT_RECOGNIZED), kept the same way. */
 	bool cached;
 	bool foreign;
-	safeid_info info;
+	safeid_detected det;
 	safeid_reader_state mark; /* reader's state when info was read */
-	long long read_ms;   /* sp11_mono_ms() when info was read */
+	long long read_ms;        /* sp11_mono_ms() when info was read */
+	/* A Molto2's profiles as last read, kept the same way. */
+	bool profs_cached;
+	safeid_reader_state profs_mark;
+	size_t nprofs;
+	safeid_m2_profile profs[SAFEID_M2_PROFILES];
 	/* An exchange the module gave up waiting for (courier.c), while it
 	 * is still blocked: token calls on the slot fail at once. */
 	sp11_courier *stuck;
@@ -84,13 +90,14 @@ static CK_RV slot_add(const char *reader, bool present)
 		if (rv != CKR_OK)
 			return rv;
 		slots[i].used = true;
-		snprintf(slots[i].reader, sizeof(slots[i].reader), "%s", reader);
+		snprintf(slots[i].reader, sizeof(slots[i].reader), "%s",
+		         reader);
 		slots[i].last_present = present;
 		slots[i].last_events = 0;
 		return CKR_OK;
 	}
-	sp11_debug("more than %u readers: \"%s\" gets no slot",
-	           SP11_MAX_SLOTS, reader);
+	sp11_debug("more than %u readers: \"%s\" gets no slot", SP11_MAX_SLOTS,
+	           reader);
 	return CKR_OK;
 }
 
@@ -248,8 +255,9 @@ bool sp11_slot_report(CK_SLOT_ID id, const safeid_reader_state *now)
 	sp11_module_lock();
 	if (id < SP11_MAX_SLOTS && slots[id].used) {
 		e = &slots[id];
-		changed = now->present != e->last_present ||
-		          (e->last_events != 0 && now->events != e->last_events);
+		changed =
+			now->present != e->last_present ||
+			(e->last_events != 0 && now->events != e->last_events);
 		e->last_present = now->present;
 		e->last_events = now->events;
 	}
@@ -340,7 +348,7 @@ static bool same_card(const safeid_reader_state *mark,
 	return mark->usable && now->usable && mark->events == now->events;
 }
 
-bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info, CK_RV *rv)
+bool sp11_info_recall(CK_SLOT_ID id, safeid_detected *det, CK_RV *rv)
 {
 	char reader[SP11_READER_MAX];
 	safeid_reader_state now;
@@ -362,15 +370,16 @@ bool sp11_info_recall(CK_SLOT_ID id, safeid_info *info, CK_RV *rv)
 		*rv = CKR_TOKEN_NOT_RECOGNIZED;
 	} else if (hit) {
 		*rv = CKR_OK;
-		*info = slots[id].info;
+		*det = slots[id].det;
 		/* The token's clock ran on with ours since it was read. */
 		elapsed = (sp11_mono_ms() - slots[id].read_ms) / 1000;
 		if (elapsed > 0)
-			info->clock += (uint32_t)elapsed;
+			det->info.clock += (uint32_t)elapsed;
 	} else {
 		sp11_debug("slot %lu: card event count %u, card usable %d; the "
 		           "kept info was read at count %u: reading the token "
-		           "again", (unsigned long)id, now.events, now.usable,
+		           "again",
+		           (unsigned long)id, now.events, now.usable,
 		           slots[id].mark.events);
 		slots[id].cached = false;
 	}
@@ -384,7 +393,7 @@ void sp11_info_keep_foreign(CK_SLOT_ID id, const safeid_reader_state *mark)
 		return;
 	sp11_module_lock();
 	if (id < SP11_MAX_SLOTS && slots[id].used) {
-		memset(&slots[id].info, 0, sizeof(slots[id].info));
+		memset(&slots[id].det, 0, sizeof(slots[id].det));
 		slots[id].mark = *mark;
 		slots[id].foreign = true;
 		slots[id].cached = true;
@@ -393,7 +402,7 @@ void sp11_info_keep_foreign(CK_SLOT_ID id, const safeid_reader_state *mark)
 }
 
 void sp11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
-                    const safeid_info *info)
+                    const safeid_detected *det)
 {
 	if (!mark->usable) {
 		sp11_debug("slot %lu: no usable card on the reader before the "
@@ -403,7 +412,7 @@ void sp11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
 	}
 	sp11_module_lock();
 	if (id < SP11_MAX_SLOTS && slots[id].used) {
-		slots[id].info = *info;
+		slots[id].det = *det;
 		slots[id].mark = *mark;
 		slots[id].read_ms = sp11_mono_ms();
 		slots[id].foreign = false;
@@ -413,7 +422,7 @@ void sp11_info_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
 }
 
 void sp11_info_keep_if_same(CK_SLOT_ID id, const safeid_reader_state *mark,
-                            const safeid_info *info)
+                            const safeid_detected *det)
 {
 	char reader[SP11_READER_MAX];
 	safeid_reader_state now;
@@ -426,15 +435,54 @@ void sp11_info_keep_if_same(CK_SLOT_ID id, const safeid_reader_state *mark,
 		           (unsigned long)id, now.events, mark->events);
 		return;
 	}
-	sp11_info_keep(id, mark, info);
+	sp11_info_keep(id, mark, det);
 }
 
 void sp11_info_forget(CK_SLOT_ID id)
 {
 	sp11_module_lock();
-	if (id < SP11_MAX_SLOTS)
+	if (id < SP11_MAX_SLOTS) {
 		slots[id].cached = false;
+		slots[id].profs_cached = false;
+	}
 	sp11_module_unlock();
+}
+
+void sp11_profiles_keep(CK_SLOT_ID id, const safeid_reader_state *mark,
+                        const safeid_m2_profile *p, size_t n)
+{
+	if (!mark->usable || n > SAFEID_M2_PROFILES)
+		return;
+	sp11_module_lock();
+	if (id < SP11_MAX_SLOTS && slots[id].used) {
+		memcpy(slots[id].profs, p, n * sizeof(*p));
+		slots[id].nprofs = n;
+		slots[id].profs_mark = *mark;
+		slots[id].profs_cached = true;
+	}
+	sp11_module_unlock();
+}
+
+bool sp11_profiles_recall(CK_SLOT_ID id, safeid_m2_profile *out, size_t cap,
+                          size_t *n)
+{
+	char reader[SP11_READER_MAX];
+	safeid_reader_state now;
+	bool hit;
+
+	*n = 0;
+	if (sp11_slot_reader(id, reader, sizeof(reader)) != CKR_OK ||
+	    !sp11_reader_look(reader, &now))
+		return false;
+	sp11_module_lock();
+	hit = slots[id].profs_cached && slots[id].nprofs <= cap &&
+	      same_card(&slots[id].profs_mark, &now);
+	if (hit) {
+		memcpy(out, slots[id].profs, slots[id].nprofs * sizeof(*out));
+		*n = slots[id].nprofs;
+	}
+	sp11_module_unlock();
+	return hit;
 }
 
 /* ---- entry points ------------------------------------------------------- */
@@ -443,13 +491,13 @@ void sp11_info_forget(CK_SLOT_ID id)
  * reader.  Only when PC/SC cannot say is the token asked. */
 static bool token_present(CK_SLOT_ID id)
 {
-	safeid_info info;
+	safeid_detected det;
 	sp11_card card;
 	CK_RV rv;
 
 	if (sp11_slot_card(id, &card) == CKR_OK && card.known)
 		return card.present;
-	rv = sp11_token_probe(id, &info);
+	rv = sp11_token_probe(id, &det);
 	return rv == CKR_OK || rv == CKR_TOKEN_NOT_RECOGNIZED;
 }
 

@@ -60,7 +60,7 @@ static bool state_dir(char *out, size_t cap)
 }
 
 /* Serials name files: ASCII digits only, as every token's are. */
-static bool serial_ok(const char *serial)
+bool sp11_store_serial_ok(const char *serial)
 {
 	size_t n = strlen(serial);
 
@@ -73,7 +73,7 @@ static bool serial_ok(const char *serial)
 
 /* The whole file at path into buf (NUL-terminated), if it is one we may
  * trust; false otherwise (missing: quietly). */
-static bool file_read(const char *path, char *buf, size_t cap)
+bool sp11_store_file_read(const char *path, char *buf, size_t cap)
 {
 	struct stat st;
 	ssize_t r;
@@ -84,7 +84,8 @@ static bool file_read(const char *path, char *buf, size_t cap)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno != ENOENT)
-			sp11_debug("\"%s\": %s; ignored", path, strerror(errno));
+			sp11_debug("\"%s\": %s; ignored", path,
+			           strerror(errno));
 		return false;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
@@ -112,8 +113,7 @@ fail:
 	return ok;
 }
 
-/* A decimal number without sign, spaces or leading zeros, up to max. */
-static bool number_get(const char *s, unsigned long long max,
+bool sp11_store_number(const char *s, unsigned long long max,
                        unsigned long long *out)
 {
 	unsigned long long v = 0;
@@ -132,7 +132,7 @@ static bool number_get(const char *s, unsigned long long max,
 	return true;
 }
 
-static bool hash_get(const char *s, safeid_hash *h)
+bool sp11_store_hash(const char *s, safeid_hash *h)
 {
 	if (strcmp(s, "SHA1") == 0)
 		*h = SAFEID_HASH_SHA1;
@@ -147,21 +147,21 @@ static bool step_get(const char *s, unsigned *step)
 {
 	unsigned long long v;
 
-	if (!number_get(s, 60, &v) || (v != 30 && v != 60))
+	if (!sp11_store_number(s, 60, &v) || (v != 30 && v != 60))
 		return false;
 	*step = (unsigned)v;
 	return true;
 }
 
-static bool display_get(const char *s, safeid_display *d)
+bool sp11_store_display(const char *s, safeid_display *d)
 {
 	unsigned long long v;
 
-	return number_get(s, 120, &v) &&
+	return sp11_store_number(s, 120, &v) &&
 	       safeid_display_from_seconds((unsigned)v, d) == SAFEID_OK;
 }
 
-static int hexval(char c)
+int sp11_store_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -184,7 +184,7 @@ static bool attr_get(const char *s, sp11_record *rec)
 	if (colon == NULL || colon == s || colon - s > 16)
 		return false;
 	for (i = 0; s + i < colon; i++) {
-		if ((hi = hexval(s[i])) < 0)
+		if ((hi = sp11_store_hexval(s[i])) < 0)
 			return false;
 		type = type << 4 | (unsigned)hi;
 	}
@@ -192,8 +192,8 @@ static bool attr_get(const char *s, sp11_record *rec)
 	if (n % 2 != 0 || n / 2 > sizeof(val))
 		return false;
 	for (i = 0; i < n / 2; i++) {
-		hi = hexval(colon[1 + 2 * i]);
-		lo = hexval(colon[2 + 2 * i]);
+		hi = sp11_store_hexval(colon[1 + 2 * i]);
+		lo = sp11_store_hexval(colon[2 + 2 * i]);
 		if (hi < 0 || lo < 0)
 			return false;
 		val[i] = (unsigned char)(hi << 4 | lo);
@@ -225,15 +225,24 @@ static bool config_get(const char *s, sp11_record *rec)
 		return false;
 	*step++ = '\0';
 	*disp++ = '\0';
-	rec->cfg_known = hash_get(buf, &rec->hash) &&
+	rec->cfg_known = sp11_store_hash(buf, &rec->hash) &&
 	                 step_get(step, &rec->step) &&
-	                 display_get(disp, &rec->display);
+	                 sp11_store_display(disp, &rec->display);
 	return rec->cfg_known;
 }
 
 /* The fields of both files, each seen once. */
-enum field { F_SERIAL, F_TIME, F_CONFIG, F_MADE, F_HASH, F_STEP, F_DISPLAY,
-             F_ATTR, F_COUNT };
+enum field {
+	F_SERIAL,
+	F_TIME,
+	F_CONFIG,
+	F_MADE,
+	F_HASH,
+	F_STEP,
+	F_DISPLAY,
+	F_ATTR,
+	F_COUNT
+};
 static const char *const field_names[F_COUNT] = {
 	"serial", "time", "config", "made", "hash", "step", "display", "attr"};
 
@@ -270,7 +279,7 @@ static bool common_field(int f, const char *v, const char *serial,
 
 	if (f == F_SERIAL)
 		return strcmp(v, serial) == 0;
-	if (!number_get(v, 1ULL << 40, &t))
+	if (!sp11_store_number(v, 1ULL << 40, &t))
 		return false;
 	rec->time = (long long)t;
 	return true;
@@ -302,8 +311,9 @@ static bool module_line(char *line, const char *serial, sp11_record *rec,
 }
 
 /* Split buf into lines and give each to fn; false at the first refusal. */
-static bool lines_each(char *buf, bool (*fn)(char *, const char *,
-                                             sp11_record *, unsigned *),
+static bool lines_each(char *buf,
+                       bool (*fn)(char *, const char *, sp11_record *,
+                                  unsigned *),
                        const char *serial, sp11_record *rec, unsigned *seen)
 {
 	char *line = buf, *nl;
@@ -335,11 +345,11 @@ static bool tool_line(char *line, const char *serial, sp11_record *rec,
 	case F_TIME:
 		return common_field(f, v, serial, rec);
 	case F_HASH:
-		return hash_get(v, &rec->hash);
+		return sp11_store_hash(v, &rec->hash);
 	case F_STEP:
 		return step_get(v, &rec->step);
 	case F_DISPLAY:
-		return display_get(v, &rec->display);
+		return sp11_store_display(v, &rec->display);
 	default:
 		return true;
 	}
@@ -379,10 +389,11 @@ static bool file_load(const char *path, const char *serial, bool tool,
 	memset(out, 0, sizeof(*out));
 	if (buf == NULL)
 		return false;
-	if (file_read(path, buf, STORE_MAX)) {
+	if (sp11_store_file_read(path, buf, STORE_MAX)) {
 		ok = sp11_store_parse(buf, serial, tool, out);
 		if (!ok)
-			sp11_debug("\"%s\" is damaged; ignored (delete it)", path);
+			sp11_debug("\"%s\" is damaged; ignored (delete it)",
+			           path);
 	}
 	free(buf);
 	return ok;
@@ -395,9 +406,10 @@ bool sp11_store_load(const char *serial, sp11_record *out)
 	bool mine, theirs;
 
 	memset(out, 0, sizeof(*out));
-	if (!serial_ok(serial) || !state_dir(dir, sizeof(dir)))
+	if (!sp11_store_serial_ok(serial) || !state_dir(dir, sizeof(dir)))
 		return false;
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11/%s.seedslot", dir, serial);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11/%s.seedslot", dir,
+	         serial);
 	mine = file_load(path, serial, false, out);
 	snprintf(path, sizeof(path), "%s/safeid/%s.burn", dir, serial);
 	theirs = file_load(path, serial, true, &tool);
@@ -431,7 +443,7 @@ static bool dirs_make(char *path)
 	return mkdir(path, 0700) == 0 || errno == EEXIST;
 }
 
-static const char *hash_text(safeid_hash h)
+const char *sp11_store_hash_text(safeid_hash h)
 {
 	return h == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1";
 }
@@ -443,17 +455,18 @@ static bool body_write(FILE *f, const char *serial, const sp11_record *rec)
 	CK_ULONG vl, i;
 	size_t at = 0;
 
-	fprintf(f, "# safeid PKCS#11 module: how this token's seed slot was "
-	        "made; never the seed\nserial=%s\ntime=%lld\n", serial,
-	        rec->time);
+	fprintf(f,
+	        "# safeid PKCS#11 module: how this token's seed slot was "
+	        "made; never the seed\nserial=%s\ntime=%lld\n",
+	        serial, rec->time);
 	if (rec->cfg_known)
-		fprintf(f, "config=%s/%u/%u\n", hash_text(rec->hash), rec->step,
-		        safeid_display_seconds(rec->display));
+		fprintf(f, "config=%s/%u/%u\n", sp11_store_hash_text(rec->hash),
+		        rec->step, safeid_display_seconds(rec->display));
 	else
 		fputs("config=unknown\n", f);
 	fprintf(f, "made=%s\n", rec->made ? "yes" : "no");
-	while (rec->made && sp11_kept_next(rec->kept, rec->kept_len, &at, &t,
-	                                   &v, &vl)) {
+	while (rec->made &&
+	       sp11_kept_next(rec->kept, rec->kept_len, &at, &t, &v, &vl)) {
 		fprintf(f, "attr=%lx:", (unsigned long)t);
 		for (i = 0; i < vl; i++)
 			fprintf(f, "%02x", v[i]);
@@ -462,31 +475,45 @@ static bool body_write(FILE *f, const char *serial, const sp11_record *rec)
 	return fflush(f) == 0 && !ferror(f);
 }
 
-void sp11_store_save(const char *serial, const sp11_record *rec)
+bool sp11_store_path(const char *serial, const char *ext, char *out, size_t cap)
+{
+	char dir[PATH_CAP];
+	int n;
+
+	if (!sp11_store_serial_ok(serial) || !state_dir(dir, sizeof(dir)))
+		return false;
+	n = snprintf(out, cap, "%s/safeid-pkcs11/%s.%s", dir, serial, ext);
+	return n > 0 && (size_t)n < cap;
+}
+
+void sp11_store_write(const char *serial, const char *ext,
+                      bool (*body)(FILE *f, const char *serial,
+                                   const void *arg),
+                      const void *arg)
 {
 	char dir[PATH_CAP], path[PATH_CAP + 64], tmp[PATH_CAP + 64];
 	FILE *f;
 	bool ok;
 	int fd;
 
-	if (!serial_ok(serial) || !state_dir(dir, sizeof(dir)))
+	if (!sp11_store_serial_ok(serial) || !state_dir(dir, sizeof(dir)))
 		return;
 	if (strlen(dir) + sizeof("/safeid-pkcs11") >= sizeof(dir))
 		return;
 	strcat(dir, "/safeid-pkcs11");
-	snprintf(path, sizeof(path), "%s/%s.seedslot", dir, serial);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.seedslot.XXXXXX", dir, serial);
+	snprintf(path, sizeof(path), "%s/%s.%s", dir, serial, ext);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.%s.XXXXXX", dir, serial, ext);
 	if (!dirs_make(dir)) {
-		sp11_debug("cannot make \"%s\": %s; what token %s was made "
-		           "with is known to this process only", dir,
-		           strerror(errno), serial);
+		sp11_debug("cannot make \"%s\": %s; what the module knows of "
+		           "token %s lasts as long as this process",
+		           dir, strerror(errno), serial);
 		return;
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		sp11_debug("cannot write in \"%s\": %s; what token %s was made "
-		           "with is known to this process only", dir,
-		           strerror(errno), serial);
+		sp11_debug("cannot write in \"%s\": %s; what the module knows "
+		           "of token %s lasts as long as this process",
+		           dir, strerror(errno), serial);
 		return;
 	}
 	(void)fchmod(fd, 0600);
@@ -496,12 +523,23 @@ void sp11_store_save(const char *serial, const sp11_record *rec)
 		unlink(tmp);
 		return;
 	}
-	ok = body_write(f, serial, rec) && fsync(fd) == 0;
+	ok = body(f, serial, arg) && fflush(f) == 0 && !ferror(f) &&
+	     fsync(fd) == 0;
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
-		sp11_debug("saving \"%s\" failed: %s; what token %s was made "
-		           "with is known to this process only", path,
-		           strerror(errno), serial);
+		sp11_debug("saving \"%s\" failed: %s; what the module knows "
+		           "of token %s lasts as long as this process",
+		           path, strerror(errno), serial);
 		unlink(tmp);
 	}
+}
+
+static bool seedslot_body(FILE *f, const char *serial, const void *arg)
+{
+	return body_write(f, serial, arg);
+}
+
+void sp11_store_save(const char *serial, const sp11_record *rec)
+{
+	sp11_store_write(serial, "seedslot", seedslot_body, rec);
 }

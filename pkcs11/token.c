@@ -54,7 +54,7 @@ bool sp11_answer_lost(int err)
 }
 
 CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
-                     sp11_conn *c, safeid_info *info)
+                     sp11_conn *c, safeid_detected *det)
 {
 	char reader[SP11_READER_MAX];
 	CK_RV rv;
@@ -66,9 +66,11 @@ CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 	if (rv != CKR_OK)
 		return rv;
 	if (sp11_slot_stuck(id)) {
-		sp11_debug("reader \"%s\": an earlier exchange with the token "
-		           "there has not ended; take the token away and put it "
-		           "back", reader);
+		sp11_debug(
+			"reader \"%s\": an earlier exchange with the token "
+			"there has not ended; take the token away and put it "
+			"back",
+			reader);
 		return CKR_DEVICE_ERROR;
 	}
 	/* Whatever happens next may change the token: read it afresh. */
@@ -80,19 +82,27 @@ CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 		rv = sp11_err_to_rv(err, SAFEID_STEP_INFO);
 		goto fail;
 	}
-	c->t = sp11_courier_transport(c->k);
+	c->base = sp11_courier_transport(c->k);
+	c->t = c->base;
 	if (exclusive) {
-		err = c->t->begin(c->t->ctx);
+		err = c->base->begin(c->base->ctx);
 		if (err != SAFEID_OK) {
 			rv = sp11_err_to_rv(err, SAFEID_STEP_INFO);
 			goto fail;
 		}
 		c->in_tx = true;
+		/* The transaction is ours: the core must not nest one. */
+		c->inner = *c->base;
+		c->inner.begin = NULL;
+		c->inner.end = NULL;
+		c->t = &c->inner;
 	}
 	/* The caller reads info itself (a burn's first step does). */
-	if (info == NULL)
+	if (det == NULL)
 		return CKR_OK;
-	err = safeid_get_info(c->t, info);
+	/* Reads only: the reader's name says which family to ask first,
+	 * the token's answers decide. */
+	err = safeid_detect(c->t, reader, det);
 	if (err != SAFEID_OK) {
 		c->err = err;
 		sp11_debug("reader \"%s\": get info failed: %s", reader,
@@ -102,9 +112,10 @@ CK_RV sp11_conn_open(CK_SLOT_ID id, const char *serial, bool exclusive,
 	}
 	/* A session's token was swapped for another one: never write to a
 	 * token the application did not open. */
-	if (serial != NULL && strcmp(serial, info->serial) != 0) {
+	if (serial != NULL && strcmp(serial, det->info.serial) != 0) {
 		sp11_debug("reader \"%s\": token %s was replaced by %s; open a "
-		           "new session", reader, serial, info->serial);
+		           "new session",
+		           reader, serial, det->info.serial);
 		rv = CKR_DEVICE_REMOVED;
 		goto fail;
 	}
@@ -122,20 +133,25 @@ void sp11_conn_close(sp11_conn *c)
 	if (c->timed_out)
 		sp11_slot_stuck_set(c->slot, c->k);
 	else if (c->in_tx)
-		(void)c->t->end(c->t->ctx);
+		(void)c->base->end(c->base->ctx);
 	c->in_tx = false;
 	c->t = NULL;
+	c->base = NULL;
 	sp11_courier_close(&c->k);
 }
 
 bool sp11_conn_timed_out(const sp11_conn *c)
 {
-	return c->timed_out ||
-	       (c->k != NULL && sp11_courier_abandoned(c->k));
+	return c->timed_out || (c->k != NULL && sp11_courier_abandoned(c->k));
+}
+
+bool sp11_is_m2(const safeid_detected *det)
+{
+	return det->family != NULL && det->family->id == SAFEID_FAMILY_MOLTO2;
 }
 
 /* The probe itself; caller holds the slot lock. */
-static CK_RV probe(CK_SLOT_ID id, safeid_info *info)
+static CK_RV probe(CK_SLOT_ID id, safeid_detected *det)
 {
 	char reader[SP11_READER_MAX];
 	safeid_reader_state mark;
@@ -143,7 +159,7 @@ static CK_RV probe(CK_SLOT_ID id, safeid_info *info)
 	sp11_conn c;
 	CK_RV rv;
 
-	if (sp11_info_recall(id, info, &rv))
+	if (sp11_info_recall(id, det, &rv))
 		return rv;
 	rv = sp11_slot_reader(id, reader, sizeof(reader));
 	if (rv != CKR_OK)
@@ -153,7 +169,7 @@ static CK_RV probe(CK_SLOT_ID id, safeid_info *info)
 	/* PC/SC already knows the reader is empty: no connection to try. */
 	if (marked && mark.empty)
 		return CKR_TOKEN_NOT_PRESENT;
-	rv = sp11_conn_open(id, NULL, false, &c, info);
+	rv = sp11_conn_open(id, NULL, false, &c, det);
 	/* A card that does not know get info is not one of ours for as long
 	 * as it stays; a garbled answer is worth asking again. */
 	if (c.err == SAFEID_ERR_NOT_TOKEN && marked)
@@ -162,17 +178,17 @@ static CK_RV probe(CK_SLOT_ID id, safeid_info *info)
 		return rv;
 	sp11_conn_close(&c);
 	if (marked)
-		sp11_info_keep(id, &mark, info);
+		sp11_info_keep(id, &mark, det);
 	return CKR_OK;
 }
 
-CK_RV sp11_token_probe(CK_SLOT_ID id, safeid_info *info)
+CK_RV sp11_token_probe(CK_SLOT_ID id, safeid_detected *det)
 {
 	CK_RV rv = sp11_slot_lock(id);
 
 	if (rv != CKR_OK)
 		return rv;
-	rv = probe(id, info);
+	rv = probe(id, det);
 	sp11_slot_unlock(id);
 	return rv;
 }
@@ -186,10 +202,42 @@ static void serial16(CK_CHAR out[16], const char *serial)
 	sp11_text_pad(out, 16, n > 16 ? serial + (n - 16) : serial);
 }
 
+/* What differs for a Molto2: names, the PIN and its flags. */
+static void m2_token_info(const safeid_detected *det, CK_TOKEN_INFO_PTR pInfo)
+{
+	const char *serial = det->info.serial;
+	char label[64], model[32];
+	int tries;
+
+	if (strlen(serial) + 7 > sizeof(pInfo->label))
+		snprintf(label, sizeof(label), "%s", serial);
+	else
+		snprintf(label, sizeof(label), "Molto2 %s", serial);
+	sp11_text_pad(pInfo->label, sizeof(pInfo->label), label);
+	sp11_text_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
+	              "Token2");
+	snprintf(model, sizeof(model), "Molto2 %u", det->profiles);
+	sp11_text_pad(pInfo->model, sizeof(pInfo->model), model);
+	/* The customer key is the user PIN; writes need it, reads do not. */
+	pInfo->flags |= CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED;
+	/* The tries as the token last told them (only a wrong key does). */
+	sp11_m2_refresh(serial);
+	tries = sp11_m2_tries(serial);
+	if (tries == 0)
+		pInfo->flags |= CKF_USER_PIN_LOCKED;
+	else if (tries == 1)
+		pInfo->flags |= CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_FINAL_TRY;
+	else if (tries > 1)
+		pInfo->flags |= CKF_USER_PIN_COUNT_LOW;
+	pInfo->ulMaxPinLen = SAFEID_M2_CUSTOMER_KEY_MAX;
+	pInfo->ulMinPinLen = 1;
+}
+
 CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 {
 	char label[64], utc[16];
-	safeid_info info;
+	safeid_detected det;
+	const safeid_info *info = &det.info;
 	sp11_card card;
 	CK_ULONG all = 0, rw = 0;
 	CK_RV rv = sp11_ready();
@@ -201,21 +249,22 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 	rv = sp11_slot_card(slotID, &card);
 	if (rv != CKR_OK)
 		return rv;
-	rv = sp11_token_probe(slotID, &info);
+	rv = sp11_token_probe(slotID, &det);
 	if (rv != CKR_OK)
 		return rv;
 	memset(pInfo, 0, sizeof(*pInfo));
 	/* The label holds the whole serial, which serialNumber may cut. */
-	if (strlen(info.serial) + 7 > sizeof(pInfo->label))
-		snprintf(label, sizeof(label), "%s", info.serial);
+	if (strlen(info->serial) + 7 > sizeof(pInfo->label))
+		snprintf(label, sizeof(label), "%s", info->serial);
 	else
-		snprintf(label, sizeof(label), "SafeID %s", info.serial);
+		snprintf(label, sizeof(label), "SafeID %s", info->serial);
 	sp11_text_pad(pInfo->label, sizeof(pInfo->label), label);
 	sp11_text_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
 	              "ExcelSecu/Token2 family");
 	sp11_text_pad(pInfo->model, sizeof(pInfo->model),
-	              info.model != NULL ? info.model->name : "unknown model");
-	serial16(pInfo->serialNumber, info.serial);
+	              info->model != NULL ? info->model->name
+	                                  : "unknown model");
+	serial16(pInfo->serialNumber, info->serial);
 	/* No PIN (CKF_LOGIN_REQUIRED and CKF_USER_PIN_INITIALIZED off, see
 	 * C_Login) and no random number generator (CKF_RNG off).  The seed
 	 * slot is writable. */
@@ -239,7 +288,9 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 	pInfo->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
 	pInfo->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
 	pInfo->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
-	sp11_clock_format(info.clock, utc);
+	if (sp11_is_m2(&det))
+		m2_token_info(&det, pInfo);
+	sp11_clock_format(info->clock, utc);
 	memcpy(pInfo->utcTime, utc, sizeof(pInfo->utcTime));
 	return CKR_OK;
 }

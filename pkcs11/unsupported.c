@@ -2,7 +2,7 @@
 /*
  * unsupported.c: the PKCS#11 functions this module does not offer.  The
  * token does no cryptography for the host (it only shows codes), has no
- * PIN, no random number generator and no other objects, so these answer
+ * SO PIN, no random number generator and no other objects, so these answer
  * CKR_FUNCTION_NOT_SUPPORTED (the two RNG calls CKR_RANDOM_NO_RNG)
  * (after the initialisation check every function owes the caller).  The
  * functions PKCS#11 3.0 added are here too: the 3.0 function list
@@ -28,12 +28,6 @@ CK_RV C_InitToken(CK_SLOT_ID slot_id, CK_BYTE_PTR pin, CK_ULONG pin_len,
 }
 
 CK_RV C_InitPIN(CK_SESSION_HANDLE session, CK_BYTE_PTR pin, CK_ULONG pin_len)
-{
-	return unsupported();
-}
-
-CK_RV C_SetPIN(CK_SESSION_HANDLE session, CK_BYTE_PTR old_pin, CK_ULONG old_len,
-               CK_BYTE_PTR new_pin, CK_ULONG new_len)
 {
 	return unsupported();
 }
@@ -331,8 +325,7 @@ CK_RV C_EncryptMessage(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
 }
 
 CK_RV C_EncryptMessageBegin(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
-                            CK_ULONG parameter_len,
-                            CK_BYTE_PTR associated_data,
+                            CK_ULONG parameter_len, CK_BYTE_PTR associated_data,
                             CK_ULONG associated_data_len)
 {
 	return unsupported();
@@ -368,8 +361,7 @@ CK_RV C_DecryptMessage(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
 }
 
 CK_RV C_DecryptMessageBegin(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
-                            CK_ULONG parameter_len,
-                            CK_BYTE_PTR associated_data,
+                            CK_ULONG parameter_len, CK_BYTE_PTR associated_data,
                             CK_ULONG associated_data_len)
 {
 	return unsupported();
@@ -396,9 +388,8 @@ CK_RV C_MessageSignInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 }
 
 CK_RV C_SignMessage(CK_SESSION_HANDLE session, CK_VOID_PTR parameter,
-                    CK_ULONG parameter_len, CK_BYTE_PTR data,
-                    CK_ULONG data_len, CK_BYTE_PTR signature,
-                    CK_ULONG_PTR signature_len)
+                    CK_ULONG parameter_len, CK_BYTE_PTR data, CK_ULONG data_len,
+                    CK_BYTE_PTR signature, CK_ULONG_PTR signature_len)
 {
 	return unsupported();
 }
@@ -422,8 +413,8 @@ CK_RV C_MessageSignFinal(CK_SESSION_HANDLE session)
 	return unsupported();
 }
 
-CK_RV C_MessageVerifyInit(CK_SESSION_HANDLE session,
-                          CK_MECHANISM_PTR mechanism, CK_OBJECT_HANDLE key)
+CK_RV C_MessageVerifyInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
+                          CK_OBJECT_HANDLE key)
 {
 	return unsupported();
 }

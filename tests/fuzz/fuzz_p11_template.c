@@ -4,8 +4,8 @@
  * of C_CreateObject (sp11_burn_template_parse), the clock write template of
  * C_SetAttributeValue (sp11_clock_template_parse) and C_GetAttributeValue over
  * both objects (sp11_object_get), also on a seed slot made by the burn
- * template just parsed; and the module's files read back
- * (sp11_store_parse).  Every attribute value is a heap block of exactly
+ * template just parsed; a Molto2 burn's template (sp11_m2_template_parse);
+ * and the module's files read back (sp11_store_parse, sp11_m2_store_parse).  Every attribute value is a heap block of exactly
  * ulValueLen bytes, so reading past it is caught.
  *
  * Input: byte 0 selects the function; then per attribute: a type byte (an
@@ -125,6 +125,35 @@ static void check_get(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 	}
 }
 
+/* A Molto2's file read back: what is accepted is well formed. */
+static void check_m2_store(char *buf)
+{
+	static sp11_m2_file f;
+	const unsigned char *v;
+	CK_ATTRIBUTE_TYPE t;
+	CK_ULONG vl;
+	size_t at;
+
+	if (!sp11_m2_store_parse(buf, "826658719844001", &f))
+		return;
+	FUZZ_CHECK(f.tries >= -1 && f.tries <= 255);
+	for (unsigned p = 0; p < SAFEID_M2_PROFILES; p++) {
+		const sp11_m2_prof *r = &f.prof[p];
+
+		if (!f.made[p])
+			continue;
+		FUZZ_CHECK(r->written.step == 30 || r->written.step == 60);
+		FUZZ_CHECK(safeid_family_digits_ok(safeid_family_molto2(),
+		                                   r->written.digits));
+		FUZZ_CHECK(r->written.titlelen <= SAFEID_M2_TITLE_FIELD);
+		FUZZ_CHECK(r->kept_len <= SP11_M2_KEPT_MAX);
+		at = 0;
+		while (sp11_kept_next(r->kept, r->kept_len, &at, &t, &v, &vl))
+			FUZZ_CHECK(sp11_kept_type(t) && t != CKA_VALUE &&
+			           t != CKA_LABEL && t != CKA_ID);
+	}
+}
+
 /* A file read back: both formats; what is accepted is well formed. */
 static int check_store(const uint8_t *d, size_t n)
 {
@@ -148,6 +177,9 @@ static int check_store(const uint8_t *d, size_t n)
 			FUZZ_CHECK(sp11_kept_type(t) && t != CKA_VALUE);
 		at = 0;
 	}
+	memcpy(buf, d, n);
+	buf[n] = '\0';
+	check_m2_store(buf);
 	free(buf);
 	return 0;
 }
@@ -158,6 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cursor cur = {data, size, 0};
 	sp11_burn_plan bp;
 	sp11_clock_plan cp;
+	static sp11_m2_plan mp;
 	CK_ULONG n;
 	CK_RV rv;
 	int mode = take(&cur);
@@ -189,6 +222,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rv = sp11_clock_template_parse(tmpl, n, &cp);
 		if (rv == CKR_OK && cp.has_step)
 			FUZZ_CHECK(cp.step == 30 || cp.step == 60);
+		rv = sp11_m2_template_parse(tmpl, n, SAFEID_M2_PROFILES, &mp);
+		if (rv == CKR_OK) {
+			FUZZ_CHECK(mp.seed != NULL);
+			FUZZ_CHECK(mp.seedlen >= 1 &&
+			           mp.seedlen <= SAFEID_SEED_MAX);
+			FUZZ_CHECK(!mp.has_profile ||
+			           mp.profile < SAFEID_M2_PROFILES);
+			FUZZ_CHECK(mp.titlelen <= SAFEID_M2_TITLE_MAX);
+			FUZZ_CHECK(mp.kept_len <= SP11_M2_KEPT_MAX);
+		} else {
+			FUZZ_CHECK(mp.seed == NULL);
+		}
 		break;
 	default:
 		check_get(tmpl, n, NULL);

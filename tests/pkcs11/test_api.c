@@ -32,7 +32,10 @@ static char txt_2026[] = "2026010100000000";
 static char txt_feb30[] = "2026023000000000";
 static char txt_short[] = "20260101";
 
-#define ATTR(t, v) {(t), (v), sizeof(*(v))}
+#define ATTR(t, v)                     \
+	{                              \
+		(t), (v), sizeof(*(v)) \
+	}
 
 static CK_RV burn1(CK_ATTRIBUTE_TYPE t, void *v, CK_ULONG len)
 {
@@ -47,7 +50,8 @@ static CK_RV burn1(CK_ATTRIBUTE_TYPE t, void *v, CK_ULONG len)
 START_TEST(burn_otp_key_full)
 {
 	CK_ULONG step = 60, hash = CKM_SHA256, disp = 120, clk = 1767225600;
-	CK_ATTRIBUTE a[] = {ATTR(CKA_CLASS, &cls_otp), ATTR(CKA_KEY_TYPE, &kt_hotp),
+	CK_ATTRIBUTE a[] = {ATTR(CKA_CLASS, &cls_otp),
+	                    ATTR(CKA_KEY_TYPE, &kt_hotp),
 	                    {CKA_VALUE, seed20, sizeof(seed20)},
 	                    ATTR(CKA_OTP_TIME_INTERVAL, &step),
 	                    ATTR(CKA_SAFEID_HASH, &hash),
@@ -70,11 +74,12 @@ END_TEST
  * --label totp --sensitive sends. */
 START_TEST(burn_pkcs11_tool_secret_key)
 {
-	CK_ATTRIBUTE a[] = {ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_generic),
-	                    ATTR(CKA_TOKEN, &yes), {CKA_VALUE, seed20, 20},
-	                    ATTR(CKA_PRIVATE, &no), ATTR(CKA_SENSITIVE, &yes),
-	                    {CKA_LABEL, txt_totp, 4}, ATTR(CKA_ENCRYPT, &yes),
-	                    ATTR(CKA_DECRYPT, &yes)};
+	CK_ATTRIBUTE a[] = {
+		ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_generic),
+		ATTR(CKA_TOKEN, &yes),     {CKA_VALUE, seed20, 20},
+		ATTR(CKA_PRIVATE, &no),    ATTR(CKA_SENSITIVE, &yes),
+		{CKA_LABEL, txt_totp, 4},  ATTR(CKA_ENCRYPT, &yes),
+		ATTR(CKA_DECRYPT, &yes)};
 	sp11_burn_plan p;
 
 	ck_assert_uint_eq(sp11_burn_template_parse(a, 9, &p), CKR_OK);
@@ -99,19 +104,21 @@ END_TEST
 START_TEST(burn_unhonourable)
 {
 	static const CK_ATTRIBUTE_TYPE must_be_false[] = {
-		CKA_PRIVATE, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE,
-		CKA_EXTRACTABLE, CKA_TRUSTED};
+		CKA_PRIVATE,     CKA_MODIFIABLE,  CKA_COPYABLE,
+		CKA_DESTROYABLE, CKA_EXTRACTABLE, CKA_TRUSTED};
 	static const CK_ATTRIBUTE_TYPE read_only[] = {
-		CKA_UNIQUE_ID, CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE,
-		CKA_LOCAL, CKA_KEY_GEN_MECHANISM, CKA_OTP_TIME};
-	CK_ULONG mandatory = CK_OTP_PARAM_MANDATORY, ignored = CK_OTP_PARAM_IGNORED;
+		CKA_UNIQUE_ID, CKA_ALWAYS_SENSITIVE,  CKA_NEVER_EXTRACTABLE,
+		CKA_LOCAL,     CKA_KEY_GEN_MECHANISM, CKA_OTP_TIME};
+	CK_ULONG mandatory = CK_OTP_PARAM_MANDATORY,
+		 ignored = CK_OTP_PARAM_IGNORED;
 	CK_BYTE check[3] = {1, 2, 3};
 	size_t i;
 
 	for (i = 0; i < sizeof(must_be_false) / sizeof(must_be_false[0]); i++) {
 		ck_assert_uint_eq(burn1(must_be_false[i], &yes, sizeof(yes)),
 		                  CKR_TEMPLATE_INCONSISTENT);
-		ck_assert_uint_eq(burn1(must_be_false[i], &no, sizeof(no)), CKR_OK);
+		ck_assert_uint_eq(burn1(must_be_false[i], &no, sizeof(no)),
+		                  CKR_OK);
 	}
 	ck_assert_uint_eq(burn1(CKA_SENSITIVE, &no, sizeof(no)),
 	                  CKR_TEMPLATE_INCONSISTENT);
@@ -120,16 +127,19 @@ START_TEST(burn_unhonourable)
 	for (i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++)
 		ck_assert_uint_eq(burn1(read_only[i], &yes, sizeof(yes)),
 		                  CKR_ATTRIBUTE_READ_ONLY);
-	ck_assert_uint_eq(burn1(CKA_OTP_TIME_REQUIREMENT, &mandatory,
-	                        sizeof(mandatory)), CKR_TEMPLATE_INCONSISTENT);
-	ck_assert_uint_eq(burn1(CKA_OTP_PIN_REQUIREMENT, &ignored,
-	                        sizeof(ignored)), CKR_OK);
+	ck_assert_uint_eq(
+		burn1(CKA_OTP_TIME_REQUIREMENT, &mandatory, sizeof(mandatory)),
+		CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(
+		burn1(CKA_OTP_PIN_REQUIREMENT, &ignored, sizeof(ignored)),
+		CKR_OK);
 	ck_assert_uint_eq(burn1(CKA_CHECK_VALUE, check, sizeof(check)),
 	                  CKR_TEMPLATE_INCONSISTENT);
 	ck_assert_uint_eq(burn1(CKA_CHECK_VALUE, NULL, 0), CKR_OK);
 	/* A usage flag is kept as given; not a CK_BBOOL is invalid. */
 	ck_assert_uint_eq(burn1(CKA_SIGN, &yes, sizeof(yes)), CKR_OK);
-	ck_assert_uint_eq(burn1(CKA_SIGN, check, 3), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(burn1(CKA_SIGN, check, 3),
+	                  CKR_ATTRIBUTE_VALUE_INVALID);
 	/* Recovery flags are not secret-key attributes. */
 	ck_assert_uint_eq(burn1(CKA_SIGN_RECOVER, &no, sizeof(no)),
 	                  CKR_ATTRIBUTE_TYPE_INVALID);
@@ -142,38 +152,54 @@ START_TEST(burn_errors)
 	CK_ULONG unknown = 1;
 	CK_ATTRIBUTE no_value[] = {ATTR(CKA_CLASS, &cls_otp)};
 	CK_ATTRIBUTE no_class[] = {{CKA_VALUE, seed20, 20}};
-	CK_ATTRIBUTE too_long[] = {ATTR(CKA_CLASS, &cls_otp), {CKA_VALUE, seed64, 64}};
-	CK_ATTRIBUTE empty[] = {ATTR(CKA_CLASS, &cls_otp), {CKA_VALUE, seed20, 0}};
-	CK_ATTRIBUTE data[] = {ATTR(CKA_CLASS, &cls_data), {CKA_VALUE, seed20, 20}};
-	CK_ATTRIBUTE des3[] = {ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_des3),
+	CK_ATTRIBUTE too_long[] = {ATTR(CKA_CLASS, &cls_otp),
+	                           {CKA_VALUE, seed64, 64}};
+	CK_ATTRIBUTE empty[] = {ATTR(CKA_CLASS, &cls_otp),
+	                        {CKA_VALUE, seed20, 0}};
+	CK_ATTRIBUTE data[] = {ATTR(CKA_CLASS, &cls_data),
 	                       {CKA_VALUE, seed20, 20}};
-	CK_ATTRIBUTE dup[] = {ATTR(CKA_CLASS, &cls_otp), {CKA_VALUE, seed20, 20},
+	CK_ATTRIBUTE des3[] = {ATTR(CKA_CLASS, &cls_sec),
+	                       ATTR(CKA_KEY_TYPE, &kt_des3),
+	                       {CKA_VALUE, seed20, 20}};
+	CK_ATTRIBUTE dup[] = {ATTR(CKA_CLASS, &cls_otp),
+	                      {CKA_VALUE, seed20, 20},
 	                      {CKA_VALUE, seed20, 10}};
 	sp11_burn_plan p;
 
-	ck_assert_uint_eq(sp11_burn_template_parse(no_value, 1, &p), CKR_TEMPLATE_INCOMPLETE);
-	ck_assert_uint_eq(sp11_burn_template_parse(no_class, 1, &p), CKR_TEMPLATE_INCOMPLETE);
-	ck_assert_uint_eq(sp11_burn_template_parse(too_long, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_burn_template_parse(no_value, 1, &p),
+	                  CKR_TEMPLATE_INCOMPLETE);
+	ck_assert_uint_eq(sp11_burn_template_parse(no_class, 1, &p),
+	                  CKR_TEMPLATE_INCOMPLETE);
+	ck_assert_uint_eq(sp11_burn_template_parse(too_long, 2, &p),
+	                  CKR_ATTRIBUTE_VALUE_INVALID);
 	ck_assert_ptr_null(p.seed);
-	ck_assert_uint_eq(sp11_burn_template_parse(empty, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(sp11_burn_template_parse(data, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(sp11_burn_template_parse(des3, 3, &p), CKR_TEMPLATE_INCONSISTENT);
-	ck_assert_uint_eq(sp11_burn_template_parse(dup, 3, &p), CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(sp11_burn_template_parse(empty, 2, &p),
+	                  CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_burn_template_parse(data, 2, &p),
+	                  CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_burn_template_parse(des3, 3, &p),
+	                  CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(sp11_burn_template_parse(dup, 3, &p),
+	                  CKR_TEMPLATE_INCONSISTENT);
 	ck_assert_uint_eq(burn1(CKA_OTP_TIME_INTERVAL, &v45, sizeof(v45)),
 	                  CKR_ATTRIBUTE_VALUE_INVALID);
 	ck_assert_uint_eq(burn1(CKA_SAFEID_HASH, &sha512, sizeof(sha512)),
 	                  CKR_ATTRIBUTE_VALUE_INVALID);
 	ck_assert_uint_eq(burn1(CKA_OTP_LENGTH, &len7, sizeof(len7)),
 	                  CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(burn1(CKA_SAFEID_DISPLAY_TIMEOUT, &disp20, sizeof(disp20)),
-	                  CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(
+		burn1(CKA_SAFEID_DISPLAY_TIMEOUT, &disp20, sizeof(disp20)),
+		CKR_ATTRIBUTE_VALUE_INVALID);
 	/* A CK_ULONG attribute of the wrong size. */
 	ck_assert_uint_eq(burn1(CKA_OTP_TIME_INTERVAL, &no, sizeof(no)),
 	                  CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(burn1(CKA_MODULUS, seed20, 20), CKR_ATTRIBUTE_TYPE_INVALID);
-	ck_assert_uint_eq(burn1(CKA_VENDOR_DEFINED | 0x1234, &unknown, sizeof(unknown)),
+	ck_assert_uint_eq(burn1(CKA_MODULUS, seed20, 20),
 	                  CKR_ATTRIBUTE_TYPE_INVALID);
-	ck_assert_uint_eq(burn1(CKA_TOKEN, &no, sizeof(no)), CKR_TEMPLATE_INCONSISTENT);
+	ck_assert_uint_eq(
+		burn1(CKA_VENDOR_DEFINED | 0x1234, &unknown, sizeof(unknown)),
+		CKR_ATTRIBUTE_TYPE_INVALID);
+	ck_assert_uint_eq(burn1(CKA_TOKEN, &no, sizeof(no)),
+	                  CKR_TEMPLATE_INCONSISTENT);
 	ck_assert_uint_eq(burn1(CKA_EXTRACTABLE, &yes, sizeof(yes)),
 	                  CKR_TEMPLATE_INCONSISTENT);
 	/* More than the module keeps of labels and IDs. */
@@ -181,8 +207,9 @@ START_TEST(burn_errors)
 	                  CKR_ATTRIBUTE_VALUE_INVALID);
 	ck_assert_uint_eq(burn1(CKA_VALUE_LEN, &len7, sizeof(len7)),
 	                  CKR_TEMPLATE_INCONSISTENT);
-	ck_assert_uint_eq(burn1(CKA_SAFEID_SEED_STATE, &unknown, sizeof(unknown)),
-	                  CKR_ATTRIBUTE_READ_ONLY);
+	ck_assert_uint_eq(
+		burn1(CKA_SAFEID_SEED_STATE, &unknown, sizeof(unknown)),
+		CKR_ATTRIBUTE_READ_ONLY);
 }
 END_TEST
 
@@ -195,7 +222,8 @@ START_TEST(burn_seed_lengths)
 	a[1].ulValueLen = 1;
 	ck_assert_uint_eq(sp11_burn_template_parse(a, 2, &p), CKR_OK);
 	a[1].pValue = NULL;
-	ck_assert_uint_eq(sp11_burn_template_parse(a, 2, &p), CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_burn_template_parse(a, 2, &p),
+	                  CKR_ATTRIBUTE_VALUE_INVALID);
 }
 END_TEST
 
@@ -219,11 +247,16 @@ START_TEST(clock_templates)
 	ck_assert(p.has_hash && p.has_step && p.has_display && p.erase_consent);
 	ck_assert_int_eq(p.display, SAFEID_DISPLAY_15S);
 	ck_assert_uint_eq(sp11_clock_template_parse(full, 1, &p), CKR_OK);
-	ck_assert(!p.has_hash && !p.has_step && !p.has_display && !p.erase_consent);
-	ck_assert_uint_eq(sp11_clock_template_parse(bad_date, 1, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(sp11_clock_template_parse(short_text, 1, &p), CKR_ATTRIBUTE_VALUE_INVALID);
-	ck_assert_uint_eq(sp11_clock_template_parse(no_value, 1, &p), CKR_TEMPLATE_INCOMPLETE);
-	ck_assert_uint_eq(sp11_clock_template_parse(class_write, 2, &p), CKR_ATTRIBUTE_READ_ONLY);
+	ck_assert(!p.has_hash && !p.has_step && !p.has_display &&
+	          !p.erase_consent);
+	ck_assert_uint_eq(sp11_clock_template_parse(bad_date, 1, &p),
+	                  CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_clock_template_parse(short_text, 1, &p),
+	                  CKR_ATTRIBUTE_VALUE_INVALID);
+	ck_assert_uint_eq(sp11_clock_template_parse(no_value, 1, &p),
+	                  CKR_TEMPLATE_INCOMPLETE);
+	ck_assert_uint_eq(sp11_clock_template_parse(class_write, 2, &p),
+	                  CKR_ATTRIBUTE_READ_ONLY);
 }
 END_TEST
 
@@ -262,15 +295,18 @@ START_TEST(attribute_lengths)
 
 	/* Length query, then a too-small buffer, then the value. */
 	len = 0;
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL, NULL, &len),
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL,
+	                                   NULL, &len),
 	                  CKR_OK);
 	ck_assert_uint_eq(len, strlen("OTPC-P2-i"));
 	len = 3;
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL, model, &len),
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL,
+	                                   model, &len),
 	                  CKR_BUFFER_TOO_SMALL);
 	ck_assert_uint_eq(len, CK_UNAVAILABLE_INFORMATION);
 	len = sizeof(model);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL, model, &len),
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_SAFEID_MODEL,
+	                                   model, &len),
 	                  CKR_OK);
 	ck_assert_int_eq(memcmp(model, "OTPC-P2-i", len), 0);
 
@@ -320,11 +356,13 @@ END_TEST
 START_TEST(seed_slot_as_made)
 {
 	static CK_BYTE id01[1] = {1};
-	CK_ATTRIBUTE a[] = {ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_aes),
-	                    {CKA_VALUE, seed20, 20}, ATTR(CKA_SENSITIVE, &yes),
-	                    {CKA_LABEL, txt_totp, 4}, {CKA_ID, id01, 1},
-	                    ATTR(CKA_ENCRYPT, &yes)};
-	CK_ATTRIBUTE by[] = {ATTR(CKA_CLASS, &cls_sec), {CKA_LABEL, txt_totp, 4},
+	CK_ATTRIBUTE a[] = {
+		ATTR(CKA_CLASS, &cls_sec), ATTR(CKA_KEY_TYPE, &kt_aes),
+		{CKA_VALUE, seed20, 20},   ATTR(CKA_SENSITIVE, &yes),
+		{CKA_LABEL, txt_totp, 4},  {CKA_ID, id01, 1},
+		ATTR(CKA_ENCRYPT, &yes)};
+	CK_ATTRIBUTE by[] = {ATTR(CKA_CLASS, &cls_sec),
+	                     {CKA_LABEL, txt_totp, 4},
 	                     {CKA_ID, id01, 1}};
 	safeid_info info;
 	sp11_record rec;
@@ -339,10 +377,14 @@ START_TEST(seed_slot_as_made)
 	memset(&rec, 0, sizeof(rec));
 	/* Before any burn: an OTP key labelled "totp", length unknown. */
 	len = sizeof(ul);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_CLASS, &ul, &len), CKR_OK);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_SEED, &v, CKA_CLASS, &ul, &len),
+		CKR_OK);
 	ck_assert_uint_eq(ul, CKO_OTP_KEY);
 	len = sizeof(ul);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE_LEN, &ul, &len), CKR_OK);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE_LEN, &ul, &len),
+		CKR_OK);
 	ck_assert_uint_eq(ul, CK_UNAVAILABLE_INFORMATION);
 	ck_assert(!sp11_object_match(SP11_OBJ_SEED, &v, by, 3));
 
@@ -352,24 +394,35 @@ START_TEST(seed_slot_as_made)
 	memcpy(rec.kept, p.kept, p.kept_len);
 	ck_assert(sp11_object_match(SP11_OBJ_SEED, &v, by, 3));
 	len = sizeof(ul);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_KEY_TYPE, &ul, &len), CKR_OK);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_SEED, &v, CKA_KEY_TYPE, &ul, &len),
+		CKR_OK);
 	ck_assert_uint_eq(ul, CKK_AES);
 	len = sizeof(ul);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE_LEN, &ul, &len), CKR_OK);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE_LEN, &ul, &len),
+		CKR_OK);
 	ck_assert_uint_eq(ul, 20);
 	len = sizeof(b);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_ENCRYPT, &b, &len), CKR_OK);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_SEED, &v, CKA_ENCRYPT, &b, &len),
+		CKR_OK);
 	ck_assert_uint_eq(b, CK_TRUE);
 	len = sizeof(b);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_DECRYPT, &b, &len), CKR_OK);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_SEED, &v, CKA_DECRYPT, &b, &len),
+		CKR_OK);
 	ck_assert_uint_eq(b, CK_FALSE);
 	len = sizeof(buf);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_LABEL, buf, &len), CKR_OK);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_SEED, &v, CKA_LABEL, buf, &len),
+		CKR_OK);
 	ck_assert_uint_eq(len, 4);
 	ck_assert_int_eq(memcmp(buf, "totp", 4), 0);
 	len = sizeof(buf);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE, buf, &len),
-	                  CKR_ATTRIBUTE_SENSITIVE);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_SEED, &v, CKA_VALUE, buf, &len),
+		CKR_ATTRIBUTE_SENSITIVE);
 }
 END_TEST
 
@@ -377,28 +430,59 @@ END_TEST
  * on the seed slot, with the values the token has. */
 START_TEST(seed_slot_every_attribute)
 {
-	static const CK_ATTRIBUTE_TYPE all[] = {
-		CKA_CLASS, CKA_UNIQUE_ID, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE,
-		CKA_LABEL, CKA_COPYABLE, CKA_DESTROYABLE, CKA_KEY_TYPE, CKA_ID,
-		CKA_START_DATE, CKA_END_DATE, CKA_DERIVE, CKA_LOCAL,
-		CKA_KEY_GEN_MECHANISM, CKA_ALLOWED_MECHANISMS, CKA_SENSITIVE,
-		CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY, CKA_WRAP,
-		CKA_UNWRAP, CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE,
-		CKA_NEVER_EXTRACTABLE, CKA_CHECK_VALUE, CKA_WRAP_WITH_TRUSTED,
-		CKA_TRUSTED, CKA_WRAP_TEMPLATE, CKA_UNWRAP_TEMPLATE,
-		CKA_DERIVE_TEMPLATE, CKA_VALUE_LEN, CKA_OTP_FORMAT,
-		CKA_OTP_LENGTH, CKA_OTP_TIME_INTERVAL, CKA_OTP_USER_FRIENDLY_MODE,
-		CKA_OTP_CHALLENGE_REQUIREMENT, CKA_OTP_TIME_REQUIREMENT,
-		CKA_OTP_COUNTER_REQUIREMENT, CKA_OTP_PIN_REQUIREMENT,
-		CKA_OTP_COUNTER, CKA_OTP_TIME, CKA_OTP_USER_IDENTIFIER,
-		CKA_OTP_SERVICE_IDENTIFIER, CKA_OTP_SERVICE_LOGO,
-		CKA_OTP_SERVICE_LOGO_TYPE};
+	static const CK_ATTRIBUTE_TYPE all[] = {CKA_CLASS,
+	                                        CKA_UNIQUE_ID,
+	                                        CKA_TOKEN,
+	                                        CKA_PRIVATE,
+	                                        CKA_MODIFIABLE,
+	                                        CKA_LABEL,
+	                                        CKA_COPYABLE,
+	                                        CKA_DESTROYABLE,
+	                                        CKA_KEY_TYPE,
+	                                        CKA_ID,
+	                                        CKA_START_DATE,
+	                                        CKA_END_DATE,
+	                                        CKA_DERIVE,
+	                                        CKA_LOCAL,
+	                                        CKA_KEY_GEN_MECHANISM,
+	                                        CKA_ALLOWED_MECHANISMS,
+	                                        CKA_SENSITIVE,
+	                                        CKA_ENCRYPT,
+	                                        CKA_DECRYPT,
+	                                        CKA_SIGN,
+	                                        CKA_VERIFY,
+	                                        CKA_WRAP,
+	                                        CKA_UNWRAP,
+	                                        CKA_EXTRACTABLE,
+	                                        CKA_ALWAYS_SENSITIVE,
+	                                        CKA_NEVER_EXTRACTABLE,
+	                                        CKA_CHECK_VALUE,
+	                                        CKA_WRAP_WITH_TRUSTED,
+	                                        CKA_TRUSTED,
+	                                        CKA_WRAP_TEMPLATE,
+	                                        CKA_UNWRAP_TEMPLATE,
+	                                        CKA_DERIVE_TEMPLATE,
+	                                        CKA_VALUE_LEN,
+	                                        CKA_OTP_FORMAT,
+	                                        CKA_OTP_LENGTH,
+	                                        CKA_OTP_TIME_INTERVAL,
+	                                        CKA_OTP_USER_FRIENDLY_MODE,
+	                                        CKA_OTP_CHALLENGE_REQUIREMENT,
+	                                        CKA_OTP_TIME_REQUIREMENT,
+	                                        CKA_OTP_COUNTER_REQUIREMENT,
+	                                        CKA_OTP_PIN_REQUIREMENT,
+	                                        CKA_OTP_COUNTER,
+	                                        CKA_OTP_TIME,
+	                                        CKA_OTP_USER_IDENTIFIER,
+	                                        CKA_OTP_SERVICE_IDENTIFIER,
+	                                        CKA_OTP_SERVICE_LOGO,
+	                                        CKA_OTP_SERVICE_LOGO_TYPE};
 	static const CK_ATTRIBUTE_TYPE no_to[] = {
-		CKA_PRIVATE, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE,
-		CKA_EXTRACTABLE, CKA_LOCAL, CKA_ENCRYPT, CKA_TRUSTED};
-	static const CK_ATTRIBUTE_TYPE yes_to[] = {
-		CKA_TOKEN, CKA_SENSITIVE, CKA_ALWAYS_SENSITIVE,
-		CKA_NEVER_EXTRACTABLE};
+		CKA_PRIVATE,     CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE,
+		CKA_EXTRACTABLE, CKA_LOCAL,      CKA_ENCRYPT,  CKA_TRUSTED};
+	static const CK_ATTRIBUTE_TYPE yes_to[] = {CKA_TOKEN, CKA_SENSITIVE,
+	                                           CKA_ALWAYS_SENSITIVE,
+	                                           CKA_NEVER_EXTRACTABLE};
 	safeid_info info;
 	sp11_record rec;
 	sp11_view v = {&info, &rec};
@@ -413,30 +497,41 @@ START_TEST(seed_slot_every_attribute)
 	memset(&rec, 0, sizeof(rec));
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		len = 0;
-		ck_assert_msg(sp11_object_attr(SP11_OBJ_SEED, &v, all[i], NULL, &len) == CKR_OK,
-		              "attribute 0x%lx not answered", (unsigned long)all[i]);
+		ck_assert_msg(sp11_object_attr(SP11_OBJ_SEED, &v, all[i], NULL,
+		                               &len) == CKR_OK,
+		              "attribute 0x%lx not answered",
+		              (unsigned long)all[i]);
 		ck_assert_uint_ne(len, CK_UNAVAILABLE_INFORMATION);
 	}
 	for (i = 0; i < sizeof(no_to) / sizeof(no_to[0]); i++) {
 		len = sizeof(b);
-		ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, no_to[i], &b, &len), CKR_OK);
+		ck_assert_uint_eq(
+			sp11_object_attr(SP11_OBJ_SEED, &v, no_to[i], &b, &len),
+			CKR_OK);
 		ck_assert_msg(b == CK_FALSE, "0x%lx", (unsigned long)no_to[i]);
 	}
 	for (i = 0; i < sizeof(yes_to) / sizeof(yes_to[0]); i++) {
 		len = sizeof(b);
-		ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, yes_to[i], &b, &len), CKR_OK);
+		ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, yes_to[i],
+		                                   &b, &len),
+		                  CKR_OK);
 		ck_assert_msg(b == CK_TRUE, "0x%lx", (unsigned long)yes_to[i]);
 	}
 	/* The OTP time is the token's clock. */
 	len = sizeof(otp_time);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_OTP_TIME, otp_time, &len), CKR_OK);
+	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_SEED, &v, CKA_OTP_TIME,
+	                                   otp_time, &len),
+	                  CKR_OK);
 	ck_assert_uint_eq(len, 14);
 	ck_assert_int_eq(memcmp(otp_time, "20260101000000", 14), 0);
 	/* The clock object: its own few, and its CKA_UNIQUE_ID differs. */
 	len = 0;
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_CLOCK, &v, CKA_UNIQUE_ID, NULL, &len), CKR_OK);
-	ck_assert_uint_eq(sp11_object_attr(SP11_OBJ_CLOCK, &v, CKA_KEY_TYPE, NULL, &len),
-	                  CKR_ATTRIBUTE_TYPE_INVALID);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_CLOCK, &v, CKA_UNIQUE_ID, NULL, &len),
+		CKR_OK);
+	ck_assert_uint_eq(
+		sp11_object_attr(SP11_OBJ_CLOCK, &v, CKA_KEY_TYPE, NULL, &len),
+		CKR_ATTRIBUTE_TYPE_INVALID);
 }
 END_TEST
 
@@ -493,7 +588,8 @@ END_TEST
 
 START_TEST(initialize_app_mutexes)
 {
-	CK_C_INITIALIZE_ARGS a = {m_create, m_destroy, m_lock, m_unlock, 0, NULL};
+	CK_C_INITIALIZE_ARGS a = {m_create, m_destroy, m_lock,
+	                          m_unlock, 0,         NULL};
 	CK_ULONG n = 0;
 
 	app_locks = 0;
@@ -544,16 +640,21 @@ START_TEST(function_list_complete)
 	ck_assert_uint_eq(f->version.minor, 40);
 	ck_assert_uint_eq(f->C_Initialize(NULL), CKR_OK);
 	/* No RNG, but the session is checked first. */
-	ck_assert_uint_eq(f->C_GenerateRandom(1, NULL, 0), CKR_SESSION_HANDLE_INVALID);
-	ck_assert_uint_eq(f->C_SeedRandom(1, NULL, 0), CKR_SESSION_HANDLE_INVALID);
-	ck_assert_uint_eq(f->C_OpenSession(9999, CKF_SERIAL_SESSION, NULL, NULL, &h),
-	                  CKR_SLOT_ID_INVALID);
+	ck_assert_uint_eq(f->C_GenerateRandom(1, NULL, 0),
+	                  CKR_SESSION_HANDLE_INVALID);
+	ck_assert_uint_eq(f->C_SeedRandom(1, NULL, 0),
+	                  CKR_SESSION_HANDLE_INVALID);
+	ck_assert_uint_eq(
+		f->C_OpenSession(9999, CKF_SERIAL_SESSION, NULL, NULL, &h),
+		CKR_SLOT_ID_INVALID);
 	ck_assert_uint_eq(f->C_OpenSession(0, 0, NULL, NULL, &h),
 	                  CKR_SESSION_PARALLEL_NOT_SUPPORTED);
-	ck_assert_uint_eq(f->C_GetMechanismList(9999, NULL, &n), CKR_SLOT_ID_INVALID);
+	ck_assert_uint_eq(f->C_GetMechanismList(9999, NULL, &n),
+	                  CKR_SLOT_ID_INVALID);
 	ck_assert_uint_eq(f->C_CloseSession(77), CKR_SESSION_HANDLE_INVALID);
 	ck_assert_uint_eq(f->C_Finalize(NULL), CKR_OK);
-	ck_assert_uint_eq(f->C_GenerateRandom(1, NULL, 0), CKR_CRYPTOKI_NOT_INITIALIZED);
+	ck_assert_uint_eq(f->C_GenerateRandom(1, NULL, 0),
+	                  CKR_CRYPTOKI_NOT_INITIALIZED);
 }
 END_TEST
 
@@ -586,16 +687,19 @@ START_TEST(interfaces)
 	ck_assert_str_eq(list[2].pInterfaceName, "Vendor safeid");
 	ck_assert_uint_eq(list[0].flags | list[1].flags | list[2].flags, 0);
 
-	ck_assert_uint_eq(C_GetInterface(NULL, NULL, NULL, 0), CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(C_GetInterface(NULL, NULL, NULL, 0),
+	                  CKR_ARGUMENTS_BAD);
 	ck_assert_uint_eq(C_GetInterface(NULL, NULL, &i, 0), CKR_OK);
 	f30 = i->pFunctionList;
 	ck_assert_uint_eq(f30->version.major, 3);
 	ck_assert_uint_eq(f30->version.minor, 0);
 	ck_assert_ptr_eq(f30->C_GetInterface, C_GetInterface);
 	ck_assert_ptr_nonnull(f30->C_MessageVerifyFinal);
-	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)p11, NULL, &i, 0), CKR_OK);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)p11, NULL, &i, 0),
+	                  CKR_OK);
 	ck_assert_ptr_eq(i->pFunctionList, f30);
-	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)p11, &v240, &i, 0), CKR_OK);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)p11, &v240, &i, 0),
+	                  CKR_OK);
 	f240 = i->pFunctionList;
 	ck_assert_uint_eq(f240->version.major, 2);
 	ck_assert_uint_eq(f240->version.minor, 40);
@@ -606,9 +710,19 @@ START_TEST(interfaces)
 	                  CKR_ARGUMENTS_BAD);
 	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)other, NULL, &i, 0),
 	                  CKR_ARGUMENTS_BAD);
-	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)vendor, NULL, &i, 0), CKR_OK);
+	ck_assert_uint_eq(C_GetInterface((CK_UTF8CHAR_PTR)vendor, NULL, &i, 0),
+	                  CKR_OK);
 	fv = i->pFunctionList;
+	ck_assert_uint_eq(fv->version.major, 1);
+	ck_assert_uint_eq(fv->version.minor, 1);
 	ck_assert_ptr_eq(fv->seed_state, safeid_pkcs11_seed_state);
+	ck_assert_ptr_eq(fv->writes_started, safeid_pkcs11_writes_started);
+	ck_assert_ptr_eq(fv->allow_last_try, safeid_pkcs11_allow_last_try);
+	ck_assert_ptr_eq(fv->tries_left, safeid_pkcs11_tries_left);
+	ck_assert_ptr_eq(fv->set_press_handler,
+	                 safeid_pkcs11_set_press_handler);
+	ck_assert_ptr_eq(fv->factory_reset, safeid_pkcs11_factory_reset);
+	ck_assert_ptr_eq(fv->screen, safeid_pkcs11_screen);
 
 	/* Each list's C_GetInfo says its own version; the 3.0 stubs check
 	 * initialisation first. */
@@ -623,7 +737,8 @@ START_TEST(interfaces)
 	ck_assert_uint_eq(info.cryptokiVersion.minor, 40);
 	ck_assert_uint_eq(f30->C_LoginUser(1, CKU_USER, NULL, 0, NULL, 0),
 	                  CKR_FUNCTION_NOT_SUPPORTED);
-	ck_assert_uint_eq(fv->seed_state("8659612000001", &st), CKR_DATA_INVALID);
+	ck_assert_uint_eq(fv->seed_state("8659612000001", &st),
+	                  CKR_DATA_INVALID);
 	ck_assert_uint_eq(f30->C_Finalize(NULL), CKR_OK);
 }
 END_TEST
@@ -639,7 +754,8 @@ START_TEST(vendor_seed_state)
 	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st),
 	                  CKR_CRYPTOKI_NOT_INITIALIZED);
 	ck_assert_uint_eq(C_Initialize(NULL), CKR_OK);
-	ck_assert_uint_eq(safeid_pkcs11_seed_state(NULL, &st), CKR_ARGUMENTS_BAD);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state(NULL, &st),
+	                  CKR_ARGUMENTS_BAD);
 	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", NULL),
 	                  CKR_ARGUMENTS_BAD);
 	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st),
@@ -648,13 +764,15 @@ START_TEST(vendor_seed_state)
 	memset(&rec, 0, sizeof(rec));
 	rec.seed_state = CKS_SAFEID_SEED_ERASED;
 	sp11_record_put("8659612000001", &rec);
-	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st), CKR_OK);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st),
+	                  CKR_OK);
 	ck_assert_uint_eq(st, CKS_SAFEID_SEED_ERASED);
 	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000002", &st),
 	                  CKR_DATA_INVALID);
 	memset(longer, '8', sizeof(longer) - 1);
 	longer[sizeof(longer) - 1] = '\0';
-	ck_assert_uint_eq(safeid_pkcs11_seed_state(longer, &st), CKR_DATA_INVALID);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state(longer, &st),
+	                  CKR_DATA_INVALID);
 	ck_assert_uint_eq(C_Finalize(NULL), CKR_OK);
 	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000001", &st),
 	                  CKR_CRYPTOKI_NOT_INITIALIZED);

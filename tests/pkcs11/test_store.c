@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sp11.h"
+#include "test_state.h"
 #include "unit.h"
 
 #define SERIAL "8659612000001"
@@ -33,16 +34,21 @@ START_TEST(records_thousands)
 	rec.seed_state = CKS_SAFEID_SEED_NEW;
 	sp11_record_put("8659612000000", &rec);
 	for (i = 1; i <= 5000; i++) {
-		snprintf(serial, sizeof(serial), "86596%08u", i * 7919u % 100000000u);
-		rec.seed_state = i % 2 ? CKS_SAFEID_SEED_UNKNOWN : CKS_SAFEID_SEED_ERASED;
+		snprintf(serial, sizeof(serial), "86596%08u",
+		         i * 7919u % 100000000u);
+		rec.seed_state = i % 2 ? CKS_SAFEID_SEED_UNKNOWN
+		                       : CKS_SAFEID_SEED_ERASED;
 		ck_assert_uint_eq(sp11_record_reserve(serial, 0), CKR_OK);
 		sp11_record_put(serial, &rec);
 	}
-	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000000", &st), CKR_OK);
+	ck_assert_uint_eq(safeid_pkcs11_seed_state("8659612000000", &st),
+	                  CKR_OK);
 	ck_assert_uint_eq(st, CKS_SAFEID_SEED_NEW);
 	for (i = 1; i <= 5000; i++) {
-		snprintf(serial, sizeof(serial), "86596%08u", i * 7919u % 100000000u);
-		ck_assert_uint_eq(safeid_pkcs11_seed_state(serial, &st), CKR_OK);
+		snprintf(serial, sizeof(serial), "86596%08u",
+		         i * 7919u % 100000000u);
+		ck_assert_uint_eq(safeid_pkcs11_seed_state(serial, &st),
+		                  CKR_OK);
 		ck_assert_uint_eq(st, i % 2 ? CKS_SAFEID_SEED_UNKNOWN
 		                            : CKS_SAFEID_SEED_ERASED);
 	}
@@ -56,20 +62,20 @@ END_TEST
 
 /* ---- files ---------------------------------------------------------------- */
 
-static char state[64];
+char test_state[64];
 
-static void state_new(void)
+void test_state_new(void)
 {
-	snprintf(state, sizeof(state), "/tmp/sp11-store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(state));
-	ck_assert_int_eq(setenv("XDG_STATE_HOME", state, 1), 0);
+	snprintf(test_state, sizeof(test_state), "/tmp/sp11-store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(test_state));
+	ck_assert_int_eq(setenv("XDG_STATE_HOME", test_state, 1), 0);
 }
 
-static void state_gone(void)
+void test_state_gone(void)
 {
 	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", state);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", test_state);
 	ck_assert_int_eq(system(cmd), 0);
 	unsetenv("XDG_STATE_HOME");
 }
@@ -81,9 +87,9 @@ static void put_file(const char *dir, const char *name, const char *text,
 	char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", state, dir);
+	snprintf(path, sizeof(path), "%s/%s", test_state, dir);
 	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/%s/%s", state, dir, name);
+	snprintf(path, sizeof(path), "%s/%s/%s", test_state, dir, name);
 	unlink(path);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
@@ -127,13 +133,14 @@ START_TEST(store_roundtrip)
 	struct stat st;
 	char path[256];
 
-	state_new();
+	test_state_new();
 	made_record(&rec);
 	sp11_store_save(SERIAL, &rec);
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", state);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot",
+	         test_state);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0600);
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11", state);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11", test_state);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0700);
 	ck_assert(sp11_store_load(SERIAL, &back));
@@ -149,8 +156,9 @@ START_TEST(store_roundtrip)
 	/* Another token's file says nothing of this one. */
 	ck_assert(!sp11_store_load("8659612000002", &back));
 	/* Never the seed. */
-	ck_assert(!sp11_kept_find(back.kept, back.kept_len, CKA_VALUE, &v, &vl));
-	state_gone();
+	ck_assert(
+		!sp11_kept_find(back.kept, back.kept_len, CKA_VALUE, &v, &vl));
+	test_state_gone();
 }
 END_TEST
 
@@ -166,48 +174,58 @@ static bool loads(const char *text, mode_t mode)
 START_TEST(store_distrust)
 {
 	static const char good[] = "serial=" SERIAL "\ntime=5\n"
-	                           "config=SHA1/30/30\nmade=yes\n"
-	                           "attr=3:746f7470\n";
+				   "config=SHA1/30/30\nmade=yes\n"
+				   "attr=3:746f7470\n";
 	char path[256], big[STORE_TEST_BIG];
 	sp11_record r;
 
-	state_new();
+	test_state_new();
 	ck_assert(loads(good, 0600));
-	ck_assert(!loads(good, 0666));             /* others may write it */
+	ck_assert(!loads(good, 0666)); /* others may write it */
 	ck_assert(!loads(good, 0620));
 	ck_assert(!loads("serial=8659612000002\ntime=5\nconfig=SHA1/30/30\n"
-	                 "made=no\n", 0600));      /* another token's */
+	                 "made=no\n",
+	                 0600)); /* another token's */
 	ck_assert(!loads("serial=" SERIAL "\ntime=5\nconfig=SHA1/45/30\n"
-	                 "made=no\n", 0600));      /* no such step */
+	                 "made=no\n",
+	                 0600)); /* no such step */
 	ck_assert(!loads("serial=" SERIAL "\ntime=5\ntime=6\n"
-	                 "config=SHA1/30/30\nmade=no\n", 0600));
+	                 "config=SHA1/30/30\nmade=no\n",
+	                 0600));
 	ck_assert(!loads("serial=" SERIAL "\ntime=05\nconfig=SHA1/30/30\n"
-	                 "made=no\n", 0600));
+	                 "made=no\n",
+	                 0600));
 	ck_assert(!loads("serial=" SERIAL "\ntime=5\nconfig=SHA1/30/30\n"
-	                 "made=yes\nattr=11:3132\n", 0600)); /* a CKA_VALUE */
+	                 "made=yes\nattr=11:3132\n",
+	                 0600)); /* a CKA_VALUE */
 	ck_assert(!loads("serial=" SERIAL "\ntime=5\nconfig=SHA1/30/30\n"
-	                 "made=yes\nattr=3:746f7470\nattr=3:78\n", 0600));
+	                 "made=yes\nattr=3:746f7470\nattr=3:78\n",
+	                 0600));
 	ck_assert(!loads("serial=" SERIAL "\ntime=5\nconfig=SHA1/30/30\n"
-	                 "made=yes\nattr=0:01\n", 0600)); /* not a CK_ULONG */
+	                 "made=yes\nattr=0:01\n",
+	                 0600)); /* not a CK_ULONG */
 	ck_assert(!loads("serial=" SERIAL "\ntime=5\nconfig=SHA1/30/30\n"
-	                 "made=no", 0600));        /* cut short */
+	                 "made=no",
+	                 0600)); /* cut short */
 	ck_assert(!loads("serial=" SERIAL "\ntime=5\nconfig=SHA1/30/30\n"
-	                 "made=no\nstep=60\n", 0600)); /* unknown field */
+	                 "made=no\nstep=60\n",
+	                 0600)); /* unknown field */
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	memcpy(big, good, strlen(good));
 	big[sizeof(big) - 2] = '\n';
-	ck_assert(!loads(big, 0600));               /* too large */
+	ck_assert(!loads(big, 0600)); /* too large */
 	/* A link, even to a good file, and a FIFO (which must not block). */
 	put_file("safeid-pkcs11", "elsewhere", good, 0600);
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", state);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot",
+	         test_state);
 	unlink(path);
 	ck_assert_int_eq(symlink("elsewhere", path), 0);
 	ck_assert(!sp11_store_load(SERIAL, &r));
 	unlink(path);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	ck_assert(!sp11_store_load(SERIAL, &r));
-	state_gone();
+	test_state_gone();
 }
 END_TEST
 
@@ -218,11 +236,12 @@ START_TEST(store_tool_record)
 	sp11_record rec, back;
 	char path[256];
 
-	state_new();
+	test_state_new();
 	put_file("safeid", SERIAL ".burn",
 	         "# safeid burn record\nserial=" SERIAL "\nmodel=OTPC-P1-i\n"
 	         "account=alice\nissuer=Example\nhash=SHA256\nstep=60\n"
-	         "display=15\ntime=2000\n", 0600);
+	         "display=15\ntime=2000\n",
+	         0600);
 	ck_assert(sp11_store_load(SERIAL, &back));
 	ck_assert(back.cfg_known && !back.made);
 	ck_assert_int_eq(back.hash, SAFEID_HASH_SHA256);
@@ -232,24 +251,27 @@ START_TEST(store_tool_record)
 	made_record(&rec);
 	rec.hash = SAFEID_HASH_SHA1;
 	rec.step = 30;
-	rec.time = 1000;                 /* older than the tool's */
+	rec.time = 1000; /* older than the tool's */
 	sp11_store_save(SERIAL, &rec);
 	ck_assert(sp11_store_load(SERIAL, &back));
 	ck_assert_uint_eq(back.step, 60);
 	ck_assert(!back.made);
-	rec.time = 3000;                 /* newer */
+	rec.time = 3000; /* newer */
 	sp11_store_save(SERIAL, &rec);
 	ck_assert(sp11_store_load(SERIAL, &back));
 	ck_assert_uint_eq(back.step, 30);
 	ck_assert(back.made);
 
 	/* A damaged burn record is no knowledge. */
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot", state);
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11/" SERIAL ".seedslot",
+	         test_state);
 	ck_assert_int_eq(unlink(path), 0);
-	put_file("safeid", SERIAL ".burn", "serial=" SERIAL "\nhash=SHA256\n"
-	         "step=60abc\ndisplay=15\ntime=2000\n", 0600);
+	put_file("safeid", SERIAL ".burn",
+	         "serial=" SERIAL "\nhash=SHA256\n"
+	         "step=60abc\ndisplay=15\ntime=2000\n",
+	         0600);
 	ck_assert(!sp11_store_load(SERIAL, &back));
-	state_gone();
+	test_state_gone();
 }
 END_TEST
 
@@ -258,7 +280,7 @@ START_TEST(record_from_store)
 {
 	sp11_record rec, got;
 
-	state_new();
+	test_state_new();
 	ck_assert_uint_eq(C_Initialize(NULL), CKR_OK);
 	sp11_record_get(SERIAL, &got);
 	ck_assert(!got.cfg_known && !got.made);
@@ -270,7 +292,7 @@ START_TEST(record_from_store)
 	ck_assert_uint_eq(got.step, 60);
 	ck_assert_uint_eq(got.seed_state, CKS_SAFEID_SEED_OLD);
 	ck_assert_uint_eq(C_Finalize(NULL), CKR_OK);
-	state_gone();
+	test_state_gone();
 }
 END_TEST
 

@@ -36,7 +36,8 @@ static void load(void)
 	CK_C_GetFunctionList get;
 	char path[1024];
 
-	snprintf(path, sizeof(path), "%s/safeid-pkcs11.so", need_env("SAFEID_LIB"));
+	snprintf(path, sizeof(path), "%s/safeid-pkcs11.so",
+	         need_env("SAFEID_LIB"));
 	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	ck_assert_msg(dl != NULL, "dlopen %s: %s", path, dlerror());
 	*(void **)&get = dlsym(dl, "C_GetFunctionList");
@@ -185,7 +186,8 @@ static void *read_thread(void *arg)
 
 		if (f->C_GetTokenInfo(slot, &ti) != CKR_OK)
 			continue;
-		if (f->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &s) != CKR_OK)
+		if (f->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL,
+		                     &s) != CKR_OK)
 			continue;
 		if (f->C_FindObjectsInit(s, NULL, 0) == CKR_OK &&
 		    f->C_FindObjects(s, objs, 4, &n) == CKR_OK && n == 2 &&
@@ -242,8 +244,8 @@ static void emu_ctl(int i, const char *what)
 	char cmd[512], out[128], var[32];
 
 	snprintf(var, sizeof(var), "SAFEID_EMU_CTL_%d", i);
-	snprintf(cmd, sizeof(cmd), "safeid-emu ctl --ctl '%s' %s", need_env(var),
-	         what);
+	snprintf(cmd, sizeof(cmd), "safeid-emu ctl --ctl '%s' %s",
+	         need_env(var), what);
 	ck_assert_int_eq(run(cmd, out, sizeof(out)), 0);
 }
 
@@ -254,7 +256,8 @@ START_TEST(slot_events)
 
 	init_os_locking();
 	s1 = slot_of(1);
-	ck_assert_uint_eq(f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &ev, NULL), CKR_NO_EVENT);
+	ck_assert_uint_eq(f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &ev, NULL),
+	                  CKR_NO_EVENT);
 	ck_assert_uint_eq(f->C_WaitForSlotEvent(CKF_DONT_BLOCK, NULL, NULL),
 	                  CKR_ARGUMENTS_BAD);
 	emu_ctl(1, "remove");
@@ -266,7 +269,8 @@ START_TEST(slot_events)
 	ev = 999;
 	ck_assert_uint_eq(f->C_WaitForSlotEvent(0, &ev, NULL), CKR_OK);
 	ck_assert_uint_eq(ev, s1);
-	ck_assert_uint_eq(f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &ev, NULL), CKR_NO_EVENT);
+	ck_assert_uint_eq(f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &ev, NULL),
+	                  CKR_NO_EVENT);
 	fini();
 }
 END_TEST

@@ -404,6 +404,63 @@ static void no_leftovers(void)
 #define C_WRITTEN CLIENT_CONFIG_WRITTEN
 #define C_UNKNOWN CLIENT_CONFIG_UNKNOWN
 
+/* A writer kept out is told who holds the lock, as the holder wrote it;
+ * a holder line it does not know is named no one in particular. */
+START_TEST(lock_names_holder)
+{
+	char lock[4200], line[CLIENT_MSG_MAX];
+	client_error e;
+	int held = -1, fd = -1;
+
+	dir_setup();
+	client_front_set(CLIENT_FRONT_WINDOW);
+	ck_assert_int_eq(client_lock_try(dir, &held, lock, sizeof(lock), &e),
+	                 0);
+	client_front_set(CLIENT_FRONT_TOOL);
+	ck_assert_int_eq(client_lock_try(dir, &fd, lock, sizeof(lock), &e), 1);
+	client_text_lock_wait(fd, 120, line, sizeof(line));
+	ck_assert_str_eq(line, "a safeid window (safeid-gui) is writing a "
+	                       "token; waiting up to 120 s for it to "
+	                       "finish...");
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(client_lock_fail(&fd, 120, lock, &e),
+	                 CLIENT_EXIT_NO_TOKEN);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "nothing written: a safeid "
+	                                    "window (safeid-gui) kept "
+	                                    "writing a token for 120 s"));
+	client_lock_release(&held);
+
+	/* The tool holds it; a window does not wait. */
+	ck_assert_int_eq(client_lock_try(dir, &held, lock, sizeof(lock), &e),
+	                 0);
+	client_front_set(CLIENT_FRONT_WINDOW);
+	ck_assert_int_eq(client_lock_try(dir, &fd, lock, sizeof(lock), &e), 1);
+	ck_assert_int_eq(client_lock_fail(&fd, 0, lock, &e),
+	                 CLIENT_EXIT_NO_TOKEN);
+	ck_assert_ptr_nonnull(strstr(e.msg, "nothing written: safeid-tool "
+	                                    "is writing a token (lock '"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "let it finish, then try again"));
+	client_front_set(CLIENT_FRONT_TOOL);
+	ck_assert_int_eq(client_lock_try(dir, &fd, lock, sizeof(lock), &e), 1);
+	client_text_lock_wait(fd, 5, line, sizeof(line));
+	ck_assert_str_eq(line, "another safeid-tool is writing a token; "
+	                       "waiting up to 5 s for it to finish...");
+	client_lock_release(&fd);
+
+	/* Whatever else is in the file names no one. */
+	ck_assert_int_eq(ftruncate(held, 0), 0);
+	ck_assert_int_eq(pwrite(held, "tool\033[2J 1\n", 11, 0), 11);
+	ck_assert_int_eq(client_lock_try(dir, &fd, lock, sizeof(lock), &e), 1);
+	client_text_lock_wait(fd, 5, line, sizeof(line));
+	ck_assert_str_eq(line, "another safeid program is writing a token; "
+	                       "waiting up to 5 s for it to finish...");
+	client_lock_release(&fd);
+	client_lock_release(&held);
+	dir_teardown();
+}
+END_TEST
+
 START_TEST(write_settles_record)
 {
 	static const struct {
@@ -550,6 +607,7 @@ Suite *suite_record(void)
 	tcase_add_test(tc, parse_strict);
 	tcase_add_test(tc, files_distrusted);
 	tcase_add_test(tc, lock_not_followed);
+	tcase_add_test(tc, lock_names_holder);
 	tcase_add_test(tc, write_settles_record);
 	tcase_add_test(tc, abandoned_mid_write);
 	tcase_add_test(tc, begin_refuses);

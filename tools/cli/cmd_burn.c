@@ -170,10 +170,11 @@ int cmd_burn(const tool_opts *o, json_out *j, client_error *err)
 	if (ret != 0)
 		goto fail;
 	if (!o->json) {
-		char shown[TOOL_TEXT_CAP(sizeof(s.serial))];
+		char shown[TOOL_TEXT_CAP(sizeof(s.serial))], line[128];
 
-		printf("Burning into token %s:\n",
-		       tool_text(s.serial, shown, sizeof(shown)));
+		client_text_burning(tool_text(s.serial, shown, sizeof(shown)),
+		                    line, sizeof(line));
+		printf("%s:\n", line);
 	}
 	client_burn_plan_fill(&plan, &in, tool_display(o));
 	plan.expect_serial = s.serial;

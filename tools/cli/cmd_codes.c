@@ -85,12 +85,12 @@ static void monitors_show(const tool_opts *o, json_out *j,
 			json_uint(j, "qr_codes", m->codes);
 			json_close(j);
 		} else {
-			char shown[TOOL_TEXT_CAP(sizeof(m->name))];
+			char line[sizeof(m->name) + 96];
+			char shown[TOOL_TEXT_CAP(sizeof(line))];
 
 			/* the name comes from the X server */
-			printf("Monitor %s: %ux%u at %+d%+d, %zu QR code%s\n",
-			       tool_text(m->name, shown, sizeof(shown)), m->width, m->height, m->x, m->y, m->codes,
-			       m->codes == 1 ? "" : "s");
+			client_text_monitor(m, line, sizeof(line));
+			printf("%s\n", tool_text(line, shown, sizeof(shown)));
 		}
 	}
 	if (o->json)
@@ -113,9 +113,10 @@ int cmd_scan(const tool_opts *o, json_out *j, client_error *err)
 		json_uint(j, "qr_codes", in.qr_codes);
 		json_arr(j, "accounts");
 	} else {
-		printf("%s: %zu account%s\n",
-		       tool_text(in.source, shown, sizeof(shown)),
-		       in.accounts.count, in.accounts.count == 1 ? "" : "s");
+		char line[sizeof(in.source) + 32];
+
+		client_text_accounts(&in, line, sizeof(line));
+		printf("%s\n", tool_text(line, shown, sizeof(shown)));
 	}
 	for (size_t i = 0; i < in.accounts.count; i++)
 		account_show(o, j, &in.accounts.items[i], i, &any_ok);

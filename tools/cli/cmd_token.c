@@ -199,13 +199,13 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 	if (!o->json) {
 		char serial[TOOL_TEXT_CAP(sizeof(s.serial))];
 		char reader[TOOL_TEXT_CAP(sizeof(s.reader))];
+		char line[sizeof(reader) + 256];
 
-		printf("Setting the clock of token %s on '%s' (%s, %u s step, "
-		       "%u s display, from the %s):\n",
-		       tool_text(s.serial, serial, sizeof(serial)),
-		       tool_text(s.reader, reader, sizeof(reader)),
-		       p.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", p.step,
-		       p.display_seconds, source);
+		client_text_clock_setting(
+			tool_text(s.serial, serial, sizeof(serial)),
+			tool_text(s.reader, reader, sizeof(reader)), &p, source,
+			line, sizeof(line));
+		printf("%s:\n", line);
 	}
 	p.expect_serial = s.serial;
 	if (s.restricted_sync) {

@@ -15,7 +15,7 @@
 #include "commands.h"
 #include "watchdog.h"
 
-#define LOCK_WAIT_SECONDS 120
+#define LOCK_WAIT_SECONDS CLIENT_LOCK_WAIT_SECONDS
 
 const char *tool_text(const char *s, char *buf, size_t cap)
 {
@@ -106,18 +106,18 @@ static int lock_wait(int fd, unsigned seconds)
 
 static int lock_take(const tool_opts *o, int *fd, client_error *err)
 {
-	char path[4200];
+	char path[4200], line[CLIENT_MSG_MAX];
 	int ret = client_lock_try(o->state_dir, fd, path, sizeof(path), err);
 
 	if (ret != 1)
 		return ret;
+	client_text_lock_wait(*fd, LOCK_WAIT_SECONDS, line, sizeof(line));
 	if (!o->json)
-		fprintf(stderr, "safeid-tool: another safeid-tool is writing a "
-		                "token; waiting up to %u s for it to "
-		                "finish...\n",
-		        LOCK_WAIT_SECONDS);
-	if (lock_wait(*fd, LOCK_WAIT_SECONDS) == 0)
+		fprintf(stderr, "safeid-tool: %s\n", line);
+	if (lock_wait(*fd, LOCK_WAIT_SECONDS) == 0) {
+		client_lock_held(*fd);
 		return 0;
+	}
 	return client_lock_fail(fd, LOCK_WAIT_SECONDS, path, err);
 }
 
@@ -214,7 +214,7 @@ void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
                     uint64_t host_now)
 {
 	long long drift = (long long)s->clock - (long long)host_now;
-	char when[48], shown[TOOL_TEXT_CAP(CLIENT_READER_MAX)];
+	char when[96], shown[TOOL_TEXT_CAP(CLIENT_READER_MAX)];
 
 	if (o->json) {
 		json_str(j, "reader", s->reader);
@@ -251,9 +251,8 @@ void tool_slot_show(const tool_opts *o, json_out *j, const client_slot *s,
 	       s->restricted_sync ? client_text(CLIENT_TEXT_RESTRICTED) : "",
 	       s->restricted_sync ? ")" : "");
 	if (s->clock_known) {
-		client_text_time(s->clock, when, sizeof(when));
-		printf("Clock:      %s (%+lld s from the host clock)\n", when,
-		       drift);
+		client_text_drift(s->clock, host_now, when, sizeof(when));
+		printf("Clock:      %s\n", when);
 	} else {
 		printf("Clock:      not readable\n");
 	}

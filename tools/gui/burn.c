@@ -19,12 +19,6 @@
 /* How long the token's display stays on, as safeid-tool's default. */
 #define DISPLAY_SECONDS 30u
 
-static const char restricted_text[] =
-	"Restricted sync: this model erases its seed on any clock write. "
-	"A burn always sets the clock, so burning the account syncs it; a "
-	"clock-only sync (Burn without an account) would erase the seed, "
-	"so it is refused.";
-
 typedef struct write_job {
 	gui_job base;
 	bool burn;                  /* false: the clock alone */
@@ -153,7 +147,9 @@ void gui_burn_token_changed(gui *g)
 	const client_slot *s = gui_token_chosen(g);
 
 	gui_label_set(g->restricted, GUI_WARNING,
-	              s != NULL && s->restricted_sync ? restricted_text : "");
+	              s != NULL && s->restricted_sync
+	                      ? client_text(CLIENT_TEXT_RESTRICTED_BURN)
+	                      : "");
 }
 
 /* ---- the write, on the worker ------------------------------------------- */
@@ -357,9 +353,15 @@ static void write_start(gui *g, const client_slot *s, bool burn)
 	gui_verify_forget(g);
 	g->writing = true;
 	gui_busy_update(g);
-	gui_sayf(g, GUI_INFO, "%s token %s on '%s'…",
-	         burn ? "Burning into" : "Setting the clock of", s->serial,
-	         s->reader);
+	if (burn) {
+		char line[SAFEID_SERIAL_MAX + 64];
+
+		client_text_burning(s->serial, line, sizeof(line));
+		gui_sayf(g, GUI_INFO, "%s on '%s'…", line, s->reader);
+	} else {
+		gui_sayf(g, GUI_INFO, "Setting the clock of token %s on '%s'…",
+		         s->serial, s->reader);
+	}
 	gui_job_run(&w->base, g, write_run, write_done, write_release);
 }
 
@@ -378,13 +380,13 @@ static void burn_clicked(GtkButton *b, gpointer data)
 		        g->view_ok ? client_text(CLIENT_TEXT_NO_READER)
 		                   : g->view_problem);
 	} else if (s == NULL) {
-		gui_sayf(g, GUI_ERROR, "No token on reader '%s': %s.", reader,
-		         client_text(CLIENT_TEXT_PLACE_TOKEN));
+		char line[CLIENT_MSG_MAX];
+
+		/* as the library refuses a write there */
+		client_text_no_token(reader, line, sizeof(line));
+		gui_say(g, GUI_ERROR, line);
 	} else if (g->in == NULL && !sync) {
-		gui_say(g, GUI_ERROR,
-		        "Nothing to burn: scan the screen, open a QR image or "
-		        "paste an otpauth:// link first (or tick \"Sync token "
-		        "clock\" to set the token's clock alone).");
+		gui_say(g, GUI_ERROR, client_text(CLIENT_TEXT_NOTHING_TO_BURN));
 	} else if (g->in != NULL && !g->in_ok) {
 		gui_say(g, GUI_ERROR, g->in_problem);
 	} else {

@@ -9,10 +9,6 @@
 
 #include "gui.h"
 
-static const char hint_text[] =
-	"Or drop an image file on this window, or paste an image or an "
-	"otpauth:// link (Ctrl+V).";
-
 typedef struct read_job {
 	gui_job base;
 	gui_source from;
@@ -96,10 +92,9 @@ void gui_input_read(gui *g, gui_source from, const char *path, char *data,
 	g->reading = true;
 	gui_busy_update(g);
 	if (from == GUI_FROM_SCREEN)
-		gui_say(g, GUI_INFO,
-		        "Looking for a QR code on every monitor…");
+		gui_say(g, GUI_INFO, client_text(CLIENT_TEXT_SCANNING));
 	else
-		gui_say(g, GUI_INFO, "Reading…");
+		gui_say(g, GUI_INFO, client_text(CLIENT_TEXT_READING));
 	gui_job_run(&r->base, g, read_run, read_done, read_release);
 }
 
@@ -165,7 +160,7 @@ static void fields_show(gui *g, const input_account *a)
 	gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(g->reveal), FALSE);
 	gtk_editable_set_text(GTK_EDITABLE(g->secret), "");
 	gtk_entry_set_placeholder_text(GTK_ENTRY(g->secret),
-	                               "hidden: press \"Show secret\"");
+	                               client_text(CLIENT_TEXT_SECRET_HIDDEN));
 	gtk_widget_set_sensitive(g->reveal, TRUE);
 }
 
@@ -186,11 +181,13 @@ static void notes_say(gui *g)
 		                       s->len > 0 ? "\n" : "", g->in->skipped);
 	if (s->len > 0)
 		gui_say(g, GUI_WARNING, s->str);
-	else
-		gui_sayf(g, GUI_GOOD, "%s: %zu account%s; %s.", g->in->source,
-		         g->in->accounts.count,
-		         g->in->accounts.count == 1 ? "" : "s",
+	else {
+		char line[sizeof(g->in->source) + 32];
+
+		client_text_accounts(g->in, line, sizeof(line));
+		gui_sayf(g, GUI_GOOD, "%s; %s.", line,
 		         client_text(CLIENT_TEXT_BURNABLE));
+	}
 	g_string_free(s, TRUE);
 }
 
@@ -297,8 +294,7 @@ static bool can_read(gui *g)
 {
 	if (gui_idle(g))
 		return true;
-	gui_say(g, GUI_WARNING,
-	        "Busy: wait until the token or the input being read is done.");
+	gui_say(g, GUI_WARNING, client_text(CLIENT_TEXT_BUSY));
 	return false;
 }
 
@@ -308,11 +304,10 @@ static void file_read(gui *g, GFile *f)
 
 	if (path == NULL) {
 		char *name = g_file_get_parse_name(f);
+		char line[CLIENT_MSG_MAX];
 
-		gui_sayf(g, GUI_ERROR,
-		         "cannot open '%s': it is not a local file; save the "
-		         "image to a folder on this computer first",
-		         name);
+		client_text_not_local(name, line, sizeof(line));
+		gui_say(g, GUI_ERROR, line);
 		g_free(name);
 		return;
 	}
@@ -371,7 +366,8 @@ static gboolean dropped(GtkDropTarget *t, const GValue *v, double x, double y,
 	(void)t;
 	(void)x;
 	(void)y;
-	gtk_label_set_text(GTK_LABEL(g->hint), hint_text);
+	gtk_label_set_text(GTK_LABEL(g->hint),
+	                   client_text(CLIENT_TEXT_INPUT_HINT));
 	if (!G_VALUE_HOLDS(v, GDK_TYPE_FILE_LIST) || !can_read(g))
 		return FALSE;
 	files = gdk_file_list_get_files(g_value_get_boxed(v));
@@ -391,7 +387,8 @@ static GdkDragAction drag_entered(GtkDropTarget *t, double x, double y,
 	(void)t;
 	(void)x;
 	(void)y;
-	gtk_label_set_text(GTK_LABEL(g->hint), "Drop the image to open it.");
+	gtk_label_set_text(GTK_LABEL(g->hint),
+	                   client_text(CLIENT_TEXT_DROP_HINT));
 	return GDK_ACTION_COPY;
 }
 
@@ -400,7 +397,8 @@ static void drag_left(GtkDropTarget *t, gpointer data)
 	gui *g = data;
 
 	(void)t;
-	gtk_label_set_text(GTK_LABEL(g->hint), hint_text);
+	gtk_label_set_text(GTK_LABEL(g->hint),
+	                   client_text(CLIENT_TEXT_INPUT_HINT));
 }
 
 /* ---- the clipboard ------------------------------------------------------ */
@@ -414,8 +412,7 @@ static void text_pasted(GObject *src, GAsyncResult *res, gpointer data)
 	if (g->closed || text == NULL) {
 		if (text == NULL && !g->closed)
 			gui_say(g, GUI_ERROR,
-			        "the clipboard's text could not be read: copy "
-			        "the otpauth:// link again and paste it");
+			        client_text(CLIENT_TEXT_CLIP_TEXT));
 		g_free(text);
 		return;
 	}
@@ -438,8 +435,7 @@ static void texture_pasted(GObject *src, GAsyncResult *res, gpointer data)
 	if (g->closed || t == NULL) {
 		if (t == NULL && !g->closed)
 			gui_say(g, GUI_ERROR,
-			        "the clipboard's image could not be read: copy "
-			        "the QR code image again and paste it");
+			        client_text(CLIENT_TEXT_CLIP_IMAGE));
 		g_clear_object(&t);
 		return;
 	}
@@ -470,10 +466,7 @@ static gboolean paste_pressed(GtkWidget *w, GVariant *args, gpointer data)
 	else if (gdk_content_formats_contain_gtype(f, G_TYPE_STRING))
 		gdk_clipboard_read_text_async(cb, NULL, text_pasted, g);
 	else
-		gui_say(g, GUI_ERROR,
-		        "the clipboard holds neither an image nor text: copy "
-		        "the QR code image or the otpauth:// link, then paste "
-		        "again");
+		gui_say(g, GUI_ERROR, client_text(CLIENT_TEXT_CLIP_NONE));
 	return TRUE;
 }
 
@@ -483,7 +476,8 @@ void gui_input_setup(gui *g)
 	GtkEventController *keys;
 	GtkShortcut *paste;
 
-	gtk_label_set_text(GTK_LABEL(g->hint), hint_text);
+	gtk_label_set_text(GTK_LABEL(g->hint),
+	                   client_text(CLIENT_TEXT_INPUT_HINT));
 	fields_clear(g);
 	g_signal_connect(g->open, "clicked", G_CALLBACK(open_clicked), g);
 	g_signal_connect(g->pick, "notify::selected", G_CALLBACK(picked), g);

@@ -54,9 +54,7 @@ static gboolean close_asked(GtkWindow *w, gpointer data)
 	(void)w;
 	if (!g->writing)
 		return FALSE;
-	gui_say(g, GUI_WARNING,
-	        "A write to the token is in progress: the window closes "
-	        "when it has ended.");
+	gui_say(g, GUI_WARNING, client_text(CLIENT_TEXT_CLOSE_WAIT));
 	return TRUE;
 }
 
@@ -139,6 +137,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	memset(&g, 0, sizeof(g));
+	/* The library's advice names this window's controls, not the
+	 * tool's options; first, before any thread starts. */
+	client_front_set(CLIENT_FRONT_WINDOW);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("safeid-gui %s\n", SAFEID_VERSION);

@@ -65,9 +65,7 @@ static void scan_clicked(GtkButton *b, gpointer data)
 	(void)b;
 	(void)s;
 	if (!gui_idle(g)) {
-		gui_say(g, GUI_WARNING,
-		        "Busy: wait until the token or the input being read "
-		        "is done.");
+		gui_say(g, GUI_WARNING, client_text(CLIENT_TEXT_BUSY));
 		return;
 	}
 	g->scanning = true;

@@ -81,7 +81,7 @@ static void token_show(gui *g)
 	const char *reader = gui_reader_chosen(g);
 	const safeid_reader_state *st = state_of(g, reader);
 	const client_slot *s = gui_token_chosen(g);
-	char model[CLIENT_MODEL_MAX + 128], when[48], clock[128];
+	char model[CLIENT_MODEL_MAX + 128], clock[128];
 
 	if (!g->view_ok) {
 		fields_set(g, GUI_ERROR, g->view_problem, "", "", "");
@@ -102,11 +102,8 @@ static void token_show(gui *g)
 		                 ? client_text(CLIENT_TEXT_RESTRICTED) : "",
 		         s->restricted_sync ? ")" : "");
 		if (s->clock_known) {
-			client_text_time(s->clock, when, sizeof(when));
-			snprintf(clock, sizeof(clock),
-			         "%s (%+lld s from the host clock)", when,
-			         (long long)s->clock -
-			                 (long long)g->slots_host);
+			client_text_drift(s->clock, g->slots_host, clock,
+			                  sizeof(clock));
 		} else {
 			snprintf(clock, sizeof(clock), "not readable");
 		}
@@ -114,13 +111,11 @@ static void token_show(gui *g)
 	} else if (g->slots_problem[0] != '\0' && !g->slots_busy) {
 		fields_set(g, GUI_ERROR, g->slots_problem, "", "", "");
 	} else if (!g->slots_busy && !g->slots_again && st->usable) {
-		fields_set(g, GUI_WARNING,
-		           "a card that is not a token of this family (or "
-		           "does not answer): switch the token on and hold it "
-		           "on the reader",
+		fields_set(g, GUI_WARNING, client_text(CLIENT_TEXT_NOT_FAMILY),
 		           "", "", "");
 	} else {
-		fields_set(g, GUI_INFO, "reading the token…", "", "", "");
+		fields_set(g, GUI_INFO, client_text(CLIENT_TEXT_TOKEN_READING),
+		           "", "", "");
 	}
 	gui_burn_token_changed(g);
 }
@@ -327,7 +322,8 @@ void gui_token_start(gui *g)
 
 	g_signal_connect(g->reader, "notify::selected",
 	                 G_CALLBACK(reader_picked), g);
-	fields_set(g, GUI_INFO, "looking for readers…", "", "", "");
+	fields_set(g, GUI_INFO, client_text(CLIENT_TEXT_READERS_WAIT), "",
+	           "", "");
 	g->view_ok = true;
 	if (client_reader_watch_new(&g->watch, &err) != 0) {
 		gui_say(g, GUI_ERROR, err.msg);

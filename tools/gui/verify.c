@@ -40,9 +40,7 @@ static void verify_pressed(GtkWidget *w, gpointer data)
 	verdict_clear(g);
 	if (g->in == NULL || !g->in_ok) {
 		gui_label_set(g->verdict, GUI_ERROR,
-		              "No account to check the code against: scan the "
-		              "screen, open the QR image or paste the "
-		              "otpauth:// link burned into the token.");
+		              client_text(CLIENT_TEXT_NO_ACCOUNT));
 		return;
 	}
 	if (client_code_parse(text, strlen(text), typed, &err) != 0) {
@@ -62,8 +60,7 @@ static void verify_pressed(GtkWidget *w, gpointer data)
 	else
 		client_text_offset(offset, step, line, sizeof(line));
 	gui_label_set(g->verdict, offset == 0 ? GUI_GOOD : GUI_WARNING, line);
-	snprintf(line, sizeof(line), "Clock offset: %+ld step%s (%+ld s)",
-	         offset, labs(offset) == 1 ? "" : "s", offset * (long)step);
+	client_text_steps(offset, step, line, sizeof(line));
 	gui_label_set(g->offset, GUI_INFO, line);
 }
 

@@ -92,6 +92,24 @@ bool input_is_not_otp(int code)
 	       code >= INPUT_ERR_UNKNOWN_CONTENT;
 }
 
+/* Set once before any thread starts, read only afterwards. */
+static input_front front;
+
+void input_front_set(input_front f)
+{
+	front = f;
+}
+
+input_front input_front_get(void)
+{
+	return front;
+}
+
+const char *input_advice(const char *tool, const char *window)
+{
+	return front == INPUT_FRONT_WINDOW ? window : tool;
+}
+
 int input_fail(input_error *err, int code, const char *fmt, ...)
 {
 	if (err != NULL) {

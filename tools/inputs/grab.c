@@ -162,7 +162,8 @@ int grab_gray(Display *d, int screen, int x, int y, unsigned w, unsigned h,
 		*gray = grab_plain(d, screen, x, y, w, h);
 	if (*gray == NULL)
 		return input_fail(err, INPUT_ERR_CAPTURE,
-		                  "monitor %s (%ux%u at %d,%d) could not be captured (X error %d); save the QR code as an image and use --qr FILE",
-		                  name, w, h, x, y, grab_xerror);
+		                  "monitor %s (%ux%u at %d,%d) could not be captured (X error %d); save the QR code as an image and %s",
+		                  name, w, h, x, y, grab_xerror,
+		                  input_advice("use --qr FILE", "open it with \"Open QR image…\""));
 	return INPUT_OK;
 }

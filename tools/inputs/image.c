@@ -412,7 +412,9 @@ int input_image_load(const uint8_t *data, size_t len, const char *what,
 		return img_jpeg(data, len, what, out, err);
 	if (input_has_prefix((const char *)data, len, "otpauth"))
 		return input_fail(err, INPUT_ERR_NOT_IMAGE,
-		                  "%s holds text, not an image; for an otpauth URI in a file use --uri-file", what);
+		                  "%s holds text, not an image; %s", what,
+		                  input_advice("for an otpauth URI in a file use --uri-file",
+		                               "copy the otpauth:// link it holds and paste it (Ctrl+V)"));
 	return input_fail(err, INPUT_ERR_NOT_IMAGE,
 	                  "%s is not a PNG or JPEG image (it holds %s); convert the picture to PNG or JPEG, or take a screenshot of the QR code",
 	                  what, img_is_text(data, len) ? "text" : "other binary data");

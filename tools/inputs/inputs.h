@@ -108,6 +108,21 @@ int input_errcode(const char *name);
 /* true for INPUT_ERR_SERIAL_BARCODE .. INPUT_ERR_UNKNOWN_CONTENT. */
 bool input_is_not_otp(int code);
 
+/*
+ * Whom a message's advice speaks to: safeid-tool (its options; the
+ * default) or a window (its controls).  Set once, before any other call
+ * and before any thread starts.
+ */
+typedef enum input_front {
+	INPUT_FRONT_TOOL = 0,
+	INPUT_FRONT_WINDOW = 1,
+} input_front;
+
+void input_front_set(input_front f);
+input_front input_front_get(void);
+/* The advice for the front end set: tool's words, or window's. */
+const char *input_advice(const char *tool, const char *window);
+
 /* ---- limits ------------------------------------------------------------ */
 
 #define INPUT_TEXT_MAX 16384u    /* whole decoded text (a QR holds < 3 KiB) */

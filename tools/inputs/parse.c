@@ -69,8 +69,9 @@ static int parse_not_otp(const char *s, size_t len, const char *w,
 		                  w);
 	if (parse_looks_base32(s, len))
 		return input_fail(err, INPUT_ERR_UNKNOWN_CONTENT,
-		                  "%s holds bare text that may be a base32 secret, not an otpauth URI; if the service gave the secret this way, burn it with --secret - (from standard input)",
-		                  w);
+		                  "%s holds bare text that may be a base32 secret, not an otpauth URI; if the service gave the secret this way, %s",
+		                  w, input_advice("burn it with --secret - (from standard input)",
+		                                  "burn it with safeid-tool burn --secret - (this window reads otpauth:// links and QR codes)"));
 	{
 		/* name the scheme only when it looks like one (RFC 3986: a letter,
 		 * then letters, digits, + - .), so no stray text is echoed */

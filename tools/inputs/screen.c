@@ -189,15 +189,21 @@ static int scr_open(const char *display, Display **d, input_error *err)
 	if ((display == NULL || display[0] == '\0') && (env == NULL || env[0] == '\0')) {
 		if (way != NULL && way[0] != '\0')
 			return input_fail(err, INPUT_ERR_WAYLAND,
-			                  "this is a Wayland session without X11 (WAYLAND_DISPLAY is set, DISPLAY is not), so the screen cannot be read directly; use a screenshot command, e.g. --screenshot-cmd 'grim -' (wlroots) or --screenshot-cmd 'gnome-screenshot -f {file}'");
+			                  "this is a Wayland session without X11 (WAYLAND_DISPLAY is set, DISPLAY is not), so the screen cannot be read directly; %s",
+			                  input_advice("use a screenshot command, e.g. --screenshot-cmd 'grim -' (wlroots) or --screenshot-cmd 'gnome-screenshot -f {file}'",
+			                               "take a screenshot of the QR code and open it with \"Open QR image…\""));
 		return input_fail(err, INPUT_ERR_NO_DISPLAY,
-		                  "no graphical display: DISPLAY is not set; run this in the desktop session, or save the QR code as an image and use --qr FILE");
+		                  "no graphical display: DISPLAY is not set; %s",
+		                  input_advice("run this in the desktop session, or save the QR code as an image and use --qr FILE",
+		                               "save the QR code as an image and open it with \"Open QR image…\""));
 	}
 	*d = XOpenDisplay(display);
 	if (*d == NULL)
 		return input_fail(err, INPUT_ERR_NO_DISPLAY,
-		                  "the X11 display %s cannot be opened; check DISPLAY and that you may use it (xhost/XAUTHORITY), or use --qr FILE",
-		                  display ? display : env);
+		                  "the X11 display %s cannot be opened; check DISPLAY and that you may use it (xhost/XAUTHORITY), or %s",
+		                  display ? display : env,
+		                  input_advice("use --qr FILE",
+		                               "save the QR code as an image and open it with \"Open QR image…\""));
 	return INPUT_OK;
 }
 
@@ -234,10 +240,12 @@ int input_screen_scan(const char *display, input_screen_result *out,
 		const char *way = getenv("WAYLAND_DISPLAY");
 		/* under XWayland an X11 grab shows X11 windows only */
 		rc = input_fail(err, INPUT_ERR_NO_QR,
-		                "no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and use --qr FILE%s",
+		                "no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and %s%s",
 		                out->monitor_count, out->monitor_count == 1 ? "" : "s", desc,
+		                input_advice("use --qr FILE", "open it with \"Open QR image…\""),
 		                (way != NULL && way[0] != '\0')
-		                 ? "; this is a Wayland session, where only X11 windows can be read this way: try --screenshot-cmd 'grim -'"
+		                 ? input_advice("; this is a Wayland session, where only X11 windows can be read this way: try --screenshot-cmd 'grim -'",
+		                                "; this is a Wayland session, where only X11 windows can be read this way")
 		                 : "");
 	}
 fail:

@@ -75,6 +75,10 @@ void client_slot_family(client_slot *s, const safeid_detected *d);
 void client_result_begin(client_write_result *res, safeid_hash hash,
                          unsigned step, unsigned display_seconds);
 
+/* The front end set by client_front_set() (words.c), which is not in the
+ * OpenSC plug-in: its copy stays the tool's, as no window uses it. */
+extern client_front client_front_now;
+
 /* A trace line for the front end that asked for them (opts->trace). */
 void client_trace(const client_backend_opts *opts, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

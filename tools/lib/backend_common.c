@@ -3,7 +3,7 @@
  * backend_common.c: what every backend shares (the OpenSC plug-in carries
  * its own copy): the error record, trace lines, slot lists, picking a
  * reader by index or name, the refusal of a clock write that would erase
- * the seed.
+ * the seed, and the front end the messages speak to.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -13,6 +13,15 @@
 #include <time.h>
 
 #include "backend.h"
+
+client_front client_front_now;
+
+const char *client_front_words(const char *tool, const char *window)
+{
+	return client_front_now == CLIENT_FRONT_WINDOW && window != NULL
+	               ? window
+	               : tool;
+}
 
 int client_fail(client_error *err, int exit_code, const char *code,
                 const char *fmt, ...)
@@ -144,11 +153,22 @@ long client_slot_pick(const client_slot_list *l, const char *spec,
 		}
 	if (hits == 1)
 		return found;
-	client_fail(err, CLIENT_EXIT_USAGE, hits == 0 ? "reader_unknown"
-	                                     : "reader_ambiguous",
-	            "-r '%s' matches %s reader; readers: %s. Give an index or "
-	            "a longer part of the name",
-	            spec, hits == 0 ? "no" : "more than one", names);
+	/* A window names the reader chosen in its list. */
+	if (client_front_now == CLIENT_FRONT_WINDOW)
+		client_fail(err, CLIENT_EXIT_USAGE, hits == 0
+		                                    ? "reader_unknown"
+		                                    : "reader_ambiguous",
+		            "reader '%s' is %s; readers: %s. Choose the "
+		            "reader again in the list",
+		            spec, hits == 0 ? "gone" : "not the only one of that "
+		                                       "name", names);
+	else
+		client_fail(err, CLIENT_EXIT_USAGE, hits == 0
+		                                    ? "reader_unknown"
+		                                    : "reader_ambiguous",
+		            "-r '%s' matches %s reader; readers: %s. Give an "
+		            "index or a longer part of the name",
+		            spec, hits == 0 ? "no" : "more than one", names);
 	return -1;
 }
 
@@ -157,10 +177,12 @@ int client_clock_refuse(const client_slot *s, client_error *err)
 	return client_fail(err, CLIENT_EXIT_DECLINED, "restricted_sync",
 	                   "nothing written: token %s (%s) erases its seed on "
 	                   "any clock write. Burn the seed again instead (a "
-	                   "burn sets the clock), or add --erase-seed to set "
-	                   "the clock and lose the seed",
+	                   "burn sets the clock)%s",
 	                   s->serial,
-	                   s->model[0] != '\0' ? s->model : "unknown model");
+	                   s->model[0] != '\0' ? s->model : "unknown model",
+	                   client_front_words(", or add --erase-seed to set "
+	                                      "the clock and lose the seed",
+	                                      ""));
 }
 
 int client_token_changed(const client_slot *now, const char *expect,
@@ -171,8 +193,9 @@ int client_token_changed(const client_slot *now, const char *expect,
 	return client_fail(err, CLIENT_EXIT_TOKEN, "token_changed",
 	                   "nothing written: the token on reader '%s' is now "
 	                   "%s, not %s as shown in the plan; put the right "
-	                   "token back and run again",
-	                   now->reader, now->serial, expect);
+	                   "token back and %s",
+	                   now->reader, now->serial, expect,
+	                   client_front_words("run again", "try again"));
 }
 
 void client_result_begin(client_write_result *res, safeid_hash hash,

@@ -129,7 +129,9 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 	                       sizeof(b->path)) != 0) {
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_path",
 		                  "the PKCS#11 module path is too long: give a "
-		                  "shorter one with --module");
+		                  "shorter one %s",
+		                  client_front_words("with --module",
+		                                     "in SAFEID_PKCS11_MODULE"));
 		goto fail;
 	}
 	client_trace(&b->opts, "loading PKCS#11 module %s", b->path);
@@ -139,8 +141,10 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
 		                  "the PKCS#11 module '%s' is not a regular file "
 		                  "(a FIFO, a device or a folder): give the "
-		                  "safeid-pkcs11.so path with --module",
-		                  b->path);
+		                  "safeid-pkcs11.so path %s",
+		                  b->path,
+		                  client_front_words("with --module",
+		                                     "in SAFEID_PKCS11_MODULE"));
 		goto fail;
 	}
 	b->dl = dlopen(b->path, RTLD_NOW | RTLD_LOCAL);
@@ -148,8 +152,10 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
 		                  "cannot load the PKCS#11 module '%s' (%s): "
 		                  "build it (target safeid-pkcs11), install "
-		                  "safeid, or give its path with --module",
-		                  b->path, dlerror());
+		                  "safeid, or give its path %s",
+		                  b->path, dlerror(),
+		                  client_front_words("with --module",
+		                                     "in SAFEID_PKCS11_MODULE"));
 		goto fail;
 	}
 	*(void **)&getfl = dlsym(b->dl, "C_GetFunctionList");
@@ -157,8 +163,10 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
 		                  "'%s' is not a usable PKCS#11 module (no "
 		                  "C_GetFunctionList): give the "
-		                  "safeid-pkcs11.so path with --module",
-		                  b->path);
+		                  "safeid-pkcs11.so path %s",
+		                  b->path,
+		                  client_front_words("with --module",
+		                                     "in SAFEID_PKCS11_MODULE"));
 		goto fail;
 	}
 	/* Optional: another vendor's module does not have it. */
@@ -281,6 +289,19 @@ static CK_RV token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 	else if (strcmp(slot->model, "unknown model") == 0)
 		slot->model[0] = '\0';
 	slot->restricted_sync = safeid_serial_restricted(slot->serial);
+	/* The module names a Molto2 "Molto2 N" (N profiles): this backend
+	 * does not drive its profiles, and says so (client_m2_run). */
+	if (strncmp(slot->model, "Molto2 ", 7) == 0) {
+		unsigned n = (unsigned)strtoul(slot->model + 7, NULL, 10);
+
+		slot->molto2 = true;
+		slot->restricted_sync = false;
+		slot->profiles = n == SAFEID_M2_PROFILES_V1 ? n
+		                                            : SAFEID_M2_PROFILES;
+		slot->profiles_known = true;
+		snprintf(slot->model, sizeof(slot->model),
+		         "Token2 Molto2, %u profiles", slot->profiles);
+	}
 	if (ti.flags & CKF_CLOCK_ON_TOKEN) {
 		t = utc_field_to_time(ti.utcTime);
 		if (t >= 0) {
@@ -485,6 +506,7 @@ static int slot_pick_present(client_link *b, const char *spec,
                              client_slot *slot,
                              client_error *err)
 {
+	char why[CLIENT_MSG_MAX];
 	int ret = slot_choose(b, spec, slot, err);
 	bool foreign;
 
@@ -505,13 +527,11 @@ static int slot_pick_present(client_link *b, const char *spec,
 		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token",
 		                   "reader '%s': %s", slot->reader,
 		                   client_text(CLIENT_TEXT_FOREIGN_CARD));
-	if (!slot->present)
-		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token",
-		                   "no token on reader '%s': place the token "
-		                   "on the reader, press its button to switch "
-		                   "it on, and run again (or add --wait "
-		                   "SECONDS)",
-		                   slot->reader);
+	if (!slot->present) {
+		client_text_no_token(slot->reader, why, sizeof(why));
+		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token", "%s",
+		                   why);
+	}
 	/* A later write on the same spec reuses this choice. */
 	b->chosen = *slot;
 	snprintf(b->chosen_spec, sizeof(b->chosen_spec), "%s",

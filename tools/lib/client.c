@@ -194,8 +194,9 @@ int client_profiles_read(client_backend *b, const char *spec,
 		if (!out->token.molto2)
 			return client_family_refuse(&out->token, false, err);
 		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
-		                   "the %s backend cannot read a Molto2's "
-		                   "profiles: use --backend opensc",
+		                   "safeid-tool's %s backend does not drive a "
+		                   "Token2 Molto2 yet (nothing was sent to it): "
+		                   "use --backend opensc",
 		                   b->ops->name);
 	}
 	return b->ops->profiles(b->link, spec, out, err);
@@ -407,8 +408,9 @@ int client_m2_run(client_backend *b, const char *spec,
 	memset(out, 0, sizeof(*out));
 	if (b->ops->m2 == NULL)
 		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
-		                   "the %s backend cannot drive a Molto2: use "
-		                   "--backend opensc",
+		                   "safeid-tool's %s backend does not drive a "
+		                   "Token2 Molto2 yet (nothing was sent to it): "
+		                   "use --backend opensc",
 		                   b->ops->name);
 	if (rq->expect_serial != NULL && rq->op != CLIENT_M2_RESET) {
 		ret = client_tries_load(rq->state_dir, rq->expect_serial,

@@ -739,10 +739,20 @@ void client_record_abandon(const client_record_txn *t,
  */
 int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap,
                     client_error *err);
-/* The lock was still held after seconds: closes *fd, CLIENT_EXIT_NO_TOKEN. */
+/* How long a front end waits for another writer (every front end the
+ * same: a burn takes seconds, a person at another one minutes). */
+#define CLIENT_LOCK_WAIT_SECONDS 120u
+/* The lock was still held after seconds (0: not waited for): closes
+ * *fd, CLIENT_EXIT_NO_TOKEN; the message names the holder. */
 int client_lock_fail(int *fd, unsigned seconds, const char *path,
                      client_error *err);
 void client_lock_release(int *fd);
+/* Taken after a wait: say in the file who holds it (client_lock_try does
+ * when it takes it at once). */
+void client_lock_held(int fd);
+/* Who holds the lock on fd, as a sentence's subject ("another
+ * safeid-tool", "a safeid window (safeid-gui)", ...). */
+void client_lock_holder(int fd, char *out, size_t cap);
 
 /* ---- host clock ---------------------------------------------------------- */
 
@@ -759,6 +769,27 @@ client_ntp_state client_ntp_state_read(void);
 const char *client_ntp_state_name(client_ntp_state s); /* "synced", ... */
 /* "synchronised by NTP", ... */
 const char *client_ntp_state_text(client_ntp_state s);
+
+/* ---- front ends ---------------------------------------------------------- */
+
+/*
+ * Whom the sentences speak to.  Advice names what the person can do
+ * there: safeid-tool's options and commands (the default), or a
+ * window's controls ("Burn", "Sync token clock"), never an option a
+ * window does not have.  Set once, first thing, before any other call
+ * and before any thread starts (the OpenSC plug-in, which no window
+ * uses, always speaks to the tool).
+ */
+typedef enum client_front {
+	CLIENT_FRONT_TOOL = INPUT_FRONT_TOOL,
+	CLIENT_FRONT_WINDOW = INPUT_FRONT_WINDOW,
+} client_front;
+
+void client_front_set(client_front f);
+client_front client_front_get(void);
+/* The words for the front end set: tool's, or window's (NULL: the
+ * tool's). */
+const char *client_front_words(const char *tool, const char *window);
 
 /* ---- sentences ----------------------------------------------------------- */
 
@@ -785,9 +816,27 @@ typedef enum client_text_id {
 	CLIENT_TEXT_LAST_TRY,       /* one try left: what it means */
 	CLIENT_TEXT_TITLES_PUBLIC,  /* titles are readable without the key */
 	CLIENT_TEXT_FOREIGN_CARD,   /* a card that is not a token of ours */
+	/* what a window says besides (its controls named) */
+	CLIENT_TEXT_RESTRICTED_BURN, /* restricted sync: burn, clock alone */
+	CLIENT_TEXT_NOTHING_TO_BURN, /* Burn with no account nor clock sync */
+	CLIENT_TEXT_INPUT_HINT,     /* the other ways to give the account */
+	CLIENT_TEXT_DROP_HINT,      /* an image dragged over the window */
+	CLIENT_TEXT_BUSY,           /* work asked for while work runs */
+	CLIENT_TEXT_READING,        /* an input being read */
+	CLIENT_TEXT_SCANNING,       /* every monitor being read */
+	CLIENT_TEXT_SECRET_HIDDEN,  /* the secret, until shown */
+	CLIENT_TEXT_CLIP_TEXT,      /* the clipboard's text was not read */
+	CLIENT_TEXT_CLIP_IMAGE,     /* the clipboard's image was not read */
+	CLIENT_TEXT_CLIP_NONE,      /* the clipboard has neither */
+	CLIENT_TEXT_READERS_WAIT,   /* readers not known yet */
+	CLIENT_TEXT_TOKEN_READING,  /* a card placed, being read */
+	CLIENT_TEXT_NOT_FAMILY,     /* a card that is no token (or mute) */
+	CLIENT_TEXT_NO_ACCOUNT,     /* verify without an account */
+	CLIENT_TEXT_CLOSE_WAIT,     /* close asked during a write */
 	CLIENT_TEXT_COUNT
 } client_text_id;
 
+/* The sentence for the front end set (client_front_set). */
 const char *client_text(client_text_id id);
 
 /* CLIENT_TEXT_FOREIGN_CARD, for code built without the table (the OpenSC
@@ -818,6 +867,30 @@ void client_text_press(safeid_m2_press what, const char *serial,
                        long seconds, char *out, size_t cap);
 /* The warning for a secret file that other users may read. */
 void client_text_exposed(const char *path, char *out, size_t cap);
+/* "2026-01-01 00:00:00 UTC (+1 s from the host clock)" */
+void client_text_drift(uint64_t clock, uint64_t host_now, char *out,
+                       size_t cap);
+/* "no token on reader 'R': place the token on the reader, ..." */
+void client_text_no_token(const char *reader, char *out, size_t cap);
+/* "QR code in 'a.png': 2 accounts" (scan's first line). */
+void client_text_accounts(const client_input *in, char *out, size_t cap);
+/* "Monitor RIGHT-2: 1024x800 at +1280+0, 1 QR code" */
+void client_text_monitor(const input_monitor *m, char *out, size_t cap);
+/* "Burning into token S" (the front end ends it: ':', '…'). */
+void client_text_burning(const char *serial, char *out, size_t cap);
+/* "Setting the clock of token S on 'R' (SHA-1, 30 s step, 30 s
+ * display, from the burn record)"; source as client_clock_plan_fill
+ * gives it. */
+void client_text_clock_setting(const char *serial, const char *reader,
+                               const client_clock_plan *p,
+                               const char *source, char *out, size_t cap);
+/* verify: "Clock offset: -1 step (-30 s)" */
+void client_text_steps(long offset, unsigned step, char *out, size_t cap);
+/* Another writer holds the lock on fd: "another safeid-tool is writing a
+ * token; waiting up to N s for it to finish..." */
+void client_text_lock_wait(int fd, unsigned seconds, char *out, size_t cap);
+/* A file that is not on this computer: "cannot open 'NAME': ..." */
+void client_text_not_local(const char *name, char *out, size_t cap);
 
 /* ---- watching readers ---------------------------------------------------- */
 

@@ -26,11 +26,17 @@ int client_clock_plan_fill(client_clock_plan *p, const char *state_dir,
 	                o->display_seconds == 0))
 		return client_fail(err, CLIENT_EXIT_USAGE, "config_unknown",
 		                   "the configuration of token %s is unknown: "
-		                   "no burn record at '%s' and not all of "
-		                   "--hash, --step and --display given. A "
-		                   "clock write re-sends them, so give the "
-		                   "values the token was burned with",
-		                   s->serial, path);
+		                   "no burn record at '%s'%s",
+		                   s->serial, path,
+		                   client_front_words(
+		                           " and not all of --hash, --step and "
+		                           "--display given. A clock write "
+		                           "re-sends them, so give the values "
+		                           "the token was burned with",
+		                           ". A clock write re-sends its hash, "
+		                           "step and display, which are never "
+		                           "guessed: burn the account again "
+		                           "instead (a burn sets the clock)"));
 	p->hash = rc == 0 ? r.hash : SAFEID_HASH_SHA1;
 	p->step = rc == 0 ? r.step : 30;
 	p->display_seconds = rc == 0 ? r.display : 30;

@@ -73,50 +73,51 @@ static int codes_parse(const input_qr_list *codes, const char *where,
 	return 0;
 }
 
-/* QR codes are read by the image plug-in, loaded only for these inputs. */
-int client_input_qr_read(const char *path, client_input *in,
-                         client_error *err)
+/*
+ * QR codes in an image file (path) or in memory (data, len): one reader
+ * for both.  The image plug-in, loaded only for these inputs, decodes;
+ * what names the image in messages.
+ */
+static int qr_read(const char *path, const uint8_t *data, size_t len,
+                   const char *what, client_input *in, client_error *err)
 {
 	const client_image_plugin *img;
 	input_qr_list codes;
 	input_error ie = {0, ""};
-	int ret;
+	int rc, ret;
 
 	memset(in, 0, sizeof(*in));
 	img = client_image_plugin_load(err);
 	if (img == NULL)
 		return err->exit_code;
 	memset(&codes, 0, sizeof(codes));
-	snprintf(in->source, sizeof(in->source), "QR code in '%s'", path);
-	if (img->qr_decode_file(path, &codes, &ie) != INPUT_OK)
+	if (path != NULL) {
+		snprintf(in->source, sizeof(in->source), "QR code in '%s'",
+		         path);
+		rc = img->qr_decode_file(path, &codes, &ie);
+	} else {
+		snprintf(in->source, sizeof(in->source), "QR code in %s", what);
+		rc = img->qr_decode_buffer(data, len, what, &codes, &ie);
+	}
+	if (rc != INPUT_OK)
 		ret = fail_from_input(&ie, err);
 	else
-		ret = codes_parse(&codes, path, in, err);
+		ret = codes_parse(&codes, what, in, err);
 	img->qr_list_clear(&codes);
 	return ret;
+}
+
+int client_input_qr_read(const char *path, client_input *in,
+                         client_error *err)
+{
+	return qr_read(path, NULL, 0, path, in, err);
 }
 
 /* An image held in memory (a pasted one): like a file, without a file. */
 int client_input_image_read(const uint8_t *data, size_t len, const char *what,
                             client_input *in, client_error *err)
 {
-	const client_image_plugin *img;
-	input_qr_list codes;
-	input_error ie = {0, ""};
-	int ret;
-
-	memset(in, 0, sizeof(*in));
-	img = client_image_plugin_load(err);
-	if (img == NULL)
-		return err->exit_code;
-	memset(&codes, 0, sizeof(codes));
-	snprintf(in->source, sizeof(in->source), "QR code in %s", what);
-	if (img->qr_decode_buffer(data, len, what, &codes, &ie) != INPUT_OK)
-		ret = fail_from_input(&ie, err);
-	else
-		ret = codes_parse(&codes, what, in, err);
-	img->qr_list_clear(&codes);
-	return ret;
+	return qr_read(NULL, data, len, what, in, err);
 }
 
 int client_input_screen_read(const char *shot_cmd, client_input *in,

@@ -3,10 +3,12 @@
  * p11_errors.c: CKR_* values as names and as advice for a person.
  *
  * One table so the name and the sentence of a return value never drift
- * apart (the habit of libfido2's err.c).
+ * apart (the habit of libfido2's err.c); a second one has the advice a
+ * window gives where the tool's names its options or commands.
  */
 #include <stdio.h>
 
+#include "client.h"
 #include "errtab.h"
 #include "p11_errors.h"
 
@@ -32,9 +34,10 @@ static const errtab_row ckrs[] = {
 	  "the module refused a value (seed length, hash, time step or display "
 	  "timeout): check the input with 'safeid-tool scan'"),
 	E(CKR_DEVICE_ERROR,
-	  "the token answered with an error or garbled data: keep it switched "
-	  "on and still on the reader; if it keeps failing it may not be a "
-	  "token of this family or may be locked - do not retry in a loop"),
+	  "the token answered with an error or garbled data, or did not "
+	  "answer in time: keep it switched on and still on the reader; if "
+	  "it keeps failing it may not be a token of this family or may be "
+	  "locked - do not retry in a loop"),
 	E(CKR_DEVICE_MEMORY,
 	  "the token has no room for this seed: use a shorter secret"),
 	E(CKR_DEVICE_REMOVED,
@@ -89,6 +92,41 @@ static const errtab_row ckrs[] = {
 	  "safeid-pkcs11 module"),
 	E(CKR_ATTRIBUTE_SENSITIVE, "the value is secret and cannot be read"),
 };
+
+/* What the module's debug trace shows, for a window's user to report. */
+#define WINDOW_REPORT                                                   \
+	"start the window with SAFEID_PKCS11_DEBUG=1 in its environment " \
+	"to see the module's trace, and report it"
+
+static const errtab_row window_ckrs[] = {
+	E(CKR_SLOT_ID_INVALID,
+	  "the reader went away: plug it in again, choose it in the list and "
+	  "try again"),
+	E(CKR_GENERAL_ERROR,
+	  "the module hit an internal error: " WINDOW_REPORT),
+	E(CKR_ATTRIBUTE_TYPE_INVALID,
+	  "the module does not know an attribute this program sent: use the "
+	  "safeid-pkcs11 module that came with it (SAFEID_PKCS11_MODULE)"),
+	E(CKR_ATTRIBUTE_VALUE_INVALID,
+	  "the module refused a value (seed length, hash, time step or display "
+	  "timeout): check the account read"),
+	E(CKR_DEVICE_REMOVED,
+	  "the token left the reader during the operation: put it back, switch "
+	  "it on and try again"),
+	E(CKR_FUNCTION_NOT_SUPPORTED,
+	  "the module does not support this operation: use the safeid-pkcs11 "
+	  "module (SAFEID_PKCS11_MODULE)"),
+	E(CKR_SESSION_HANDLE_INVALID,
+	  "the session ended (token removed or reader reset): try again"),
+	E(CKR_TEMPLATE_INCOMPLETE,
+	  "the module wanted an attribute this program did not send: use the "
+	  "safeid-pkcs11 module that came with it"),
+	E(CKR_TOKEN_NOT_PRESENT,
+	  "no token on the reader: place the token on the reader and press "
+	  "its button to switch it on"),
+	E(CKR_OBJECT_HANDLE_INVALID,
+	  "the token's object went away (token replaced?): try again"),
+};
 #undef E
 
 const char *client_ckr_name(CK_RV rv)
@@ -108,10 +146,16 @@ const char *client_ckr_name(CK_RV rv)
 
 const char *client_ckr_advice(CK_RV rv)
 {
-	const errtab_row *e = errtab_find(ckrs, ERRTAB_SIZE(ckrs), (long)rv);
+	const errtab_row *e = NULL;
 
+	if (client_front_get() == CLIENT_FRONT_WINDOW)
+		e = errtab_find(window_ckrs, ERRTAB_SIZE(window_ckrs), (long)rv);
+	if (e == NULL)
+		e = errtab_find(ckrs, ERRTAB_SIZE(ckrs), (long)rv);
 	if (e != NULL)
 		return e->text;
-	return "the module returned an unexpected error: rerun with --verbose "
-	       "and report it";
+	return client_front_words("the module returned an unexpected error: "
+	                          "rerun with --verbose and report it",
+	                          "the module returned an unexpected error: "
+	                          WINDOW_REPORT);
 }

@@ -56,6 +56,7 @@ typedef struct plugin_spec {
 	const char *target;      /* the CMake target that builds it */
 	const char *needed_for;  /* the options that need it */
 	const char *instead;     /* what works without it */
+	const char *window_needed_for, *window_instead; /* a window's */
 	uint32_t abi, size, types;
 } plugin_spec;
 
@@ -101,13 +102,16 @@ static const void *plugin_load(const plugin_spec *sp, client_error *err)
 	if (h == NULL) {
 		why = dlerror();
 		client_fail(err, CLIENT_EXIT_SETUP, "plugin_missing",
-		            "cannot load %s, the part of safeid-tool that %s "
-		            "(%s; looked in %s): install safeid again with the "
+		            "cannot load %s, the part of %s that %s (%s; "
+		            "looked in %s): install safeid again with the "
 		            "libraries it needs, or build the target %s in a "
 		            "build tree; %s",
-		            sp->file, sp->needed_for,
+		            sp->file, client_front_words("safeid-tool", "safeid"),
+		            client_front_words(sp->needed_for,
+		                               sp->window_needed_for),
 		            why != NULL ? why : "no reason given", dirs,
-		            sp->target, sp->instead);
+		            sp->target,
+		            client_front_words(sp->instead, sp->window_instead));
 		return NULL;
 	}
 	t = dlsym(h, sp->symbol);
@@ -125,10 +129,10 @@ static const void *plugin_load(const plugin_spec *sp, client_error *err)
 			         t->abi, t->size, t->types, sp->abi, sp->size,
 			         sp->types);
 		client_fail(err, CLIENT_EXIT_SETUP, "plugin_mismatch",
-		            "%s is not the plug-in this safeid-tool was built "
-		            "with (%s): install safeid-tool and its plug-ins "
-		            "from the same build",
-		            path, detail);
+		            "%s is not the plug-in this %s was built with (%s): "
+		            "install %s and its plug-ins from the same build",
+		            path, client_front_words("safeid-tool", "program"),
+		            detail, client_front_words("safeid-tool", "safeid"));
 		dlclose(h);
 		return NULL;
 	}
@@ -143,14 +147,20 @@ const client_image_plugin *client_image_plugin_load(client_error *err)
 		.target = "safeid-tool-image",
 		.needed_for = "reads QR codes (--qr, --screen)",
 		.instead = "--uri, --uri-file and --secret work without it",
+		.window_needed_for = "reads QR codes (\"Scan screen\", "
+		                     "\"Open QR image…\", pasted images)",
+		.window_instead = "a pasted otpauth:// link works without it",
 		.abi = CLIENT_IMAGE_PLUGIN_ABI,
 		.size = sizeof(client_image_plugin),
 		.types = CLIENT_IMAGE_PLUGIN_TYPES,
 	};
 	static const client_image_plugin *loaded;
 
-	if (loaded == NULL)
+	if (loaded == NULL) {
 		loaded = plugin_load(&spec, err);
+		if (loaded != NULL)
+			loaded->front_set(input_front_get());
+	}
 	return loaded;
 }
 
@@ -163,6 +173,9 @@ const client_backend_ops *client_opensc_plugin_load(client_error *err)
 		.target = "safeid-tool-opensc",
 		.needed_for = "reaches tokens through OpenSC (--backend opensc)",
 		.instead = "--backend pkcs11 (the default) works without it",
+		/* no window reaches tokens through OpenSC */
+		.window_needed_for = "reaches tokens through OpenSC",
+		.window_instead = "the PKCS#11 module works without it",
 		.abi = CLIENT_OPENSC_PLUGIN_ABI,
 		.size = sizeof(client_opensc_plugin),
 		.types = CLIENT_OPENSC_PLUGIN_TYPES,

@@ -21,7 +21,7 @@
 #include "backend.h"
 
 /* Raise when a table or the types it passes change. */
-#define CLIENT_IMAGE_PLUGIN_ABI 2u
+#define CLIENT_IMAGE_PLUGIN_ABI 3u
 #define CLIENT_OPENSC_PLUGIN_ABI 2u
 
 #define CLIENT_IMAGE_PLUGIN_FILE "safeid-tool-image.so"
@@ -54,6 +54,9 @@ typedef struct client_image_plugin {
 	int (*qr_decode_buffer)(const uint8_t *data, size_t len,
 	                        const char *what, input_qr_list *out,
 	                        input_error *err);
+	/* The plug-in's messages advise the front end the library has
+	 * (input_front_set: it has its own copy of the inputs code). */
+	void (*front_set)(input_front f);
 } client_image_plugin;
 
 /* safeid-tool-opensc.so: the OpenSC backend's table (backend_opensc.c). */

@@ -17,4 +17,5 @@ const client_image_plugin client_image_plugin_table = {
 	.screen_scan_cmd = input_screen_scan_cmd,
 	.screen_result_clear = input_screen_result_clear,
 	.qr_decode_buffer = input_qr_decode_buffer,
+	.front_set = input_front_set,
 };

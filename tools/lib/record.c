@@ -167,12 +167,24 @@ int client_state_dir_open(const char *dir, const char *what,
 		client_fail(err, CLIENT_EXIT_INPUT, "record",
 		            "%s in '%s' are not used: %s. Make the directory "
 		            "yours with mode 0700 (chmod 700 '%s'), or choose "
-		            "another with --state-dir",
-		            what, dir, why, dir);
+		            "another %s",
+		            what, dir, why, dir,
+		            client_front_words("with --state-dir",
+		                               "in XDG_STATE_HOME"));
 		errno = EPERM;
 		return -1;
 	}
 	return fd;
+}
+
+/* What a clock write needs once the record is gone (a window cannot give
+ * the configuration, so there only a burn sets the clock). */
+static const char *record_gone_words(void)
+{
+	return client_front_words("a later 'clock' then needs --hash, --step "
+	                          "and --display",
+	                          "then only a burn can set the token's "
+	                          "clock here");
 }
 
 /* The refusal of an unusable record file. */
@@ -181,9 +193,8 @@ static int record_refuse(const char *path, const char *why,
 {
 	return client_fail(err, CLIENT_EXIT_INPUT, "record",
 	                   "the burn record '%s' is not used: %s. Delete it "
-	                   "(rm '%s'); a later 'clock' then needs --hash, "
-	                   "--step and --display",
-	                   path, why, path);
+	                   "(rm '%s'); %s",
+	                   path, why, path, record_gone_words());
 }
 
 /* Read a record file (client_state_file_read).  0, 1 when there is none,
@@ -283,9 +294,8 @@ int client_record_load(const char *dir_override, const char *serial,
 		memset(r, 0, sizeof(*r));
 		return client_fail(err, CLIENT_EXIT_INPUT, "record",
 		                   "the burn record '%s' is damaged (%s): delete "
-		                   "it (rm '%s'); a later 'clock' then needs "
-		                   "--hash, --step and --display",
-		                   path, why, path);
+		                   "it (rm '%s'); %s",
+		                   path, why, path, record_gone_words());
 	}
 	return 0;
 }
@@ -387,9 +397,13 @@ static int install(const char *tmp, const char *path, const char *dir)
 /* The options a clock write needs when there is no record. */
 static void clock_needs(const client_record *r, char *out, size_t cap)
 {
-	snprintf(out, cap, "--hash %s --step %u --display %u",
-	         r->hash == SAFEID_HASH_SHA256 ? "sha256" : "sha1", r->step,
-	         r->display);
+	if (client_front_get() == CLIENT_FRONT_WINDOW)
+		snprintf(out, cap, "only a burn can set the token's clock here");
+	else
+		snprintf(out, cap, "a later 'clock' needs --hash %s --step %u "
+		         "--display %u",
+		         r->hash == SAFEID_HASH_SHA256 ? "sha256" : "sha1",
+		         r->step, r->display);
 }
 
 /* Save r (dir made when needed); 0 or an errno value, path set. */
@@ -435,13 +449,12 @@ static int save_fail(const char *what, const client_record *r,
                      const char *dir, const char *path, int e,
                      client_error *err)
 {
-	char needs[64];
+	char needs[96];
 
 	clock_needs(r, needs, sizeof(needs));
 	if (path[0] == '\0')
 		return client_fail(err, CLIENT_EXIT_RECORD, "record",
-		                   "%s, but no burn record was saved (%s); a "
-		                   "later 'clock' needs %s",
+		                   "%s, but no burn record was saved (%s); %s",
 		                   what,
 		                   e == EINVAL ? "the token's serial cannot "
 		                                 "name a file"
@@ -452,7 +465,7 @@ static int save_fail(const char *what, const client_record *r,
 	                   "%s, but the burn record '%s' could not be "
 	                   "written: %s; no older record is left in its "
 	                   "place. Free space or fix the permissions of '%s'; "
-	                   "until then a later 'clock' needs %s",
+	                   "until then %s",
 	                   what, path,
 	                   e == EPERM ? "the directory is not yours alone"
 	                              : strerror(e),
@@ -518,8 +531,9 @@ int client_record_begin(const char *dir_override, const char *serial,
 	            "nothing written: the burn record '%s' cannot be set "
 	            "aside while the token is written (%s), so it could end "
 	            "up describing a configuration the token no longer holds; "
-	            "delete it or fix the permissions of '%s', and run again",
-	            t->path, strerror(e), t->dir);
+	            "delete it or fix the permissions of '%s', and %s",
+	            t->path, strerror(e), t->dir,
+	            client_front_words("run again", "try again"));
 	t->aside[0] = '\0';
 	client_record_abandon(t, CLIENT_RECORD_DROP);
 	t->dir[0] = '\0';
@@ -635,8 +649,12 @@ int client_record_end(client_record_txn *t, const client_write_result *res,
 	if (t->have_prev)
 		snprintf(note, notecap,
 		         "Its burn record '%s' was removed: it no longer "
-		         "describes the token, so a later 'clock' needs --hash, "
-		         "--step and --display (burn again instead).",
-		         t->path);
+		         "describes the token, so %s.",
+		         t->path,
+		         client_front_words("a later 'clock' needs --hash, "
+		                            "--step and --display (burn again "
+		                            "instead)",
+		                            "only a burn can set its clock "
+		                            "here"));
 	return 0;
 }

@@ -3,14 +3,16 @@
  * words.c: the sentences front ends show people, in one place, so the
  * tool, a desktop window and the provisioning commands say the same thing
  * the same way and a sentence is changed once.  Errors carry their own
- * sentences (client_error); these are the ones said besides.
+ * sentences (client_error); these are the ones said besides.  Where the
+ * tool's sentence names its options or commands, a window has its own
+ * (window_texts), naming its controls instead.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "client.h"
+#include "backend.h"
 
 static const char *const texts[CLIENT_TEXT_COUNT] = {
 	[CLIENT_TEXT_POWER_CYCLE] =
@@ -69,11 +71,76 @@ static const char *const texts[CLIENT_TEXT_COUNT] = {
 		"without the key: put nothing secret in a title",
 };
 
+/* A window's words where the tool's name its options or commands, and
+ * what only a window says (the tool never asks for those). */
+static const char *const window_texts[CLIENT_TEXT_COUNT] = {
+	[CLIENT_TEXT_CLOCK_UNREAD] =
+		"The token clock could not be read back; check the codes with "
+		"\"Verify\".",
+	[CLIENT_TEXT_BURN_AGAIN] =
+		"Burn the seed again: read the account, then press \"Burn\".",
+	[CLIENT_TEXT_RESTRICTED_BURN] =
+		"Restricted sync: this model erases its seed on any clock "
+		"write. A burn always sets the clock, so burning the account "
+		"syncs it; a clock-only sync (Burn without an account) would "
+		"erase the seed, so it is refused.",
+	[CLIENT_TEXT_NOTHING_TO_BURN] =
+		"Nothing to burn: scan the screen, open a QR image or paste an "
+		"otpauth:// link first (or tick \"Sync token clock\" to set "
+		"the token's clock alone).",
+	[CLIENT_TEXT_INPUT_HINT] =
+		"Or drop an image file on this window, or paste an image or an "
+		"otpauth:// link (Ctrl+V).",
+	[CLIENT_TEXT_DROP_HINT] = "Drop the image to open it.",
+	[CLIENT_TEXT_BUSY] =
+		"Busy: wait until the token or the input being read is done.",
+	[CLIENT_TEXT_READING] = "Reading…",
+	[CLIENT_TEXT_SCANNING] = "Looking for a QR code on every monitor…",
+	[CLIENT_TEXT_SECRET_HIDDEN] = "hidden: press \"Show secret\"",
+	[CLIENT_TEXT_CLIP_TEXT] =
+		"the clipboard's text could not be read: copy the otpauth:// "
+		"link again and paste it",
+	[CLIENT_TEXT_CLIP_IMAGE] =
+		"the clipboard's image could not be read: copy the QR code "
+		"image again and paste it",
+	[CLIENT_TEXT_CLIP_NONE] =
+		"the clipboard holds neither an image nor text: copy the QR "
+		"code image or the otpauth:// link, then paste again",
+	[CLIENT_TEXT_READERS_WAIT] = "looking for readers…",
+	[CLIENT_TEXT_TOKEN_READING] = "reading the token…",
+	[CLIENT_TEXT_NOT_FAMILY] =
+		"a card that is not a token of this family (or does not "
+		"answer): switch the token on and hold it on the reader",
+	[CLIENT_TEXT_NO_ACCOUNT] =
+		"No account to check the code against: scan the screen, open "
+		"the QR image or paste the otpauth:// link burned into the "
+		"token.",
+	[CLIENT_TEXT_CLOSE_WAIT] =
+		"A write to the token is in progress: the window closes when "
+		"it has ended.",
+};
+
+void client_front_set(client_front f)
+{
+	client_front_now = f;
+	input_front_set((input_front)f);
+}
+
+client_front client_front_get(void)
+{
+	return client_front_now;
+}
+
 const char *client_text(client_text_id id)
 {
-	if ((unsigned)id >= CLIENT_TEXT_COUNT || texts[id] == NULL)
+	const char *t;
+
+	if ((unsigned)id >= CLIENT_TEXT_COUNT)
 		return "";
-	return texts[id];
+	t = client_front_words(texts[id], window_texts[id]);
+	if (t == NULL)
+		t = window_texts[id];
+	return t != NULL ? t : "";
 }
 
 const char *client_config_state_name(client_config_state s)
@@ -163,10 +230,16 @@ const char *client_text_next_step(safeid_seed_state held, int exit_code)
 		return "take the token off the reader, switch it off and on, "
 		       "and burn again";
 	if (held == SAFEID_SEED_NEW)
-		return "switch the token off and on and check its codes with "
-		       "'safeid-tool verify'";
-	return "take the token off the reader, switch it off and on, put it "
-	       "back and run again (or raise --timeout)";
+		return client_front_words("switch the token off and on and "
+		                          "check its codes with 'safeid-tool "
+		                          "verify'",
+		                          "switch the token off and on and "
+		                          "check its codes with \"Verify\"");
+	return client_front_words("take the token off the reader, switch it "
+	                          "off and on, put it back and run again (or "
+	                          "raise --timeout)",
+	                          "take the token off the reader, switch it "
+	                          "off and on, put it back and try again");
 }
 
 void client_text_time(uint64_t t, char *out, size_t cap)
@@ -189,14 +262,23 @@ void client_text_codes(const client_input *in, uint64_t now, char *out,
 	         client_code_at(in, now + step));
 }
 
-void client_text_clock(const char *verb, uint64_t clock, uint64_t host_now,
-                       char *out, size_t cap)
+void client_text_drift(uint64_t clock, uint64_t host_now, char *out,
+                       size_t cap)
 {
 	char when[48];
 
 	client_text_time(clock, when, sizeof(when));
-	snprintf(out, cap, "Token clock %s %s (%+lld s from the host clock).",
-	         verb, when, (long long)clock - (long long)host_now);
+	snprintf(out, cap, "%s (%+lld s from the host clock)", when,
+	         (long long)clock - (long long)host_now);
+}
+
+void client_text_clock(const char *verb, uint64_t clock, uint64_t host_now,
+                       char *out, size_t cap)
+{
+	char drift[96];
+
+	client_text_drift(clock, host_now, drift, sizeof(drift));
+	snprintf(out, cap, "Token clock %s %s.", verb, drift);
 }
 
 void client_text_offset(long offset, unsigned step, char *out, size_t cap)
@@ -205,10 +287,15 @@ void client_text_offset(long offset, unsigned step, char *out, size_t cap)
 
 	snprintf(out, cap,
 	         "MATCH, but the token's clock is %ld step%s (about %ld s) %s "
-	         "this host.\nSet it with 'safeid-tool clock' (on a "
-	         "restricted-sync model, burn again instead).",
+	         "this host.\n%s",
 	         steps, steps == 1 ? "" : "s", steps * (long)step,
-	         offset > 0 ? "ahead of" : "behind");
+	         offset > 0 ? "ahead of" : "behind",
+	         client_front_words("Set it with 'safeid-tool clock' (on a "
+	                            "restricted-sync model, burn again "
+	                            "instead).",
+	                            "Burn the account again with \"Sync "
+	                            "token clock\" ticked: a burn sets the "
+	                            "clock."));
 }
 
 void client_text_press(safeid_m2_press what, const char *serial,
@@ -381,4 +468,69 @@ void client_m2_text_outcome(const client_m2_outcome *out, char *buf,
 	                                   ? "every other profile as it was"
 	                                   : "every profile as it was "
 	                                     "(nothing was changed)");
+}
+
+void client_text_no_token(const char *reader, char *out, size_t cap)
+{
+	snprintf(out, cap,
+	         "no token on reader '%s': place the token on the reader, "
+	         "press its button to switch it on%s",
+	         reader,
+	         client_front_words(", and run again (or add --wait SECONDS)",
+	                            ""));
+}
+
+void client_text_accounts(const client_input *in, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s: %zu account%s", in->source,
+	         in->accounts.count, in->accounts.count == 1 ? "" : "s");
+}
+
+void client_text_monitor(const input_monitor *m, char *out, size_t cap)
+{
+	snprintf(out, cap, "Monitor %s: %ux%u at %+d%+d, %zu QR code%s",
+	         m->name, m->width, m->height, m->x, m->y, m->codes,
+	         m->codes == 1 ? "" : "s");
+}
+
+void client_text_burning(const char *serial, char *out, size_t cap)
+{
+	snprintf(out, cap, "Burning into token %s", serial);
+}
+
+void client_text_clock_setting(const char *serial, const char *reader,
+                               const client_clock_plan *p,
+                               const char *source, char *out, size_t cap)
+{
+	snprintf(out, cap,
+	         "Setting the clock of token %s on '%s' (%s, %u s step, %u s "
+	         "display, from the %s)",
+	         serial, reader,
+	         p->hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1", p->step,
+	         p->display_seconds, source);
+}
+
+void client_text_steps(long offset, unsigned step, char *out, size_t cap)
+{
+	snprintf(out, cap, "Clock offset: %+ld step%s (%+ld s)", offset,
+	         offset == 1 || offset == -1 ? "" : "s", offset * (long)step);
+}
+
+void client_text_lock_wait(int fd, unsigned seconds, char *out, size_t cap)
+{
+	char who[64];
+
+	client_lock_holder(fd, who, sizeof(who));
+	snprintf(out, cap,
+	         "%s is writing a token; waiting up to %u s for it to "
+	         "finish%s",
+	         who, seconds, client_front_words("...", "…"));
+}
+
+void client_text_not_local(const char *name, char *out, size_t cap)
+{
+	snprintf(out, cap,
+	         "cannot open '%s': it is not a local file; save the image to "
+	         "a folder on this computer first",
+	         name);
 }

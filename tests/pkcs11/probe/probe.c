@@ -28,8 +28,8 @@ static void line(probe *p, const char *verdict, char kind, const char *id,
 	fflush(stdout);
 }
 
-void probe_check(probe *p, char kind, const char *id, bool ok,
-                 const char *fmt, ...)
+void probe_check(probe *p, char kind, const char *id, bool ok, const char *fmt,
+                 ...)
 {
 	char what[512];
 	va_list ap;
@@ -139,13 +139,14 @@ const char *probe_rv(CK_RV rv)
 		{CKR_FUNCTION_NOT_SUPPORTED, "CKR_FUNCTION_NOT_SUPPORTED"},
 		{CKR_OBJECT_HANDLE_INVALID, "CKR_OBJECT_HANDLE_INVALID"},
 		{CKR_OPERATION_ACTIVE, "CKR_OPERATION_ACTIVE"},
-		{CKR_OPERATION_NOT_INITIALIZED, "CKR_OPERATION_NOT_INITIALIZED"},
+		{CKR_OPERATION_NOT_INITIALIZED,
+	         "CKR_OPERATION_NOT_INITIALIZED"},
 		{CKR_PIN_INCORRECT, "CKR_PIN_INCORRECT"},
 		{CKR_SESSION_CLOSED, "CKR_SESSION_CLOSED"},
 		{CKR_SESSION_COUNT, "CKR_SESSION_COUNT"},
 		{CKR_SESSION_HANDLE_INVALID, "CKR_SESSION_HANDLE_INVALID"},
 		{CKR_SESSION_PARALLEL_NOT_SUPPORTED,
-		 "CKR_SESSION_PARALLEL_NOT_SUPPORTED"},
+	         "CKR_SESSION_PARALLEL_NOT_SUPPORTED"},
 		{CKR_SESSION_READ_ONLY, "CKR_SESSION_READ_ONLY"},
 		{CKR_TEMPLATE_INCOMPLETE, "CKR_TEMPLATE_INCOMPLETE"},
 		{CKR_TEMPLATE_INCONSISTENT, "CKR_TEMPLATE_INCONSISTENT"},
@@ -159,7 +160,7 @@ const char *probe_rv(CK_RV rv)
 		{CKR_BUFFER_TOO_SMALL, "CKR_BUFFER_TOO_SMALL"},
 		{CKR_CRYPTOKI_NOT_INITIALIZED, "CKR_CRYPTOKI_NOT_INITIALIZED"},
 		{CKR_CRYPTOKI_ALREADY_INITIALIZED,
-		 "CKR_CRYPTOKI_ALREADY_INITIALIZED"},
+	         "CKR_CRYPTOKI_ALREADY_INITIALIZED"},
 	};
 	static char other[32];
 	size_t i;
@@ -192,7 +193,8 @@ CK_SESSION_HANDLE probe_session(probe *p, bool rw)
 	CK_RV rv = p->f->C_OpenSession(p->slot, flags, NULL, NULL, &s);
 
 	if (rv != CKR_OK) {
-		probe_info(p, "session.open", "C_OpenSession: %s", probe_rv(rv));
+		probe_info(p, "session.open", "C_OpenSession: %s",
+		           probe_rv(rv));
 		return CK_INVALID_HANDLE;
 	}
 	return s;
@@ -246,7 +248,8 @@ static void token_pick(probe *p)
 		for (i = 0; i < n && !p->have_slot; i++) {
 			if (p->f->C_GetTokenInfo(ids[i], &ti) != CKR_OK)
 				continue;
-			len = p->token_label != NULL ? strlen(p->token_label) : 0;
+			len = p->token_label != NULL ? strlen(p->token_label)
+			                             : 0;
 			if (p->token_label != NULL &&
 			    (len > sizeof(ti.label) ||
 			     memcmp(ti.label, p->token_label, len) != 0 ||
@@ -264,8 +267,8 @@ static void token_pick(probe *p)
 		            p->token_reader ? p->token_reader : "any");
 		return;
 	}
-	p->has_pin = (p->ti.flags & (CKF_LOGIN_REQUIRED |
-	                             CKF_USER_PIN_INITIALIZED)) != 0;
+	p->has_pin = (p->ti.flags &
+	              (CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED)) != 0;
 	probe_info(p, "token.found", "slot %lu, token flags 0x%lx",
 	           (unsigned long)p->slot, (unsigned long)p->ti.flags);
 }
@@ -277,14 +280,16 @@ static void refs_read(probe *p, const char *path)
 
 	if (f == NULL) {
 		printf("p11probe: no reference file %s: R checks without "
-		       "reference\n", path);
+		       "reference\n",
+		       path);
 		return;
 	}
 	while (p->nrefs < PROBE_REFS_MAX && fgets(buf, sizeof(buf), f) != NULL)
 		if (sscanf(buf, "%47s %63s", id, val) == 2) {
-			snprintf(p->ref_id[p->nrefs], sizeof(p->ref_id[0]), "%s", id);
-			snprintf(p->ref_val[p->nrefs], sizeof(p->ref_val[0]), "%s",
-			         val);
+			snprintf(p->ref_id[p->nrefs], sizeof(p->ref_id[0]),
+			         "%s", id);
+			snprintf(p->ref_val[p->nrefs], sizeof(p->ref_val[0]),
+			         "%s", val);
 			p->nrefs++;
 		}
 	fclose(f);

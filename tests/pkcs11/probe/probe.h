@@ -31,32 +31,32 @@
 typedef struct probe {
 	/* Options. */
 	const char *module;
-	bool reference;          /* --profile reference */
-	const char *token_label; /* pick the token by label */
+	bool reference;           /* --profile reference */
+	const char *token_label;  /* pick the token by label */
 	const char *token_reader; /* or by slot description */
 	const char *pin;          /* user PIN, for tokens that have one */
 	const char *remove_cmd, *insert_cmd; /* take the token away, back */
 	const char *foreign_reader, *mute_reader;
-	long bound_ms;            /* the module's bound for a mute token */
-	FILE *record;             /* --record: R answers of this module */
+	long bound_ms; /* the module's bound for a mute token */
+	FILE *record;  /* --record: R answers of this module */
 	/* References: "id value" lines of --reference. */
 	size_t nrefs;
 	char ref_id[PROBE_REFS_MAX][48];
 	char ref_val[PROBE_REFS_MAX][64];
 	/* The module. */
 	void *dl;
-	CK_FUNCTION_LIST_PTR f;   /* the list in use: the default interface's,
+	CK_FUNCTION_LIST_PTR f;  /* the list in use: the default interface's,
 	                           * else C_GetFunctionList's */
-	CK_FUNCTION_LIST_PTR f2;  /* C_GetFunctionList's */
+	CK_FUNCTION_LIST_PTR f2; /* C_GetFunctionList's */
 	CK_C_GetInterfaceList get_iflist;
 	CK_C_GetInterface get_if;
-	bool v3;                  /* CK_INFO says 3.x */
-	bool initialized;         /* C_Initialize succeeded */
+	bool v3;          /* CK_INFO says 3.x */
+	bool initialized; /* C_Initialize succeeded */
 	/* The token under test. */
 	bool have_slot;
 	CK_SLOT_ID slot;
 	CK_TOKEN_INFO ti;
-	bool has_pin;             /* CKF_LOGIN_REQUIRED or a user PIN set */
+	bool has_pin; /* CKF_LOGIN_REQUIRED or a user PIN set */
 	bool logged_in;
 	/* The secret key the object checks created (0: none). */
 	CK_OBJECT_HANDLE key;
@@ -66,8 +66,8 @@ typedef struct probe {
 
 /* Report one check (kind 'M' or 'P'); ok decides PASS or FAIL, except
  * that P checks are INFO in the reference profile. */
-void probe_check(probe *p, char kind, const char *id, bool ok,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void probe_check(probe *p, char kind, const char *id, bool ok, const char *fmt,
+                 ...) __attribute__((format(printf, 5, 6)));
 /* An R check: value is this module's answer (recorded in the reference
  * profile); ok is safeid's rule. */
 void probe_ref(probe *p, const char *id, const char *value, bool ok,
@@ -89,12 +89,12 @@ CK_SESSION_HANDLE probe_session(probe *p, bool rw);
 bool probe_slot_by_reader(probe *p, const char *reader, CK_SLOT_ID *out);
 
 /* The groups of checks, in the order main runs them. */
-void probe_load(probe *p);        /* dlopen, interfaces, C_Initialize */
-void probe_infos(probe *p);       /* info fields, slots, mechanisms */
-void probe_sessions(probe *p);    /* sessions, limits, login, RNG, find */
-void probe_objects(probe *p);     /* templates, attributes, read-back */
-void probe_events(probe *p);      /* C_WaitForSlotEvent, fork */
-void probe_removal(probe *p);     /* a token taken away and back */
-void probe_cards(probe *p);       /* a foreign card, a mute token */
+void probe_load(probe *p);     /* dlopen, interfaces, C_Initialize */
+void probe_infos(probe *p);    /* info fields, slots, mechanisms */
+void probe_sessions(probe *p); /* sessions, limits, login, RNG, find */
+void probe_objects(probe *p);  /* templates, attributes, read-back */
+void probe_events(probe *p);   /* C_WaitForSlotEvent, fork */
+void probe_removal(probe *p);  /* a token taken away and back */
+void probe_cards(probe *p);    /* a foreign card, a mute token */
 
 #endif /* SAFEID_P11PROBE_H */

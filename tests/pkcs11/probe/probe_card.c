@@ -44,7 +44,8 @@ void probe_removal(probe *p)
 	r2 = p->f->C_FindObjectsInit(s, NULL, 0);
 	probe_check(p, 'M', "session.removal", gone(r1) && gone(r2),
 	            "the token taken away: its session's C_GetSessionInfo %s, "
-	            "C_FindObjectsInit %s", probe_rv(r1), probe_rv(r2));
+	            "C_FindObjectsInit %s",
+	            probe_rv(r1), probe_rv(r2));
 	if (!probe_run(p->insert_cmd)) {
 		probe_check(p, 'M', "session.back", false,
 		            "the insert command failed");
@@ -54,8 +55,8 @@ void probe_removal(probe *p)
 	r4 = p->f->C_CloseSession(s);
 	probe_check(p, 'M', "session.back", gone(r3) && gone(r4),
 	            "the same token back: the old session is still closed "
-	            "(C_GetSessionInfo %s, C_CloseSession %s)", probe_rv(r3),
-	            probe_rv(r4));
+	            "(C_GetSessionInfo %s, C_CloseSession %s)",
+	            probe_rv(r3), probe_rv(r4));
 	s2 = probe_session(p, false);
 	probe_check(p, 'M', "session.new", s2 != CK_INVALID_HANDLE,
 	            "a new session on it opens");
@@ -64,8 +65,7 @@ void probe_removal(probe *p)
 	r1 = p->f->C_GetAttributeValue(s2, o[0], &a, 1);
 	probe_check(p, 'P', "object.handle_after_removal",
 	            r1 == CKR_OBJECT_HANDLE_INVALID,
-	            "an object handle of before the removal: %s",
-	            probe_rv(r1));
+	            "an object handle of before the removal: %s", probe_rv(r1));
 	p->f->C_CloseSession(s2);
 }
 
@@ -95,8 +95,9 @@ static void foreign(probe *p)
 	                    r2 == CKR_TOKEN_NOT_RECOGNIZED &&
 	                    r3 == CKR_TOKEN_NOT_RECOGNIZED,
 	            "a card not of this family: present (%s, listed: %s), "
-	            "C_GetTokenInfo %s, C_OpenSession %s", probe_rv(r1),
-	            listed ? "yes" : "no", probe_rv(r2), probe_rv(r3));
+	            "C_GetTokenInfo %s, C_OpenSession %s",
+	            probe_rv(r1), listed ? "yes" : "no", probe_rv(r2),
+	            probe_rv(r3));
 }
 
 typedef struct asker {
@@ -132,7 +133,8 @@ static void mute(probe *p)
 	long long t0, other, again;
 	CK_RV r1, r2, r3;
 
-	if (!probe_slot_by_reader(p, p->mute_reader, &slot) || p->bound_ms <= 0) {
+	if (!probe_slot_by_reader(p, p->mute_reader, &slot) ||
+	    p->bound_ms <= 0) {
 		probe_check(p, 'P', "card.mute", false,
 		            "no slot for %s, or no --bound-ms", p->mute_reader);
 		return;
@@ -166,7 +168,8 @@ static void mute(probe *p)
 	again = probe_ms() - t0;
 	probe_check(p, 'P', "card.mute_again",
 	            r1 == CKR_DEVICE_ERROR && again <= p->bound_ms + margin,
-	            "then C_OpenSession: %s after %lld ms", probe_rv(r1), again);
+	            "then C_OpenSession: %s after %lld ms", probe_rv(r1),
+	            again);
 }
 
 void probe_cards(probe *p)

@@ -117,7 +117,8 @@ static void finalize_wakes(probe *p)
 		                    w.rv == CKR_CRYPTOKI_NOT_INITIALIZED &&
 		                    w.done_ms - t0 < WAKE_MS,
 		            "C_Finalize %s; the waiter returned %s after %lld "
-		            "ms", probe_rv(rv), probe_rv(w.rv), w.done_ms - t0);
+		            "ms",
+		            probe_rv(rv), probe_rv(w.rv), w.done_ms - t0);
 	}
 	memset(&a, 0, sizeof(a));
 	a.flags = CKF_OS_LOCKING_OK;
@@ -174,9 +175,9 @@ static void two_waiters(probe *p)
 	                    w[0].done_ms - t0 < WAKE_MS &&
 	                    w[1].done_ms - t0 < WAKE_MS && cpu < 1.0,
 	            "one removal woke both waiters: %s slot %lu, %s slot %lu, "
-	            "%.2f s of CPU while waiting", probe_rv(w[0].rv),
-	            (unsigned long)w[0].slot, probe_rv(w[1].rv),
-	            (unsigned long)w[1].slot, cpu);
+	            "%.2f s of CPU while waiting",
+	            probe_rv(w[0].rv), (unsigned long)w[0].slot,
+	            probe_rv(w[1].rv), (unsigned long)w[1].slot, cpu);
 	(void)drain(p);
 }
 

@@ -43,7 +43,8 @@ static void padding(probe *p)
 	if (p->have_slot && (ti->flags & CKF_CLOCK_ON_TOKEN))
 		probe_check(p, 'M', "info.utc_time", clock,
 		            "CKF_CLOCK_ON_TOKEN: utcTime %.16s is "
-		            "YYYYMMDDhhmmss..", (const char *)ti->utcTime);
+		            "YYYYMMDDhhmmss..",
+		            (const char *)ti->utcTime);
 }
 
 static void slot_lists(probe *p)
@@ -70,8 +71,8 @@ static void slot_lists(probe *p)
 	            (unsigned long)n, probe_rv(rv));
 	rv = p->f->C_GetSlotList(CK_TRUE, NULL, &present);
 	probe_check(p, 'M', "slots.present", rv == CKR_OK && present <= n,
-	            "C_GetSlotList(tokenPresent): %s, %lu of %lu",
-	            probe_rv(rv), (unsigned long)present, (unsigned long)n);
+	            "C_GetSlotList(tokenPresent): %s, %lu of %lu", probe_rv(rv),
+	            (unsigned long)present, (unsigned long)n);
 }
 
 static void bad_slot(probe *p)
@@ -92,8 +93,8 @@ static void bad_slot(probe *p)
 	                    r3 == CKR_SLOT_ID_INVALID &&
 	                    r4 == CKR_SLOT_ID_INVALID,
 	            "unknown slot id: slot info %s, token info %s, mechanisms "
-	            "%s, session %s", probe_rv(r1), probe_rv(r2), probe_rv(r3),
-	            probe_rv(r4));
+	            "%s, session %s",
+	            probe_rv(r1), probe_rv(r2), probe_rv(r3), probe_rv(r4));
 }
 
 static void mechanisms(probe *p)

@@ -39,8 +39,8 @@ static void iface_list(probe *p)
 		ok = rv == CKR_OK && m == n;
 	}
 	probe_check(p, 'M', "iface.list_two_call", ok,
-	            "count %lu, short buffer then exact: %s",
-	            (unsigned long)n, probe_rv(rv));
+	            "count %lu, short buffer then exact: %s", (unsigned long)n,
+	            probe_rv(rv));
 	for (i = 0; ok && i < n; i++) {
 		if (list[i].pInterfaceName == NULL ||
 		    list[i].pFunctionList == NULL) {
@@ -51,7 +51,8 @@ static void iface_list(probe *p)
 		probe_info(p, "iface.entry", "'%s' %u.%u flags 0x%lx",
 		           (const char *)list[i].pInterfaceName, v->major,
 		           v->minor, (unsigned long)list[i].flags);
-		if (strcmp((const char *)list[i].pInterfaceName, "PKCS 11") == 0 &&
+		if (strcmp((const char *)list[i].pInterfaceName, "PKCS 11") ==
+		            0 &&
 		    !((v->major == 2 && v->minor >= 1) || v->major == 3))
 			named = false;
 	}
@@ -84,8 +85,8 @@ static void iface_get(probe *p)
 	           v->major, v->minor);
 	probe_check(p, 'P', "iface.default_30", v->major == 3 && v->minor == 0,
 	            "default \"PKCS 11\" interface is 3.0 (pkcs11-tool lists "
-	            "interfaces only through a 3.0 one): %u.%u", v->major,
-	            v->minor);
+	            "interfaces only through a 3.0 one): %u.%u",
+	            v->major, v->minor);
 	rv = p->get_if((CK_UTF8CHAR_PTR)p11, &v99, &i, 0);
 	probe_check(p, 'M', "iface.get_version", rv != CKR_OK,
 	            "C_GetInterface(\"PKCS 11\", 9.9): %s", probe_rv(rv));

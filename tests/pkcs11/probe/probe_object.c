@@ -48,9 +48,8 @@ static CK_ULONG key_template(CK_ATTRIBUTE t[KEY_ATTRS + 1],
 }
 
 /* Create with one attribute changed; want is safeid's answer. */
-static void refused(probe *p, CK_SESSION_HANDLE s, const char *id_,
-                    char kind, CK_ATTRIBUTE extra, CK_RV want,
-                    const char *what)
+static void refused(probe *p, CK_SESSION_HANDLE s, const char *id_, char kind,
+                    CK_ATTRIBUTE extra, CK_RV want, const char *what)
 {
 	CK_ATTRIBUTE t[KEY_ATTRS + 1];
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
@@ -94,7 +93,8 @@ static bool as_made(probe *p, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h)
 	return get_ulong(p, s, h, CKA_CLASS, &cls) && cls == CKO_SECRET_KEY &&
 	       get_ulong(p, s, h, CKA_KEY_TYPE, &kt) &&
 	       kt == CKK_GENERIC_SECRET &&
-	       get_ulong(p, s, h, CKA_VALUE_LEN, &len) && len == sizeof(value) &&
+	       get_ulong(p, s, h, CKA_VALUE_LEN, &len) &&
+	       len == sizeof(value) &&
 	       get_bool(p, s, h, CKA_SENSITIVE, &sens) && sens == CK_TRUE &&
 	       p->f->C_GetAttributeValue(s, h, a, 2) == CKR_OK &&
 	       a[0].ulValueLen == sizeof(label) - 1 &&
@@ -103,8 +103,8 @@ static bool as_made(probe *p, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h)
 }
 
 /* The objects a template finds; the first into *h. */
-static CK_ULONG find(probe *p, CK_SESSION_HANDLE s, CK_ATTRIBUTE *t,
-                     CK_ULONG n, CK_OBJECT_HANDLE *h)
+static CK_ULONG find(probe *p, CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n,
+                     CK_OBJECT_HANDLE *h)
 {
 	CK_OBJECT_HANDLE o[8];
 	CK_ULONG got = 0;
@@ -136,7 +136,8 @@ static void attr_rules(probe *p, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h)
 	                    mix[1].ulValueLen == CK_UNAVAILABLE_INFORMATION &&
 	                    cls == CKO_SECRET_KEY,
 	            "CKA_CLASS with an attribute a secret key has not: %s, "
-	            "the class still read", probe_rv(rv));
+	            "the class still read",
+	            probe_rv(rv));
 	rv = p->f->C_GetAttributeValue(s, h, &val, 1);
 	probe_check(p, 'M', "attr.sensitive",
 	            rv == CKR_ATTRIBUTE_SENSITIVE &&
@@ -160,16 +161,39 @@ static void attr_rules(probe *p, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h)
  * secret key, generic secret). */
 static void every_attribute(probe *p, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h)
 {
-	static const CK_ATTRIBUTE_TYPE all[] = {
-		CKA_CLASS, CKA_UNIQUE_ID, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE,
-		CKA_LABEL, CKA_COPYABLE, CKA_DESTROYABLE, CKA_KEY_TYPE, CKA_ID,
-		CKA_START_DATE, CKA_END_DATE, CKA_DERIVE, CKA_LOCAL,
-		CKA_KEY_GEN_MECHANISM, CKA_ALLOWED_MECHANISMS, CKA_SENSITIVE,
-		CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY, CKA_WRAP,
-		CKA_UNWRAP, CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE,
-		CKA_NEVER_EXTRACTABLE, CKA_CHECK_VALUE, CKA_WRAP_WITH_TRUSTED,
-		CKA_TRUSTED, CKA_WRAP_TEMPLATE, CKA_UNWRAP_TEMPLATE,
-		CKA_DERIVE_TEMPLATE, CKA_VALUE_LEN};
+	static const CK_ATTRIBUTE_TYPE all[] = {CKA_CLASS,
+	                                        CKA_UNIQUE_ID,
+	                                        CKA_TOKEN,
+	                                        CKA_PRIVATE,
+	                                        CKA_MODIFIABLE,
+	                                        CKA_LABEL,
+	                                        CKA_COPYABLE,
+	                                        CKA_DESTROYABLE,
+	                                        CKA_KEY_TYPE,
+	                                        CKA_ID,
+	                                        CKA_START_DATE,
+	                                        CKA_END_DATE,
+	                                        CKA_DERIVE,
+	                                        CKA_LOCAL,
+	                                        CKA_KEY_GEN_MECHANISM,
+	                                        CKA_ALLOWED_MECHANISMS,
+	                                        CKA_SENSITIVE,
+	                                        CKA_ENCRYPT,
+	                                        CKA_DECRYPT,
+	                                        CKA_SIGN,
+	                                        CKA_VERIFY,
+	                                        CKA_WRAP,
+	                                        CKA_UNWRAP,
+	                                        CKA_EXTRACTABLE,
+	                                        CKA_ALWAYS_SENSITIVE,
+	                                        CKA_NEVER_EXTRACTABLE,
+	                                        CKA_CHECK_VALUE,
+	                                        CKA_WRAP_WITH_TRUSTED,
+	                                        CKA_TRUSTED,
+	                                        CKA_WRAP_TEMPLATE,
+	                                        CKA_UNWRAP_TEMPLATE,
+	                                        CKA_DERIVE_TEMPLATE,
+	                                        CKA_VALUE_LEN};
 	char missing[256] = "";
 	CK_ATTRIBUTE a;
 	size_t i, at = 0;
@@ -214,9 +238,9 @@ static void flags_mean(probe *p, CK_SESSION_HANDLE rw, CK_SESSION_HANDLE ro,
 	}
 	if (get_bool(p, rw, h, CKA_COPYABLE, &copyable) && !copyable) {
 		rv = p->f->C_CopyObject(rw, h, NULL, 0, &copy);
-		probe_check(p, 'M', "obj.not_copyable",
-		            rv == CKR_ACTION_PROHIBITED,
-		            "CKA_COPYABLE false: C_CopyObject %s", probe_rv(rv));
+		probe_check(
+			p, 'M', "obj.not_copyable", rv == CKR_ACTION_PROHIBITED,
+			"CKA_COPYABLE false: C_CopyObject %s", probe_rv(rv));
 	}
 	if (get_bool(p, rw, h, CKA_DESTROYABLE, &destroyable) && !destroyable) {
 		rv = p->f->C_DestroyObject(rw, h);
@@ -241,8 +265,9 @@ static bool logged_in(probe *p, CK_SESSION_HANDLE s)
 void probe_objects(probe *p)
 {
 	CK_ATTRIBUTE t[KEY_ATTRS + 1];
-	CK_ATTRIBUTE by_label[2] = {{CKA_CLASS, &cls_secret, sizeof(cls_secret)},
-	                            {CKA_LABEL, label, sizeof(label) - 1}};
+	CK_ATTRIBUTE by_label[2] = {
+		{CKA_CLASS, &cls_secret, sizeof(cls_secret)},
+		{CKA_LABEL, label, sizeof(label) - 1}};
 	CK_ATTRIBUTE by_id[2] = {{CKA_CLASS, &cls_secret, sizeof(cls_secret)},
 	                         {CKA_ID, id, sizeof(id)}};
 	CK_BYTE uid[4] = "abcd";
@@ -264,12 +289,14 @@ void probe_objects(probe *p)
 	rv = p->f->C_CreateObject(ro, t, n, &h);
 	probe_check(p, 'M', "obj.create_read_only", rv == CKR_SESSION_READ_ONLY,
 	            "C_CreateObject of a token object in a read-only session: "
-	            "%s", probe_rv(rv));
+	            "%s",
+	            probe_rv(rv));
 	if (rv == CKR_OK)
 		p->f->C_DestroyObject(rw, h);
 	refused(p, rw, "obj.private_refused", 'P',
 	        (CK_ATTRIBUTE){CKA_PRIVATE, &yes, sizeof(yes)},
-	        CKR_TEMPLATE_INCONSISTENT, "CKA_PRIVATE true, the token has none");
+	        CKR_TEMPLATE_INCONSISTENT,
+	        "CKA_PRIVATE true, the token has none");
 	refused(p, rw, "obj.modifiable_refused", 'P',
 	        (CK_ATTRIBUTE){CKA_MODIFIABLE, &yes, sizeof(yes)},
 	        CKR_TEMPLATE_INCONSISTENT,
@@ -279,7 +306,8 @@ void probe_objects(probe *p)
 		        (CK_ATTRIBUTE){CKA_UNIQUE_ID, uid, sizeof(uid)},
 		        CKR_ATTRIBUTE_READ_ONLY, "CKA_UNIQUE_ID in a template");
 	rv = p->f->C_CreateObject(rw, t, n, &h);
-	probe_check(p, 'M', "obj.create", rv == CKR_OK && h != CK_INVALID_HANDLE,
+	probe_check(p, 'M', "obj.create",
+	            rv == CKR_OK && h != CK_INVALID_HANDLE,
 	            "C_CreateObject(generic secret, label, ID, sensitive): %s",
 	            probe_rv(rv));
 	if (rv != CKR_OK)

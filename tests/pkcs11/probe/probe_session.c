@@ -89,7 +89,8 @@ static void handles_fresh(probe *p)
 	}
 	probe_check(p, 'P', "session.handles_unique", ok,
 	            "%d sessions opened and closed one after the other: no "
-	            "handle given twice", MANY);
+	            "handle given twice",
+	            MANY);
 	free(h);
 }
 
@@ -120,10 +121,10 @@ static void limits(probe *p)
 		rv = p->f->C_OpenSession(p->slot, CKF_SERIAL_SESSION, NULL,
 		                         NULL, &h);
 	probe_check(p, 'M', "token.session_limit",
-	            opened == want && (!stated || want < max ||
-	                               rv == CKR_SESSION_COUNT),
-	            "limit %ld stated; %lu sessions opened%s",
-	            (long)max, (unsigned long)opened,
+	            opened == want &&
+	                    (!stated || want < max || rv == CKR_SESSION_COUNT),
+	            "limit %ld stated; %lu sessions opened%s", (long)max,
+	            (unsigned long)opened,
 	            stated && want == max ? ", one more refused" : "");
 	/* Counts: unavailable, or this application's sessions. */
 	if (p->f->C_GetTokenInfo(p->slot, &ti) == CKR_OK) {
@@ -136,8 +137,8 @@ static void limits(probe *p)
 		            ti.ulSessionCount == opened &&
 		                    ti.ulRwSessionCount == 0,
 		            "the counts are the application's sessions: %ld, "
-		            "%ld read-write", (long)ti.ulSessionCount,
-		            (long)ti.ulRwSessionCount);
+		            "%ld read-write",
+		            (long)ti.ulSessionCount, (long)ti.ulRwSessionCount);
 	}
 	p->f->C_CloseAllSessions(p->slot);
 }
@@ -159,7 +160,8 @@ static void login(probe *p)
 	probe_check(p, 'M', "login.context_specific",
 	            rv == CKR_OPERATION_NOT_INITIALIZED,
 	            "C_Login(CKU_CONTEXT_SPECIFIC) with nothing to "
-	            "authorise: %s", probe_rv(rv));
+	            "authorise: %s",
+	            probe_rv(rv));
 	rv = p->f->C_Logout(s);
 	probe_ref(p, "login.logout_not_logged_in", probe_rv(rv),
 	          rv == CKR_USER_NOT_LOGGED_IN,
@@ -167,13 +169,15 @@ static void login(probe *p)
 	if (!p->has_pin) {
 		rv = p->f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)wrong, 4);
 		rv2 = p->f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)wrong, 4);
-		probe_check(p, 'P', "login.no_pin",
-		            rv == CKR_USER_PIN_NOT_INITIALIZED &&
-		                    rv2 == CKR_USER_PIN_NOT_INITIALIZED &&
-		                    p->f->C_GetSessionInfo(s, &si) == CKR_OK &&
-		                    si.state == CKS_RW_PUBLIC_SESSION,
-		            "a token without PIN: C_Login(user) %s, (SO) %s, the "
-		            "session stays public", probe_rv(rv), probe_rv(rv2));
+		probe_check(
+			p, 'P', "login.no_pin",
+			rv == CKR_USER_PIN_NOT_INITIALIZED &&
+				rv2 == CKR_USER_PIN_NOT_INITIALIZED &&
+				p->f->C_GetSessionInfo(s, &si) == CKR_OK &&
+				si.state == CKS_RW_PUBLIC_SESSION,
+			"a token without PIN: C_Login(user) %s, (SO) %s, the "
+			"session stays public",
+			probe_rv(rv), probe_rv(rv2));
 	} else if (p->pin != NULL) {
 		rv = p->f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)wrong,
 		                   (CK_ULONG)strlen(wrong));
@@ -205,10 +209,9 @@ static void rng(probe *p)
 	if (s == CK_INVALID_HANDLE)
 		return;
 	r1 = p->f->C_GenerateRandom(s + 0x10000, a, sizeof(a));
-	probe_check(p, 'M', "rng.session_first",
-	            r1 == CKR_SESSION_HANDLE_INVALID,
-	            "C_GenerateRandom on a handle never given: %s",
-	            probe_rv(r1));
+	probe_check(
+		p, 'M', "rng.session_first", r1 == CKR_SESSION_HANDLE_INVALID,
+		"C_GenerateRandom on a handle never given: %s", probe_rv(r1));
 	if (!(p->ti.flags & CKF_RNG)) {
 		r1 = p->f->C_SeedRandom(s, a, sizeof(a));
 		r2 = p->f->C_GenerateRandom(s, a, sizeof(a));
@@ -248,8 +251,9 @@ static void find_state(probe *p)
 	                    r3 == CKR_OK && r4 == CKR_OPERATION_ACTIVE &&
 	                    r5 == CKR_OK,
 	            "find before init %s, final %s; init %s, again %s, "
-	            "final %s", probe_rv(r1), probe_rv(r2), probe_rv(r3),
-	            probe_rv(r4), probe_rv(r5));
+	            "final %s",
+	            probe_rv(r1), probe_rv(r2), probe_rv(r3), probe_rv(r4),
+	            probe_rv(r5));
 	p->f->C_CloseSession(s);
 }
 
