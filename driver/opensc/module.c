@@ -11,48 +11,48 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#include "sc-internal.h"
+#include "osd.h"
 
 #ifndef SAFEID_OPENSC_VERSION
 #define SAFEID_OPENSC_VERSION "0.23.0"
 #endif
 
 /* The only exported symbols (the rest is hidden; see safeid-opensc.map). */
-#define SAFEID_EXPORT __attribute__((visibility("default")))
-SAFEID_EXPORT const char *sc_driver_version(void);
-SAFEID_EXPORT void *sc_module_init(const char *name);
+#define OSD_EXPORT __attribute__((visibility("default")))
+OSD_EXPORT const char *sc_driver_version(void);
+OSD_EXPORT void *sc_module_init(const char *name);
 
-static struct sc_card_operations safeid_ops;
+static struct sc_card_operations osd_ops;
 
-static struct sc_card_driver safeid_driver = {
+static struct sc_card_driver osd_driver = {
 	"SafeID / Token2 programmable OTP token (safeid " SAFEID_VERSION ")",
 	"safeid",
-	&safeid_ops,
+	&osd_ops,
 	NULL, /* ATRs come only from card_atr blocks in opensc.conf */
 	0,
 	NULL,
 };
 
-static pthread_once_t safeid_ops_once = PTHREAD_ONCE_INIT;
+static pthread_once_t osd_ops_once = PTHREAD_ONCE_INIT;
 
 /* ISO 7816 operations for everything the token does not do differently;
  * ours for matching, setup and card_ctl.  Once per process: several
  * OpenSC contexts (threads) share the table. */
-static void safeid_ops_setup(void)
+static void osd_ops_setup(void)
 {
 	const struct sc_card_driver *iso = sc_get_iso7816_driver();
 
-	safeid_ops = *iso->ops;
-	safeid_ops.match_card = safeid_sc_match_card;
-	safeid_ops.init = safeid_sc_init;
-	safeid_ops.finish = safeid_sc_finish;
-	safeid_ops.card_ctl = safeid_sc_card_ctl;
+	osd_ops = *iso->ops;
+	osd_ops.match_card = osd_match_card;
+	osd_ops.init = osd_init;
+	osd_ops.finish = osd_finish;
+	osd_ops.card_ctl = osd_card_ctl;
 }
 
-static struct sc_card_driver *safeid_get_driver(void)
+static struct sc_card_driver *osd_get_driver(void)
 {
-	pthread_once(&safeid_ops_once, safeid_ops_setup);
-	return &safeid_driver;
+	pthread_once(&osd_ops_once, osd_ops_setup);
+	return &osd_driver;
 }
 
 const char *sc_driver_version(void)
@@ -71,6 +71,6 @@ void *sc_module_init(const char *name)
 	} u;
 
 	(void)name;
-	u.fn = safeid_get_driver;
+	u.fn = osd_get_driver;
 	return u.p;
 }

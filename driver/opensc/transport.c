@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "sc-internal.h"
+#include "osd.h"
 
 /* OpenSC error -> the core's error, for transmit and lock failures. */
 static int from_sc_error(int r)
@@ -35,7 +35,7 @@ static int from_sc_error(int r)
 	}
 }
 
-int safeid_sc_error(int err)
+int osd_error(int err)
 {
 	switch (err) {
 	case SAFEID_OK:
@@ -69,7 +69,27 @@ int safeid_sc_error(int err)
 	case SAFEID_ERR_ARG:
 	case SAFEID_ERR_SEED_LENGTH:
 	case SAFEID_ERR_CONFIG:
+	case SAFEID_ERR_PROFILE:
+	case SAFEID_ERR_TITLE:
+	case SAFEID_ERR_DIGITS:
+	case SAFEID_ERR_CUSTOMER_KEY:
+	case SAFEID_ERR_ZERO_SEED:
 		return SC_ERROR_INVALID_ARGUMENTS;
+	case SAFEID_ERR_WRONG_KEY:
+		return SC_ERROR_PIN_CODE_INCORRECT;
+	case SAFEID_ERR_LOCKED:
+		return SC_ERROR_AUTH_METHOD_BLOCKED;
+	case SAFEID_ERR_LAST_TRY:
+		return SC_ERROR_NOT_ALLOWED;
+	case SAFEID_ERR_OCCUPIED:
+		return SC_ERROR_FILE_ALREADY_EXISTS;
+	case SAFEID_ERR_NOT_SUPPORTED:
+		return SC_ERROR_NOT_SUPPORTED;
+	case SAFEID_ERR_READBACK:
+	case SAFEID_ERR_CLOCK:
+		return SC_ERROR_CARD_CMD_FAILED;
+	case SAFEID_ERR_CANCELLED:
+		return SC_ERROR_KEYPAD_CANCELLED;
 	default:
 		return SC_ERROR_INTERNAL;
 	}
@@ -77,14 +97,23 @@ int safeid_sc_error(int err)
 
 /*
  * OpenSC's debug log (debug >= 3 in opensc.conf) writes every APDU in hex.
- * The seed write's body is the seed encrypted under the family's public
- * device key, so logging it would log the seed.  Its log level is dropped
- * to 0 for that one APDU.  The level is per context, so another thread
- * sharing the context may miss a few log lines meanwhile; nothing else.
+ * Some must stay out of it; their log level is dropped to 0 for that one
+ * APDU:
+ *  - the seed write (84 C5): the seed encrypted under the family's public
+ *    device key, or a Molto2's key derived from its customer key;
+ *  - a Molto2's key change (84 D7): the new key's hash under the current
+ *    key, which the factory key may be;
+ *  - the answer to a challenge (80 CE): with the challenge, it lets
+ *    anyone who reads the log try customer keys offline.
+ * The level is per context, so another thread sharing the context may
+ * miss a few log lines meanwhile; nothing else.
  */
-static bool carries_seed(const uint8_t *capdu, size_t clen)
+static bool carries_secret(const uint8_t *capdu, size_t clen)
 {
-	return clen >= 2 && capdu[0] == 0x84 && capdu[1] == 0xC5;
+	if (clen < 2)
+		return false;
+	return (capdu[0] == 0x84 && (capdu[1] == 0xC5 || capdu[1] == 0xD7)) ||
+	       (capdu[0] == 0x80 && capdu[1] == 0xCE);
 }
 
 static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
@@ -109,9 +138,12 @@ static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
 	apdu.resplen = rcap - 2;
 	apdu.flags |= SC_APDU_FLAGS_NO_GET_RESP | SC_APDU_FLAGS_NO_RETRY_WL |
 	              SC_APDU_FLAGS_NO_SM;
-	secret = carries_seed(capdu, clen);
+	secret = carries_secret(capdu, clen);
 	if (secret) {
-		SAFEID_SC_LOG(card->ctx, "safeid: seed write: APDU not logged");
+		OSD_LOG(card->ctx, "safeid: %s: APDU not logged",
+		        capdu[1] == 0xC5   ? "seed write"
+		        : capdu[1] == 0xD7 ? "customer key change"
+		                           : "authenticate");
 		saved_debug = card->ctx->debug;
 		card->ctx->debug = 0;
 	}
@@ -119,7 +151,7 @@ static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
 	if (secret)
 		card->ctx->debug = saved_debug;
 	if (r != SC_SUCCESS) {
-		SAFEID_SC_LOG(card->ctx, "safeid: transmit of %02X %02X failed: %s",
+		OSD_LOG(card->ctx, "safeid: transmit of %02X %02X failed: %s",
 		              capdu[0], clen > 1 ? capdu[1] : 0, sc_strerror(r));
 		return from_sc_error(r);
 	}
@@ -145,7 +177,7 @@ static int sc_end(void *ctx)
 	return r == SC_SUCCESS ? SAFEID_OK : from_sc_error(r);
 }
 
-void safeid_sc_transport(struct sc_card *card, safeid_transport *out)
+void osd_transport(struct sc_card *card, safeid_transport *out)
 {
 	out->ctx = card;
 	out->transmit = sc_transmit_bytes;

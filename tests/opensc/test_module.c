@@ -109,8 +109,8 @@ START_TEST(only_two_symbols_exported)
 
 	ck_assert_ptr_null(dlsym(h, "safeid_get_info"));
 	ck_assert_ptr_null(dlsym(h, "safeid_burn"));
-	ck_assert_ptr_null(dlsym(h, "safeid_sc_card_ctl"));
-	ck_assert_ptr_null(dlsym(h, "safeid_sc_match_card"));
+	ck_assert_ptr_null(dlsym(h, "osd_card_ctl"));
+	ck_assert_ptr_null(dlsym(h, "osd_match_card"));
 	dlclose(h);
 }
 END_TEST

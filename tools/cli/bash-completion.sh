@@ -85,16 +85,20 @@ _safeid_tool_files() {
 
 _safeid_tool() {
 	local cur prev
-	local commands='list info scan burn clock verify code provision export'
+	local commands='list info scan burn clock verify code provision export
+		profiles wipe set-key reset lock unlock'
+	commands=${commands//[$'\n\t']/ }
 	# Options that take a value (the next word, or after "=").
 	local valued='--qr --pick --match --screenshot-cmd --uri --uri-file
 		--secret --secret-arg --hash --step --account --issuer --reader
 		--wait --timeout --display --code --window --at --count --module
 		--backend --state-dir -r --journal --psk-file --password-file
-		--seed-bytes --users --format --out --realm'
+		--seed-bytes --users --format --out --realm --profile --digits
+		--first-profile --title --customer-key-file --new-key-file
+		--press-wait'
 	local flags='--screen --yes --erase-seed --json --verbose --help
 		--version -y -v -h -V --insecure-plaintext --verify --reburn --force
-		--include-unknown'
+		--include-unknown --all --overwrite --last-try --verify-key'
 	local w i have_command=''
 
 	COMPREPLY=()
@@ -103,6 +107,7 @@ _safeid_tool() {
 	case $prev in
 	--hash) mapfile -t COMPREPLY < <(compgen -W 'sha1 sha256' -- "$cur"); return ;;
 	--step) mapfile -t COMPREPLY < <(compgen -W '30 60' -- "$cur"); return ;;
+	--digits) mapfile -t COMPREPLY < <(compgen -W '4 6 8 10' -- "$cur"); return ;;
 	--display) mapfile -t COMPREPLY < <(compgen -W '15 30 60 120' -- "$cur"); return ;;
 	--backend) mapfile -t COMPREPLY < <(compgen -W 'pkcs11 opensc' -- "$cur"); return ;;
 	--format)
@@ -117,7 +122,8 @@ _safeid_tool() {
 	--qr) # PNG and JPEG images
 		_safeid_tool_files '*.[pP][nN][gG]' '*.[jJ][pP][gG]' '*.[jJ][pP][eE][gG]'
 		return ;;
-	--uri-file | --journal | --psk-file | --password-file | --users | --out)
+	--uri-file | --journal | --psk-file | --password-file | --users | --out | \
+		--customer-key-file | --new-key-file)
 		_safeid_tool_files '*'; return ;;
 	--module) _safeid_tool_files '*.so'; return ;;
 	--state-dir) _safeid_tool_files; return ;;

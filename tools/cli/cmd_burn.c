@@ -137,11 +137,31 @@ int cmd_burn(const tool_opts *o, json_out *j, client_error *err)
 	int lockfd = -1, ret;
 
 	memset(&res, 0, sizeof(res));
-	/* The whole input is read and checked before any token is opened. */
-	ret = tool_account_load(o, &in, err);
+	/* The whole input is read and checked before any token is opened,
+	 * for the widest family; the single-profile family's narrower rule
+	 * (6 digits) once the token says which it is (a read only). */
+	ret = tool_input_load(o, &in, err);
+	if (ret == 0 && o->all && (o->pick > 0 || o->match != NULL))
+		ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
+		                  "--all burns every account of the input: "
+		                  "remove --pick/--match, or --all");
+	if (ret == 0 && o->all)
+		ret = client_input_check_all(&in, INPUT_DIGITS_MOLTO2, err);
+	else if (ret == 0)
+		ret = client_input_choose_digits(&in, o->pick, o->match,
+		                                 INPUT_DIGITS_MOLTO2, err);
 	if (ret != 0)
 		goto fail;
 	ret = tool_writer_open(o, &lockfd, &b, &s, err);
+	if (ret != 0)
+		goto fail;
+	if (s.molto2) {
+		ret = tool_m2_burn(o, j, &in, b, &s, err);
+		goto fail;
+	}
+	ret = tool_m2_options_refuse(o, &s, err);
+	if (ret == 0)
+		ret = client_input_choose(&in, o->pick, o->match, err);
 	if (ret != 0)
 		goto fail;
 	ntp = client_ntp_state_read();

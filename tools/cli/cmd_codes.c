@@ -5,6 +5,7 @@
  * shows right, and how far is its clock off).
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,15 +148,40 @@ fail:
 	return ret;
 }
 
+/* The account of code and verify: with --profile, checked as a Molto2
+ * takes it and shown with the settings the token holds in that profile;
+ * without, as the single-profile family takes it, no token reached. */
+static int codes_load(const tool_opts *o, client_input *in,
+                      client_error *err)
+{
+	int ret;
+
+	if (o->profile < 0 && o->token_opt != NULL)
+		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
+		                   "%s reaches a token, which '%s' does only "
+		                   "with --profile N (a Token2 Molto2's "
+		                   "profile); remove it, or add --profile",
+		                   o->token_opt, o->command);
+	if (o->profile < 0)
+		return tool_account_load(o, in, err);
+	ret = tool_input_load(o, in, err);
+	if (ret == 0)
+		ret = client_input_choose_digits(in, o->pick, o->match,
+		                                 INPUT_DIGITS_MOLTO2, err);
+	if (ret == 0)
+		ret = tool_m2_profile_settings(o, in, err);
+	return ret;
+}
+
 int cmd_code(const tool_opts *o, json_out *j, client_error *err)
 {
 	client_input in;
 	uint64_t now = tool_now(o), t;
 	unsigned step;
-	char buf[8];
+	char buf[11];
 	int ret;
 
-	ret = tool_account_load(o, &in, err);
+	ret = codes_load(o, &in, err);
 	if (ret != 0)
 		goto fail;
 	step = in.report.step;
@@ -167,7 +193,7 @@ int cmd_code(const tool_opts *o, json_out *j, client_error *err)
 	}
 	for (long i = 0; i < o->count; i++) {
 		t = now + (uint64_t)i * step;
-		snprintf(buf, sizeof(buf), "%06u", client_code_at(&in, t));
+		client_code_text(&in, t, buf);
 		if (o->json) {
 			json_obj(j, NULL);
 			json_uint(j, "time", t - t % step);
@@ -189,7 +215,8 @@ fail:
 
 /* The typed code: --code DIGITS, --code -, a code piped in when stdin
  * carries nothing else, or asked on the terminal. */
-static int code_read(const tool_opts *o, char out[7], client_error *err)
+static int code_read(const tool_opts *o, unsigned digits, char out[11],
+                     client_error *err)
 {
 	bool stdin_free = o->uri == NULL && o->secret == NULL;
 	bool from_stdin = o->code_src != NULL || (stdin_free && !isatty(0));
@@ -198,8 +225,9 @@ static int code_read(const tool_opts *o, char out[7], client_error *err)
 	int ret, fd;
 
 	if (o->code_src != NULL && strcmp(o->code_src, "-") != 0)
-		return client_code_parse(o->code_src, strlen(o->code_src), out,
-		                         err);
+		return client_code_parse_digits(o->code_src,
+		                                strlen(o->code_src), digits,
+		                                out, err);
 	if (from_stdin && (o->uri != NULL || o->secret != NULL))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "standard input already carries the secret: "
@@ -214,28 +242,31 @@ static int code_read(const tool_opts *o, char out[7], client_error *err)
 	if (fd > 0)
 		close(fd);
 	if (ret == 0)
-		ret = client_code_parse(buf, len, out, err);
+		ret = client_code_parse_digits(buf, len, digits, out, err);
 	input_secret_free(buf, cap);
 	return ret;
 }
 
 int cmd_verify(const tool_opts *o, json_out *j, client_error *err)
 {
-	char typed[7], line[CLIENT_MSG_MAX];
+	char typed[11], line[CLIENT_MSG_MAX];
 	client_input in;
 	long offset = 0;
 	uint64_t now = tool_now(o);
 	bool match;
 	int ret;
 
-	ret = tool_account_load(o, &in, err);
+	ret = codes_load(o, &in, err);
 	if (ret != 0)
 		goto fail;
-	ret = code_read(o, typed, err);
+	ret = code_read(o, in.report.digits >= 4 ? in.report.digits : 6,
+	                typed, err);
 	if (ret != 0)
 		goto fail;
-	match = client_code_find(&in, now, o->window,
-	                         (uint32_t)strtoul(typed, NULL, 10), &offset);
+	/* a 10-digit code beyond 32 bits is no code the token can show */
+	match = strtoull(typed, NULL, 10) <= UINT32_MAX &&
+	        client_code_find(&in, now, o->window,
+	                         (uint32_t)strtoull(typed, NULL, 10), &offset);
 	if (o->json) {
 		json_bool(j, "match", match);
 		json_uint(j, "time", now);

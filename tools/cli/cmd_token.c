@@ -117,7 +117,13 @@ int cmd_info(const tool_opts *o, json_out *j, client_error *err)
 	tool_watchdog_disarm();
 	if (ret == 0) {
 		tool_slot_show(o, j, &s, tool_now(o));
-		record_show(o, j, s.serial);
+		if (!s.molto2)
+			record_show(o, j, s.serial);
+		else if (o->json)
+			json_uint(j, "profiles", s.profiles);
+		else
+			printf("Last burn:  %s\n",
+			       client_text(CLIENT_TEXT_M2_NO_RECORD));
 	}
 	client_backend_close(&b);
 	return ret;
@@ -174,6 +180,13 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 
 	memset(&p, 0, sizeof(p));
 	ret = tool_writer_open(o, &lockfd, &b, &s, err);
+	if (ret != 0)
+		goto fail;
+	if (s.molto2) {
+		ret = tool_m2_clock(o, j, b, &s, err);
+		goto fail;
+	}
+	ret = tool_m2_options_refuse(o, &s, err);
 	if (ret != 0)
 		goto fail;
 	ret = client_clock_plan_fill(&p, o->state_dir, &s, &co, &source, err);

@@ -21,6 +21,29 @@ int cmd_verify(const tool_opts *o, json_out *j, client_error *err);
 int cmd_code(const tool_opts *o, json_out *j, client_error *err);
 int cmd_provision(const tool_opts *o, json_out *j, client_error *err);
 int cmd_export(const tool_opts *o, json_out *j, client_error *err);
+int cmd_profiles(const tool_opts *o, json_out *j, client_error *err);
+int cmd_wipe(const tool_opts *o, json_out *j, client_error *err);
+int cmd_set_key(const tool_opts *o, json_out *j, client_error *err);
+int cmd_reset(const tool_opts *o, json_out *j, client_error *err);
+int cmd_lock(const tool_opts *o, json_out *j, client_error *err);
+int cmd_unlock(const tool_opts *o, json_out *j, client_error *err);
+
+/* A Token2 Molto2 (cmd_molto2.c): burn and clock once the token is known
+ * to be one (b and s from tool_writer_open, in loaded, not yet checked
+ * for the single-profile family). */
+int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
+                 client_backend *b, const client_slot *s,
+                 client_error *err);
+int tool_m2_clock(const tool_opts *o, json_out *j, client_backend *b,
+                  const client_slot *s, client_error *err);
+/* The options only a Molto2 takes (--profile, --all, --title, a
+ * customer key, ...) refused for the single-profile token s. */
+int tool_m2_options_refuse(const tool_opts *o, const client_slot *s,
+                           client_error *err);
+/* code and verify --profile N: the hash, step and digits profile N of
+ * the token holds, into in->report (what the token shows). */
+int tool_m2_profile_settings(const tool_opts *o, client_input *in,
+                             client_error *err);
 
 /* Read and parse the input the options name (--qr, --screen, --uri,
  * --uri-file, --secret, --secret-arg) into accounts; nothing picked yet.

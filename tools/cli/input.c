@@ -66,6 +66,7 @@ static int secret_load(const tool_opts *o, client_input *in,
 	client_secret_opts so = {
 		.hash = SAFEID_HASH_SHA1,
 		.step = (unsigned)o->step,
+		.digits = (unsigned)o->digits,
 		.account = o->account,
 		.issuer = o->issuer,
 	};
@@ -118,11 +119,12 @@ int tool_input_load(const tool_opts *o, client_input *in, client_error *err)
 		                   "several inputs given: use only one of "
 		                   "--qr, --screen, --uri, --uri-file, "
 		                   "--secret, --secret-arg");
-	if ((o->hash != NULL || o->step > 0 || o->account != NULL ||
-	     o->issuer != NULL) &&
+	if ((o->hash != NULL || o->step > 0 || o->digits > 0 ||
+	     o->account != NULL || o->issuer != NULL) &&
 	    o->secret == NULL && o->secret_arg == NULL)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
-		                   "--hash, --step, --account and --issuer "
+		                   "--hash, --step, --digits, --account and "
+		                   "--issuer "
 		                   "apply to a bare secret (--secret -) only; "
 		                   "an otpauth URI or QR code carries its own "
 		                   "settings");

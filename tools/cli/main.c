@@ -12,79 +12,150 @@
 #include "watchdog.h"
 
 static const char usage_text[] =
-	"Usage: safeid-tool [OPTIONS] COMMAND [OPTIONS]\n\nBurn TOTP seeds "
-	"into programmable NFC OTP tokens (SafeID/Diamond class)\nthrough a "
-	"PC/SC reader, from a QR code, the screen or a URI.\n\nCommands:\n  "
-	"list                 readers and the token on each\n  "
-	"info                 serial, model, token clock and its drift\n  "
-	"scan   INPUT         decode and explain an input; no token needed\n  "
-	"burn   INPUT         burn the account into the token (asks first)\n  "
-	"clock                set the token clock from the host clock\n  "
-	"verify INPUT         check the code the token shows\n  code   "
-	"INPUT         the codes the token should show (like "
-	"oathtool)\n  provision            burn a stack of tokens with fresh "
-	"random seeds,\n                       kept in an encrypted journal "
-	"(--journal)\n  export               a journal's tokens as the seed "
-	"file a server imports\n\nINPUT (exactly one):\n  --qr FILE            PNG or JPEG "
-	"with QR codes (photo or screenshot)\n  --pick N             with "
-	"several accounts: take the N-th (1-based)\n  --match TEXT         ... "
-	"or the one whose issuer/name contains TEXT\n  --screen             QR "
-	"codes on every monitor of the X11 display\n  --screenshot-cmd CMD  "
-	"capture with CMD instead (Wayland: 'grim -');\n                       "
-	"image on its stdout, or written to {file}\n  --uri -              "
-	"otpauth:// or otpauth-migration:// on stdin\n  --uri-file FILE      "
-	"... read from FILE\n  --secret -           bare base32 secret on "
-	"stdin (not echoed)\n  --secret-arg B32     bare secret in argv: "
-	"visible to other users\n  --hash sha1|sha256, --step 30|60, --account "
-	"NAME, --issuer NAME\n                       settings for a bare "
-	"secret (default sha1, 30)\n\nOptions (a command refuses those that "
-	"do not apply to it):\n  -r, --reader R       reader "
-	"by index (0, 1, ...) or part of its name\n  --wait SECONDS       wait "
-	"up to SECONDS for a token to be placed\n  --timeout SECONDS    give "
-	"up when the token does not answer a step\n                       "
-	"within SECONDS (default 20; 1 to 3600)\n  --display SECONDS    token "
-	"display timeout: 15, 30 (default), 60, 120\n  -y, --yes            do "
-	"not ask before writing\n  --erase-seed         clock: allow erasing "
-	"the seed (restricted models)\n  --code CODE|-        verify: the code "
-	"shown (- reads stdin)\n  --window N           verify: search N steps "
-	"either side (default 10)\n  --at UNIX            code/verify: time "
-	"instead of now\n  --count N            code: how many codes (default "
-	"2: now and next)\n  --json               one JSON object on stdout "
-	"(see safeid-tool(1))\n  -v, --verbose        trace module calls and "
-	"APDU headers (no secrets)\n  --module PATH        PKCS#11 module "
-	"(default: safeid-pkcs11.so next\n                       to the tool, "
-	"see safeid-tool(1))\n  --backend pkcs11|opensc  how to reach the "
-	"token (default pkcs11)\n  --state-dir DIR      burn records (default "
-	"$XDG_STATE_HOME/safeid)\n\nProvisioning (provision, export; see "
-	"safeid-tool(1)):\n  --journal FILE       the batch's journal "
-	"(created, or resumed)\n  --psk-file F         batch secret: 32 hex "
-	"digits (also the PSKC key)\n  --password-file F    batch secret: a "
-	"password (also for PSKC)\n  --insecure-plaintext journal or PSKC "
-	"without encryption\n  --count N            tokens in the batch "
-	"(provision)\n  --seed-bytes N       16 to 63 (default 20; 32 with "
-	"--hash sha256)\n  --users FILE         one user per line (or CSV "
-	"with a header), in order\n  --verify             type each token's "
-	"code after its burn\n  --reburn             burn again a token "
-	"done in an earlier run\n  --format F           pskc, "
-	"privacyidea-csv, linotp-csv, multiotp-csv,\n                       "
-	"entra-csv\n  --out FILE           the export (provision: at the "
-	"end and on Ctrl-C)\n  --force              replace an existing "
-	"--out file\n  --include-unknown    export tokens whose state is "
-	"not confirmed too\n  --realm REALM        privacyidea-csv: the "
-	"users' realm\n  -h, --help           this text;  -V, "
-	"--version\n\nExit codes:\n  0  done (verify: the code matches)\n  1  "
-	"verify: the code does not match\n  2  bad command line\n  3  bad "
-	"input (QR code, URI, secret, burn record): nothing was written\n"
-	"  4  no reader, no "
-	"token, or --wait ran out: nothing was written\n  5  the token "
-	"refused, failed, or did not answer within --timeout;\n     it keeps "
-	"its old seed unless the message says otherwise\n  6  a write was "
-	"interrupted or got no answer: the token's seed is\n     erased or "
-	"unknown; burn again\n  7  not confirmed (or no terminal and no --yes, "
-	"or a restricted model\n     without --erase-seed): nothing was "
-	"written\n  8  write done, but the burn record could not be saved\n  9  "
-	"the PKCS#11 module, backend or a plug-in could not be loaded;\n     "
-	"internal error\n";
+	"Usage: safeid-tool [OPTIONS] COMMAND [OPTIONS]\n\n"
+	"Burn TOTP seeds into programmable NFC OTP tokens (SafeID/Diamond "
+	"class)\nand the Token2 Molto2 through a PC/SC reader, from a QR "
+	"code, the screen\nor a URI.\n\n"
+	"Commands:\n"
+	"  list                 readers and the token on each\n"
+	"  info                 serial, model, token clock and its drift\n"
+	"  scan   INPUT         decode and explain an input; no token needed\n"
+	"  burn   INPUT         burn the account into the token (asks first)\n"
+	"  clock                set the token clock from the host clock\n"
+	"  verify INPUT         check the code the token shows\n"
+	"  code   INPUT         the codes the token should show (like "
+	"oathtool)\n"
+	"  provision            burn a stack of tokens with fresh random "
+	"seeds,\n"
+	"                       kept in an encrypted journal (--journal)\n"
+	"  export               a journal's tokens as the seed file a server "
+	"imports\n\n"
+	"Token2 Molto2 (100 profiles, a customer key; see safeid-tool(1)):\n"
+	"  profiles             every profile: title, seed, hash, digits, "
+	"step\n"
+	"  wipe --profile N     delete profile N's seed (asks first)\n"
+	"  set-key              change the customer key (confirm with the "
+	"token's\n"
+	"                       up-arrow button)\n"
+	"  reset                factory reset: erases every profile (asks "
+	"first,\n"
+	"                       confirm with the up-arrow button)\n"
+	"  lock, unlock         lock or unlock the token's screen\n\n"
+	"INPUT (exactly one):\n"
+	"  --qr FILE            PNG or JPEG with QR codes (photo or "
+	"screenshot)\n"
+	"  --pick N             with several accounts: take the N-th "
+	"(1-based)\n"
+	"  --match TEXT         ... or the one whose issuer/name contains "
+	"TEXT\n"
+	"  --screen             QR codes on every monitor of the X11 display\n"
+	"  --screenshot-cmd CMD  capture with CMD instead (Wayland: 'grim -');\n"
+	"                       image on its stdout, or written to {file}\n"
+	"  --uri -              otpauth:// or otpauth-migration:// on stdin\n"
+	"  --uri-file FILE      ... read from FILE\n"
+	"  --secret -           bare base32 secret on stdin (not echoed)\n"
+	"  --secret-arg B32     bare secret in argv: visible to other users\n"
+	"  --hash sha1|sha256, --step 30|60, --digits 4|6|8|10, --account "
+	"NAME,\n"
+	"  --issuer NAME        settings for a bare secret (default sha1, 30, "
+	"6)\n\n"
+	"Options (a command refuses those that do not apply to it):\n"
+	"  -r, --reader R       reader by index (0, 1, ...) or part of its "
+	"name\n"
+	"  --wait SECONDS       wait up to SECONDS for a token to be placed\n"
+	"  --timeout SECONDS    give up when the token does not answer a step\n"
+	"                       within SECONDS (default 20; 1 to 3600)\n"
+	"  --display SECONDS    token display timeout: 15, 30 (default), 60, "
+	"120\n"
+	"  -y, --yes            do not ask before writing\n"
+	"  --erase-seed         clock: allow erasing the seed (restricted "
+	"models)\n"
+	"  --code CODE|-        verify: the code shown (- reads stdin)\n"
+	"  --window N           verify: search N steps either side (default "
+	"10)\n"
+	"  --at UNIX            code/verify: time instead of now\n"
+	"  --count N            code: how many codes (default 2: now and "
+	"next)\n"
+	"  --json               one JSON object on stdout (see "
+	"safeid-tool(1))\n"
+	"  -v, --verbose        trace module calls and APDU headers (no "
+	"secrets)\n"
+	"  --module PATH        PKCS#11 module (default: safeid-pkcs11.so "
+	"next\n"
+	"                       to the tool, see safeid-tool(1))\n"
+	"  --backend pkcs11|opensc  how to reach the token (default pkcs11)\n"
+	"  --state-dir DIR      burn records and tries counts (default\n"
+	"                       $XDG_STATE_HOME/safeid)\n\n"
+	"Token2 Molto2:\n"
+	"  --profile N          burn, clock, wipe: that profile (0 to 99);\n"
+	"                       verify, code: with the digits the token has "
+	"there\n"
+	"  --all                burn: every account of the input, into free "
+	"profiles\n"
+	"  --first-profile N    burn --all: start at profile N (default 0)\n"
+	"  --overwrite          burn: replace the seed of occupied profiles\n"
+	"  --title TEXT         burn: the title shown (default: the issuer; "
+	"at most\n"
+	"                       12 bytes)\n"
+	"  --customer-key-file F  the customer key (a 0600 file of yours); "
+	"else it\n"
+	"                       is asked on the terminal; none: the factory "
+	"key\n"
+	"  --new-key-file F     set-key: the new customer key (else asked "
+	"twice)\n"
+	"  --last-try           agree to spend the token's last try on the "
+	"key\n"
+	"  --verify-key         set-key: after the button, check the new key "
+	"(a try\n"
+	"                       is spent if the key did not change)\n"
+	"  --press-wait SECONDS  set-key, reset: wait that long for the "
+	"button\n"
+	"                       (default 60; 1 to 600)\n\n"
+	"Provisioning (provision, export; see safeid-tool(1)):\n"
+	"  --journal FILE       the batch's journal (created, or resumed)\n"
+	"  --psk-file F         batch secret: 32 hex digits (also the PSKC "
+	"key)\n"
+	"  --password-file F    batch secret: a password (also for PSKC)\n"
+	"  --insecure-plaintext journal or PSKC without encryption\n"
+	"  --count N            tokens in the batch (provision)\n"
+	"  --seed-bytes N       16 to 63 (default 20; 32 with --hash sha256)\n"
+	"  --users FILE         one user per line (or CSV with a header), in "
+	"order\n"
+	"  --verify             type each token's code after its burn\n"
+	"  --reburn             burn again a token done in an earlier run\n"
+	"  --format F           pskc, privacyidea-csv, linotp-csv, "
+	"multiotp-csv,\n"
+	"                       entra-csv\n"
+	"  --out FILE           the export (provision: at the end and on "
+	"Ctrl-C)\n"
+	"  --force              replace an existing --out file\n"
+	"  --include-unknown    export tokens whose state is not confirmed "
+	"too\n"
+	"  --realm REALM        privacyidea-csv: the users' realm\n"
+	"  -h, --help           this text;  -V, --version\n\n"
+	"Exit codes:\n"
+	"  0  done (verify: the code matches)\n"
+	"  1  verify: the code does not match\n"
+	"  2  bad command line\n"
+	"  3  bad input (QR code, URI, secret, burn record, key file): "
+	"nothing was\n"
+	"     written\n"
+	"  4  no reader, no token, or --wait ran out: nothing was written\n"
+	"  5  the token refused (a wrong customer key too), failed, or did "
+	"not\n"
+	"     answer within --timeout; it keeps its old seed (each profile its "
+	"own)\n"
+	"     unless the message says otherwise\n"
+	"  6  a write was interrupted or got no answer: a seed (a profile's "
+	"part)\n"
+	"     is erased, unknown or half written; burn again\n"
+	"  7  not confirmed (or no terminal and no --yes, a restricted model\n"
+	"     without --erase-seed, an occupied profile without --overwrite, "
+	"the\n"
+	"     last try without --last-try): nothing was written\n"
+	"  8  write done, but the burn record could not be saved\n"
+	"  9  the PKCS#11 module, backend or a plug-in could not be loaded;\n"
+	"     internal error\n";
 
 enum {
 	OPT_QR = 256, OPT_PICK, OPT_MATCH, OPT_SCREEN, OPT_SHOTCMD, OPT_URI,
@@ -93,7 +164,9 @@ enum {
 	OPT_AT, OPT_COUNT, OPT_TIMEOUT, OPT_JSON, OPT_MODULE, OPT_BACKEND, OPT_STATEDIR,
 	OPT_JOURNAL, OPT_PSKFILE, OPT_PWFILE, OPT_PLAINTEXT, OPT_SEEDBYTES,
 	OPT_USERS, OPT_VERIFYCODES, OPT_REBURN, OPT_OUT, OPT_FORMAT, OPT_FORCE,
-	OPT_INCLUNKNOWN, OPT_REALM,
+	OPT_INCLUNKNOWN, OPT_REALM, OPT_PROFILE, OPT_ALL, OPT_FIRSTPROFILE,
+	OPT_OVERWRITE, OPT_DIGITS, OPT_TITLE, OPT_KEYFILE, OPT_NEWKEYFILE,
+	OPT_LASTTRY, OPT_VERIFYKEY, OPT_PRESSWAIT,
 	OPT_END, /* one past the last: sizes the table of options given */
 };
 
@@ -139,6 +212,17 @@ static const struct option long_opts[] = {
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"include-unknown", no_argument, NULL, OPT_INCLUNKNOWN},
 	{"realm", required_argument, NULL, OPT_REALM},
+	{"profile", required_argument, NULL, OPT_PROFILE},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"first-profile", required_argument, NULL, OPT_FIRSTPROFILE},
+	{"overwrite", no_argument, NULL, OPT_OVERWRITE},
+	{"digits", required_argument, NULL, OPT_DIGITS},
+	{"title", required_argument, NULL, OPT_TITLE},
+	{"customer-key-file", required_argument, NULL, OPT_KEYFILE},
+	{"new-key-file", required_argument, NULL, OPT_NEWKEYFILE},
+	{"last-try", no_argument, NULL, OPT_LASTTRY},
+	{"verify-key", no_argument, NULL, OPT_VERIFYKEY},
+	{"press-wait", required_argument, NULL, OPT_PRESSWAIT},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -262,6 +346,36 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 	case OPT_FORCE: o->force = true; break;
 	case OPT_INCLUNKNOWN: o->include_unknown = true; break;
 	case OPT_REALM: o->realm = optarg; break;
+	case OPT_PROFILE:
+		ret = num_parse("--profile", optarg, 0, SAFEID_M2_PROFILES - 1,
+		                &v, err);
+		o->profile = (long)v;
+		break;
+	case OPT_ALL: o->all = true; break;
+	case OPT_FIRSTPROFILE:
+		ret = num_parse("--first-profile", optarg, 0,
+		                SAFEID_M2_PROFILES - 1, &v, err);
+		o->first_profile = (long)v;
+		break;
+	case OPT_OVERWRITE: o->overwrite = true; break;
+	case OPT_DIGITS:
+		ret = num_parse("--digits", optarg, 4, 10, &v, err);
+		if (ret == 0 && v != 4 && v != 6 && v != 8 && v != 10)
+			ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
+			                  "--digits %lld is not supported: a "
+			                  "Molto2 shows 4, 6, 8 or 10 digits (a "
+			                  "single-profile token 6)", v);
+		o->digits = (long)v;
+		break;
+	case OPT_TITLE: o->title = optarg; break;
+	case OPT_KEYFILE: o->key_file = optarg; break;
+	case OPT_NEWKEYFILE: o->new_key_file = optarg; break;
+	case OPT_LASTTRY: o->last_try = true; break;
+	case OPT_VERIFYKEY: o->verify_key = true; break;
+	case OPT_PRESSWAIT:
+		ret = num_parse("--press-wait", optarg, 1, 600, &v, err);
+		o->press_wait = (long)v;
+		break;
 	default:
 		ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                  "unknown option: see 'safeid-tool --help'");
@@ -274,12 +388,21 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 enum {
 	C_LIST = 1u << 0, C_INFO = 1u << 1, C_SCAN = 1u << 2, C_BURN = 1u << 3,
 	C_CLOCK = 1u << 4, C_VERIFY = 1u << 5, C_CODE = 1u << 6,
-	C_PROVISION = 1u << 7, C_EXPORT = 1u << 8,
-	C_ALL = (1u << 9) - 1,
+	C_PROVISION = 1u << 7, C_EXPORT = 1u << 8, C_PROFILES = 1u << 9,
+	C_WIPE = 1u << 10, C_SETKEY = 1u << 11, C_RESET = 1u << 12,
+	C_LOCK = 1u << 13, C_UNLOCK = 1u << 14,
+	C_ALL = (1u << 15) - 1,
 	/* read an account (INPUT) */
 	C_INPUT = C_SCAN | C_BURN | C_VERIFY | C_CODE,
-	/* reach a token */
-	C_TOKEN = C_LIST | C_INFO | C_BURN | C_CLOCK | C_PROVISION,
+	/* the Molto2's own commands */
+	C_M2 = C_PROFILES | C_WIPE | C_SETKEY | C_RESET | C_LOCK | C_UNLOCK,
+	/* use a Molto2's customer key */
+	C_KEY = C_BURN | C_CLOCK | C_WIPE | C_SETKEY | C_LOCK | C_UNLOCK,
+	/* write a token */
+	C_WRITE = C_BURN | C_CLOCK | C_PROVISION | C_WIPE | C_SETKEY |
+	          C_RESET | C_LOCK | C_UNLOCK,
+	/* reach a token (verify and code: with --profile) */
+	C_TOKEN = C_LIST | C_INFO | C_WRITE | C_PROFILES | C_VERIFY | C_CODE,
 	/* read or write a batch's journal and seed file */
 	C_BATCH = C_PROVISION | C_EXPORT,
 };
@@ -293,7 +416,10 @@ static const struct {
 	{"scan", C_SCAN, cmd_scan},       {"burn", C_BURN, cmd_burn},
 	{"clock", C_CLOCK, cmd_clock},    {"verify", C_VERIFY, cmd_verify},
 	{"code", C_CODE, cmd_code},       {"provision", C_PROVISION, cmd_provision},
-	{"export", C_EXPORT, cmd_export},
+	{"export", C_EXPORT, cmd_export}, {"profiles", C_PROFILES, cmd_profiles},
+	{"wipe", C_WIPE, cmd_wipe},       {"set-key", C_SETKEY, cmd_set_key},
+	{"reset", C_RESET, cmd_reset},    {"lock", C_LOCK, cmd_lock},
+	{"unlock", C_UNLOCK, cmd_unlock},
 };
 
 /* Commands that write one JSON object per line as they go, the last one
@@ -331,13 +457,14 @@ static const struct {
 	 "a setting of a bare secret, of a clock write or of a batch"},
 	{OPT_STEP, "--step", C_INPUT | C_CLOCK | C_PROVISION,
 	 "a setting of a bare secret, of a clock write or of a batch"},
-	{'r', "-r/--reader", C_INFO | C_BURN | C_CLOCK | C_PROVISION,
+	{OPT_DIGITS, "--digits", C_INPUT, "a setting of a bare secret"},
+	{'r', "-r/--reader", C_TOKEN & ~C_LIST,
 	 "the choice of the token's reader"},
 	{OPT_WAIT, "--wait", C_TOKEN, "a wait for a token"},
 	{OPT_TIMEOUT, "--timeout", C_TOKEN, "a bound on the token's answers"},
 	{OPT_DISPLAY, "--display", C_BURN | C_CLOCK | C_PROVISION,
 	 "a setting written to the token"},
-	{'y', "-y/--yes", C_BURN | C_CLOCK | C_PROVISION,
+	{'y', "-y/--yes", C_BURN | C_CLOCK | C_PROVISION | C_WIPE | C_RESET,
 	 "the consent to write without asking"},
 	{OPT_ERASE, "--erase-seed", C_CLOCK,
 	 "the consent to a clock write that erases the seed"},
@@ -350,8 +477,25 @@ static const struct {
 	{'v', "-v/--verbose", C_ALL, ""},
 	{OPT_MODULE, "--module", C_TOKEN, "the way to the token"},
 	{OPT_BACKEND, "--backend", C_TOKEN, "the way to the token"},
-	{OPT_STATEDIR, "--state-dir", C_INFO | C_BURN | C_CLOCK | C_PROVISION,
-	 "the place of the burn records"},
+	{OPT_STATEDIR, "--state-dir", C_INFO | C_WRITE,
+	 "the place of the burn records and tries counts"},
+	{OPT_PROFILE, "--profile", C_BURN | C_CLOCK | C_VERIFY | C_CODE | C_WIPE,
+	 "the choice of a Molto2's profile"},
+	{OPT_ALL, "--all", C_BURN, "the choice of every account of the input"},
+	{OPT_FIRSTPROFILE, "--first-profile", C_BURN,
+	 "the first profile of a burn --all"},
+	{OPT_OVERWRITE, "--overwrite", C_BURN,
+	 "the consent to replace occupied profiles"},
+	{OPT_TITLE, "--title", C_BURN, "the title a burn writes"},
+	{OPT_KEYFILE, "--customer-key-file", C_KEY, "a Molto2's customer key"},
+	{OPT_NEWKEYFILE, "--new-key-file", C_SETKEY,
+	 "the new customer key of set-key"},
+	{OPT_LASTTRY, "--last-try", C_KEY,
+	 "the consent to spend a Molto2's last try"},
+	{OPT_VERIFYKEY, "--verify-key", C_SETKEY,
+	 "the check of a changed customer key"},
+	{OPT_PRESSWAIT, "--press-wait", C_SETKEY | C_RESET,
+	 "the wait for the token's up-arrow button"},
 	{OPT_JOURNAL, "--journal", C_BATCH, "the batch's journal"},
 	{OPT_PSKFILE, "--psk-file", C_BATCH, "the batch secret"},
 	{OPT_PWFILE, "--password-file", C_BATCH, "the batch secret"},
@@ -403,7 +547,7 @@ static int options_check(const char *command, const bool *given,
 {
 	bool known[OPTION_IDS] = {false};
 	unsigned bit = 0;
-	char where[64];
+	char where[160];
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(command, commands[i].name) == 0)
@@ -444,6 +588,8 @@ static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 	o->window = 10;
 	o->at = -1;
 	o->count = 2;
+	o->profile = -1;
+	o->first_profile = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":r:yvhV", long_opts,
 	                        NULL)) != -1) {
@@ -466,6 +612,14 @@ static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 			return ret;
 		if (c >= 0 && c < OPTION_IDS)
 			given[c] = true;
+		/* verify and code reach a token only for --profile */
+		if (o->token_opt == NULL)
+			o->token_opt = c == 'r'           ? "-r/--reader"
+			               : c == OPT_WAIT    ? "--wait"
+			               : c == OPT_TIMEOUT ? "--timeout"
+			               : c == OPT_MODULE  ? "--module"
+			               : c == OPT_BACKEND ? "--backend"
+			                                  : NULL;
 	}
 	if (optind >= argc)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
@@ -546,8 +700,9 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		ret = client_fail(&err, CLIENT_EXIT_USAGE, "usage",
 		                  "unknown command '%s': use list, info, scan, "
-		                  "burn, clock, verify, code, provision or "
-		                  "export (see --help)",
+		                  "burn, clock, verify, code, provision, export, "
+		                  "profiles, wipe, set-key, reset, lock or "
+		                  "unlock (see --help)",
 		                  o.command);
 	if (ret != 0)
 		error_report(&o, &j, &err);

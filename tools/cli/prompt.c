@@ -6,7 +6,10 @@
  * secret typed on a terminal is not echoed, and the echo comes back
  * however the reading ends, Ctrl-C included.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,4 +129,81 @@ int tool_secret_ask(int fd, const char *prompt, bool echo, const char *what,
 			fputc('\n', stderr);
 	}
 	return ret;
+}
+
+int tool_tty_secret(const char *prompt, const char *what, size_t max,
+                    char **out, size_t *len, size_t *cap, client_error *err)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), ret;
+
+	*out = NULL;
+	*len = 0;
+	*cap = 0;
+	if (fd < 0)
+		return 1;
+	ret = tool_secret_ask(fd, prompt, false, what, max, out, len, cap,
+	                      err);
+	close(fd);
+	return ret;
+}
+
+/* Milliseconds left until deadline (CLOCK_MONOTONIC), at least 0. */
+static int ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : ms > 600000 ? 600000 : (int)ms;
+}
+
+int tool_press_wait(const char *tell, long timeout_ms)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	bool own = fd >= 0;
+	struct timespec deadline;
+	struct pollfd p;
+	char c;
+	int rc = SAFEID_ERR_TIMEOUT;
+
+	if (!own)
+		fd = STDIN_FILENO;
+	fprintf(stderr, "%s\n", tell);
+	fflush(stderr);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	/* Event driven: poll wakes at the line, or at the bound. */
+	for (;;) {
+		ssize_t n;
+
+		p.fd = fd;
+		p.events = POLLIN;
+		p.revents = 0;
+		n = poll(&p, 1, ms_left(&deadline));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		n = read(fd, &c, 1);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			rc = SAFEID_ERR_CANCELLED;
+			break;
+		}
+		if (c == '\n') {
+			rc = SAFEID_OK;
+			break;
+		}
+	}
+	if (own)
+		close(fd);
+	return rc;
 }

@@ -21,4 +21,21 @@ int tool_secret_ask(int fd, const char *prompt, bool echo, const char *what,
                     size_t max, char **out, size_t *len, size_t *cap,
                     client_error *err);
 
+/*
+ * A secret asked on the terminal (/dev/tty, not stdin, which may carry
+ * the URI), not echoed.  Returns 0 with the answer (heap, wiped by
+ * input_secret_free), 1 when there is no terminal (nothing asked), or an
+ * exit code with err.
+ */
+int tool_tty_secret(const char *prompt, const char *what, size_t max,
+                    char **out, size_t *len, size_t *cap, client_error *err);
+
+/*
+ * The person's part of a wait for the token's up-arrow button: after
+ * tell (printed on stderr), a line on the terminal, or on standard input
+ * when there is none, means "pressed" (SAFEID_OK); end of input
+ * SAFEID_ERR_CANCELLED; nothing within timeout_ms SAFEID_ERR_TIMEOUT.
+ */
+int tool_press_wait(const char *tell, long timeout_ms);
+
 #endif /* TOOL_PROMPT_H */

@@ -63,6 +63,20 @@ typedef struct tool_opts {
 	bool force;               /* --force: replace --out */
 	bool include_unknown;     /* --include-unknown */
 	const char *realm;        /* --realm REALM (privacyidea-csv) */
+	/* a Token2 Molto2 */
+	long profile;             /* --profile N; -1: not given */
+	bool all;                 /* --all: every account of the input */
+	long first_profile;       /* --first-profile N; -1: not given */
+	bool overwrite;           /* --overwrite: replace occupied profiles */
+	long digits;              /* --digits 4|6|8|10; 0: not given */
+	const char *title;        /* --title TEXT */
+	const char *key_file;     /* --customer-key-file F */
+	const char *new_key_file; /* --new-key-file F (set-key) */
+	bool last_try;            /* --last-try: consent to the last try */
+	bool verify_key;          /* --verify-key (set-key) */
+	long press_wait;          /* --press-wait SECONDS; 0: default */
+	const char *token_opt;    /* the first option given that reaches a
+	                             token (-r, --wait, ...), or NULL */
 } tool_opts;
 
 #endif /* TOOL_TOOL_H */

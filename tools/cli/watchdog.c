@@ -52,6 +52,9 @@ static struct {
 	char step[160];             /* last step armed, for re-arming */
 	enum wd_mode mode;
 	safeid_seed_state held;     /* WD_PLAIN */
+	char held_text[1024];       /* WD_PLAIN: said instead of held's
+	                               sentence when set (a Molto2's
+	                               profiles) */
 	int exit_code;
 	/* the write under way (tool_watchdog_write) */
 	const client_backend *b;
@@ -94,10 +97,13 @@ static char wd_newline[] = "\n";
 /* One message: the token held what r says when it fell silent. */
 static void message_fill(wd_msg *m, const client_write_result *r, int code)
 {
-	char msg[WD_MSG_MAX - 256], held[640], reader[CLIENT_READER_MAX];
+	char msg[WD_MSG_MAX - 256], held[1024], reader[CLIENT_READER_MAX];
 	int n;
 
-	client_text_held(r, held, sizeof(held));
+	if (wd.mode == WD_PLAIN && wd.held_text[0] != '\0')
+		snprintf(held, sizeof(held), "%s", wd.held_text);
+	else
+		client_text_held(r, held, sizeof(held));
 	/* the reader's name comes from PC/SC, i.e. from a device */
 	input_text_escape(wd.reader, strlen(wd.reader), reader, sizeof(reader));
 	snprintf(msg, sizeof(msg),
@@ -233,6 +239,19 @@ void tool_watchdog_arm(const char *step, safeid_seed_state held,
 		return;
 	wd.mode = WD_PLAIN;
 	wd.held = held;
+	wd.held_text[0] = '\0';
+	wd.exit_code = exit_code;
+	rearm(step);
+}
+
+void tool_watchdog_arm_text(const char *step, safeid_seed_state held,
+                            const char *held_text, int exit_code)
+{
+	if (!wd.started)
+		return;
+	wd.mode = WD_PLAIN;
+	wd.held = held;
+	snprintf(wd.held_text, sizeof(wd.held_text), "%s", held_text);
 	wd.exit_code = exit_code;
 	rearm(step);
 }

@@ -28,6 +28,10 @@ void tool_watchdog_reader(const char *reader);
  * answers, exit_code the code the tool then ends with. */
 void tool_watchdog_arm(const char *step, safeid_seed_state held,
                        int exit_code);
+/* The same for a token whose state one seed does not say (a Molto2's
+ * profiles): held_text is the sentence, held the JSON seed_state. */
+void tool_watchdog_arm_text(const char *step, safeid_seed_state held,
+                            const char *held_text, int exit_code);
 /*
  * The write about to run on backend b (asked whether it has begun a
  * write command) for token s, and the burn record it settles (NULL:

@@ -324,7 +324,13 @@ typedef struct input_plan_report {
 	 * values of safeid_hash in safeid/safeid.h); step: 30 or 60. */
 	int hash;
 	unsigned step;
+	unsigned digits; /* 6; 4 to 10 where the mask allows them */
 } input_plan_report;
+
+/* The code lengths a token family shows, bit n set for n digits: the
+ * single-profile tokens 6, a Token2 Molto2 4, 6, 8 or 10. */
+#define INPUT_DIGITS_SINGLE (1u << 6)
+#define INPUT_DIGITS_MOLTO2 ((1u << 4) | (1u << 6) | (1u << 8) | (1u << 10))
 
 /*
  * Check one account against this token family: type, algorithm, digits,
@@ -334,6 +340,11 @@ typedef struct input_plan_report {
  */
 int input_plan_check(const input_account *a, const char *what,
                      input_plan_report *r);
+/* The same for a family whose tokens show the code lengths of
+ * digits_mask (INPUT_DIGITS_*); input_plan_check is the single-profile
+ * family's. */
+int input_plan_check_digits(const input_account *a, const char *what,
+                            unsigned digits_mask, input_plan_report *r);
 
 /*
  * Convenience for `scan` and the malformed-input table: parse `text` and

@@ -2,7 +2,8 @@
 /*
  * The burn plan check: can a token of this family hold this account?
  * Single-profile tokens are TOTP only, SHA-1 or SHA-256, 6 digits, 30 or 60
- * second steps and 1 to 63 seed bytes (token-protocol.md).  Everything is
+ * second steps and 1 to 63 seed bytes (token-protocol.md); a Token2 Molto2
+ * takes the same, with codes of 4, 6, 8 or 10 digits.  Everything is
  * decided here, before a token is touched, and every refusal says what to
  * do instead.
  */
@@ -35,7 +36,48 @@ static void plan_add(input_plan_report *r, int code, input_severity sev,
 		r->warnings++;
 }
 
-static void plan_errors(const input_account *a, const char *w,
+/* "6", "4, 6, 8 or 10": the lengths of a mask. */
+static void digits_list(unsigned mask, char *out, size_t cap)
+{
+	size_t n = 0, total = 0, used = 0;
+
+	out[0] = '\0';
+	for (unsigned d = 1; d < 32; d++)
+		total += (mask >> d) & 1u;
+	for (unsigned d = 1; d < 32 && used < cap; d++) {
+		int k;
+
+		if (!((mask >> d) & 1u))
+			continue;
+		n++;
+		k = snprintf(out + used, cap - used, "%s%u",
+		             n == 1 ? "" : n == total ? " or " : ", ", d);
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+}
+
+static void plan_digits(const input_account *a, const char *w,
+                        unsigned mask, input_plan_report *r)
+{
+	char shows[48];
+
+	if (a->digits < 32 && ((mask >> a->digits) & 1u))
+		return;
+	digits_list(mask, shows, sizeof(shows));
+	if (mask == INPUT_DIGITS_SINGLE && a->digits < 32 &&
+	    ((INPUT_DIGITS_MOLTO2 >> a->digits) & 1u))
+		plan_add(r, INPUT_ERR_DIGITS, INPUT_SEV_ERROR,
+		         "%s asks for %u-digit codes; a single-profile token shows 6 digits only, so the service would reject its codes; burn it into a Token2 Molto2 (4, 6, 8 or 10 digits), or ask the service for a 6-digit setup",
+		         w, a->digits);
+	else
+		plan_add(r, INPUT_ERR_DIGITS, INPUT_SEV_ERROR,
+		         "%s asks for %u-digit codes; the token shows %s digits only, so the service would reject its codes; ask the service for a time-based (TOTP) setup with %s digits, or keep this account in an authenticator app",
+		         w, a->digits, shows, shows);
+}
+
+static void plan_errors(const input_account *a, const char *w, unsigned mask,
                         input_plan_report *r)
 {
 	const char *keep = "ask the service for a new time-based (TOTP) setup with 6 digits, SHA-1 and a 30-second period, or keep this account in an authenticator app";
@@ -57,10 +99,7 @@ static void plan_errors(const input_account *a, const char *w,
 		plan_add(r, INPUT_ERR_ALGORITHM, INPUT_SEV_ERROR,
 		         "%s uses the %s hash; the token computes SHA-1 or SHA-256 only, so its codes would never match; %s",
 		         w, input_alg_name(a->alg), keep);
-	if (a->digits != 6)
-		plan_add(r, INPUT_ERR_DIGITS, INPUT_SEV_ERROR,
-		         "%s asks for %u-digit codes; the token shows 6 digits only, so the service would reject its codes; %s",
-		         w, a->digits, keep);
+	plan_digits(a, w, mask, r);
 	if (a->period != 30 && a->period != 60)
 		plan_add(r, INPUT_ERR_PERIOD, INPUT_SEV_ERROR,
 		         "%s uses a %u-second period; the token supports 30 or 60 seconds only; %s", w, a->period, keep);
@@ -85,6 +124,12 @@ static void plan_warnings(const input_account *a, const char *w,
 int input_plan_check(const input_account *a, const char *what,
                      input_plan_report *r)
 {
+	return input_plan_check_digits(a, what, INPUT_DIGITS_SINGLE, r);
+}
+
+int input_plan_check_digits(const input_account *a, const char *what,
+                            unsigned digits_mask, input_plan_report *r)
+{
 	char label[200], w[256];
 
 	if (a == NULL || r == NULL)
@@ -96,12 +141,13 @@ int input_plan_check(const input_account *a, const char *what,
 		input_account_label(a, label, sizeof(label));
 		snprintf(w, sizeof(w), "account \"%s\"", label);
 	}
-	plan_errors(a, w, r);
+	plan_errors(a, w, digits_mask, r);
 	plan_warnings(a, w, r);
 	if (r->errors == 0) {
 		/* values of safeid_hash (safeid/safeid.h): 1 SHA-1, 2 SHA-256 */
 		r->hash = a->alg == INPUT_ALG_SHA256 ? 2 : 1;
 		r->step = a->period;
+		r->digits = a->digits;
 		return INPUT_OK;
 	}
 	for (size_t i = 0; i < r->count; i++)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend.h"
 
@@ -206,4 +207,155 @@ void client_result_begin(client_write_result *res, safeid_hash hash,
 	res->hash = hash;
 	res->step = step;
 	res->display_seconds = display_seconds;
+}
+
+/* ---- the Molto2 --------------------------------------------------------- */
+
+static void result_begin(client_m2_result *r, unsigned profile)
+{
+	memset(r, 0, sizeof(*r));
+	r->profile = profile;
+	r->step = SAFEID_M2_STEP_NONE;
+	r->seed = SAFEID_SEED_OLD;
+	r->title = SAFEID_SEED_OLD;
+	r->config = SAFEID_SEED_OLD;
+}
+
+void client_m2_outcome_begin(client_m2_outcome *out,
+                             const client_m2_request *rq, int tries_known)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->op = rq->op;
+	out->step = SAFEID_M2_STEP_NONE;
+	out->tries_left = tries_known;
+	out->press = SAFEID_M2_NOT_SENT;
+	out->press_answer = 1;
+	if (rq->op == CLIENT_M2_BURN) {
+		for (i = 0; i < rq->n && i < SAFEID_M2_PROFILES; i++)
+			result_begin(&out->results[i], rq->acc[i].profile);
+		out->n = i;
+	} else if (rq->op == CLIENT_M2_SYNC || rq->op == CLIENT_M2_WIPE) {
+		for (i = 0; rq->profiles != NULL && i < rq->nprofiles &&
+		            i < SAFEID_M2_PROFILES;
+		     i++)
+			result_begin(&out->results[i], rq->profiles[i]);
+		out->n = i;
+	}
+}
+
+void client_m2_report_take(client_m2_outcome *out, const safeid_m2_report *r,
+                           const safeid_m2_result *res, size_t n)
+{
+	out->step = r->step;
+	out->err = r->err;
+	out->done = r->done;
+	out->apdus = r->apdus;
+	out->have_after = r->have_after;
+	out->clock_after = r->have_after ? r->after.clock : 0;
+	if (n > SAFEID_M2_PROFILES)
+		n = SAFEID_M2_PROFILES;
+	for (size_t i = 0; res != NULL && i < n; i++) {
+		client_m2_result *c = &out->results[i];
+
+		c->profile = res[i].profile;
+		c->step = res[i].step;
+		c->err = res[i].err;
+		c->seed = res[i].seed;
+		c->title = res[i].title;
+		c->config = res[i].config;
+		c->confirmed = res[i].confirmed;
+	}
+	if (res != NULL)
+		out->n = n;
+}
+
+void client_m2_press_take(client_m2_outcome *out,
+                          const safeid_m2_press_report *r)
+{
+	out->press = r->outcome;
+	out->step = r->step;
+	out->err = r->err;
+	out->press_answer = r->press;
+	out->seeds_before = r->seeds_before;
+	out->seeds_after = r->seeds_after;
+	out->read_after = r->read_after;
+	out->apdus = r->apdus;
+}
+
+void client_profile_from(client_profile *p, const safeid_m2_profile *m)
+{
+	memset(p, 0, sizeof(*p));
+	p->number = m->number;
+	p->seed = m->seed;
+	memcpy(p->title, m->title, sizeof(p->title));
+	p->title[sizeof(p->title) - 1] = '\0';
+	p->hash = m->hash;
+	p->digits = m->digits;
+	p->step = m->step;
+}
+
+int client_m2_accounts(const client_m2_request *rq, safeid_m2_account *acc,
+                       client_error *err)
+{
+	safeid_display display;
+	uint32_t clock;
+
+	if (safeid_display_from_seconds(rq->display_seconds, &display) !=
+	    SAFEID_OK)
+		return client_fail(err, CLIENT_EXIT_INPUT, "display",
+		                   "display timeout %u s is not supported: use "
+		                   "15, 30, 60 or 120",
+		                   rq->display_seconds);
+	/* Taken right before the write so the token's clock is fresh. */
+	clock = rq->clock_given ? rq->clock : (uint32_t)time(NULL);
+	for (size_t i = 0; i < rq->n; i++) {
+		const client_m2_account *a = &rq->acc[i];
+
+		memset(&acc[i], 0, sizeof(acc[i]));
+		acc[i].profile = a->profile;
+		acc[i].cfg.clock = clock;
+		acc[i].cfg.hash = a->hash;
+		acc[i].cfg.step = a->step;
+		acc[i].cfg.digits = a->digits;
+		acc[i].cfg.display = display;
+		acc[i].seed = a->seed;
+		acc[i].seedlen = a->seedlen;
+		if (a->titlelen > 0) {
+			acc[i].title = (const uint8_t *)a->title;
+			acc[i].titlelen = a->titlelen;
+		}
+	}
+	return 0;
+}
+
+int client_family_refuse(const client_slot *s, bool single,
+                         client_error *err)
+{
+	if (single)
+		return client_fail(err, CLIENT_EXIT_USAGE, "molto2",
+		                   "nothing written: token %s on reader '%s' is "
+		                   "a Token2 Molto2, which this command does not "
+		                   "drive this way; use the Molto2's commands "
+		                   "(see 'safeid-tool --help')",
+		                   s->serial, s->reader);
+	return client_fail(err, CLIENT_EXIT_USAGE, "single_profile",
+	                   "nothing written: token %s on reader '%s' is a "
+	                   "single-profile token (%s): it has no profiles, "
+	                   "customer key or screen lock; this command is for "
+	                   "a Token2 Molto2",
+	                   s->serial, s->reader,
+	                   s->model[0] != '\0' ? s->model : "unknown model");
+}
+
+void client_slot_family(client_slot *s, const safeid_detected *d)
+{
+	s->molto2 = d->family != NULL && d->family->id == SAFEID_FAMILY_MOLTO2;
+	s->profiles = d->profiles > 0 ? d->profiles : 1;
+	s->profiles_known = d->profiles_known;
+	if (s->molto2)
+		snprintf(s->model, sizeof(s->model), "Token2 Molto2, %u "
+		         "profiles%s", s->profiles,
+		         s->profiles_known ? "" : " (assumed)");
 }

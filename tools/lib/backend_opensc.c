@@ -119,6 +119,7 @@ static void slot_fill(client_slot *s, const safeid_info *info)
 static int token_connect(client_link *b, unsigned i, opensc_conn *c)
 {
 	struct sc_reader *reader = sc_ctx_get_reader(b->ctx, i);
+	struct safeid_cardctl_detect d;
 	struct safeid_cardctl_info a;
 	int r;
 
@@ -144,12 +145,20 @@ static int token_connect(client_link *b, unsigned i, opensc_conn *c)
 	memset(&a, 0, sizeof(a));
 	r = sc_card_ctl(c->card, SAFEID_CARDCTL_GET_INFO, &a);
 	trace(b, "card_ctl(GET_INFO)", r);
+	if (r == SC_SUCCESS) {
+		memset(&d, 0, sizeof(d));
+		r = sc_card_ctl(c->card, SAFEID_CARDCTL_DETECT, &d);
+		trace(b, "card_ctl(DETECT)", r);
+	}
 	if (r != SC_SUCCESS) {
 		sc_disconnect_card(c->card);
 		c->card = NULL;
 		return r;
 	}
 	slot_fill(&c->slot, &a.info);
+	client_slot_family(&c->slot, &d.det);
+	if (c->slot.molto2)
+		c->slot.restricted_sync = false;
 	return SC_SUCCESS;
 }
 
@@ -294,6 +303,10 @@ static int write_begin(client_link *b, const char *spec, const char *expect,
 	ret = slot_connect(b, spec, c, err);
 	if (ret == 0 && (ret = client_token_changed(&c->slot, expect, err)))
 		conn_close(c);
+	if (ret == 0 && c->slot.molto2) {
+		ret = client_family_refuse(&c->slot, true, err);
+		conn_close(c);
+	}
 	step(arg, CLIENT_STEP_INFO,
 	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
 	if (ret == 0)
@@ -479,6 +492,283 @@ static int opensc_clock_set(client_link *b, const char *spec,
 	return ret;
 }
 
+/* ---- the Molto2 --------------------------------------------------------- */
+
+static int opensc_profiles(client_link *b, const char *spec,
+                           client_profile_list *out, client_error *err)
+{
+	struct safeid_cardctl_m2_profiles *a;
+	opensc_conn c;
+	int r, ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = slot_connect(b, spec, &c, err);
+	if (ret != 0)
+		return ret;
+	out->token = c.slot;
+	if (!c.slot.molto2) {
+		ret = client_family_refuse(&c.slot, false, err);
+		conn_close(&c);
+		return ret;
+	}
+	a = calloc(1, sizeof(*a));
+	if (a == NULL) {
+		conn_close(&c);
+		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
+		                   "out of memory");
+	}
+	a->err = SAFEID_ERR_INTERNAL;
+	r = sc_card_ctl(c.card, SAFEID_CARDCTL_M2_PROFILES, a);
+	trace(b, "card_ctl(M2_PROFILES)", r);
+	if (r == SC_SUCCESS) {
+		out->count = a->count;
+		for (size_t i = 0; i < a->count && i < SAFEID_M2_PROFILES; i++)
+			client_profile_from(&out->items[i], &a->info[i]);
+	} else {
+		ret = client_fail(err, CLIENT_EXIT_TOKEN, "read_failed",
+		                  "reading the profiles of token %s on reader "
+		                  "'%s' failed after %zu of %u with %s: %s; "
+		                  "nothing was written",
+		                  c.slot.serial, c.slot.reader, a->count,
+		                  c.slot.profiles, safeid_errname(a->err),
+		                  safeid_strerror(a->err));
+	}
+	free(a);
+	conn_close(&c);
+	return ret;
+}
+
+/* The core's progress as the front end's, each write counted as it
+ * begins (client_backend_writes). */
+struct m2_progress {
+	client_link *b;
+	const client_m2_request *rq;
+};
+
+static bool step_writes(safeid_m2_step step)
+{
+	return step == SAFEID_M2_STEP_SEED || step == SAFEID_M2_STEP_TITLE ||
+	       step == SAFEID_M2_STEP_CONFIG || step == SAFEID_M2_STEP_CLOCK ||
+	       step == SAFEID_M2_STEP_DELETE;
+}
+
+static void m2_progress(void *arg, int profile, safeid_m2_step step, int err)
+{
+	struct m2_progress *p = arg;
+
+	if (err == 1 && step_writes(step))
+		p->b->writes++;
+	if (p->rq->step != NULL)
+		p->rq->step(p->rq->step_arg, profile, step,
+		            err == 1         ? CLIENT_PHASE_START
+		            : err == SAFEID_OK ? CLIENT_PHASE_OK
+		                               : CLIENT_PHASE_FAIL);
+}
+
+static void key_fill(struct safeid_cardctl_m2_key *k, const client_m2_key *key,
+                     int tries_known)
+{
+	memset(k, 0, sizeof(*k));
+	if (key != NULL && key->bytes != NULL) {
+		k->key = (const uint8_t *)key->bytes;
+		k->len = key->len;
+	}
+	k->last_try = key != NULL && key->last_try;
+	k->tries_known = tries_known;
+	k->tries_left = tries_known;
+}
+
+static void m2_burn(client_link *b, opensc_conn *c,
+                    const client_m2_request *rq, int tries,
+                    struct m2_progress *pg, client_m2_outcome *out)
+{
+	struct safeid_cardctl_m2_burn a;
+	safeid_m2_account acc[SAFEID_M2_PROFILES];
+	safeid_m2_result res[SAFEID_M2_PROFILES];
+	client_error ignored;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	if (rq->n == 0 || rq->n > SAFEID_M2_PROFILES ||
+	    client_m2_accounts(rq, acc, &ignored) != 0) {
+		out->err = rq->n == 0 || rq->n > SAFEID_M2_PROFILES
+		                   ? SAFEID_ERR_ARG
+		                   : SAFEID_ERR_CONFIG;
+		return;
+	}
+	key_fill(&a.key, rq->key, tries);
+	a.acc = acc;
+	a.n = rq->n;
+	a.flags = rq->overwrite ? SAFEID_M2_OVERWRITE : 0;
+	a.progress = m2_progress;
+	a.arg = pg;
+	a.results = res;
+	a.report.err = SAFEID_ERR_INTERNAL;
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_M2_BURN, &a);
+	trace(b, "card_ctl(M2_BURN)", r);
+	client_m2_report_take(out, &a.report, res, rq->n);
+	out->tries_left = a.key.tries_left;
+	safeid_wipe(acc, sizeof(acc));
+}
+
+static void m2_sync(client_link *b, opensc_conn *c,
+                    const client_m2_request *rq, int tries,
+                    struct m2_progress *pg, client_m2_outcome *out)
+{
+	struct safeid_cardctl_m2_sync a;
+	safeid_m2_result res[SAFEID_M2_PROFILES];
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	key_fill(&a.key, rq->key, tries);
+	a.clock = rq->clock_given ? rq->clock : (uint32_t)time(NULL);
+	a.profiles = rq->profiles;
+	a.n = rq->profiles != NULL ? rq->nprofiles : 0;
+	a.progress = m2_progress;
+	a.arg = pg;
+	a.results = res;
+	a.report.err = SAFEID_ERR_INTERNAL;
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_M2_SYNC, &a);
+	trace(b, "card_ctl(M2_SYNC)", r);
+	client_m2_report_take(out, &a.report, res,
+	                      rq->profiles != NULL ? rq->nprofiles
+	                                           : c->slot.profiles);
+	out->tries_left = a.key.tries_left;
+}
+
+static void m2_delete(client_link *b, opensc_conn *c,
+                      const client_m2_request *rq, int tries,
+                      struct m2_progress *pg, client_m2_outcome *out)
+{
+	struct safeid_cardctl_m2_delete a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	key_fill(&a.key, rq->key, tries);
+	a.profile = rq->profiles[0];
+	a.progress = m2_progress;
+	a.arg = pg;
+	a.report.err = SAFEID_ERR_INTERNAL;
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_M2_DELETE, &a);
+	trace(b, "card_ctl(M2_DELETE)", r);
+	client_m2_report_take(out, &a.report, &a.result, 1);
+	out->tries_left = a.key.tries_left;
+}
+
+static void m2_screen(client_link *b, opensc_conn *c,
+                      const client_m2_request *rq, int tries,
+                      client_m2_outcome *out)
+{
+	struct safeid_cardctl_m2_screen a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	key_fill(&a.key, rq->key, tries);
+	a.lock = rq->op == CLIENT_M2_LOCK;
+	a.err = SAFEID_ERR_INTERNAL;
+	b->writes++;
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_M2_SCREEN, &a);
+	trace(b, "card_ctl(M2_SCREEN)", r);
+	out->err = a.err;
+	out->step = a.err == SAFEID_OK ? SAFEID_M2_STEP_DONE
+	                               : SAFEID_M2_STEP_SCREEN;
+	out->tries_left = a.key.tries_left;
+}
+
+static void m2_press(client_link *b, opensc_conn *c,
+                     const client_m2_request *rq, int tries,
+                     client_m2_outcome *out)
+{
+	struct safeid_cardctl_m2_change_key k;
+	struct safeid_cardctl_m2_reset z;
+	int r;
+
+	b->writes++;
+	if (rq->op == CLIENT_M2_RESET) {
+		memset(&z, 0, sizeof(z));
+		z.press_ms = rq->press_ms;
+		z.press = rq->press;
+		z.press_arg = rq->press_arg;
+		z.report.err = SAFEID_ERR_INTERNAL;
+		r = sc_card_ctl(c->card, SAFEID_CARDCTL_M2_RESET, &z);
+		trace(b, "card_ctl(M2_RESET)", r);
+		client_m2_press_take(out, &z.report);
+		out->tries_left = z.report.tries_left;
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	key_fill(&k.key, rq->key, tries);
+	if (rq->new_key != NULL && rq->new_key->bytes != NULL) {
+		k.new_key = (const uint8_t *)rq->new_key->bytes;
+		k.new_len = rq->new_key->len;
+	} else {
+		k.new_key = (const uint8_t *)SAFEID_M2_FACTORY_KEY;
+		k.new_len = strlen(SAFEID_M2_FACTORY_KEY);
+	}
+	k.flags = rq->verify_key ? SAFEID_M2_VERIFY : 0;
+	k.press_ms = rq->press_ms;
+	k.press = rq->press;
+	k.press_arg = rq->press_arg;
+	k.report.err = SAFEID_ERR_INTERNAL;
+	r = sc_card_ctl(c->card, SAFEID_CARDCTL_M2_CHANGE_KEY, &k);
+	trace(b, "card_ctl(M2_CHANGE_KEY)", r);
+	client_m2_press_take(out, &k.report);
+	out->tries_left = k.key.tries_left;
+}
+
+static int opensc_m2(client_link *b, const char *spec,
+                     const client_m2_request *rq, int tries,
+                     client_m2_outcome *out, client_error *err)
+{
+	struct m2_progress pg = {b, rq};
+	opensc_conn c;
+	int r, ret;
+
+	client_m2_outcome_begin(out, rq, tries);
+	ret = slot_connect(b, spec, &c, err);
+	if (ret == 0)
+		ret = client_token_changed(&c.slot, rq->expect_serial, err);
+	if (ret == 0 && !c.slot.molto2)
+		ret = client_family_refuse(&c.slot, false, err);
+	if (ret != 0) {
+		conn_close(&c);
+		return ret;
+	}
+	out->before = c.slot;
+	r = sc_lock(c.card);
+	trace(b, "sc_lock", r);
+	if (r == SC_SUCCESS && (ret = same_token(b, &c, err)) != 0) {
+		sc_unlock(c.card);
+		conn_close(&c);
+		return ret;
+	}
+	if (r != SC_SUCCESS) {
+		out->err = SAFEID_ERR_BUSY;
+	} else {
+		switch (rq->op) {
+		case CLIENT_M2_BURN:
+			m2_burn(b, &c, rq, tries, &pg, out);
+			break;
+		case CLIENT_M2_SYNC:
+			m2_sync(b, &c, rq, tries, &pg, out);
+			break;
+		case CLIENT_M2_WIPE:
+			m2_delete(b, &c, rq, tries, &pg, out);
+			break;
+		case CLIENT_M2_LOCK:
+		case CLIENT_M2_UNLOCK:
+			m2_screen(b, &c, rq, tries, out);
+			break;
+		default:
+			m2_press(b, &c, rq, tries, out);
+			break;
+		}
+		sc_unlock(c.card);
+	}
+	conn_close(&c);
+	return 0;
+}
+
 static unsigned long opensc_writes(const client_link *b)
 {
 	return (unsigned long)b->writes;
@@ -493,6 +783,8 @@ static const client_backend_ops opensc_ops = {
 	.clock_set = opensc_clock_set,
 	.close = opensc_link_close,
 	.writes = opensc_writes,
+	.profiles = opensc_profiles,
+	.m2 = opensc_m2,
 };
 
 const client_backend_ops *client_backend_opensc(void)

@@ -289,6 +289,19 @@ static CK_RV token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 	else if (strcmp(slot->model, "unknown model") == 0)
 		slot->model[0] = '\0';
 	slot->restricted_sync = safeid_serial_restricted(slot->serial);
+	/* The module names a Molto2 "Molto2 N" (N profiles): this backend
+	 * does not drive its profiles, and says so (client_m2_run). */
+	if (strncmp(slot->model, "Molto2 ", 7) == 0) {
+		unsigned n = (unsigned)strtoul(slot->model + 7, NULL, 10);
+
+		slot->molto2 = true;
+		slot->restricted_sync = false;
+		slot->profiles = n == SAFEID_M2_PROFILES_V1 ? n
+		                                            : SAFEID_M2_PROFILES;
+		slot->profiles_known = true;
+		snprintf(slot->model, sizeof(slot->model),
+		         "Token2 Molto2, %u profiles", slot->profiles);
+	}
 	if (ti.flags & CKF_CLOCK_ON_TOKEN) {
 		t = utc_field_to_time(ti.utcTime);
 		if (t >= 0) {
@@ -495,10 +508,22 @@ static int slot_pick_present(client_link *b, const char *spec,
 {
 	char why[CLIENT_MSG_MAX];
 	int ret = slot_choose(b, spec, slot, err);
+	bool foreign;
 
 	if (ret != 0)
 		return ret;
-	if (!slot->present && card_foreign(b, slot))
+	/* The module does not serve a Molto2 (yet): its reader's name says
+	 * which one it is, without an exchange. */
+	foreign = !slot->present && card_foreign(b, slot);
+	if (foreign &&
+	    safeid_family_for_reader(slot->reader) == safeid_family_molto2())
+		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
+		                   "reader '%s' holds a Token2 Molto2, which the "
+		                   "PKCS#11 module does not drive: run again "
+		                   "with --backend opensc (nothing was sent to "
+		                   "the token)",
+		                   slot->reader);
+	if (foreign)
 		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token",
 		                   "reader '%s': %s", slot->reader,
 		                   client_text(CLIENT_TEXT_FOREIGN_CARD));

@@ -5,6 +5,7 @@
  * backend.h.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,4 +175,264 @@ unsigned long client_backend_writes(const client_backend *b)
 	if (b == NULL || b->ops->writes == NULL)
 		return ULONG_MAX;
 	return b->ops->writes(b->link);
+}
+
+/* ---- the Molto2 --------------------------------------------------------- */
+
+int client_profiles_read(client_backend *b, const char *spec,
+                         client_profile_list *out, client_error *err)
+{
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (b->ops->profiles == NULL) {
+		/* a single-profile token is named as such, whatever the
+		 * backend */
+		ret = client_slot_read(b, spec, &out->token, err);
+		if (ret != 0)
+			return ret;
+		if (!out->token.molto2)
+			return client_family_refuse(&out->token, false, err);
+		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
+		                   "safeid-tool's %s backend does not drive a "
+		                   "Token2 Molto2 yet (nothing was sent to it): "
+		                   "use --backend opensc",
+		                   b->ops->name);
+	}
+	return b->ops->profiles(b->link, spec, out, err);
+}
+
+/* Add text to err's message. */
+static void msg_add(client_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void msg_add(client_error *err, const char *fmt, ...)
+{
+	size_t n = strlen(err->msg);
+	va_list ap;
+
+	if (n + 1 >= sizeof(err->msg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* What the profiles concerned hold now, added to err's message. */
+static void held_add(const client_m2_outcome *out, client_error *err)
+{
+	char text[CLIENT_MSG_MAX];
+
+	if (out->n == 0)
+		return;
+	client_m2_text_outcome(out, text, sizeof(text));
+	msg_add(err, ". The token now holds: %s", text);
+}
+
+static const char *m2_code_name(int serr)
+{
+	switch (serr) {
+	case SAFEID_ERR_WRONG_KEY:
+		return "wrong_key";
+	case SAFEID_ERR_LOCKED:
+		return "locked";
+	case SAFEID_ERR_LAST_TRY:
+		return "last_try";
+	case SAFEID_ERR_OCCUPIED:
+		return "occupied";
+	case SAFEID_ERR_PROFILE:
+		return "profile";
+	case SAFEID_ERR_NOT_SUPPORTED:
+		return "not_supported";
+	default:
+		return "m2_failed";
+	}
+}
+
+/* The profile the command failed on, or NULL (the token's own steps). */
+static const client_m2_result *failed_at(const client_m2_outcome *out)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (out->results[i].err != SAFEID_OK)
+			return &out->results[i];
+	return NULL;
+}
+
+/* The sentence of a customer key the token refused or may refuse. */
+static int key_fail(const client_m2_outcome *out, client_error *err)
+{
+	const client_slot *s = &out->before;
+	char tries[96];
+
+	client_m2_text_tries(out->tries_left, tries, sizeof(tries));
+	switch (out->err) {
+	case SAFEID_ERR_WRONG_KEY:
+		client_fail(err, CLIENT_EXIT_TOKEN, "wrong_key",
+		            "nothing written: token %s refused the customer "
+		            "key: %s. Check the key (--customer-key-file, or "
+		            "type it when asked) and run again%s%s",
+		            s->serial, tries,
+		            out->tries_left == 1 ? "; " : "",
+		            out->tries_left == 1
+		                    ? client_text(CLIENT_TEXT_LAST_TRY)
+		                    : "");
+		break;
+	case SAFEID_ERR_LOCKED:
+		client_fail(err, CLIENT_EXIT_TOKEN, "locked",
+		            "nothing written: token %s is locked: too many "
+		            "wrong customer keys. Only a factory reset "
+		            "('safeid-tool reset', which erases every profile "
+		            "and puts back the factory key) makes it usable "
+		            "again",
+		            s->serial);
+		break;
+	default:
+		client_fail(err, CLIENT_EXIT_DECLINED, "last_try",
+		            "nothing sent: %s (token %s). Make sure of the "
+		            "customer key, then run again with --last-try to "
+		            "spend that try",
+		            client_text(CLIENT_TEXT_LAST_TRY), s->serial);
+		break;
+	}
+	return err->exit_code;
+}
+
+/* The sentence of a command that failed: what, where, why, what the
+ * profiles hold, and the exit code that promises it. */
+static int m2_fail(const client_m2_request *rq, const client_m2_outcome *out,
+                   client_error *err)
+{
+	const client_m2_result *bad = failed_at(out);
+	const client_slot *s = &out->before;
+	int serr = out->err, code;
+	char where[32] = "";
+
+	if (serr == SAFEID_ERR_WRONG_KEY || serr == SAFEID_ERR_LOCKED ||
+	    serr == SAFEID_ERR_LAST_TRY)
+		return key_fail(out, err);
+	if (bad != NULL)
+		snprintf(where, sizeof(where), " of profile %u", bad->profile);
+	switch (serr) {
+	case SAFEID_ERR_OCCUPIED:
+		code = CLIENT_EXIT_DECLINED;
+		if (bad != NULL)
+			snprintf(where, sizeof(where), " %u", bad->profile);
+		client_fail(err, code, "occupied",
+		            "nothing written: profile%s of token %s holds a "
+		            "seed already ('safeid-tool profiles' shows which "
+		            "are free); add --overwrite to replace it, or "
+		            "choose a free profile",
+		            where, s->serial);
+		return code;
+	case SAFEID_ERR_PROFILE:
+		return client_fail(err, CLIENT_EXIT_USAGE, "profile",
+		                   "nothing written: token %s has %u profiles "
+		                   "(0 to %u)%s; choose one of them",
+		                   s->serial, s->profiles, s->profiles - 1,
+		                   s->profiles_known ? ""
+		                   : " as far as it tells (profile 99 did not "
+		                     "answer, so it is taken for a 50-profile "
+		                     "model)");
+	case SAFEID_ERR_TITLE:
+	case SAFEID_ERR_DIGITS:
+	case SAFEID_ERR_CONFIG:
+	case SAFEID_ERR_ZERO_SEED:
+	case SAFEID_ERR_SEED_LENGTH:
+	case SAFEID_ERR_CUSTOMER_KEY:
+		return client_fail(err, CLIENT_EXIT_INPUT, m2_code_name(serr),
+		                   "nothing written: the %s for token %s was "
+		                   "refused before anything was sent%s: %s",
+		                   client_m2_op_text(rq->op), s->serial, where,
+		                   safeid_strerror(serr));
+	default:
+		break;
+	}
+	code = client_m2_held_code(out);
+	client_fail(err, code, m2_code_name(serr),
+	            "the %s on token %s (reader '%s') failed at step '%s'%s: "
+	            "%s (%s)",
+	            client_m2_op_text(rq->op), s->serial, s->reader,
+	            safeid_m2_step_name(bad != NULL ? bad->step : out->step),
+	            where, safeid_strerror(serr), safeid_errname(serr));
+	if (serr == SAFEID_ERR_NOT_SUPPORTED)
+		msg_add(err, ". The token does not know this command (the "
+		             "screen lock needs firmware 2.1 or later)");
+	held_add(out, err);
+	if (code == CLIENT_EXIT_PARTIAL)
+		msg_add(err, ". Run the %s again for those profiles%s",
+		        client_m2_op_text(rq->op),
+		        rq->op == CLIENT_M2_BURN ? " (with --overwrite)" : "");
+	return code;
+}
+
+/* A ▲ command that ran: its outcome decides (safeid_m2_outcome_text). */
+static int press_fail(const client_m2_request *rq,
+                      const client_m2_outcome *out, client_error *err)
+{
+	const client_slot *s = &out->before;
+	int code;
+
+	if (out->press == SAFEID_M2_NOT_SENT)
+		return m2_fail(rq, out, err);
+	code = out->press == SAFEID_M2_LOST || out->press == SAFEID_M2_PARTIAL
+	               ? CLIENT_EXIT_PARTIAL
+	               : CLIENT_EXIT_TOKEN;
+	client_fail(err, code, safeid_m2_outcome_name(out->press),
+	            "the %s on token %s (reader '%s') ended at step '%s' "
+	            "(%s): %s",
+	            client_m2_op_text(rq->op), s->serial, s->reader,
+	            safeid_m2_step_name(out->step),
+	            out->press_answer == SAFEID_ERR_TIMEOUT
+	                    ? "no press was reported in time"
+	            : out->press_answer == SAFEID_ERR_CANCELLED
+	                    ? "the wait was given up"
+	                    : safeid_strerror(out->err),
+	            safeid_m2_outcome_text(out->press));
+	if (rq->op == CLIENT_M2_RESET && out->read_after)
+		msg_add(err, " (profiles with a seed: %u before, %u after)",
+		        out->seeds_before, out->seeds_after);
+	if (rq->op == CLIENT_M2_SET_KEY &&
+	    out->press == SAFEID_M2_UNCONFIRMED)
+		msg_add(err, ". If the button was not pressed the token keeps "
+		             "its old key: switch it off and on to end the "
+		             "waiting request, and use the old key");
+	return code;
+}
+
+int client_m2_run(client_backend *b, const char *spec,
+                  const client_m2_request *rq, client_m2_outcome *out,
+                  client_error *err)
+{
+	int tries = -1, ret;
+
+	memset(out, 0, sizeof(*out));
+	if (b->ops->m2 == NULL)
+		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
+		                   "safeid-tool's %s backend does not drive a "
+		                   "Token2 Molto2 yet (nothing was sent to it): "
+		                   "use --backend opensc",
+		                   b->ops->name);
+	if (rq->expect_serial != NULL && rq->op != CLIENT_M2_RESET) {
+		ret = client_tries_load(rq->state_dir, rq->expect_serial,
+		                        &tries, err);
+		if (ret != 0)
+			return ret;
+	}
+	ret = b->ops->m2(b->link, spec, rq, tries, out, err);
+	if (ret != 0)
+		return ret;
+	/* What the token said of the tries, for the next run (a reset that
+	 * happened gives a fresh counter: -1). */
+	if (out->tries_left != tries || (rq->op == CLIENT_M2_RESET &&
+	                                 out->press == SAFEID_M2_CONFIRMED))
+		(void)client_tries_save(rq->state_dir, out->before.serial,
+		                        out->tries_left);
+	if (rq->op == CLIENT_M2_SET_KEY || rq->op == CLIENT_M2_RESET) {
+		if (out->err == SAFEID_OK &&
+		    out->press != SAFEID_M2_NOT_DONE &&
+		    out->press != SAFEID_M2_PARTIAL)
+			return 0;
+		return press_fail(rq, out, err);
+	}
+	return out->err == SAFEID_OK ? 0 : m2_fail(rq, out, err);
 }

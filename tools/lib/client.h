@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <safeid/safeid.h>
+#include <safeid/molto2.h>
 
 #include "inputs.h"
 
@@ -98,6 +98,7 @@ typedef struct client_input {
 typedef struct client_secret_opts {
 	safeid_hash hash;
 	unsigned step;                  /* 30 or 60 */
+	unsigned digits;                /* 0: 6 */
 	const char *account;            /* NULL: "token" */
 	const char *issuer;             /* NULL: none */
 } client_secret_opts;
@@ -131,6 +132,16 @@ int client_input_secret_parse(const char *b32, size_t len,
  */
 int client_input_choose(client_input *in, long pick, const char *match,
                         client_error *err);
+/* The same for a token family whose tokens show the code lengths of
+ * digits_mask (INPUT_DIGITS_*): client_input_choose is the single-profile
+ * family's. */
+int client_input_choose_digits(client_input *in, long pick,
+                               const char *match, unsigned digits_mask,
+                               client_error *err);
+/* Every account of in, plan-checked for digits_mask (a burn of them all):
+ * the first that cannot be burned fails with CLIENT_EXIT_INPUT, named. */
+int client_input_check_all(const client_input *in, unsigned digits_mask,
+                           client_error *err);
 /* The chosen account (valid after client_input_choose). */
 const input_account *client_input_account(const client_input *in);
 /* Wipe and free everything. */
@@ -141,12 +152,18 @@ bool client_hash_parse(const char *name, safeid_hash *out);
 
 /* ---- codes --------------------------------------------------------------- */
 
-/* The 6-digit code of the chosen account at time t. */
+/* The code of the chosen account at time t, with its digits
+ * (in->report.digits: 6, or 4 to 10 for a Molto2's). */
 uint32_t client_code_at(const client_input *in, uint64_t t);
+/* The same code as text, zero-padded to its digits (out: 11 bytes). */
+void client_code_text(const client_input *in, uint64_t t, char out[11]);
 /* A typed code: digits only, spaces ignored ("123 456"); out gets the 6
  * digits and a NUL. */
 int client_code_parse(const char *text, size_t len, char out[7],
                       client_error *err);
+/* The same for a code of digits digits (4 to 10); out: 11 bytes. */
+int client_code_parse_digits(const char *text, size_t len, unsigned digits,
+                             char out[11], client_error *err);
 /* Offset k in steps with code(now + k*step) == typed, smallest |k| first,
  * within window steps; false when none. */
 bool client_code_find(const client_input *in, uint64_t now, long window,
@@ -171,6 +188,12 @@ typedef struct client_slot {
 	bool restricted_sync;           /* a clock write erases the seed */
 	bool clock_known;
 	uint64_t clock;                 /* token clock, Unix time UTC */
+	/* A Token2 Molto2 (see "multi-profile tokens" below): profiles,
+	 * titles, a customer key.  Else a single-profile token. */
+	bool molto2;
+	unsigned profiles;              /* 1; 50 or 100 on a Molto2 */
+	bool profiles_known;            /* false: 50 assumed, as profile 99
+	                                   did not answer */
 } client_slot;
 
 typedef struct client_slot_list {
@@ -179,6 +202,9 @@ typedef struct client_slot_list {
 } client_slot_list;
 
 void client_slot_list_free(client_slot_list *l);
+
+/* The code lengths token s shows (INPUT_DIGITS_*). */
+unsigned client_slot_digits(const client_slot *s);
 
 /*
  * Pick a slot by decimal index or case-insensitive name substring; NULL or
@@ -341,6 +367,237 @@ int client_clock_set(client_backend *b, const char *spec,
  * PKCS#11 module other than safeid's).
  */
 unsigned long client_backend_writes(const client_backend *b);
+
+/* ---- multi-profile tokens (the Token2 Molto2) ---------------------------- */
+
+/*
+ * A Molto2 holds up to 100 accounts, each in a profile of its own with
+ * its seed, a title of 1 to 12 bytes for its display, and its hash,
+ * digits (4, 6, 8 or 10), step and clock.  Its key comes from a customer
+ * key that works like a PIN: the token counts wrong keys and locks
+ * itself.  Anyone holding it reads every profile's title and settings
+ * without the key, so a Molto2 needs no burn record: the token itself
+ * says what each profile is set to, and its clock sync keeps seeds and
+ * settings.  Two commands (key change, factory reset) wait for a press of
+ * the token's up-arrow button (the person's part is a callback).
+ */
+
+/* What one profile holds, as the token says without the key. */
+typedef struct client_profile {
+	unsigned number;
+	bool seed;                  /* a seed is present */
+	char title[SAFEID_M2_TITLE_FIELD + 1]; /* as stored (from the token:
+	                               shown through input_text_escape) */
+	safeid_hash hash;           /* 0: none set */
+	unsigned digits;            /* 0: none set */
+	unsigned step;              /* 0: none set */
+} client_profile;
+
+typedef struct client_profile_list {
+	client_slot token;
+	size_t count;               /* the token's profile count */
+	client_profile items[SAFEID_M2_PROFILES];
+} client_profile_list;
+
+/* The refusal of a write to another token than the one in the plan:
+ * CLIENT_EXIT_TOKEN, nothing written. */
+int client_token_changed(const client_slot *now, const char *expect,
+                         client_error *err);
+
+/* Every profile of the Molto2 picked by spec (see client_slot_pick).  A
+ * single-profile token: CLIENT_EXIT_USAGE, it has no profiles to show. */
+int client_profiles_read(client_backend *b, const char *spec,
+                         client_profile_list *out, client_error *err);
+
+/* The customer key a command uses, and what is known of the tries. */
+typedef struct client_m2_key {
+	char *bytes;                /* NULL: the factory key (it protects
+	                               nothing); else len bytes, wiped */
+	size_t len, cap;
+	bool last_try;              /* the person agreed to spend the last
+	                               try (or to try a token believed
+	                               locked) */
+} client_m2_key;
+
+#define CLIENT_M2_KEY_FILE_MAX (SAFEID_M2_CUSTOMER_KEY_MAX + 2)
+
+/*
+ * The customer key in the file at path: its bytes, one final newline cut
+ * (1 to 1024 bytes).  The file is not trusted: it must be a regular file
+ * of the user's that no one else may read or write, at most
+ * CLIENT_M2_KEY_FILE_MAX bytes; else CLIENT_EXIT_INPUT naming the problem
+ * and the fix.  what names the option in messages ("--customer-key-file").
+ */
+int client_m2_key_file(const char *path, const char *what, client_m2_key *k,
+                       client_error *err);
+/* A key typed by the person: text[0..len) (its trailing newline cut) is
+ * taken over by k; empty leaves k the factory key. */
+int client_m2_key_take(client_m2_key *k, char *text, size_t len, size_t cap,
+                       client_error *err);
+/* Wipe and free; k becomes the factory key. */
+void client_m2_key_free(client_m2_key *k);
+
+/*
+ * The tries the token last reported for the key of the Molto2 serial
+ * (63 NN after a wrong key), kept in the state directory (override, or
+ * the burn records' default) as <serial>.tries, because no command reads
+ * the counter without spending a try.  *tries = -1 when unknown (none
+ * kept, or a key was accepted since: whether that refills the counter is
+ * not public).  The file is untrusted: CLIENT_EXIT_INPUT when it is not a
+ * small regular file of the user's with one valid line.
+ */
+int client_tries_load(const char *state_dir, const char *serial, int *tries,
+                      client_error *err);
+/* Keep tries (< 0: forget it); 0 or an errno value. */
+int client_tries_save(const char *state_dir, const char *serial, int tries);
+
+/*
+ * The title of an account for a Molto2's display: text (NULL: the
+ * account's issuer, else its name), its control and reordering characters
+ * and bytes that are not UTF-8 made '?', cut to 12 bytes on a character
+ * boundary.  out gets it NUL-terminated; returns its length (0: none);
+ * *cut tells that it was shortened.
+ */
+size_t client_m2_title(const input_account *a, const char *text,
+                       char out[SAFEID_M2_TITLE_MAX + 1], bool *cut);
+
+/* One account of a Molto2 burn. */
+typedef struct client_m2_account {
+	unsigned profile;
+	const uint8_t *seed;        /* owned (and wiped) by the caller */
+	size_t seedlen;
+	safeid_hash hash;
+	unsigned step;              /* 30 or 60 */
+	unsigned digits;            /* 4, 6, 8 or 10 */
+	char title[SAFEID_M2_TITLE_MAX + 1]; /* "": the profile keeps its */
+	size_t titlelen;
+	bool title_cut;             /* shortened to fit */
+	bool replaces;              /* the profile holds a seed now */
+	size_t index;               /* the account in the input (0-based) */
+} client_m2_account;
+
+/* What a Molto2 command does. */
+typedef enum client_m2_op {
+	CLIENT_M2_BURN = 0,         /* accounts into profiles */
+	CLIENT_M2_SYNC,             /* clock of every (or the listed) profile */
+	CLIENT_M2_WIPE,             /* delete one profile's seed */
+	CLIENT_M2_LOCK,             /* screen lock */
+	CLIENT_M2_UNLOCK,           /* screen unlock */
+	CLIENT_M2_SET_KEY,          /* change the customer key (▲) */
+	CLIENT_M2_RESET,            /* factory reset (▲) */
+} client_m2_op;
+
+/* "burn", "clock sync", ... for messages. */
+const char *client_m2_op_text(client_m2_op op);
+
+/* The person's part of a wait for ▲: called once the token waits (what
+ * says for which request); SAFEID_OK once they say they pressed it,
+ * SAFEID_ERR_TIMEOUT after timeout_ms, SAFEID_ERR_CANCELLED when they gave
+ * up.  Nothing is sent to the token meanwhile. */
+typedef int (*client_press_fn)(void *arg, safeid_m2_press what,
+                               long timeout_ms);
+/* Each step of a Molto2 command as it starts (phase CLIENT_PHASE_START)
+ * and ends; profile -1 for the token's own steps (info, authenticate). */
+typedef void (*client_m2_step_fn)(void *arg, int profile, safeid_m2_step step,
+                                  int phase);
+
+typedef struct client_m2_request {
+	client_m2_op op;
+	const char *expect_serial;  /* refuse when another token is there */
+	const char *state_dir;      /* the tries count (NULL: default) */
+	const client_m2_key *key;   /* NULL: the factory key (not for reset) */
+	/* burn */
+	const client_m2_account *acc;
+	size_t n;
+	bool overwrite;             /* write over occupied profiles */
+	unsigned display_seconds;   /* 15, 30, 60 or 120 */
+	bool clock_given;           /* false: the host clock at the write */
+	uint32_t clock;
+	/* sync: these profiles (NULL: every one); wipe: profiles[0] */
+	const unsigned *profiles;
+	size_t nprofiles;
+	/* set-key */
+	const client_m2_key *new_key;
+	bool verify_key;            /* authenticate with it after the press
+	                               (costs a try when it did not change) */
+	/* set-key, reset */
+	long press_ms;              /* <= 0: SAFEID_M2_PRESS_MS */
+	client_press_fn press;      /* NULL: do not wait (pending) */
+	void *press_arg;
+	client_m2_step_fn step;     /* may be NULL */
+	void *step_arg;
+} client_m2_request;
+
+/* What one profile holds of each part after a command. */
+typedef struct client_m2_result {
+	unsigned profile;
+	safeid_m2_step step;        /* reached: failed there, or DONE */
+	int err;                    /* safeid_err there, or SAFEID_OK */
+	safeid_seed_state seed;     /* OLD, NEW, ERASED, UNKNOWN */
+	safeid_seed_state title;
+	safeid_seed_state config;   /* hash, step, digits, display, clock */
+	bool confirmed;             /* read back as written */
+} client_m2_result;
+
+typedef struct client_m2_outcome {
+	client_slot before;         /* the token, as read before */
+	client_m2_op op;
+	safeid_m2_step step;        /* reached (DONE at the end) */
+	int err;                    /* the first safeid_err, or SAFEID_OK */
+	size_t n;                   /* results: one per profile concerned */
+	client_m2_result results[SAFEID_M2_PROFILES];
+	size_t done;                /* profiles whose part completed */
+	int tries_left;             /* as the token last said; -1 unknown */
+	bool have_after;            /* clock: get info read at the end */
+	uint64_t clock_after;
+	unsigned apdus;             /* APDUs sent; 0: the backend cannot
+	                               tell */
+	/* set-key, reset */
+	safeid_m2_outcome press;
+	int press_answer;           /* the callback's answer; 1: not called */
+	unsigned seeds_before, seeds_after;
+	bool read_after;
+} client_m2_outcome;
+
+/* out before anything is sent: every profile rq concerns holds what it
+ * held (OLD), err SAFEID_OK, tries as known. */
+void client_m2_outcome_begin(client_m2_outcome *out,
+                             const client_m2_request *rq, int tries_known);
+
+/*
+ * Carry out rq on the Molto2 picked by spec: the token must be
+ * rq->expect_serial (when given), else nothing is sent.  The tries the
+ * token last reported (client_tries_load) are given to the backend, which
+ * refuses (SAFEID_ERR_LAST_TRY, nothing sent) to spend the last one
+ * without key->last_try, and whatever the token says of them is kept
+ * again.  out says, per profile and part, what the token now holds.  On
+ * failure err's sentence says what happened and what each profile
+ * concerned holds, and its exit code promises it (safeid-tool(1)):
+ * CLIENT_EXIT_TOKEN when every profile holds what it held or what was
+ * written, CLIENT_EXIT_PARTIAL when a part is unknown or a profile holds
+ * a seed without its settings, CLIENT_EXIT_DECLINED when nothing was sent
+ * (an occupied profile, the last try), CLIENT_EXIT_USAGE for a profile
+ * the token does not have.
+ */
+int client_m2_run(client_backend *b, const char *spec,
+                  const client_m2_request *rq, client_m2_outcome *out,
+                  client_error *err);
+
+/* What profile r holds after a command, in one sentence ("profile 57:
+ * seed as written (the token accepted it); title ...; settings ..."). */
+void client_m2_text_held(const client_m2_result *r, char *out, size_t cap);
+/* "9 tries left before the token locks itself", "the token is locked",
+ * "the tries left are not known". */
+void client_m2_text_tries(int tries, char *out, size_t cap);
+/* What the profiles of out hold now, in a few sentences: those done in a
+ * list, each other one that changed or failed, then "every other profile
+ * as it was". */
+void client_m2_text_outcome(const client_m2_outcome *out, char *buf,
+                            size_t cap);
+/* The exit code (safeid-tool(1)) that promises what out says of the
+ * profiles: PARTIAL when some part is unknown or half written, else
+ * TOKEN. */
+int client_m2_held_code(const client_m2_outcome *out);
 
 /* ---- burn record --------------------------------------------------------- */
 
@@ -550,6 +807,14 @@ typedef enum client_text_id {
 	CLIENT_TEXT_BURNABLE,       /* scan: the account fits this family */
 	CLIENT_TEXT_NO_RECORD,      /* no burn record for a token */
 	CLIENT_TEXT_MATCH,          /* verify: right code, clock in step */
+	CLIENT_TEXT_FACTORY_KEY,    /* the factory customer key is in use */
+	CLIENT_TEXT_M2_NO_RECORD,   /* why a Molto2 has no burn record */
+	CLIENT_TEXT_M2_BURN_QUESTION, /* the last question before a burn */
+	CLIENT_TEXT_OVERWRITE_QUESTION, /* ... when it replaces seeds */
+	CLIENT_TEXT_WIPE_QUESTION,  /* before a profile's seed is deleted */
+	CLIENT_TEXT_RESET_QUESTION, /* before a factory reset */
+	CLIENT_TEXT_LAST_TRY,       /* one try left: what it means */
+	CLIENT_TEXT_TITLES_PUBLIC,  /* titles are readable without the key */
 	CLIENT_TEXT_FOREIGN_CARD,   /* a card that is not a token of ours */
 	/* what a window says besides (its controls named) */
 	CLIENT_TEXT_RESTRICTED_BURN, /* restricted sync: burn, clock alone */
@@ -596,6 +861,10 @@ void client_text_offset(long offset, unsigned step, char *out, size_t cap);
 /* What to do after the token stopped answering, given what it holds and
  * the class of the failure. */
 const char *client_text_next_step(safeid_seed_state held, int exit_code);
+/* What to tell the person when the token waits for ▲ (what: key change
+ * or reset), with the bound in seconds. */
+void client_text_press(safeid_m2_press what, const char *serial,
+                       long seconds, char *out, size_t cap);
 /* The warning for a secret file that other users may read. */
 void client_text_exposed(const char *path, char *out, size_t cap);
 /* "2026-01-01 00:00:00 UTC (+1 s from the host clock)" */

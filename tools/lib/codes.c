@@ -5,8 +5,18 @@
  * off, in steps).
  */
 #include <ctype.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "client.h"
+
+/* The account's digits: 6 unless the plan check allowed others. */
+static unsigned digits_of(const client_input *in)
+{
+	return in->report.digits >= 4 && in->report.digits <= 10
+	               ? in->report.digits
+	               : 6u;
+}
 
 uint32_t client_code_at(const client_input *in, uint64_t t)
 {
@@ -14,30 +24,47 @@ uint32_t client_code_at(const client_input *in, uint64_t t)
 	uint32_t c = 0;
 
 	safeid_totp(a->secret, a->secret_len, (safeid_hash)in->report.hash,
-	            in->report.step, t, 6, &c);
+	            in->report.step, t, digits_of(in), &c);
 	return c;
+}
+
+void client_code_text(const client_input *in, uint64_t t, char out[11])
+{
+	snprintf(out, 11, "%0*u", (int)digits_of(in), client_code_at(in, t));
 }
 
 int client_code_parse(const char *text, size_t len, char out[7],
                       client_error *err)
 {
+	char buf[11];
+	int ret = client_code_parse_digits(text, len, 6, buf, err);
+
+	memcpy(out, buf, 7);
+	return ret;
+}
+
+int client_code_parse_digits(const char *text, size_t len, unsigned digits,
+                             char out[11], client_error *err)
+{
 	size_t n = 0;
 
+	if (digits < 1 || digits > 10)
+		digits = 6;
 	for (size_t i = 0; i < len; i++) {
 		if (isspace((unsigned char)text[i]))
 			continue;
-		if (!isdigit((unsigned char)text[i]) || n >= 6) {
+		if (!isdigit((unsigned char)text[i]) || n >= digits) {
 			n = 0;
 			break;
 		}
 		out[n++] = text[i];
 	}
 	out[n] = '\0';
-	if (n != 6)
+	if (n != digits)
 		return client_fail(err, CLIENT_EXIT_USAGE, "bad_code",
-		                   "the code must be the 6 digits the token "
+		                   "the code must be the %u digits the token "
 		                   "shows (spaces allowed); got something "
-		                   "else");
+		                   "else", digits);
 	return 0;
 }
 

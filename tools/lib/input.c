@@ -243,11 +243,11 @@ int client_input_secret_parse(const char *b32, size_t len,
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");
 	snprintf(uri, ucap,
-	         "otpauth://totp/%s?secret=%.*s&algorithm=%s&digits=6"
+	         "otpauth://totp/%s?secret=%.*s&algorithm=%s&digits=%u"
 	         "&period=%u%s%s",
 	         label, (int)len, b32,
 	         o->hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1",
-	         o->step > 0 ? o->step : 30u,
+	         o->digits > 0 ? o->digits : 6u, o->step > 0 ? o->step : 30u,
 	         issuer[0] != '\0' ? "&issuer=" : "", issuer);
 	if (input_parse(uri, strlen(uri), in->source, &in->accounts, &ie) !=
 	    INPUT_OK)
@@ -258,6 +258,48 @@ int client_input_secret_parse(const char *b32, size_t len,
 
 int client_input_choose(client_input *in, long pick, const char *match,
                         client_error *err)
+{
+	return client_input_choose_digits(in, pick, match, INPUT_DIGITS_SINGLE,
+	                                  err);
+}
+
+/* The first error of a plan report as a client error. */
+static int plan_fail(const input_plan_report *r, const char *source,
+                     client_error *err)
+{
+	input_error ie = {0, ""};
+
+	for (size_t i = 0; i < r->count; i++)
+		if (r->issues[i].severity == INPUT_SEV_ERROR) {
+			ie.code = r->issues[i].code;
+			snprintf(ie.msg, sizeof(ie.msg), "%s", r->issues[i].msg);
+			return fail_from_input(&ie, err);
+		}
+	return client_fail(err, CLIENT_EXIT_INPUT, "plan",
+	                   "%s cannot be burned into this token family",
+	                   source);
+}
+
+int client_input_check_all(const client_input *in, unsigned digits_mask,
+                           client_error *err)
+{
+	input_plan_report r;
+
+	for (size_t i = 0; i < in->accounts.count; i++)
+		if (input_plan_check_digits(&in->accounts.items[i], NULL,
+		                            digits_mask, &r) != INPUT_OK)
+			return plan_fail(&r, in->source, err);
+	return 0;
+}
+
+unsigned client_slot_digits(const client_slot *s)
+{
+	return s->molto2 ? INPUT_DIGITS_MOLTO2 : INPUT_DIGITS_SINGLE;
+}
+
+int client_input_choose_digits(client_input *in, long pick,
+                               const char *match, unsigned digits_mask,
+                               client_error *err)
 {
 	input_error ie = {0, ""};
 	const char *spec = match;
@@ -276,19 +318,9 @@ int client_input_choose(client_input *in, long pick, const char *match,
 	if (input_account_pick(&in->accounts, spec, &in->chosen, &ie) !=
 	    INPUT_OK)
 		return fail_from_input(&ie, err);
-	if (input_plan_check(&in->accounts.items[in->chosen], NULL,
-	                     &in->report) != INPUT_OK) {
-		for (size_t i = 0; i < in->report.count; i++)
-			if (in->report.issues[i].severity == INPUT_SEV_ERROR) {
-				ie.code = in->report.issues[i].code;
-				snprintf(ie.msg, sizeof(ie.msg), "%s",
-				         in->report.issues[i].msg);
-				return fail_from_input(&ie, err);
-			}
-		return client_fail(err, CLIENT_EXIT_INPUT, "plan",
-		                   "%s cannot be burned into this token family",
-		                   in->source);
-	}
+	if (input_plan_check_digits(&in->accounts.items[in->chosen], NULL,
+	                            digits_mask, &in->report) != INPUT_OK)
+		return plan_fail(&in->report, in->source, err);
 	return 0;
 }
 

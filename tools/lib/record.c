@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "state_file.h"
 
 int client_record_dir(const char *override, char *out, size_t cap)
 {
@@ -139,9 +140,15 @@ static const char *type_name(mode_t m)
 	return "not a regular file";
 }
 
-/* The state directory, opened for the record's file; -1 with err (or
+/* The state directory, opened for one of its files; -1 with err (or
  * errno ENOENT and no err when it does not exist). */
 static int dir_open(const char *dir, client_error *err)
+{
+	return client_state_dir_open(dir, "the burn records", err);
+}
+
+int client_state_dir_open(const char *dir, const char *what,
+                          client_error *err)
 {
 	char why[128];
 	struct stat st;
@@ -158,10 +165,10 @@ static int dir_open(const char *dir, client_error *err)
 	if (fstat(fd, &st) != 0 || owner_problem(&st, why, sizeof(why))) {
 		close(fd);
 		client_fail(err, CLIENT_EXIT_INPUT, "record",
-		            "the burn records in '%s' are not used: %s. Make "
-		            "the directory yours with mode 0700 (chmod 700 "
-		            "'%s'), or choose another %s",
-		            dir, why, dir,
+		            "%s in '%s' are not used: %s. Make the directory "
+		            "yours with mode 0700 (chmod 700 '%s'), or choose "
+		            "another %s",
+		            what, dir, why, dir,
 		            client_front_words("with --state-dir",
 		                               "in XDG_STATE_HOME"));
 		errno = EPERM;
@@ -190,51 +197,60 @@ static int record_refuse(const char *path, const char *why,
 	                   path, why, path, record_gone_words());
 }
 
-/* Read a record file: a regular file of the user's, checked before it
- * is opened (so a FIFO or a device is never opened) and again through
- * the open descriptor.  0, 1 when there is none, or CLIENT_EXIT_INPUT. */
+/* Read a record file (client_state_file_read).  0, 1 when there is none,
+ * or CLIENT_EXIT_INPUT. */
 static int file_read(int dfd, const char *name, const char *path,
                      char *buf, size_t cap, size_t *len, client_error *err)
 {
-	struct stat st, fst;
 	char why[160];
+	int rc = client_state_file_read(dfd, name, buf, cap, len, why,
+	                                sizeof(why));
+
+	return rc < 0 ? record_refuse(path, why, err) : rc;
+}
+
+int client_state_file_read(int dfd, const char *name, char *buf, size_t cap,
+                           size_t *len, char *why, size_t whycap)
+{
+	struct stat st, fst;
 	ssize_t n;
 	int fd, ret = 0;
 
+	*len = 0;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno == ENOENT)
 			return 1;
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-		return record_refuse(path, why, err);
+		snprintf(why, whycap, "%s", strerror(errno));
+		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, sizeof(why), "it is %s, not a regular file",
+		snprintf(why, whycap, "it is %s, not a regular file",
 		         type_name(st.st_mode));
-		return record_refuse(path, why, err);
+		return -1;
 	}
-	if (owner_problem(&st, why, sizeof(why)) != NULL)
-		return record_refuse(path, why, err);
+	if (owner_problem(&st, why, whycap) != NULL)
+		return -1;
 	fd = openat(dfd, name,
 	            O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-		return record_refuse(path, why, err);
+		snprintf(why, whycap, "%s", strerror(errno));
+		return -1;
 	}
 	/* The same file as checked, not one put there since. */
 	if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode) ||
 	    fst.st_ino != st.st_ino || fst.st_dev != st.st_dev ||
-	    owner_problem(&fst, why, sizeof(why)) != NULL) {
-		ret = record_refuse(path, "it changed while it was read", err);
+	    owner_problem(&fst, why, whycap) != NULL) {
+		snprintf(why, whycap, "it changed while it was read");
+		ret = -1;
 		goto out;
 	}
-	*len = 0;
 	while (*len < cap) {
 		n = read(fd, buf + *len, cap - *len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			snprintf(why, sizeof(why), "%s", strerror(errno));
-			ret = record_refuse(path, why, err);
+			snprintf(why, whycap, "%s", strerror(errno));
+			ret = -1;
 			goto out;
 		}
 		if (n == 0)
@@ -305,13 +321,25 @@ static int dir_ready(char *dir)
 static int temp_write(const char *dir, const client_record *r, char *tmp,
                       size_t cap)
 {
-	char text[CLIENT_RECORD_MAX];
-	size_t len = client_record_format(r, text, sizeof(text)), off = 0;
+	char text[CLIENT_RECORD_MAX], name[SAFEID_SERIAL_MAX + 8];
+	size_t len = client_record_format(r, text, sizeof(text));
+
+	snprintf(name, sizeof(name), "%s.burn", r->serial);
+	if (len == 0) {
+		tmp[0] = '\0';
+		return EOVERFLOW;
+	}
+	return client_state_temp_write(dir, name, text, len, tmp, cap);
+}
+
+int client_state_temp_write(const char *dir, const char *name,
+                            const char *text, size_t len, char *tmp,
+                            size_t cap)
+{
+	size_t off = 0;
 	int fd, e = 0;
 
-	snprintf(tmp, cap, "%s/.%s.burn.XXXXXX", dir, r->serial);
-	if (len == 0)
-		return EOVERFLOW;
+	snprintf(tmp, cap, "%s/.%s.XXXXXX", dir, name);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		e = errno;
@@ -352,6 +380,20 @@ static void dir_sync(const char *dir)
 	}
 }
 
+/* rename tmp to path and sync the directory; 0 or an errno value (tmp
+ * removed). */
+static int install(const char *tmp, const char *path, const char *dir)
+{
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+
+		unlink(tmp);
+		return e;
+	}
+	dir_sync(dir);
+	return 0;
+}
+
 /* The options a clock write needs when there is no record. */
 static void clock_needs(const client_record *r, char *out, size_t cap)
 {
@@ -380,12 +422,25 @@ static int save(const char *dir_override, const client_record *r, char *dir,
 	e = dir_ready(dir);
 	if (e == 0)
 		e = temp_write(dir, r, tmp, sizeof(tmp));
-	if (e == 0 && rename(tmp, path) != 0) {
-		e = errno;
-		unlink(tmp);
-	}
 	if (e == 0)
-		dir_sync(dir);
+		e = install(tmp, path, dir);
+	return e;
+}
+
+int client_state_file_write(const char *dir, const char *name,
+                            const char *text, size_t len)
+{
+	char path[4200], tmp[4200], d[4096];
+	int e;
+
+	snprintf(d, sizeof(d), "%s", dir);
+	e = dir_ready(d);
+	if (e == 0)
+		e = client_state_temp_write(d, name, text, len, tmp,
+		                            sizeof(tmp));
+	snprintf(path, sizeof(path), "%s/%s", d, name);
+	if (e == 0)
+		e = install(tmp, path, d);
 	return e;
 }
 

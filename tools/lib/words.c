@@ -7,7 +7,9 @@
  * tool's sentence names its options or commands, a window has its own
  * (window_texts), naming its controls instead.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "backend.h"
@@ -41,6 +43,32 @@ static const char *const texts[CLIENT_TEXT_COUNT] = {
 	[CLIENT_TEXT_MATCH] =
 		"MATCH: the token shows the right code; its clock is in step "
 		"with this host.",
+	[CLIENT_TEXT_FACTORY_KEY] =
+		"the token's factory customer key is used: it is public and "
+		"protects nothing (anyone holding the token can change its "
+		"profiles); set your own with 'safeid-tool set-key', then give "
+		"it with --customer-key-file",
+	[CLIENT_TEXT_M2_NO_RECORD] =
+		"none needed: a Molto2 says itself what each profile holds "
+		"('safeid-tool profiles')",
+	[CLIENT_TEXT_M2_BURN_QUESTION] =
+		"Burn into these profiles of the token?",
+	[CLIENT_TEXT_OVERWRITE_QUESTION] =
+		"This REPLACES the seed of every profile marked 'replaces'. "
+		"Go on?",
+	[CLIENT_TEXT_WIPE_QUESTION] =
+		"Delete this profile's seed? Its codes are gone for good (the "
+		"title and settings stay).",
+	[CLIENT_TEXT_RESET_QUESTION] =
+		"Factory reset: this ERASES every profile of the token and "
+		"puts back the factory customer key. Go on?",
+	[CLIENT_TEXT_LAST_TRY] =
+		"the token has one try left: one more wrong customer key "
+		"locks it, and only a factory reset (which erases every "
+		"profile) makes it usable again",
+	[CLIENT_TEXT_TITLES_PUBLIC] =
+		"titles and settings can be read by anyone holding the token, "
+		"without the key: put nothing secret in a title",
 };
 
 /* A window's words where the tool's name its options or commands, and
@@ -270,12 +298,176 @@ void client_text_offset(long offset, unsigned step, char *out, size_t cap)
 	                            "clock."));
 }
 
+void client_text_press(safeid_m2_press what, const char *serial,
+                       long seconds, char *out, size_t cap)
+{
+	snprintf(out, cap,
+	         "Press the up-arrow button (▲) on token %s now to "
+	         "confirm the %s, then press Enter here (within %ld s; Ctrl-D "
+	         "gives up).",
+	         serial,
+	         what == SAFEID_M2_PRESS_RESET ? "factory reset"
+	                                       : "customer key change",
+	         seconds);
+}
+
+const char *client_m2_op_text(client_m2_op op)
+{
+	switch (op) {
+	case CLIENT_M2_BURN:
+		return "burn";
+	case CLIENT_M2_SYNC:
+		return "clock sync";
+	case CLIENT_M2_WIPE:
+		return "seed deletion";
+	case CLIENT_M2_LOCK:
+		return "screen lock";
+	case CLIENT_M2_UNLOCK:
+		return "screen unlock";
+	case CLIENT_M2_SET_KEY:
+		return "customer key change";
+	case CLIENT_M2_RESET:
+		return "factory reset";
+	}
+	return "command";
+}
+
+/* A part's state in the words of the core (safeid_m2_part_text), with
+ * "erased" read as "none" for the parts a delete does not touch. */
+void client_m2_text_held(const client_m2_result *r, char *out, size_t cap)
+{
+	snprintf(out, cap, "profile %u: seed %s; title %s; settings (hash, "
+	         "digits, step, clock) %s",
+	         r->profile, safeid_m2_part_text(r->seed),
+	         safeid_m2_part_text(r->title), safeid_m2_part_text(r->config));
+}
+
+void client_m2_text_tries(int tries, char *out, size_t cap)
+{
+	if (tries < 0)
+		snprintf(out, cap, "the tries left are not known");
+	else if (tries == 0)
+		snprintf(out, cap, "no try left: the token is locked");
+	else
+		snprintf(out, cap, "%d tr%s left before the token locks itself",
+		         tries, tries == 1 ? "y" : "ies");
+}
+
 void client_text_exposed(const char *path, char *out, size_t cap)
 {
 	snprintf(out, cap,
 	         "'%s' holds a secret but other users can read it: run "
 	         "'chmod 600 %s' or delete it after the burn",
 	         path, path);
+}
+
+/* Every part of r is as it was. */
+static bool result_untouched(const client_m2_result *r)
+{
+	return r->seed == SAFEID_SEED_OLD && r->title == SAFEID_SEED_OLD &&
+	       r->config == SAFEID_SEED_OLD;
+}
+
+/* The profile got what the command meant to give it. */
+static bool result_complete(const client_m2_outcome *out,
+                            const client_m2_result *r)
+{
+	switch (out->op) {
+	case CLIENT_M2_BURN:
+		return r->seed == SAFEID_SEED_NEW &&
+		       r->config == SAFEID_SEED_NEW &&
+		       r->title != SAFEID_SEED_UNKNOWN;
+	case CLIENT_M2_SYNC:
+		return r->config == SAFEID_SEED_NEW;
+	case CLIENT_M2_WIPE:
+		return r->seed == SAFEID_SEED_ERASED;
+	default:
+		return false;
+	}
+}
+
+int client_m2_held_code(const client_m2_outcome *out)
+{
+	for (size_t i = 0; i < out->n; i++) {
+		const client_m2_result *r = &out->results[i];
+
+		if (r->seed == SAFEID_SEED_UNKNOWN ||
+		    r->title == SAFEID_SEED_UNKNOWN ||
+		    r->config == SAFEID_SEED_UNKNOWN)
+			return CLIENT_EXIT_PARTIAL;
+		/* a new seed without its settings shows wrong codes */
+		if (out->op == CLIENT_M2_BURN && r->seed == SAFEID_SEED_NEW &&
+		    r->config != SAFEID_SEED_NEW)
+			return CLIENT_EXIT_PARTIAL;
+	}
+	return CLIENT_EXIT_TOKEN;
+}
+
+/* Append to out[cap] at *used. */
+static void add(char *out, size_t cap, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add(char *out, size_t cap, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*used + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(out + *used, cap - *used, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*used = *used + (size_t)k >= cap ? cap - 1 : *used + (size_t)k;
+}
+
+/*
+ * Those that got everything in a list; each other one that changed or
+ * failed in a sentence; the rest as they were.  A long list is cut (the
+ * --json results say it all).
+ */
+void client_m2_text_outcome(const client_m2_outcome *out, char *buf,
+                            size_t cap)
+{
+	char line[512], list[320] = "";
+	size_t used = 0, lused = 0, complete = 0, other = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < out->n; i++) {
+		const client_m2_result *r = &out->results[i];
+
+		if (!result_complete(out, r))
+			continue;
+		complete++;
+		if (lused + 12 < sizeof(list))
+			add(list, sizeof(list), &lused, "%s%u",
+			    lused > 0 ? ", " : "", r->profile);
+		else if (lused + 5 < sizeof(list))
+			add(list, sizeof(list), &lused, ", ...");
+	}
+	if (complete > 0)
+		add(buf, cap, &used, "profile%s %s: %s; ",
+		    complete == 1 ? "" : "s", list,
+		    out->op == CLIENT_M2_BURN   ? "the new account, complete"
+		    : out->op == CLIENT_M2_SYNC ? "the new clock"
+		                                : "no seed (deleted)");
+	for (size_t i = 0; i < out->n; i++) {
+		const client_m2_result *r = &out->results[i];
+
+		if (result_complete(out, r) ||
+		    (result_untouched(r) && r->err == SAFEID_OK))
+			continue;
+		/* one failed but untouched profile is enough to name */
+		if (result_untouched(r) && other > 0)
+			continue;
+		client_m2_text_held(r, line, sizeof(line));
+		add(buf, cap, &used, "%s; ", line);
+		other++;
+	}
+	add(buf, cap, &used, "%s", complete + other > 0
+	                                   ? "every other profile as it was"
+	                                   : "every profile as it was "
+	                                     "(nothing was changed)");
 }
 
 void client_text_no_token(const char *reader, char *out, size_t cap)
