@@ -108,10 +108,11 @@ static int take_info(struct sc_card *card, osd_card **out)
 		        safeid_errname(r), safeid_strerror(r));
 		free(priv);
 		return r == SAFEID_ERR_BAD_REPLY || r == SAFEID_ERR_INS ||
-		               r == SAFEID_ERR_CLA || r == SAFEID_ERR_SW ||
-		               r == SAFEID_ERR_NOT_TOKEN
-		           ? SC_ERROR_INVALID_CARD
-		           : osd_error(r);
+		                       r == SAFEID_ERR_CLA ||
+		                       r == SAFEID_ERR_SW ||
+		                       r == SAFEID_ERR_NOT_TOKEN
+		               ? SC_ERROR_INVALID_CARD
+		               : osd_error(r);
 	}
 	*out = priv;
 	return SC_SUCCESS;

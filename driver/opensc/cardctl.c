@@ -49,7 +49,8 @@ static int burn(const safeid_transport *t, struct safeid_cardctl_burn *a)
 {
 	int r;
 
-	r = safeid_burn(t, &a->cfg, a->seed, a->seedlen, NULL, NULL, &a->report);
+	r = safeid_burn(t, &a->cfg, a->seed, a->seedlen, NULL, NULL,
+	                &a->report);
 	return osd_error(r);
 }
 
@@ -139,8 +140,7 @@ static int m2_reads(safeid_m2 *s, unsigned long request, void *arg)
 }
 
 /* The key of the call, for the calls that carry one. */
-static struct safeid_cardctl_m2_key *m2_key_of(unsigned long request,
-                                               void *arg)
+static struct safeid_cardctl_m2_key *m2_key_of(unsigned long request, void *arg)
 {
 	switch (request) {
 	case SAFEID_CARDCTL_M2_BURN:
@@ -189,9 +189,9 @@ static int m2_run(safeid_m2 *s, unsigned long request, void *arg)
 	case SAFEID_CARDCTL_M2_CHANGE_KEY: {
 		struct safeid_cardctl_m2_change_key *a = arg;
 
-		return safeid_m2_change_key(s, a->new_key, a->new_len,
-		                            a->flags, a->press_ms, a->press,
-		                            a->press_arg, &a->report);
+		return safeid_m2_change_key(s, a->new_key, a->new_len, a->flags,
+		                            a->press_ms, a->press, a->press_arg,
+		                            &a->report);
 	}
 	case SAFEID_CARDCTL_M2_RESET: {
 		struct safeid_cardctl_m2_reset *a = arg;

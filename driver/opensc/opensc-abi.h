@@ -159,9 +159,11 @@ struct sc_card_operations {
 	int (*match_card)(struct sc_card *card);
 	int (*init)(struct sc_card *card);
 	int (*finish)(struct sc_card *card);
-	sc_opaque_op iso_ops_a[23];  /* read_binary .. pin_cmd, get_data, ... */
-	int (*card_ctl)(struct sc_card *card, unsigned long request, void *data);
-	sc_opaque_op iso_ops_b[12];  /* process_fci .. unwrap, encrypt_sym, ... */
+	sc_opaque_op iso_ops_a[23]; /* read_binary .. pin_cmd, get_data, ... */
+	int (*card_ctl)(struct sc_card *card, unsigned long request,
+	                void *data);
+	sc_opaque_op
+		iso_ops_b[12]; /* process_fci .. unwrap, encrypt_sym, ... */
 };
 
 typedef struct sc_card_driver {
@@ -223,18 +225,21 @@ _Static_assert(offsetof(struct sc_card, reader) == 8, "card.reader");
 _Static_assert(offsetof(struct sc_card, atr) == 16, "card.atr");
 _Static_assert(offsetof(struct sc_card, type) == 88, "card.type");
 _Static_assert(offsetof(struct sc_card, caps) == 96, "card.caps");
-_Static_assert(offsetof(struct sc_card, max_send_size) == 120, "card.max_send_size");
+_Static_assert(offsetof(struct sc_card, max_send_size) == 120,
+               "card.max_send_size");
 _Static_assert(offsetof(struct sc_card, lock_count) == 228, "card.lock_count");
 _Static_assert(offsetof(struct sc_card, driver) == 232, "card.driver");
 _Static_assert(offsetof(struct sc_card, ops) == 240, "card.ops");
 _Static_assert(offsetof(struct sc_card, name) == 248, "card.name");
 _Static_assert(offsetof(struct sc_card, drv_data) == 256, "card.drv_data");
 _Static_assert(offsetof(struct sc_card, serialnr) == 360, "card.serialnr");
-_Static_assert(sizeof(struct sc_card_operations) == 312, "sc_card_operations size");
+_Static_assert(sizeof(struct sc_card_operations) == 312,
+               "sc_card_operations size");
 _Static_assert(sizeof(struct sc_card_operations) / sizeof(void (*)(void)) == 39,
                "39 operations");
 _Static_assert(offsetof(struct sc_card_operations, finish) == 16, "ops.finish");
-_Static_assert(offsetof(struct sc_card_operations, card_ctl) == 208, "ops.card_ctl");
+_Static_assert(offsetof(struct sc_card_operations, card_ctl) == 208,
+               "ops.card_ctl");
 _Static_assert(sizeof(struct sc_card_driver) == 48, "sc_card_driver size");
 _Static_assert(offsetof(struct sc_card_driver, ops) == 16, "driver.ops");
 _Static_assert(offsetof(struct sc_card_driver, dll) == 40, "driver.dll");

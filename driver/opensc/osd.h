@@ -24,7 +24,7 @@ int osd_detect(struct sc_card *card, safeid_detected *out);
 
 /* Log through OpenSC's debug log (opensc.conf debug = 3).  Never pass
  * secrets: only headers, status words, serials and error names. */
-#define OSD_LOG(ctx, ...) \
+#define OSD_LOG(ctx, ...)                                                   \
 	sc_do_log((ctx), SC_LOG_DEBUG_NORMAL, __FILE__, __LINE__, __func__, \
 	          __VA_ARGS__)
 

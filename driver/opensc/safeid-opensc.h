@@ -87,14 +87,14 @@ struct safeid_cardctl_config {
 struct safeid_cardctl_seed {
 	const uint8_t *seed; /* in: raw seed, owned and wiped by the caller */
 	size_t seedlen;
-	int err;             /* out */
+	int err; /* out */
 };
 
 struct safeid_cardctl_burn {
-	safeid_config cfg;          /* in */
-	const uint8_t *seed;        /* in: owned and wiped by the caller */
+	safeid_config cfg;   /* in */
+	const uint8_t *seed; /* in: owned and wiped by the caller */
 	size_t seedlen;
-	safeid_burn_report report;  /* out: step reached, seed state, info */
+	safeid_burn_report report; /* out: step reached, seed state, info */
 };
 
 struct safeid_cardctl_detect {
@@ -110,24 +110,24 @@ struct safeid_cardctl_detect {
  * to spend the last try unless last_try says the person agreed.
  */
 struct safeid_cardctl_m2_key {
-	const uint8_t *key;  /* in: NULL = the factory key; owned and wiped
+	const uint8_t *key; /* in: NULL = the factory key; owned and wiped
 	                      * by the caller */
 	size_t len;
-	int tries_known;     /* in: tries the token last reported, -1 none */
-	bool last_try;       /* in: the person's consent to the last try */
-	int tries_left;      /* out: as the token last said, -1 unknown */
+	int tries_known; /* in: tries the token last reported, -1 none */
+	bool last_try;   /* in: the person's consent to the last try */
+	int tries_left;  /* out: as the token last said, -1 unknown */
 };
 
 struct safeid_cardctl_m2_profile {
-	unsigned profile;          /* in */
-	safeid_m2_profile info;    /* out */
-	int err;                   /* out */
+	unsigned profile;       /* in */
+	safeid_m2_profile info; /* out */
+	int err;                /* out */
 };
 
 struct safeid_cardctl_m2_profiles {
 	safeid_m2_profile info[SAFEID_M2_PROFILES]; /* out */
-	size_t count;              /* out: profiles read */
-	int err;                   /* out */
+	size_t count;                               /* out: profiles read */
+	int err;                                    /* out */
 };
 
 struct safeid_cardctl_m2_burn {
@@ -135,7 +135,7 @@ struct safeid_cardctl_m2_burn {
 	const safeid_m2_account *acc; /* in: n accounts (seeds owned by the
 	                               * caller) */
 	size_t n;
-	unsigned flags;            /* in: SAFEID_M2_OVERWRITE */
+	unsigned flags;                 /* in: SAFEID_M2_OVERWRITE */
 	safeid_m2_progress_fn progress; /* in: may be NULL */
 	void *arg;
 	safeid_m2_report report;   /* out */
@@ -144,8 +144,8 @@ struct safeid_cardctl_m2_burn {
 
 struct safeid_cardctl_m2_sync {
 	struct safeid_cardctl_m2_key key;
-	uint32_t clock;            /* in */
-	const unsigned *profiles;  /* in: NULL = every profile */
+	uint32_t clock;           /* in */
+	const unsigned *profiles; /* in: NULL = every profile */
 	size_t n;
 	safeid_m2_progress_fn progress;
 	void *arg;
@@ -155,26 +155,26 @@ struct safeid_cardctl_m2_sync {
 
 struct safeid_cardctl_m2_delete {
 	struct safeid_cardctl_m2_key key;
-	unsigned profile;          /* in */
+	unsigned profile; /* in */
 	safeid_m2_progress_fn progress;
 	void *arg;
-	safeid_m2_report report;   /* out */
-	safeid_m2_result result;   /* out */
+	safeid_m2_report report; /* out */
+	safeid_m2_result result; /* out */
 };
 
 struct safeid_cardctl_m2_screen {
 	struct safeid_cardctl_m2_key key;
-	bool lock;                 /* in: true lock, false unlock */
-	int err;                   /* out */
+	bool lock; /* in: true lock, false unlock */
+	int err;   /* out */
 };
 
 struct safeid_cardctl_m2_change_key {
 	struct safeid_cardctl_m2_key key;
-	const uint8_t *new_key;    /* in: owned and wiped by the caller */
+	const uint8_t *new_key; /* in: owned and wiped by the caller */
 	size_t new_len;
-	unsigned flags;            /* in: SAFEID_M2_VERIFY */
-	long press_ms;             /* in: <= 0: SAFEID_M2_PRESS_MS */
-	safeid_m2_press_fn press;  /* in: NULL = do not wait */
+	unsigned flags;           /* in: SAFEID_M2_VERIFY */
+	long press_ms;            /* in: <= 0: SAFEID_M2_PRESS_MS */
+	safeid_m2_press_fn press; /* in: NULL = do not wait */
 	void *press_arg;
 	safeid_m2_press_report report; /* out */
 };

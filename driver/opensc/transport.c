@@ -152,7 +152,7 @@ static int sc_transmit_bytes(void *ctx, const uint8_t *capdu, size_t clen,
 		card->ctx->debug = saved_debug;
 	if (r != SC_SUCCESS) {
 		OSD_LOG(card->ctx, "safeid: transmit of %02X %02X failed: %s",
-		              capdu[0], clen > 1 ? capdu[1] : 0, sc_strerror(r));
+		        capdu[0], clen > 1 ? capdu[1] : 0, sc_strerror(r));
 		return from_sc_error(r);
 	}
 	if (apdu.resplen > rcap - 2)

@@ -33,7 +33,8 @@ bool sid_all_zero(const uint8_t *b, size_t n)
 
 int safeid_apdu_get_info(uint8_t *out, size_t outcap, size_t *outlen)
 {
-	static const uint8_t apdu[] = {0x80, 0x41, 0x00, 0x00, 0x02, 0x02, 0x11};
+	static const uint8_t apdu[] = {0x80, 0x41, 0x00, 0x00,
+	                               0x02, 0x02, 0x11};
 
 	return sid_put(apdu, sizeof(apdu), out, outcap, outlen);
 }
@@ -52,9 +53,8 @@ int safeid_apdu_authenticate(const uint8_t challenge[8], uint8_t *out,
 	                                 outlen);
 }
 
-int sid_apdu_authenticate_key(const uint8_t key[16],
-                              const uint8_t challenge[8], uint8_t *out,
-                              size_t outcap, size_t *outlen)
+int sid_apdu_authenticate_key(const uint8_t key[16], const uint8_t challenge[8],
+                              uint8_t *out, size_t outcap, size_t *outlen)
 {
 	uint8_t block[SID_SM4_BLOCK] = {0};
 	int rc;
@@ -91,7 +91,8 @@ int sid_secure_apdu(const uint8_t key[16], uint8_t ins, uint8_t p1, uint8_t p2,
 	out[3] = p2;
 	out[4] = (uint8_t)(bodylen + SID_MAC_LEN);
 	memcpy(out + 5, body, bodylen);
-	rc = sid_sm4_mac_key(key, ins, p1, p2, body, bodylen, out + 5 + bodylen);
+	rc = sid_sm4_mac_key(key, ins, p1, p2, body, bodylen,
+	                     out + 5 + bodylen);
 	if (rc != SAFEID_OK) {
 		safeid_wipe(out, total);
 		return rc;

@@ -42,14 +42,14 @@ static const struct {
 	const char *text;
 } seed_states[] = {
 	/* Only the seed: a config write may have changed the rest. */
-	[SAFEID_SEED_OLD] = {"old",
-	 "the token still holds its previous seed"},
-	[SAFEID_SEED_ERASED] = {"erased",
-	 "the token holds no seed (the config write erased it): burn again"},
-	[SAFEID_SEED_NEW] = {"new",
-	 "the token holds the new seed"},
-	[SAFEID_SEED_UNKNOWN] = {"unknown",
-	 "unknown: a write was sent but its answer was lost; burn again to be sure"},
+	[SAFEID_SEED_OLD] = {"old", "the token still holds its previous seed"},
+	[SAFEID_SEED_ERASED] =
+		{"erased",
+                 "the token holds no seed (the config write erased it): burn again"},
+	[SAFEID_SEED_NEW] = {"new", "the token holds the new seed"},
+	[SAFEID_SEED_UNKNOWN] =
+		{"unknown",
+                 "unknown: a write was sent but its answer was lost; burn again to be sure"},
 };
 
 static bool seed_state_valid(safeid_seed_state s)
@@ -167,9 +167,8 @@ static void run_steps(const safeid_transport *ct, const safeid_config *cfg,
 
 /* The burn, or with seed == NULL the config-only write. */
 static int run(const safeid_transport *t, const safeid_config *cfg,
-               const uint8_t *seed, size_t seedlen,
-               safeid_progress_fn progress, void *arg,
-               safeid_burn_report *report)
+               const uint8_t *seed, size_t seedlen, safeid_progress_fn progress,
+               void *arg, safeid_burn_report *report)
 {
 	struct sid_counter cnt;
 	safeid_transport ct;

@@ -18,12 +18,13 @@ static int single_auth_sw(uint16_t sw, int *tries)
 }
 
 const struct sid_family sid_single = {
-	.pub = {
-		.id = SAFEID_FAMILY_SINGLE,
-		.name = "single-profile",
-		.max_profiles = 1,
-		.digits_mask = DIGITS(6),
-	},
+	.pub =
+		{
+			.id = SAFEID_FAMILY_SINGLE,
+			.name = "single-profile",
+			.max_profiles = 1,
+			.digits_mask = DIGITS(6),
+		},
 	.get_info = {0x80, 0x41, 0x00, 0x00, 0x02, 0x02, 0x11},
 	.get_info_len = 7,
 	.challenge = {0x80, 0x4B, 0x08, 0x00, 0x01, 0x00},
@@ -52,18 +53,20 @@ int safeid_m2_auth_sw(uint16_t sw, int *tries)
 }
 
 const struct sid_family sid_molto2 = {
-	.pub = {
-		.id = SAFEID_FAMILY_MOLTO2,
-		.name = "Molto2",
-		.max_profiles = SAFEID_M2_PROFILES,
-		.customer_key = true,
-		.counts_tries = true,
-		.titles = true,
-		.digits_mask = DIGITS(4) | DIGITS(6) | DIGITS(8) | DIGITS(10),
-		.clock_only_sync = true,
-		.profile_info = true,
-		.button_confirms = true,
-	},
+	.pub =
+		{
+			.id = SAFEID_FAMILY_MOLTO2,
+			.name = "Molto2",
+			.max_profiles = SAFEID_M2_PROFILES,
+			.customer_key = true,
+			.counts_tries = true,
+			.titles = true,
+			.digits_mask =
+				DIGITS(4) | DIGITS(6) | DIGITS(8) | DIGITS(10),
+			.clock_only_sync = true,
+			.profile_info = true,
+			.button_confirms = true,
+		},
 	.get_info = {0x80, 0x41, 0x00, 0x00, 0x00},
 	.get_info_len = 5,
 	.challenge = {0x80, 0x4B, 0x08, 0x00, 0x00},
@@ -170,8 +173,8 @@ static int try_family(const struct sid_family *f, const safeid_transport *t,
 	rc = m2_profile_probe(t, SAFEID_M2_PROFILES - 1);
 	if (transport_error(rc))
 		return rc;
-	out->profiles = rc == SAFEID_OK ? SAFEID_M2_PROFILES
-	                                : SAFEID_M2_PROFILES_V1;
+	out->profiles =
+		rc == SAFEID_OK ? SAFEID_M2_PROFILES : SAFEID_M2_PROFILES_V1;
 	out->profiles_known = rc == SAFEID_OK;
 	return SAFEID_OK;
 }
@@ -179,9 +182,10 @@ static int try_family(const struct sid_family *f, const safeid_transport *t,
 static int detect(const safeid_transport *t, const char *reader,
                   safeid_detected *out)
 {
-	const struct sid_family *first = family_of(safeid_family_for_reader(reader));
-	const struct sid_family *second = first == &sid_molto2 ? &sid_single
-	                                                       : &sid_molto2;
+	const struct sid_family *first =
+		family_of(safeid_family_for_reader(reader));
+	const struct sid_family *second =
+		first == &sid_molto2 ? &sid_single : &sid_molto2;
 	int rc, rc2;
 
 	rc = try_family(first, t, out);

@@ -56,9 +56,8 @@ int sid_put(const uint8_t *apdu, size_t len, uint8_t *out, size_t outcap,
 /* true when the n bytes are all zero (a Molto2's "clear" seed). */
 bool sid_all_zero(const uint8_t *b, size_t n);
 /* 80 CE 00 00 10 | SM4-ECB(challenge || 8 x 00) under key. */
-int sid_apdu_authenticate_key(const uint8_t key[16],
-                              const uint8_t challenge[8], uint8_t *out,
-                              size_t outcap, size_t *outlen);
+int sid_apdu_authenticate_key(const uint8_t key[16], const uint8_t challenge[8],
+                              uint8_t *out, size_t outcap, size_t *outlen);
 /* 84 INS P1 P2 Lc | body | MAC under key, Lc counting body and MAC. */
 int sid_secure_apdu(const uint8_t key[16], uint8_t ins, uint8_t p1, uint8_t p2,
                     const uint8_t *body, size_t bodylen, uint8_t *out,
@@ -140,9 +139,9 @@ struct safeid_m2 {
 	unsigned profiles;
 	uint8_t key[SAFEID_M2_KEY_LEN];
 	bool factory_key;
-	bool key_accepted;   /* this key authenticated in this session */
-	bool last_try_ok;    /* consent for the next authentication */
-	int tries;           /* as the token last said; -1 unknown */
+	bool key_accepted; /* this key authenticated in this session */
+	bool last_try_ok;  /* consent for the next authentication */
+	int tries;         /* as the token last said; -1 unknown */
 };
 
 /* Bracket an operation: the transport's begin/end when it has them. */
@@ -162,8 +161,8 @@ int sid_m2_info(safeid_m2 *s, safeid_info *out);
 int sid_m2_profile(safeid_m2 *s, unsigned profile, safeid_m2_profile *out);
 /* Send a built write and map its status word (bare: no data expected);
  * *answered as sid_command. */
-int sid_m2_write(safeid_m2 *s, const uint8_t *apdu, size_t alen,
-                 uint16_t *sw, bool *answered);
+int sid_m2_write(safeid_m2 *s, const uint8_t *apdu, size_t alen, uint16_t *sw,
+                 bool *answered);
 /* Every profile's info (0..profiles-1) into held[] (seed present). */
 int sid_m2_held(safeid_m2 *s, bool held[SAFEID_M2_PROFILES]);
 

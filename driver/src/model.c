@@ -9,14 +9,10 @@
 #include "internal.h"
 
 static const safeid_model model_table[] = {
-	{"8659612", "OTPC-P1-i", false},
-	{"8659622", "OTPC-P2-i", true},
-	{"8659621", "OTPC-P2-i-NB", true},
-	{"8659600", "miniOTP-2-i", false},
-	{"8659601", "miniOTP-3-i", true},
-	{"8659609", "miniOTP-3-i-NB", true},
-	{"8659610", "C301-i", true},
-	{"8659632", "C302-i", false},
+	{"8659612", "OTPC-P1-i", false},   {"8659622", "OTPC-P2-i", true},
+	{"8659621", "OTPC-P2-i-NB", true}, {"8659600", "miniOTP-2-i", false},
+	{"8659601", "miniOTP-3-i", true},  {"8659609", "miniOTP-3-i-NB", true},
+	{"8659610", "C301-i", true},       {"8659632", "C302-i", false},
 };
 
 const safeid_model *safeid_model_lookup(const char *serial)
@@ -31,7 +27,8 @@ const safeid_model *safeid_model_lookup(const char *serial)
 	for (i = 0; i < sizeof(model_table) / sizeof(model_table[0]); i++) {
 		size_t n = strlen(model_table[i].prefix);
 
-		if (n > best_len && strncmp(serial, model_table[i].prefix, n) == 0) {
+		if (n > best_len &&
+		    strncmp(serial, model_table[i].prefix, n) == 0) {
 			best = &model_table[i];
 			best_len = n;
 		}

@@ -28,7 +28,8 @@ int safeid_m2_derive_key(const uint8_t *customer_key, size_t len,
 
 	if (key == NULL)
 		return SAFEID_ERR_ARG;
-	if (customer_key == NULL || len == 0 || len > SAFEID_M2_CUSTOMER_KEY_MAX)
+	if (customer_key == NULL || len == 0 ||
+	    len > SAFEID_M2_CUSTOMER_KEY_MAX)
 		return SAFEID_ERR_CUSTOMER_KEY;
 	if (SHA1(customer_key, len, md) == NULL) {
 		safeid_wipe(md, sizeof(md));
@@ -60,21 +61,22 @@ int safeid_m2_config_check(const safeid_m2_config *cfg)
 
 int safeid_m2_apdu_get_info(uint8_t *out, size_t outcap, size_t *outlen)
 {
-	return sid_put(sid_molto2.get_info, sid_molto2.get_info_len, out, outcap,
-	           outlen);
+	return sid_put(sid_molto2.get_info, sid_molto2.get_info_len, out,
+	               outcap, outlen);
 }
 
 int safeid_m2_apdu_get_challenge(uint8_t *out, size_t outcap, size_t *outlen)
 {
-	return sid_put(sid_molto2.challenge, sid_molto2.challenge_len, out, outcap,
-	           outlen);
+	return sid_put(sid_molto2.challenge, sid_molto2.challenge_len, out,
+	               outcap, outlen);
 }
 
 int safeid_m2_apdu_profile_info(unsigned profile, uint8_t *out, size_t outcap,
                                 size_t *outlen)
 {
 	/* Case 3 without Le: a trailing Le gets 6FFB from a real token. */
-	uint8_t apdu[] = {SID_CLA_PLAIN, SID_INS_GET_INFO, 0x00, 0x00, 0x01, 0x70};
+	uint8_t apdu[] = {SID_CLA_PLAIN, SID_INS_GET_INFO, 0x00, 0x00, 0x01,
+	                  0x70};
 	int rc = profile_ok(profile);
 
 	if (rc != SAFEID_OK)
@@ -177,8 +179,8 @@ int safeid_m2_apdu_write_seed(const uint8_t key[SAFEID_M2_KEY_LEN],
 	rc = sid_sm4_ecb_key(key, plain, len, enc);
 	if (rc != SAFEID_OK)
 		goto fail;
-	rc = sid_secure_apdu(key, SID_INS_SEED, 0x01, (uint8_t)profile, enc, len,
-	                     out, outcap, outlen);
+	rc = sid_secure_apdu(key, SID_INS_SEED, 0x01, (uint8_t)profile, enc,
+	                     len, out, outcap, outlen);
 fail:
 	safeid_wipe(plain, sizeof(plain));
 	safeid_wipe(enc, sizeof(enc));
@@ -258,9 +260,10 @@ int safeid_m2_apdu_screen(bool lock, uint8_t *out, size_t outcap,
 {
 	static const uint8_t lock_apdu[] = {SID_CLA_PLAIN, SID_INS_SCREEN, 0x0C,
 	                                    0x02, 0x00};
-	static const uint8_t unlock_apdu[] = {SID_CLA_PLAIN, SID_INS_SCREEN, 0x0C,
-	                                      0x02, 0x01, 0x01};
+	static const uint8_t unlock_apdu[] = {
+		SID_CLA_PLAIN, SID_INS_SCREEN, 0x0C, 0x02, 0x01, 0x01};
 
 	return lock ? sid_put(lock_apdu, sizeof(lock_apdu), out, outcap, outlen)
-	            : sid_put(unlock_apdu, sizeof(unlock_apdu), out, outcap, outlen);
+	            : sid_put(unlock_apdu, sizeof(unlock_apdu), out, outcap,
+	                      outlen);
 }

@@ -74,22 +74,21 @@ static int check_readback(const safeid_m2_account *a,
 	if (!p->seed || p->hash != a->cfg.hash || p->step != a->cfg.step ||
 	    p->digits != a->cfg.digits)
 		return SAFEID_ERR_READBACK;
-	if (a->titlelen > 0 &&
-	    (p->titlelen != a->titlelen ||
-	     memcmp(p->title, a->title, a->titlelen) != 0))
+	if (a->titlelen > 0 && (p->titlelen != a->titlelen ||
+	                        memcmp(p->title, a->title, a->titlelen) != 0))
 		return SAFEID_ERR_READBACK;
 	return SAFEID_OK;
 }
 
 /* One step of one profile: start, run, end; res->step keeps where. */
-#define STEP(pg, res, st, expr)                                              \
-	do {                                                                 \
-		(res)->step = (st);                                          \
-		sid_m2_step_start((pg), (int)(res)->profile, (st));          \
-		rc = (expr);                                                 \
-		if (sid_m2_step_end((pg), (int)(res)->profile, (st), rc) !=  \
-		    SAFEID_OK)                                               \
-			goto out;                                            \
+#define STEP(pg, res, st, expr)                                             \
+	do {                                                                \
+		(res)->step = (st);                                         \
+		sid_m2_step_start((pg), (int)(res)->profile, (st));         \
+		rc = (expr);                                                \
+		if (sid_m2_step_end((pg), (int)(res)->profile, (st), rc) != \
+		    SAFEID_OK)                                              \
+			goto out;                                           \
 	} while (0)
 
 /* Send a built write (rc: the builder's), note what the part now holds,
@@ -114,7 +113,8 @@ static int write_seed(safeid_m2 *s, const safeid_m2_account *a,
 	uint8_t apdu[APDU_BUF];
 	size_t alen = 0;
 	int rc = safeid_m2_apdu_write_seed(s->key, a->profile, a->seed,
-	                                   a->seedlen, apdu, sizeof(apdu), &alen);
+	                                   a->seedlen, apdu, sizeof(apdu),
+	                                   &alen);
 
 	return send_part(s, rc, apdu, alen, &res->seed);
 }
@@ -167,8 +167,8 @@ static int check_free(safeid_m2 *s, const safeid_m2_account *a,
 
 /* Every profile free?  Read before the key is used or anything written. */
 static int check_all(safeid_m2 *s, const safeid_m2_account *acc, size_t n,
-                     const struct sid_m2_progress *pg,
-                     safeid_m2_report *report, safeid_m2_result *results)
+                     const struct sid_m2_progress *pg, safeid_m2_report *report,
+                     safeid_m2_result *results)
 {
 	safeid_m2_result *res;
 	size_t i;
@@ -177,7 +177,8 @@ static int check_all(safeid_m2 *s, const safeid_m2_account *acc, size_t n,
 	for (i = 0; i < n; i++) {
 		res = &results[i];
 		report->step = SAFEID_M2_STEP_CHECK;
-		STEP(pg, res, SAFEID_M2_STEP_CHECK, check_free(s, &acc[i], res));
+		STEP(pg, res, SAFEID_M2_STEP_CHECK,
+		     check_free(s, &acc[i], res));
 	}
 	return SAFEID_OK;
 out:

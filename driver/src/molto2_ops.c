@@ -88,7 +88,8 @@ int safeid_m2_sync(safeid_m2 *s, uint32_t clock, const unsigned *profiles,
 	if (rc == SAFEID_OK && i == count) {
 		/* For the record only: whether a profile's clock write moves
 		 * the clock get info shows is not public. */
-		report->have_after = sid_m2_info(s, &report->after) == SAFEID_OK;
+		report->have_after =
+			sid_m2_info(s, &report->after) == SAFEID_OK;
 		if (report->err == SAFEID_OK)
 			report->step = SAFEID_M2_STEP_DONE;
 	}

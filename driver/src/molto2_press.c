@@ -66,8 +66,9 @@ static int wait_press(const struct press_op *op, safeid_m2_press what,
 {
 	r->step = SAFEID_M2_STEP_PRESS;
 	r->outcome = SAFEID_M2_UNCONFIRMED;
-	r->press = op->press(op->arg, what,
-	                     op->press_ms > 0 ? op->press_ms : SAFEID_M2_PRESS_MS);
+	r->press =
+		op->press(op->arg, what,
+	                  op->press_ms > 0 ? op->press_ms : SAFEID_M2_PRESS_MS);
 	if (r->press != SAFEID_OK && r->press != SAFEID_ERR_TIMEOUT &&
 	    r->press != SAFEID_ERR_CANCELLED)
 		r->press = SAFEID_ERR_CANCELLED;
@@ -165,8 +166,8 @@ int safeid_m2_change_key(safeid_m2 *s, const uint8_t *new_key, size_t len,
                          safeid_m2_press_fn press, void *arg,
                          safeid_m2_press_report *r)
 {
-	struct press_op op = {new_key, len, flags, press_ms, press, arg,
-	                      change_steps};
+	struct press_op op = {new_key, len, flags,       press_ms,
+	                      press,   arg, change_steps};
 	uint8_t check[SAFEID_M2_KEY_LEN];
 	int rc;
 

@@ -38,29 +38,34 @@ static const struct {
 	const char *name;
 	const char *text;
 } outcomes[] = {
-	[SAFEID_M2_NOT_SENT] = {"not-sent",
-	 "nothing was sent to the token: nothing changed"},
-	[SAFEID_M2_REFUSED] = {"refused",
-	 "the token refused the request: nothing changed"},
-	[SAFEID_M2_LOST] = {"lost",
-	 "the request was sent but its answer was lost: the token may be waiting for the button; check the token and start again"},
-	[SAFEID_M2_PENDING] = {"pending",
-	 "the token accepted the request and waits: press the up-arrow (▲) button on the token to carry it out"},
-	[SAFEID_M2_UNCONFIRMED] = {"unconfirmed",
-	 "the token gives no way to tell whether the request was carried out: an authentication with the new customer key shows it, and costs one try if it was not"},
-	[SAFEID_M2_CONFIRMED] = {"confirmed",
-	 "done, as the token shows"},
-	[SAFEID_M2_NOT_DONE] = {"not-done",
-	 "not done, as the token shows (the button was not pressed in time?): nothing changed; start again"},
-	[SAFEID_M2_PARTIAL] = {"partial",
-	 "only part of the token was reset, as its profiles show: start the reset again"},
+	[SAFEID_M2_NOT_SENT] =
+		{"not-sent", "nothing was sent to the token: nothing changed"},
+	[SAFEID_M2_REFUSED] =
+		{"refused", "the token refused the request: nothing changed"},
+	[SAFEID_M2_LOST] =
+		{"lost",
+                 "the request was sent but its answer was lost: the token may be waiting for the button; check the token and start again"},
+	[SAFEID_M2_PENDING] =
+		{"pending",
+                 "the token accepted the request and waits: press the up-arrow (▲) button on the token to carry it out"},
+	[SAFEID_M2_UNCONFIRMED] =
+		{"unconfirmed",
+                 "the token gives no way to tell whether the request was carried out: an authentication with the new customer key shows it, and costs one try if it was not"},
+	[SAFEID_M2_CONFIRMED] = {"confirmed", "done, as the token shows"},
+	[SAFEID_M2_NOT_DONE] =
+		{"not-done",
+                 "not done, as the token shows (the button was not pressed in time?): nothing changed; start again"},
+	[SAFEID_M2_PARTIAL] =
+		{"partial",
+                 "only part of the token was reset, as its profiles show: start the reset again"},
 };
 
 static const char *const part_texts[] = {
 	[SAFEID_SEED_OLD] = "as it was (nothing that changes it was accepted)",
 	[SAFEID_SEED_ERASED] = "erased (the token deleted the seed)",
 	[SAFEID_SEED_NEW] = "as written (the token accepted it)",
-	[SAFEID_SEED_UNKNOWN] = "unknown: it was sent but the answer was lost; write it again to be sure",
+	[SAFEID_SEED_UNKNOWN] =
+		"unknown: it was sent but the answer was lost; write it again to be sure",
 };
 
 const char *safeid_m2_part_text(safeid_seed_state s)

@@ -19,7 +19,8 @@ int safeid_m2_open(const safeid_transport *t, unsigned profiles,
 		return SAFEID_ERR_ARG;
 	*out = NULL;
 	if (t == NULL || t->transmit == NULL ||
-	    (profiles != SAFEID_M2_PROFILES && profiles != SAFEID_M2_PROFILES_V1))
+	    (profiles != SAFEID_M2_PROFILES &&
+	     profiles != SAFEID_M2_PROFILES_V1))
 		return SAFEID_ERR_ARG;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
@@ -66,9 +67,9 @@ int safeid_m2_set_customer_key(safeid_m2 *s, const uint8_t *key, size_t len)
 		rc = safeid_m2_derive_key(key, len, k);
 	if (rc == SAFEID_OK) {
 		memcpy(s->key, k, sizeof(k));
-		s->factory_key = key == NULL ||
-		                 (len == sizeof(factory) - 1 &&
-		                  memcmp(key, factory, len) == 0);
+		s->factory_key =
+			key == NULL || (len == sizeof(factory) - 1 &&
+		                        memcmp(key, factory, len) == 0);
 		/* a key not yet accepted by the token */
 		s->key_accepted = false;
 	}
@@ -261,8 +262,8 @@ int sid_m2_held(safeid_m2 *s, bool held[SAFEID_M2_PROFILES])
 	return SAFEID_OK;
 }
 
-int sid_m2_write(safeid_m2 *s, const uint8_t *apdu, size_t alen,
-                 uint16_t *sw, bool *answered)
+int sid_m2_write(safeid_m2 *s, const uint8_t *apdu, size_t alen, uint16_t *sw,
+                 bool *answered)
 {
 	uint8_t data[SAFEID_APDU_MAX];
 	size_t dlen = 0;

@@ -31,7 +31,8 @@ static int count_transmit(void *ctx, const uint8_t *capdu, size_t clen,
 	struct sid_counter *c = ctx;
 
 	(*c->apdus)++;
-	return c->inner->transmit(c->inner->ctx, capdu, clen, rapdu, rcap, rlen);
+	return c->inner->transmit(c->inner->ctx, capdu, clen, rapdu, rcap,
+	                          rlen);
 }
 
 void sid_counting(struct sid_counter *c, const safeid_transport *inner,
@@ -46,9 +47,8 @@ void sid_counting(struct sid_counter *c, const safeid_transport *inner,
 }
 
 /* sid_command, with the status word mapped. */
-static int command(const safeid_transport *t, const uint8_t *apdu,
-                   size_t alen, bool bare_sw, uint8_t *data, size_t *dlen,
-                   bool *answered)
+static int command(const safeid_transport *t, const uint8_t *apdu, size_t alen,
+                   bool bare_sw, uint8_t *data, size_t *dlen, bool *answered)
 {
 	uint16_t sw;
 	int rc = sid_command(t, apdu, alen, bare_sw, data, dlen, &sw, answered);

@@ -65,14 +65,16 @@ static int broken_exchange(const struct safeid_pcsc *p)
 {
 	char name[MAX_READERNAME];
 	uint8_t atr[MAX_ATR_SIZE];
-	DWORD namelen = sizeof(name), atrlen = sizeof(atr), state = 0, proto = 0;
+	DWORD namelen = sizeof(name), atrlen = sizeof(atr), state = 0,
+	      proto = 0;
 	LONG rv;
 
 	rv = SCardStatus(p->card, name, &namelen, &state, &proto, atr, &atrlen);
 	if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_W_RESET_CARD ||
 	    rv == SCARD_E_NO_SMARTCARD)
 		return SAFEID_ERR_REMOVED;
-	if (rv == SCARD_S_SUCCESS && !(state & (SCARD_PRESENT | SCARD_SPECIFIC)))
+	if (rv == SCARD_S_SUCCESS &&
+	    !(state & (SCARD_PRESENT | SCARD_SPECIFIC)))
 		return SAFEID_ERR_REMOVED;
 	return SAFEID_ERR_COMM;
 }

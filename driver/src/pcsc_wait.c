@@ -46,8 +46,8 @@ static int card_seen(const char *const *names, size_t n,
 	return 0;
 }
 
-int safeid_pcsc_wait_card(const char *reader, long timeout_ms,
-                          char *reader_out, size_t cap)
+int safeid_pcsc_wait_card(const char *reader, long timeout_ms, char *reader_out,
+                          size_t cap)
 {
 	safeid_reader_state st[SAFEID_WATCH_MAX];
 	safeid_reader_list l;

@@ -34,7 +34,7 @@ struct safeid_watch {
 	SCARDCONTEXT ctx;
 	bool have_ctx;
 	bool cancelled;
-	bool unbounded;            /* an unbounded wait is in PC/SC */
+	bool unbounded; /* an unbounded wait is in PC/SC */
 };
 
 /* A condition variable that times out by the monotonic clock. */
@@ -275,8 +275,8 @@ static int look_locked(safeid_watch *w, const char *const *readers, size_t n,
 	return SAFEID_OK;
 }
 
-static bool args_ok(const safeid_watch *w, const char *const *readers,
-                    size_t n, const safeid_reader_state *states)
+static bool args_ok(const safeid_watch *w, const char *const *readers, size_t n,
+                    const safeid_reader_state *states)
 {
 	size_t i;
 
@@ -363,8 +363,9 @@ int safeid_watch_list(safeid_watch *w, safeid_reader_list *out)
 	pthread_mutex_lock(&w->mu);
 	rv = on_ctx(w, list_call, &multi);
 	/* No reader is an empty list: the caller says "no reader". */
-	rc = rv == SCARD_E_NO_READERS_AVAILABLE ? SAFEID_OK
-	                                         : sid_pcsc_err(rv, SID_PCSC_SETUP);
+	rc = rv == SCARD_E_NO_READERS_AVAILABLE
+	             ? SAFEID_OK
+	             : sid_pcsc_err(rv, SID_PCSC_SETUP);
 	if (rc == SAFEID_OK && multi != NULL)
 		rc = split_names(multi, out);
 	/* pcsc-lite keeps no more readers than one look takes. */
@@ -398,7 +399,7 @@ static DWORD slice_left(long timeout_ms, const struct timespec *start)
 	if (spent >= timeout_ms)
 		return 0;
 	return (DWORD)(timeout_ms - spent < SLICE_MS ? timeout_ms - spent
-	                                              : SLICE_MS);
+	                                             : SLICE_MS);
 }
 
 /*
@@ -407,8 +408,8 @@ static DWORD slice_left(long timeout_ms, const struct timespec *start)
  * state *pnp carries from one wait to the next).  SCARD_S_SUCCESS with
  * *plugged set when readers came or went.  Caller holds w->mu.
  */
-static LONG wait_once(safeid_watch *w, const SCARD_READERSTATE *look,
-                      size_t n, DWORD ms, DWORD *pnp, bool *plugged)
+static LONG wait_once(safeid_watch *w, const SCARD_READERSTATE *look, size_t n,
+                      DWORD ms, DWORD *pnp, bool *plugged)
 {
 	SCARD_READERSTATE st[MAX_READERS];
 	SCARDCONTEXT ctx;
@@ -421,7 +422,7 @@ static LONG wait_once(safeid_watch *w, const SCARD_READERSTATE *look,
 			continue; /* PnP tells when it comes back */
 		st[k] = look[i];
 		st[k++].dwCurrentState =
-		        look[i].dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+			look[i].dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 	}
 	/* With pcsc-lite's maximum of readers, none can be added. */
 	if (k < MAX_READERS) {
@@ -446,7 +447,8 @@ static LONG wait_once(safeid_watch *w, const SCARD_READERSTATE *look,
 	w->unbounded = false;
 	pthread_cond_broadcast(&w->left);
 	pthread_mutex_unlock(&w->cancel_mu);
-	if (rv == SCARD_S_SUCCESS && strcmp(st[k - 1].szReader, PNP_READER) == 0) {
+	if (rv == SCARD_S_SUCCESS &&
+	    strcmp(st[k - 1].szReader, PNP_READER) == 0) {
 		*pnp = st[k - 1].dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 		*plugged = (st[k - 1].dwEventState & SCARD_STATE_CHANGED) != 0;
 	}

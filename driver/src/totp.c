@@ -32,12 +32,14 @@ int safeid_totp(const uint8_t *key, size_t keylen, safeid_hash hash,
 		msg[i] = (uint8_t)(counter >> (56 - 8 * i));
 	rc = SAFEID_ERR_CRYPTO;
 	if (md == NULL ||
-	    HMAC(md, key, (int)keylen, msg, sizeof(msg), mac, &maclen) == NULL ||
+	    HMAC(md, key, (int)keylen, msg, sizeof(msg), mac, &maclen) ==
+	            NULL ||
 	    maclen < 20)
 		goto fail;
 	off = mac[maclen - 1] & 0x0Fu;
-	bin = ((uint64_t)(mac[off] & 0x7Fu) << 24) | ((uint64_t)mac[off + 1] << 16) |
-	      ((uint64_t)mac[off + 2] << 8) | (uint64_t)mac[off + 3];
+	bin = ((uint64_t)(mac[off] & 0x7Fu) << 24) |
+	      ((uint64_t)mac[off + 1] << 16) | ((uint64_t)mac[off + 2] << 8) |
+	      (uint64_t)mac[off + 3];
 	for (i = 0; i < digits; i++)
 		mod *= 10;
 	*code = (uint32_t)(bin % mod);

@@ -57,7 +57,8 @@ static void trace(const uint8_t *capdu, size_t clen, uint16_t sw)
 	safeid_trace_fn fn = trace_fn;
 
 	if (fn != NULL && clen >= 4)
-		fn(trace_arg, ins_name(capdu[1]), capdu, clen < 5 ? clen : 5, sw);
+		fn(trace_arg, ins_name(capdu[1]), capdu, clen < 5 ? clen : 5,
+		   sw);
 }
 
 /* The command again with Le = le (for 6CXX); 0 when its shape is unknown. */
@@ -103,7 +104,8 @@ int safeid_transceive(const safeid_transport *t, const uint8_t *capdu,
 	memcpy(cmd, capdu, clen);
 	cmdlen = clen;
 	for (round = 0; round < MAX_EXCHANGES; round++) {
-		rc = t->transmit(t->ctx, cmd, cmdlen, resp, sizeof(resp), &rlen);
+		rc = t->transmit(t->ctx, cmd, cmdlen, resp, sizeof(resp),
+		                 &rlen);
 		if (rc != SAFEID_OK) {
 			trace(cmd, cmdlen, 0);
 			goto fail;

@@ -59,14 +59,20 @@ static int wait_child(pid_t pid)
 /* `safeid-emu ctl --ctl SOCK VERB [ARG]`, its answer to the log. */
 static int emu_ctl(const opts *o, const char *verb, const char *arg)
 {
-	char *argv[] = {(char *)o->emu, (char *)"ctl", (char *)"--ctl",
-	                (char *)o->ctl, (char *)verb, (char *)arg, NULL};
+	char *argv[] = {(char *)o->emu,
+	                (char *)"ctl",
+	                (char *)"--ctl",
+	                (char *)o->ctl,
+	                (char *)verb,
+	                (char *)arg,
+	                NULL};
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int rc;
 
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, o->log, O_WRONLY | O_APPEND, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, o->log, O_WRONLY | O_APPEND,
+	                                 0);
 	rc = posix_spawn(&pid, o->emu, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0) {
@@ -76,8 +82,10 @@ static int emu_ctl(const opts *o, const char *verb, const char *arg)
 	}
 	rc = wait_child(pid);
 	if (rc != 0)
-		fprintf(stderr, "bench-batch: 'safeid-emu ctl %s' failed (status "
-		        "%d); see %s\n", verb, rc, o->log);
+		fprintf(stderr,
+		        "bench-batch: 'safeid-emu ctl %s' failed (status "
+		        "%d); see %s\n",
+		        verb, rc, o->log);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -122,13 +130,16 @@ static long long card_seen(SCARDCONTEXT ctx, const char *reader)
 	for (;;) {
 		rv = SCardGetStatusChange(ctx, 20000, &st, 1);
 		if (rv != SCARD_S_SUCCESS) {
-			fprintf(stderr, "bench-batch: waiting for a card on '%s': "
-			        "%s\n", reader, pcsc_stringify_error(rv));
+			fprintf(stderr,
+			        "bench-batch: waiting for a card on '%s': "
+			        "%s\n",
+			        reader, pcsc_stringify_error(rv));
 			return -1;
 		}
 		if (st.dwEventState & SCARD_STATE_PRESENT)
 			return bench_now_us();
-		st.dwCurrentState = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+		st.dwCurrentState =
+			st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 	}
 }
 
@@ -143,7 +154,8 @@ static int one_token(const opts *o, SCARDCONTEXT ctx, int idx, FILE *log)
 		return -1;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, o->in, O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, o->log, O_WRONLY | O_APPEND, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, o->log, O_WRONLY | O_APPEND,
+	                                 0);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
 	posix_spawn_file_actions_addclose(&fa, p[0]);
 	rc = posix_spawnp(&pid, o->cmd[0], &fa, NULL, o->cmd, environ);
@@ -151,8 +163,8 @@ static int one_token(const opts *o, SCARDCONTEXT ctx, int idx, FILE *log)
 	close(p[1]);
 	if (rc != 0) {
 		close(p[0]);
-		fprintf(stderr, "bench-batch: cannot start '%s': %s\n", o->cmd[0],
-		        strerror(rc));
+		fprintf(stderr, "bench-batch: cannot start '%s': %s\n",
+		        o->cmd[0], strerror(rc));
 		return -1;
 	}
 	if (o->ready != NULL)
@@ -167,13 +179,15 @@ static int one_token(const opts *o, SCARDCONTEXT ctx, int idx, FILE *log)
 	st = wait_child(pid);
 	t2 = bench_now_us();
 	if (!found)
-		fprintf(stderr, "bench-batch: token %d: '%s' ended (status %d) "
-		        "without printing '%s'; see %s\n", idx, o->cmd[0], st,
-		        o->ready, o->log);
+		fprintf(stderr,
+		        "bench-batch: token %d: '%s' ended (status %d) "
+		        "without printing '%s'; see %s\n",
+		        idx, o->cmd[0], st, o->ready, o->log);
 	if (rc != 0 || !found)
 		return -1;
 	printf("token=%d load_us=%lld arrival_to_done_us=%lld detect_us=%lld "
-	       "status=%d\n", idx, t1 - t0, t2 - t1, td >= 0 ? td - t1 : -1, st);
+	       "status=%d\n",
+	       idx, t1 - t0, t2 - t1, td >= 0 ? td - t1 : -1, st);
 	fflush(stdout);
 	return st == 0 ? 0 : 1;
 }
@@ -207,7 +221,8 @@ static int parse(int argc, char **argv, opts *o)
 	}
 	if (i + 1 >= argc || strcmp(argv[i], "--") != 0 || o->emu == NULL ||
 	    o->ctl == NULL || o->nstates == 0) {
-		fprintf(stderr, "usage: bench-batch --emu SAFEID_EMU --ctl SOCK "
+		fprintf(stderr,
+		        "usage: bench-batch --emu SAFEID_EMU --ctl SOCK "
 		        "[--ready TEXT] [--in FILE] [--log FILE] [--reader NAME] "
 		        "--state FILE... -- COMMAND...\n");
 		return -1;
@@ -235,7 +250,8 @@ int main(int argc, char **argv)
 	if (o.reader != NULL &&
 	    SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) !=
 	            SCARD_S_SUCCESS) {
-		fprintf(stderr, "bench-batch: no PC/SC service for --reader; is "
+		fprintf(stderr,
+		        "bench-batch: no PC/SC service for --reader; is "
 		        "pcscd running?\n");
 		fclose(log);
 		return 1;
@@ -247,7 +263,8 @@ int main(int argc, char **argv)
 			break;
 		ok += rc == 0;
 	}
-	printf("batch_us=%lld tokens=%d ok=%d\n", bench_now_us() - start, i, ok);
+	printf("batch_us=%lld tokens=%d ok=%d\n", bench_now_us() - start, i,
+	       ok);
 	if (ctx != 0)
 		(void)SCardReleaseContext(ctx);
 	fclose(log);

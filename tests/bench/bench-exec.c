@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 	}
 	if (i + 1 >= argc || strcmp(argv[i], "--") != 0) {
 		fprintf(stderr, "usage: bench-exec [--in FILE] [--out FILE] "
-		        "[--err FILE] -- COMMAND [ARGS...]\n");
+		                "[--err FILE] -- COMMAND [ARGS...]\n");
 		return 2;
 	}
 	if (posix_spawn_file_actions_init(&fa) != 0)
@@ -72,8 +72,8 @@ int main(int argc, char **argv)
 	t0 = bench_now_us();
 	rc = posix_spawnp(&pid, argv[i + 1], &fa, NULL, argv + i + 1, environ);
 	if (rc != 0) {
-		fprintf(stderr, "bench-exec: cannot start '%s': %s\n", argv[i + 1],
-		        strerror(rc));
+		fprintf(stderr, "bench-exec: cannot start '%s': %s\n",
+		        argv[i + 1], strerror(rc));
 		goto fail;
 	}
 	while (wait4(pid, &st, 0, &ru) < 0) {

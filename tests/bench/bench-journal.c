@@ -44,8 +44,8 @@ int main(int argc, char **argv)
 	n = strtoul(argv[4], NULL, 10);
 	us = calloc(n + 1, sizeof(*us));
 	if (n == 0 || us == NULL ||
-	    client_batch_secret_load(&s, CLIENT_SECRET_PSK, argv[2],
-	                             &err) != 0 ||
+	    client_batch_secret_load(&s, CLIENT_SECRET_PSK, argv[2], &err) !=
+	            0 ||
 	    client_journal_create(argv[5], &s, &j, &err) != 0) {
 		fprintf(stderr, "bench-journal: %s\n",
 		        n == 0 ? "give a count" : err.msg);

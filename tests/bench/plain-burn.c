@@ -50,7 +50,8 @@ static int sm4(bool cbc, const uint8_t *in, size_t len, uint8_t *out)
 	if (EVP_EncryptInit_ex(c, cbc ? EVP_sm4_cbc() : EVP_sm4_ecb(), NULL,
 	                       dev_key, cbc ? iv : NULL) == 1 &&
 	    EVP_CIPHER_CTX_set_padding(c, 0) == 1 &&
-	    EVP_EncryptUpdate(c, out, &n, in, (int)len) == 1 && (size_t)n == len)
+	    EVP_EncryptUpdate(c, out, &n, in, (int)len) == 1 &&
+	    (size_t)n == len)
 		ok = 1;
 	EVP_CIPHER_CTX_free(c);
 	return ok ? 0 : -1;
@@ -95,8 +96,8 @@ static int secure_apdu(uint8_t ins, uint8_t p1, const uint8_t *body,
 static size_t config_apdu(uint32_t clock, uint8_t hash, uint8_t step,
                           uint8_t *out)
 {
-	uint8_t tlv[19] = {0x81, 0x11, 0x1F, 0x01, 0x01, 0x0F, 0x04, 0, 0, 0, 0,
-	                   0x86, 0x06, 0x0A, 0x01, 0, 0x0D, 0x01, 0};
+	uint8_t tlv[19] = {0x81, 0x11, 0x1F, 0x01, 0x01, 0x0F, 0x04, 0,    0, 0,
+	                   0,    0x86, 0x06, 0x0A, 0x01, 0,    0x0D, 0x01, 0};
 	size_t len = 0;
 
 	tlv[7] = (uint8_t)(clock >> 24);
@@ -143,26 +144,39 @@ static int selftest(void)
 	size_t len;
 	int bad = 0;
 
-	out[0] = 0x80; out[1] = 0xCE; out[2] = 0; out[3] = 0; out[4] = BLK;
+	out[0] = 0x80;
+	out[1] = 0xCE;
+	out[2] = 0;
+	out[3] = 0;
+	out[4] = BLK;
 	memcpy(blk, chal, 8);
 	bad |= sm4(false, blk, BLK, out + 5) != 0 ||
-	       !same_hex(out, 5 + BLK, "80CE000010C1CD2CF40D508CEDC1274FF1AE4C19F1");
+	       !same_hex(out, 5 + BLK,
+	                 "80CE000010C1CD2CF40D508CEDC1274FF1AE4C19F1");
 	len = config_apdu(1767225600u, 0x02, 0x3C, out);
-	bad |= !same_hex(out, len, "84D400001781111F01010F046955B90086060A01020D"
-	                           "013C1E7633CF") << 1;
+	bad |= !same_hex(out, len,
+	                 "84D400001781111F01010F046955B90086060A01020D"
+	                 "013C1E7633CF")
+	       << 1;
 	len = seed_apdu((const uint8_t *)"12345678901234567890", 20, out);
-	bad |= !same_hex(out, len, "84C50100245E5856092FD3228D4D33EEE3DAAC4B55CE37"
-	                           "D18D332B7AC6A40E8661FA23042AF47B0153") << 2;
+	bad |= !same_hex(out, len,
+	                 "84C50100245E5856092FD3228D4D33EEE3DAAC4B55CE37"
+	                 "D18D332B7AC6A40E8661FA23042AF47B0153")
+	       << 2;
 	for (size_t i = 0; i < sizeof(seed); i++)
 		seed[i] = (uint8_t)i;
 	len = seed_apdu(seed, sizeof(seed), out);
-	bad |= !same_hex(out, len, "84C5010034B766BFF098C4EB0D7F67AB23463F6F12B83"
-	                           "0899CFE9DE292CD26D3C7439215CED219EFC9972FED91"
-	                           "91DF027FD36A80B0B79E11E8") << 3;
+	bad |= !same_hex(out, len,
+	                 "84C5010034B766BFF098C4EB0D7F67AB23463F6F12B83"
+	                 "0899CFE9DE292CD26D3C7439215CED219EFC9972FED91"
+	                 "91DF027FD36A80B0B79E11E8")
+	       << 3;
 	if (bad != 0) {
-		fprintf(stderr, "plain-burn: self-test failed (mask %d: 1 auth, 2 "
+		fprintf(stderr,
+		        "plain-burn: self-test failed (mask %d: 1 auth, 2 "
 		        "config, 4 seed20, 8 seed32); fix the encoding before "
-		        "trusting any figure\n", bad);
+		        "trusting any figure\n",
+		        bad);
 		return 1;
 	}
 	printf("plain-burn: self-test passed (4 known answers)\n");
@@ -180,8 +194,8 @@ typedef struct link {
 static int xfer(link *l, const char *step, const uint8_t *c, size_t clen,
                 uint8_t *r, DWORD *rlen)
 {
-	const SCARD_IO_REQUEST *pci = l->proto == SCARD_PROTOCOL_T0
-	                                      ? SCARD_PCI_T0 : SCARD_PCI_T1;
+	const SCARD_IO_REQUEST *pci =
+		l->proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
 	uint8_t getr[5] = {0x00, 0xC0, 0x00, 0x00, 0x00};
 	DWORD cap = *rlen;
 	LONG rv;
@@ -190,15 +204,18 @@ static int xfer(link *l, const char *step, const uint8_t *c, size_t clen,
 	while (rv == SCARD_S_SUCCESS && *rlen == 2 && r[0] == 0x61) {
 		getr[4] = r[1];
 		*rlen = cap;
-		rv = SCardTransmit(l->card, pci, getr, sizeof(getr), NULL, r, rlen);
+		rv = SCardTransmit(l->card, pci, getr, sizeof(getr), NULL, r,
+		                   rlen);
 	}
 	if (rv != SCARD_S_SUCCESS) {
-		fprintf(stderr, "plain-burn: %s: %s\n", step, pcsc_stringify_error(rv));
+		fprintf(stderr, "plain-burn: %s: %s\n", step,
+		        pcsc_stringify_error(rv));
 		return -1;
 	}
 	if (*rlen < 2 || r[*rlen - 2] != 0x90 || r[*rlen - 1] != 0x00) {
 		fprintf(stderr, "plain-burn: %s: status %02X%02X\n", step,
-		        *rlen >= 2 ? r[*rlen - 2] : 0, *rlen >= 2 ? r[*rlen - 1] : 0);
+		        *rlen >= 2 ? r[*rlen - 2] : 0,
+		        *rlen >= 2 ? r[*rlen - 1] : 0);
 		return -1;
 	}
 	return 0;
@@ -215,7 +232,8 @@ static long long now_us(void)
 static int burn(link *l, const uint8_t *seed, size_t seedlen, uint8_t hash,
                 uint8_t step)
 {
-	static const uint8_t info[] = {0x80, 0x41, 0x00, 0x00, 0x02, 0x02, 0x11};
+	static const uint8_t info[] = {0x80, 0x41, 0x00, 0x00,
+	                               0x02, 0x02, 0x11};
 	static const uint8_t chal[] = {0x80, 0x4B, 0x08, 0x00, 0x01, 0x00};
 	uint8_t c[APDU_MAX], r[258], blk[BLK] = {0};
 	DWORD rlen = sizeof(r);
@@ -230,7 +248,11 @@ static int burn(link *l, const uint8_t *seed, size_t seedlen, uint8_t hash,
 	    rlen != 10)
 		goto fail;
 	memcpy(blk, r, 8);
-	c[0] = 0x80; c[1] = 0xCE; c[2] = 0x00; c[3] = 0x00; c[4] = BLK;
+	c[0] = 0x80;
+	c[1] = 0xCE;
+	c[2] = 0x00;
+	c[3] = 0x00;
+	c[4] = BLK;
 	rlen = sizeof(r);
 	if (sm4(false, blk, BLK, c + 5) != 0 ||
 	    xfer(l, "authenticate", c, 5 + BLK, r, &rlen) != 0)
@@ -266,7 +288,8 @@ static int read_seed(uint8_t *seed, size_t *len)
 	}
 	OPENSSL_cleanse(line, sizeof(line));
 	if (ret != 0)
-		fprintf(stderr, "plain-burn: stdin: expected the seed as 2 to 126 "
+		fprintf(stderr,
+		        "plain-burn: stdin: expected the seed as 2 to 126 "
 		        "hex digits on one line\n");
 	return ret;
 }
@@ -290,7 +313,8 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--step") == 0 && i + 1 < argc)
 			step = strcmp(argv[++i], "60") == 0 ? 0x3C : 0x1E;
 		else {
-			fprintf(stderr, "usage: plain-burn --reader NAME [--hash "
+			fprintf(stderr,
+			        "usage: plain-burn --reader NAME [--hash "
 			        "sha1|sha256] [--step 30|60] < SEED_HEX\n"
 			        "       plain-burn --selftest\n");
 			return 2;
@@ -305,7 +329,8 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	rv = SCardConnect(l.ctx, reader, SCARD_SHARE_SHARED,
-	                  SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &l.card, &l.proto);
+	                  SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &l.card,
+	                  &l.proto);
 	if (rv != SCARD_S_SUCCESS) {
 		fprintf(stderr, "plain-burn: reader '%s': %s\n", reader,
 		        pcsc_stringify_error(rv));
@@ -315,7 +340,8 @@ int main(int argc, char **argv)
 	 * program gets between authenticate and the writes. */
 	rv = SCardBeginTransaction(l.card);
 	if (rv != SCARD_S_SUCCESS) {
-		fprintf(stderr, "plain-burn: reader '%s': begin transaction: %s\n",
+		fprintf(stderr,
+		        "plain-burn: reader '%s': begin transaction: %s\n",
 		        reader, pcsc_stringify_error(rv));
 		goto fail;
 	}

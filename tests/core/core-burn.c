@@ -37,9 +37,9 @@ struct opts {
 	bool config_only;
 	bool info_only;
 	bool verbose;
-	long wait_ms;           /* wait for a card this long first; -1: don't */
-	const char *hold_at;    /* step name to stop at, or NULL */
-	const char *hold_dir;   /* holds the FIFOs "ready" and "go" */
+	long wait_ms;         /* wait for a card this long first; -1: don't */
+	const char *hold_at;  /* step name to stop at, or NULL */
+	const char *hold_dir; /* holds the FIFOs "ready" and "go" */
 };
 
 static void usage(void)
@@ -88,7 +88,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			else if (strcmp(optarg, "sha256") == 0)
 				o->cfg.hash = SAFEID_HASH_SHA256;
 			else {
-				fprintf(stderr, "core-burn: --hash %s: unknown hash; use sha1 or sha256\n", optarg);
+				fprintf(stderr,
+				        "core-burn: --hash %s: unknown hash; use sha1 or sha256\n",
+				        optarg);
 				return -1;
 			}
 			break;
@@ -97,9 +99,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'c':
 		case 'w':
 			v = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v > 0xFFFFFFFFul) {
-				fprintf(stderr, "core-burn: --%s %s: not a number; give a decimal number\n",
-				        c == 's' ? "step" : c == 'd' ? "display" : c == 'w' ? "wait" : "clock",
+			if (*optarg == '\0' || *end != '\0' ||
+			    v > 0xFFFFFFFFul) {
+				fprintf(stderr,
+				        "core-burn: --%s %s: not a number; give a decimal number\n",
+				        c == 's'   ? "step"
+				        : c == 'd' ? "display"
+				        : c == 'w' ? "wait"
+				                   : "clock",
 				        optarg);
 				return -1;
 			}
@@ -109,8 +116,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				o->wait_ms = (long)v;
 			else if (c == 'c')
 				o->cfg.clock = (uint32_t)v;
-			else if (safeid_display_from_seconds((unsigned)v, &o->cfg.display) != SAFEID_OK) {
-				fprintf(stderr, "core-burn: --display %s: %s\n", optarg,
+			else if (safeid_display_from_seconds((unsigned)v,
+			                                     &o->cfg.display) !=
+			         SAFEID_OK) {
+				fprintf(stderr, "core-burn: --display %s: %s\n",
+				        optarg,
 				        safeid_strerror(SAFEID_ERR_CONFIG));
 				return -1;
 			}
@@ -135,7 +145,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	if ((o->hold_at == NULL) != (o->hold_dir == NULL)) {
-		fprintf(stderr, "core-burn: --hold-at and --hold-dir go together\n");
+		fprintf(stderr,
+		        "core-burn: --hold-at and --hold-dir go together\n");
 		return -1;
 	}
 	return optind == argc ? 0 : -1;
@@ -152,8 +163,10 @@ static int read_seed(uint8_t *seed, size_t cap, size_t *len)
 	got = n == sizeof(buf) - 1 ? -1 : hex_decode(buf, seed, cap);
 	safeid_wipe(buf, sizeof(buf));
 	if (got < 0) {
-		fprintf(stderr, "core-burn: seed on stdin: not whole bytes of hex, "
-		        "or longer than %zu bytes; give at most 63 bytes as hex\n", cap);
+		fprintf(stderr,
+		        "core-burn: seed on stdin: not whole bytes of hex, "
+		        "or longer than %zu bytes; give at most 63 bytes as hex\n",
+		        cap);
 		return -1;
 	}
 	*len = (size_t)got;
@@ -165,7 +178,8 @@ static void hold(const struct opts *o, const char *step)
 {
 	char line[64];
 
-	(void)drive_handshake("core-burn", o->hold_dir, step, line, sizeof(line));
+	(void)drive_handshake("core-burn", o->hold_dir, step, line,
+	                      sizeof(line));
 }
 
 static void progress_cb(void *arg, safeid_step step, int err,
@@ -187,7 +201,8 @@ static void progress_cb(void *arg, safeid_step step, int err,
 	else if (err == SAFEID_OK)
 		printf("step: %s ok\n", safeid_step_name(step));
 	else
-		printf("step: %s failed: %s\n", safeid_step_name(step), safeid_errname(err));
+		printf("step: %s failed: %s\n", safeid_step_name(step),
+		       safeid_errname(err));
 	fflush(stdout);
 }
 
@@ -201,7 +216,8 @@ static const char *seed_word(safeid_seed_state s)
 static void print_info(const char *label, const safeid_info *i)
 {
 	printf("%s: serial %s model %s clock %u\n", label, i->serial,
-	       i->model != NULL ? i->model->name : "unknown", (unsigned)i->clock);
+	       i->model != NULL ? i->model->name : "unknown",
+	       (unsigned)i->clock);
 }
 
 static void print_report(const safeid_burn_report *r, const char *reader)
@@ -210,9 +226,10 @@ static void print_report(const safeid_burn_report *r, const char *reader)
 		printf("result: ok\n");
 	else
 		printf("result: failed at step \"%s\" on reader \"%s\": %s: %s\n",
-		       safeid_step_name(r->step), reader, safeid_errname(r->err),
-		       safeid_strerror(r->err));
-	printf("seed: %s (%s)\n", seed_word(r->seed), safeid_seed_state_text(r->seed));
+		       safeid_step_name(r->step), reader,
+		       safeid_errname(r->err), safeid_strerror(r->err));
+	printf("seed: %s (%s)\n", seed_word(r->seed),
+	       safeid_seed_state_text(r->seed));
 	printf("config_written: %s\n", r->config_written ? "yes" : "no");
 	if (r->step > SAFEID_STEP_INFO)
 		print_info("before", &r->before);
@@ -234,39 +251,46 @@ static int open_reader(const char *spec, long wait_ms, char *name, size_t cap,
 	if ((spec == NULL || spec[0] == '\0') && wait_ms >= 0) {
 		rc = safeid_pcsc_wait_card(NULL, wait_ms, name, cap);
 		if (rc != SAFEID_OK) {
-			fprintf(stderr, "core-burn: waiting %ld ms for a token on any reader: %s\n",
+			fprintf(stderr,
+			        "core-burn: waiting %ld ms for a token on any reader: %s\n",
 			        wait_ms, safeid_strerror(rc));
 			return rc;
 		}
 		rc = safeid_pcsc_open(name, p);
 		if (rc != SAFEID_OK)
-			fprintf(stderr, "core-burn: reader \"%s\": %s\n", name, safeid_strerror(rc));
+			fprintf(stderr, "core-burn: reader \"%s\": %s\n", name,
+			        safeid_strerror(rc));
 		return rc;
 	}
 	rc = safeid_pcsc_list(&l);
 	if (rc != SAFEID_OK) {
-		fprintf(stderr, "core-burn: listing readers: %s\n", safeid_strerror(rc));
+		fprintf(stderr, "core-burn: listing readers: %s\n",
+		        safeid_strerror(rc));
 		return rc;
 	}
 	rc = safeid_pcsc_pick(&l, spec, &idx);
 	if (rc != SAFEID_OK) {
-		fprintf(stderr, "core-burn: reader \"%s\": %s\n", spec != NULL ? spec : "(default)",
-		        rc == SAFEID_ERR_ARG ? "matches several readers; give more of the name or an index"
-		                             : safeid_strerror(rc));
+		fprintf(stderr, "core-burn: reader \"%s\": %s\n",
+		        spec != NULL ? spec : "(default)",
+		        rc == SAFEID_ERR_ARG
+		                ? "matches several readers; give more of the name or an index"
+		                : safeid_strerror(rc));
 		goto fail;
 	}
 	snprintf(name, cap, "%s", l.names[idx]);
 	if (wait_ms >= 0) {
 		rc = safeid_pcsc_wait_card(name, wait_ms, NULL, 0);
 		if (rc != SAFEID_OK) {
-			fprintf(stderr, "core-burn: waiting %ld ms for a token on \"%s\": %s\n",
+			fprintf(stderr,
+			        "core-burn: waiting %ld ms for a token on \"%s\": %s\n",
 			        wait_ms, name, safeid_strerror(rc));
 			goto fail;
 		}
 	}
 	rc = safeid_pcsc_open(name, p);
 	if (rc != SAFEID_OK)
-		fprintf(stderr, "core-burn: reader \"%s\": %s\n", name, safeid_strerror(rc));
+		fprintf(stderr, "core-burn: reader \"%s\": %s\n", name,
+		        safeid_strerror(rc));
 fail:
 	safeid_pcsc_list_free(&l);
 	return rc;
@@ -292,12 +316,14 @@ int main(int argc, char **argv)
 		usage();
 		goto fail;
 	}
-	if (!o.info_only && !o.config_only && read_seed(seed, sizeof(seed), &seedlen) != 0)
+	if (!o.info_only && !o.config_only &&
+	    read_seed(seed, sizeof(seed), &seedlen) != 0)
 		goto fail;
 	if (o.verbose)
 		safeid_set_trace(drive_trace, NULL);
 	status = EXIT_DEVICE;
-	if (open_reader(o.reader, o.wait_ms, reader, sizeof(reader), &p) != SAFEID_OK)
+	if (open_reader(o.reader, o.wait_ms, reader, sizeof(reader), &p) !=
+	    SAFEID_OK)
 		goto fail;
 	printf("reader: %s\n", reader);
 	if (o.info_only) {
@@ -309,15 +335,17 @@ int main(int argc, char **argv)
 			goto fail;
 		}
 		print_info("info", &info);
-		printf("restricted_sync: %s\n", safeid_serial_restricted(info.serial) ? "yes" : "no");
+		printf("restricted_sync: %s\n",
+		       safeid_serial_restricted(info.serial) ? "yes" : "no");
 		status = EXIT_SUCCESS;
 		goto fail;
 	}
 	if (o.config_only)
-		rc = safeid_configure(safeid_pcsc_transport(p), &o.cfg, progress_cb, &o, &r);
+		rc = safeid_configure(safeid_pcsc_transport(p), &o.cfg,
+		                      progress_cb, &o, &r);
 	else
-		rc = safeid_burn(safeid_pcsc_transport(p), &o.cfg, seed, seedlen,
-		                 progress_cb, &o, &r);
+		rc = safeid_burn(safeid_pcsc_transport(p), &o.cfg, seed,
+		                 seedlen, progress_cb, &o, &r);
 	print_report(&r, reader);
 	status = rc == SAFEID_OK ? EXIT_SUCCESS : EXIT_BURN;
 fail:

@@ -75,8 +75,10 @@ static int number(const char *opt, const char *s, unsigned long max,
 
 	errno = 0;
 	*out = strtoul(s, &end, 10);
-	if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 || *out > max) {
-		fprintf(stderr, "core-m2: %s %s: give a decimal number up to %lu\n",
+	if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 ||
+	    *out > max) {
+		fprintf(stderr,
+		        "core-m2: %s %s: give a decimal number up to %lu\n",
 		        opt, s, max);
 		return -1;
 	}
@@ -111,16 +113,36 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->display = SAFEID_DISPLAY_30S;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': o->reader = optarg; break;
-		case 'k': o->key_file = optarg; break;
-		case 'n': o->new_key_file = optarg; break;
-		case 'L': o->last_try = true; break;
-		case 'v': o->verbose = true; break;
-		case 'A': o->hold_at = optarg; break;
-		case 'D': o->hold_dir = optarg; break;
-		case 'P': o->press_dir = optarg; break;
-		case 'O': o->overwrite = true; break;
-		case 'V': o->verify = true; break;
+		case 'r':
+			o->reader = optarg;
+			break;
+		case 'k':
+			o->key_file = optarg;
+			break;
+		case 'n':
+			o->new_key_file = optarg;
+			break;
+		case 'L':
+			o->last_try = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'A':
+			o->hold_at = optarg;
+			break;
+		case 'D':
+			o->hold_dir = optarg;
+			break;
+		case 'P':
+			o->press_dir = optarg;
+			break;
+		case 'O':
+			o->overwrite = true;
+			break;
+		case 'V':
+			o->verify = true;
+			break;
 		case 't':
 			if (number("--tries-known", optarg, 255, &v) != 0)
 				return -1;
@@ -139,8 +161,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'd':
 			if (number("--display", optarg, 120, &v) != 0)
 				return -1;
-			if (safeid_display_from_seconds((unsigned)v, &o->display) != SAFEID_OK) {
-				fprintf(stderr, "core-m2: --display %s: %s\n", optarg,
+			if (safeid_display_from_seconds(
+				    (unsigned)v, &o->display) != SAFEID_OK) {
+				fprintf(stderr, "core-m2: --display %s: %s\n",
+				        optarg,
 				        safeid_strerror(SAFEID_ERR_CONFIG));
 				return -1;
 			}
@@ -150,7 +174,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	if ((o->hold_at == NULL) != (o->hold_dir == NULL)) {
-		fprintf(stderr, "core-m2: --hold-at and --hold-dir go together\n");
+		fprintf(stderr,
+		        "core-m2: --hold-at and --hold-dir go together\n");
 		return -1;
 	}
 	o->rest = optind;
@@ -164,8 +189,8 @@ static int read_key(const char *path, uint8_t *key, size_t *len)
 	size_t n;
 
 	if (f == NULL) {
-		fprintf(stderr, "core-m2: key file %s: cannot open (%s)\n", path,
-		        strerror(errno));
+		fprintf(stderr, "core-m2: key file %s: cannot open (%s)\n",
+		        path, strerror(errno));
 		return -1;
 	}
 	n = fread(key, 1, KEY_CAP, f);
@@ -213,7 +238,8 @@ static void progress_cb(void *arg, int profile, safeid_m2_step step, int err)
 	else if (err == SAFEID_OK)
 		printf("step: %s%s ok\n", where, name);
 	else
-		printf("step: %s%s failed: %s\n", where, name, safeid_errname(err));
+		printf("step: %s%s failed: %s\n", where, name,
+		       safeid_errname(err));
 	fflush(stdout);
 }
 
@@ -223,7 +249,8 @@ static int press_cb(void *arg, safeid_m2_press what, long timeout_ms)
 	char line[64];
 
 	printf("press: %s (within %ld ms)\n",
-	       what == SAFEID_M2_PRESS_RESET ? "reset" : "key-change", timeout_ms);
+	       what == SAFEID_M2_PRESS_RESET ? "reset" : "key-change",
+	       timeout_ms);
 	fflush(stdout);
 	if (drive_handshake("core-m2", o->press_dir,
 	                    what == SAFEID_M2_PRESS_RESET ? "press reset"
@@ -256,8 +283,9 @@ static void print_tries(const safeid_m2 *s)
 static void print_failure(const char *step, int profile, int err)
 {
 	if (profile >= 0)
-		printf("result: failed at step \"%s\" on profile %d: %s: %s\n", step,
-		       profile, safeid_errname(err), safeid_strerror(err));
+		printf("result: failed at step \"%s\" on profile %d: %s: %s\n",
+		       step, profile, safeid_errname(err),
+		       safeid_strerror(err));
 	else
 		printf("result: failed at step \"%s\": %s: %s\n", step,
 		       safeid_errname(err), safeid_strerror(err));
@@ -267,8 +295,9 @@ static void print_profile(const safeid_m2_profile *p)
 {
 	printf("profile %u: seed %s title \"%s\" hash %s digits %u step %u\n",
 	       p->number, p->seed ? "yes" : "no", p->title,
-	       p->hash == SAFEID_HASH_SHA1 ? "SHA1"
-	       : p->hash == SAFEID_HASH_SHA256 ? "SHA256" : "none",
+	       p->hash == SAFEID_HASH_SHA1     ? "SHA1"
+	       : p->hash == SAFEID_HASH_SHA256 ? "SHA256"
+	                                       : "none",
 	       p->digits, p->step);
 }
 
@@ -281,10 +310,11 @@ static int report(const safeid_m2_report *r, const safeid_m2_result *res,
 
 	for (i = 0; i < n; i++) {
 		printf("profile %u: step \"%s\" %s seed %s title %s config %s "
-		       "confirmed %s\n", res[i].profile,
-		       safeid_m2_step_name(res[i].step), safeid_errname(res[i].err),
-		       state_word(res[i].seed), state_word(res[i].title),
-		       state_word(res[i].config), res[i].confirmed ? "yes" : "no");
+		       "confirmed %s\n",
+		       res[i].profile, safeid_m2_step_name(res[i].step),
+		       safeid_errname(res[i].err), state_word(res[i].seed),
+		       state_word(res[i].title), state_word(res[i].config),
+		       res[i].confirmed ? "yes" : "no");
 		if (bad == NULL && res[i].err != SAFEID_OK)
 			bad = &res[i];
 	}
@@ -328,7 +358,8 @@ static int parse_item(const struct opts *o, char *spec, safeid_m2_account *a)
 	    parse_hash(f[1], &a->cfg.hash) != 0 ||
 	    number("step", f[2], 255, &step) != 0 ||
 	    number("digits", f[3], 255, &digits) != 0) {
-		fprintf(stderr, "core-m2: burn item: give P:HASH:STEP:DIGITS[:TITLE]\n");
+		fprintf(stderr,
+		        "core-m2: burn item: give P:HASH:STEP:DIGITS[:TITLE]\n");
 		return -1;
 	}
 	a->profile = (unsigned)p;
@@ -352,16 +383,20 @@ static int read_seeds(uint8_t seeds[][64], size_t n, safeid_m2_account *a)
 
 	for (i = 0; i < n; i++) {
 		if (fgets(line, sizeof(line), stdin) == NULL) {
-			fprintf(stderr, "core-m2: stdin: %zu seed line(s) for %zu "
-			        "profile(s); give one hex line per profile\n", i, n);
+			fprintf(stderr,
+			        "core-m2: stdin: %zu seed line(s) for %zu "
+			        "profile(s); give one hex line per profile\n",
+			        i, n);
 			return -1;
 		}
 		line[strcspn(line, "\n")] = '\0';
 		got = hex_decode(line, seeds[i], 64);
 		safeid_wipe(line, sizeof(line));
 		if (got < 0) {
-			fprintf(stderr, "core-m2: stdin line %zu: not hex of at most "
-			        "64 bytes\n", i + 1);
+			fprintf(stderr,
+			        "core-m2: stdin line %zu: not hex of at most "
+			        "64 bytes\n",
+			        i + 1);
 			return -1;
 		}
 		a[i].seed = seeds[i];
@@ -405,7 +440,8 @@ static int cmd_sync(safeid_m2 *s, const struct opts *o, int argc, char **argv)
 	int i, rc;
 
 	for (i = 0; i < argc; i++) {
-		if (n == SAFEID_M2_PROFILES || number("profile", argv[i], 255, &p) != 0)
+		if (n == SAFEID_M2_PROFILES ||
+		    number("profile", argv[i], 255, &p) != 0)
 			return EXIT_USAGE;
 		list[n++] = (unsigned)p;
 	}
@@ -440,7 +476,8 @@ static void print_press(const safeid_m2_press_report *r, const safeid_m2 *s,
 {
 	printf("outcome: %s (%s)\n", safeid_m2_outcome_name(r->outcome),
 	       safeid_m2_outcome_text(r->outcome));
-	printf("press: %s\n", r->press == 1 ? "not asked" : safeid_errname(r->press));
+	printf("press: %s\n",
+	       r->press == 1 ? "not asked" : safeid_errname(r->press));
 	if (reset)
 		printf("seeds: %u before, %u after%s\n", r->seeds_before,
 		       r->seeds_after, r->read_after ? "" : " (not read)");
@@ -466,9 +503,9 @@ static int cmd_set_key(safeid_m2 *s, const struct opts *o)
 	}
 	if (read_key(o->new_key_file, key, &len) != 0)
 		goto out;
-	safeid_m2_change_key(s, key, len, o->verify ? SAFEID_M2_VERIFY : 0,
-	                     o->press_ms, o->press_dir != NULL ? press_cb : NULL,
-	                     (void *)o, &r);
+	safeid_m2_change_key(
+		s, key, len, o->verify ? SAFEID_M2_VERIFY : 0, o->press_ms,
+		o->press_dir != NULL ? press_cb : NULL, (void *)o, &r);
 	print_press(&r, s, false);
 	rc = r.err == SAFEID_OK ? EXIT_SUCCESS : EXIT_FAILED;
 out:
@@ -481,8 +518,8 @@ static int cmd_reset(safeid_m2 *s, const struct opts *o)
 	safeid_m2_press_report r;
 
 	safeid_m2_factory_reset(s, o->press_ms,
-	                        o->press_dir != NULL ? press_cb : NULL, (void *)o,
-	                        &r);
+	                        o->press_dir != NULL ? press_cb : NULL,
+	                        (void *)o, &r);
 	print_press(&r, s, true);
 	return r.err == SAFEID_OK ? EXIT_SUCCESS : EXIT_FAILED;
 }
@@ -500,7 +537,8 @@ static int cmd_simple(safeid_m2 *s, const char *cmd, int argc, char **argv)
 	} else if (strcmp(cmd, "auth") == 0) {
 		rc = safeid_m2_authenticate(s);
 	} else if (strcmp(cmd, "screen") == 0 && argc == 1 &&
-	           (strcmp(argv[0], "lock") == 0 || strcmp(argv[0], "unlock") == 0)) {
+	           (strcmp(argv[0], "lock") == 0 ||
+	            strcmp(argv[0], "unlock") == 0)) {
 		rc = safeid_m2_screen(s, strcmp(argv[0], "lock") == 0);
 	} else {
 		usage();
@@ -515,14 +553,16 @@ static int cmd_simple(safeid_m2 *s, const char *cmd, int argc, char **argv)
 	return rc == SAFEID_OK ? EXIT_SUCCESS : EXIT_FAILED;
 }
 
-static int open_reader(const char *spec, char *name, size_t cap, safeid_pcsc **p)
+static int open_reader(const char *spec, char *name, size_t cap,
+                       safeid_pcsc **p)
 {
 	safeid_reader_list l;
 	size_t idx = 0;
 	int rc = safeid_pcsc_list(&l);
 
 	if (rc != SAFEID_OK) {
-		fprintf(stderr, "core-m2: listing readers: %s\n", safeid_strerror(rc));
+		fprintf(stderr, "core-m2: listing readers: %s\n",
+		        safeid_strerror(rc));
 		return rc;
 	}
 	rc = safeid_pcsc_pick(&l, spec, &idx);
@@ -552,8 +592,9 @@ static int start(const struct opts *o, const safeid_transport *t,
 	}
 	if (print) {
 		printf("family: %s\nserial: %s\nprofiles: %u (%s)\n"
-		       "by_reader_name: %s\n", d.family->name, d.info.serial,
-		       d.profiles, d.profiles_known ? "known" : "assumed",
+		       "by_reader_name: %s\n",
+		       d.family->name, d.info.serial, d.profiles,
+		       d.profiles_known ? "known" : "assumed",
 		       d.by_reader_name ? "yes" : "no");
 		return -1;
 	}
@@ -612,7 +653,8 @@ int main(int argc, char **argv)
 	               strcmp(cmd, "detect") == 0, &s);
 	if (status != 0) {
 		if (status < 0)
-			status = EXIT_SUCCESS; /* detect printed what it found */
+			status =
+				EXIT_SUCCESS; /* detect printed what it found */
 		goto out;
 	}
 	if (strcmp(cmd, "burn") == 0)

@@ -79,8 +79,9 @@ void fake_reply(struct fake *f, int ins, const char *hex)
 	uint8_t b[FAKE_BUF];
 	long n = hex_decode(hex, b, sizeof(b));
 
-	ck_assert_msg(n >= 0, "fake_reply: '%s' is not hex of at most %zu bytes",
-	              hex, sizeof(b));
+	ck_assert_msg(n >= 0,
+	              "fake_reply: '%s' is not hex of at most %zu bytes", hex,
+	              sizeof(b));
 	fake_reply_bytes(f, ins, b, (size_t)n);
 }
 
@@ -88,8 +89,8 @@ void fake_error(struct fake *f, int ins, int err)
 {
 	struct fake_step *s;
 
-	ck_assert_msg(f->nsteps < FAKE_MAX_STEPS, "fake: script longer than %d steps",
-	              FAKE_MAX_STEPS);
+	ck_assert_msg(f->nsteps < FAKE_MAX_STEPS,
+	              "fake: script longer than %d steps", FAKE_MAX_STEPS);
 	s = &f->steps[f->nsteps++];
 
 	s->ins = ins;

@@ -13,19 +13,19 @@
 #define FAKE_BUF 300
 
 struct fake_step {
-	int ins;                   /* expected INS byte, -1 for any */
-	uint8_t reply[FAKE_BUF];   /* R-APDU (data + SW) */
+	int ins;                 /* expected INS byte, -1 for any */
+	uint8_t reply[FAKE_BUF]; /* R-APDU (data + SW) */
 	size_t rlen;
-	int err;                   /* transport error instead of a reply */
+	int err; /* transport error instead of a reply */
 };
 
 struct fake {
 	struct fake_step steps[FAKE_MAX_STEPS];
 	size_t nsteps;
-	size_t pos;                /* commands received so far */
+	size_t pos; /* commands received so far */
 	uint8_t sent[FAKE_MAX_STEPS][FAKE_BUF];
 	size_t sentlen[FAKE_MAX_STEPS];
-	int unexpected;            /* commands beyond the script or wrong INS */
+	int unexpected; /* commands beyond the script or wrong INS */
 	int begins, ends;
 	int begin_err;
 	safeid_transport tp;

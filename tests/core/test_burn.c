@@ -16,7 +16,10 @@
 #define UNRESTRICTED "8659612000001"
 #define RESTRICTED "8659622000001"
 
-enum fail_kind { FAIL_SW, FAIL_LOST };
+enum fail_kind {
+	FAIL_SW,
+	FAIL_LOST
+};
 
 static const uint8_t seed20[20] = "12345678901234567890";
 
@@ -56,17 +59,26 @@ struct expect {
 
 static const struct expect cases[] = {
 	{0, FAIL_SW, SAFEID_STEP_INFO, SAFEID_SEED_OLD, SAFEID_SEED_OLD, false},
-	{0, FAIL_LOST, SAFEID_STEP_INFO, SAFEID_SEED_OLD, SAFEID_SEED_OLD, false},
+	{0, FAIL_LOST, SAFEID_STEP_INFO, SAFEID_SEED_OLD, SAFEID_SEED_OLD,
+         false},
 	{1, FAIL_SW, SAFEID_STEP_AUTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, false},
-	{1, FAIL_LOST, SAFEID_STEP_AUTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, false},
+	{1, FAIL_LOST, SAFEID_STEP_AUTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD,
+         false},
 	{2, FAIL_SW, SAFEID_STEP_AUTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, false},
-	{2, FAIL_LOST, SAFEID_STEP_AUTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, false},
-	{3, FAIL_SW, SAFEID_STEP_CONFIG, SAFEID_SEED_OLD, SAFEID_SEED_OLD, false},
-	{3, FAIL_LOST, SAFEID_STEP_CONFIG, SAFEID_SEED_UNKNOWN, SAFEID_SEED_OLD, false},
-	{4, FAIL_SW, SAFEID_STEP_SEED, SAFEID_SEED_ERASED, SAFEID_SEED_OLD, true},
-	{4, FAIL_LOST, SAFEID_STEP_SEED, SAFEID_SEED_UNKNOWN, SAFEID_SEED_UNKNOWN, true},
-	{5, FAIL_SW, SAFEID_STEP_CONFIRM, SAFEID_SEED_NEW, SAFEID_SEED_NEW, true},
-	{5, FAIL_LOST, SAFEID_STEP_CONFIRM, SAFEID_SEED_NEW, SAFEID_SEED_NEW, true},
+	{2, FAIL_LOST, SAFEID_STEP_AUTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD,
+         false},
+	{3, FAIL_SW, SAFEID_STEP_CONFIG, SAFEID_SEED_OLD, SAFEID_SEED_OLD,
+         false},
+	{3, FAIL_LOST, SAFEID_STEP_CONFIG, SAFEID_SEED_UNKNOWN, SAFEID_SEED_OLD,
+         false},
+	{4, FAIL_SW, SAFEID_STEP_SEED, SAFEID_SEED_ERASED, SAFEID_SEED_OLD,
+         true},
+	{4, FAIL_LOST, SAFEID_STEP_SEED, SAFEID_SEED_UNKNOWN,
+         SAFEID_SEED_UNKNOWN, true},
+	{5, FAIL_SW, SAFEID_STEP_CONFIRM, SAFEID_SEED_NEW, SAFEID_SEED_NEW,
+         true},
+	{5, FAIL_LOST, SAFEID_STEP_CONFIRM, SAFEID_SEED_NEW, SAFEID_SEED_NEW,
+         true},
 };
 
 static safeid_config make_cfg(void)
@@ -76,21 +88,26 @@ static safeid_config make_cfg(void)
 	return cfg;
 }
 
-static void run_case(const struct expect *e, const char *serial, bool restricted)
+static void run_case(const struct expect *e, const char *serial,
+                     bool restricted)
 {
 	struct fake f;
 	safeid_burn_report r;
 	safeid_config cfg = make_cfg();
-	int want_err = e->kind == FAIL_LOST ? SAFEID_ERR_REMOVED : SAFEID_ERR_BAD_DATA;
+	int want_err =
+		e->kind == FAIL_LOST ? SAFEID_ERR_REMOVED : SAFEID_ERR_BAD_DATA;
 	int rc;
 
 	script(&f, serial, cfg.clock, e->at, e->kind, "6A80");
 	rc = safeid_burn(&f.tp, &cfg, seed20, sizeof(seed20), NULL, NULL, &r);
-	ck_assert_msg(rc == want_err, "at %d kind %d %s: rc %d", e->at, e->kind, serial, rc);
+	ck_assert_msg(rc == want_err, "at %d kind %d %s: rc %d", e->at, e->kind,
+	              serial, rc);
 	ck_assert_int_eq(r.err, rc);
-	ck_assert_msg(r.step == e->step, "at %d: step %d want %d", e->at, r.step, e->step);
-	ck_assert_msg(r.seed == (restricted ? e->restricted_seed : e->free_seed),
-	              "at %d kind %d %s: seed %d", e->at, e->kind, serial, r.seed);
+	ck_assert_msg(r.step == e->step, "at %d: step %d want %d", e->at,
+	              r.step, e->step);
+	ck_assert_msg(
+		r.seed == (restricted ? e->restricted_seed : e->free_seed),
+		"at %d kind %d %s: seed %d", e->at, e->kind, serial, r.seed);
 	ck_assert_int_eq(r.config_written, e->config_written);
 	ck_assert_uint_eq(r.apdus, (unsigned)e->at + 1);
 	/* nothing is sent after a failure, and the lock is always released */
@@ -121,7 +138,8 @@ START_TEST(locked_token_stops_at_auth)
 
 	script(&f, RESTRICTED, cfg.clock, 2, FAIL_SW, "6983");
 	fake_reply(&f, -1, "9000"); /* a retry would find this */
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_AUTH);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_AUTH);
 	ck_assert_int_eq(r.step, SAFEID_STEP_AUTH);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_OLD);
 	ck_assert_uint_eq(f.pos, 3);
@@ -136,16 +154,19 @@ START_TEST(garbage_answer_to_a_write)
 
 	/* data where a bare status word belongs: what the token did is unknown */
 	script(&f, UNRESTRICTED, cfg.clock, 4, FAIL_SW, "DEADBEEF9000");
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_BAD_REPLY);
 	ck_assert_int_eq(r.step, SAFEID_STEP_SEED);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_UNKNOWN);
 	script(&f, RESTRICTED, cfg.clock, 3, FAIL_SW, "DEADBEEF9000");
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_BAD_REPLY);
 	ck_assert_int_eq(r.step, SAFEID_STEP_CONFIG);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_UNKNOWN);
 	ck_assert(!r.config_written);
 	script(&f, RESTRICTED, cfg.clock, 2, FAIL_SW, "DEADBEEF9000");
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_BAD_REPLY);
 	ck_assert_int_eq(r.step, SAFEID_STEP_AUTH);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_OLD);
 }
@@ -180,7 +201,9 @@ START_TEST(success_and_progress)
 
 	memset(&log, 0, sizeof(log));
 	script(&f, RESTRICTED, cfg.clock + 1, -1, FAIL_SW, NULL);
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, progress_cb, &log, &r), SAFEID_OK);
+	ck_assert_int_eq(
+		safeid_burn(&f.tp, &cfg, seed20, 20, progress_cb, &log, &r),
+		SAFEID_OK);
 	ck_assert_int_eq(r.step, SAFEID_STEP_DONE);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_NEW);
 	ck_assert(r.config_written);
@@ -203,8 +226,9 @@ START_TEST(success_and_progress)
 	/* the seed APDU carried the known-answer encryption */
 	{
 		uint8_t want[64];
-		size_t n = (size_t)hex_decode("84C50100245E5856092FD3228D4D33EEE3DAAC4B55CE37D18D332B7AC6A40E8661FA23042AF47B0153",
-		                              want, sizeof(want));
+		size_t n = (size_t)hex_decode(
+			"84C50100245E5856092FD3228D4D33EEE3DAAC4B55CE37D18D332B7AC6A40E8661FA23042AF47B0153",
+			want, sizeof(want));
 
 		ck_assert_uint_eq(f.sentlen[4], n);
 		ck_assert_int_eq(memcmp(f.sent[4], want, n), 0);
@@ -222,14 +246,16 @@ START_TEST(confirm_checks_clock_and_serial)
 	script(&f, UNRESTRICTED, cfg.clock, 5, FAIL_SW, "9000");
 	f.nsteps--;
 	fake_info(&f, UNRESTRICTED, cfg.clock - 3600);
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_CLOCK);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_CLOCK);
 	ck_assert_int_eq(r.step, SAFEID_STEP_CONFIRM);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_NEW);
 	/* another token answers the confirmation */
 	script(&f, UNRESTRICTED, cfg.clock, 5, FAIL_SW, "9000");
 	f.nsteps--;
 	fake_info(&f, "8659612000002", cfg.clock);
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r), SAFEID_ERR_REMOVED);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed20, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_REMOVED);
 	ck_assert_int_eq(r.step, SAFEID_STEP_CONFIRM);
 }
 END_TEST
@@ -243,20 +269,26 @@ START_TEST(refused_before_touching_token)
 
 	memset(seed, 7, sizeof(seed));
 	script(&f, UNRESTRICTED, cfg.clock, -1, FAIL_SW, NULL);
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 64, NULL, NULL, &r), SAFEID_ERR_SEED_LENGTH);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 64, NULL, NULL, &r),
+	                 SAFEID_ERR_SEED_LENGTH);
 	ck_assert_int_eq(r.step, SAFEID_STEP_NONE);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_OLD);
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 0, NULL, NULL, &r), SAFEID_ERR_SEED_LENGTH);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 0, NULL, NULL, &r),
+	                 SAFEID_ERR_SEED_LENGTH);
 	cfg.step = 45;
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 20, NULL, NULL, &r), SAFEID_ERR_CONFIG);
-	ck_assert_int_eq(safeid_burn(NULL, &cfg, seed, 20, NULL, NULL, &r), SAFEID_ERR_ARG);
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 20, NULL, NULL, NULL), SAFEID_ERR_ARG);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_CONFIG);
+	ck_assert_int_eq(safeid_burn(NULL, &cfg, seed, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_ARG);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 20, NULL, NULL, NULL),
+	                 SAFEID_ERR_ARG);
 	ck_assert_uint_eq(f.pos, 0);
 	ck_assert_int_eq(f.begins, 0);
 	/* the reader lock cannot be taken */
 	cfg = make_cfg();
 	f.begin_err = SAFEID_ERR_REMOVED;
-	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 20, NULL, NULL, &r), SAFEID_ERR_REMOVED);
+	ck_assert_int_eq(safeid_burn(&f.tp, &cfg, seed, 20, NULL, NULL, &r),
+	                 SAFEID_ERR_REMOVED);
 	ck_assert_int_eq(r.step, SAFEID_STEP_INFO);
 	ck_assert_uint_eq(f.pos, 0);
 	ck_assert_int_eq(f.ends, 0);
@@ -286,22 +318,26 @@ START_TEST(configure_only)
 	safeid_config cfg = make_cfg();
 
 	config_script(&f, RESTRICTED, cfg.clock, -1);
-	ck_assert_int_eq(safeid_configure(&f.tp, &cfg, NULL, NULL, &r), SAFEID_OK);
+	ck_assert_int_eq(safeid_configure(&f.tp, &cfg, NULL, NULL, &r),
+	                 SAFEID_OK);
 	ck_assert_int_eq(r.step, SAFEID_STEP_DONE);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_ERASED);
 	ck_assert(r.config_written);
 	ck_assert_uint_eq(r.apdus, 5);
 	ck_assert_int_eq(f.unexpected, 0);
 	config_script(&f, UNRESTRICTED, cfg.clock, -1);
-	ck_assert_int_eq(safeid_configure(&f.tp, &cfg, NULL, NULL, &r), SAFEID_OK);
+	ck_assert_int_eq(safeid_configure(&f.tp, &cfg, NULL, NULL, &r),
+	                 SAFEID_OK);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_OLD);
 	config_script(&f, RESTRICTED, cfg.clock, 3);
-	ck_assert_int_eq(safeid_configure(&f.tp, &cfg, NULL, NULL, &r), SAFEID_ERR_TIMEOUT);
+	ck_assert_int_eq(safeid_configure(&f.tp, &cfg, NULL, NULL, &r),
+	                 SAFEID_ERR_TIMEOUT);
 	ck_assert_int_eq(r.step, SAFEID_STEP_CONFIG);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_UNKNOWN);
 	ck_assert_int_eq(f.ends, 1);
 	config_script(&f, UNRESTRICTED, cfg.clock, 3);
-	ck_assert_int_eq(safeid_configure(&f.tp, &cfg, NULL, NULL, &r), SAFEID_ERR_TIMEOUT);
+	ck_assert_int_eq(safeid_configure(&f.tp, &cfg, NULL, NULL, &r),
+	                 SAFEID_ERR_TIMEOUT);
 	ck_assert_int_eq(r.seed, SAFEID_SEED_OLD);
 }
 END_TEST
@@ -311,15 +347,19 @@ START_TEST(names_and_texts)
 	int s;
 
 	for (s = SAFEID_STEP_NONE; s <= SAFEID_STEP_DONE; s++)
-		ck_assert_str_ne(safeid_step_name((safeid_step)s), "unknown step");
+		ck_assert_str_ne(safeid_step_name((safeid_step)s),
+		                 "unknown step");
 	ck_assert_str_eq(safeid_step_name(SAFEID_STEP_SEED), "write seed");
 	for (s = SAFEID_SEED_OLD; s <= SAFEID_SEED_UNKNOWN; s++)
-		ck_assert_str_ne(safeid_seed_state_text((safeid_seed_state)s), "unknown seed state");
+		ck_assert_str_ne(safeid_seed_state_text((safeid_seed_state)s),
+		                 "unknown seed state");
 	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_OLD), "old");
 	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_ERASED), "erased");
 	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_NEW), "new");
-	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_UNKNOWN), "unknown");
-	ck_assert_str_eq(safeid_seed_state_name((safeid_seed_state)9), "unknown");
+	ck_assert_str_eq(safeid_seed_state_name(SAFEID_SEED_UNKNOWN),
+	                 "unknown");
+	ck_assert_str_eq(safeid_seed_state_name((safeid_seed_state)9),
+	                 "unknown");
 }
 END_TEST
 

@@ -16,10 +16,13 @@ START_TEST(every_code_has_name_and_sentence)
 
 		ck_assert_ptr_nonnull(name);
 		ck_assert_ptr_nonnull(text);
-		ck_assert_msg(strncmp(name, "SAFEID_", 7) == 0, "code %d: %s", e, name);
-		ck_assert_msg(strstr(name, "UNKNOWN_CODE") == NULL, "code %d has no entry", e);
+		ck_assert_msg(strncmp(name, "SAFEID_", 7) == 0, "code %d: %s",
+		              e, name);
+		ck_assert_msg(strstr(name, "UNKNOWN_CODE") == NULL,
+		              "code %d has no entry", e);
 		ck_assert_msg(strlen(text) > 10, "code %d: short text", e);
-		ck_assert_msg(strstr(text, "unknown error code") == NULL, "code %d", e);
+		ck_assert_msg(strstr(text, "unknown error code") == NULL,
+		              "code %d", e);
 		for (f = SAFEID_ERR_LAST; f < e; f++)
 			ck_assert_str_ne(safeid_errname(f), name);
 	}
@@ -36,11 +39,15 @@ END_TEST
 
 START_TEST(sentences_say_what_to_do)
 {
-	ck_assert_ptr_nonnull(strstr(safeid_strerror(SAFEID_ERR_NO_SERVICE), "start pcscd"));
+	ck_assert_ptr_nonnull(
+		strstr(safeid_strerror(SAFEID_ERR_NO_SERVICE), "start pcscd"));
 	ck_assert_ptr_nonnull(strstr(safeid_strerror(SAFEID_ERR_AUTH), "6983"));
-	ck_assert_ptr_nonnull(strstr(safeid_strerror(SAFEID_ERR_AUTH), "do not retry"));
-	ck_assert_ptr_nonnull(strstr(safeid_strerror(SAFEID_ERR_NO_READER), "reader"));
-	ck_assert_ptr_nonnull(strstr(safeid_strerror(SAFEID_ERR_NO_TOKEN), "token"));
+	ck_assert_ptr_nonnull(
+		strstr(safeid_strerror(SAFEID_ERR_AUTH), "do not retry"));
+	ck_assert_ptr_nonnull(
+		strstr(safeid_strerror(SAFEID_ERR_NO_READER), "reader"));
+	ck_assert_ptr_nonnull(
+		strstr(safeid_strerror(SAFEID_ERR_NO_TOKEN), "token"));
 }
 END_TEST
 

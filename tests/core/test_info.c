@@ -53,11 +53,14 @@ START_TEST(parse_malformed)
 	/* short */
 	n = info_bytes(b, "86596", 5, 1);
 	for (i = 0; i < 10; i++)
-		ck_assert_int_eq(safeid_parse_info(b, i, &info), SAFEID_ERR_BAD_REPLY);
-	ck_assert_int_eq(safeid_parse_info(b, n - 1, &info), SAFEID_ERR_BAD_REPLY);
+		ck_assert_int_eq(safeid_parse_info(b, i, &info),
+		                 SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_parse_info(b, n - 1, &info),
+	                 SAFEID_ERR_BAD_REPLY);
 	/* trailing bytes */
 	b[n] = 0x00;
-	ck_assert_int_eq(safeid_parse_info(b, n + 1, &info), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_parse_info(b, n + 1, &info),
+	                 SAFEID_ERR_BAD_REPLY);
 	/* N larger than the reply */
 	n = info_bytes(b, "86596", 6, 1);
 	ck_assert_int_eq(safeid_parse_info(b, n, &info), SAFEID_ERR_BAD_REPLY);
@@ -115,7 +118,8 @@ START_TEST(models)
 		ck_assert_ptr_nonnull(m);
 		ck_assert_str_eq(m->name, cases[i].name);
 		ck_assert_int_eq(m->restricted_sync, cases[i].restricted);
-		ck_assert_int_eq(safeid_serial_restricted(cases[i].serial), cases[i].restricted);
+		ck_assert_int_eq(safeid_serial_restricted(cases[i].serial),
+		                 cases[i].restricted);
 	}
 	/* unknown: no model, and treated as restricted */
 	ck_assert_ptr_null(safeid_model_lookup("1234567000001"));

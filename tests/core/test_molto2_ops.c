@@ -62,7 +62,8 @@ static void assert_sent(const struct fake *f, size_t i, const char *want)
 	long n = hex_decode(want, w, sizeof(w));
 
 	ck_assert_msg(n >= 0, "not hex: %s", want);
-	ck_assert_msg(f->sentlen[i] == (size_t)n && memcmp(f->sent[i], w, (size_t)n) == 0,
+	ck_assert_msg(f->sentlen[i] == (size_t)n &&
+	                      memcmp(f->sent[i], w, (size_t)n) == 0,
 	              "APDU %zu is not %s", i, want);
 }
 
@@ -73,21 +74,31 @@ START_TEST(family_from_reader_name)
 	const safeid_family *m2 = safeid_family_molto2();
 	const safeid_family *one = safeid_family_single();
 
-	ck_assert_ptr_eq(safeid_family_for_reader("TOKEN2 Molto2 [CCID Interface] 00 00"), m2);
+	ck_assert_ptr_eq(safeid_family_for_reader(
+				 "TOKEN2 Molto2 [CCID Interface] 00 00"),
+	                 m2);
 	ck_assert_ptr_eq(safeid_family_for_reader("token2 MOLTO2 00 01"), m2);
 	ck_assert_ptr_eq(safeid_family_for_reader("Molto"), m2);
 	/* TOKEN2 alone is a FIDO key or Token2's NFC reader */
-	ck_assert_ptr_eq(safeid_family_for_reader("TOKEN2 FIDO2 Security Key 00 00"), one);
-	ck_assert_ptr_eq(safeid_family_for_reader("TOKEN2 MFA NFC Reader 00 00"), one);
-	ck_assert_ptr_eq(safeid_family_for_reader("HID OMNIKEY 5427 CK 00 00"), one);
+	ck_assert_ptr_eq(
+		safeid_family_for_reader("TOKEN2 FIDO2 Security Key 00 00"),
+		one);
+	ck_assert_ptr_eq(
+		safeid_family_for_reader("TOKEN2 MFA NFC Reader 00 00"), one);
+	ck_assert_ptr_eq(safeid_family_for_reader("HID OMNIKEY 5427 CK 00 00"),
+	                 one);
 	ck_assert_ptr_eq(safeid_family_for_reader(NULL), one);
 	ck_assert_int_eq(m2->max_profiles, 100);
 	ck_assert(m2->customer_key && m2->counts_tries && m2->titles &&
-	          m2->clock_only_sync && m2->profile_info && m2->button_confirms);
+	          m2->clock_only_sync && m2->profile_info &&
+	          m2->button_confirms);
 	ck_assert(!one->customer_key && !one->titles && !one->clock_only_sync);
-	ck_assert(safeid_family_digits_ok(m2, 4) && safeid_family_digits_ok(m2, 10));
-	ck_assert(!safeid_family_digits_ok(m2, 7) && !safeid_family_digits_ok(m2, 40));
-	ck_assert(safeid_family_digits_ok(one, 6) && !safeid_family_digits_ok(one, 8));
+	ck_assert(safeid_family_digits_ok(m2, 4) &&
+	          safeid_family_digits_ok(m2, 10));
+	ck_assert(!safeid_family_digits_ok(m2, 7) &&
+	          !safeid_family_digits_ok(m2, 40));
+	ck_assert(safeid_family_digits_ok(one, 6) &&
+	          !safeid_family_digits_ok(one, 8));
 }
 END_TEST
 
@@ -97,7 +108,8 @@ static void assert_reads_only(const struct fake *f)
 	size_t i;
 
 	for (i = 0; i < f->pos; i++)
-		ck_assert_msg(f->sent[i][1] == 0x41, "APDU %zu is not a read", i);
+		ck_assert_msg(f->sent[i][1] == 0x41, "APDU %zu is not a read",
+		              i);
 }
 
 START_TEST(detect_molto2_by_name)
@@ -109,7 +121,8 @@ START_TEST(detect_molto2_by_name)
 	fake_info(&f, SERIAL, T_2026);
 	profile_reply(&f, true, "Token2", 1, 30, 6);
 	empty_profile(&f);
-	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 Molto2 00 00", &d), SAFEID_OK);
+	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 Molto2 00 00", &d),
+	                 SAFEID_OK);
 	ck_assert_ptr_eq(d.family, safeid_family_molto2());
 	ck_assert_str_eq(d.info.serial, SERIAL);
 	ck_assert_ptr_null(d.info.model);
@@ -133,7 +146,8 @@ START_TEST(detect_molto2_v1)
 	fake_info(&f, SERIAL, T_2026);
 	empty_profile(&f);
 	fake_reply(&f, 0x41, "6A86");
-	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 Molto2 00 00", &d), SAFEID_OK);
+	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 Molto2 00 00", &d),
+	                 SAFEID_OK);
 	ck_assert_uint_eq(d.profiles, 50);
 	ck_assert(!d.profiles_known);
 }
@@ -151,7 +165,8 @@ START_TEST(detect_molto2_elsewhere)
 	fake_info(&f, SERIAL, T_2026);
 	empty_profile(&f);
 	empty_profile(&f);
-	ck_assert_int_eq(safeid_detect(&f.tp, "Virtual PCD 00 00", &d), SAFEID_OK);
+	ck_assert_int_eq(safeid_detect(&f.tp, "Virtual PCD 00 00", &d),
+	                 SAFEID_OK);
 	ck_assert_ptr_eq(d.family, safeid_family_molto2());
 	ck_assert(!d.by_reader_name);
 	assert_sent(&f, 0, "80410000020211");
@@ -168,7 +183,9 @@ START_TEST(detect_single)
 	/* Token2's NFC reader carries TOKEN2: a single-profile token */
 	fake_init(&f, true);
 	fake_info(&f, "8659632000001", T_2026);
-	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 MFA NFC Reader 00 00", &d), SAFEID_OK);
+	ck_assert_int_eq(
+		safeid_detect(&f.tp, "TOKEN2 MFA NFC Reader 00 00", &d),
+		SAFEID_OK);
 	ck_assert_ptr_eq(d.family, safeid_family_single());
 	ck_assert_uint_eq(d.profiles, 1);
 	ck_assert_ptr_nonnull(d.info.model);
@@ -179,7 +196,8 @@ START_TEST(detect_single)
 	fake_init(&f, true);
 	fake_reply(&f, 0x41, "6700");
 	fake_info(&f, "8659622000001", T_2026);
-	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 Molto2 00 00", &d), SAFEID_OK);
+	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 Molto2 00 00", &d),
+	                 SAFEID_OK);
 	ck_assert_ptr_eq(d.family, safeid_family_single());
 	assert_reads_only(&f);
 }
@@ -193,7 +211,8 @@ START_TEST(detect_neither)
 	fake_init(&f, true);
 	fake_reply(&f, 0x41, "6D00");
 	fake_reply(&f, 0x41, "6D00");
-	ck_assert_int_eq(safeid_detect(&f.tp, "Reader", &d), SAFEID_ERR_NOT_TOKEN);
+	ck_assert_int_eq(safeid_detect(&f.tp, "Reader", &d),
+	                 SAFEID_ERR_NOT_TOKEN);
 	ck_assert_ptr_null(d.family);
 	/* a Molto2 get info without a Molto2 profile answer is not one */
 	fake_init(&f, true);
@@ -204,7 +223,8 @@ START_TEST(detect_neither)
 	/* a card taken away ends it as such */
 	fake_init(&f, true);
 	fake_error(&f, 0x41, SAFEID_ERR_REMOVED);
-	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 Molto2", &d), SAFEID_ERR_REMOVED);
+	ck_assert_int_eq(safeid_detect(&f.tp, "TOKEN2 Molto2", &d),
+	                 SAFEID_ERR_REMOVED);
 	ck_assert_int_eq(f.ends, 1);
 }
 END_TEST
@@ -213,10 +233,14 @@ END_TEST
 
 START_TEST(parse_profile)
 {
-	uint8_t b[33] = {0x95, 0x1F, 0x70, 0x1D, 0x20, 'G', 'i', 't', 'H', 'u', 'b'};
+	uint8_t b[33] = {0x95, 0x1F, 0x70, 0x1D, 0x20, 'G',
+	                 'i',  't',  'H',  'u',  'b'};
 	safeid_m2_profile p;
 
-	b[21] = 0x69; b[22] = 0x55; b[23] = 0xB9; b[24] = 0x00;
+	b[21] = 0x69;
+	b[22] = 0x55;
+	b[23] = 0xB9;
+	b[24] = 0x00;
 	b[29] = 2;
 	b[30] = 60;
 	b[31] = 8;
@@ -241,12 +265,15 @@ START_TEST(parse_profile)
 	ck_assert_uint_eq(p.titlelen, 0);
 	ck_assert_int_eq(p.hash, 0);
 	/* strict shape */
-	ck_assert_int_eq(safeid_m2_parse_profile(b, 32, &p), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_m2_parse_profile(b, 32, &p),
+	                 SAFEID_ERR_BAD_REPLY);
 	b[32] = 2;
-	ck_assert_int_eq(safeid_m2_parse_profile(b, sizeof(b), &p), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_m2_parse_profile(b, sizeof(b), &p),
+	                 SAFEID_ERR_BAD_REPLY);
 	b[32] = 0;
 	b[1] = 0x1E;
-	ck_assert_int_eq(safeid_m2_parse_profile(b, sizeof(b), &p), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_m2_parse_profile(b, sizeof(b), &p),
+	                 SAFEID_ERR_BAD_REPLY);
 	ck_assert_int_eq(safeid_m2_parse_profile(NULL, 33, &p), SAFEID_ERR_ARG);
 }
 END_TEST
@@ -258,17 +285,20 @@ START_TEST(auth_status_words)
 	int tries = -1;
 
 	ck_assert_int_eq(safeid_m2_auth_sw(0x9000, &tries), SAFEID_OK);
-	ck_assert_int_eq(safeid_m2_auth_sw(0x6305, &tries), SAFEID_ERR_WRONG_KEY);
+	ck_assert_int_eq(safeid_m2_auth_sw(0x6305, &tries),
+	                 SAFEID_ERR_WRONG_KEY);
 	ck_assert_int_eq(tries, 5);
 	/* NN is a binary count, not ISO's 63CX */
-	ck_assert_int_eq(safeid_m2_auth_sw(0x63C2, &tries), SAFEID_ERR_WRONG_KEY);
+	ck_assert_int_eq(safeid_m2_auth_sw(0x63C2, &tries),
+	                 SAFEID_ERR_WRONG_KEY);
 	ck_assert_int_eq(tries, 0xC2);
 	ck_assert_int_eq(safeid_m2_auth_sw(0x6300, &tries), SAFEID_ERR_LOCKED);
 	ck_assert_int_eq(tries, 0);
 	tries = 7;
 	ck_assert_int_eq(safeid_m2_auth_sw(0x6983, &tries), SAFEID_ERR_LOCKED);
 	ck_assert_int_eq(tries, 0);
-	ck_assert_int_eq(safeid_m2_auth_sw(0x6A80, &tries), SAFEID_ERR_BAD_DATA);
+	ck_assert_int_eq(safeid_m2_auth_sw(0x6A80, &tries),
+	                 SAFEID_ERR_BAD_DATA);
 	ck_assert_int_eq(safeid_m2_auth_sw(0x6D00, NULL), SAFEID_ERR_INS);
 }
 END_TEST
@@ -323,7 +353,8 @@ START_TEST(accepted_key_spends_no_try)
 
 	fake_init(&f, false);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_set_customer_key(s, (const uint8_t *)"safeid-test-key!", 16),
+	ck_assert_int_eq(safeid_m2_set_customer_key(
+				 s, (const uint8_t *)"safeid-test-key!", 16),
 	                 SAFEID_OK);
 	ck_assert(!safeid_m2_factory_key(s));
 	safeid_m2_set_tries_left(s, 1);
@@ -368,7 +399,8 @@ static safeid_m2_account account57(void)
  * word (sw) or a lost answer (sw NULL). */
 static void burn_script(struct fake *f, int at, const char *sw)
 {
-	static const int ins[] = {0x41, 0x41, 0x4B, 0xCE, 0xC5, 0xD5, 0xD4, 0x41};
+	static const int ins[] = {0x41, 0x41, 0x4B, 0xCE,
+	                          0xC5, 0xD5, 0xD4, 0x41};
 	int i;
 
 	fake_init(f, true);
@@ -403,7 +435,8 @@ START_TEST(burn_sends_the_known_answers)
 
 	burn_script(&f, -1, NULL);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_burn(s, &a, 1, 0, NULL, NULL, &rep, &res), SAFEID_OK);
+	ck_assert_int_eq(safeid_m2_burn(s, &a, 1, 0, NULL, NULL, &rep, &res),
+	                 SAFEID_OK);
 	ck_assert_int_eq(rep.step, SAFEID_M2_STEP_DONE);
 	ck_assert_uint_eq(rep.apdus, 8);
 	ck_assert_uint_eq(rep.done, 1);
@@ -415,9 +448,14 @@ START_TEST(burn_sends_the_known_answers)
 	ck_assert(res.confirmed && res.after.seed);
 	assert_sent(&f, 0, "8041000000");
 	assert_sent(&f, 1, "804100390170");
-	assert_sent(&f, 4, "84C50139345D848C69EB8E884E7D20591FF89ADEFF381D65B0547F2F6AEDB2EE32AA2947E59D199F6663A6F7234F37AD5487AFF2724FB04C0C");
-	assert_sent(&f, 5, "84D5003914A54639FF517862971621718915C95B3EA6ED2E0F");
-	assert_sent(&f, 6, "84D401391A81141F01010F046955B90086090A01020B01080D013C1176187C");
+	assert_sent(
+		&f, 4,
+		"84C50139345D848C69EB8E884E7D20591FF89ADEFF381D65B0547F2F6AEDB2EE32AA2947E59D199F6663A6F7234F37AD5487AFF2724FB04C0C");
+	assert_sent(&f, 5,
+	            "84D5003914A54639FF517862971621718915C95B3EA6ED2E0F");
+	assert_sent(
+		&f, 6,
+		"84D401391A81141F01010F046955B90086090A01020B01080D013C1176187C");
 	assert_sent(&f, 7, "804100390170");
 	ck_assert_int_eq(f.begins, 1);
 	ck_assert_int_eq(f.ends, 1);
@@ -430,26 +468,41 @@ struct cut {
 	int at;
 	bool lost;
 	safeid_m2_step step;
-	int err;                 /* 0: any error */
+	int err; /* 0: any error */
 	safeid_seed_state seed, title, config;
 };
 
 static const struct cut cuts[] = {
-	{0, false, SAFEID_M2_STEP_INFO, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{0, true, SAFEID_M2_STEP_INFO, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{1, false, SAFEID_M2_STEP_CHECK, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{1, true, SAFEID_M2_STEP_CHECK, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{2, true, SAFEID_M2_STEP_AUTH, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{3, false, SAFEID_M2_STEP_AUTH, SAFEID_ERR_WRONG_KEY, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{3, true, SAFEID_M2_STEP_AUTH, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{4, false, SAFEID_M2_STEP_SEED, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{4, true, SAFEID_M2_STEP_SEED, SAFEID_ERR_REMOVED, SAFEID_SEED_UNKNOWN, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{5, false, SAFEID_M2_STEP_TITLE, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_NEW, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
-	{5, true, SAFEID_M2_STEP_TITLE, SAFEID_ERR_REMOVED, SAFEID_SEED_NEW, SAFEID_SEED_UNKNOWN, SAFEID_SEED_OLD},
-	{6, false, SAFEID_M2_STEP_CONFIG, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_NEW, SAFEID_SEED_NEW, SAFEID_SEED_OLD},
-	{6, true, SAFEID_M2_STEP_CONFIG, SAFEID_ERR_REMOVED, SAFEID_SEED_NEW, SAFEID_SEED_NEW, SAFEID_SEED_UNKNOWN},
-	{7, false, SAFEID_M2_STEP_CONFIRM, SAFEID_ERR_WRONG_LENGTH, SAFEID_SEED_NEW, SAFEID_SEED_NEW, SAFEID_SEED_NEW},
-	{7, true, SAFEID_M2_STEP_CONFIRM, SAFEID_ERR_REMOVED, SAFEID_SEED_NEW, SAFEID_SEED_NEW, SAFEID_SEED_NEW},
+	{0, false, SAFEID_M2_STEP_INFO, SAFEID_ERR_WRONG_LENGTH,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{0, true, SAFEID_M2_STEP_INFO, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{1, false, SAFEID_M2_STEP_CHECK, SAFEID_ERR_WRONG_LENGTH,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{1, true, SAFEID_M2_STEP_CHECK, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{2, true, SAFEID_M2_STEP_AUTH, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{3, false, SAFEID_M2_STEP_AUTH, SAFEID_ERR_WRONG_KEY, SAFEID_SEED_OLD,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{3, true, SAFEID_M2_STEP_AUTH, SAFEID_ERR_REMOVED, SAFEID_SEED_OLD,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{4, false, SAFEID_M2_STEP_SEED, SAFEID_ERR_WRONG_LENGTH,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{4, true, SAFEID_M2_STEP_SEED, SAFEID_ERR_REMOVED, SAFEID_SEED_UNKNOWN,
+         SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{5, false, SAFEID_M2_STEP_TITLE, SAFEID_ERR_WRONG_LENGTH,
+         SAFEID_SEED_NEW, SAFEID_SEED_OLD, SAFEID_SEED_OLD},
+	{5, true, SAFEID_M2_STEP_TITLE, SAFEID_ERR_REMOVED, SAFEID_SEED_NEW,
+         SAFEID_SEED_UNKNOWN, SAFEID_SEED_OLD},
+	{6, false, SAFEID_M2_STEP_CONFIG, SAFEID_ERR_WRONG_LENGTH,
+         SAFEID_SEED_NEW, SAFEID_SEED_NEW, SAFEID_SEED_OLD},
+	{6, true, SAFEID_M2_STEP_CONFIG, SAFEID_ERR_REMOVED, SAFEID_SEED_NEW,
+         SAFEID_SEED_NEW, SAFEID_SEED_UNKNOWN},
+	{7, false, SAFEID_M2_STEP_CONFIRM, SAFEID_ERR_WRONG_LENGTH,
+         SAFEID_SEED_NEW, SAFEID_SEED_NEW, SAFEID_SEED_NEW},
+	{7, true, SAFEID_M2_STEP_CONFIRM, SAFEID_ERR_REMOVED, SAFEID_SEED_NEW,
+         SAFEID_SEED_NEW, SAFEID_SEED_NEW},
 };
 
 START_TEST(burn_fault_states)
@@ -581,8 +634,9 @@ START_TEST(burn_occupied_and_readback)
 	fake_reply(&f, 0xD4, "9000");
 	profile_reply(&f, true, "GitHub", 2, 60, 6);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_burn(s, &a, 1, SAFEID_M2_OVERWRITE, NULL, NULL, &rep,
-	                                &res), SAFEID_ERR_READBACK);
+	ck_assert_int_eq(safeid_m2_burn(s, &a, 1, SAFEID_M2_OVERWRITE, NULL,
+	                                NULL, &rep, &res),
+	                 SAFEID_ERR_READBACK);
 	ck_assert_int_eq(res.step, SAFEID_M2_STEP_CONFIRM);
 	ck_assert(!res.checked && !res.confirmed);
 	ck_assert_int_eq(res.seed, SAFEID_SEED_NEW);
@@ -620,7 +674,8 @@ START_TEST(burn_many_in_one_session)
 		profile_reply(&f, true, NULL, 2, 60, 8);
 	}
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_burn(s, a, 3, SAFEID_M2_OVERWRITE, NULL, NULL, &rep, res),
+	ck_assert_int_eq(safeid_m2_burn(s, a, 3, SAFEID_M2_OVERWRITE, NULL,
+	                                NULL, &rep, res),
 	                 SAFEID_ERR_BAD_DATA);
 	ck_assert_uint_eq(rep.done, 1);
 	ck_assert_int_eq(res[0].step, SAFEID_M2_STEP_DONE);
@@ -654,8 +709,9 @@ START_TEST(sync_all_profiles)
 		fake_reply(&f, 0xD4, i == 7 ? "6A86" : "9000");
 	fake_info(&f, SERIAL, T_2026 + 1);
 	s = open_m2(&f, SAFEID_M2_PROFILES_V1);
-	ck_assert_int_eq(safeid_m2_sync(s, T_2026, NULL, 0, NULL, NULL, &rep, res),
-	                 SAFEID_ERR_SW);
+	ck_assert_int_eq(
+		safeid_m2_sync(s, T_2026, NULL, 0, NULL, NULL, &rep, res),
+		SAFEID_ERR_SW);
 	/* the refusing profile does not stop the others */
 	ck_assert_uint_eq(rep.done, SAFEID_M2_PROFILES_V1 - 1);
 	ck_assert_int_eq(res[7].config, SAFEID_SEED_OLD);
@@ -691,8 +747,9 @@ START_TEST(sync_lost_answer_stops)
 	fake_reply(&f, 0xD4, "9000");
 	fake_error(&f, 0xD4, SAFEID_ERR_REMOVED);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_sync(s, T_2026, list, 3, NULL, NULL, &rep, res),
-	                 SAFEID_ERR_REMOVED);
+	ck_assert_int_eq(
+		safeid_m2_sync(s, T_2026, list, 3, NULL, NULL, &rep, res),
+		SAFEID_ERR_REMOVED);
 	assert_sent(&f, 4, "84D401630C81060F046955B9009B870C5B");
 	ck_assert_int_eq(res[0].config, SAFEID_SEED_NEW);
 	ck_assert_int_eq(res[1].config, SAFEID_SEED_UNKNOWN);
@@ -716,7 +773,8 @@ START_TEST(delete_seed)
 	fake_info(&f, SERIAL, T_2026);
 	empty_profile(&f);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_delete(s, 99, NULL, NULL, &rep, &res), SAFEID_OK);
+	ck_assert_int_eq(safeid_m2_delete(s, 99, NULL, NULL, &rep, &res),
+	                 SAFEID_OK);
 	ck_assert(!res.before.seed);
 	ck_assert_int_eq(res.seed, SAFEID_SEED_OLD);
 	ck_assert_uint_eq(f.pos, 2);
@@ -731,7 +789,8 @@ START_TEST(delete_seed)
 	fake_reply(&f, 0xE6, "9000");
 	profile_reply(&f, false, "Mail", 1, 30, 6);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_delete(s, 99, NULL, NULL, &rep, &res), SAFEID_OK);
+	ck_assert_int_eq(safeid_m2_delete(s, 99, NULL, NULL, &rep, &res),
+	                 SAFEID_OK);
 	assert_sent(&f, 4, "80E6006300");
 	ck_assert_int_eq(res.seed, SAFEID_SEED_ERASED);
 	ck_assert(res.confirmed && !res.after.seed);
@@ -746,7 +805,8 @@ START_TEST(delete_seed)
 	fake_reply(&f, 0xCE, "9000");
 	fake_error(&f, 0xE6, SAFEID_ERR_REMOVED);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_delete(s, 99, NULL, NULL, &rep, &res), SAFEID_ERR_REMOVED);
+	ck_assert_int_eq(safeid_m2_delete(s, 99, NULL, NULL, &rep, &res),
+	                 SAFEID_ERR_REMOVED);
 	ck_assert_int_eq(res.seed, SAFEID_SEED_UNKNOWN);
 	ck_assert_int_eq(res.step, SAFEID_M2_STEP_DELETE);
 	safeid_m2_free(&s);
@@ -760,9 +820,11 @@ START_TEST(delete_seed)
 	fake_reply(&f, 0xE6, "6A83");
 	empty_profile(&f);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_delete(s, 5, NULL, NULL, &rep, &res), SAFEID_OK);
+	ck_assert_int_eq(safeid_m2_delete(s, 5, NULL, NULL, &rep, &res),
+	                 SAFEID_OK);
 	ck_assert_int_eq(res.seed, SAFEID_SEED_ERASED);
-	ck_assert_int_eq(safeid_m2_delete(s, 100, NULL, NULL, &rep, &res), SAFEID_ERR_PROFILE);
+	ck_assert_int_eq(safeid_m2_delete(s, 100, NULL, NULL, &rep, &res),
+	                 SAFEID_ERR_PROFILE);
 	safeid_m2_free(&s);
 }
 END_TEST
@@ -834,9 +896,12 @@ START_TEST(key_change)
 	/* no wait asked for: pending */
 	key_change_script(&f, NULL);
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, 0, 0, NULL, NULL, &r), SAFEID_OK);
+	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, 0, 0, NULL, NULL, &r),
+	                 SAFEID_OK);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_PENDING);
-	assert_sent(&f, 3, "84D7000024924F3FCB652598DC95D5279A47660F128D4EF00F26363829099EC67095E340747E392E2D");
+	assert_sent(
+		&f, 3,
+		"84D7000024924F3FCB652598DC95D5279A47660F128D4EF00F26363829099EC67095E340747E392E2D");
 	ck_assert(safeid_m2_factory_key(s));
 	safeid_m2_free(&s);
 
@@ -845,7 +910,9 @@ START_TEST(key_change)
 	s = open_m2(&f, 100);
 	memset(&pl, 0, sizeof(pl));
 	pl.f = &f;
-	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, 0, 0, press_cb, &pl, &r), SAFEID_OK);
+	ck_assert_int_eq(
+		safeid_m2_change_key(s, nk, 16, 0, 0, press_cb, &pl, &r),
+		SAFEID_OK);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_UNCONFIRMED);
 	ck_assert_int_eq(pl.calls, 1);
 	ck_assert_int_eq(pl.what, SAFEID_M2_PRESS_KEY_CHANGE);
@@ -859,8 +926,9 @@ START_TEST(key_change)
 	s = open_m2(&f, 100);
 	memset(&pl, 0, sizeof(pl));
 	pl.f = &f;
-	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, SAFEID_M2_VERIFY, 5000, press_cb,
-	                                      &pl, &r), SAFEID_OK);
+	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, SAFEID_M2_VERIFY, 5000,
+	                                      press_cb, &pl, &r),
+	                 SAFEID_OK);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_CONFIRMED);
 	ck_assert_int_eq(pl.timeout, 5000);
 	assert_sent(&f, 5, "80CE000010C58D113338AE5BABB78225BABAF19DDE");
@@ -872,8 +940,9 @@ START_TEST(key_change)
 	s = open_m2(&f, 100);
 	memset(&pl, 0, sizeof(pl));
 	pl.f = &f;
-	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, SAFEID_M2_VERIFY, 0, press_cb, &pl,
-	                                      &r), SAFEID_ERR_WRONG_KEY);
+	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, SAFEID_M2_VERIFY, 0,
+	                                      press_cb, &pl, &r),
+	                 SAFEID_ERR_WRONG_KEY);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_NOT_DONE);
 	ck_assert_int_eq(r.tries_left, 4);
 	ck_assert(safeid_m2_factory_key(s));
@@ -890,8 +959,9 @@ START_TEST(key_change)
 	memset(&pl, 0, sizeof(pl));
 	pl.f = &f;
 	pl.answer = SAFEID_ERR_TIMEOUT;
-	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, SAFEID_M2_VERIFY, 0, press_cb, &pl,
-	                                      &r), SAFEID_ERR_TIMEOUT);
+	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, SAFEID_M2_VERIFY, 0,
+	                                      press_cb, &pl, &r),
+	                 SAFEID_ERR_TIMEOUT);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_UNCONFIRMED);
 	ck_assert_uint_eq(f.pos, 4);
 	safeid_m2_free(&s);
@@ -903,11 +973,13 @@ START_TEST(key_change)
 	fake_reply(&f, 0xCE, "9000");
 	fake_reply(&f, 0xD7, "6A80");
 	s = open_m2(&f, 100);
-	ck_assert_int_eq(safeid_m2_change_key(s, nk, 16, 0, 0, press_cb, &pl, &r),
-	                 SAFEID_ERR_BAD_DATA);
+	ck_assert_int_eq(
+		safeid_m2_change_key(s, nk, 16, 0, 0, press_cb, &pl, &r),
+		SAFEID_ERR_BAD_DATA);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_REFUSED);
-	ck_assert_int_eq(safeid_m2_change_key(s, nk, 0, 0, 0, press_cb, &pl, &r),
-	                 SAFEID_ERR_CUSTOMER_KEY);
+	ck_assert_int_eq(
+		safeid_m2_change_key(s, nk, 0, 0, 0, press_cb, &pl, &r),
+		SAFEID_ERR_CUSTOMER_KEY);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_NOT_SENT);
 	ck_assert_uint_eq(f.pos, 4);
 	safeid_m2_free(&s);
@@ -920,11 +992,12 @@ static void held_script(struct fake *f, const char *held)
 	size_t i;
 
 	for (i = 0; i < SAFEID_M2_PROFILES_V1; i++)
-		profile_reply(f, i < strlen(held) && held[i] == '1', NULL, 1, 30, 6);
+		profile_reply(f, i < strlen(held) && held[i] == '1', NULL, 1,
+		              30, 6);
 }
 
-static safeid_m2_outcome reset_case(const char *before, const char *after, int press,
-                                    int *rc)
+static safeid_m2_outcome reset_case(const char *before, const char *after,
+                                    int press, int *rc)
 {
 	safeid_m2_press_report r;
 	struct press_log pl;
@@ -957,22 +1030,29 @@ START_TEST(reset_verdicts)
 {
 	int rc;
 
-	ck_assert_int_eq(reset_case("1001", "", SAFEID_OK, &rc), SAFEID_M2_CONFIRMED);
+	ck_assert_int_eq(reset_case("1001", "", SAFEID_OK, &rc),
+	                 SAFEID_M2_CONFIRMED);
 	ck_assert_int_eq(rc, SAFEID_OK);
 	/* a factory seed back in profile 0 is still a reset */
-	ck_assert_int_eq(reset_case("1001", "1", SAFEID_OK, &rc), SAFEID_M2_CONFIRMED);
-	ck_assert_int_eq(reset_case("1", "", SAFEID_OK, &rc), SAFEID_M2_CONFIRMED);
+	ck_assert_int_eq(reset_case("1001", "1", SAFEID_OK, &rc),
+	                 SAFEID_M2_CONFIRMED);
+	ck_assert_int_eq(reset_case("1", "", SAFEID_OK, &rc),
+	                 SAFEID_M2_CONFIRMED);
 	/* nothing changed: not done */
 	ck_assert_int_eq(reset_case("1001", "1001", SAFEID_ERR_TIMEOUT, &rc),
 	                 SAFEID_M2_NOT_DONE);
 	ck_assert_int_eq(rc, SAFEID_ERR_TIMEOUT);
-	ck_assert_int_eq(reset_case("1001", "1001", SAFEID_OK, &rc), SAFEID_M2_NOT_DONE);
+	ck_assert_int_eq(reset_case("1001", "1001", SAFEID_OK, &rc),
+	                 SAFEID_M2_NOT_DONE);
 	ck_assert_int_eq(rc, SAFEID_ERR_READBACK);
-	ck_assert_int_eq(reset_case("10011", "1001", SAFEID_OK, &rc), SAFEID_M2_PARTIAL);
+	ck_assert_int_eq(reset_case("10011", "1001", SAFEID_OK, &rc),
+	                 SAFEID_M2_PARTIAL);
 	/* nothing to tell by */
-	ck_assert_int_eq(reset_case("", "", SAFEID_OK, &rc), SAFEID_M2_UNCONFIRMED);
+	ck_assert_int_eq(reset_case("", "", SAFEID_OK, &rc),
+	                 SAFEID_M2_UNCONFIRMED);
 	ck_assert_int_eq(rc, SAFEID_OK);
-	ck_assert_int_eq(reset_case("1", "1", SAFEID_OK, &rc), SAFEID_M2_UNCONFIRMED);
+	ck_assert_int_eq(reset_case("1", "1", SAFEID_OK, &rc),
+	                 SAFEID_M2_UNCONFIRMED);
 }
 END_TEST
 
@@ -987,7 +1067,8 @@ START_TEST(reset_without_wait)
 	held_script(&f, "1");
 	fake_reply(&f, 0x56, "9060");
 	s = open_m2(&f, SAFEID_M2_PROFILES_V1);
-	ck_assert_int_eq(safeid_m2_factory_reset(s, 0, NULL, NULL, &r), SAFEID_OK);
+	ck_assert_int_eq(safeid_m2_factory_reset(s, 0, NULL, NULL, &r),
+	                 SAFEID_OK);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_PENDING);
 	ck_assert_uint_eq(r.seeds_before, 1);
 	ck_assert(!r.read_after);
@@ -999,7 +1080,8 @@ START_TEST(reset_without_wait)
 	held_script(&f, "1");
 	fake_error(&f, 0x56, SAFEID_ERR_REMOVED);
 	s = open_m2(&f, SAFEID_M2_PROFILES_V1);
-	ck_assert_int_eq(safeid_m2_factory_reset(s, 0, NULL, NULL, &r), SAFEID_ERR_REMOVED);
+	ck_assert_int_eq(safeid_m2_factory_reset(s, 0, NULL, NULL, &r),
+	                 SAFEID_ERR_REMOVED);
 	ck_assert_int_eq(r.outcome, SAFEID_M2_LOST);
 	safeid_m2_free(&s);
 }
@@ -1010,16 +1092,25 @@ START_TEST(names_and_sentences)
 	int i;
 
 	for (i = SAFEID_M2_STEP_NONE; i <= SAFEID_M2_STEP_DONE; i++)
-		ck_assert_str_ne(safeid_m2_step_name((safeid_m2_step)i), "unknown step");
+		ck_assert_str_ne(safeid_m2_step_name((safeid_m2_step)i),
+		                 "unknown step");
 	for (i = SAFEID_M2_NOT_SENT; i <= SAFEID_M2_PARTIAL; i++) {
-		ck_assert_str_ne(safeid_m2_outcome_name((safeid_m2_outcome)i), "unknown");
-		ck_assert_int_gt((int)strlen(safeid_m2_outcome_text((safeid_m2_outcome)i)), 10);
+		ck_assert_str_ne(safeid_m2_outcome_name((safeid_m2_outcome)i),
+		                 "unknown");
+		ck_assert_int_gt((int)strlen(safeid_m2_outcome_text(
+					 (safeid_m2_outcome)i)),
+		                 10);
 	}
-	ck_assert_str_eq(safeid_m2_outcome_name((safeid_m2_outcome)99), "unknown");
-	ck_assert_ptr_nonnull(strstr(safeid_m2_part_text(SAFEID_SEED_ERASED), "deleted"));
-	ck_assert_ptr_nonnull(strstr(safeid_m2_part_text(SAFEID_SEED_UNKNOWN), "lost"));
-	ck_assert_ptr_nonnull(strstr(safeid_m2_part_text(SAFEID_SEED_NEW), "accepted"));
-	ck_assert_str_eq(safeid_m2_part_text((safeid_seed_state)9), "unknown state");
+	ck_assert_str_eq(safeid_m2_outcome_name((safeid_m2_outcome)99),
+	                 "unknown");
+	ck_assert_ptr_nonnull(
+		strstr(safeid_m2_part_text(SAFEID_SEED_ERASED), "deleted"));
+	ck_assert_ptr_nonnull(
+		strstr(safeid_m2_part_text(SAFEID_SEED_UNKNOWN), "lost"));
+	ck_assert_ptr_nonnull(
+		strstr(safeid_m2_part_text(SAFEID_SEED_NEW), "accepted"));
+	ck_assert_str_eq(safeid_m2_part_text((safeid_seed_state)9),
+	                 "unknown state");
 }
 END_TEST
 

@@ -14,13 +14,19 @@ START_TEST(mapping)
 	} map[] = {
 		{SCARD_S_SUCCESS, SID_PCSC_TRANSMIT, SAFEID_OK},
 		{SCARD_E_NO_SERVICE, SID_PCSC_SETUP, SAFEID_ERR_NO_SERVICE},
-		{SCARD_E_SERVICE_STOPPED, SID_PCSC_SETUP, SAFEID_ERR_NO_SERVICE},
+		{SCARD_E_SERVICE_STOPPED, SID_PCSC_SETUP,
+	         SAFEID_ERR_NO_SERVICE},
 		{SCARD_E_NO_SERVICE, SID_PCSC_TRANSMIT, SAFEID_ERR_READER_GONE},
-		{SCARD_E_SERVICE_STOPPED, SID_PCSC_TRANSMIT, SAFEID_ERR_READER_GONE},
-		{SCARD_E_NO_READERS_AVAILABLE, SID_PCSC_SETUP, SAFEID_ERR_NO_READER},
-		{SCARD_E_UNKNOWN_READER, SID_PCSC_CONNECT, SAFEID_ERR_READER_UNKNOWN},
-		{SCARD_E_UNKNOWN_READER, SID_PCSC_TRANSMIT, SAFEID_ERR_READER_GONE},
-		{SCARD_E_READER_UNAVAILABLE, SID_PCSC_TRANSMIT, SAFEID_ERR_READER_GONE},
+		{SCARD_E_SERVICE_STOPPED, SID_PCSC_TRANSMIT,
+	         SAFEID_ERR_READER_GONE},
+		{SCARD_E_NO_READERS_AVAILABLE, SID_PCSC_SETUP,
+	         SAFEID_ERR_NO_READER},
+		{SCARD_E_UNKNOWN_READER, SID_PCSC_CONNECT,
+	         SAFEID_ERR_READER_UNKNOWN},
+		{SCARD_E_UNKNOWN_READER, SID_PCSC_TRANSMIT,
+	         SAFEID_ERR_READER_GONE},
+		{SCARD_E_READER_UNAVAILABLE, SID_PCSC_TRANSMIT,
+	         SAFEID_ERR_READER_GONE},
 		{SCARD_E_NO_SMARTCARD, SID_PCSC_CONNECT, SAFEID_ERR_NO_TOKEN},
 		{SCARD_W_REMOVED_CARD, SID_PCSC_CONNECT, SAFEID_ERR_NO_TOKEN},
 		{SCARD_E_NO_SMARTCARD, SID_PCSC_TRANSMIT, SAFEID_ERR_REMOVED},
@@ -36,10 +42,11 @@ START_TEST(mapping)
 	size_t i;
 
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		ck_assert_msg(sid_pcsc_err(map[i].rv, map[i].phase) == map[i].err,
-		              "PC/SC %lX phase %d -> %d, want %d",
-		              (unsigned long)map[i].rv, map[i].phase,
-		              sid_pcsc_err(map[i].rv, map[i].phase), map[i].err);
+		ck_assert_msg(
+			sid_pcsc_err(map[i].rv, map[i].phase) == map[i].err,
+			"PC/SC %lX phase %d -> %d, want %d",
+			(unsigned long)map[i].rv, map[i].phase,
+			sid_pcsc_err(map[i].rv, map[i].phase), map[i].err);
 }
 END_TEST
 

@@ -22,12 +22,16 @@ START_TEST(pick)
 	ck_assert_uint_eq(i, 2);
 	ck_assert_int_eq(safeid_pcsc_pick(&l, "pcd 00 01", &i), SAFEID_OK);
 	ck_assert_uint_eq(i, 1);
-	ck_assert_int_eq(safeid_pcsc_pick(&l, "Virtual PCD 00 00", &i), SAFEID_OK);
+	ck_assert_int_eq(safeid_pcsc_pick(&l, "Virtual PCD 00 00", &i),
+	                 SAFEID_OK);
 	ck_assert_uint_eq(i, 0);
 	ck_assert_int_eq(safeid_pcsc_pick(&l, "virtual", &i), SAFEID_ERR_ARG);
-	ck_assert_int_eq(safeid_pcsc_pick(&l, "acs", &i), SAFEID_ERR_READER_UNKNOWN);
-	ck_assert_int_eq(safeid_pcsc_pick(&l, "3", &i), SAFEID_ERR_READER_UNKNOWN);
-	ck_assert_int_eq(safeid_pcsc_pick(&l, "99999999999999999999", &i), SAFEID_ERR_READER_UNKNOWN);
+	ck_assert_int_eq(safeid_pcsc_pick(&l, "acs", &i),
+	                 SAFEID_ERR_READER_UNKNOWN);
+	ck_assert_int_eq(safeid_pcsc_pick(&l, "3", &i),
+	                 SAFEID_ERR_READER_UNKNOWN);
+	ck_assert_int_eq(safeid_pcsc_pick(&l, "99999999999999999999", &i),
+	                 SAFEID_ERR_READER_UNKNOWN);
 	/* default: the first reader with a card */
 	ck_assert_int_eq(safeid_pcsc_pick(&l, NULL, &i), SAFEID_OK);
 	ck_assert_uint_eq(i, 1);
@@ -39,8 +43,10 @@ START_TEST(pick)
 	l.count = 1;
 	ck_assert_int_eq(safeid_pcsc_pick(&l, NULL, &i), SAFEID_OK);
 	ck_assert_uint_eq(i, 0);
-	ck_assert_int_eq(safeid_pcsc_pick(&empty, NULL, &i), SAFEID_ERR_NO_READER);
-	ck_assert_int_eq(safeid_pcsc_pick(&empty, "0", &i), SAFEID_ERR_NO_READER);
+	ck_assert_int_eq(safeid_pcsc_pick(&empty, NULL, &i),
+	                 SAFEID_ERR_NO_READER);
+	ck_assert_int_eq(safeid_pcsc_pick(&empty, "0", &i),
+	                 SAFEID_ERR_NO_READER);
 	ck_assert_int_eq(safeid_pcsc_pick(NULL, "0", &i), SAFEID_ERR_ARG);
 }
 END_TEST

@@ -21,16 +21,23 @@ static const struct {
 START_TEST(rfc6238)
 {
 	const uint8_t *k1 = (const uint8_t *)"12345678901234567890";
-	const uint8_t *k256 = (const uint8_t *)"12345678901234567890123456789012";
+	const uint8_t *k256 =
+		(const uint8_t *)"12345678901234567890123456789012";
 	uint32_t code;
 	size_t i;
 
 	for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
-		ck_assert_int_eq(safeid_totp(k1, 20, SAFEID_HASH_SHA1, 30, vectors[i].t, 8, &code), SAFEID_OK);
+		ck_assert_int_eq(safeid_totp(k1, 20, SAFEID_HASH_SHA1, 30,
+		                             vectors[i].t, 8, &code),
+		                 SAFEID_OK);
 		ck_assert_uint_eq(code, vectors[i].sha1);
-		ck_assert_int_eq(safeid_totp(k256, 32, SAFEID_HASH_SHA256, 30, vectors[i].t, 8, &code), SAFEID_OK);
+		ck_assert_int_eq(safeid_totp(k256, 32, SAFEID_HASH_SHA256, 30,
+		                             vectors[i].t, 8, &code),
+		                 SAFEID_OK);
 		ck_assert_uint_eq(code, vectors[i].sha256);
-		ck_assert_int_eq(safeid_totp(k1, 20, SAFEID_HASH_SHA1, 30, vectors[i].t, 6, &code), SAFEID_OK);
+		ck_assert_int_eq(safeid_totp(k1, 20, SAFEID_HASH_SHA1, 30,
+		                             vectors[i].t, 6, &code),
+		                 SAFEID_OK);
 		ck_assert_uint_eq(code, vectors[i].sha1 % 1000000u);
 	}
 }
@@ -42,12 +49,20 @@ START_TEST(zero_extension_and_step)
 	uint32_t a, b;
 
 	/* a short key and its zero extension to 20 give the same codes */
-	ck_assert_int_eq(safeid_totp(k, 3, SAFEID_HASH_SHA1, 30, 1767225600u, 6, &a), SAFEID_OK);
-	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 30, 1767225600u, 6, &b), SAFEID_OK);
+	ck_assert_int_eq(
+		safeid_totp(k, 3, SAFEID_HASH_SHA1, 30, 1767225600u, 6, &a),
+		SAFEID_OK);
+	ck_assert_int_eq(
+		safeid_totp(k, 20, SAFEID_HASH_SHA1, 30, 1767225600u, 6, &b),
+		SAFEID_OK);
 	ck_assert_uint_eq(a, b);
 	/* 60 s steps: t and t+59 within one window share a code */
-	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA256, 60, 1767225600u, 6, &a), SAFEID_OK);
-	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA256, 60, 1767225659u, 6, &b), SAFEID_OK);
+	ck_assert_int_eq(
+		safeid_totp(k, 20, SAFEID_HASH_SHA256, 60, 1767225600u, 6, &a),
+		SAFEID_OK);
+	ck_assert_int_eq(
+		safeid_totp(k, 20, SAFEID_HASH_SHA256, 60, 1767225659u, 6, &b),
+		SAFEID_OK);
 	ck_assert_uint_eq(a, b);
 }
 END_TEST
@@ -57,12 +72,18 @@ START_TEST(bad_arguments)
 	uint8_t k[20] = {0};
 	uint32_t c;
 
-	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 30, 0, 5, &c), SAFEID_ERR_ARG);
-	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 30, 0, 11, &c), SAFEID_ERR_ARG);
-	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 0, 0, 6, &c), SAFEID_ERR_ARG);
-	ck_assert_int_eq(safeid_totp(k, 0, SAFEID_HASH_SHA1, 30, 0, 6, &c), SAFEID_ERR_ARG);
-	ck_assert_int_eq(safeid_totp(k, 20, (safeid_hash)7, 30, 0, 6, &c), SAFEID_ERR_CONFIG);
-	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 30, 0, 10, &c), SAFEID_OK);
+	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 30, 0, 5, &c),
+	                 SAFEID_ERR_ARG);
+	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 30, 0, 11, &c),
+	                 SAFEID_ERR_ARG);
+	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 0, 0, 6, &c),
+	                 SAFEID_ERR_ARG);
+	ck_assert_int_eq(safeid_totp(k, 0, SAFEID_HASH_SHA1, 30, 0, 6, &c),
+	                 SAFEID_ERR_ARG);
+	ck_assert_int_eq(safeid_totp(k, 20, (safeid_hash)7, 30, 0, 6, &c),
+	                 SAFEID_ERR_CONFIG);
+	ck_assert_int_eq(safeid_totp(k, 20, SAFEID_HASH_SHA1, 30, 0, 10, &c),
+	                 SAFEID_OK);
 }
 END_TEST
 

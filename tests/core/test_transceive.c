@@ -19,24 +19,32 @@ START_TEST(plain_reply)
 
 	fake_init(&f, false);
 	fake_reply(&f, 0x41, "AABB9000");
-	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data, sizeof(data), &n, &sw), SAFEID_OK);
+	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data,
+	                                   sizeof(data), &n, &sw),
+	                 SAFEID_OK);
 	ck_assert_uint_eq(sw, 0x9000);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_uint_eq(data[0], 0xAA);
 	/* an error SW is returned as such, not as a transport error */
 	fake_init(&f, false);
 	fake_reply(&f, 0x41, "6A80");
-	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data, sizeof(data), &n, &sw), SAFEID_OK);
+	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data,
+	                                   sizeof(data), &n, &sw),
+	                 SAFEID_OK);
 	ck_assert_uint_eq(sw, 0x6A80);
 	ck_assert_uint_eq(n, 0);
 	/* a reply without a status word */
 	fake_init(&f, false);
 	fake_reply(&f, 0x41, "90");
-	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data, sizeof(data), &n, &sw), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data,
+	                                   sizeof(data), &n, &sw),
+	                 SAFEID_ERR_BAD_REPLY);
 	/* more data than the caller can take */
 	fake_init(&f, false);
 	fake_reply(&f, 0x41, "0102039000");
-	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data, 2, &n, &sw), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(
+		safeid_transceive(&f.tp, get_info, 7, data, 2, &n, &sw),
+		SAFEID_ERR_BAD_REPLY);
 }
 END_TEST
 
@@ -51,7 +59,9 @@ START_TEST(get_response_61xx)
 	fake_reply(&f, 0x41, "6104");
 	fake_reply(&f, 0xC0, "0102610A");
 	fake_reply(&f, 0xC0, "03049000");
-	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data, sizeof(data), &n, &sw), SAFEID_OK);
+	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data,
+	                                   sizeof(data), &n, &sw),
+	                 SAFEID_OK);
 	ck_assert_uint_eq(sw, 0x9000);
 	ck_assert_uint_eq(n, 4);
 	ck_assert_uint_eq(data[3], 0x04);
@@ -74,7 +84,9 @@ START_TEST(get_response_bounded)
 	fake_reply(&f, 0x41, "6101");
 	for (i = 0; i < 12; i++)
 		fake_reply(&f, 0xC0, "6101");
-	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data, sizeof(data), &n, &sw), SAFEID_ERR_BAD_REPLY);
+	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data,
+	                                   sizeof(data), &n, &sw),
+	                 SAFEID_ERR_BAD_REPLY);
 	ck_assert_uint_le(f.pos, 8);
 }
 END_TEST
@@ -91,16 +103,21 @@ START_TEST(resend_6cxx)
 	fake_init(&f, false);
 	fake_reply(&f, 0x41, "6C12");
 	fake_reply(&f, 0x41, "AA9000");
-	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data, sizeof(data), &n, &sw), SAFEID_OK);
+	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data,
+	                                   sizeof(data), &n, &sw),
+	                 SAFEID_OK);
 	ck_assert_uint_eq(sw, 0x9000);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_uint_eq(f.sentlen[1], 8);
-	ck_assert_int_eq(memcmp(f.sent[1], "\x80\x41\x00\x00\x02\x02\x11\x12", 8), 0);
+	ck_assert_int_eq(
+		memcmp(f.sent[1], "\x80\x41\x00\x00\x02\x02\x11\x12", 8), 0);
 	/* case 2: Le replaced */
 	fake_init(&f, false);
 	fake_reply(&f, 0x4B, "6C08");
 	fake_reply(&f, 0x4B, "01020304050607089000");
-	ck_assert_int_eq(safeid_transceive(&f.tp, case2, 5, data, sizeof(data), &n, &sw), SAFEID_OK);
+	ck_assert_int_eq(
+		safeid_transceive(&f.tp, case2, 5, data, sizeof(data), &n, &sw),
+		SAFEID_OK);
 	ck_assert_uint_eq(n, 8);
 	ck_assert_uint_eq(f.sentlen[1], 5);
 	ck_assert_uint_eq(f.sent[1][4], 0x08);
@@ -109,7 +126,9 @@ START_TEST(resend_6cxx)
 	fake_reply(&f, 0x41, "6C12");
 	fake_reply(&f, 0x41, "6C13");
 	fake_reply(&f, 0x41, "9000");
-	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data, sizeof(data), &n, &sw), SAFEID_OK);
+	ck_assert_int_eq(safeid_transceive(&f.tp, get_info, 7, data,
+	                                   sizeof(data), &n, &sw),
+	                 SAFEID_OK);
 	ck_assert_uint_eq(sw, 0x6C13);
 	ck_assert_uint_eq(f.pos, 2);
 }
@@ -146,7 +165,8 @@ START_TEST(trace_sees_headers_only)
 	safeid_set_trace(trace_cb, &log);
 	fake_init(&f, false);
 	fake_reply(&f, 0xC5, "9000");
-	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, sizeof(seed)), SAFEID_OK);
+	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, sizeof(seed)),
+	                 SAFEID_OK);
 	safeid_set_trace(NULL, NULL);
 	ck_assert_int_eq(log.calls, 1);
 	ck_assert_uint_eq(log.maxlen, 5);
@@ -155,7 +175,8 @@ START_TEST(trace_sees_headers_only)
 	/* disabled: no more calls */
 	fake_init(&f, false);
 	fake_reply(&f, 0xC5, "9000");
-	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, sizeof(seed)), SAFEID_OK);
+	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, sizeof(seed)),
+	                 SAFEID_OK);
 	ck_assert_int_eq(log.calls, 1);
 }
 END_TEST
@@ -171,7 +192,9 @@ START_TEST(authenticate_kat_and_no_retry)
 	ck_assert_uint_eq(f.sentlen[1], 21);
 	{
 		uint8_t want[32];
-		size_t n = (size_t)hex_decode("80CE000010C1CD2CF40D508CEDC1274FF1AE4C19F1", want, sizeof(want));
+		size_t n = (size_t)hex_decode(
+			"80CE000010C1CD2CF40D508CEDC1274FF1AE4C19F1", want,
+			sizeof(want));
 
 		ck_assert_uint_eq(n, 21);
 		ck_assert_int_eq(memcmp(f.sent[1], want, n), 0);
@@ -201,16 +224,20 @@ START_TEST(write_ops)
 {
 	struct fake f;
 	uint8_t seed[64];
-	safeid_config cfg = {1767225600u, SAFEID_HASH_SHA256, 60, SAFEID_DISPLAY_30S};
+	safeid_config cfg = {1767225600u, SAFEID_HASH_SHA256, 60,
+	                     SAFEID_DISPLAY_30S};
 
 	memset(seed, 1, sizeof(seed));
 	/* bad lengths: nothing is sent */
 	fake_init(&f, false);
-	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, 64), SAFEID_ERR_SEED_LENGTH);
-	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, 0), SAFEID_ERR_SEED_LENGTH);
+	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, 64),
+	                 SAFEID_ERR_SEED_LENGTH);
+	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, 0),
+	                 SAFEID_ERR_SEED_LENGTH);
 	ck_assert_uint_eq(f.pos + (size_t)f.unexpected, 0);
 	fake_reply(&f, 0xC5, "6A80");
-	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, 63), SAFEID_ERR_BAD_DATA);
+	ck_assert_int_eq(safeid_write_seed(&f.tp, seed, 63),
+	                 SAFEID_ERR_BAD_DATA);
 	ck_assert_uint_eq(f.sentlen[0], 5 + 0x44);
 	/* config */
 	fake_init(&f, false);
@@ -219,7 +246,8 @@ START_TEST(write_ops)
 	ck_assert_uint_eq(f.sentlen[0], 28);
 	fake_init(&f, false);
 	fake_reply(&f, 0xD4, "6700");
-	ck_assert_int_eq(safeid_write_config(&f.tp, &cfg), SAFEID_ERR_WRONG_LENGTH);
+	ck_assert_int_eq(safeid_write_config(&f.tp, &cfg),
+	                 SAFEID_ERR_WRONG_LENGTH);
 	cfg.step = 90;
 	fake_init(&f, false);
 	ck_assert_int_eq(safeid_write_config(&f.tp, &cfg), SAFEID_ERR_CONFIG);

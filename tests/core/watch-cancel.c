@@ -70,7 +70,8 @@ static int round_run(const char *reader, long delay_us, long *ms)
 	if (safeid_watch_new(&x.w) != SAFEID_OK ||
 	    safeid_watch_look(x.w, &x.reader, 1, &x.st) != SAFEID_OK ||
 	    !x.st.present) {
-		fprintf(stderr, "watch-cancel: no token seen on '%s'\n", reader);
+		fprintf(stderr, "watch-cancel: no token seen on '%s'\n",
+		        reader);
 		exit(1);
 	}
 	pthread_create(&t, NULL, wait_main, &x);
@@ -86,8 +87,10 @@ static int round_run(const char *reader, long delay_us, long *ms)
 			break;
 	*ms = (long)((now_us() - t0) / 1000);
 	if (!x.done) {
-		fprintf(stderr, "FAIL: the wait outlived its cancel by %ld ms "
-		                "(delay %ld us)\n", *ms, delay_us);
+		fprintf(stderr,
+		        "FAIL: the wait outlived its cancel by %ld ms "
+		        "(delay %ld us)\n",
+		        *ms, delay_us);
 		exit(1); /* the waiter cannot be joined */
 	}
 	pthread_mutex_unlock(&x.mu);
@@ -118,6 +121,7 @@ int main(int argc, char **argv)
 			worst = ms;
 	}
 	printf("%ld cancels of an unbounded wait: all ended, the slowest "
-	       "%ld ms after its cancel\n", rounds, worst);
+	       "%ld ms after its cancel\n",
+	       rounds, worst);
 	return rc;
 }

@@ -26,8 +26,7 @@ static int sm4_run(const EVP_CIPHER *cipher, const uint8_t key[16],
 	ctx = EVP_CIPHER_CTX_new();
 	if (ctx == NULL)
 		goto fail;
-	if (EVP_CipherInit_ex(ctx, cipher, NULL, key, iv,
-	                      encrypt ? 1 : 0) != 1)
+	if (EVP_CipherInit_ex(ctx, cipher, NULL, key, iv, encrypt ? 1 : 0) != 1)
 		goto fail;
 	EVP_CIPHER_CTX_set_padding(ctx, 0);
 	if (EVP_CipherUpdate(ctx, out, &outl, in, (int)len) != 1)
@@ -126,8 +125,9 @@ long emu_hotp(unsigned hash, const uint8_t *key, size_t keylen,
 		goto fail;
 	/* dynamic truncation, RFC 4226 section 5.3 */
 	off = md[mdlen - 1] & 0x0Fu;
-	bin = ((uint32_t)(md[off] & 0x7Fu) << 24) | ((uint32_t)md[off + 1] << 16) |
-	      ((uint32_t)md[off + 2] << 8) | (uint32_t)md[off + 3];
+	bin = ((uint32_t)(md[off] & 0x7Fu) << 24) |
+	      ((uint32_t)md[off + 1] << 16) | ((uint32_t)md[off + 2] << 8) |
+	      (uint32_t)md[off + 3];
 	while (digits-- > 0)
 		mod *= 10;
 	code = (long)bin % mod;

@@ -38,20 +38,25 @@ int emu_ctl_listen(const char *path, char *err, size_t errlen)
 	int fd = -1;
 
 	if (ctl_addr(path, &sa) != 0) {
-		snprintf(err, errlen, "control socket %s: path longer than %zu "
-		         "bytes; use a shorter one", path, sizeof(sa.sun_path) - 1);
+		snprintf(err, errlen,
+		         "control socket %s: path longer than %zu "
+		         "bytes; use a shorter one",
+		         path, sizeof(sa.sun_path) - 1);
 		return -1;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
 	(void)unlink(path); /* a stale socket of an emulator that died */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 8) != 0)
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(fd, 8) != 0)
 		goto fail;
 	return fd;
 fail:
-	snprintf(err, errlen, "control socket %s: cannot listen (%s); check the "
-	         "directory exists and is writable", path, strerror(errno));
+	snprintf(err, errlen,
+	         "control socket %s: cannot listen (%s); check the "
+	         "directory exists and is writable",
+	         path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return -1;
@@ -81,8 +86,8 @@ static bool cmd_wait_count(emu_run *r, const char *arg, int ctl_fd, char *out,
 	unsigned long n = strtoul(arg, &end, 10);
 
 	if (end == arg || *end != '\0') {
-		snprintf(out, outlen, "error: wait-count %s: give a number of APDUs",
-		         arg);
+		snprintf(out, outlen,
+		         "error: wait-count %s: give a number of APDUs", arg);
 		return false;
 	}
 	if (r->count >= n) {
@@ -90,7 +95,8 @@ static bool cmd_wait_count(emu_run *r, const char *arg, int ctl_fd, char *out,
 		return false;
 	}
 	if (r->count_wait_fd >= 0)
-		emu_ctl_reply(r->count_wait_fd, "error: replaced by a newer wait-count");
+		emu_ctl_reply(r->count_wait_fd,
+		              "error: replaced by a newer wait-count");
 	r->count_wait_fd = ctl_fd;
 	r->count_wait_n = n;
 	return true;
@@ -103,15 +109,19 @@ static void cmd_press_up(emu_run *r, char *out, size_t outlen)
 	unsigned done;
 
 	if (r->tok.family != EMU_FAMILY_MOLTO2) {
-		snprintf(out, outlen, "error: token %s is not a Molto2: it has no "
-		         "up-arrow button", r->tok.serial);
+		snprintf(out, outlen,
+		         "error: token %s is not a Molto2: it has no "
+		         "up-arrow button",
+		         r->tok.serial);
 		return;
 	}
 	done = emu_m2_press_up(&r->tok);
 	if (done == EMU_M2_PENDING_NONE) {
-		snprintf(out, outlen, "error: nothing waits for the button (a key "
-		         "change or factory reset waits until the next command or "
-		         "power-off)");
+		snprintf(
+			out, outlen,
+			"error: nothing waits for the button (a key "
+			"change or factory reset waits until the next command or "
+			"power-off)");
 		return;
 	}
 	r->tok.dirty = false;
@@ -119,9 +129,9 @@ static void cmd_press_up(emu_run *r, char *out, size_t outlen)
 		snprintf(out, outlen, "error: %s", err);
 		return;
 	}
-	snprintf(out, outlen, "ok pressed: %s", done == EMU_M2_PENDING_KEY
-	                                          ? "customer key changed"
-	                                          : "factory reset done");
+	snprintf(out, outlen, "ok pressed: %s",
+	         done == EMU_M2_PENDING_KEY ? "customer key changed"
+	                                    : "factory reset done");
 }
 
 bool emu_ctl_dispatch(emu_run *r, char *line, int ctl_fd, char *out,
@@ -161,9 +171,11 @@ bool emu_ctl_dispatch(emu_run *r, char *line, int ctl_fd, char *out,
 		static const uint8_t sw6f00[] = {0x6F, 0x00};
 
 		if (!r->held || r->vfd < 0)
-			snprintf(out, outlen, "error: no APDU is held by --hang");
+			snprintf(out, outlen,
+			         "error: no APDU is held by --hang");
 		else if (emu_vpcd_write(r->vfd, sw6f00, 2) != 0)
-			snprintf(out, outlen, "error: the link to vpcd is gone");
+			snprintf(out, outlen,
+			         "error: the link to vpcd is gone");
 		else
 			snprintf(out, outlen, "ok released");
 		r->held = false;
@@ -175,9 +187,12 @@ bool emu_ctl_dispatch(emu_run *r, char *line, int ctl_fd, char *out,
 	} else if (strcmp(line, "press-up") == 0) {
 		cmd_press_up(r, out, outlen);
 	} else {
-		snprintf(out, outlen, "error: unknown control command '%s'; known: "
-		         "remove, insert, power-cycle, load FILE, fault \"OPTS\", "
-		         "release, count, wait-count N, press-up", line);
+		snprintf(
+			out, outlen,
+			"error: unknown control command '%s'; known: "
+			"remove, insert, power-cycle, load FILE, fault \"OPTS\", "
+			"release, count, wait-count N, press-up",
+			line);
 	}
 	return false;
 }
@@ -267,7 +282,8 @@ static int ctl_connect(const struct sockaddr_un *sa, long long wait_ms)
 		if (errno != ENOENT && errno != ECONNREFUSED)
 			return -1;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 >= deadline)
+		if ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 >=
+		    deadline)
 			return -1;
 		(void)poll(NULL, 0, CTL_RETRY_MS);
 	}
@@ -280,21 +296,27 @@ int emu_ctl_client(const char *path, const char *cmd, long long wait_ms)
 	int fd = -1, rc = 2;
 
 	if (ctl_addr(path, &sa) != 0) {
-		fprintf(stderr, "safeid-emu ctl: socket path %s is too long; use a "
-		        "shorter one\n", path);
+		fprintf(stderr,
+		        "safeid-emu ctl: socket path %s is too long; use a "
+		        "shorter one\n",
+		        path);
 		goto fail;
 	}
 	fd = ctl_connect(&sa, wait_ms);
 	if (fd < 0) {
-		fprintf(stderr, "safeid-emu ctl: cannot connect to %s (%s); is "
-		        "'safeid-emu run --ctl %s' running?\n", path, strerror(errno),
-		        path);
+		fprintf(stderr,
+		        "safeid-emu ctl: cannot connect to %s (%s); is "
+		        "'safeid-emu run --ctl %s' running?\n",
+		        path, strerror(errno), path);
 		goto fail;
 	}
-	if (write_all(fd, cmd, strlen(cmd)) != 0 || write_all(fd, "\n", 1) != 0 ||
+	if (write_all(fd, cmd, strlen(cmd)) != 0 ||
+	    write_all(fd, "\n", 1) != 0 ||
 	    read_line(fd, reply, sizeof(reply), CTL_ANSWER_MS) != 0) {
-		fprintf(stderr, "safeid-emu ctl: no answer from %s to '%s'; the "
-		        "emulator may have died: see its log\n", path, cmd);
+		fprintf(stderr,
+		        "safeid-emu ctl: no answer from %s to '%s'; the "
+		        "emulator may have died: see its log\n",
+		        path, cmd);
 		goto fail;
 	}
 	if (strncmp(reply, "error: ", 7) == 0) {

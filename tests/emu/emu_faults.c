@@ -48,8 +48,10 @@ static int ins_option(bool *table, const char *name, const char *value,
 	int n = parse_hex_byte(value, &ins);
 
 	if (n <= 0 || value[n] != '\0') {
-		snprintf(err, errlen, "--%s %s: not an instruction byte; give it "
-		         "in hex, e.g. --%s D4", name, value, name);
+		snprintf(err, errlen,
+		         "--%s %s: not an instruction byte; give it "
+		         "in hex, e.g. --%s D4",
+		         name, value, name);
 		return -1;
 	}
 	table[ins] = true;
@@ -73,8 +75,8 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 	} else if (strcmp(name, "wrong-le") == 0) {
 		f->wrong_le = true;
 	} else if (value == NULL && emu_faults_takes_value(name)) {
-		snprintf(err, errlen, "--%s needs a value; see 'safeid-emu help'",
-		         name);
+		snprintf(err, errlen,
+		         "--%s needs a value; see 'safeid-emu help'", name);
 		return -1;
 	} else if (strcmp(name, "sw") == 0) {
 		k = parse_hex_byte(value, &ins);
@@ -87,10 +89,13 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 			goto bad_sw;
 		f->has_sw[ins] = true;
 		f->sw[ins] = word;
-	} else if (strcmp(name, "drop") == 0 || strcmp(name, "drop-exec") == 0) {
+	} else if (strcmp(name, "drop") == 0 ||
+	           strcmp(name, "drop-exec") == 0) {
 		if (parse_count(value, &n) != 0) {
-			snprintf(err, errlen, "--%s %s: not an APDU number; give a "
-			         "count from 1, e.g. --%s 4", name, value, name);
+			snprintf(err, errlen,
+			         "--%s %s: not an APDU number; give a "
+			         "count from 1, e.g. --%s 4",
+			         name, value, name);
 			return -1;
 		}
 		if (name[4] == '\0')
@@ -99,8 +104,10 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 			f->drop_exec_at = count + n;
 	} else if (strcmp(name, "hang") == 0) {
 		if (parse_count(value, &n) != 0) {
-			snprintf(err, errlen, "--hang %s: not an APDU number; give a "
-			         "count from 1, e.g. --hang 4", value);
+			snprintf(err, errlen,
+			         "--hang %s: not an APDU number; give a "
+			         "count from 1, e.g. --hang 4",
+			         value);
 			return -1;
 		}
 		f->hang_at = count + n;
@@ -113,21 +120,28 @@ int emu_faults_option(emu_faults *f, const char *name, const char *value,
 		f->clock_skew = strtol(value, &end, 10);
 		if (errno != 0 || end == value || *end != '\0' ||
 		    f->clock_skew == 0) {
-			snprintf(err, errlen, "--clock-skew %s: not a number of "
+			snprintf(err, errlen,
+			         "--clock-skew %s: not a number of "
 			         "seconds; give one other than 0, e.g. "
-			         "--clock-skew 63158400", value);
+			         "--clock-skew 63158400",
+			         value);
 			return -1;
 		}
 	} else {
-		snprintf(err, errlen, "--%s: unknown fault option; known: --t0 "
-		         "--foreign --locked --wrong-le --sw INS=SW --drop N --drop-exec N "
-		         "--hang N --garbage INS --mute INS --clock-skew S", name);
+		snprintf(
+			err, errlen,
+			"--%s: unknown fault option; known: --t0 "
+			"--foreign --locked --wrong-le --sw INS=SW --drop N --drop-exec N "
+			"--hang N --garbage INS --mute INS --clock-skew S",
+			name);
 		return -1;
 	}
 	return 0;
 bad_sw:
-	snprintf(err, errlen, "--sw %s: expected INS=SW in hex with SW1 6x..Fx, "
-	         "e.g. --sw D4=6A80", value);
+	snprintf(err, errlen,
+	         "--sw %s: expected INS=SW in hex with SW1 6x..Fx, "
+	         "e.g. --sw D4=6A80",
+	         value);
 	return -1;
 }
 
@@ -139,8 +153,10 @@ int emu_faults_parse(emu_faults *f, const char *opts, unsigned long count,
 
 	memset(f, 0, sizeof(*f));
 	if (strlen(opts) >= sizeof(buf)) {
-		snprintf(err, errlen, "fault options too long (over %zu bytes); "
-		         "give fewer", sizeof(buf) - 1);
+		snprintf(err, errlen,
+		         "fault options too long (over %zu bytes); "
+		         "give fewer",
+		         sizeof(buf) - 1);
 		return -1;
 	}
 	memcpy(buf, opts, strlen(opts) + 1);
@@ -149,8 +165,10 @@ int emu_faults_parse(emu_faults *f, const char *opts, unsigned long count,
 		const char *name = tok, *value = NULL;
 		char *eq;
 		if (strncmp(name, "--", 2) != 0) {
-			snprintf(err, errlen, "fault option '%s': options start with "
-			         "--, e.g. \"--drop 3\"", tok);
+			snprintf(err, errlen,
+			         "fault option '%s': options start with "
+			         "--, e.g. \"--drop 3\"",
+			         tok);
 			return -1;
 		}
 		name += 2;

@@ -10,19 +10,19 @@
 #include <stddef.h>
 
 typedef struct emu_faults {
-	bool t0;                /* answer 61XX; data only via GET RESPONSE */
-	bool foreign;           /* 6D00 to everything: not a token of ours */
-	bool locked;            /* 6983 to every authenticate */
-	bool wrong_le;          /* 6CXX until a data command comes with Le */
-	bool has_sw[256];       /* --sw INS=SW: answer sw[INS], do nothing */
+	bool t0;          /* answer 61XX; data only via GET RESPONSE */
+	bool foreign;     /* 6D00 to everything: not a token of ours */
+	bool locked;      /* 6983 to every authenticate */
+	bool wrong_le;    /* 6CXX until a data command comes with Le */
+	bool has_sw[256]; /* --sw INS=SW: answer sw[INS], do nothing */
 	unsigned sw[256];
-	bool garbage[256];      /* malformed data + 9000, do nothing */
-	bool mute[256];         /* no answer at all */
-	unsigned long drop_at;  /* APDU number that closes the link, 0: none */
+	bool garbage[256];     /* malformed data + 9000, do nothing */
+	bool mute[256];        /* no answer at all */
+	unsigned long drop_at; /* APDU number that closes the link, 0: none */
 	unsigned long drop_exec_at; /* APDU number executed, then link closed */
-	long clock_skew;        /* an accepted config write sets the clock
+	long clock_skew;            /* an accepted config write sets the clock
 	                           this many seconds off the time written */
-	unsigned long hang_at;  /* APDU number never answered, unexecuted */
+	unsigned long hang_at;      /* APDU number never answered, unexecuted */
 } emu_faults;
 
 /*

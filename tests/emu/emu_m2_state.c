@@ -42,7 +42,8 @@ static int profile_field(emu_m2_profile *q, const char *name, const char *val)
 	char *at;
 
 	if (strcmp(name, "seed") == 0) {
-		if (emu_parse_hex(val, q->seed, sizeof(q->seed), &q->seedlen) != 0)
+		if (emu_parse_hex(val, q->seed, sizeof(q->seed), &q->seedlen) !=
+		    0)
 			return -1;
 	} else if (strcmp(name, "title") == 0) {
 		memset(q->title, 0, sizeof(q->title));
@@ -83,7 +84,8 @@ static int profile_field(emu_m2_profile *q, const char *name, const char *val)
 		    emu_parse_i64(at + 1, &q->clock_ref) != 0)
 			return -1;
 	} else if (strcmp(name, "timecfg") == 0) {
-		if (emu_parse_i64(val, &v) != 0 || v < 0 || v > (int64_t)UINT32_MAX)
+		if (emu_parse_i64(val, &v) != 0 || v < 0 ||
+		    v > (int64_t)UINT32_MAX)
 			return -1;
 		q->timecfg = (uint32_t)v;
 	} else if (strcmp(name, "flag") == 0) {
@@ -216,8 +218,9 @@ static int add_hex(char *buf, size_t cap, size_t *n, const uint8_t *b,
 
 static const char *hash_word(unsigned h)
 {
-	return h == EMU_HASH_SHA1 ? "SHA1" : h == EMU_HASH_SHA256 ? "SHA256"
-	                                                          : "none";
+	return h == EMU_HASH_SHA1     ? "SHA1"
+	       : h == EMU_HASH_SHA256 ? "SHA256"
+	                              : "none";
 }
 
 int emu_m2_state_text(const emu_token *t, char *buf, size_t cap, size_t *len)
@@ -229,8 +232,8 @@ int emu_m2_state_text(const emu_token *t, char *buf, size_t cap, size_t *len)
 	if (add(buf, cap, &n,
 	        "# safeid-emu token state; holds the seeds and the customer "
 	        "key's hash: keep it 0600\n"
-	        "family=molto2\nserial=%s\nprofiles=%u\nkey=", t->serial,
-	        m->profiles) != 0 ||
+	        "family=molto2\nserial=%s\nprofiles=%u\nkey=",
+	        t->serial, m->profiles) != 0 ||
 	    add_hex(buf, cap, &n, m->key, sizeof(m->key)) != 0 ||
 	    add(buf, cap, &n,
 	        "\ntries_max=%u\ntries_left=%u\nlocked=%d\nlocked_sw=%04X\n"
@@ -244,7 +247,8 @@ int emu_m2_state_text(const emu_token *t, char *buf, size_t cap, size_t *len)
 	for (p = 0; p < EMU_M2_PROFILES; p++) {
 		const emu_m2_profile *q = &m->p[p];
 
-		for (tl = sizeof(q->title); tl > 0 && q->title[tl - 1] == 0; tl--)
+		for (tl = sizeof(q->title); tl > 0 && q->title[tl - 1] == 0;
+		     tl--)
 			;
 		if (add(buf, cap, &n, "p%u=seed:", p) != 0 ||
 		    add_hex(buf, cap, &n, q->seed, q->seedlen) != 0 ||

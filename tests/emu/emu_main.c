@@ -61,10 +61,26 @@ static const char usage_text[] =
 	"remove / power-cycle / load answer once PC/SC has seen the card leave.\n";
 
 enum {
-	OPT_STATE = 256, OPT_SERIAL, OPT_OFFSET, OPT_DRIFT, OPT_PORT, OPT_CTL,
-	OPT_LOG, OPT_AT, OPT_JSON, OPT_FAULT, OPT_REMOVED, OPT_WAIT,
-	OPT_FAMILY, OPT_PROFILES, OPT_KEY_FILE, OPT_TRIES, OPT_LOCKED_SW,
-	OPT_KEEP_TRIES, OPT_NO_SCREEN, OPT_PROFILE,
+	OPT_STATE = 256,
+	OPT_SERIAL,
+	OPT_OFFSET,
+	OPT_DRIFT,
+	OPT_PORT,
+	OPT_CTL,
+	OPT_LOG,
+	OPT_AT,
+	OPT_JSON,
+	OPT_FAULT,
+	OPT_REMOVED,
+	OPT_WAIT,
+	OPT_FAMILY,
+	OPT_PROFILES,
+	OPT_KEY_FILE,
+	OPT_TRIES,
+	OPT_LOCKED_SW,
+	OPT_KEEP_TRIES,
+	OPT_NO_SCREEN,
+	OPT_PROFILE,
 };
 
 static const struct option options[] = {
@@ -108,7 +124,7 @@ typedef struct args {
 	bool has_at, has_port, json, removed;
 	bool has_profile, keep_tries, no_screen, molto2_opts;
 	emu_faults faults;
-	int rest;       /* index of the first non-option argument */
+	int rest; /* index of the first non-option argument */
 } args;
 
 static int parse_ll(const char *opt, const char *s, long long lo, long long hi,
@@ -119,8 +135,10 @@ static int parse_ll(const char *opt, const char *s, long long lo, long long hi,
 	errno = 0;
 	*out = strtoll(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || *out < lo || *out > hi) {
-		fprintf(stderr, "safeid-emu: --%s %s: expected a whole number from "
-		        "%lld to %lld\n", opt, s, lo, hi);
+		fprintf(stderr,
+		        "safeid-emu: --%s %s: expected a whole number from "
+		        "%lld to %lld\n",
+		        opt, s, lo, hi);
 		return -1;
 	}
 	return 0;
@@ -136,12 +154,24 @@ static int parse_args(int argc, char **argv, args *a)
 	while ((c = getopt_long(argc, argv, "+", options, &idx)) != -1) {
 		const char *name = options[idx].name;
 		switch (c) {
-		case OPT_STATE: a->state = optarg; break;
-		case OPT_SERIAL: a->serial = optarg; break;
-		case OPT_CTL: a->ctl = optarg; break;
-		case OPT_LOG: a->log = optarg; break;
-		case OPT_JSON: a->json = true; break;
-		case OPT_REMOVED: a->removed = true; break;
+		case OPT_STATE:
+			a->state = optarg;
+			break;
+		case OPT_SERIAL:
+			a->serial = optarg;
+			break;
+		case OPT_CTL:
+			a->ctl = optarg;
+			break;
+		case OPT_LOG:
+			a->log = optarg;
+			break;
+		case OPT_JSON:
+			a->json = true;
+			break;
+		case OPT_REMOVED:
+			a->removed = true;
+			break;
 		case OPT_WAIT:
 			if (parse_ll(name, optarg, 0, 600000, &a->wait_ms) != 0)
 				return -1;
@@ -152,7 +182,8 @@ static int parse_args(int argc, char **argv, args *a)
 				return -1;
 			break;
 		case OPT_DRIFT:
-			if (parse_ll(name, optarg, -1000000, 1000000, &a->drift) != 0)
+			if (parse_ll(name, optarg, -1000000, 1000000,
+			             &a->drift) != 0)
 				return -1;
 			break;
 		case OPT_AT:
@@ -168,8 +199,10 @@ static int parse_args(int argc, char **argv, args *a)
 		case OPT_FAMILY:
 			if (strcmp(optarg, "single") != 0 &&
 			    strcmp(optarg, "molto2") != 0) {
-				fprintf(stderr, "safeid-emu: --family %s: give single "
-				        "or molto2\n", optarg);
+				fprintf(stderr,
+				        "safeid-emu: --family %s: give single "
+				        "or molto2\n",
+				        optarg);
 				return -1;
 			}
 			a->family = optarg;
@@ -178,8 +211,10 @@ static int parse_args(int argc, char **argv, args *a)
 			if (parse_ll(name, optarg, 50, 100, &a->profiles) != 0)
 				return -1;
 			if (a->profiles != 50 && a->profiles != 100) {
-				fprintf(stderr, "safeid-emu: --profiles %s: a Molto2 "
-				        "has 50 (v1) or 100 (v2) profiles\n", optarg);
+				fprintf(stderr,
+				        "safeid-emu: --profiles %s: a Molto2 "
+				        "has 50 (v1) or 100 (v2) profiles\n",
+				        optarg);
 				return -1;
 			}
 			a->molto2_opts = true;
@@ -197,10 +232,12 @@ static int parse_args(int argc, char **argv, args *a)
 			char *end = NULL;
 
 			a->locked_sw = strtoll(optarg, &end, 16);
-			if (end == optarg || *end != '\0' || a->locked_sw < 0x6000 ||
-			    a->locked_sw > 0xFFFF) {
-				fprintf(stderr, "safeid-emu: --locked-sw %s: give a "
-				        "status word in hex, e.g. 6983 or 6300\n", optarg);
+			if (end == optarg || *end != '\0' ||
+			    a->locked_sw < 0x6000 || a->locked_sw > 0xFFFF) {
+				fprintf(stderr,
+				        "safeid-emu: --locked-sw %s: give a "
+				        "status word in hex, e.g. 6983 or 6300\n",
+				        optarg);
 				return -1;
 			}
 			a->molto2_opts = true;
@@ -251,8 +288,10 @@ static long read_key_file(const char *path, uint8_t *key, size_t cap)
 	size_t n;
 
 	if (f == NULL) {
-		fprintf(stderr, "safeid-emu: --customer-key-file %s: cannot open "
-		        "(%s); give a readable file\n", path, strerror(errno));
+		fprintf(stderr,
+		        "safeid-emu: --customer-key-file %s: cannot open "
+		        "(%s); give a readable file\n",
+		        path, strerror(errno));
 		return -1;
 	}
 	n = fread(key, 1, cap, f);
@@ -260,7 +299,8 @@ static long read_key_file(const char *path, uint8_t *key, size_t cap)
 	if (n > 0 && key[n - 1] == '\n')
 		n--;
 	if (n == 0 || n >= cap) {
-		fprintf(stderr, "safeid-emu: --customer-key-file %s: empty or "
+		fprintf(stderr,
+		        "safeid-emu: --customer-key-file %s: empty or "
 		        "longer than %zu bytes; give a key of 1 to %zu bytes\n",
 		        path, cap - 1, cap - 1);
 		return -1;
@@ -279,14 +319,16 @@ static int init_molto2(const args *a, emu_token *t, int64_t now)
 		if (klen < 0)
 			return 2;
 	}
-	rc = emu_m2_init(t, a->serial, now, a->profiles != 0 ? (unsigned)a->profiles
-	                                                     : EMU_M2_PROFILES,
+	rc = emu_m2_init(t, a->serial, now,
+	                 a->profiles != 0 ? (unsigned)a->profiles
+	                                  : EMU_M2_PROFILES,
 	                 a->key_file != NULL ? key : NULL, (size_t)klen);
 	OPENSSL_cleanse(key, sizeof(key));
 	if (rc != 0) {
-		fprintf(stderr, "safeid-emu: --serial %s: a serial is 1 to %u "
-		        "ASCII digits, e.g. 826658719844499\n", a->serial,
-		        EMU_SERIAL_MAX);
+		fprintf(stderr,
+		        "safeid-emu: --serial %s: a serial is 1 to %u "
+		        "ASCII digits, e.g. 826658719844499\n",
+		        a->serial, EMU_SERIAL_MAX);
 		return 2;
 	}
 	if (a->tries != 0)
@@ -313,13 +355,16 @@ static int cmd_init(const args *a)
 			return rc;
 		rc = 1;
 	} else if (a->molto2_opts) {
-		fprintf(stderr, "safeid-emu init: --profiles, --customer-key-file, "
+		fprintf(stderr,
+		        "safeid-emu init: --profiles, --customer-key-file, "
 		        "--tries, --locked-sw, --keep-tries and --no-screen-lock "
 		        "are for a Molto2: add --family molto2\n");
 		return 2;
 	} else if (emu_token_init(&t, a->serial, now) != 0) {
-		fprintf(stderr, "safeid-emu: --serial %s: a serial is 1 to %u ASCII "
-		        "digits, e.g. 8659632000001\n", a->serial, EMU_SERIAL_MAX);
+		fprintf(stderr,
+		        "safeid-emu: --serial %s: a serial is 1 to %u ASCII "
+		        "digits, e.g. 8659632000001\n",
+		        a->serial, EMU_SERIAL_MAX);
 		return 2;
 	}
 	t.clock_base = now + a->offset;
@@ -342,7 +387,8 @@ static int cmd_run(const args *a)
 	int rc = 1;
 
 	if (need("state", a->state) != 0 || !a->has_port) {
-		fprintf(stderr, "safeid-emu run: needs --state F and --port P\n");
+		fprintf(stderr,
+		        "safeid-emu run: needs --state F and --port P\n");
 		return 2;
 	}
 	memset(&r, 0, sizeof(r));
@@ -358,8 +404,10 @@ static int cmd_run(const args *a)
 	if (a->log != NULL) {
 		r.log = fopen(a->log, "a");
 		if (r.log == NULL) {
-			fprintf(stderr, "safeid-emu: APDU log %s: cannot open (%s); "
-			        "check the directory\n", a->log, strerror(errno));
+			fprintf(stderr,
+			        "safeid-emu: APDU log %s: cannot open (%s); "
+			        "check the directory\n",
+			        a->log, strerror(errno));
 			goto fail;
 		}
 	}
@@ -398,21 +446,27 @@ static int cmd_code_show(const args *a, bool code)
 		return 2;
 	}
 	if (t.family == EMU_FAMILY_MOLTO2 && code && !a->has_profile) {
-		fprintf(stderr, "safeid-emu code: token %s is a Molto2: give "
-		        "--profile N (0 to %u)\n", t.serial, t.m2.profiles - 1);
+		fprintf(stderr,
+		        "safeid-emu code: token %s is a Molto2: give "
+		        "--profile N (0 to %u)\n",
+		        t.serial, t.m2.profiles - 1);
 		rc = 2;
 	} else if (t.family == EMU_FAMILY_MOLTO2 && code &&
 	           a->profile >= (long long)t.m2.profiles) {
-		fprintf(stderr, "safeid-emu code: --profile %lld: token %s has "
-		        "profiles 0 to %u\n", a->profile, t.serial,
-		        t.m2.profiles - 1);
+		fprintf(stderr,
+		        "safeid-emu code: --profile %lld: token %s has "
+		        "profiles 0 to %u\n",
+		        a->profile, t.serial, t.m2.profiles - 1);
 		rc = 2;
 	} else if (t.family != EMU_FAMILY_MOLTO2 && a->has_profile) {
-		fprintf(stderr, "safeid-emu code: token %s has one seed and no "
-		        "profiles: leave out --profile\n", t.serial);
+		fprintf(stderr,
+		        "safeid-emu code: token %s has one seed and no "
+		        "profiles: leave out --profile\n",
+		        t.serial);
 		rc = 2;
 	} else if (t.family == EMU_FAMILY_MOLTO2 && code) {
-		rc = emu_report_print_m2_code(&t, (unsigned)a->profile, now, a->json);
+		rc = emu_report_print_m2_code(&t, (unsigned)a->profile, now,
+		                              a->json);
 	} else if (t.family == EMU_FAMILY_MOLTO2) {
 		emu_report_print_m2_show(&t, now, a->json);
 	} else if (code) {
@@ -430,7 +484,8 @@ static int cmd_ctl(const args *a, int argc, char **argv)
 	size_t n = 0;
 
 	if (need("ctl", a->ctl) != 0 || a->rest >= argc) {
-		fprintf(stderr, "safeid-emu ctl: needs --ctl SOCK and a command\n");
+		fprintf(stderr,
+		        "safeid-emu ctl: needs --ctl SOCK and a command\n");
 		return 2;
 	}
 	for (int i = a->rest; i < argc; i++) {
@@ -462,9 +517,10 @@ int main(int argc, char **argv)
 	/* only ctl takes words after its options: a stray one is a mistake
 	 * (say an option's value left unquoted), not something to ignore */
 	if (strcmp(sub, "ctl") != 0 && a.rest < argc - 1) {
-		fprintf(stderr, "safeid-emu %s: unexpected argument '%s'; quote "
-		        "an option's value that has spaces\n%s", sub,
-		        argv[1 + a.rest], usage_text);
+		fprintf(stderr,
+		        "safeid-emu %s: unexpected argument '%s'; quote "
+		        "an option's value that has spaces\n%s",
+		        sub, argv[1 + a.rest], usage_text);
 		return 2;
 	}
 	if (strcmp(sub, "init") == 0)
@@ -477,6 +533,7 @@ int main(int argc, char **argv)
 		return cmd_code_show(&a, false);
 	if (strcmp(sub, "ctl") == 0)
 		return cmd_ctl(&a, argc - 1, argv + 1);
-	fprintf(stderr, "safeid-emu: unknown command '%s'\n%s", sub, usage_text);
+	fprintf(stderr, "safeid-emu: unknown command '%s'\n%s", sub,
+	        usage_text);
 	return 2;
 }

@@ -206,8 +206,8 @@ static size_t profile_info(emu_token *t, int64_t now, unsigned p, uint8_t *r)
 	return sw(r, 33, SW_OK);
 }
 
-static size_t get_info(emu_token *t, int64_t now, const uint8_t *c,
-                       size_t clen, uint8_t *r)
+static size_t get_info(emu_token *t, int64_t now, const uint8_t *c, size_t clen,
+                       uint8_t *r)
 {
 	/* 80 41 00 00 [00]: the device */
 	if (c[2] == 0 && c[3] == 0 && (clen == 4 || (clen == 5 && c[4] == 0)))
@@ -286,9 +286,9 @@ static size_t authenticate(emu_token *t, const uint8_t *c, size_t clen,
 /* A secure command's checks: authenticated, Lc (lc: 0 for any), P1, the
  * profile (when per_profile), the MAC.  0 and the body length, or the
  * status word to answer. */
-static unsigned secure_check(const emu_token *t, const uint8_t *c,
-                             size_t clen, unsigned p1, unsigned lc,
-                             bool per_profile, size_t *bodylen)
+static unsigned secure_check(const emu_token *t, const uint8_t *c, size_t clen,
+                             unsigned p1, unsigned lc, bool per_profile,
+                             size_t *bodylen)
 {
 	uint8_t mac[4];
 
@@ -413,11 +413,12 @@ static size_t write_config(emu_token *t, int64_t now, const uint8_t *c,
                            size_t clen, uint8_t *r)
 {
 	static const uint8_t full[22] = {
-		0x81, 0x14, 0x1F, 0x01, 0, 0x0F, 0x04, 0, 0, 0, 0,
+		0x81, 0x14, 0x1F, 0x01, 0, 0x0F, 0x04, 0, 0,    0,    0,
 		0x86, 0x09, 0x0A, 0x01, 0, 0x0B, 0x01, 0, 0x0D, 0x01, 0,
 	};
 	static const bool fixed[22] = {
-		1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 0,
+		1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0,
+		1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 0,
 	};
 	static const uint8_t clock_only[4] = {0x81, 0x06, 0x0F, 0x04};
 	const uint8_t *v = c + 5;
@@ -467,7 +468,8 @@ static size_t change_key(emu_token *t, const uint8_t *c, size_t clen,
 	if (emu_sm4_ecb_key(t->m2.key, false, c + 5, 32, plain) != 0)
 		return sw(r, 0, SW_INTERNAL);
 	/* 00 | K' | 80 | 14 x 00 */
-	if (plain[0] != 0x00 || plain[17] != 0x80 || !all_zero(plain + 18, 14)) {
+	if (plain[0] != 0x00 || plain[17] != 0x80 ||
+	    !all_zero(plain + 18, 14)) {
 		out = sw(r, 0, SW_DATA);
 		goto done;
 	}

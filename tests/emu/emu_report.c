@@ -31,24 +31,30 @@ int emu_report_print_code(const emu_token *t, int64_t now, bool json)
 
 	if (t->seedlen == 0) {
 		if (json)
-			printf("{\"code\":null,\"token_time\":%" PRId64 ",\"has_seed\":"
+			printf("{\"code\":null,\"token_time\":%" PRId64
+			       ",\"has_seed\":"
 			       "false,\"hash\":\"%s\",\"step\":%u,\"digits\":6,"
-			       "\"serial\":\"%s\"}\n", tt, hash_name(t->hash), t->step,
-			       t->serial);
-		fprintf(stderr, "safeid-emu: token %s: no seed: the display shows "
-		        "no code; burn a seed first\n", t->serial);
+			       "\"serial\":\"%s\"}\n",
+			       tt, hash_name(t->hash), t->step, t->serial);
+		fprintf(stderr,
+		        "safeid-emu: token %s: no seed: the display shows "
+		        "no code; burn a seed first\n",
+		        t->serial);
 		return 3;
 	}
 	if (code < 0) {
-		fprintf(stderr, "safeid-emu: token %s: cannot compute the code "
-		        "(HMAC failed or clock before 1970)\n", t->serial);
+		fprintf(stderr,
+		        "safeid-emu: token %s: cannot compute the code "
+		        "(HMAC failed or clock before 1970)\n",
+		        t->serial);
 		return 1;
 	}
 	if (json)
-		printf("{\"code\":\"%06ld\",\"token_time\":%" PRId64 ",\"has_seed\":"
+		printf("{\"code\":\"%06ld\",\"token_time\":%" PRId64
+		       ",\"has_seed\":"
 		       "true,\"hash\":\"%s\",\"step\":%u,\"digits\":6,"
-		       "\"serial\":\"%s\"}\n", code, tt, hash_name(t->hash), t->step,
-		       t->serial);
+		       "\"serial\":\"%s\"}\n",
+		       code, tt, hash_name(t->hash), t->step, t->serial);
 	else
 		printf("%06ld\n", code);
 	return 0;
@@ -62,11 +68,13 @@ void emu_report_print_show(const emu_token *t, int64_t now, bool json)
 	if (json) {
 		printf("{\"serial\":\"%s\",\"model\":\"%s\",\"restricted_sync\":%s,"
 		       "\"has_seed\":%s,\"hash\":\"%s\",\"step\":%u,\"display\":%u,"
-		       "\"clock_offset\":%" PRId64 ",\"drift_ppm\":%" PRId32 "}\n",
+		       "\"clock_offset\":%" PRId64 ",\"drift_ppm\":%" PRId32
+		       "}\n",
 		       t->serial, emu_token_model(t->serial),
 		       restricted ? "true" : "false",
-		       t->seedlen > 0 ? "true" : "false", hash_name(t->hash), t->step,
-		       emu_display_seconds(t->display), offset, t->drift_ppm);
+		       t->seedlen > 0 ? "true" : "false", hash_name(t->hash),
+		       t->step, emu_display_seconds(t->display), offset,
+		       t->drift_ppm);
 		return;
 	}
 	printf("serial: %s\nmodel: %s\nrestricted_sync: %s\nhas_seed: %s\n"
@@ -112,19 +120,23 @@ int emu_report_print_m2_code(const emu_token *t, unsigned p, int64_t now,
 
 	if (q->seedlen == 0) {
 		if (json) {
-			printf("{\"code\":null,\"token_time\":%" PRId64 ",\"has_seed\":"
-			       "false,\"profile\":%u,\"serial\":\"%s\"}\n", tt, p,
-			       t->serial);
+			printf("{\"code\":null,\"token_time\":%" PRId64
+			       ",\"has_seed\":"
+			       "false,\"profile\":%u,\"serial\":\"%s\"}\n",
+			       tt, p, t->serial);
 		}
-		fprintf(stderr, "safeid-emu: token %s profile %u: no seed: the "
+		fprintf(stderr,
+		        "safeid-emu: token %s profile %u: no seed: the "
 		        "display shows no code for it; burn a seed first\n",
 		        t->serial, p);
 		return 3;
 	}
 	if (code < 0) {
-		fprintf(stderr, "safeid-emu: token %s profile %u: cannot compute "
+		fprintf(stderr,
+		        "safeid-emu: token %s profile %u: cannot compute "
 		        "the code (no config written, HMAC failed or clock before "
-		        "1970)\n", t->serial, p);
+		        "1970)\n",
+		        t->serial, p);
 		return 1;
 	}
 	if (!json) {
@@ -133,8 +145,9 @@ int emu_report_print_m2_code(const emu_token *t, unsigned p, int64_t now,
 	}
 	printf("{\"code\":\"%0*ld\",\"token_time\":%" PRId64 ",\"has_seed\":"
 	       "true,\"hash\":\"%s\",\"step\":%u,\"digits\":%u,\"profile\":%u,"
-	       "\"title\":", (int)q->digits, code, tt, hash_name(q->hash), q->step,
-	       q->digits, p);
+	       "\"title\":",
+	       (int)q->digits, code, tt, hash_name(q->hash), q->step, q->digits,
+	       p);
 	print_title_json(q->title);
 	printf(",\"serial\":\"%s\"}\n", t->serial);
 	return 0;
@@ -152,21 +165,25 @@ void emu_report_print_m2_show(const emu_token *t, int64_t now, bool json)
 		       "\"locked_sw\":\"%04X\",\"keep_tries\":%s,"
 		       "\"screen_cmd\":%s,\"screen_locked\":%s,"
 		       "\"clock_offset\":%" PRId64 ",\"drift_ppm\":%" PRId32
-		       ",\"list\":[", t->serial, m->profiles, m->tries_left,
-		       m->tries_max, m->locked ? "true" : "false", m->locked_sw,
+		       ",\"list\":[",
+		       t->serial, m->profiles, m->tries_left, m->tries_max,
+		       m->locked ? "true" : "false", m->locked_sw,
 		       m->keep_tries ? "true" : "false",
 		       m->screen_cmd ? "true" : "false",
-		       m->screen_locked ? "true" : "false", offset, t->drift_ppm);
+		       m->screen_locked ? "true" : "false", offset,
+		       t->drift_ppm);
 		for (p = 0; p < m->profiles; p++) {
 			const emu_m2_profile *q = &m->p[p];
 
 			printf("%s{\"profile\":%u,\"has_seed\":%s,\"title\":",
-			       p > 0 ? "," : "", p, q->seedlen > 0 ? "true" : "false");
+			       p > 0 ? "," : "", p,
+			       q->seedlen > 0 ? "true" : "false");
 			print_title_json(q->title);
 			printf(",\"hash\":\"%s\",\"digits\":%u,\"step\":%u,"
 			       "\"display\":%u,\"clock_offset\":%" PRId64 "}",
-			       q->hash != 0 ? hash_name(q->hash) : "none", q->digits,
-			       q->step, emu_display_seconds(q->display),
+			       q->hash != 0 ? hash_name(q->hash) : "none",
+			       q->digits, q->step,
+			       emu_display_seconds(q->display),
 			       emu_m2_time(t, p, now) - now);
 		}
 		printf("]}\n");
@@ -174,20 +191,20 @@ void emu_report_print_m2_show(const emu_token *t, int64_t now, bool json)
 	}
 	printf("family: molto2\nserial: %s\nprofiles: %u\ntries_left: %u of "
 	       "%u\nlocked: %s\nscreen_locked: %s\nclock_offset: %" PRId64
-	       "\ndrift_ppm: %" PRId32 "\n", t->serial, m->profiles,
-	       m->tries_left, m->tries_max, m->locked ? "yes" : "no",
-	       m->screen_locked ? "yes" : "no", offset, t->drift_ppm);
+	       "\ndrift_ppm: %" PRId32 "\n",
+	       t->serial, m->profiles, m->tries_left, m->tries_max,
+	       m->locked ? "yes" : "no", m->screen_locked ? "yes" : "no",
+	       offset, t->drift_ppm);
 	for (p = 0; p < m->profiles; p++) {
 		const emu_m2_profile *q = &m->p[p];
 
 		if (q->seedlen == 0 && q->flag == 0)
 			continue;
-		printf("profile %u: seed %s, %s, %u digits, %u s, title \"",
-		       p, q->seedlen > 0 ? "yes" : "no",
-		       q->hash != 0 ? hash_name(q->hash) : "no config", q->digits,
-		       q->step);
+		printf("profile %u: seed %s, %s, %u digits, %u s, title \"", p,
+		       q->seedlen > 0 ? "yes" : "no",
+		       q->hash != 0 ? hash_name(q->hash) : "no config",
+		       q->digits, q->step);
 		print_title_text(q->title);
 		printf("\"\n");
 	}
 }
-

@@ -63,7 +63,8 @@ int emu_run_insert(emu_run *r, char *err, size_t errlen)
 		return 0;
 	r->vfd = emu_vpcd_connect(r->port);
 	if (r->vfd < 0) {
-		snprintf(err, errlen, "cannot reach vpcd on 127.0.0.1:%u (%s); is "
+		snprintf(err, errlen,
+		         "cannot reach vpcd on 127.0.0.1:%u (%s); is "
 		         "pcscd running with a vpcd reader on that port?",
 		         (unsigned)r->port, strerror(errno));
 		return -1;
@@ -146,7 +147,8 @@ static size_t answer(emu_run *r, const uint8_t *c, size_t clen, uint8_t *out,
 		return 2;
 	}
 	if (f->garbage[ins]) {
-		static const uint8_t junk[] = {0xDE, 0xAD, 0xBE, 0xEF, 0x55, 0x90, 0x00};
+		static const uint8_t junk[] = {0xDE, 0xAD, 0xBE, 0xEF,
+		                               0x55, 0x90, 0x00};
 		memcpy(out, junk, sizeof(junk));
 		*note = "garbage";
 		return sizeof(junk);
@@ -163,7 +165,8 @@ static size_t answer(emu_run *r, const uint8_t *c, size_t clen, uint8_t *out,
 	if (f->wrong_le && c[0] == 0x80 && (ins == 0x41 || ins == 0x4B) &&
 	    clen >= 5) {
 		/* the data length a contact reader's card would insist on */
-		size_t want = ins == 0x4B ? 8 : 3 + 1 + strlen(r->tok.serial) + 2 + 4;
+		size_t want =
+			ins == 0x4B ? 8 : 3 + 1 + strlen(r->tok.serial) + 2 + 4;
 		if (clen == 5u + c[4]) {
 			out[0] = 0x6C;
 			out[1] = (uint8_t)want;
@@ -182,7 +185,8 @@ static size_t answer(emu_run *r, const uint8_t *c, size_t clen, uint8_t *out,
 		r->tok.clock_base += f->clock_skew;
 	if (r->tok.dirty) {
 		r->tok.dirty = false;
-		if (emu_state_save(r->state_path, &r->tok, err, sizeof(err)) != 0) {
+		if (emu_state_save(r->state_path, &r->tok, err, sizeof(err)) !=
+		    0) {
 			fprintf(stderr, "safeid-emu: %s\n", err);
 			/* 6581 memory failure: the write did not persist */
 			out[0] = 0x65;
@@ -266,7 +270,8 @@ static void on_frame(emu_run *r)
 		if (r->leaving != EMU_LEAVE_NONE)
 			finish_leave(r); /* vpcd has seen the card gone */
 		else
-			close_link(r); /* pcscd went away: reconnect as a new card */
+			close_link(
+				r); /* pcscd went away: reconnect as a new card */
 		return;
 	}
 	if (len == 1) {
@@ -277,7 +282,8 @@ static void on_frame(emu_run *r)
 			if (r->leaving != EMU_LEAVE_NONE) {
 				finish_leave(r);
 				return;
-			} else if (emu_vpcd_write(r->vfd, atr, emu_vpcd_atr(atr)) != 0) {
+			} else if (emu_vpcd_write(r->vfd, atr,
+			                          emu_vpcd_atr(atr)) != 0) {
 				close_link(r);
 			}
 			break;
@@ -354,7 +360,8 @@ int emu_run_main(emu_run *r)
 		if (poll(pfd, n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "safeid-emu: poll failed: %s\n", strerror(errno));
+			fprintf(stderr, "safeid-emu: poll failed: %s\n",
+			        strerror(errno));
 			return 1;
 		}
 		if (vidx >= 0 && pfd[vidx].revents != 0)
@@ -363,9 +370,11 @@ int emu_run_main(emu_run *r)
 			emu_ctl_serve_one(r);
 	}
 	if (r->ctl_wait_fd >= 0)
-		emu_ctl_reply(r->ctl_wait_fd, "error: the emulator is stopping");
+		emu_ctl_reply(r->ctl_wait_fd,
+		              "error: the emulator is stopping");
 	if (r->count_wait_fd >= 0)
-		emu_ctl_reply(r->count_wait_fd, "error: the emulator is stopping");
+		emu_ctl_reply(r->count_wait_fd,
+		              "error: the emulator is stopping");
 	close_link(r);
 	emu_token_wipe(&r->next_tok);
 	return 0;

@@ -26,16 +26,16 @@ typedef enum emu_leave {
 typedef struct emu_run {
 	char state_path[4096];
 	uint16_t port;
-	const char *ctl_path;   /* NULL: no control socket */
-	FILE *log;              /* NULL: no APDU log */
+	const char *ctl_path; /* NULL: no control socket */
+	FILE *log;            /* NULL: no APDU log */
 
 	emu_token tok;
 	emu_faults faults;
 
-	int vfd;                /* link to vpcd, -1 while not connected */
-	int lfd;                /* control socket, -1 when none */
-	bool inserted;          /* the card should be in the reader */
-	unsigned long count;    /* APDUs received so far */
+	int vfd;             /* link to vpcd, -1 while not connected */
+	int lfd;             /* control socket, -1 when none */
+	bool inserted;       /* the card should be in the reader */
+	unsigned long count; /* APDUs received so far */
 
 	/* A requested removal completes when vpcd has seen the card gone: at
 	 * its next presence poll (an ATR request) the card closes the link
@@ -44,11 +44,11 @@ typedef struct emu_run {
 	emu_leave leaving;
 	long long leave_deadline_ms;
 	int ctl_wait_fd;
-	emu_token next_tok;     /* EMU_LEAVE_LOAD: the token coming in */
+	emu_token next_tok; /* EMU_LEAVE_LOAD: the token coming in */
 	char next_path[4096];
-	bool muted;             /* an APDU waits for an answer never sent */
-	bool held;              /* ... because of --hang: `ctl release` */
-	int count_wait_fd;      /* `wait-count N` client, -1 when none */
+	bool muted;        /* an APDU waits for an answer never sent */
+	bool held;         /* ... because of --hang: `ctl release` */
+	int count_wait_fd; /* `wait-count N` client, -1 when none */
 	unsigned long count_wait_n;
 
 	/* T=0 mode: the data waiting for GET RESPONSE */

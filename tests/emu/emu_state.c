@@ -97,7 +97,8 @@ static int apply_line(emu_token *t, const char *key, const char *val,
 			return -1;
 		*has_seed = val[0] == '1';
 	} else if (strcmp(key, "seed") == 0) {
-		if (emu_parse_hex(val, t->seed, sizeof(t->seed), &t->seedlen) != 0)
+		if (emu_parse_hex(val, t->seed, sizeof(t->seed), &t->seedlen) !=
+		    0)
 			return -1;
 	} else if (strcmp(key, "hash") == 0) {
 		if (strcmp(val, "SHA1") == 0)
@@ -143,7 +144,8 @@ int emu_state_load(const char *path, emu_token *t, char *err, size_t errlen)
 	t->display = 1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "state file %s: cannot open (%s); create it "
+		snprintf(err, errlen,
+		         "state file %s: cannot open (%s); create it "
 		         "with 'safeid-emu init --state %s --serial S'",
 		         path, strerror(errno), path);
 		goto fail;
@@ -151,8 +153,10 @@ int emu_state_load(const char *path, emu_token *t, char *err, size_t errlen)
 	while ((got = read(fd, buf + total, STATE_MAX - total)) > 0)
 		total += (size_t)got;
 	if (got < 0 || total >= STATE_MAX) {
-		snprintf(err, errlen, "state file %s: unreadable or larger than %d "
-		         "bytes; recreate it with 'safeid-emu init'", path, STATE_MAX);
+		snprintf(err, errlen,
+		         "state file %s: unreadable or larger than %d "
+		         "bytes; recreate it with 'safeid-emu init'",
+		         path, STATE_MAX);
 		goto fail;
 	}
 	buf[total] = '\0';
@@ -166,26 +170,35 @@ int emu_state_load(const char *path, emu_token *t, char *err, size_t errlen)
 		if (eq != NULL)
 			*eq = '\0';
 		if (eq == NULL || apply_line(t, line, eq + 1, &has_seed) != 0) {
-			snprintf(err, errlen, "state file %s: line %d is not a known "
-			         "key=value or has a bad value; fix it or recreate the "
-			         "file with 'safeid-emu init'", path, lineno);
+			snprintf(
+				err, errlen,
+				"state file %s: line %d is not a known "
+				"key=value or has a bad value; fix it or recreate the "
+				"file with 'safeid-emu init'",
+				path, lineno);
 			goto fail;
 		}
 	}
 	if (t->serial[0] == '\0') {
-		snprintf(err, errlen, "state file %s: no serial= line; recreate it "
-		         "with 'safeid-emu init'", path);
+		snprintf(err, errlen,
+		         "state file %s: no serial= line; recreate it "
+		         "with 'safeid-emu init'",
+		         path);
 		goto fail;
 	}
 	if (t->family == EMU_FAMILY_MOLTO2 && emu_m2_state_check(t) != 0) {
-		snprintf(err, errlen, "state file %s: a Molto2 state needs profiles=50 "
+		snprintf(err, errlen,
+		         "state file %s: a Molto2 state needs profiles=50 "
 		         "or 100, a 16-byte key= and tries_left <= tries_max; "
-		         "recreate it with 'safeid-emu init --family molto2'", path);
+		         "recreate it with 'safeid-emu init --family molto2'",
+		         path);
 		goto fail;
 	}
 	if (has_seed >= 0 && (has_seed == 1) != (t->seedlen > 0)) {
-		snprintf(err, errlen, "state file %s: has_seed disagrees with seed=; "
-		         "fix the file or recreate it with 'safeid-emu init'", path);
+		snprintf(err, errlen,
+		         "state file %s: has_seed disagrees with seed=; "
+		         "fix the file or recreate it with 'safeid-emu init'",
+		         path);
 		goto fail;
 	}
 	rc = 0;
@@ -209,28 +222,33 @@ int emu_state_save(const char *path, const emu_token *t, char *err,
 
 	len = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
 	if (len < 0 || (size_t)len >= sizeof(tmp)) {
-		snprintf(err, errlen, "state file path too long: %s; use a "
-		         "shorter path", path);
+		snprintf(err, errlen,
+		         "state file path too long: %s; use a "
+		         "shorter path",
+		         path);
 		goto fail;
 	}
 	if (t->family == EMU_FAMILY_MOLTO2) {
 		if (emu_m2_state_text(t, buf, sizeof(buf), &n) != 0) {
-			snprintf(err, errlen, "state file %s: the state does not "
+			snprintf(err, errlen,
+			         "state file %s: the state does not "
 			         "fit in %d bytes; this is a bug of safeid-emu",
 			         path, STATE_MAX);
 			goto fail;
 		}
 		goto write;
 	}
-	len = snprintf(buf, sizeof(buf),
-	               "# safeid-emu token state; holds the seed: keep it 0600\n"
-	               "serial=%s\nmodel=%s\nhas_seed=%d\nseed=",
-	               t->serial, emu_token_model(t->serial), t->seedlen > 0);
+	len = snprintf(
+		buf, sizeof(buf),
+		"# safeid-emu token state; holds the seed: keep it 0600\n"
+		"serial=%s\nmodel=%s\nhas_seed=%d\nseed=",
+		t->serial, emu_token_model(t->serial), t->seedlen > 0);
 	if (len < 0)
 		goto fail;
 	n = (size_t)len;
 	for (size_t i = 0; i < t->seedlen; i++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%02x", t->seed[i]);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%02x",
+		                      t->seed[i]);
 	len = snprintf(buf + n, sizeof(buf) - n,
 	               "\nhash=%s\nstep=%u\ndisplay=%u\nclock_base=%" PRId64
 	               "\nclock_ref=%" PRId64 "\ndrift_ppm=%" PRId32 "\n",
@@ -244,7 +262,8 @@ write:
 	/* mkstemp creates the file 0600: the seed is never readable by others */
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		snprintf(err, errlen, "state file %s: cannot create a temporary file "
+		snprintf(err, errlen,
+		         "state file %s: cannot create a temporary file "
 		         "next to it (%s); check the directory is writable",
 		         path, strerror(errno));
 		goto fail;
@@ -252,20 +271,26 @@ write:
 	created = true;
 	if (fchmod(fd, 0600) != 0 || write(fd, buf, n) != (ssize_t)n ||
 	    fsync(fd) != 0) {
-		snprintf(err, errlen, "state file %s: write failed (%s); check the "
-		         "disk", path, strerror(errno));
+		snprintf(err, errlen,
+		         "state file %s: write failed (%s); check the "
+		         "disk",
+		         path, strerror(errno));
 		goto fail;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		snprintf(err, errlen, "state file %s: write failed (%s); check the "
-		         "disk", path, strerror(errno));
+		snprintf(err, errlen,
+		         "state file %s: write failed (%s); check the "
+		         "disk",
+		         path, strerror(errno));
 		goto fail;
 	}
 	fd = -1;
 	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "state file %s: cannot replace it (%s); check "
-		         "the directory is writable", path, strerror(errno));
+		snprintf(err, errlen,
+		         "state file %s: cannot replace it (%s); check "
+		         "the directory is writable",
+		         path, strerror(errno));
 		goto fail;
 	}
 	rc = 0;

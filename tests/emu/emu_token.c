@@ -16,14 +16,10 @@ static const struct {
 	const char *name;
 	bool restricted;
 } models[] = {
-	{"8659612", "OTPC-P1-i", false},
-	{"8659622", "OTPC-P2-i", true},
-	{"8659621", "OTPC-P2-i-NB", true},
-	{"8659600", "miniOTP-2-i", false},
-	{"8659601", "miniOTP-3-i", true},
-	{"8659609", "miniOTP-3-i-NB", true},
-	{"8659610", "C301-i", true},
-	{"8659632", "C302-i", false},
+	{"8659612", "OTPC-P1-i", false},   {"8659622", "OTPC-P2-i", true},
+	{"8659621", "OTPC-P2-i-NB", true}, {"8659600", "miniOTP-2-i", false},
+	{"8659601", "miniOTP-3-i", true},  {"8659609", "miniOTP-3-i-NB", true},
+	{"8659610", "C301-i", true},       {"8659632", "C302-i", false},
 };
 
 static int model_index(const char *serial)
@@ -129,7 +125,8 @@ size_t emu_token_info_data(const emu_token *t, int64_t now,
 	int64_t tt = emu_token_time(t, now);
 	uint32_t clock;
 
-	clock = tt < 0 ? 0u : (tt > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)tt);
+	clock = tt < 0 ? 0u
+	               : (tt > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)tt);
 	r[n++] = hdr[0];
 	r[n++] = hdr[1];
 	r[n++] = hdr[2];
@@ -145,8 +142,8 @@ size_t emu_token_info_data(const emu_token *t, int64_t now,
 	return n;
 }
 
-static size_t get_info(emu_token *t, int64_t now, const uint8_t *c,
-                       size_t clen, uint8_t *r)
+static size_t get_info(emu_token *t, int64_t now, const uint8_t *c, size_t clen,
+                       uint8_t *r)
 {
 	/* hdr and sep are opaque bytes for the host: chosen non-zero so a
 	 * parser that assumes zeros fails */
@@ -166,7 +163,8 @@ int emu_token_new_challenge(emu_token *t)
 	/* a new challenge ends the previous authentication */
 	emu_token_power_event(t);
 	if (t->random != NULL)
-		ok = t->random(t->challenge, sizeof(t->challenge), t->random_arg) == 0;
+		ok = t->random(t->challenge, sizeof(t->challenge),
+		               t->random_arg) == 0;
 	else
 		ok = RAND_bytes(t->challenge, (int)sizeof(t->challenge)) == 1;
 	if (!ok)
@@ -240,8 +238,8 @@ static size_t write_config(emu_token *t, int64_t now, const uint8_t *c,
                            size_t clen, uint8_t *r)
 {
 	static const uint8_t shape[19] = {
-		0x81, 0x11, 0x1F, 0x01, 0, 0x0F, 0x04, 0, 0, 0, 0,
-		0x86, 0x06, 0x0A, 0x01, 0, 0x0D, 0x01, 0,
+		0x81, 0x11, 0x1F, 0x01, 0,    0x0F, 0x04, 0,    0, 0,
+		0,    0x86, 0x06, 0x0A, 0x01, 0,    0x0D, 0x01, 0,
 	};
 	static const bool fixed[19] = {
 		1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1, 0,

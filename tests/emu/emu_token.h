@@ -35,8 +35,8 @@
 #define EMU_FAMILY_MOLTO2 1u
 #define EMU_M2_PROFILES 100u
 #define EMU_M2_TITLE_FIELD 16u
-#define EMU_M2_TRIES 10u          /* wrong keys before the lock, by default */
-#define EMU_M2_LOCKED_SW 0x6983u  /* a locked token's answer, by default */
+#define EMU_M2_TRIES 10u         /* wrong keys before the lock, by default */
+#define EMU_M2_LOCKED_SW 0x6983u /* a locked token's answer, by default */
 
 #define EMU_M2_PENDING_NONE 0u
 #define EMU_M2_PENDING_KEY 1u
@@ -44,24 +44,24 @@
 
 typedef struct emu_m2_profile {
 	uint8_t seed[EMU_SEED_MAX];
-	size_t seedlen;                 /* 0: no seed */
+	size_t seedlen;                    /* 0: no seed */
 	uint8_t title[EMU_M2_TITLE_FIELD]; /* zero-padded; all zero: none */
-	unsigned hash, digits, step;    /* 0 until a config write */
-	unsigned display;               /* wire value 0..3 */
-	int64_t clock_base, clock_ref;  /* the profile's own clock */
-	uint32_t timecfg;               /* the time last written to it */
-	uint8_t flag;                   /* 20 once written, as seen on hardware */
+	unsigned hash, digits, step;       /* 0 until a config write */
+	unsigned display;                  /* wire value 0..3 */
+	int64_t clock_base, clock_ref;     /* the profile's own clock */
+	uint32_t timecfg;                  /* the time last written to it */
+	uint8_t flag; /* 20 once written, as seen on hardware */
 } emu_m2_profile;
 
 typedef struct emu_m2 {
 	/* persistent */
-	unsigned profiles;              /* 50 or 100 */
-	uint8_t key[16];                /* SHA-1(customer key)[0..16] */
+	unsigned profiles; /* 50 or 100 */
+	uint8_t key[16];   /* SHA-1(customer key)[0..16] */
 	unsigned tries_max, tries_left;
-	bool locked;                    /* out of tries: only a reset helps */
-	unsigned locked_sw;             /* what a locked token answers */
-	bool keep_tries;                /* success does not refill the tries */
-	bool screen_cmd;                /* knows screen lock (firmware 2.1+) */
+	bool locked;        /* out of tries: only a reset helps */
+	unsigned locked_sw; /* what a locked token answers */
+	bool keep_tries;    /* success does not refill the tries */
+	bool screen_cmd;    /* knows screen lock (firmware 2.1+) */
 	bool screen_locked;
 	emu_m2_profile p[EMU_M2_PROFILES];
 	/* volatile: a request waiting for the up-arrow button */
@@ -71,22 +71,22 @@ typedef struct emu_m2 {
 
 typedef struct emu_token {
 	/* persistent: what the state file holds */
-	unsigned family;        /* EMU_FAMILY_* */
+	unsigned family; /* EMU_FAMILY_* */
 	char serial[EMU_SERIAL_MAX + 1];
 	uint8_t seed[EMU_SEED_MAX];
-	size_t seedlen;         /* 0: no seed */
-	unsigned hash;          /* EMU_HASH_* */
-	unsigned step;          /* 30 or 60 */
-	unsigned display;       /* wire value 0..3 */
-	int64_t clock_base;     /* token time at host time clock_ref */
-	int64_t clock_ref;      /* host time when the clock was last set */
-	int32_t drift_ppm;      /* token clock runs fast by this many ppm */
+	size_t seedlen;     /* 0: no seed */
+	unsigned hash;      /* EMU_HASH_* */
+	unsigned step;      /* 30 or 60 */
+	unsigned display;   /* wire value 0..3 */
+	int64_t clock_base; /* token time at host time clock_ref */
+	int64_t clock_ref;  /* host time when the clock was last set */
+	int32_t drift_ppm;  /* token clock runs fast by this many ppm */
 
 	/* volatile: lost on power off / reset */
 	bool authenticated;
 	bool have_challenge;
 	uint8_t challenge[8];
-	bool locked;            /* fault: answer 6983 to every authenticate */
+	bool locked; /* fault: answer 6983 to every authenticate */
 
 	/* the Molto2's profiles and key (family EMU_FAMILY_MOLTO2) */
 	emu_m2 m2;

@@ -97,10 +97,13 @@ START_TEST(factory_fresh)
 	ck_assert_uint_eq(t.m2.p[1].seedlen, 0);
 	ck_assert_uint_eq(t.m2.p[99].flag, 0);
 	/* another customer key: only its hash is kept */
-	ck_assert_int_eq(emu_m2_init(&t, SERIAL, NOW, 50, (const uint8_t *)newkey,
-	                             strlen(newkey)), 0);
-	ck_assert(memcmp(t.m2.key, "\x11\x18\x7D\x83\x98\x56\xA2\x8B\xD1\x19"
-	                 "\x4D\x4D\xE9\xB1\xA6\xE0", 16) == 0);
+	ck_assert_int_eq(emu_m2_init(&t, SERIAL, NOW, 50,
+	                             (const uint8_t *)newkey, strlen(newkey)),
+	                 0);
+	ck_assert(memcmp(t.m2.key,
+	                 "\x11\x18\x7D\x83\x98\x56\xA2\x8B\xD1\x19"
+	                 "\x4D\x4D\xE9\xB1\xA6\xE0",
+	                 16) == 0);
 	ck_assert_uint_eq(t.m2.profiles, 50);
 	ck_assert_int_ne(emu_m2_init(&t, SERIAL, NOW, 60, NULL, 0), 0);
 	ck_assert_int_ne(emu_m2_init(&t, "12ab", NOW, 100, NULL, 0), 0);
@@ -203,58 +206,99 @@ START_TEST(kat_writes)
 
 	fresh(&t, 100);
 	/* secure commands need the authentication */
-	ck_assert_uint_eq(apdu(&t, "84D401000C81060F046955B900A8406140"), 0x6982);
+	ck_assert_uint_eq(apdu(&t, "84D401000C81060F046955B900A8406140"),
+	                  0x6982);
 	ck_assert_uint_eq(login(&t, auth_default), 0x9000);
 	/* seeds: 20 bytes, 32 (a whole block more), 16, 63, 1 */
-	ck_assert_uint_eq(apdu(&t, "84C50163245D848C69EB8E884E7D20591FF89ADEFF31FD80354BF08248E60D457774BBF06EB0596B49"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84C50163245D848C69EB8E884E7D20591FF89ADEFF31FD80354BF08248E60D457774BBF06EB0596B49"),
+		0x9000);
 	assert_seed(&t, 99, "3132333435363738393031323334353637383930");
-	ck_assert_uint_eq(apdu(&t, "84C50139345D848C69EB8E884E7D20591FF89ADEFF381D65B0547F2F6AEDB2EE32AA2947E59D199F6663A6F7234F37AD5487AFF2724FB04C0C"), 0x9000);
-	assert_seed(&t, 57, "3132333435363738393031323334353637383930313233343536373839303132");
-	ck_assert_uint_eq(apdu(&t, "84C501002458F751727A9C30811AD68CF580077DF09D199F6663A6F7234F37AD5487AFF2724FFC8A77"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84C50139345D848C69EB8E884E7D20591FF89ADEFF381D65B0547F2F6AEDB2EE32AA2947E59D199F6663A6F7234F37AD5487AFF2724FB04C0C"),
+		0x9000);
+	assert_seed(
+		&t, 57,
+		"3132333435363738393031323334353637383930313233343536373839303132");
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84C501002458F751727A9C30811AD68CF580077DF09D199F6663A6F7234F37AD5487AFF2724FFC8A77"),
+		0x9000);
 	assert_seed(&t, 0, "0102030405060708090A0B0C0D0E0F10");
-	ck_assert_uint_eq(apdu(&t, "84C501014458F751727A9C30811AD68CF580077DF054707375E1EEE7DD5466E5C9D83FF2C04F4E0A5E8A1919C8BE9B4AEC1611E8ACFA14A7DA6DEC9662252561326B842A2C5D2AE843"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84C501014458F751727A9C30811AD68CF580077DF054707375E1EEE7DD5466E5C9D83FF2C04F4E0A5E8A1919C8BE9B4AEC1611E8ACFA14A7DA6DEC9662252561326B842A2C5D2AE843"),
+		0x9000);
 	ck_assert_uint_eq(t.m2.p[1].seedlen, 63);
 	ck_assert_uint_eq(t.m2.p[1].seed[62], 0x3F);
-	ck_assert_uint_eq(apdu(&t, "84C5010114F4494184AC4E1AAA2F86BB2581797E624AF0C2A0"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t, "84C5010114F4494184AC4E1AAA2F86BB2581797E624AF0C2A0"),
+		0x9000);
 	assert_seed(&t, 1, "42");
 	/* titles, kept in clear */
-	ck_assert_uint_eq(apdu(&t, "84D5003914A54639FF517862971621718915C95B3EA6ED2E0F"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t, "84D5003914A54639FF517862971621718915C95B3EA6ED2E0F"),
+		0x9000);
 	ck_assert_str_eq((const char *)t.m2.p[57].title, "GitHub");
-	ck_assert_uint_eq(apdu(&t, "84D500631403788E2E121D86FA4EC96AC8242306D8B807450C"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t, "84D500631403788E2E121D86FA4EC96AC8242306D8B807450C"),
+		0x9000);
 	ck_assert(memcmp(t.m2.p[99].title, "ABCDEFGHIJKL\0\0\0", 16) == 0);
-	ck_assert_uint_eq(apdu(&t, "84D5000314E918CDD8703EB157C83F248F3BB7C1046C5422E7"), 0x9000);
-	ck_assert_str_eq((const char *)t.m2.p[3].title, "Caf\xC3\xA9 B\xC3\xA4" "ck");
+	ck_assert_uint_eq(
+		apdu(&t, "84D5000314E918CDD8703EB157C83F248F3BB7C1046C5422E7"),
+		0x9000);
+	ck_assert_str_eq((const char *)t.m2.p[3].title, "Caf\xC3\xA9 B\xC3\xA4"
+	                                                "ck");
 	/* configs */
-	ck_assert_uint_eq(apdu(&t, "84D401391A81141F01010F046955B90086090A01020B01080D013C1176187C"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84D401391A81141F01010F046955B90086090A01020B01080D013C1176187C"),
+		0x9000);
 	ck_assert_uint_eq(t.m2.p[57].hash, EMU_HASH_SHA256);
 	ck_assert_uint_eq(t.m2.p[57].digits, 8);
 	ck_assert_uint_eq(t.m2.p[57].step, 60);
 	ck_assert_uint_eq(t.m2.p[57].display, 1);
-	ck_assert_uint_eq(apdu(&t, "84D401631A81141F01030F046955B90086090A01010B010A0D011E1A186C37"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84D401631A81141F01030F046955B90086090A01010B010A0D011E1A186C37"),
+		0x9000);
 	ck_assert_uint_eq(t.m2.p[99].digits, 10);
 	ck_assert_uint_eq(t.m2.p[99].display, 3);
 	/* profile 99: RFC 6238's seed, SHA-1, 10 digits, at T */
 	ck_assert_int_eq(emu_m2_code(&t, 99, NOW, &tt), 452745690L);
 	ck_assert_int_eq(tt, NOW);
 	/* the all-zero seed clears the profile; its title and config stay */
-	ck_assert_uint_eq(apdu(&t, "84C501022414CC24B0CC984DA7612C0799D350E38C14CC24B0CC984DA7612C0799D350E38CB66DD5B3"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84C501022414CC24B0CC984DA7612C0799D350E38C14CC24B0CC984DA7612C0799D350E38CB66DD5B3"),
+		0x9000);
 	ck_assert_uint_eq(t.m2.p[2].seedlen, 0);
 	/* the clock only: seed, title and config stay */
-	ck_assert_uint_eq(apdu_at(&t, NOW + 500, "84D401630C81060F046955B9009B870C5B", NULL, NULL), 0x9000);
+	ck_assert_uint_eq(apdu_at(&t, NOW + 500,
+	                          "84D401630C81060F046955B9009B870C5B", NULL,
+	                          NULL),
+	                  0x9000);
 	ck_assert_int_eq(emu_m2_time(&t, 99, NOW + 500), NOW);
 	ck_assert_uint_eq(t.m2.p[99].digits, 10);
 	assert_seed(&t, 99, "3132333435363738393031323334353637383930");
 	ck_assert(memcmp(t.m2.p[99].title, "ABCDEFGHIJKL", 12) == 0);
 	/* a bad MAC, and a changed body under the known MAC */
-	ck_assert_uint_eq(apdu(&t, "84D401630C81060F046955B9009B870C5C"), 0x6988);
-	ck_assert_uint_eq(apdu(&t, "84D401001A81141F01000F046955B90086090A01010B01070D011EE96B88E9"), 0x6988);
+	ck_assert_uint_eq(apdu(&t, "84D401630C81060F046955B9009B870C5C"),
+	                  0x6988);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84D401001A81141F01000F046955B90086090A01010B01070D011EE96B88E9"),
+		0x6988);
 }
 END_TEST
 
 /* A secure APDU built with the emulator's own crypto, for inputs the
  * known answers do not cover. */
 static size_t build(const emu_token *t, uint8_t ins, uint8_t p1, uint8_t p2,
-                    const uint8_t *plain, size_t len, bool encrypt, uint8_t *out)
+                    const uint8_t *plain, size_t len, bool encrypt,
+                    uint8_t *out)
 {
 	out[0] = 0x84;
 	out[1] = ins;
@@ -262,10 +306,14 @@ static size_t build(const emu_token *t, uint8_t ins, uint8_t p1, uint8_t p2,
 	out[3] = p2;
 	out[4] = (uint8_t)(len + 4);
 	if (encrypt)
-		ck_assert_int_eq(emu_sm4_ecb_key(t->m2.key, true, plain, len, out + 5), 0);
+		ck_assert_int_eq(
+			emu_sm4_ecb_key(t->m2.key, true, plain, len, out + 5),
+			0);
 	else
 		memcpy(out + 5, plain, len);
-	ck_assert_int_eq(emu_mac_key(t->m2.key, ins, p1, p2, out + 5, len, out + 5 + len), 0);
+	ck_assert_int_eq(emu_mac_key(t->m2.key, ins, p1, p2, out + 5, len,
+	                             out + 5 + len),
+	                 0);
 	return 5 + len + 4;
 }
 
@@ -280,8 +328,9 @@ static unsigned send(emu_token *t, const uint8_t *c, size_t clen)
 START_TEST(codes_with_digits)
 {
 	static const uint8_t config[22] = {
-		0x81, 0x14, 0x1F, 0x01, 0x01, 0x0F, 0x04, 0x69, 0x55, 0xB9, 0x00,
-		0x86, 0x09, 0x0A, 0x01, 0x02, 0x0B, 0x01, 0x08, 0x0D, 0x01, 0x3C,
+		0x81, 0x14, 0x1F, 0x01, 0x01, 0x0F, 0x04, 0x69,
+		0x55, 0xB9, 0x00, 0x86, 0x09, 0x0A, 0x01, 0x02,
+		0x0B, 0x01, 0x08, 0x0D, 0x01, 0x3C,
 	};
 	uint8_t seed[32] = "12345678901234567890", c[128];
 	emu_token t;
@@ -290,8 +339,12 @@ START_TEST(codes_with_digits)
 	fresh(&t, 100);
 	ck_assert_uint_eq(login(&t, auth_default), 0x9000);
 	seed[20] = 0x80;
-	ck_assert_uint_eq(send(&t, c, build(&t, 0xC5, 0x01, 5, seed, 32, true, c)), 0x9000);
-	ck_assert_uint_eq(send(&t, c, build(&t, 0xD4, 0x01, 5, config, 22, false, c)), 0x9000);
+	ck_assert_uint_eq(
+		send(&t, c, build(&t, 0xC5, 0x01, 5, seed, 32, true, c)),
+		0x9000);
+	ck_assert_uint_eq(
+		send(&t, c, build(&t, 0xD4, 0x01, 5, config, 22, false, c)),
+		0x9000);
 	/* RFC 6238's SHA-1 seed with SHA-256, 60 s, 8 digits, at T */
 	ck_assert_int_eq(emu_m2_code(&t, 5, NOW, &tt), 5578892L);
 	/* RFC 6238's seed at T=59: 4, 6, 8, 10 digits */
@@ -307,9 +360,15 @@ START_TEST(codes_with_digits)
 
 		memcpy(bad, config, sizeof(bad));
 		bad[18] = 7;
-		ck_assert_uint_eq(send(&t, c, build(&t, 0xD4, 0x01, 5, bad, 22, false, c)), 0x6A80);
+		ck_assert_uint_eq(
+			send(&t, c,
+		             build(&t, 0xD4, 0x01, 5, bad, 22, false, c)),
+			0x6A80);
 		title[13] = 0x80;
-		ck_assert_uint_eq(send(&t, c, build(&t, 0xD5, 0x00, 5, title, 16, true, c)), 0x6A80);
+		ck_assert_uint_eq(
+			send(&t, c,
+		             build(&t, 0xD5, 0x00, 5, title, 16, true, c)),
+			0x6A80);
 	}
 	ck_assert_uint_eq(t.m2.p[5].digits, 8);
 }
@@ -321,7 +380,10 @@ START_TEST(key_change_and_button)
 
 	fresh(&t, 100);
 	ck_assert_uint_eq(login(&t, auth_default), 0x9000);
-	ck_assert_uint_eq(apdu(&t, "84D7000024924F3FCB652598DC95D5279A47660F128D4EF00F26363829099EC67095E340747E392E2D"), 0x9060);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84D7000024924F3FCB652598DC95D5279A47660F128D4EF00F26363829099EC67095E340747E392E2D"),
+		0x9060);
 	ck_assert_uint_eq(t.m2.pending, EMU_M2_PENDING_KEY);
 	/* any other command cancels the waiting request */
 	ck_assert_uint_eq(apdu(&t, "8041000000"), 0x9000);
@@ -329,12 +391,18 @@ START_TEST(key_change_and_button)
 	ck_assert_uint_eq(login(&t, auth_newkey), 0x6309);
 	/* so does a power-off */
 	ck_assert_uint_eq(login(&t, auth_default), 0x9000);
-	ck_assert_uint_eq(apdu(&t, "84D7000024924F3FCB652598DC95D5279A47660F128D4EF00F26363829099EC67095E340747E392E2D"), 0x9060);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84D7000024924F3FCB652598DC95D5279A47660F128D4EF00F26363829099EC67095E340747E392E2D"),
+		0x9060);
 	emu_token_power_event(&t);
 	ck_assert_uint_eq(emu_m2_press_up(&t), EMU_M2_PENDING_NONE);
 	/* pressed in time: the new key, and the old one refused */
 	ck_assert_uint_eq(login(&t, auth_default), 0x9000);
-	ck_assert_uint_eq(apdu(&t, "84D7000024924F3FCB652598DC95D5279A47660F128D4EF00F26363829099EC67095E340747E392E2D"), 0x9060);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84D7000024924F3FCB652598DC95D5279A47660F128D4EF00F26363829099EC67095E340747E392E2D"),
+		0x9060);
 	t.dirty = false;
 	ck_assert_uint_eq(emu_m2_press_up(&t), EMU_M2_PENDING_KEY);
 	ck_assert(t.dirty && !t.authenticated);
@@ -342,7 +410,10 @@ START_TEST(key_change_and_button)
 	ck_assert_uint_eq(login(&t, auth_default), 0x6309);
 	/* and back, under the new key */
 	ck_assert_uint_eq(login(&t, auth_newkey), 0x9000);
-	ck_assert_uint_eq(apdu(&t, "84D7000024F1931A924075DD7B9F26A43997E9ED079380A02FAA741E45355D7645DE2A77627F085C2E"), 0x9060);
+	ck_assert_uint_eq(
+		apdu(&t,
+	             "84D7000024F1931A924075DD7B9F26A43997E9ED079380A02FAA741E45355D7645DE2A77627F085C2E"),
+		0x9060);
 	ck_assert_uint_eq(emu_m2_press_up(&t), EMU_M2_PENDING_KEY);
 	ck_assert_uint_eq(login(&t, auth_default), 0x9000);
 }
@@ -361,7 +432,9 @@ START_TEST(delete_and_reset)
 	ck_assert_uint_eq(apdu(&t, "80E6006400"), 0x6A86);
 	/* the reset waits for the button, then empties everything */
 	ck_assert_uint_eq(login(&t, auth_default), 0x9000);
-	ck_assert_uint_eq(apdu(&t, "84D5003914A54639FF517862971621718915C95B3EA6ED2E0F"), 0x9000);
+	ck_assert_uint_eq(
+		apdu(&t, "84D5003914A54639FF517862971621718915C95B3EA6ED2E0F"),
+		0x9000);
 	ck_assert_uint_eq(apdu(&t, "8056000000"), 0x9060);
 	ck_assert_uint_eq(t.m2.p[57].flag, 0x20);
 	ck_assert_uint_eq(emu_m2_press_up(&t), EMU_M2_PENDING_RESET);

@@ -110,8 +110,10 @@ START_TEST(auth_wrong_answer)
 	emu_token t;
 	fresh(&t, "8659632000001");
 	ck_assert_uint_eq(send_hex(&t, "804B08000100", NULL, NULL), 0x9000);
-	ck_assert_uint_eq(send_hex(&t, "80CE00001000112233445566778899AABBCCDDEEFF",
-	                           NULL, NULL), 0x6983);
+	ck_assert_uint_eq(send_hex(&t,
+	                           "80CE00001000112233445566778899AABBCCDDEEFF",
+	                           NULL, NULL),
+	                  0x6983);
 	ck_assert(!t.authenticated);
 	/* the challenge was used up: the right answer now fails too */
 	ck_assert_uint_eq(send_hex(&t, kat_auth, NULL, NULL), 0x6983);
@@ -214,10 +216,13 @@ END_TEST
 START_TEST(bad_tlv_rejected)
 {
 	/* each variant of the KAT body breaks one rule of the TLV */
-	static const struct { size_t at; uint8_t value; } bad[] = {
-		{0, 0x80}, {1, 0x12}, {2, 0x1E}, {4, 0x04}, {5, 0x0E}, {6, 0x05},
-		{11, 0x87}, {13, 0x0B}, {15, 0x03}, {15, 0x00}, {16, 0x0C},
-		{18, 0x20}, {18, 0x00},
+	static const struct {
+		size_t at;
+		uint8_t value;
+	} bad[] = {
+		{0, 0x80},  {1, 0x12},  {2, 0x1E},  {4, 0x04},  {5, 0x0E},
+		{6, 0x05},  {11, 0x87}, {13, 0x0B}, {15, 0x03}, {15, 0x00},
+		{16, 0x0C}, {18, 0x20}, {18, 0x00},
 	};
 	emu_token t;
 	uint8_t kat[64], body[19], c[64];
@@ -321,8 +326,10 @@ START_TEST(status_words)
 	ck_assert_uint_eq(send_hex(&t, "8041000003021100", NULL, NULL), 0x6700);
 	ck_assert_uint_eq(send_hex(&t, "80410000020211FF", NULL, NULL), 0x6700);
 	ck_assert_uint_eq(send_hex(&t, "804B080000", NULL, NULL), 0x6700);
-	ck_assert_uint_eq(send_hex(&t, "80CE00000F000102030405060708090A0B0C0D0E",
-	                           NULL, NULL), 0x6700);
+	ck_assert_uint_eq(send_hex(&t,
+	                           "80CE00000F000102030405060708090A0B0C0D0E",
+	                           NULL, NULL),
+	                  0x6700);
 	ck_assert_uint_eq(send_hex(&t, "80420000020211", NULL, NULL), 0x6D00);
 	ck_assert_uint_eq(send_hex(&t, "8400000000", NULL, NULL), 0x6D00);
 	ck_assert_uint_eq(send_hex(&t, "00A4040000", NULL, NULL), 0x6E00);
@@ -376,10 +383,12 @@ START_TEST(state_round_trip)
 	a.clock_base = 1767225600;
 	a.clock_ref = 1767225000;
 	a.drift_ppm = -25;
-	ck_assert_msg(emu_state_save(path, &a, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(emu_state_save(path, &a, err, sizeof(err)) == 0, "%s",
+	              err);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0600);
-	ck_assert_msg(emu_state_load(path, &b, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(emu_state_load(path, &b, err, sizeof(err)) == 0, "%s",
+	              err);
 	ck_assert_str_eq(b.serial, "8659622000042");
 	ck_assert_uint_eq(b.seedlen, 20);
 	ck_assert_mem_eq(b.seed, "12345678901234567890", 20);
@@ -404,7 +413,10 @@ END_TEST
 /* RFC 6238 appendix B, truncated to the token's 6 digits. */
 START_TEST(totp_rfc6238)
 {
-	static const struct { int64_t t; const char *sha1, *sha256; } v[] = {
+	static const struct {
+		int64_t t;
+		const char *sha1, *sha256;
+	} v[] = {
 		{59, "287082", "119246"},
 		{1111111109, "081804", "084774"},
 		{1111111111, "050471", "062674"},
@@ -423,13 +435,15 @@ START_TEST(totp_rfc6238)
 		t.hash = EMU_HASH_SHA1;
 		memcpy(t.seed, "12345678901234567890", 20);
 		t.seedlen = 20;
-		snprintf(got, sizeof(got), "%06ld", emu_report_code(&t, v[i].t, &tt));
+		snprintf(got, sizeof(got), "%06ld",
+		         emu_report_code(&t, v[i].t, &tt));
 		ck_assert_str_eq(got, v[i].sha1);
 		ck_assert_int_eq(tt, v[i].t);
 		t.hash = EMU_HASH_SHA256;
 		memcpy(t.seed, "12345678901234567890123456789012", 32);
 		t.seedlen = 32;
-		snprintf(got, sizeof(got), "%06ld", emu_report_code(&t, v[i].t, &tt));
+		snprintf(got, sizeof(got), "%06ld",
+		         emu_report_code(&t, v[i].t, &tt));
 		ck_assert_str_eq(got, v[i].sha256);
 	}
 	t.seedlen = 0;

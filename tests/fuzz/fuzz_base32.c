@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int pad = 0; pad < 2; pad++) {
 		rc = input_base32_encode(raw, rawlen, pad != 0, &enc);
 		FUZZ_CHECK(rc == INPUT_OK && enc != NULL);
-		rc = input_base32_decode(enc, strlen(enc), &again, &againlen, &err);
+		rc = input_base32_decode(enc, strlen(enc), &again, &againlen,
+		                         &err);
 		FUZZ_CHECK(rc == INPUT_OK);
 		FUZZ_CHECK(againlen == rawlen);
 		FUZZ_CHECK(rawlen == 0 || memcmp(again, raw, rawlen) == 0);

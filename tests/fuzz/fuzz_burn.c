@@ -27,8 +27,8 @@ typedef struct replay {
 /* Input: per APDU, one length byte L then L reply bytes (data + SW);
  * L = 0xFF means "the transport fails" with the error chosen by the next
  * byte.  An exhausted input is a removed card. */
-static int replay_transmit(void *ctx, const uint8_t *c, size_t clen,
-                           uint8_t *r, size_t rcap, size_t *rlen)
+static int replay_transmit(void *ctx, const uint8_t *c, size_t clen, uint8_t *r,
+                           size_t rcap, size_t *rlen)
 {
 	replay *p = ctx;
 	size_t l = 0;

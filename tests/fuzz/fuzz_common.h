@@ -13,20 +13,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",     \
-			        __FILE__, __LINE__, #cond);                  \
-			abort();                                             \
-		}                                                            \
+#define FUZZ_CHECK(cond)                                                 \
+	do {                                                             \
+		if (!(cond)) {                                           \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", \
+			        __FILE__, __LINE__, #cond);              \
+			abort();                                         \
+		}                                                        \
 	} while (0)
 
 /* A message for a person must be a non-empty, terminated sentence. */
-#define FUZZ_CHECK_MSG(msg, cap)                                             \
-	do {                                                                 \
-		FUZZ_CHECK((msg)[0] != '\0');                                \
-		FUZZ_CHECK(memchr((msg), '\0', (cap)) != NULL);              \
+#define FUZZ_CHECK_MSG(msg, cap)                                \
+	do {                                                    \
+		FUZZ_CHECK((msg)[0] != '\0');                   \
+		FUZZ_CHECK(memchr((msg), '\0', (cap)) != NULL); \
 	} while (0)
 
 #endif

@@ -117,8 +117,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			get_challenge(&t, chal, &ok);
 			FUZZ_CHECK(ok);
 			if (op % 5 == 1) {
-				FUZZ_CHECK(safeid_apdu_authenticate(chal, c, sizeof(c),
-				                                    &clen) == SAFEID_OK);
+				FUZZ_CHECK(safeid_apdu_authenticate(
+						   chal, c, sizeof(c), &clen) ==
+				           SAFEID_OK);
 			} else {
 				c[0] = 0x80;
 				c[1] = 0xCE;

@@ -39,8 +39,8 @@ typedef struct replay {
 	bool write_unauth; /* an 84 command before any 9000 to authenticate */
 } replay;
 
-static int replay_transmit(void *ctx, const uint8_t *c, size_t clen,
-                           uint8_t *r, size_t rcap, size_t *rlen)
+static int replay_transmit(void *ctx, const uint8_t *c, size_t clen, uint8_t *r,
+                           size_t rcap, size_t *rlen)
 {
 	replay *p = ctx;
 	size_t l = 0;
@@ -53,7 +53,8 @@ static int replay_transmit(void *ctx, const uint8_t *c, size_t clen,
 	FUZZ_CHECK(clen >= 4 && clen <= SAFEID_APDU_MAX);
 	p->sent++;
 	if (c[1] != 0xC0)
-		p->data = 0; /* a new command, or a resend: the core starts over */
+		p->data =
+			0; /* a new command, or a resend: the core starts over */
 	if (!more) {
 		p->ins = c[1];
 		p->writes[c[1]] += c[0] == 0x84 ? 1 : 0;
@@ -112,7 +113,8 @@ static void check_profile(const uint8_t *d, size_t n)
 	FUZZ_CHECK(p.title[p.titlelen] == '\0');
 	FUZZ_CHECK(memcmp(p.title, d + 5, p.titlelen) == 0);
 	FUZZ_CHECK(memchr(p.title, 0, p.titlelen) == NULL);
-	FUZZ_CHECK(p.titlelen == SAFEID_M2_TITLE_FIELD || d[5 + p.titlelen] == 0);
+	FUZZ_CHECK(p.titlelen == SAFEID_M2_TITLE_FIELD ||
+	           d[5 + p.titlelen] == 0);
 	FUZZ_CHECK(p.step == d[30] && p.digits == d[31] && p.flag == d[4]);
 	FUZZ_CHECK(p.hash == 0 || p.hash == d[29]);
 }
@@ -125,7 +127,8 @@ static void check_auth_sw(uint16_t sw)
 	FUZZ_CHECK((e == SAFEID_OK) == (sw == 0x9000));
 	if ((sw & 0xFF00) == 0x6300) {
 		FUZZ_CHECK(tries == (sw & 0xFF));
-		FUZZ_CHECK(e == (tries == 0 ? SAFEID_ERR_LOCKED : SAFEID_ERR_WRONG_KEY));
+		FUZZ_CHECK(e == (tries == 0 ? SAFEID_ERR_LOCKED
+		                            : SAFEID_ERR_WRONG_KEY));
 	} else if (sw == 0x6983) {
 		FUZZ_CHECK(tries == 0 && e == SAFEID_ERR_LOCKED);
 	} else {
@@ -161,7 +164,8 @@ static void run_burn(safeid_m2 *s, const replay *rp, uint8_t opt)
 		memset(&a[i], 0, sizeof(a[i]));
 		a[i].profile = (unsigned)i * 7;
 		a[i].cfg.clock = 1767225600u;
-		a[i].cfg.hash = (opt & 2) ? SAFEID_HASH_SHA256 : SAFEID_HASH_SHA1;
+		a[i].cfg.hash =
+			(opt & 2) ? SAFEID_HASH_SHA256 : SAFEID_HASH_SHA1;
 		a[i].cfg.step = 30;
 		a[i].cfg.digits = 6;
 		a[i].cfg.display = SAFEID_DISPLAY_30S;
@@ -176,7 +180,8 @@ static void run_burn(safeid_m2 *s, const replay *rp, uint8_t opt)
 	if (rc == SAFEID_OK) {
 		FUZZ_CHECK(r.step == SAFEID_M2_STEP_DONE && r.done == n);
 		for (i = 0; i < n; i++)
-			FUZZ_CHECK(res[i].confirmed && res[i].seed == SAFEID_SEED_NEW);
+			FUZZ_CHECK(res[i].confirmed &&
+			           res[i].seed == SAFEID_SEED_NEW);
 	}
 	for (i = 0; i < n; i++)
 		check_result(&res[i], rp);
@@ -207,8 +212,9 @@ static int press(void *arg, safeid_m2_press what, long ms)
 
 	(void)what;
 	FUZZ_CHECK(ms > 0);
-	return *answer % 3 == 0 ? SAFEID_OK
-	       : *answer % 3 == 1 ? SAFEID_ERR_TIMEOUT : SAFEID_ERR_CANCELLED;
+	return *answer % 3 == 0   ? SAFEID_OK
+	       : *answer % 3 == 1 ? SAFEID_ERR_TIMEOUT
+	                          : SAFEID_ERR_CANCELLED;
 }
 
 static void run_press(safeid_m2 *s, const replay *rp, uint8_t opt, bool reset)
@@ -218,10 +224,12 @@ static void run_press(safeid_m2 *s, const replay *rp, uint8_t opt, bool reset)
 	int rc;
 
 	if (reset)
-		rc = safeid_m2_factory_reset(s, 0, (opt & 1) ? press : NULL, &opt, &r);
+		rc = safeid_m2_factory_reset(s, 0, (opt & 1) ? press : NULL,
+		                             &opt, &r);
 	else
-		rc = safeid_m2_change_key(s, nk, 16, (opt & 2) ? SAFEID_M2_VERIFY : 0,
-		                          0, (opt & 1) ? press : NULL, &opt, &r);
+		rc = safeid_m2_change_key(s, nk, 16,
+		                          (opt & 2) ? SAFEID_M2_VERIFY : 0, 0,
+		                          (opt & 1) ? press : NULL, &opt, &r);
 	FUZZ_CHECK(rc == r.err);
 	FUZZ_CHECK(safeid_m2_outcome_name(r.outcome) != NULL);
 	if (r.outcome == SAFEID_M2_CONFIRMED && reset)
@@ -271,12 +279,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rp.d = data + 2;
 	rp.n = size - 2;
 	if (mode % 7 == 2) {
-		int rc = safeid_detect(&t, (opt & 1) ? "TOKEN2 Molto2 00 00" : "Reader",
-		                       &d);
+		int rc = safeid_detect(
+			&t, (opt & 1) ? "TOKEN2 Molto2 00 00" : "Reader", &d);
 
 		FUZZ_CHECK(!rp.non_read);
 		if (rc == SAFEID_OK)
-			FUZZ_CHECK(d.family != NULL && d.info.serial[0] != '\0');
+			FUZZ_CHECK(d.family != NULL &&
+			           d.info.serial[0] != '\0');
 		return 0;
 	}
 	FUZZ_CHECK(safeid_m2_open(&t, PROFILES, &s) == SAFEID_OK);

@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	memset(&err, 0, sizeof(err));
-	rc = input_otpauth_parse((const char *)data, size, "fuzz input",
-	                         &list, &err);
+	rc = input_otpauth_parse((const char *)data, size, "fuzz input", &list,
+	                         &err);
 	if (rc != INPUT_OK) {
 		FUZZ_CHECK(rc < 0);
 		FUZZ_CHECK(list.count == 0);

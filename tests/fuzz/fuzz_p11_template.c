@@ -21,18 +21,48 @@
 #define MAX_ATTRS 12
 
 static const CK_ATTRIBUTE_TYPE known[] = {
-	CKA_CLASS, CKA_KEY_TYPE, CKA_VALUE, CKA_VALUE_LEN, CKA_TOKEN,
-	CKA_PRIVATE, CKA_SENSITIVE, CKA_EXTRACTABLE, CKA_LABEL, CKA_ID,
-	CKA_OTP_TIME_INTERVAL, CKA_OTP_LENGTH, CKA_OTP_FORMAT,
-	CKA_OTP_USER_FRIENDLY_MODE, CKA_SAFEID_HASH, CKA_SAFEID_DISPLAY_TIMEOUT,
-	CKA_SAFEID_BURN_CLOCK, CKA_SAFEID_ERASE_SEED, CKA_SAFEID_MODEL,
-	CKA_SAFEID_RESTRICTED_SYNC, CKA_SAFEID_SEED_STATE, CKA_HW_FEATURE_TYPE,
-	CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_LOCAL, CKA_MODIFIABLE,
-	CKA_ENCRYPT, CKA_SIGN, CKA_START_DATE, CKA_ALLOWED_MECHANISMS,
-	CKA_OTP_USER_IDENTIFIER, CKA_KEY_GEN_MECHANISM, CKA_UNIQUE_ID,
-	CKA_COPYABLE, CKA_DESTROYABLE, CKA_TRUSTED, CKA_CHECK_VALUE,
-	CKA_OTP_TIME_REQUIREMENT, CKA_OTP_SERVICE_LOGO, CKA_OTP_TIME,
-	CKA_WRAP_TEMPLATE, CKA_DERIVE,
+	CKA_CLASS,
+	CKA_KEY_TYPE,
+	CKA_VALUE,
+	CKA_VALUE_LEN,
+	CKA_TOKEN,
+	CKA_PRIVATE,
+	CKA_SENSITIVE,
+	CKA_EXTRACTABLE,
+	CKA_LABEL,
+	CKA_ID,
+	CKA_OTP_TIME_INTERVAL,
+	CKA_OTP_LENGTH,
+	CKA_OTP_FORMAT,
+	CKA_OTP_USER_FRIENDLY_MODE,
+	CKA_SAFEID_HASH,
+	CKA_SAFEID_DISPLAY_TIMEOUT,
+	CKA_SAFEID_BURN_CLOCK,
+	CKA_SAFEID_ERASE_SEED,
+	CKA_SAFEID_MODEL,
+	CKA_SAFEID_RESTRICTED_SYNC,
+	CKA_SAFEID_SEED_STATE,
+	CKA_HW_FEATURE_TYPE,
+	CKA_ALWAYS_SENSITIVE,
+	CKA_NEVER_EXTRACTABLE,
+	CKA_LOCAL,
+	CKA_MODIFIABLE,
+	CKA_ENCRYPT,
+	CKA_SIGN,
+	CKA_START_DATE,
+	CKA_ALLOWED_MECHANISMS,
+	CKA_OTP_USER_IDENTIFIER,
+	CKA_KEY_GEN_MECHANISM,
+	CKA_UNIQUE_ID,
+	CKA_COPYABLE,
+	CKA_DESTROYABLE,
+	CKA_TRUSTED,
+	CKA_CHECK_VALUE,
+	CKA_OTP_TIME_REQUIREMENT,
+	CKA_OTP_SERVICE_LOGO,
+	CKA_OTP_TIME,
+	CKA_WRAP_TEMPLATE,
+	CKA_DERIVE,
 };
 
 typedef struct cursor {
@@ -50,18 +80,22 @@ static CK_ULONG build(cursor *cur, CK_ATTRIBUTE *tmpl)
 	CK_ULONG n = 0;
 	int t, len;
 
-	while (n < MAX_ATTRS && (t = take(cur)) >= 0 && (len = take(cur)) >= 0) {
+	while (n < MAX_ATTRS && (t = take(cur)) >= 0 &&
+	       (len = take(cur)) >= 0) {
 		CK_ATTRIBUTE *a = &tmpl[n];
 		size_t k;
 
 		if (t == 0xFF) {
 			a->type = 0;
 			for (int i = 0; i < 4; i++)
-				a->type = (a->type << 8) | (CK_ULONG)(take(cur) & 0xFF);
+				a->type = (a->type << 8) |
+				          (CK_ULONG)(take(cur) & 0xFF);
 		} else {
-			a->type = known[(size_t)t % (sizeof(known) / sizeof(known[0]))];
+			a->type = known[(size_t)t %
+			                (sizeof(known) / sizeof(known[0]))];
 		}
-		k = cur->n - cur->pos < (size_t)len ? cur->n - cur->pos : (size_t)len;
+		k = cur->n - cur->pos < (size_t)len ? cur->n - cur->pos
+		                                    : (size_t)len;
 		/* a length byte of 0xFE: a length query (no buffer) */
 		if (len == 0xFE) {
 			a->pValue = NULL;
@@ -206,7 +240,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rv = sp11_burn_template_parse(tmpl, n, &bp);
 		if (rv == CKR_OK) {
 			FUZZ_CHECK(bp.seed != NULL);
-			FUZZ_CHECK(bp.seedlen >= 1 && bp.seedlen <= SAFEID_SEED_MAX);
+			FUZZ_CHECK(bp.seedlen >= 1 &&
+			           bp.seedlen <= SAFEID_SEED_MAX);
 			FUZZ_CHECK(bp.step == 30 || bp.step == 60);
 			FUZZ_CHECK(bp.hash == SAFEID_HASH_SHA1 ||
 			           bp.hash == SAFEID_HASH_SHA256);

@@ -17,7 +17,9 @@ static inline int fuzz_replay_answer(const uint8_t *d, size_t n, size_t *pos,
                                      uint8_t *r, size_t rcap, size_t *rlen)
 {
 	static const int transport_errors[] = {
-		SAFEID_ERR_REMOVED, SAFEID_ERR_READER_GONE, SAFEID_ERR_COMM,
+		SAFEID_ERR_REMOVED,
+		SAFEID_ERR_READER_GONE,
+		SAFEID_ERR_COMM,
 		SAFEID_ERR_TIMEOUT,
 	};
 	size_t l;

@@ -31,8 +31,10 @@ int main(void)
 	rc = 0;
 fail:
 	if (rc != 0)
-		fprintf(stderr, "netns-lo-up: cannot bring up loopback: %s; the "
-		        "harness needs root with CAP_NET_ADMIN\n", strerror(errno));
+		fprintf(stderr,
+		        "netns-lo-up: cannot bring up loopback: %s; the "
+		        "harness needs root with CAP_NET_ADMIN\n",
+		        strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return rc;

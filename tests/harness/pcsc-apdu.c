@@ -33,14 +33,16 @@ static int transmit_hex(SCARDHANDLE card, DWORD proto, const char *hex, int pos)
 	LONG rv;
 
 	if (clen < 4) {
-		fprintf(stderr, "pcsc-apdu: APDU %d '%s': not hex of 4 or more "
-		        "bytes\n", pos, hex);
+		fprintf(stderr,
+		        "pcsc-apdu: APDU %d '%s': not hex of 4 or more "
+		        "bytes\n",
+		        pos, hex);
 		return 2;
 	}
 	rv = SCardTransmit(card, pci, c, (DWORD)clen, NULL, r, &rlen);
 	if (rv != SCARD_S_SUCCESS) {
-		fprintf(stderr, "pcsc-apdu: APDU %d: transmit failed: %s\n", pos,
-		        pcsc_stringify_error(rv));
+		fprintf(stderr, "pcsc-apdu: APDU %d: transmit failed: %s\n",
+		        pos, pcsc_stringify_error(rv));
 		printf("ERROR %s\n", pcsc_stringify_error(rv));
 		fflush(stdout);
 		return 1;
@@ -67,7 +69,8 @@ int main(int argc, char **argv)
 	}
 	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
 	if (rv != SCARD_S_SUCCESS) {
-		fprintf(stderr, "pcsc-apdu: no PC/SC service: %s; start pcscd\n",
+		fprintf(stderr,
+		        "pcsc-apdu: no PC/SC service: %s; start pcscd\n",
 		        pcsc_stringify_error(rv));
 		return 1;
 	}
@@ -83,7 +86,8 @@ int main(int argc, char **argv)
 		for (int i = 3; i < argc && rc == 0; i++)
 			rc = transmit_hex(card, proto, argv[i], i - 2);
 	} else {
-		for (int i = 1; rc == 0 && fgets(line, sizeof(line), stdin) != NULL; i++) {
+		for (int i = 1;
+		     rc == 0 && fgets(line, sizeof(line), stdin) != NULL; i++) {
 			line[strcspn(line, "\r\n")] = '\0';
 			rc = transmit_hex(card, proto, line, i);
 		}

@@ -27,7 +27,11 @@
  * condition PC/SC itself cannot signal. */
 #define SERVICE_RETRY_MS 20
 
-typedef enum want { WANT_READER, WANT_PRESENT, WANT_ABSENT } want;
+typedef enum want {
+	WANT_READER,
+	WANT_PRESENT,
+	WANT_ABSENT
+} want;
 
 static long long now_ms(void)
 {
@@ -52,8 +56,10 @@ static int establish(SCARDCONTEXT *ctx, long long deadline)
 		if (rv == SCARD_S_SUCCESS)
 			return 0;
 		if (remaining(deadline) == 0) {
-			fprintf(stderr, "pcsc-wait: no PC/SC service (%s) within the "
-			        "bound; is pcscd running?\n", pcsc_stringify_error(rv));
+			fprintf(stderr,
+			        "pcsc-wait: no PC/SC service (%s) within the "
+			        "bound; is pcscd running?\n",
+			        pcsc_stringify_error(rv));
 			return -1;
 		}
 		(void)poll(NULL, 0, SERVICE_RETRY_MS);
@@ -85,14 +91,16 @@ static void wait_reader_change(SCARDCONTEXT ctx, long long deadline)
 	rs.dwCurrentState = SCARD_STATE_UNAWARE;
 	/* the first call reports the current count; the second waits */
 	if (SCardGetStatusChange(ctx, 0, &rs, 1) == SCARD_S_SUCCESS)
-		rs.dwCurrentState = rs.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+		rs.dwCurrentState =
+			rs.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 	(void)SCardGetStatusChange(ctx, remaining(deadline), &rs, 1);
 }
 
 static bool state_ok(DWORD st, want w)
 {
 	if (w == WANT_PRESENT)
-		return (st & SCARD_STATE_PRESENT) != 0 && (st & SCARD_STATE_MUTE) == 0;
+		return (st & SCARD_STATE_PRESENT) != 0 &&
+		       (st & SCARD_STATE_MUTE) == 0;
 	if (w == WANT_ABSENT)
 		return (st & SCARD_STATE_EMPTY) != 0;
 	return true;
@@ -106,8 +114,10 @@ static int wait_reader(SCARDCONTEXT ctx, const char *name, want w,
 
 	while (!reader_listed(ctx, name)) {
 		if (remaining(deadline) == 0) {
-			fprintf(stderr, "pcsc-wait: reader '%s' did not appear within "
-			        "the bound; check pcscd's log and reader.conf\n", name);
+			fprintf(stderr,
+			        "pcsc-wait: reader '%s' did not appear within "
+			        "the bound; check pcscd's log and reader.conf\n",
+			        name);
 			return -1;
 		}
 		wait_reader_change(ctx, deadline);
@@ -120,7 +130,8 @@ static int wait_reader(SCARDCONTEXT ctx, const char *name, want w,
 		if (rv == SCARD_S_SUCCESS) {
 			if (state_ok(rs.dwEventState, w))
 				return 0;
-			rs.dwCurrentState = rs.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+			rs.dwCurrentState =
+				rs.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 		}
 		if (remaining(deadline) == 0)
 			break;
@@ -134,9 +145,10 @@ static int wait_reader(SCARDCONTEXT ctx, const char *name, want w,
 		}
 		rs.dwCurrentState = SCARD_STATE_UNAWARE;
 	}
-	fprintf(stderr, "pcsc-wait: reader '%s': card still %s after the "
-	        "bound; is the emulator running and connected?\n", name,
-	        w == WANT_PRESENT ? "absent" : "present");
+	fprintf(stderr,
+	        "pcsc-wait: reader '%s': card still %s after the "
+	        "bound; is the emulator running and connected?\n",
+	        name, w == WANT_PRESENT ? "absent" : "present");
 	return -1;
 }
 
@@ -160,7 +172,8 @@ static int list_readers(SCARDCONTEXT ctx)
 		rs.dwCurrentState = SCARD_STATE_UNAWARE;
 		(void)SCardGetStatusChange(ctx, 0, &rs, 1);
 		printf("%s\t%s\n", p,
-		       (rs.dwEventState & SCARD_STATE_PRESENT) ? "present" : "empty");
+		       (rs.dwEventState & SCARD_STATE_PRESENT) ? "present"
+		                                               : "empty");
 	}
 	SCardFreeMemory(ctx, list);
 	return 0;
@@ -187,20 +200,34 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 't': timeout = strtol(optarg, NULL, 10); break;
-		case 's': service = true; break;
-		case 'r': reader = optarg; break;
-		case 'p': w = WANT_PRESENT; break;
-		case 'a': w = WANT_ABSENT; break;
-		case 'l': list = true; break;
+		case 't':
+			timeout = strtol(optarg, NULL, 10);
+			break;
+		case 's':
+			service = true;
+			break;
+		case 'r':
+			reader = optarg;
+			break;
+		case 'p':
+			w = WANT_PRESENT;
+			break;
+		case 'a':
+			w = WANT_ABSENT;
+			break;
+		case 'l':
+			list = true;
+			break;
 		default:
-			fprintf(stderr, "usage: pcsc-wait [--timeout MS] --service | "
+			fprintf(stderr,
+			        "usage: pcsc-wait [--timeout MS] --service | "
 			        "--reader NAME [--present|--absent] | --list\n");
 			return 2;
 		}
 	}
 	if (timeout < 0 || (!service && !list && reader == NULL)) {
-		fprintf(stderr, "pcsc-wait: give --service, --list or --reader NAME "
+		fprintf(stderr,
+		        "pcsc-wait: give --service, --list or --reader NAME "
 		        "(and a --timeout in ms >= 0)\n");
 		return 2;
 	}

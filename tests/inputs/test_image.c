@@ -24,7 +24,10 @@
 static void band_inks(unsigned x, uint8_t ink[4])
 {
 	static const uint8_t bands[4][4] = {
-		{ 0, 0, 0, 0 }, { 0, 0, 0, 255 }, { 255, 0, 0, 0 }, { 0, 0, 0, 128 },
+		{0, 0, 0, 0},
+		{0, 0, 0, 255},
+		{255, 0, 0, 0},
+		{0, 0, 0, 128},
 	};
 
 	memcpy(ink, bands[x / 16], 4);
@@ -60,7 +63,8 @@ static uint8_t *cmyk_jpeg(J_COLOR_SPACE space, boolean adobe,
 			band_inks(x, row + x * 4);
 			if (adobe)
 				for (unsigned k = 0; k < 4; k++)
-					row[x * 4 + k] = (uint8_t)(255 - row[x * 4 + k]);
+					row[x * 4 + k] =
+						(uint8_t)(255 - row[x * 4 + k]);
 		}
 		jpeg_write_scanlines(&c, &r, 1);
 	}
@@ -69,15 +73,14 @@ static uint8_t *cmyk_jpeg(J_COLOR_SPACE space, boolean adobe,
 	return out;
 }
 
-static void check_bands(J_COLOR_SPACE space, boolean adobe,
-                        boolean progressive)
+static void check_bands(J_COLOR_SPACE space, boolean adobe, boolean progressive)
 {
 	/* white, black, cyan (R 0, G and B full), half black */
-	static const int want[4] = { 255, 0, 179, 127 };
+	static const int want[4] = {255, 0, 179, 127};
 	unsigned long len = 0;
 	uint8_t *jpg = cmyk_jpeg(space, adobe, progressive, &len);
 	input_image img;
-	input_error e = { 0, "" };
+	input_error e = {0, ""};
 
 	ck_assert_msg(input_image_load(jpg, len, "cmyk", &img, &e) == INPUT_OK,
 	              "%s", e.msg);
@@ -94,16 +97,28 @@ static void check_bands(J_COLOR_SPACE space, boolean adobe,
 	free(jpg);
 }
 
-START_TEST(cmyk_adobe) { check_bands(JCS_CMYK, TRUE, FALSE); }
+START_TEST(cmyk_adobe)
+{
+	check_bands(JCS_CMYK, TRUE, FALSE);
+}
 END_TEST
 
-START_TEST(cmyk_plain) { check_bands(JCS_CMYK, FALSE, FALSE); }
+START_TEST(cmyk_plain)
+{
+	check_bands(JCS_CMYK, FALSE, FALSE);
+}
 END_TEST
 
-START_TEST(ycck) { check_bands(JCS_YCCK, TRUE, FALSE); }
+START_TEST(ycck)
+{
+	check_bands(JCS_YCCK, TRUE, FALSE);
+}
 END_TEST
 
-START_TEST(cmyk_progressive) { check_bands(JCS_CMYK, TRUE, TRUE); }
+START_TEST(cmyk_progressive)
+{
+	check_bands(JCS_CMYK, TRUE, TRUE);
+}
 END_TEST
 
 /* libjpeg's own progression (10 scans in colour) at every small size:
@@ -111,7 +126,7 @@ END_TEST
 START_TEST(progressive_sizes)
 {
 	static const unsigned sizes[][2] = {
-		{ 1, 1 }, { 7, 3 }, { 17, 9 }, { 33, 65 }, { 640, 480 },
+		{1, 1}, {7, 3}, {17, 9}, {33, 65}, {640, 480},
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -121,7 +136,7 @@ START_TEST(progressive_sizes)
 		uint8_t *row = calloc(w, 3), *out = NULL;
 		unsigned long len = 0;
 		input_image img;
-		input_error e = { 0, "" };
+		input_error e = {0, ""};
 
 		c.err = jpeg_std_error(&je);
 		jpeg_create_compress(&c);
@@ -137,13 +152,14 @@ START_TEST(progressive_sizes)
 			JSAMPROW r = row;
 
 			for (unsigned x = 0; x < w * 3; x++)
-				row[x] = (uint8_t)((x * 7 + c.next_scanline) & 0xff);
+				row[x] = (uint8_t)((x * 7 + c.next_scanline) &
+				                   0xff);
 			jpeg_write_scanlines(&c, &r, 1);
 		}
 		jpeg_finish_compress(&c);
 		jpeg_destroy_compress(&c);
-		ck_assert_msg(input_image_load(out, len, "progressive", &img, &e) ==
-		                      INPUT_OK,
+		ck_assert_msg(input_image_load(out, len, "progressive", &img,
+		                               &e) == INPUT_OK,
 		              "%ux%u: %s", w, h, e.msg);
 		ck_assert_uint_eq(img.width, w);
 		input_image_free(&img);

@@ -15,7 +15,8 @@
 #include "unit.h"
 
 struct mcase {
-	char name[64], expected[64], keyword[64], kind[16], path[512], secret[4096];
+	char name[64], expected[64], keyword[64], kind[16], path[512],
+		secret[4096];
 };
 
 static struct mcase *cases;
@@ -27,7 +28,9 @@ static void load_index(const char *path)
 	char line[8192];
 
 	if (f == NULL) {
-		fprintf(stderr, "test_malformed: cannot open %s; run make-cases first\n", path);
+		fprintf(stderr,
+		        "test_malformed: cannot open %s; run make-cases first\n",
+		        path);
 		exit(EXIT_FAILURE);
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -36,7 +39,8 @@ static void load_index(const char *path)
 		size_t k = 0;
 
 		line[strcspn(line, "\n")] = '\0';
-		for (char *p = strtok_r(line, "\t", &save); p && k < 6; p = strtok_r(NULL, "\t", &save))
+		for (char *p = strtok_r(line, "\t", &save); p && k < 6;
+		     p = strtok_r(NULL, "\t", &save))
 			col[k++] = p;
 		if (k != 6) {
 			fprintf(stderr, "test_malformed: bad index line\n");
@@ -81,18 +85,21 @@ static void assert_no_secret(const struct mcase *c, const char *msg)
 	if (strcmp(c->secret, "-") == 0)
 		return;
 	for (size_t i = 0; i + 8 <= n; i++)
-		ck_assert_msg(!contains_ci(msg, c->secret + i, 8),
-		              "case %s: the message holds part of the secret: %s", c->name, msg);
+		ck_assert_msg(
+			!contains_ci(msg, c->secret + i, 8),
+			"case %s: the message holds part of the secret: %s",
+			c->name, msg);
 }
 
 static int run_image(const struct mcase *c, input_error *e)
 {
-	input_qr_list q = { 0 };
+	input_qr_list q = {0};
 	int rc = input_qr_decode_file(c->path, &q, e);
 
 	for (size_t i = 0; rc == INPUT_OK && i < q.count; i++) {
 		char what[128];
-		snprintf(what, sizeof(what), "QR code %zu of %s", i + 1, c->name);
+		snprintf(what, sizeof(what), "QR code %zu of %s", i + 1,
+		         c->name);
 		rc = input_text_check(q.items[i].text, q.items[i].len, what, e);
 	}
 	input_qr_list_clear(&q);
@@ -102,10 +109,11 @@ static int run_image(const struct mcase *c, input_error *e)
 START_TEST(malformed_case)
 {
 	const struct mcase *c = &cases[_i];
-	input_error e = { 0 };
+	input_error e = {0};
 	int want = input_errcode(c->expected), rc;
 
-	ck_assert_msg(want <= 0, "case %s: unknown expected code %s", c->name, c->expected);
+	ck_assert_msg(want <= 0, "case %s: unknown expected code %s", c->name,
+	              c->expected);
 	if (strcmp(c->kind, "uri") == 0) {
 		size_t len;
 		char *text = slurp(c->path, &len);
@@ -118,8 +126,10 @@ START_TEST(malformed_case)
 	              input_errname(rc), e.msg, c->expected);
 	ck_assert_int_eq(e.code, rc);
 	ck_assert_msg(contains_ci(e.msg, c->keyword, strlen(c->keyword)),
-	              "case %s: message lacks \"%s\": %s", c->name, c->keyword, e.msg);
-	ck_assert_msg(strlen(e.msg) >= 40, "case %s: message too terse: %s", c->name, e.msg);
+	              "case %s: message lacks \"%s\": %s", c->name, c->keyword,
+	              e.msg);
+	ck_assert_msg(strlen(e.msg) >= 40, "case %s: message too terse: %s",
+	              c->name, e.msg);
 	assert_no_secret(c, e.msg);
 	printf("%-20s %-32s %s\n", c->name, c->expected, e.msg);
 }
@@ -139,7 +149,9 @@ Suite *suite_malformed(void)
 
 	load_index(unit_arg(1, "INDEX.tsv"));
 	if (ncases < 40) {
-		fprintf(stderr, "test_malformed: only %zu cases; the list needs at least 40\n", ncases);
+		fprintf(stderr,
+		        "test_malformed: only %zu cases; the list needs at least 40\n",
+		        ncases);
 		exit(EXIT_FAILURE);
 	}
 	printf("%zu malformed cases\n", ncases);

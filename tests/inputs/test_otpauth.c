@@ -25,12 +25,15 @@ static void assert_secret(const input_account *a, const char *raw)
 
 START_TEST(uri_label_with_issuer_prefix)
 {
-	input_account_list l = { 0 };
-	input_error e = { 0 };
+	input_account_list l = {0};
+	input_error e = {0};
 	input_plan_report r;
 
-	ck_assert_int_eq(parse1("otpauth://totp/ACME%20Co:alice@example.com?secret=" SECRET_B32
-	                        "&issuer=ACME%20Co", &l, &e), INPUT_OK);
+	ck_assert_int_eq(
+		parse1("otpauth://totp/ACME%20Co:alice@example.com?secret=" SECRET_B32
+	               "&issuer=ACME%20Co",
+	               &l, &e),
+		INPUT_OK);
 	ck_assert_uint_eq(l.count, 1);
 	ck_assert_int_eq(l.items[0].type, INPUT_OTP_TOTP);
 	ck_assert_str_eq(l.items[0].issuer, "ACME Co");
@@ -52,15 +55,19 @@ END_TEST
 
 START_TEST(uri_escaped_colon_and_space)
 {
-	input_account_list l = { 0 };
-	input_error e = { 0 };
+	input_account_list l = {0};
+	input_error e = {0};
 
-	ck_assert_int_eq(parse1("otpauth://totp/Example%3A%20alice?secret=" SECRET_B32, &l, &e),
-	                 INPUT_OK);
+	ck_assert_int_eq(
+		parse1("otpauth://totp/Example%3A%20alice?secret=" SECRET_B32,
+	               &l, &e),
+		INPUT_OK);
 	ck_assert_str_eq(l.items[0].issuer, "Example");
 	ck_assert_str_eq(l.items[0].name, "alice");
 	/* '+' in a query value is a space; in the label it is itself */
-	ck_assert_int_eq(parse1("otpauth://totp/a+b?secret=" SECRET_B32 "&issuer=ACME+Co", &l, &e),
+	ck_assert_int_eq(parse1("otpauth://totp/a+b?secret=" SECRET_B32
+	                        "&issuer=ACME+Co",
+	                        &l, &e),
 	                 INPUT_OK);
 	ck_assert_str_eq(l.items[1].issuer, "ACME Co");
 	ck_assert_str_eq(l.items[1].name, "a+b");
@@ -71,17 +78,18 @@ END_TEST
 START_TEST(uri_secret_forms)
 {
 	static const char *const forms[] = {
-		"otpauth://totp/x?secret=MFRGGZA%3D",        /* padded */
-		"otpauth://totp/x?secret=MFRGGZA",           /* unpadded */
-		"otpauth://totp/x?secret=mfrggza",           /* lower case */
-		"otpauth://totp/x?secret=MFRG%20GZA",        /* spaced */
-		"otpauth://totp/x?secret=mfrg+gza=",         /* '+' space, pad */
-		"otpauth://totp/x?secret=MFRG-GZA",          /* dashes */
+		"otpauth://totp/x?secret=MFRGGZA%3D", /* padded */
+		"otpauth://totp/x?secret=MFRGGZA",    /* unpadded */
+		"otpauth://totp/x?secret=mfrggza",    /* lower case */
+		"otpauth://totp/x?secret=MFRG%20GZA", /* spaced */
+		"otpauth://totp/x?secret=mfrg+gza=",  /* '+' space, pad */
+		"otpauth://totp/x?secret=MFRG-GZA",   /* dashes */
 	};
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		input_account_list l = { 0 };
-		input_error e = { 0 };
-		ck_assert_msg(parse1(forms[i], &l, &e) == INPUT_OK, "form %zu: %s", i, e.msg);
+		input_account_list l = {0};
+		input_error e = {0};
+		ck_assert_msg(parse1(forms[i], &l, &e) == INPUT_OK,
+		              "form %zu: %s", i, e.msg);
 		assert_secret(&l.items[0], "abcd");
 		input_account_list_clear(&l);
 	}
@@ -90,12 +98,14 @@ END_TEST
 
 START_TEST(uri_sha256_period60)
 {
-	input_account_list l = { 0 };
-	input_error e = { 0 };
+	input_account_list l = {0};
+	input_error e = {0};
 	input_plan_report r;
 
-	ck_assert_int_eq(parse1("otpauth://totp/Example:bob?secret=JBSWY3DPEHPK3PXP&algorithm=sha256&period=60&digits=6",
-	                        &l, &e), INPUT_OK);
+	ck_assert_int_eq(
+		parse1("otpauth://totp/Example:bob?secret=JBSWY3DPEHPK3PXP&algorithm=sha256&period=60&digits=6",
+	               &l, &e),
+		INPUT_OK);
 	ck_assert_int_eq(l.items[0].alg, INPUT_ALG_SHA256);
 	ck_assert_uint_eq(l.items[0].period, 60);
 	ck_assert_int_eq(input_plan_check(&l.items[0], NULL, &r), INPUT_OK);
@@ -107,12 +117,14 @@ END_TEST
 
 START_TEST(uri_missing_issuer_and_extras)
 {
-	input_account_list l = { 0 };
-	input_error e = { 0 };
+	input_account_list l = {0};
+	input_error e = {0};
 
-	ck_assert_int_eq(parse1("OtpAuth://TOTP/alice?secret=" SECRET_B32
-	                        "&image=https%3A%2F%2Fexample.com%2Flogo.png&color=red&&\n",
-	                        &l, &e), INPUT_OK);
+	ck_assert_int_eq(
+		parse1("OtpAuth://TOTP/alice?secret=" SECRET_B32
+	               "&image=https%3A%2F%2Fexample.com%2Flogo.png&color=red&&\n",
+	               &l, &e),
+		INPUT_OK);
 	ck_assert_str_eq(l.items[0].issuer, "");
 	ck_assert_str_eq(l.items[0].name, "alice");
 	assert_secret(&l.items[0], SECRET_RAW);
@@ -122,11 +134,13 @@ END_TEST
 
 START_TEST(uri_issuer_mismatch_warns)
 {
-	input_account_list l = { 0 };
-	input_error e = { 0 };
+	input_account_list l = {0};
+	input_error e = {0};
 	input_plan_report r;
 
-	ck_assert_int_eq(parse1("otpauth://totp/Foo:alice?secret=" SECRET_B32 "&issuer=Bar", &l, &e),
+	ck_assert_int_eq(parse1("otpauth://totp/Foo:alice?secret=" SECRET_B32
+	                        "&issuer=Bar",
+	                        &l, &e),
 	                 INPUT_OK);
 	ck_assert_str_eq(l.items[0].issuer, "Bar");
 	ck_assert_uint_ne(l.items[0].flags & INPUT_ACCT_ISSUER_MISMATCH, 0);
@@ -136,7 +150,9 @@ START_TEST(uri_issuer_mismatch_warns)
 	ck_assert_int_eq(r.issues[0].code, INPUT_WARN_ISSUER_MISMATCH);
 	ck_assert_int_eq(r.issues[0].severity, INPUT_SEV_WARNING);
 	/* an empty issuer parameter says nothing: the label's prefix stands */
-	ck_assert_int_eq(parse1("otpauth://totp/Foo:alice?secret=" SECRET_B32 "&issuer=", &l, &e),
+	ck_assert_int_eq(parse1("otpauth://totp/Foo:alice?secret=" SECRET_B32
+	                        "&issuer=",
+	                        &l, &e),
 	                 INPUT_OK);
 	ck_assert_str_eq(l.items[1].issuer, "Foo");
 	ck_assert_uint_eq(l.items[1].flags & INPUT_ACCT_ISSUER_MISMATCH, 0);
@@ -146,13 +162,15 @@ END_TEST
 
 START_TEST(plan_short_secret_warns_not_errs)
 {
-	input_account_list l = { 0 };
-	input_error e = { 0 };
+	input_account_list l = {0};
+	input_error e = {0};
 	input_plan_report r;
 
 	/* 5 bytes "short" */
-	ck_assert_int_eq(parse1("otpauth://totp/x?secret=ONUG64TU", &l, &e), INPUT_OK);
-	ck_assert_int_eq(input_plan_check(&l.items[0], "the test account", &r), INPUT_OK);
+	ck_assert_int_eq(parse1("otpauth://totp/x?secret=ONUG64TU", &l, &e),
+	                 INPUT_OK);
+	ck_assert_int_eq(input_plan_check(&l.items[0], "the test account", &r),
+	                 INPUT_OK);
 	ck_assert_uint_eq(r.errors, 0);
 	ck_assert_uint_eq(r.warnings, 1);
 	ck_assert_int_eq(r.issues[0].code, INPUT_WARN_SECRET_SHORT);
@@ -201,11 +219,14 @@ END_TEST
 
 START_TEST(parse_error_appends_nothing)
 {
-	input_account_list l = { 0 };
-	input_error e = { 0 };
+	input_account_list l = {0};
+	input_error e = {0};
 
-	ck_assert_int_eq(parse1("otpauth://totp/a?secret=" SECRET_B32, &l, &e), INPUT_OK);
-	ck_assert_int_eq(parse1("otpauth://totp/b?secret=" SECRET_B32 "&digits=x", &l, &e),
+	ck_assert_int_eq(parse1("otpauth://totp/a?secret=" SECRET_B32, &l, &e),
+	                 INPUT_OK);
+	ck_assert_int_eq(parse1("otpauth://totp/b?secret=" SECRET_B32
+	                        "&digits=x",
+	                        &l, &e),
 	                 INPUT_ERR_PARAM);
 	ck_assert_uint_eq(l.count, 1);
 	ck_assert_str_eq(l.items[0].name, "a");
@@ -217,27 +238,40 @@ END_TEST
 
 START_TEST(pick_accounts)
 {
-	input_account_list l = { 0 };
-	input_error e = { 0 };
+	input_account_list l = {0};
+	input_error e = {0};
 	size_t idx = 99;
 
-	ck_assert_int_eq(parse1("otpauth://totp/GitHub:alice?secret=" SECRET_B32, &l, &e), 0);
+	ck_assert_int_eq(
+		parse1("otpauth://totp/GitHub:alice?secret=" SECRET_B32, &l,
+	               &e),
+		0);
 	ck_assert_int_eq(input_account_pick(&l, NULL, &idx, &e), INPUT_OK);
 	ck_assert_uint_eq(idx, 0);
-	ck_assert_int_eq(parse1("otpauth://totp/GitLab:alice?secret=" SECRET_B32, &l, &e), 0);
-	ck_assert_int_eq(parse1("otpauth://totp/Example:bob?secret=" SECRET_B32, &l, &e), 0);
-	ck_assert_int_eq(input_account_pick(&l, NULL, &idx, &e), INPUT_ERR_AMBIGUOUS);
+	ck_assert_int_eq(
+		parse1("otpauth://totp/GitLab:alice?secret=" SECRET_B32, &l,
+	               &e),
+		0);
+	ck_assert_int_eq(
+		parse1("otpauth://totp/Example:bob?secret=" SECRET_B32, &l, &e),
+		0);
+	ck_assert_int_eq(input_account_pick(&l, NULL, &idx, &e),
+	                 INPUT_ERR_AMBIGUOUS);
 	ck_assert_ptr_nonnull(strstr(e.msg, "2. GitLab: alice"));
 	ck_assert_int_eq(input_account_pick(&l, "2", &idx, &e), INPUT_OK);
 	ck_assert_uint_eq(idx, 1);
-	ck_assert_int_eq(input_account_pick(&l, "4", &idx, &e), INPUT_ERR_NO_MATCH);
-	ck_assert_int_eq(input_account_pick(&l, "0", &idx, &e), INPUT_ERR_NO_MATCH);
+	ck_assert_int_eq(input_account_pick(&l, "4", &idx, &e),
+	                 INPUT_ERR_NO_MATCH);
+	ck_assert_int_eq(input_account_pick(&l, "0", &idx, &e),
+	                 INPUT_ERR_NO_MATCH);
 	ck_assert_int_eq(input_account_pick(&l, "github", &idx, &e), INPUT_OK);
 	ck_assert_uint_eq(idx, 0);
 	ck_assert_int_eq(input_account_pick(&l, "BOB", &idx, &e), INPUT_OK);
 	ck_assert_uint_eq(idx, 2);
-	ck_assert_int_eq(input_account_pick(&l, "alice", &idx, &e), INPUT_ERR_AMBIGUOUS);
-	ck_assert_int_eq(input_account_pick(&l, "nobody", &idx, &e), INPUT_ERR_NO_MATCH);
+	ck_assert_int_eq(input_account_pick(&l, "alice", &idx, &e),
+	                 INPUT_ERR_AMBIGUOUS);
+	ck_assert_int_eq(input_account_pick(&l, "nobody", &idx, &e),
+	                 INPUT_ERR_NO_MATCH);
 	input_account_list_clear(&l);
 }
 END_TEST
@@ -245,16 +279,22 @@ END_TEST
 /* RFC 4648 section 10 vectors. */
 START_TEST(base32_rfc_vectors)
 {
-	static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
-	static const char *const out[] = { "", "MY======", "MZXQ====", "MZXW6===", "MZXW6YQ=",
-	                                   "MZXW6YTB", "MZXW6YTBOI======" };
+	static const char *const in[] = {"",     "f",     "fo",    "foo",
+	                                 "foob", "fooba", "foobar"};
+	static const char *const out[] = {
+		"",         "MY======", "MZXQ====",        "MZXW6===",
+		"MZXW6YQ=", "MZXW6YTB", "MZXW6YTBOI======"};
 	for (size_t i = 0; i < 7; i++) {
 		char *enc = NULL;
 		uint8_t *dec = NULL;
 		size_t n = 0;
-		ck_assert_int_eq(input_base32_encode((const uint8_t *)in[i], strlen(in[i]), true, &enc), 0);
+		ck_assert_int_eq(input_base32_encode((const uint8_t *)in[i],
+		                                     strlen(in[i]), true, &enc),
+		                 0);
 		ck_assert_str_eq(enc, out[i]);
-		ck_assert_int_eq(input_base32_decode(out[i], strlen(out[i]), &dec, &n, NULL), 0);
+		ck_assert_int_eq(input_base32_decode(out[i], strlen(out[i]),
+		                                     &dec, &n, NULL),
+		                 0);
 		ck_assert_uint_eq(n, strlen(in[i]));
 		if (n > 0)
 			ck_assert_mem_eq(dec, in[i], n);
@@ -278,14 +318,19 @@ START_TEST(base32_round_trips)
 				s = s * 1103515245u + 12345u;
 				buf[i] = (uint8_t)(s >> 16);
 			}
-			ck_assert_int_eq(input_base32_encode(buf, len, pad != 0, &enc), 0);
+			ck_assert_int_eq(
+				input_base32_encode(buf, len, pad != 0, &enc),
+				0);
 			if (!pad)
 				ck_assert_ptr_null(strchr(enc, '='));
 			/* lower case must decode the same */
 			for (char *p = enc; *p; p++)
-				if (*p >= 'A' && *p <= 'Z' && (p - enc) % 3 == 0)
+				if (*p >= 'A' && *p <= 'Z' &&
+				    (p - enc) % 3 == 0)
 					*p = (char)(*p - 'A' + 'a');
-			ck_assert_int_eq(input_base32_decode(enc, strlen(enc), &dec, &n, NULL), 0);
+			ck_assert_int_eq(input_base32_decode(enc, strlen(enc),
+			                                     &dec, &n, NULL),
+			                 0);
 			ck_assert_uint_eq(n, len);
 			if (len > 0)
 				ck_assert_mem_eq(dec, buf, len);
@@ -298,22 +343,28 @@ END_TEST
 
 START_TEST(base32_rejects)
 {
-	static const struct { const char *in; size_t len; int code; } bad[] = {
-		{ "MZXW6YT1", 8, INPUT_ERR_BASE32 },   /* 1 is not base32 */
-		{ "MZXW6YT8", 8, INPUT_ERR_BASE32 },
-		{ "MZXW6YT!", 8, INPUT_ERR_BASE32 },
-		{ "M", 1, INPUT_ERR_BASE32 },          /* 5 bits: no byte */
-		{ "MZX", 3, INPUT_ERR_BASE32 },
-		{ "MZXW6Y", 6, INPUT_ERR_BASE32 },
-		{ "MZ=XW", 5, INPUT_ERR_BASE32 },      /* data after padding */
-		{ "MZ\0XW6YTB", 9, INPUT_ERR_NUL },
-		{ "MZXW6YT\xc3\xa9", 9, INPUT_ERR_BASE32 },
+	static const struct {
+		const char *in;
+		size_t len;
+		int code;
+	} bad[] = {
+		{"MZXW6YT1", 8, INPUT_ERR_BASE32}, /* 1 is not base32 */
+		{"MZXW6YT8", 8, INPUT_ERR_BASE32},
+		{"MZXW6YT!", 8, INPUT_ERR_BASE32},
+		{"M", 1, INPUT_ERR_BASE32}, /* 5 bits: no byte */
+		{"MZX", 3, INPUT_ERR_BASE32},
+		{"MZXW6Y", 6, INPUT_ERR_BASE32},
+		{"MZ=XW", 5, INPUT_ERR_BASE32}, /* data after padding */
+		{"MZ\0XW6YTB", 9, INPUT_ERR_NUL},
+		{"MZXW6YT\xc3\xa9", 9, INPUT_ERR_BASE32},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		input_error e = { 0 };
+		input_error e = {0};
 		uint8_t *dec = (uint8_t *)&e;
 		size_t n = 77;
-		ck_assert_int_eq(input_base32_decode(bad[i].in, bad[i].len, &dec, &n, &e), bad[i].code);
+		ck_assert_int_eq(input_base32_decode(bad[i].in, bad[i].len,
+		                                     &dec, &n, &e),
+		                 bad[i].code);
 		ck_assert_int_eq(e.code, bad[i].code);
 		ck_assert_ptr_null(dec);
 		ck_assert_uint_eq(n, 0);
@@ -351,11 +402,14 @@ END_TEST
 
 START_TEST(label_for_listing)
 {
-	input_account_list l = { 0 };
+	input_account_list l = {0};
 	char lab[64];
 
-	ck_assert_int_eq(parse1("otpauth://totp/ACME:alice?secret=" SECRET_B32, &l, NULL), 0);
-	ck_assert_int_eq(parse1("otpauth://totp/?secret=" SECRET_B32, &l, NULL), 0);
+	ck_assert_int_eq(parse1("otpauth://totp/ACME:alice?secret=" SECRET_B32,
+	                        &l, NULL),
+	                 0);
+	ck_assert_int_eq(parse1("otpauth://totp/?secret=" SECRET_B32, &l, NULL),
+	                 0);
 	input_account_label(&l.items[0], lab, sizeof(lab));
 	ck_assert_str_eq(lab, "ACME: alice");
 	input_account_label(&l.items[1], lab, sizeof(lab));

@@ -36,11 +36,12 @@ struct xserver {
 	char display[48];
 };
 
-static struct xserver xin = { -1, "" }, xrr = { -1, "" };
+static struct xserver xin = {-1, ""}, xrr = {-1, ""};
 static const char *qr_path;
 
 /* Start Xvfb with extra args; wait for its display number on a pipe. */
-static int xvfb_start(struct xserver *x, const char *const *extra, size_t nextra)
+static int xvfb_start(struct xserver *x, const char *const *extra,
+                      size_t nextra)
 {
 	int fd[2];
 	char fdarg[16], buf[32];
@@ -117,7 +118,7 @@ static void randr_two_monitors(Display *d)
 	m->height = h;
 	m->mwidth = 600;
 	m->mheight = 200;
-	m->outputs[0] = res->outputs[0];   /* takes over the output's monitor */
+	m->outputs[0] = res->outputs[0]; /* takes over the output's monitor */
 	XRRSetMonitor(d, root, m);
 	XFree(m);
 	m = XRRAllocateMonitor(d, 0);
@@ -162,8 +163,8 @@ static Window show_qr(Display *d, int x, int y)
 	memset(&wa, 0, sizeof(wa));
 	wa.override_redirect = True;
 	wa.background_pixel = WhitePixel(d, DefaultScreen(d));
-	w = XCreateWindow(d, DefaultRootWindow(d), x, y, img.width, img.height, 0,
-	                  CopyFromParent, InputOutput, CopyFromParent,
+	w = XCreateWindow(d, DefaultRootWindow(d), x, y, img.width, img.height,
+	                  0, CopyFromParent, InputOutput, CopyFromParent,
 	                  CWOverrideRedirect | CWBackPixel, &wa);
 	XSelectInput(d, w, ExposureMask);
 	XMapRaised(d, w);
@@ -172,8 +173,8 @@ static Window show_qr(Display *d, int x, int y)
 		XNextEvent(d, &ev);
 	while (ev.type != Expose);
 	alarm(0);
-	xi = XCreateImage(d, DefaultVisual(d, DefaultScreen(d)), 24, ZPixmap, 0, px,
-	                  img.width, img.height, 32, 0);
+	xi = XCreateImage(d, DefaultVisual(d, DefaultScreen(d)), 24, ZPixmap, 0,
+	                  px, img.width, img.height, 32, 0);
 	ck_assert_ptr_nonnull(xi);
 	gc = XCreateGC(d, w, 0, NULL);
 	XPutImage(d, w, gc, xi, 0, 0, 0, 0, img.width, img.height);
@@ -188,12 +189,14 @@ static Window show_qr(Display *d, int x, int y)
 static void check_empty(const char *display, const char *size_part)
 {
 	input_screen_result r;
-	input_error e = { 0 };
+	input_error e = {0};
 	int rc = input_screen_scan(display, &r, &e);
 
-	ck_assert_msg(rc == INPUT_ERR_NO_QR, "%s: %s", input_errname(rc), e.msg);
+	ck_assert_msg(rc == INPUT_ERR_NO_QR, "%s: %s", input_errname(rc),
+	              e.msg);
 	ck_assert_uint_eq(r.monitor_count, 2);
-	ck_assert_msg(strstr(e.msg, "2 monitors") && strstr(e.msg, size_part), "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "2 monitors") && strstr(e.msg, size_part),
+	              "%s", e.msg);
 	printf("%s empty: %s\n", display, e.msg);
 	input_screen_result_clear(&r);
 }
@@ -201,12 +204,14 @@ static void check_empty(const char *display, const char *size_part)
 static void print_result(const char *display, const input_screen_result *r)
 {
 	for (size_t i = 0; i < r->monitor_count; i++)
-		printf("%s: monitor %s %ux%u+%d+%d: %zu code(s)\n", display, r->monitors[i].name,
-		       r->monitors[i].width, r->monitors[i].height, r->monitors[i].x,
+		printf("%s: monitor %s %ux%u+%d+%d: %zu code(s)\n", display,
+		       r->monitors[i].name, r->monitors[i].width,
+		       r->monitors[i].height, r->monitors[i].x,
 		       r->monitors[i].y, r->monitors[i].codes);
 	for (size_t i = 0; i < r->codes.count; i++)
-		printf("%s: code on monitor %d at %d,%d (%dx%d)\n", display, r->codes.items[i].monitor,
-		       r->codes.items[i].x, r->codes.items[i].y, r->codes.items[i].width,
+		printf("%s: code on monitor %d at %d,%d (%dx%d)\n", display,
+		       r->codes.items[i].monitor, r->codes.items[i].x,
+		       r->codes.items[i].y, r->codes.items[i].width,
 		       r->codes.items[i].height);
 }
 
@@ -222,7 +227,7 @@ static double wall_ms(void)
 START_TEST(randr_second_monitor)
 {
 	input_screen_result r;
-	input_error e = { 0 };
+	input_error e = {0};
 	Display *d = XOpenDisplay(xrr.display);
 	double t0;
 	int rc;
@@ -233,7 +238,8 @@ START_TEST(randr_second_monitor)
 	show_qr(d, 3840 + 200, 150);
 	t0 = wall_ms();
 	rc = input_screen_scan(xrr.display, &r, &e);
-	printf("%s: 3840x2160 + 1024x2160 captured and scanned in %.1f ms\n", xrr.display, wall_ms() - t0);
+	printf("%s: 3840x2160 + 1024x2160 captured and scanned in %.1f ms\n",
+	       xrr.display, wall_ms() - t0);
 	ck_assert_msg(rc == INPUT_OK, "%s: %s", input_errname(rc), e.msg);
 	print_result(xrr.display, &r);
 	ck_assert_uint_eq(r.monitor_count, 2);
@@ -244,7 +250,9 @@ START_TEST(randr_second_monitor)
 	ck_assert_uint_eq(r.monitors[1].codes, 1);
 	ck_assert_int_ge(r.codes.items[0].x, 3840 + 200);
 	ck_assert_int_lt(r.codes.items[0].x, 3840 + 200 + 60);
-	ck_assert_int_eq(strncmp(r.codes.items[0].text, GOOD_PREFIX, strlen(GOOD_PREFIX)), 0);
+	ck_assert_int_eq(strncmp(r.codes.items[0].text, GOOD_PREFIX,
+	                         strlen(GOOD_PREFIX)),
+	                 0);
 	input_screen_result_clear(&r);
 	XCloseDisplay(d);
 }
@@ -256,7 +264,7 @@ END_TEST
 START_TEST(xinerama_heads_deduplicated)
 {
 	input_screen_result r;
-	input_error e = { 0 };
+	input_error e = {0};
 	Display *d = XOpenDisplay(xin.display);
 	int rc;
 
@@ -270,7 +278,9 @@ START_TEST(xinerama_heads_deduplicated)
 	ck_assert_str_eq(r.monitors[1].name, "xinerama-1");
 	ck_assert_uint_eq(r.codes.count, 1);
 	ck_assert_int_eq(r.codes.items[0].monitor, 0);
-	ck_assert_int_eq(strncmp(r.codes.items[0].text, GOOD_PREFIX, strlen(GOOD_PREFIX)), 0);
+	ck_assert_int_eq(strncmp(r.codes.items[0].text, GOOD_PREFIX,
+	                         strlen(GOOD_PREFIX)),
+	                 0);
 	input_screen_result_clear(&r);
 	XCloseDisplay(d);
 }
@@ -285,18 +295,21 @@ static void xvfb_stop_both(void)
 Suite *suite_screen(void)
 {
 	/* no MIT-SHM here: this server exercises the plain XGetImage path */
-	static const char *const xin_args[] = { "+xinerama", "-extension", "MIT-SHM",
-	                                        "-screen", "0", "1280x800x24",
-	                                        "-screen", "1", "1024x768x24" };
-	static const char *const xrr_args[] = { "+extension", "RANDR", "-screen", "0", "4864x2160x24" };
+	static const char *const xin_args[] = {
+		"+xinerama",   "-extension", "MIT-SHM", "-screen",    "0",
+		"1280x800x24", "-screen",    "1",       "1024x768x24"};
+	static const char *const xrr_args[] = {"+extension", "RANDR", "-screen",
+	                                       "0", "4864x2160x24"};
 	Suite *s = suite_create("screen");
 	TCase *t = tcase_create("xvfb");
 
 	qr_path = unit_arg(1, "QR.png");
 	if (system("command -v Xvfb >/dev/null 2>&1") != 0)
 		unit_skip("Xvfb is not installed (Debian package xvfb)");
-	if (xvfb_start(&xin, xin_args, 9) != 0 || xvfb_start(&xrr, xrr_args, 5) != 0) {
-		fprintf(stderr, "test_screen: Xvfb did not start within %d s\n", XVFB_WAIT_S);
+	if (xvfb_start(&xin, xin_args, 9) != 0 ||
+	    xvfb_start(&xrr, xrr_args, 5) != 0) {
+		fprintf(stderr, "test_screen: Xvfb did not start within %d s\n",
+		        XVFB_WAIT_S);
 		xvfb_stop_both();
 		exit(EXIT_FAILURE);
 	}

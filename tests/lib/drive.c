@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void drive_trace(void *arg, const char *what, const uint8_t *hdr,
-                 size_t hdrlen, uint16_t sw)
+void drive_trace(void *arg, const char *what, const uint8_t *hdr, size_t hdrlen,
+                 uint16_t sw)
 {
 	size_t i;
 
@@ -27,7 +27,8 @@ int drive_handshake(const char *prog, const char *dir, const char *text,
 	snprintf(path, sizeof(path), "%s/ready", dir);
 	f = fopen(path, "w");
 	if (f == NULL) {
-		fprintf(stderr, "%s: %s: cannot open the ready FIFO\n", prog, path);
+		fprintf(stderr, "%s: %s: cannot open the ready FIFO\n", prog,
+		        path);
 		return -1;
 	}
 	fprintf(f, "%s\n", text);
@@ -35,12 +36,13 @@ int drive_handshake(const char *prog, const char *dir, const char *text,
 	snprintf(path, sizeof(path), "%s/go", dir);
 	f = fopen(path, "r");
 	if (f == NULL) {
-		fprintf(stderr, "%s: %s: cannot open the go FIFO\n", prog, path);
+		fprintf(stderr, "%s: %s: cannot open the go FIFO\n", prog,
+		        path);
 		return -1;
 	}
 	if (fgets(reply, (int)cap, f) == NULL) {
-		fprintf(stderr, "%s: %s: closed without a line; going on\n", prog,
-		        path);
+		fprintf(stderr, "%s: %s: closed without a line; going on\n",
+		        prog, path);
 		reply[0] = '\0';
 	}
 	fclose(f);

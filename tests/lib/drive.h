@@ -8,8 +8,8 @@
 
 /* A trace hook (safeid_set_trace) printing "trace: NAME HEADER -> SW" to
  * stderr: headers and status words, never data. */
-void drive_trace(void *arg, const char *what, const uint8_t *hdr,
-                 size_t hdrlen, uint16_t sw);
+void drive_trace(void *arg, const char *what, const uint8_t *hdr, size_t hdrlen,
+                 uint16_t sw);
 
 /*
  * Meet the test at a chosen point: write TEXT as a line into the FIFO

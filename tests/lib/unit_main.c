@@ -15,7 +15,7 @@ static const struct {
 	const char *name;
 	Suite *(*make)(void);
 } suites[] = {
-#define UNIT_SUITE(name) { #name, suite_##name },
+#define UNIT_SUITE(name) {#name, suite_##name},
 #include "unit_suites.h"
 #undef UNIT_SUITE
 };
@@ -55,8 +55,10 @@ int main(int argc, char **argv)
 			srunner_add_suite(sr, suites[i].make());
 	}
 	if (sr == NULL) {
-		fprintf(stderr, "%s: no suite '%s' (CK_RUN_SUITE); unset it to run "
-		        "them all\n", argv[0], only);
+		fprintf(stderr,
+		        "%s: no suite '%s' (CK_RUN_SUITE); unset it to run "
+		        "them all\n",
+		        argv[0], only);
 		return EXIT_FAILURE;
 	}
 	srunner_run_all(sr, CK_NORMAL);

@@ -166,8 +166,10 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || (strcmp(argv[1], "burn") == 0 && argc != 5) ||
 	    (strcmp(argv[1], "profile") == 0 && argc != 3)) {
-		fprintf(stderr, "usage: %s info | burn sha1|sha256 STEP DISPLAY "
-		        "| profile N\n", argv[0]);
+		fprintf(stderr,
+		        "usage: %s info | burn sha1|sha256 STEP DISPLAY "
+		        "| profile N\n",
+		        argv[0]);
 		return 2;
 	}
 	ret = connect_first(&ctx, &card);

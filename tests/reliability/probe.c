@@ -30,8 +30,8 @@ static void note(const char *what)
 	if (path == NULL)
 		return;
 	getrlimit(RLIMIT_CORE, &rl);
-	n = snprintf(line, sizeof(line), "%s dumpable=%d core=%llu/%llu\n", what,
-	             prctl(PR_GET_DUMPABLE, 0, 0, 0, 0),
+	n = snprintf(line, sizeof(line), "%s dumpable=%d core=%llu/%llu\n",
+	             what, prctl(PR_GET_DUMPABLE, 0, 0, 0, 0),
 	             (unsigned long long)rl.rlim_cur,
 	             (unsigned long long)rl.rlim_max);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);

@@ -125,7 +125,8 @@ START_TEST(inputs_account_clear_wipes_secret)
 	                 INPUT_OK);
 	ck_assert_uint_eq(l.count, 1);
 	ck_assert_uint_eq(l.items[0].secret_len, 20);
-	ck_assert_int_eq(memcmp(l.items[0].secret, "SAFEIDMARKER4242ZZZZ", 20), 0);
+	ck_assert_int_eq(memcmp(l.items[0].secret, "SAFEIDMARKER4242ZZZZ", 20),
+	                 0);
 	watch(l.items[0].secret, l.items[0].secret_len);
 	input_account_list_clear(&l);
 	ck_assert_int_eq(watched_freed, 1);
@@ -141,8 +142,9 @@ START_TEST(inputs_base32_output_wiped)
 	uint8_t *out = NULL;
 	size_t len = 0;
 
-	ck_assert_int_eq(input_base32_decode(b32, strlen(b32), &out, &len, &err),
-	                 INPUT_OK);
+	ck_assert_int_eq(
+		input_base32_decode(b32, strlen(b32), &out, &len, &err),
+		INPUT_OK);
 	ck_assert_uint_eq(len, 20);
 	watch(out, len);
 	input_secret_free(out, len);
@@ -159,7 +161,8 @@ START_TEST(core_seed_apdu_holds_no_plaintext)
 	size_t len = 0;
 
 	ck_assert_int_eq(safeid_apdu_write_seed(seed, sizeof(seed), out,
-	                                        sizeof(out), &len), SAFEID_OK);
+	                                        sizeof(out), &len),
+	                 SAFEID_OK);
 	ck_assert_uint_eq(len, 5 + 32 + 4);
 	for (size_t i = 0; i + 4 <= len; i++)
 		ck_assert_int_ne(memcmp(out + i, seed, 4), 0);

@@ -33,7 +33,9 @@ static void fill_escapes(json_out *j)
 	json_str(j, "q", "a\"b\\c");
 	json_str(j, "ctl", "x\n\x01y");
 	json_str(j, "utf8", "caf\xc3\xa9");
-	json_str(j, "bad", "a\xff" "b\xc3");
+	json_str(j, "bad",
+	         "a\xff"
+	         "b\xc3");
 	json_null(j, "n");
 }
 
@@ -41,9 +43,10 @@ START_TEST(json_escaping)
 {
 	char *s = json_of(fill_escapes);
 
-	ck_assert_str_eq(s, "{\"q\":\"a\\\"b\\\\c\",\"ctl\":\"x\\n\\u0001y\","
-	                    "\"utf8\":\"caf\\u00E9\",\"bad\":\"a\\uFFFDb\\uFFFD\","
-	                    "\"n\":null}\n");
+	ck_assert_str_eq(s,
+	                 "{\"q\":\"a\\\"b\\\\c\",\"ctl\":\"x\\n\\u0001y\","
+	                 "\"utf8\":\"caf\\u00E9\",\"bad\":\"a\\uFFFDb\\uFFFD\","
+	                 "\"n\":null}\n");
 	free(s);
 }
 END_TEST
@@ -57,7 +60,10 @@ static void fill_hostile(json_out *j)
 	json_str(j, "surrogate", "\xed\xa0\x80\xed\xbf\xbf");
 	json_str(j, "too_big", "\xf4\x90\x80\x80");
 	json_str(j, "cut", "\xe2\x80");
-	json_str(j, "c1_bidi", "\xc2\x9b" "2J\xe2\x80\xae" "txt");
+	json_str(j, "c1_bidi",
+	         "\xc2\x9b"
+	         "2J\xe2\x80\xae"
+	         "txt");
 }
 
 START_TEST(json_hostile_utf8)
@@ -65,13 +71,16 @@ START_TEST(json_hostile_utf8)
 	char *s = json_of(fill_hostile);
 
 	for (const char *p = s; *p != '\0'; p++)
-		ck_assert_msg((unsigned char)*p < 0x80, "non-ASCII byte in %s", s);
+		ck_assert_msg((unsigned char)*p < 0x80, "non-ASCII byte in %s",
+		              s);
 	/* one U+FFFD for each maximal bad part, as Unicode recommends */
-	ck_assert_str_eq(s, "{\"overlong\":\"\\uFFFD\\uFFFD\\uFFFD\\uFFFD\\uFFFD"
-	                    "\\uFFFD\\uFFFD\\uFFFD\\uFFFD\",\"surrogate\":\"\\uFFFD\\uFFFD"
-	                    "\\uFFFD\\uFFFD\\uFFFD\\uFFFD\",\"too_big\":\"\\uFFFD\\uFFFD"
-	                    "\\uFFFD\\uFFFD\",\"cut\":\"\\uFFFD\",\"c1_bidi\":"
-	                    "\"\\u009B2J\\u202Etxt\"}\n");
+	ck_assert_str_eq(
+		s,
+		"{\"overlong\":\"\\uFFFD\\uFFFD\\uFFFD\\uFFFD\\uFFFD"
+		"\\uFFFD\\uFFFD\\uFFFD\\uFFFD\",\"surrogate\":\"\\uFFFD\\uFFFD"
+		"\\uFFFD\\uFFFD\\uFFFD\\uFFFD\",\"too_big\":\"\\uFFFD\\uFFFD"
+		"\\uFFFD\\uFFFD\",\"cut\":\"\\uFFFD\",\"c1_bidi\":"
+		"\"\\u009B2J\\u202Etxt\"}\n");
 	free(s);
 }
 END_TEST
@@ -85,10 +94,11 @@ static void fill_partial(json_out *j)
 	json_str(j, "account", "al\xffice");
 	/* the watchdog's ending, made while a level is open */
 	r = json_render(j, "unknown", NULL, 6, "timeout", "no answer \x1b[2J");
-	ck_assert_str_eq(r, "{\"command\":\"burn\",\"plan\":{\"account\":"
-	                    "\"al\\uFFFDice\"},\"seed_state\":\"unknown\",\"ok\":false,"
-	                    "\"exit_code\":6,\"error\":{\"code\":\"timeout\","
-	                    "\"message\":\"no answer \\u001B[2J\"}}\n");
+	ck_assert_str_eq(
+		r, "{\"command\":\"burn\",\"plan\":{\"account\":"
+		   "\"al\\uFFFDice\"},\"seed_state\":\"unknown\",\"ok\":false,"
+		   "\"exit_code\":6,\"error\":{\"code\":\"timeout\","
+		   "\"message\":\"no answer \\u001B[2J\"}}\n");
 	free(r);
 }
 
@@ -138,7 +148,8 @@ static client_slot_list make_list(size_t n, const bool *present)
 
 	memset(slots, 0, sizeof(slots));
 	for (size_t i = 0; i < n; i++) {
-		snprintf(slots[i].reader, sizeof(slots[i].reader), "%s", names[i]);
+		snprintf(slots[i].reader, sizeof(slots[i].reader), "%s",
+		         names[i]);
 		slots[i].present = present[i];
 	}
 	return l;
@@ -155,13 +166,14 @@ START_TEST(pick_slots)
 	ck_assert_int_eq(e.exit_code, CLIENT_EXIT_NO_TOKEN);
 
 	l = make_list(3, one);
-	ck_assert_int_eq(client_slot_pick(&l, NULL, &e), 1);   /* the one token */
-	ck_assert_int_eq(client_slot_pick(&l, "2", &e), 2);    /* index */
+	ck_assert_int_eq(client_slot_pick(&l, NULL, &e), 1); /* the one token */
+	ck_assert_int_eq(client_slot_pick(&l, "2", &e), 2);  /* index */
 	ck_assert_int_eq(client_slot_pick(&l, "acr122", &e), 0); /* any case */
 	ck_assert_int_eq(client_slot_pick(&l, "7", &e), -1);
 	ck_assert_int_eq(e.exit_code, CLIENT_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(e.msg, "Virtual PCD 00 01"));
-	ck_assert_int_eq(client_slot_pick(&l, "virtual", &e), -1); /* ambiguous */
+	ck_assert_int_eq(client_slot_pick(&l, "virtual", &e),
+	                 -1); /* ambiguous */
 	ck_assert_str_eq(e.code, "reader_ambiguous");
 	ck_assert_int_eq(client_slot_pick(&l, "nothing", &e), -1);
 	ck_assert_str_eq(e.code, "reader_unknown");

@@ -33,8 +33,7 @@ static void dir_drop(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-static void file_put(const char *name, const char *text, char *path,
-                     size_t cap)
+static void file_put(const char *name, const char *text, char *path, size_t cap)
 {
 	FILE *f;
 
@@ -52,14 +51,13 @@ static void psk_make(client_batch_secret *s, const char *hex)
 	client_error err;
 
 	file_put("psk", hex, path, sizeof(path));
-	ck_assert_int_eq(client_batch_secret_load(s, CLIENT_SECRET_PSK, path,
-	                                          &err),
-	                 0);
+	ck_assert_int_eq(
+		client_batch_secret_load(s, CLIENT_SECRET_PSK, path, &err), 0);
 }
 
 /* A journal with n tokens burned (intent and outcome each). */
-static void journal_make(const char *path, const client_batch_secret *s,
-                         int n, off_t *ends)
+static void journal_make(const char *path, const client_batch_secret *s, int n,
+                         off_t *ends)
 {
 	client_journal *j = NULL;
 	client_error err;
@@ -297,17 +295,16 @@ START_TEST(secret_files)
 	dir_make();
 	file_put("a", "00112233445566778899AABBCCDDEEFF\r\n", path,
 	         sizeof(path));
-	ck_assert_int_eq(client_batch_secret_load(&s, CLIENT_SECRET_PSK, path,
-	                                          &err),
-	                 0);
+	ck_assert_int_eq(
+		client_batch_secret_load(&s, CLIENT_SECRET_PSK, path, &err), 0);
 	ck_assert_uint_eq(s.len, 16);
 	ck_assert_uint_eq(s.data[15], 0xff);
 	client_batch_secret_free(&s);
 	file_put("b", "00112233445566778899aabbccddeeff0\n", path,
 	         sizeof(path));
-	ck_assert_int_eq(client_batch_secret_load(&s, CLIENT_SECRET_PSK, path,
-	                                          &err),
-	                 CLIENT_EXIT_INPUT);
+	ck_assert_int_eq(
+		client_batch_secret_load(&s, CLIENT_SECRET_PSK, path, &err),
+		CLIENT_EXIT_INPUT);
 	ck_assert_str_eq(err.code, "psk_length");
 	file_put("c", "pass\nword\n", path, sizeof(path));
 	ck_assert_int_eq(client_batch_secret_load(&s, CLIENT_SECRET_PASSWORD,
@@ -331,7 +328,10 @@ START_TEST(users_files)
 	char path[300];
 
 	dir_make();
-	file_put("u1", "\xef\xbb\xbf" "alice\n\nbob\r\n", path, sizeof(path));
+	file_put("u1",
+	         "\xef\xbb\xbf"
+	         "alice\n\nbob\r\n",
+	         path, sizeof(path));
 	ck_assert_int_eq(client_users_load(&u, path, &err), 0);
 	ck_assert_uint_eq(u.count, 2);
 	ck_assert_str_eq(u.list[0].name, "alice");
@@ -351,7 +351,10 @@ START_TEST(users_files)
 	file_put("u4", "user,realm\na,r\nb\n", path, sizeof(path));
 	ck_assert_int_eq(client_users_load(&u, path, &err), CLIENT_EXIT_INPUT);
 	ck_assert_str_eq(err.code, "users_columns");
-	file_put("u5", "a\x01" "b\n", path, sizeof(path));
+	file_put("u5",
+	         "a\x01"
+	         "b\n",
+	         path, sizeof(path));
 	ck_assert_int_eq(client_users_load(&u, path, &err), CLIENT_EXIT_INPUT);
 	ck_assert_str_eq(err.code, "users_chars");
 	dir_drop();
@@ -387,45 +390,58 @@ START_TEST(format_rules)
 	client_error e;
 
 	/* privacyIDEA guesses the hash from the seed length. */
-	ck_assert_int_eq(fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 20, "", NULL,
-	                      NULL, &e), 0);
-	ck_assert_int_eq(fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 32, "", NULL,
-	                      NULL, &e), CLIENT_EXIT_INPUT);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 20, "", NULL, NULL, &e), 0);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 32, "", NULL, NULL, &e),
+		CLIENT_EXIT_INPUT);
 	ck_assert_str_eq(e.code, "format_hash");
-	ck_assert_int_eq(fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 28, "", NULL,
-	                      NULL, &e), CLIENT_EXIT_INPUT);
-	ck_assert_int_eq(fits(CLIENT_FORMAT_PRIVACYIDEA, s256, 32, "", NULL,
-	                      NULL, &e), 0);
-	ck_assert_int_eq(fits(CLIENT_FORMAT_PRIVACYIDEA, s256, 20, "", NULL,
-	                      NULL, &e), CLIENT_EXIT_INPUT);
-	ck_assert_int_eq(fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 20, "", "alice",
-	                      NULL, &e), CLIENT_EXIT_INPUT);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 28, "", NULL, NULL, &e),
+		CLIENT_EXIT_INPUT);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_PRIVACYIDEA, s256, 32, "", NULL, NULL, &e),
+		0);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_PRIVACYIDEA, s256, 20, "", NULL, NULL, &e),
+		CLIENT_EXIT_INPUT);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 20, "", "alice", NULL, &e),
+		CLIENT_EXIT_INPUT);
 	ck_assert_str_eq(e.code, "format_realm");
-	ck_assert_int_eq(fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 20, "", "alice",
-	                      "r1", &e), 0);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 20, "", "alice", "r1", &e),
+		0);
 	ck_assert_int_eq(fits(CLIENT_FORMAT_PRIVACYIDEA, s1, 20, "",
-	                      "smith, john", "r1", &e), CLIENT_EXIT_INPUT);
+	                      "smith, john", "r1", &e),
+	                 CLIENT_EXIT_INPUT);
 	ck_assert_str_eq(e.code, "field_quote");
 	/* LinOTP has a hash column. */
-	ck_assert_int_eq(fits(CLIENT_FORMAT_LINOTP, s256, 20, "", NULL, NULL,
-	                      &e), 0);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_LINOTP, s256, 20, "", NULL, NULL, &e), 0);
 	/* multiOTP: SHA-1 only; ',' and TAB split too. */
-	ck_assert_int_eq(fits(CLIENT_FORMAT_MULTIOTP, s256, 32, "", NULL,
-	                      NULL, &e), CLIENT_EXIT_INPUT);
-	ck_assert_int_eq(fits(CLIENT_FORMAT_MULTIOTP, s1, 20, "", NULL, NULL,
-	                      &e), 0);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_MULTIOTP, s256, 32, "", NULL, NULL, &e),
+		CLIENT_EXIT_INPUT);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_MULTIOTP, s1, 20, "", NULL, NULL, &e), 0);
 	/* Entra: users, SHA-1, no separators in the model. */
-	ck_assert_int_eq(fits(CLIENT_FORMAT_ENTRA, s1, 20, "C302-i", NULL,
-	                      NULL, &e), CLIENT_EXIT_INPUT);
+	ck_assert_int_eq(
+		fits(CLIENT_FORMAT_ENTRA, s1, 20, "C302-i", NULL, NULL, &e),
+		CLIENT_EXIT_INPUT);
 	ck_assert_str_eq(e.code, "format_users");
 	ck_assert_int_eq(fits(CLIENT_FORMAT_ENTRA, s1, 20, "C302-i",
-	                      "a@example.com", NULL, &e), 0);
+	                      "a@example.com", NULL, &e),
+	                 0);
 	ck_assert_int_eq(fits(CLIENT_FORMAT_ENTRA, s256, 32, "C302-i",
-	                      "a@example.com", NULL, &e), CLIENT_EXIT_INPUT);
+	                      "a@example.com", NULL, &e),
+	                 CLIENT_EXIT_INPUT);
 	ck_assert_int_eq(fits(CLIENT_FORMAT_ENTRA, s1, 20, "C302,i",
-	                      "a@example.com", NULL, &e), CLIENT_EXIT_INPUT);
+	                      "a@example.com", NULL, &e),
+	                 CLIENT_EXIT_INPUT);
 	ck_assert_int_eq(fits(CLIENT_FORMAT_ENTRA, s1, 20, "C302-i",
-	                      " a@example.com", NULL, &e), CLIENT_EXIT_INPUT);
+	                      " a@example.com", NULL, &e),
+	                 CLIENT_EXIT_INPUT);
 	ck_assert_str_eq(e.code, "field_space");
 }
 END_TEST

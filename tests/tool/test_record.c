@@ -83,11 +83,11 @@ static void load_refused(const char *why)
 
 	memset(&e, 0, sizeof(e));
 	rc = client_record_load(dir, SERIAL, &r, got, sizeof(got), &e);
-	ck_assert_msg(now_s() - t0 < 2.0, "loading took %.1f s",
-	              now_s() - t0);
+	ck_assert_msg(now_s() - t0 < 2.0, "loading took %.1f s", now_s() - t0);
 	ck_assert_int_eq(rc, CLIENT_EXIT_INPUT);
 	ck_assert_ptr_nonnull(strstr(e.msg, path));
-	ck_assert_msg(strstr(e.msg, why) != NULL, "'%s' not in: %s", why, e.msg);
+	ck_assert_msg(strstr(e.msg, why) != NULL, "'%s' not in: %s", why,
+	              e.msg);
 	for (const char *p = e.msg; *p != '\0'; p++)
 		ck_assert_int_ge((unsigned char)*p, 0x20);
 	ck_assert_str_eq(r.serial, "");
@@ -106,15 +106,17 @@ START_TEST(round_trip)
 	 * nothing that could move a terminal's cursor or reorder its text
 	 * is kept. */
 	client_record_name_copy(r.account, sizeof(r.account),
-	                        "bob\nhash=SHA256\x1b[2J\xe2\x80\xae" "evil"
+	                        "bob\nhash=SHA256\x1b[2J\xe2\x80\xae"
+	                        "evil"
 	                        "\xc2\x85\xff");
 	ck_assert_str_eq(r.account, "bob?hash=SHA256?[2J?evil??");
 	ck_assert_int_eq(client_record_save(dir, &r, got, sizeof(got), &e), 0);
 	ck_assert_str_eq(got, path);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0600);
-	ck_assert_int_eq(client_record_load(dir, SERIAL, &back, got,
-	                                    sizeof(got), &e), 0);
+	ck_assert_int_eq(
+		client_record_load(dir, SERIAL, &back, got, sizeof(got), &e),
+		0);
 	ck_assert_str_eq(back.account, r.account);
 	ck_assert_str_eq(back.issuer, "Example");
 	ck_assert_int_eq(back.seed, CLIENT_RECORD_SEED_NEW);
@@ -125,12 +127,14 @@ START_TEST(round_trip)
 	/* none for another token; a serial that is no file name never
 	 * becomes a path */
 	ck_assert_int_eq(client_record_load(dir, "8659632000009", &back, got,
-	                                    sizeof(got), &e), 1);
+	                                    sizeof(got), &e),
+	                 1);
 	snprintf(r.serial, sizeof(r.serial), "../evil");
 	ck_assert_int_eq(client_record_save(dir, &r, got, sizeof(got), &e),
 	                 CLIENT_EXIT_RECORD);
-	ck_assert_int_eq(client_record_load(dir, "../evil", &back, got,
-	                                    sizeof(got), &e), 1);
+	ck_assert_int_eq(
+		client_record_load(dir, "../evil", &back, got, sizeof(got), &e),
+		1);
 	dir_teardown();
 }
 END_TEST
@@ -156,12 +160,18 @@ static const struct {
 	{"time=1e9\n", false, "'time'"},
 	{"seed=maybe\n", false, "'seed'"},
 	{"account=a\x1b[31mred\n", false, "'account'"},
-	{"account=\xe2\x80\xae" "gnp.exe\n", false, "'account'"},
+	{"account=\xe2\x80\xae"
+         "gnp.exe\n",
+         false, "'account'"},
 	{"issuer=\xe2\x81\xa6x\n", false, "'issuer'"},
-	{"issuer=a\xc2\x9b" "b\n", false, "'issuer'"},
+	{"issuer=a\xc2\x9b"
+         "b\n",
+         false, "'issuer'"},
 	{"issuer=\xff\n", false, "'issuer'"},
 	{"issuer=a\rb\n", false, "'issuer'"},
-	{"model=C3\x07" "02\n", false, "'model'"},
+	{"model=C3\x07"
+         "02\n",
+         false, "'model'"},
 	{"step=30\n", true, "second time"},
 	{"serial=8659622000002\n", true, "second time"},
 	{"colour=blue\n", true, "unknown key"},
@@ -169,8 +179,7 @@ static const struct {
 };
 
 /* A good record with line in place of its key's line (or appended). */
-static size_t record_with(const char *line, bool append, char *out,
-                          size_t cap)
+static size_t record_with(const char *line, bool append, char *out, size_t cap)
 {
 	static const char base[] =
 		"# safeid burn record\nserial=" SERIAL "\nmodel=OTPC-P2-i\n"
@@ -185,8 +194,8 @@ static size_t record_with(const char *line, bool append, char *out,
 		    strncmp(l, line, klen + 1) == 0)
 			n += (size_t)snprintf(out + n, cap - n, "%s", line);
 		else
-			n += (size_t)snprintf(out + n, cap - n, "%.*s",
-			                      (int)ln, l);
+			n += (size_t)snprintf(out + n, cap - n, "%.*s", (int)ln,
+			                      l);
 		l += ln;
 	}
 	if (append)
@@ -203,21 +212,23 @@ START_TEST(parse_strict)
 	/* the base record is valid; one written before the seed line
 	 * existed is a burn */
 	n = record_with("", true, text, sizeof(text));
-	ck_assert_int_eq(client_record_parse(text, n, SERIAL, &r, why,
-	                                     sizeof(why)), 0);
-	snprintf(text, sizeof(text), "serial=" SERIAL "\nmodel=\naccount=a\n"
+	ck_assert_int_eq(
+		client_record_parse(text, n, SERIAL, &r, why, sizeof(why)), 0);
+	snprintf(text, sizeof(text),
+	         "serial=" SERIAL "\nmodel=\naccount=a\n"
 	         "issuer=\nhash=SHA256\nstep=60\ndisplay=15\ntime=0\n");
 	ck_assert_int_eq(client_record_parse(text, strlen(text), SERIAL, &r,
-	                                     why, sizeof(why)), 0);
+	                                     why, sizeof(why)),
+	                 0);
 	ck_assert_int_eq(r.seed, CLIENT_RECORD_SEED_NEW);
 	ck_assert_uint_eq(r.step, 60);
 	n = record_with("", true, text, sizeof(text));
 	ck_assert_int_eq(client_record_parse(text, n, "8659622000002", &r, why,
-	                                     sizeof(why)), -1);
+	                                     sizeof(why)),
+	                 -1);
 	ck_assert_ptr_nonnull(strstr(why, "another token"));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		n = record_with(bad[i].line, bad[i].append, text,
-		                sizeof(text));
+		n = record_with(bad[i].line, bad[i].append, text, sizeof(text));
 		ck_assert_msg(client_record_parse(text, n, SERIAL, &r, why,
 		                                  sizeof(why)) == -1,
 		              "accepted case %zu", i);
@@ -226,24 +237,26 @@ START_TEST(parse_strict)
 		/* the reason never quotes the file */
 		for (const char *p = why; *p != '\0'; p++)
 			ck_assert_msg((unsigned char)*p >= 0x20 &&
-			              (unsigned char)*p < 0x7f,
+			                      (unsigned char)*p < 0x7f,
 			              "case %zu: raw byte in '%s'", i, why);
 	}
 	/* cut short, a NUL, a line missing, an erased seed with a name */
 	n = record_with("", true, text, sizeof(text));
-	ck_assert_int_eq(client_record_parse(text, n - 1, SERIAL, &r, why,
-	                                     sizeof(why)), -1);
+	ck_assert_int_eq(
+		client_record_parse(text, n - 1, SERIAL, &r, why, sizeof(why)),
+		-1);
 	ck_assert_ptr_nonnull(strstr(why, "cut short"));
 	text[30] = '\0';
-	ck_assert_int_eq(client_record_parse(text, n, SERIAL, &r, why,
-	                                     sizeof(why)), -1);
+	ck_assert_int_eq(
+		client_record_parse(text, n, SERIAL, &r, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "NUL"));
 	ck_assert_int_eq(client_record_parse("serial=" SERIAL "\n", 21, SERIAL,
-	                                     &r, why, sizeof(why)), -1);
+	                                     &r, why, sizeof(why)),
+	                 -1);
 	ck_assert_ptr_nonnull(strstr(why, "no 'model' line"));
 	n = record_with("seed=erased\n", false, text, sizeof(text));
-	ck_assert_int_eq(client_record_parse(text, n, SERIAL, &r, why,
-	                                     sizeof(why)), -1);
+	ck_assert_int_eq(
+		client_record_parse(text, n, SERIAL, &r, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "erased"));
 }
 END_TEST
@@ -277,8 +290,9 @@ START_TEST(files_distrusted)
 	file_put(path, text, n, 0622);
 	load_refused("other users may write it (mode 0622)");
 	file_put(path, text, n, 0604);
-	ck_assert_int_eq(client_record_load(dir, SERIAL, &r, other,
-	                                    sizeof(other), &e), 0);
+	ck_assert_int_eq(
+		client_record_load(dir, SERIAL, &r, other, sizeof(other), &e),
+		0);
 	/* another user's (only root can give a file away) */
 	if (geteuid() == 0) {
 		ck_assert_int_eq(chown(path, 4242, 4242), 0);
@@ -300,9 +314,9 @@ START_TEST(files_distrusted)
 	file_put(path, text, record_with("", true, text, sizeof(text)), 0600);
 	ck_assert_int_eq(chmod(dir, 0777), 0);
 	memset(&e, 0, sizeof(e));
-	ck_assert_int_eq(client_record_load(dir, SERIAL, &r, other,
-	                                    sizeof(other), &e),
-	                 CLIENT_EXIT_INPUT);
+	ck_assert_int_eq(
+		client_record_load(dir, SERIAL, &r, other, sizeof(other), &e),
+		CLIENT_EXIT_INPUT);
 	ck_assert_ptr_nonnull(strstr(e.msg, "other users may write it"));
 	ck_assert_int_eq(chmod(dir, 0700), 0);
 	dir_teardown();
@@ -346,8 +360,7 @@ END_TEST
 
 /* A write's result: seed, config, and the configuration sent. */
 static client_write_result outcome(safeid_seed_state seed,
-                                   client_config_state config,
-                                   unsigned step)
+                                   client_config_state config, unsigned step)
 {
 	client_write_result w;
 
@@ -467,8 +480,8 @@ START_TEST(write_settles_record)
 		bool burn;
 		safeid_seed_state seed;
 		client_config_state config;
-		unsigned step;     /* of the write; prev has 60 */
-		const char *left;  /* account left, "-" erased, "" none */
+		unsigned step;    /* of the write; prev has 60 */
+		const char *left; /* account left, "-" erased, "" none */
 		bool note;
 	} cases[] = {
 		/* nothing written: the old record */
@@ -494,8 +507,8 @@ START_TEST(write_settles_record)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		client_write_result w = outcome(cases[i].seed, cases[i].config,
-		                                cases[i].step);
+		client_write_result w =
+			outcome(cases[i].seed, cases[i].config, cases[i].step);
 		client_record made, prev, now;
 		client_record_txn t;
 		client_slot s;
@@ -527,11 +540,12 @@ START_TEST(write_settles_record)
 		}
 		ck_assert_int_eq(client_record_begin(dir, SERIAL,
 		                                     have_made ? &made : NULL,
-		                                     cases[i].burn, &t, &e), 0);
+		                                     cases[i].burn, &t, &e),
+		                 0);
 		/* while the token is written there is no record */
 		ck_assert_str_eq(record_now(&now), "");
-		ck_assert_int_eq(client_record_end(&t, &w, note, sizeof(note),
-		                                   &e), 0);
+		ck_assert_int_eq(
+			client_record_end(&t, &w, note, sizeof(note), &e), 0);
 		ck_assert_msg(strcmp(record_now(&now), cases[i].left) == 0,
 		              "case %zu: left '%s', expected '%s'", i,
 		              record_now(&now), cases[i].left);
@@ -552,7 +566,9 @@ END_TEST
 START_TEST(abandoned_mid_write)
 {
 	const client_record_fate fates[] = {
-		CLIENT_RECORD_RESTORE, CLIENT_RECORD_INSTALL, CLIENT_RECORD_DROP,
+		CLIENT_RECORD_RESTORE,
+		CLIENT_RECORD_INSTALL,
+		CLIENT_RECORD_DROP,
 	};
 	const char *left[] = {"bob", "alice", ""};
 
@@ -565,8 +581,9 @@ START_TEST(abandoned_mid_write)
 		prev_put();
 		record_example(&made);
 		snprintf(made.account, sizeof(made.account), "alice");
-		ck_assert_int_eq(client_record_begin(dir, SERIAL, &made, true,
-		                                     &t, &e), 0);
+		ck_assert_int_eq(
+			client_record_begin(dir, SERIAL, &made, true, &t, &e),
+			0);
 		client_record_abandon(&t, fates[i]);
 		ck_assert_str_eq(record_now(&now), left[i]);
 		no_leftovers();

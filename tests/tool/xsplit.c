@@ -18,8 +18,8 @@
 #include <X11/Xlib.h>
 #include <X11/extensions/Xrandr.h>
 
-static int add_monitor(Display *d, Window root, const char *name, int x,
-                       int w, int h, RROutput output, int noutputs)
+static int add_monitor(Display *d, Window root, const char *name, int x, int w,
+                       int h, RROutput output, int noutputs)
 {
 	XRRMonitorInfo *m = XRRAllocateMonitor(d, noutputs);
 
@@ -61,11 +61,14 @@ int main(int argc, char **argv)
 	left = atoi(argv[2]);
 	res = XRRGetScreenResources(d, root);
 	if (res == NULL || res->noutput < 1 || left <= 0 || left >= w) {
-		fprintf(stderr, "xsplit: no RandR output, or width %d not inside "
-		                "the %dx%d screen\n", left, w, h);
+		fprintf(stderr,
+		        "xsplit: no RandR output, or width %d not inside "
+		        "the %dx%d screen\n",
+		        left, w, h);
 		goto fail;
 	}
-	if (add_monitor(d, root, "LEFT-1", 0, left, h, res->outputs[0], 1) != 0 ||
+	if (add_monitor(d, root, "LEFT-1", 0, left, h, res->outputs[0], 1) !=
+	            0 ||
 	    add_monitor(d, root, "RIGHT-2", left, w - left, h, 0, 0) != 0)
 		goto fail;
 	XSync(d, False);

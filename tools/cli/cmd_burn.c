@@ -60,12 +60,12 @@ static void plan_show(const tool_opts *o, json_out *j, const client_input *in,
 	}
 	printf("Burn plan\n");
 	/* the account's names come from the QR code: shown, never acted on */
-	printf("Account:    %s\n", a->name[0] != '\0'
-	                                ? tool_text(a->name, shown, sizeof(shown))
-	                                : "(no name)");
-	printf("Issuer:     %s\n", a->issuer[0] != '\0'
-	                                ? tool_text(a->issuer, shown, sizeof(shown))
-	                                : "(none)");
+	printf("Account:    %s\n",
+	       a->name[0] != '\0' ? tool_text(a->name, shown, sizeof(shown))
+	                          : "(no name)");
+	printf("Issuer:     %s\n",
+	       a->issuer[0] != '\0' ? tool_text(a->issuer, shown, sizeof(shown))
+	                            : "(none)");
 	printf("From:       %s\n", tool_text(in->source, shown, sizeof(shown)));
 	printf("TOTP:       %s, %u s step, 6 digits, display on for %u s\n",
 	       in->report.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",

@@ -30,18 +30,22 @@ static void account_show(const tool_opts *o, json_out *j,
 		json_str(j, "label", label);
 		json_str(j, "issuer", a->issuer);
 		json_str(j, "account", a->name);
-		json_str(j, "type", a->type == INPUT_OTP_HOTP ? "hotp" : "totp");
+		json_str(j, "type",
+		         a->type == INPUT_OTP_HOTP ? "hotp" : "totp");
 		json_str(j, "hash", input_alg_name(a->alg));
 		json_uint(j, "digits", a->digits);
 		json_uint(j, "step", a->period);
-		json_uint(j, "secret_bits", (unsigned long long)a->secret_len * 8u);
+		json_uint(j, "secret_bits",
+		          (unsigned long long)a->secret_len * 8u);
 		json_str(j, "from", a->source);
 		json_bool(j, "burnable", rc == INPUT_OK);
 		json_arr(j, "issues");
 		for (size_t i = 0; i < r.count; i++) {
 			json_obj(j, NULL);
-			json_str(j, "severity", r.issues[i].severity == INPUT_SEV_ERROR
-			                                ? "error" : "warning");
+			json_str(j, "severity",
+			         r.issues[i].severity == INPUT_SEV_ERROR
+			                 ? "error"
+			                 : "warning");
 			json_str(j, "code", input_errname(r.issues[i].code));
 			json_str(j, "message", r.issues[i].msg);
 			json_close(j);
@@ -53,8 +57,8 @@ static void account_show(const tool_opts *o, json_out *j,
 	printf("%zu. %s\n", idx + 1, label);
 	printf("   %s, %s, %u digits, %u s step, %zu-bit secret (%s)\n",
 	       a->type == INPUT_OTP_HOTP ? "HOTP (counter)" : "TOTP",
-	       input_alg_name(a->alg), a->digits, a->period,
-	       a->secret_len * 8u, tool_text(a->source, shown, sizeof(shown)));
+	       input_alg_name(a->alg), a->digits, a->period, a->secret_len * 8u,
+	       tool_text(a->source, shown, sizeof(shown)));
 	for (size_t i = 0; i < r.count; i++)
 		printf("   %s: %s\n",
 		       r.issues[i].severity == INPUT_SEV_ERROR ? "cannot burn"
@@ -122,17 +126,19 @@ int cmd_scan(const tool_opts *o, json_out *j, client_error *err)
 		account_show(o, j, &in.accounts.items[i], i, &any_ok);
 	if (o->json) {
 		json_close(j);
-		json_str(j, "skipped", in.skipped[0] != '\0' ? in.skipped : NULL);
+		json_str(j, "skipped",
+		         in.skipped[0] != '\0' ? in.skipped : NULL);
 	} else if (in.skipped[0] != '\0') {
 		/* one message a line, each shown as text */
 		printf("Skipped:\n");
 		for (char *line = in.skipped, *nl; line != NULL;
 		     line = nl != NULL ? nl + 1 : NULL) {
 			nl = strchr(line, '\n');
-			printf("%s\n", input_text_escape(line, nl != NULL
-			                                   ? (size_t)(nl - line)
-			                                   : strlen(line),
-			                             shown, sizeof(shown)));
+			printf("%s\n", input_text_escape(
+					       line,
+					       nl != NULL ? (size_t)(nl - line)
+							  : strlen(line),
+					       shown, sizeof(shown)));
 		}
 	}
 	/* With --pick/--match, the answer is about that account. */
@@ -151,8 +157,7 @@ fail:
 /* The account of code and verify: with --profile, checked as a Molto2
  * takes it and shown with the settings the token holds in that profile;
  * without, as the single-profile family takes it, no token reached. */
-static int codes_load(const tool_opts *o, client_input *in,
-                      client_error *err)
+static int codes_load(const tool_opts *o, client_input *in, client_error *err)
 {
 	int ret;
 
@@ -225,9 +230,8 @@ static int code_read(const tool_opts *o, unsigned digits, char out[11],
 	int ret, fd;
 
 	if (o->code_src != NULL && strcmp(o->code_src, "-") != 0)
-		return client_code_parse_digits(o->code_src,
-		                                strlen(o->code_src), digits,
-		                                out, err);
+		return client_code_parse_digits(
+			o->code_src, strlen(o->code_src), digits, out, err);
 	if (from_stdin && (o->uri != NULL || o->secret != NULL))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "standard input already carries the secret: "
@@ -237,8 +241,8 @@ static int code_read(const tool_opts *o, unsigned digits, char out[11],
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "no code given and no terminal to ask on: "
 		                   "use --code DIGITS or --code - (stdin)");
-	ret = tool_secret_ask(fd, "Code shown on the token: ", true,
-	                      "the code", 64, &buf, &len, &cap, err);
+	ret = tool_secret_ask(fd, "Code shown on the token: ", true, "the code",
+	                      64, &buf, &len, &cap, err);
 	if (fd > 0)
 		close(fd);
 	if (ret == 0)
@@ -259,8 +263,8 @@ int cmd_verify(const tool_opts *o, json_out *j, client_error *err)
 	ret = codes_load(o, &in, err);
 	if (ret != 0)
 		goto fail;
-	ret = code_read(o, in.report.digits >= 4 ? in.report.digits : 6,
-	                typed, err);
+	ret = code_read(o, in.report.digits >= 4 ? in.report.digits : 6, typed,
+	                err);
 	if (ret != 0)
 		goto fail;
 	/* a 10-digit code beyond 32 bits is no code the token can show */
@@ -274,7 +278,8 @@ int cmd_verify(const tool_opts *o, json_out *j, client_error *err)
 		json_uint(j, "window", (unsigned long long)o->window);
 		if (match) {
 			json_int(j, "offset_steps", offset);
-			json_int(j, "offset_seconds", offset * (long)in.report.step);
+			json_int(j, "offset_seconds",
+			         offset * (long)in.report.step);
 		} else {
 			json_null(j, "offset_steps");
 			json_null(j, "offset_seconds");

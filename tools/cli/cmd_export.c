@@ -49,7 +49,8 @@ int cmd_export(const tool_opts *o, json_out *j, client_error *err)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "--format '%s' is unknown: use pskc, "
 		                   "privacyidea-csv, linotp-csv, multiotp-csv "
-		                   "or entra-csv", o->format);
+		                   "or entra-csv",
+		                   o->format);
 	ret = tool_batch_secret(o, &s, err);
 	if (ret != 0)
 		return ret;
@@ -79,8 +80,7 @@ int cmd_export(const tool_opts *o, json_out *j, client_error *err)
 	ret = client_export_write(jr, &eo, left_out, arg, &res, err);
 	if (o->json)
 		json_close(j);
-	client_journal_damage_text(&res.damage, o->journal, text,
-	                           sizeof(text));
+	client_journal_damage_text(&res.damage, o->journal, text, sizeof(text));
 	if (o->json) {
 		json_str(j, "file", ret == 0 ? o->out : NULL);
 		json_str(j, "format", o->format);

@@ -31,7 +31,7 @@ typedef struct batch {
 	client_provision_opts po;
 	client_export_opts eo;
 	bool exporting;
-	size_t count;               /* 0: until stopped */
+	size_t count; /* 0: until stopped */
 	client_provision *p;
 	client_backend *b;
 	client_arrivals *a;
@@ -64,7 +64,8 @@ static void *signal_thread(void *arg)
 			_exit(130);
 		}
 		fputs("\nsafeid-tool: stopping after the token in hand "
-		      "(Ctrl-C again: at once)\n", stderr);
+		      "(Ctrl-C again: at once)\n",
+		      stderr);
 		client_arrivals *a = atomic_load(&stop_target);
 
 		if (a != NULL)
@@ -138,7 +139,8 @@ static int plan_make(batch *x, client_error *err)
 	if (o->hash != NULL && !client_hash_parse(o->hash, &hash))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "--hash '%s' is not supported: use sha1 or "
-		                   "sha256", o->hash);
+		                   "sha256",
+		                   o->hash);
 	if ((o->out == NULL) != (o->format == NULL))
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "give --out FILE and --format F together "
@@ -158,7 +160,7 @@ static int plan_make(batch *x, client_error *err)
 			return ret;
 		x->have_users = true;
 	}
-	x->count = o->count_given ? (size_t)o->count
+	x->count = o->count_given  ? (size_t)o->count
 	           : x->have_users ? x->users.count
 	                           : 0;
 	if (x->have_users && x->count > x->users.count)
@@ -168,7 +170,7 @@ static int plan_make(batch *x, client_error *err)
 		                   "--count",
 		                   o->users_file, x->users.count, x->count);
 	x->po.hash = hash;
-	x->po.seedlen = o->seed_bytes > 0 ? (unsigned)o->seed_bytes
+	x->po.seedlen = o->seed_bytes > 0            ? (unsigned)o->seed_bytes
 	                : hash == SAFEID_HASH_SHA256 ? 32u
 	                                             : 20u;
 	x->po.step = o->step > 0 ? (unsigned)o->step : 30u;
@@ -182,7 +184,8 @@ static int plan_make(batch *x, client_error *err)
 		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
 		                   "--format '%s' is unknown: use pskc, "
 		                   "privacyidea-csv, linotp-csv, multiotp-csv "
-		                   "or entra-csv", o->format);
+		                   "or entra-csv",
+		                   o->format);
 	x->eo.out_path = o->out;
 	x->eo.force = o->force;
 	x->eo.include_unknown = o->include_unknown;
@@ -257,10 +260,9 @@ static void plan_show(batch *x, const client_journal_damage *d)
 {
 	const tool_opts *o = x->o;
 	char text[CLIENT_MSG_MAX];
-	bool plain = x->p != NULL
-	                     ? client_journal_plaintext(
-	                               client_provision_journal(x->p))
-	                     : x->secret.kind == CLIENT_SECRET_NONE;
+	bool plain = x->p != NULL ? client_journal_plaintext(
+					    client_provision_journal(x->p))
+	                          : x->secret.kind == CLIENT_SECRET_NONE;
 
 	client_journal_damage_text(d, o->journal, text, sizeof(text));
 	if (text[0] != '\0')
@@ -286,8 +288,8 @@ static void plan_show(batch *x, const client_journal_damage *d)
 	       "display on for %u s\n",
 	       x->po.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
 	       x->po.seedlen, x->po.step, x->po.display);
-	printf("Readers:    %s\n", o->reader != NULL ? o->reader
-	                                              : "every reader");
+	printf("Readers:    %s\n",
+	       o->reader != NULL ? o->reader : "every reader");
 	if (x->have_users)
 		printf("Users:      %zu from '%s', in order\n", x->users.count,
 		       o->users_file);
@@ -350,8 +352,9 @@ static int code_read(batch *x, const char *serial, char *buf, size_t cap,
 	char c;
 
 	if (isatty(STDIN_FILENO) == 1)
-		fprintf(stderr, "Switch token %s off and on (press its button) "
-		                "and type the code it shows: ",
+		fprintf(stderr,
+		        "Switch token %s off and on (press its button) "
+		        "and type the code it shows: ",
 		        serial);
 	while (n + 1 < cap) {
 		ssize_t r = read(STDIN_FILENO, &c, 1);
@@ -456,8 +459,7 @@ static int token_verify(batch *x, const char *reader, client_provision_token *t,
 }
 
 /* The burn record of a complete burn of this batch into token s. */
-static void record_made(const batch *x, const client_slot *s,
-                        client_record *r)
+static void record_made(const batch *x, const client_slot *s, client_record *r)
 {
 	memset(r, 0, sizeof(*r));
 	snprintf(r->serial, sizeof(r->serial), "%s", s->serial);
@@ -491,8 +493,7 @@ static void record_settle(client_record_txn *t, const client_write_result *res,
  * 0 or the error of this token (the session goes on), or sets *fatal
  * when the session cannot (the journal cannot be written).
  */
-static int token_do(batch *x, const char *reader, bool *fatal,
-                    client_error *e)
+static int token_do(batch *x, const char *reader, bool *fatal, client_error *e)
 {
 	const tool_opts *o = x->o;
 	client_provision_token t;
@@ -575,8 +576,9 @@ static int token_do(batch *x, const char *reader, bool *fatal,
 	} else {
 		fprintf(stderr, "safeid-tool: %s\n", e->msg);
 		if (!*fatal)
-			fprintf(stderr, "Token %s: take it off; place it again "
-			                "to burn it anew, or set it aside.\n",
+			fprintf(stderr,
+			        "Token %s: take it off; place it again "
+			        "to burn it anew, or set it aside.\n",
 			        s.serial);
 	}
 	return ret;
@@ -613,8 +615,9 @@ static int session_open(batch *x, client_error *err)
 			       client_provision_done(x->p));
 		return 0;
 	}
-	ret = tool_confirm(o->yes, "Burn fresh seeds into the tokens placed "
-	                           "from now on?",
+	ret = tool_confirm(o->yes,
+	                   "Burn fresh seeds into the tokens placed "
+	                   "from now on?",
 	                   err);
 	if (ret == 0 && fresh)
 		ret = client_provision_open(o->journal, &x->secret, true,

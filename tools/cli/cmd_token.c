@@ -83,8 +83,8 @@ static void record_show(const tool_opts *o, json_out *j, const char *serial)
 		return;
 	}
 	if (rc != 0) {
-		printf("Last burn:  %s\n", rc == 1 ? client_text(CLIENT_TEXT_NO_RECORD)
-		                                   : why.msg);
+		printf("Last burn:  %s\n",
+		       rc == 1 ? client_text(CLIENT_TEXT_NO_RECORD) : why.msg);
 		return;
 	}
 	client_text_time((uint64_t)r.time, when, sizeof(when));
@@ -139,7 +139,8 @@ static void clock_show(const tool_opts *o, json_out *j,
 	if (o->json) {
 		tool_slot_show(o, j, &res->before, now);
 		json_str(j, "config_source", source);
-		json_str(j, "hash", p->hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1");
+		json_str(j, "hash",
+		         p->hash == SAFEID_HASH_SHA256 ? "SHA256" : "SHA1");
 		json_uint(j, "step", p->step);
 		json_uint(j, "display", p->display_seconds);
 		if (res->after_valid && res->after.clock_known)
@@ -210,8 +211,8 @@ int cmd_clock(const tool_opts *o, json_out *j, client_error *err)
 	p.expect_serial = s.serial;
 	if (s.restricted_sync) {
 		p.erase_seed_ok = true;
-		ret = tool_confirm(o->yes, client_text(CLIENT_TEXT_ERASE_QUESTION),
-		                   err);
+		ret = tool_confirm(
+			o->yes, client_text(CLIENT_TEXT_ERASE_QUESTION), err);
 		if (ret != 0)
 			goto fail;
 	}

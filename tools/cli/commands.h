@@ -32,8 +32,7 @@ int cmd_unlock(const tool_opts *o, json_out *j, client_error *err);
  * to be one (b and s from tool_writer_open, in loaded, not yet checked
  * for the single-profile family). */
 int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
-                 client_backend *b, const client_slot *s,
-                 client_error *err);
+                 client_backend *b, const client_slot *s, client_error *err);
 int tool_m2_clock(const tool_opts *o, json_out *j, client_backend *b,
                   const client_slot *s, client_error *err);
 /* The options only a Molto2 takes (--profile, --all, --title, a
@@ -50,8 +49,7 @@ int tool_m2_profile_settings(const tool_opts *o, client_input *in,
  * in is reset first, so the caller frees it in any case. */
 int tool_input_load(const tool_opts *o, client_input *in, client_error *err);
 /* Load, then pick the account (--pick / --match) and check it. */
-int tool_account_load(const tool_opts *o, client_input *in,
-                      client_error *err);
+int tool_account_load(const tool_opts *o, client_input *in, client_error *err);
 
 /* Wait for a token when --wait was given, then open the chosen backend. */
 int tool_backend_open(const tool_opts *o, client_backend **b,

@@ -30,9 +30,10 @@ static int token_wait(const tool_opts *o, client_error *err)
 	if (ret != 0)
 		return ret;
 	if (!o->json)
-		fprintf(stderr, "Waiting up to %ld s for a token on %s%s%s "
-		                "(place it on the reader and press its "
-		                "button)...\n",
+		fprintf(stderr,
+		        "Waiting up to %ld s for a token on %s%s%s "
+		        "(place it on the reader and press its "
+		        "button)...\n",
 		        o->wait_seconds, reader[0] != '\0' ? "'" : "any reader",
 		        tool_text(reader, shown, sizeof(shown)),
 		        reader[0] != '\0' ? "'" : "");
@@ -56,8 +57,7 @@ static void reader_chosen(void *arg, const char *reader)
 	tool_watchdog_reader(reader);
 }
 
-int tool_backend_open(const tool_opts *o, client_backend **b,
-                      client_error *err)
+int tool_backend_open(const tool_opts *o, client_backend **b, client_error *err)
 {
 	client_backend_opts bo;
 	int ret;

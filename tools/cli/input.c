@@ -60,8 +60,7 @@ static int uri_load(const tool_opts *o, client_input *in, client_error *err)
 
 /* --secret - or --secret-arg B32, with --hash, --step, --account,
  * --issuer. */
-static int secret_load(const tool_opts *o, client_input *in,
-                       client_error *err)
+static int secret_load(const tool_opts *o, client_input *in, client_error *err)
 {
 	client_secret_opts so = {
 		.hash = SAFEID_HASH_SHA1,
@@ -137,8 +136,7 @@ int tool_input_load(const tool_opts *o, client_input *in, client_error *err)
 	return secret_load(o, in, err);
 }
 
-int tool_account_load(const tool_opts *o, client_input *in,
-                      client_error *err)
+int tool_account_load(const tool_opts *o, client_input *in, client_error *err)
 {
 	int ret = tool_input_load(o, in, err);
 

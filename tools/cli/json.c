@@ -130,9 +130,9 @@ void json_uint(json_out *j, const char *key, unsigned long long val)
 	/* JSON numbers have no size; jansson's integers stop at 2^63-1,
 	 * past which the value goes as the nearest double (never reached:
 	 * times, counts and sizes) */
-	add(j, key, val <= (unsigned long long)LLONG_MAX
-	                    ? json_integer((json_int_t)val)
-	                    : json_real((double)val));
+	add(j, key,
+	    val <= (unsigned long long)LLONG_MAX ? json_integer((json_int_t)val)
+	                                         : json_real((double)val));
 }
 
 void json_bool(json_out *j, const char *key, bool val)
@@ -153,7 +153,8 @@ static void nested_open(json_out *j, const char *key, json_t *v)
 	if (v != NULL && parent != NULL)
 		rc = json_is_array(parent)
 		             ? json_array_append(parent, v)
-		             : json_object_set(parent, key != NULL ? key : "", v);
+		             : json_object_set(parent, key != NULL ? key : "",
+		                               v);
 	if (rc != 0)
 		j->failed = true;
 	/* Deeper than the output ever goes: keep writing into the last

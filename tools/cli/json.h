@@ -23,14 +23,14 @@ struct json_t;
 
 typedef struct json_out {
 	FILE *f;
-	int depth;                          /* levels open below the top */
+	int depth;                            /* levels open below the top */
 	struct json_t *level[JSON_DEPTH_MAX]; /* [0]: the whole object */
-	int deeper;                         /* opened past JSON_DEPTH_MAX */
-	bool failed;                        /* out of memory on the way */
+	int deeper;                           /* opened past JSON_DEPTH_MAX */
+	bool failed;                          /* out of memory on the way */
 } json_out;
 
-void json_begin(json_out *j, FILE *f);   /* starts the object */
-void json_end(json_out *j);              /* writes it whole, newline */
+void json_begin(json_out *j, FILE *f); /* starts the object */
+void json_end(json_out *j);            /* writes it whole, newline */
 
 /* key may be NULL inside arrays. */
 void json_str(json_out *j, const char *key, const char *val); /* NULL: null */
@@ -38,9 +38,9 @@ void json_int(json_out *j, const char *key, long long val);
 void json_uint(json_out *j, const char *key, unsigned long long val);
 void json_bool(json_out *j, const char *key, bool val);
 void json_null(json_out *j, const char *key);
-void json_obj(json_out *j, const char *key);   /* opens an object */
-void json_arr(json_out *j, const char *key);   /* opens an array */
-void json_close(json_out *j);                  /* closes the innermost */
+void json_obj(json_out *j, const char *key); /* opens an object */
+void json_arr(json_out *j, const char *key); /* opens an array */
+void json_close(json_out *j);                /* closes the innermost */
 
 /*
  * The object as it stands, with these top-level members set (the

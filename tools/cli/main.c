@@ -158,15 +158,55 @@ static const char usage_text[] =
 	"     internal error\n";
 
 enum {
-	OPT_QR = 256, OPT_PICK, OPT_MATCH, OPT_SCREEN, OPT_SHOTCMD, OPT_URI,
-	OPT_URIFILE, OPT_SECRET, OPT_SECRETARG, OPT_HASH, OPT_STEP, OPT_ACCOUNT,
-	OPT_ISSUER, OPT_WAIT, OPT_DISPLAY, OPT_ERASE, OPT_CODE, OPT_WINDOW,
-	OPT_AT, OPT_COUNT, OPT_TIMEOUT, OPT_JSON, OPT_MODULE, OPT_BACKEND, OPT_STATEDIR,
-	OPT_JOURNAL, OPT_PSKFILE, OPT_PWFILE, OPT_PLAINTEXT, OPT_SEEDBYTES,
-	OPT_USERS, OPT_VERIFYCODES, OPT_REBURN, OPT_OUT, OPT_FORMAT, OPT_FORCE,
-	OPT_INCLUNKNOWN, OPT_REALM, OPT_PROFILE, OPT_ALL, OPT_FIRSTPROFILE,
-	OPT_OVERWRITE, OPT_DIGITS, OPT_TITLE, OPT_KEYFILE, OPT_NEWKEYFILE,
-	OPT_LASTTRY, OPT_VERIFYKEY, OPT_PRESSWAIT,
+	OPT_QR = 256,
+	OPT_PICK,
+	OPT_MATCH,
+	OPT_SCREEN,
+	OPT_SHOTCMD,
+	OPT_URI,
+	OPT_URIFILE,
+	OPT_SECRET,
+	OPT_SECRETARG,
+	OPT_HASH,
+	OPT_STEP,
+	OPT_ACCOUNT,
+	OPT_ISSUER,
+	OPT_WAIT,
+	OPT_DISPLAY,
+	OPT_ERASE,
+	OPT_CODE,
+	OPT_WINDOW,
+	OPT_AT,
+	OPT_COUNT,
+	OPT_TIMEOUT,
+	OPT_JSON,
+	OPT_MODULE,
+	OPT_BACKEND,
+	OPT_STATEDIR,
+	OPT_JOURNAL,
+	OPT_PSKFILE,
+	OPT_PWFILE,
+	OPT_PLAINTEXT,
+	OPT_SEEDBYTES,
+	OPT_USERS,
+	OPT_VERIFYCODES,
+	OPT_REBURN,
+	OPT_OUT,
+	OPT_FORMAT,
+	OPT_FORCE,
+	OPT_INCLUNKNOWN,
+	OPT_REALM,
+	OPT_PROFILE,
+	OPT_ALL,
+	OPT_FIRSTPROFILE,
+	OPT_OVERWRITE,
+	OPT_DIGITS,
+	OPT_TITLE,
+	OPT_KEYFILE,
+	OPT_NEWKEYFILE,
+	OPT_LASTTRY,
+	OPT_VERIFYKEY,
+	OPT_PRESSWAIT,
 	OPT_END, /* one past the last: sizes the table of options given */
 };
 
@@ -229,8 +269,8 @@ static const struct option long_opts[] = {
 };
 
 /* Whole decimal number in [lo, hi], else a usage error naming the option. */
-static int num_parse(const char *opt, const char *s, long long lo,
-                     long long hi, long long *out, client_error *err)
+static int num_parse(const char *opt, const char *s, long long lo, long long hi,
+                     long long *out, client_error *err)
 {
 	char *end = NULL;
 	long long v;
@@ -254,17 +294,32 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 	int ret = 0;
 
 	switch (c) {
-	case OPT_QR: o->qr_file = optarg; break;
+	case OPT_QR:
+		o->qr_file = optarg;
+		break;
 	case OPT_PICK:
 		ret = num_parse("--pick", optarg, 1, 100000, &v, err);
 		o->pick = (long)v;
 		break;
-	case OPT_MATCH: o->match = optarg; break;
-	case OPT_SCREEN: o->screen = true; break;
-	case OPT_SHOTCMD: o->screenshot_cmd = optarg; o->screen = true; break;
-	case OPT_URI: o->uri = optarg; break;
-	case OPT_URIFILE: o->uri_file = optarg; break;
-	case OPT_SECRET: o->secret = optarg; break;
+	case OPT_MATCH:
+		o->match = optarg;
+		break;
+	case OPT_SCREEN:
+		o->screen = true;
+		break;
+	case OPT_SHOTCMD:
+		o->screenshot_cmd = optarg;
+		o->screen = true;
+		break;
+	case OPT_URI:
+		o->uri = optarg;
+		break;
+	case OPT_URIFILE:
+		o->uri_file = optarg;
+		break;
+	case OPT_SECRET:
+		o->secret = optarg;
+		break;
 	case OPT_SECRETARG:
 		/* Keep a private copy and blank the argv string, so the secret
 		 * stays in /proc/PID/cmdline only for the moment before this. */
@@ -276,19 +331,28 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 			ret = client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 			                  "out of memory");
 		break;
-	case OPT_HASH: o->hash = optarg; break;
+	case OPT_HASH:
+		o->hash = optarg;
+		break;
 	case OPT_STEP:
 		ret = num_parse("--step", optarg, 30, 60, &v, err);
 		if (ret == 0 && v != 30 && v != 60)
 			ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
 			                  "--step %lld is not supported: this "
 			                  "token "
-			                  "family uses 30 or 60 seconds", v);
+			                  "family uses 30 or 60 seconds",
+			                  v);
 		o->step = (long)v;
 		break;
-	case OPT_ACCOUNT: o->account = optarg; break;
-	case OPT_ISSUER: o->issuer = optarg; break;
-	case 'r': o->reader = optarg; break;
+	case OPT_ACCOUNT:
+		o->account = optarg;
+		break;
+	case OPT_ISSUER:
+		o->issuer = optarg;
+		break;
+	case 'r':
+		o->reader = optarg;
+		break;
 	case OPT_WAIT:
 		ret = num_parse("--wait", optarg, 0, 86400, &v, err);
 		o->wait_seconds = (long)v;
@@ -303,12 +367,19 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 			ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
 			                  "--display %lld is not supported: "
 			                  "use 15, 30, "
-			                  "60 or 120 seconds", v);
+			                  "60 or 120 seconds",
+			                  v);
 		o->display = (long)v;
 		break;
-	case 'y': o->yes = true; break;
-	case OPT_ERASE: o->erase_seed = true; break;
-	case OPT_CODE: o->code_src = optarg; break;
+	case 'y':
+		o->yes = true;
+		break;
+	case OPT_ERASE:
+		o->erase_seed = true;
+		break;
+	case OPT_CODE:
+		o->code_src = optarg;
+		break;
 	case OPT_WINDOW:
 		ret = num_parse("--window", optarg, 0, 1000, &v, err);
 		o->window = (long)v;
@@ -324,54 +395,104 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 		o->count = (long)v;
 		o->count_given = true;
 		break;
-	case OPT_JSON: o->json = true; break;
-	case 'v': o->verbose = true; break;
-	case OPT_MODULE: o->module = optarg; break;
-	case OPT_BACKEND: o->backend = optarg; break;
-	case OPT_STATEDIR: o->state_dir = optarg; break;
-	case OPT_JOURNAL: o->journal = optarg; break;
-	case OPT_PSKFILE: o->psk_file = optarg; break;
-	case OPT_PWFILE: o->password_file = optarg; break;
-	case OPT_PLAINTEXT: o->insecure_plaintext = true; break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case OPT_MODULE:
+		o->module = optarg;
+		break;
+	case OPT_BACKEND:
+		o->backend = optarg;
+		break;
+	case OPT_STATEDIR:
+		o->state_dir = optarg;
+		break;
+	case OPT_JOURNAL:
+		o->journal = optarg;
+		break;
+	case OPT_PSKFILE:
+		o->psk_file = optarg;
+		break;
+	case OPT_PWFILE:
+		o->password_file = optarg;
+		break;
+	case OPT_PLAINTEXT:
+		o->insecure_plaintext = true;
+		break;
 	case OPT_SEEDBYTES:
 		ret = num_parse("--seed-bytes", optarg, 16, SAFEID_SEED_MAX, &v,
 		                err);
 		o->seed_bytes = (long)v;
 		break;
-	case OPT_USERS: o->users_file = optarg; break;
-	case OPT_VERIFYCODES: o->verify_codes = true; break;
-	case OPT_REBURN: o->reburn = true; break;
-	case OPT_OUT: o->out = optarg; break;
-	case OPT_FORMAT: o->format = optarg; break;
-	case OPT_FORCE: o->force = true; break;
-	case OPT_INCLUNKNOWN: o->include_unknown = true; break;
-	case OPT_REALM: o->realm = optarg; break;
+	case OPT_USERS:
+		o->users_file = optarg;
+		break;
+	case OPT_VERIFYCODES:
+		o->verify_codes = true;
+		break;
+	case OPT_REBURN:
+		o->reburn = true;
+		break;
+	case OPT_OUT:
+		o->out = optarg;
+		break;
+	case OPT_FORMAT:
+		o->format = optarg;
+		break;
+	case OPT_FORCE:
+		o->force = true;
+		break;
+	case OPT_INCLUNKNOWN:
+		o->include_unknown = true;
+		break;
+	case OPT_REALM:
+		o->realm = optarg;
+		break;
 	case OPT_PROFILE:
 		ret = num_parse("--profile", optarg, 0, SAFEID_M2_PROFILES - 1,
 		                &v, err);
 		o->profile = (long)v;
 		break;
-	case OPT_ALL: o->all = true; break;
+	case OPT_ALL:
+		o->all = true;
+		break;
 	case OPT_FIRSTPROFILE:
 		ret = num_parse("--first-profile", optarg, 0,
 		                SAFEID_M2_PROFILES - 1, &v, err);
 		o->first_profile = (long)v;
 		break;
-	case OPT_OVERWRITE: o->overwrite = true; break;
+	case OPT_OVERWRITE:
+		o->overwrite = true;
+		break;
 	case OPT_DIGITS:
 		ret = num_parse("--digits", optarg, 4, 10, &v, err);
 		if (ret == 0 && v != 4 && v != 6 && v != 8 && v != 10)
-			ret = client_fail(err, CLIENT_EXIT_USAGE, "usage",
-			                  "--digits %lld is not supported: a "
-			                  "Molto2 shows 4, 6, 8 or 10 digits (a "
-			                  "single-profile token 6)", v);
+			ret = client_fail(
+				err, CLIENT_EXIT_USAGE, "usage",
+				"--digits %lld is not supported: a "
+				"Molto2 shows 4, 6, 8 or 10 digits (a "
+				"single-profile token 6)",
+				v);
 		o->digits = (long)v;
 		break;
-	case OPT_TITLE: o->title = optarg; break;
-	case OPT_KEYFILE: o->key_file = optarg; break;
-	case OPT_NEWKEYFILE: o->new_key_file = optarg; break;
-	case OPT_LASTTRY: o->last_try = true; break;
-	case OPT_VERIFYKEY: o->verify_key = true; break;
+	case OPT_TITLE:
+		o->title = optarg;
+		break;
+	case OPT_KEYFILE:
+		o->key_file = optarg;
+		break;
+	case OPT_NEWKEYFILE:
+		o->new_key_file = optarg;
+		break;
+	case OPT_LASTTRY:
+		o->last_try = true;
+		break;
+	case OPT_VERIFYKEY:
+		o->verify_key = true;
+		break;
 	case OPT_PRESSWAIT:
 		ret = num_parse("--press-wait", optarg, 1, 600, &v, err);
 		o->press_wait = (long)v;
@@ -386,11 +507,21 @@ static int option_parse(int c, tool_opts *o, client_error *err)
 
 /* The commands, each a bit of the option table below. */
 enum {
-	C_LIST = 1u << 0, C_INFO = 1u << 1, C_SCAN = 1u << 2, C_BURN = 1u << 3,
-	C_CLOCK = 1u << 4, C_VERIFY = 1u << 5, C_CODE = 1u << 6,
-	C_PROVISION = 1u << 7, C_EXPORT = 1u << 8, C_PROFILES = 1u << 9,
-	C_WIPE = 1u << 10, C_SETKEY = 1u << 11, C_RESET = 1u << 12,
-	C_LOCK = 1u << 13, C_UNLOCK = 1u << 14,
+	C_LIST = 1u << 0,
+	C_INFO = 1u << 1,
+	C_SCAN = 1u << 2,
+	C_BURN = 1u << 3,
+	C_CLOCK = 1u << 4,
+	C_VERIFY = 1u << 5,
+	C_CODE = 1u << 6,
+	C_PROVISION = 1u << 7,
+	C_EXPORT = 1u << 8,
+	C_PROFILES = 1u << 9,
+	C_WIPE = 1u << 10,
+	C_SETKEY = 1u << 11,
+	C_RESET = 1u << 12,
+	C_LOCK = 1u << 13,
+	C_UNLOCK = 1u << 14,
 	C_ALL = (1u << 15) - 1,
 	/* read an account (INPUT) */
 	C_INPUT = C_SCAN | C_BURN | C_VERIFY | C_CODE,
@@ -399,8 +530,8 @@ enum {
 	/* use a Molto2's customer key */
 	C_KEY = C_BURN | C_CLOCK | C_WIPE | C_SETKEY | C_LOCK | C_UNLOCK,
 	/* write a token */
-	C_WRITE = C_BURN | C_CLOCK | C_PROVISION | C_WIPE | C_SETKEY |
-	          C_RESET | C_LOCK | C_UNLOCK,
+	C_WRITE = C_BURN | C_CLOCK | C_PROVISION | C_WIPE | C_SETKEY | C_RESET |
+	          C_LOCK | C_UNLOCK,
 	/* reach a token (verify and code: with --profile) */
 	C_TOKEN = C_LIST | C_INFO | C_WRITE | C_PROFILES | C_VERIFY | C_CODE,
 	/* read or write a batch's journal and seed file */
@@ -412,13 +543,20 @@ static const struct {
 	unsigned bit;
 	int (*run)(const tool_opts *o, json_out *j, client_error *err);
 } commands[] = {
-	{"list", C_LIST, cmd_list},       {"info", C_INFO, cmd_info},
-	{"scan", C_SCAN, cmd_scan},       {"burn", C_BURN, cmd_burn},
-	{"clock", C_CLOCK, cmd_clock},    {"verify", C_VERIFY, cmd_verify},
-	{"code", C_CODE, cmd_code},       {"provision", C_PROVISION, cmd_provision},
-	{"export", C_EXPORT, cmd_export}, {"profiles", C_PROFILES, cmd_profiles},
-	{"wipe", C_WIPE, cmd_wipe},       {"set-key", C_SETKEY, cmd_set_key},
-	{"reset", C_RESET, cmd_reset},    {"lock", C_LOCK, cmd_lock},
+	{"list", C_LIST, cmd_list},
+	{"info", C_INFO, cmd_info},
+	{"scan", C_SCAN, cmd_scan},
+	{"burn", C_BURN, cmd_burn},
+	{"clock", C_CLOCK, cmd_clock},
+	{"verify", C_VERIFY, cmd_verify},
+	{"code", C_CODE, cmd_code},
+	{"provision", C_PROVISION, cmd_provision},
+	{"export", C_EXPORT, cmd_export},
+	{"profiles", C_PROFILES, cmd_profiles},
+	{"wipe", C_WIPE, cmd_wipe},
+	{"set-key", C_SETKEY, cmd_set_key},
+	{"reset", C_RESET, cmd_reset},
+	{"lock", C_LOCK, cmd_lock},
 	{"unlock", C_UNLOCK, cmd_unlock},
 };
 
@@ -437,10 +575,10 @@ static bool json_streams(const char *command)
  * command says.
  */
 static const struct {
-	int id;                /* getopt value */
-	const char *name;      /* as the person types it */
-	unsigned cmds;         /* where it applies */
-	const char *what;      /* what it is, for the refusal */
+	int id;           /* getopt value */
+	const char *name; /* as the person types it */
+	unsigned cmds;    /* where it applies */
+	const char *what; /* what it is, for the refusal */
 } option_uses[] = {
 	{OPT_QR, "--qr", C_INPUT, "an input"},
 	{OPT_PICK, "--pick", C_INPUT, "a choice among the input's accounts"},
@@ -454,65 +592,65 @@ static const struct {
 	{OPT_ACCOUNT, "--account", C_INPUT, "a setting of a bare secret"},
 	{OPT_ISSUER, "--issuer", C_INPUT, "a setting of a bare secret"},
 	{OPT_HASH, "--hash", C_INPUT | C_CLOCK | C_PROVISION,
-	 "a setting of a bare secret, of a clock write or of a batch"},
+         "a setting of a bare secret, of a clock write or of a batch"},
 	{OPT_STEP, "--step", C_INPUT | C_CLOCK | C_PROVISION,
-	 "a setting of a bare secret, of a clock write or of a batch"},
+         "a setting of a bare secret, of a clock write or of a batch"},
 	{OPT_DIGITS, "--digits", C_INPUT, "a setting of a bare secret"},
 	{'r', "-r/--reader", C_TOKEN & ~C_LIST,
-	 "the choice of the token's reader"},
+         "the choice of the token's reader"},
 	{OPT_WAIT, "--wait", C_TOKEN, "a wait for a token"},
 	{OPT_TIMEOUT, "--timeout", C_TOKEN, "a bound on the token's answers"},
 	{OPT_DISPLAY, "--display", C_BURN | C_CLOCK | C_PROVISION,
-	 "a setting written to the token"},
+         "a setting written to the token"},
 	{'y', "-y/--yes", C_BURN | C_CLOCK | C_PROVISION | C_WIPE | C_RESET,
-	 "the consent to write without asking"},
+         "the consent to write without asking"},
 	{OPT_ERASE, "--erase-seed", C_CLOCK,
-	 "the consent to a clock write that erases the seed"},
+         "the consent to a clock write that erases the seed"},
 	{OPT_CODE, "--code", C_VERIFY, "the code to verify"},
 	{OPT_WINDOW, "--window", C_VERIFY, "the span verify searches"},
 	{OPT_AT, "--at", C_VERIFY | C_CODE, "the time codes are computed for"},
 	{OPT_COUNT, "--count", C_CODE | C_PROVISION,
-	 "the number of codes shown or of tokens in a batch"},
+         "the number of codes shown or of tokens in a batch"},
 	{OPT_JSON, "--json", C_ALL, ""},
 	{'v', "-v/--verbose", C_ALL, ""},
 	{OPT_MODULE, "--module", C_TOKEN, "the way to the token"},
 	{OPT_BACKEND, "--backend", C_TOKEN, "the way to the token"},
 	{OPT_STATEDIR, "--state-dir", C_INFO | C_WRITE,
-	 "the place of the burn records and tries counts"},
-	{OPT_PROFILE, "--profile", C_BURN | C_CLOCK | C_VERIFY | C_CODE | C_WIPE,
-	 "the choice of a Molto2's profile"},
+         "the place of the burn records and tries counts"},
+	{OPT_PROFILE, "--profile",
+         C_BURN | C_CLOCK | C_VERIFY | C_CODE | C_WIPE,
+         "the choice of a Molto2's profile"},
 	{OPT_ALL, "--all", C_BURN, "the choice of every account of the input"},
 	{OPT_FIRSTPROFILE, "--first-profile", C_BURN,
-	 "the first profile of a burn --all"},
+         "the first profile of a burn --all"},
 	{OPT_OVERWRITE, "--overwrite", C_BURN,
-	 "the consent to replace occupied profiles"},
+         "the consent to replace occupied profiles"},
 	{OPT_TITLE, "--title", C_BURN, "the title a burn writes"},
 	{OPT_KEYFILE, "--customer-key-file", C_KEY, "a Molto2's customer key"},
 	{OPT_NEWKEYFILE, "--new-key-file", C_SETKEY,
-	 "the new customer key of set-key"},
+         "the new customer key of set-key"},
 	{OPT_LASTTRY, "--last-try", C_KEY,
-	 "the consent to spend a Molto2's last try"},
+         "the consent to spend a Molto2's last try"},
 	{OPT_VERIFYKEY, "--verify-key", C_SETKEY,
-	 "the check of a changed customer key"},
+         "the check of a changed customer key"},
 	{OPT_PRESSWAIT, "--press-wait", C_SETKEY | C_RESET,
-	 "the wait for the token's up-arrow button"},
+         "the wait for the token's up-arrow button"},
 	{OPT_JOURNAL, "--journal", C_BATCH, "the batch's journal"},
 	{OPT_PSKFILE, "--psk-file", C_BATCH, "the batch secret"},
 	{OPT_PWFILE, "--password-file", C_BATCH, "the batch secret"},
 	{OPT_PLAINTEXT, "--insecure-plaintext", C_BATCH,
-	 "the consent to an unencrypted journal or seed file"},
+         "the consent to an unencrypted journal or seed file"},
 	{OPT_SEEDBYTES, "--seed-bytes", C_PROVISION, "a setting of a batch"},
 	{OPT_USERS, "--users", C_PROVISION, "the users of a batch's tokens"},
 	{OPT_VERIFYCODES, "--verify", C_PROVISION,
-	 "the check of each token of a batch"},
+         "the check of each token of a batch"},
 	{OPT_REBURN, "--reburn", C_PROVISION,
-	 "the consent to burn a token of the journal again"},
+         "the consent to burn a token of the journal again"},
 	{OPT_FORMAT, "--format", C_BATCH, "the format of a seed file"},
 	{OPT_OUT, "--out", C_BATCH, "the seed file"},
-	{OPT_FORCE, "--force", C_BATCH,
-	 "the consent to replace a seed file"},
+	{OPT_FORCE, "--force", C_BATCH, "the consent to replace a seed file"},
 	{OPT_INCLUNKNOWN, "--include-unknown", C_BATCH,
-	 "a choice of the tokens a seed file holds"},
+         "a choice of the tokens a seed file holds"},
 	{OPT_REALM, "--realm", C_BATCH, "a field of a seed file"},
 };
 
@@ -533,7 +671,9 @@ static void commands_name(unsigned cmds, char *out, size_t cap)
 			continue;
 		n++;
 		k = snprintf(out + used, cap - used, "%s%s",
-		             n == 1 ? "" : n == total ? " and " : ", ",
+		             n == 1       ? ""
+		             : n == total ? " and "
+		                          : ", ",
 		             commands[i].name);
 		if (k < 0 || (size_t)k >= cap - used)
 			return;
@@ -560,20 +700,23 @@ static int options_check(const char *command, const bool *given,
 		if (!given[option_uses[i].id] || (option_uses[i].cmds & bit))
 			continue;
 		commands_name(option_uses[i].cmds, where, sizeof(where));
-		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
-		                   "option %s does not apply to '%s': it is %s, "
-		                   "used by %s only; remove it (see "
-		                   "'safeid-tool --help')",
-		                   option_uses[i].name, command,
-		                   option_uses[i].what, where);
+		return client_fail(
+			err, CLIENT_EXIT_USAGE, "usage",
+			"option %s does not apply to '%s': it is %s, "
+			"used by %s only; remove it (see "
+			"'safeid-tool --help')",
+			option_uses[i].name, command, option_uses[i].what,
+			where);
 	}
 	/* An option missing from the table would apply everywhere unseen. */
 	for (int id = 0; id < OPTION_IDS; id++)
 		if (given[id] && !known[id])
-			return client_fail(err, CLIENT_EXIT_SETUP, "internal",
-			                   "an option given (%d) is missing from "
-			                   "safeid-tool's table of options: this is "
-			                   "a bug, please report it", id);
+			return client_fail(
+				err, CLIENT_EXIT_SETUP, "internal",
+				"an option given (%d) is missing from "
+				"safeid-tool's table of options: this is "
+				"a bug, please report it",
+				id);
 	return 0;
 }
 
@@ -591,8 +734,8 @@ static int args_parse(int argc, char **argv, tool_opts *o, client_error *err)
 	o->profile = -1;
 	o->first_profile = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:yvhV", long_opts,
-	                        NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:yvhV", long_opts, NULL)) !=
+	       -1) {
 		if (c == 'h' || c == 'V') {
 			o->command = c == 'h' ? "help" : "version";
 			return 0;
@@ -698,12 +841,13 @@ int main(int argc, char **argv)
 		if (strcmp(o.command, commands[i].name) == 0)
 			ret = commands[i].run(&o, &j, &err);
 	if (ret < 0)
-		ret = client_fail(&err, CLIENT_EXIT_USAGE, "usage",
-		                  "unknown command '%s': use list, info, scan, "
-		                  "burn, clock, verify, code, provision, export, "
-		                  "profiles, wipe, set-key, reset, lock or "
-		                  "unlock (see --help)",
-		                  o.command);
+		ret = client_fail(
+			&err, CLIENT_EXIT_USAGE, "usage",
+			"unknown command '%s': use list, info, scan, "
+			"burn, clock, verify, code, provision, export, "
+			"profiles, wipe, set-key, reset, lock or "
+			"unlock (see --help)",
+			o.command);
 	if (ret != 0)
 		error_report(&o, &j, &err);
 	else if (o.json)

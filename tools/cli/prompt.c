@@ -56,7 +56,7 @@ int tool_confirm(bool yes, const char *question, client_error *err)
 /* While echo is off: the terminal to restore if a signal ends us. */
 static struct termios quiet_saved;
 static volatile sig_atomic_t quiet_fd = -1;
-static const int quiet_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static const int quiet_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 static struct sigaction quiet_old[4];
 
 /* Put the echo back, then die of the signal as we would have: the shell
@@ -141,8 +141,7 @@ int tool_tty_secret(const char *prompt, const char *what, size_t max,
 	*cap = 0;
 	if (fd < 0)
 		return 1;
-	ret = tool_secret_ask(fd, prompt, false, what, max, out, len, cap,
-	                      err);
+	ret = tool_secret_ask(fd, prompt, false, what, max, out, len, cap, err);
 	close(fd);
 	return ret;
 }

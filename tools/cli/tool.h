@@ -14,55 +14,55 @@
 typedef struct tool_opts {
 	const char *command;
 	/* global */
-	const char *reader;       /* -r */
-	const char *module;       /* --module */
-	const char *backend;      /* --backend */
+	const char *reader;  /* -r */
+	const char *module;  /* --module */
+	const char *backend; /* --backend */
 	bool json;
 	bool verbose;
 	bool yes;
-	long wait_seconds;        /* --wait; <0: not given */
-	long timeout;             /* --timeout: bound on one token step (s) */
+	long wait_seconds; /* --wait; <0: not given */
+	long timeout;      /* --timeout: bound on one token step (s) */
 	/* input */
 	const char *qr_file;
-	long pick;                /* --pick N (1-based); 0: not given */
+	long pick; /* --pick N (1-based); 0: not given */
 	const char *match;
 	bool screen;
 	const char *screenshot_cmd;
-	const char *uri;          /* "-" */
+	const char *uri; /* "-" */
 	const char *uri_file;
-	const char *secret;       /* "-" */
-	const char *secret_arg;   /* base32 in argv (warned) */
-	char *secret_copy;        /* heap copy of it; argv is blanked */
-	const char *account;      /* --account for a bare secret */
-	const char *issuer;       /* --issuer for a bare secret */
+	const char *secret;     /* "-" */
+	const char *secret_arg; /* base32 in argv (warned) */
+	char *secret_copy;      /* heap copy of it; argv is blanked */
+	const char *account;    /* --account for a bare secret */
+	const char *issuer;     /* --issuer for a bare secret */
 	/* configuration overrides */
-	const char *hash;         /* --hash sha1|sha256 */
-	long step;                /* --step 30|60; 0: not given */
-	long display;             /* --display 15|30|60|120; 0: not given */
+	const char *hash; /* --hash sha1|sha256 */
+	long step;        /* --step 30|60; 0: not given */
+	long display;     /* --display 15|30|60|120; 0: not given */
 	/* clock */
 	bool erase_seed;
 	/* verify / code */
-	const char *code_src;     /* --code - */
-	long window;              /* --window N steps */
-	long long at;             /* --at UNIX; <0: now */
-	long count;               /* --count N codes */
+	const char *code_src; /* --code - */
+	long window;          /* --window N steps */
+	long long at;         /* --at UNIX; <0: now */
+	long count;           /* --count N codes */
 	/* state */
-	const char *state_dir;    /* --state-dir (tests); default XDG */
+	const char *state_dir; /* --state-dir (tests); default XDG */
 	/* provision / export */
-	bool count_given;         /* --count was given */
-	const char *journal;      /* --journal FILE */
-	const char *psk_file;     /* --psk-file F: 32 hex digits */
+	bool count_given;          /* --count was given */
+	const char *journal;       /* --journal FILE */
+	const char *psk_file;      /* --psk-file F: 32 hex digits */
 	const char *password_file; /* --password-file F */
-	bool insecure_plaintext;  /* journal / PSKC without encryption */
-	long seed_bytes;          /* --seed-bytes; 0: 20, or 32 for SHA-256 */
-	const char *users_file;   /* --users FILE */
-	bool verify_codes;        /* --verify: type each token's code */
-	bool reburn;              /* --reburn */
-	const char *out;          /* --out FILE */
-	const char *format;       /* --format pskc|privacyidea-csv|... */
-	bool force;               /* --force: replace --out */
-	bool include_unknown;     /* --include-unknown */
-	const char *realm;        /* --realm REALM (privacyidea-csv) */
+	bool insecure_plaintext;   /* journal / PSKC without encryption */
+	long seed_bytes;           /* --seed-bytes; 0: 20, or 32 for SHA-256 */
+	const char *users_file;    /* --users FILE */
+	bool verify_codes;         /* --verify: type each token's code */
+	bool reburn;               /* --reburn */
+	const char *out;           /* --out FILE */
+	const char *format;        /* --format pskc|privacyidea-csv|... */
+	bool force;                /* --force: replace --out */
+	bool include_unknown;      /* --include-unknown */
+	const char *realm;         /* --realm REALM (privacyidea-csv) */
 	/* a Token2 Molto2 */
 	long profile;             /* --profile N; -1: not given */
 	bool all;                 /* --all: every account of the input */

@@ -25,8 +25,8 @@
 
 /* What the handler does for one answer. */
 typedef struct wd_msg {
-	char text[WD_MSG_MAX];      /* stderr line */
-	char *json;                 /* stdout: the whole --json object, or a
+	char text[WD_MSG_MAX]; /* stderr line */
+	char *json;            /* stdout: the whole --json object, or a
 	                               newline ending a progress line */
 	size_t text_len, json_len;
 	int code;
@@ -35,24 +35,24 @@ typedef struct wd_msg {
 
 /* Where the write stands when the token falls silent. */
 enum wd_mode {
-	WD_PLAIN,     /* no write under way: wd.held */
-	WD_WRITING,   /* the write step: by the write commands begun */
-	WD_WRITTEN,   /* the write step succeeded: confirming */
-	WD_FAILED,    /* the write step failed: the backend finds out */
+	WD_PLAIN,   /* no write under way: wd.held */
+	WD_WRITING, /* the write step: by the write commands begun */
+	WD_WRITTEN, /* the write step succeeded: confirming */
+	WD_FAILED,  /* the write step failed: the backend finds out */
 };
 
 static struct {
 	wd_msg msg[2][WD_VARIANTS];
-	bool probe[2];              /* pick by the write commands begun */
-	unsigned long base[2];      /* ... since this count */
-	volatile sig_atomic_t cur;  /* set the handler uses */
+	bool probe[2];             /* pick by the write commands begun */
+	unsigned long base[2];     /* ... since this count */
+	volatile sig_atomic_t cur; /* set the handler uses */
 	unsigned seconds;
 	json_out *j;
 	char reader[CLIENT_READER_MAX];
-	char step[160];             /* last step armed, for re-arming */
+	char step[160]; /* last step armed, for re-arming */
 	enum wd_mode mode;
-	safeid_seed_state held;     /* WD_PLAIN */
-	char held_text[1024];       /* WD_PLAIN: said instead of held's
+	safeid_seed_state held; /* WD_PLAIN */
+	char held_text[1024];   /* WD_PLAIN: said instead of held's
 	                               sentence when set (a Molto2's
 	                               profiles) */
 	int exit_code;
@@ -61,7 +61,7 @@ static struct {
 	client_record_txn *txn;
 	client_slot token;
 	bool burn;
-	unsigned long writes0;      /* writes begun when the write step began */
+	unsigned long writes0; /* writes begun when the write step began */
 	bool started;
 } wd;
 
@@ -75,8 +75,9 @@ static void on_alarm(int sig)
 	if (wd.probe[i]) {
 		unsigned long w = client_backend_writes(wd.b);
 
-		v = w == ULONG_MAX || w - wd.base[i] >= 2 ? 2
-		                                          : (int)(w - wd.base[i]);
+		v = w == ULONG_MAX || w - wd.base[i] >= 2
+		            ? 2
+		            : (int)(w - wd.base[i]);
 	}
 	m = &wd.msg[i][v];
 	if (wd.txn != NULL)
@@ -109,9 +110,8 @@ static void message_fill(wd_msg *m, const client_write_result *r, int code)
 	snprintf(msg, sizeof(msg),
 	         "no answer from the token on reader '%s' within %u s at step "
 	         "'%s'; the tool gave up. The token now holds: %s. Next: %s",
-	         reader[0] != '\0' ? reader : "(not chosen yet)",
-	         wd.seconds, wd.step, held,
-	         client_text_next_step(r->seed, code));
+	         reader[0] != '\0' ? reader : "(not chosen yet)", wd.seconds,
+	         wd.step, held, client_text_next_step(r->seed, code));
 	n = snprintf(m->text, WD_MSG_MAX, "safeid-tool: %s\n", msg);
 	m->text_len = n < 0 ? 0 : strnlen(m->text, WD_MSG_MAX);
 	if (m->json != wd_nomem && m->json != wd_newline)
@@ -169,9 +169,10 @@ static void message_prepare(void)
 		message_fill(&wd.msg[i][0], &st[0], wd.exit_code);
 		break;
 	case WD_WRITTEN:
-		state_set(&st[0], wd.burn ? SAFEID_SEED_NEW
-		                  : r     ? SAFEID_SEED_ERASED
-		                          : SAFEID_SEED_OLD,
+		state_set(&st[0],
+		          wd.burn ? SAFEID_SEED_NEW
+		          : r     ? SAFEID_SEED_ERASED
+		                  : SAFEID_SEED_OLD,
 		          CLIENT_CONFIG_WRITTEN);
 		message_fill(&wd.msg[i][0], &st[0], state_code(&st[0]));
 		break;
@@ -232,8 +233,7 @@ static void rearm(const char *step)
 	alarm(wd.seconds);
 }
 
-void tool_watchdog_arm(const char *step, safeid_seed_state held,
-                       int exit_code)
+void tool_watchdog_arm(const char *step, safeid_seed_state held, int exit_code)
 {
 	if (!wd.started)
 		return;

@@ -26,8 +26,7 @@ int tool_watchdog_start(unsigned seconds, json_out *j);
 void tool_watchdog_reader(const char *reader);
 /* The token now talks for step: held is what it holds if it never
  * answers, exit_code the code the tool then ends with. */
-void tool_watchdog_arm(const char *step, safeid_seed_state held,
-                       int exit_code);
+void tool_watchdog_arm(const char *step, safeid_seed_state held, int exit_code);
 /* The same for a token whose state one seed does not say (a Molto2's
  * profiles): held_text is the sentence, held the JSON seed_state. */
 void tool_watchdog_arm_text(const char *step, safeid_seed_state held,

@@ -21,18 +21,18 @@
 
 typedef struct write_job {
 	gui_job base;
-	bool burn;                  /* false: the clock alone */
+	bool burn; /* false: the clock alone */
 	char reader[CLIENT_READER_MAX];
 	char serial[SAFEID_SERIAL_MAX + 1];
-	const client_input *in;     /* the window's; kept still meanwhile */
-	bool keep_clock;            /* the token's own time, not the host's */
-	uint32_t token_clock;       /* as read at token_mono */
+	const client_input *in; /* the window's; kept still meanwhile */
+	bool keep_clock;        /* the token's own time, not the host's */
+	uint32_t token_clock;   /* as read at token_mono */
 	gint64 token_mono;
 	int rc;
 	client_error err;
 	client_write_result res;
-	client_clock_plan plan;     /* clock sync: what was re-sent */
-	const char *source;         /* ... and whence it came */
+	client_clock_plan plan; /* clock sync: what was re-sent */
+	const char *source;     /* ... and whence it came */
 	int record_rc;
 	client_error record_err;
 } write_job;
@@ -111,8 +111,8 @@ static void codes_show(gui *g)
 	client_text_codes(g->in, (uint64_t)(now_ms / 1000), line, sizeof(line));
 	gui_label_set(g->codes, GUI_INFO, line);
 	/* Just after the next second starts. */
-	g->countdown = g_timeout_add((guint)(1000 - now_ms % 1000) + 5, tick,
-	                             g);
+	g->countdown =
+		g_timeout_add((guint)(1000 - now_ms % 1000) + 5, tick, g);
 }
 
 static gboolean tick(gpointer data)
@@ -175,8 +175,7 @@ static int record_settle(write_job *w, client_record_txn *t)
 	return w->rc;
 }
 
-static int burn_write(write_job *w, client_backend *b,
-                      const client_slot *s)
+static int burn_write(write_job *w, client_backend *b, const client_slot *s)
 {
 	client_burn_plan p;
 	client_record made;
@@ -202,8 +201,7 @@ static int burn_write(write_job *w, client_backend *b,
 	return record_settle(w, &t);
 }
 
-static int clock_write(write_job *w, client_backend *b,
-                       const client_slot *s)
+static int clock_write(write_job *w, client_backend *b, const client_slot *s)
 {
 	client_clock_opts none;
 	client_record prev, made;
@@ -287,12 +285,12 @@ static void clock_shown(gui *g, write_job *w)
 	char line[CLIENT_MSG_MAX];
 	GString *s = g_string_new(NULL);
 
-	g_string_append_printf(s, "Clock set (%s, %u s step, %u s display, "
-	                       "from the %s).\n",
-	                       w->plan.hash == SAFEID_HASH_SHA256 ? "SHA-256"
-	                                                          : "SHA-1",
-	                       w->plan.step, w->plan.display_seconds,
-	                       w->source);
+	g_string_append_printf(
+		s,
+		"Clock set (%s, %u s step, %u s display, "
+		"from the %s).\n",
+		w->plan.hash == SAFEID_HASH_SHA256 ? "SHA-256" : "SHA-1",
+		w->plan.step, w->plan.display_seconds, w->source);
 	if (w->res.after_valid && w->res.after.clock_known) {
 		client_text_clock("now", w->res.after.clock,
 		                  (uint64_t)time(NULL), line, sizeof(line));
@@ -318,7 +316,7 @@ static void write_done(gui_job *j)
 	if (w->rc != 0) {
 		gui_label_set(g->result,
 		              w->rc == CLIENT_EXIT_DECLINED ? GUI_WARNING
-		                                           : GUI_ERROR,
+		                                            : GUI_ERROR,
 		              w->err.msg);
 		gui_say(g, GUI_INFO, "");
 	} else if (w->burn)

@@ -44,8 +44,8 @@ typedef enum gui_tone {
 struct gui {
 	GtkApplication *app;
 	GtkWidget *win;
-	bool closed;            /* the window is gone: posts only free */
-	bool first_frame;       /* --first-frame: print when drawn, quit */
+	bool closed;      /* the window is gone: posts only free */
+	bool first_frame; /* --first-frame: print when drawn, quit */
 	GThreadPool *worker;
 
 	/* the account (input.c, scan.c) */
@@ -55,10 +55,10 @@ struct gui {
 	GtkWidget *source, *account, *issuer, *hash, *step, *digits;
 	GtkWidget *secret, *reveal;
 	const input_account *shown; /* the account shown, in in */
-	client_input *in;       /* what was read last; NULL: nothing */
-	bool in_ok;             /* an account is chosen and can be burned */
+	client_input *in;           /* what was read last; NULL: nothing */
+	bool in_ok;                 /* an account is chosen and can be burned */
 	char in_problem[CLIENT_MSG_MAX]; /* why not, when !in_ok */
-	bool reading;           /* an input is being read */
+	bool reading;                    /* an input is being read */
 	bool scanning;          /* the window hides for a screen scan */
 	unsigned long scan_xid; /* its X window, to know it is off screen */
 	guint scan_bound;
@@ -70,7 +70,7 @@ struct gui {
 	client_reader_watch *watch;
 	GThread *watcher;
 	client_reader_view view;
-	bool view_ok;           /* the PC/SC service answered */
+	bool view_ok; /* the PC/SC service answered */
 	char view_problem[CLIENT_MSG_MAX];
 	client_slot_list slots; /* read through the backend */
 	gint64 slots_mono;      /* when (g_get_monotonic_time) */
@@ -87,7 +87,7 @@ struct gui {
 	GtkWidget *code, *verify, *verdict, *offset;
 
 	GtkWidget *status;
-	GtkWidget *refocus;     /* had the focus when work began */
+	GtkWidget *refocus; /* had the focus when work began */
 };
 
 /* window.c */
@@ -122,9 +122,9 @@ void gui_worker_stop(gui *g);
 /* input.c */
 typedef enum gui_source {
 	GUI_FROM_FILE = 0,
-	GUI_FROM_IMAGE,     /* PNG bytes, from the clipboard */
-	GUI_FROM_TEXT,      /* text from the clipboard */
-	GUI_FROM_SCREEN,    /* every monitor */
+	GUI_FROM_IMAGE,  /* PNG bytes, from the clipboard */
+	GUI_FROM_TEXT,   /* text from the clipboard */
+	GUI_FROM_SCREEN, /* every monitor */
 } gui_source;
 
 void gui_input_setup(gui *g);

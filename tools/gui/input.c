@@ -12,8 +12,8 @@
 typedef struct read_job {
 	gui_job base;
 	gui_source from;
-	char *path;             /* a file */
-	char *data;             /* an image or text; may hold a secret */
+	char *path; /* a file */
+	char *data; /* an image or text; may hold a secret */
 	size_t len;
 	void (*before)(gui *g); /* on the main thread, before the result */
 	client_input *in;
@@ -32,10 +32,9 @@ static void read_run(gui_job *j)
 		r->rc = client_input_qr_read(r->path, r->in, &r->err);
 		break;
 	case GUI_FROM_IMAGE:
-		r->rc = client_input_image_read((const uint8_t *)r->data,
-		                                r->len,
-		                                "the image on the clipboard",
-		                                r->in, &r->err);
+		r->rc = client_input_image_read(
+			(const uint8_t *)r->data, r->len,
+			"the image on the clipboard", r->in, &r->err);
 		break;
 	case GUI_FROM_TEXT:
 		r->rc = client_input_uri_parse(r->data, r->len,
@@ -102,8 +101,8 @@ void gui_input_read(gui *g, gui_source from, const char *path, char *data,
 
 static void fields_clear(gui *g)
 {
-	GtkWidget *const f[] = {g->source, g->account, g->issuer, g->hash,
-	                        g->step, g->digits};
+	GtkWidget *const f[] = {g->source, g->account, g->issuer,
+	                        g->hash,   g->step,    g->digits};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(f); i++)
 		gtk_label_set_text(GTK_LABEL(f[i]), "");
@@ -148,7 +147,7 @@ static void fields_show(gui *g, const input_account *a)
 	if (g->in_ok)
 		snprintf(buf, sizeof(buf), "%s",
 		         g->in->report.hash == SAFEID_HASH_SHA256 ? "SHA-256"
-		                                               : "SHA-1");
+		                                                  : "SHA-1");
 	else
 		snprintf(buf, sizeof(buf), "%s", input_alg_name(a->alg));
 	gtk_label_set_text(GTK_LABEL(g->hash), buf);
@@ -406,8 +405,8 @@ static void drag_left(GtkDropTarget *t, gpointer data)
 static void text_pasted(GObject *src, GAsyncResult *res, gpointer data)
 {
 	gui *g = data;
-	char *text = gdk_clipboard_read_text_finish(GDK_CLIPBOARD(src), res,
-	                                            NULL);
+	char *text =
+		gdk_clipboard_read_text_finish(GDK_CLIPBOARD(src), res, NULL);
 
 	if (g->closed || text == NULL) {
 		if (text == NULL && !g->closed)

@@ -153,8 +153,10 @@ int main(int argc, char **argv)
 			g.first_frame = true;
 			continue;
 		}
-		fprintf(stderr, "safeid-gui: unknown option '%s': see "
-		                "'safeid-gui --help'\n", argv[i]);
+		fprintf(stderr,
+		        "safeid-gui: unknown option '%s': see "
+		        "'safeid-gui --help'\n",
+		        argv[i]);
 		return CLIENT_EXIT_USAGE;
 	}
 	/* Before anything can hold a secret: no core dumps, not dumpable. */

@@ -66,8 +66,7 @@ const client_slot *gui_token_chosen(const gui *g)
 }
 
 static void fields_set(gui *g, gui_tone tone, const char *token,
-                       const char *serial, const char *model,
-                       const char *clock)
+                       const char *serial, const char *model, const char *clock)
 {
 	gui_label_set(g->token, tone, token);
 	gui_label_set(g->serial, GUI_INFO, serial);
@@ -99,7 +98,8 @@ static void token_show(gui *g)
 		         s->model[0] != '\0' ? s->model : "unknown",
 		         s->restricted_sync ? " (" : "",
 		         s->restricted_sync
-		                 ? client_text(CLIENT_TEXT_RESTRICTED) : "",
+		                 ? client_text(CLIENT_TEXT_RESTRICTED)
+		                 : "",
 		         s->restricted_sync ? ")" : "");
 		if (s->clock_known) {
 			client_text_drift(s->clock, g->slots_host, clock,
@@ -322,8 +322,8 @@ void gui_token_start(gui *g)
 
 	g_signal_connect(g->reader, "notify::selected",
 	                 G_CALLBACK(reader_picked), g);
-	fields_set(g, GUI_INFO, client_text(CLIENT_TEXT_READERS_WAIT), "",
-	           "", "");
+	fields_set(g, GUI_INFO, client_text(CLIENT_TEXT_READERS_WAIT), "", "",
+	           "");
 	g->view_ok = true;
 	if (client_reader_watch_new(&g->watch, &err) != 0) {
 		gui_say(g, GUI_ERROR, err.msg);

@@ -92,8 +92,8 @@ bool gui_idle(const gui *g)
 void gui_busy_update(gui *g)
 {
 	bool idle = gui_idle(g);
-	GtkWidget *const buttons[] = {g->scan, g->open, g->burn, g->sync,
-	                              g->reader, g->pick};
+	GtkWidget *const buttons[] = {g->scan, g->open,   g->burn,
+	                              g->sync, g->reader, g->pick};
 	GtkWidget *focus = gtk_root_get_focus(GTK_ROOT(g->win));
 
 	for (size_t i = 0; i < G_N_ELEMENTS(buttons); i++) {

@@ -62,11 +62,16 @@ input_account *input_account_list_push(input_account_list *l)
 const char *input_alg_name(input_alg alg)
 {
 	switch (alg) {
-	case INPUT_ALG_SHA1: return "SHA1";
-	case INPUT_ALG_SHA256: return "SHA256";
-	case INPUT_ALG_SHA512: return "SHA512";
-	case INPUT_ALG_MD5: return "MD5";
-	case INPUT_ALG_UNKNOWN: break;
+	case INPUT_ALG_SHA1:
+		return "SHA1";
+	case INPUT_ALG_SHA256:
+		return "SHA256";
+	case INPUT_ALG_SHA512:
+		return "SHA512";
+	case INPUT_ALG_MD5:
+		return "MD5";
+	case INPUT_ALG_UNKNOWN:
+		break;
 	}
 	return "unknown";
 }
@@ -118,7 +123,8 @@ static void pick_listing(const input_account_list *l, char *buf, size_t cap)
 		int n;
 
 		input_account_label(&l->items[i], lab, sizeof(lab));
-		n = snprintf(buf + o, cap - o, "%s%zu. %s", i ? "; " : "", i + 1, lab);
+		n = snprintf(buf + o, cap - o, "%s%zu. %s", i ? "; " : "",
+		             i + 1, lab);
 		if (n < 0 || (size_t)n >= cap - o)
 			break;
 		o += (size_t)n;
@@ -146,28 +152,32 @@ int input_account_pick(const input_account_list *l, const char *sel,
 	size_t found = 0, hit = 0, num;
 
 	if (l == NULL || index == NULL)
-		return input_fail(err, INPUT_ERR_ARG, "account pick: missing argument");
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "account pick: missing argument");
 	if (l->count == 0)
-		return input_fail(err, INPUT_ERR_NO_MATCH,
-		                  "there is no account to choose from; scan a QR code that holds one");
+		return input_fail(
+			err, INPUT_ERR_NO_MATCH,
+			"there is no account to choose from; scan a QR code that holds one");
 	pick_listing(l, listing, sizeof(listing));
 	if (sel == NULL || sel[0] == '\0') {
 		if (l->count == 1) {
 			*index = 0;
 			return INPUT_OK;
 		}
-		return input_fail(err, INPUT_ERR_AMBIGUOUS,
-		                  "the input holds %zu accounts (%s); choose one with --pick NUMBER or --pick NAME",
-		                  l->count, listing);
+		return input_fail(
+			err, INPUT_ERR_AMBIGUOUS,
+			"the input holds %zu accounts (%s); choose one with --pick NUMBER or --pick NAME",
+			l->count, listing);
 	}
 	if (pick_is_index(sel, &num)) {
 		if (num >= 1 && num <= l->count) {
 			*index = num - 1;
 			return INPUT_OK;
 		}
-		return input_fail(err, INPUT_ERR_NO_MATCH,
-		                  "--pick %zu: there are only %zu accounts (%s); choose a number from 1 to %zu",
-		                  num, l->count, listing, l->count);
+		return input_fail(
+			err, INPUT_ERR_NO_MATCH,
+			"--pick %zu: there are only %zu accounts (%s); choose a number from 1 to %zu",
+			num, l->count, listing, l->count);
 	}
 	for (size_t i = 0; i < l->count; i++) {
 		if (pick_contains(l->items[i].issuer, sel) ||
@@ -181,10 +191,12 @@ int input_account_pick(const input_account_list *l, const char *sel,
 		return INPUT_OK;
 	}
 	if (found == 0)
-		return input_fail(err, INPUT_ERR_NO_MATCH,
-		                  "--pick: no account's issuer or name contains the text given (accounts: %s); choose by number or another part of the name",
-		                  listing);
-	return input_fail(err, INPUT_ERR_AMBIGUOUS,
-	                  "--pick: %zu accounts match the text given (accounts: %s); choose by number",
-	                  found, listing);
+		return input_fail(
+			err, INPUT_ERR_NO_MATCH,
+			"--pick: no account's issuer or name contains the text given (accounts: %s); choose by number or another part of the name",
+			listing);
+	return input_fail(
+		err, INPUT_ERR_AMBIGUOUS,
+		"--pick: %zu accounts match the text given (accounts: %s); choose by number",
+		found, listing);
 }

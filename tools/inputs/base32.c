@@ -36,13 +36,15 @@ int input_base32_decode(const char *in, size_t len, uint8_t **out,
 	int rc;
 
 	if (in == NULL || out == NULL || outlen == NULL)
-		return input_fail(err, INPUT_ERR_ARG, "base32 decode: missing argument");
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "base32 decode: missing argument");
 	*out = NULL;
 	*outlen = 0;
 	/* len*5/8 + 1 bytes is always enough; never zero so malloc is defined */
 	buf = malloc(len * 5 / 8 + 1);
 	if (buf == NULL) {
-		rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory decoding the secret");
+		rc = input_fail(err, INPUT_ERR_NOMEM,
+		                "out of memory decoding the secret");
 		goto fail;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -56,22 +58,25 @@ int input_base32_decode(const char *in, size_t len, uint8_t **out,
 			continue;
 		}
 		if (c == '\0') {
-			rc = input_fail(err, INPUT_ERR_NUL,
-			                "the secret holds a NUL byte at position %zu; the input is damaged: get a fresh QR code or copy the secret again",
-			                i + 1);
+			rc = input_fail(
+				err, INPUT_ERR_NUL,
+				"the secret holds a NUL byte at position %zu; the input is damaged: get a fresh QR code or copy the secret again",
+				i + 1);
 			goto fail;
 		}
 		v = b32_value(c);
 		if (v < 0) {
-			rc = input_fail(err, INPUT_ERR_BASE32,
-			                "the secret is not base32: character %zu is not one of A-Z and 2-7; check it was copied whole (0, 1, 8 and 9 never occur: maybe O, I or L, B was meant)",
-			                i + 1);
+			rc = input_fail(
+				err, INPUT_ERR_BASE32,
+				"the secret is not base32: character %zu is not one of A-Z and 2-7; check it was copied whole (0, 1, 8 and 9 never occur: maybe O, I or L, B was meant)",
+				i + 1);
 			goto fail;
 		}
 		if (pads > 0) {
-			rc = input_fail(err, INPUT_ERR_BASE32,
-			                "the secret is not base32: padding '=' is followed by more characters at position %zu; copy the secret again",
-			                i + 1);
+			rc = input_fail(
+				err, INPUT_ERR_BASE32,
+				"the secret is not base32: padding '=' is followed by more characters at position %zu; copy the secret again",
+				i + 1);
 			goto fail;
 		}
 		chars++;
@@ -85,14 +90,17 @@ int input_base32_decode(const char *in, size_t len, uint8_t **out,
 	}
 	/* 1, 3 or 6 characters in the last group cannot come from whole bytes */
 	if (chars % 8 == 1 || chars % 8 == 3 || chars % 8 == 6) {
-		rc = input_fail(err, INPUT_ERR_BASE32,
-		                "the secret is not base32: its length (%zu characters) cannot encode whole bytes; a character is missing or extra, copy the secret again",
-		                chars);
+		rc = input_fail(
+			err, INPUT_ERR_BASE32,
+			"the secret is not base32: its length (%zu characters) cannot encode whole bytes; a character is missing or extra, copy the secret again",
+			chars);
 		goto fail;
 	}
 	if (pads > 6) {
-		rc = input_fail(err, INPUT_ERR_BASE32,
-		                "the secret is not base32: %zu padding characters; copy the secret again", pads);
+		rc = input_fail(
+			err, INPUT_ERR_BASE32,
+			"the secret is not base32: %zu padding characters; copy the secret again",
+			pads);
 		goto fail;
 	}
 	input_wipe(&acc, sizeof(acc));

@@ -16,7 +16,10 @@ typedef struct errtab_row {
 	const char *text;
 } errtab_row;
 
-#define ERRTAB_ROW(code, text) { (long)(code), #code, (text) }
+#define ERRTAB_ROW(code, text)              \
+	{                                   \
+		(long)(code), #code, (text) \
+	}
 #define ERRTAB_SIZE(tab) (sizeof(tab) / sizeof((tab)[0]))
 
 /* The row of code, or NULL. */

@@ -52,7 +52,8 @@ static unsigned grab_channel(unsigned long px, unsigned long mask)
 		bits++;
 	}
 	px = (px >> shift) & ((1ul << bits) - 1ul);
-	return bits >= 8 ? (unsigned)(px >> (bits - 8)) : (unsigned)((px * 255ul) / ((1ul << bits) - 1ul));
+	return bits >= 8 ? (unsigned)(px >> (bits - 8))
+	                 : (unsigned)((px * 255ul) / ((1ul << bits) - 1ul));
 }
 
 /* XImage (TrueColor) to 8-bit grey. */
@@ -67,11 +68,14 @@ static uint8_t *grab_to_gray(XImage *im)
 	if (g == NULL)
 		return NULL;
 	for (unsigned y = 0; y < h; y++) {
-		const uint8_t *row = (const uint8_t *)im->data + (size_t)y * (size_t)im->bytes_per_line;
+		const uint8_t *row = (const uint8_t *)im->data +
+		                     (size_t)y * (size_t)im->bytes_per_line;
 		uint8_t *o = g + (size_t)y * w;
 		if (fast) {
 			for (unsigned x = 0; x < w; x++, row += 4)
-				o[x] = (uint8_t)((row[2] * 77u + row[1] * 150u + row[0] * 29u) >> 8);
+				o[x] = (uint8_t)((row[2] * 77u + row[1] * 150u +
+				                  row[0] * 29u) >>
+				                 8);
 			continue;
 		}
 		for (unsigned x = 0; x < w; x++) {
@@ -79,7 +83,8 @@ static uint8_t *grab_to_gray(XImage *im)
 			unsigned rr = grab_channel(p, im->red_mask);
 			unsigned gg = grab_channel(p, im->green_mask);
 			unsigned bb = grab_channel(p, im->blue_mask);
-			o[x] = (uint8_t)((rr * 77u + gg * 150u + bb * 29u) >> 8);
+			o[x] = (uint8_t)((rr * 77u + gg * 150u + bb * 29u) >>
+			                 8);
 		}
 	}
 	return g;
@@ -101,8 +106,9 @@ static uint8_t *grab_shm(Display *d, int screen, int x, int y, unsigned w,
 	memset(&seg, 0, sizeof(seg));
 	seg.shmid = -1;
 	seg.shmaddr = (char *)-1;
-	im = XShmCreateImage(d, DefaultVisual(d, screen), (unsigned)DefaultDepth(d, screen),
-	                     ZPixmap, NULL, &seg, w, h);
+	im = XShmCreateImage(d, DefaultVisual(d, screen),
+	                     (unsigned)DefaultDepth(d, screen), ZPixmap, NULL,
+	                     &seg, w, h);
 	if (im == NULL)
 		return NULL;
 	bytes = (size_t)im->bytes_per_line * (size_t)im->height;
@@ -143,7 +149,8 @@ static uint8_t *grab_plain(Display *d, int screen, int x, int y, unsigned w,
 	uint8_t *g = NULL;
 
 	grab_xerror = 0;
-	im = XGetImage(d, RootWindow(d, screen), x, y, w, h, AllPlanes, ZPixmap);
+	im = XGetImage(d, RootWindow(d, screen), x, y, w, h, AllPlanes,
+	               ZPixmap);
 	XSync(d, False);
 	if (im == NULL)
 		return NULL;
@@ -161,9 +168,11 @@ int grab_gray(Display *d, int screen, int x, int y, unsigned w, unsigned h,
 	if (*gray == NULL)
 		*gray = grab_plain(d, screen, x, y, w, h);
 	if (*gray == NULL)
-		return input_fail(err, INPUT_ERR_CAPTURE,
-		                  "monitor %s (%ux%u at %d,%d) could not be captured (X error %d); save the QR code as an image and %s",
-		                  name, w, h, x, y, grab_xerror,
-		                  input_advice("use --qr FILE", "open it with \"Open QR image…\""));
+		return input_fail(
+			err, INPUT_ERR_CAPTURE,
+			"monitor %s (%ux%u at %d,%d) could not be captured (X error %d); save the QR code as an image and %s",
+			name, w, h, x, y, grab_xerror,
+			input_advice("use --qr FILE",
+		                     "open it with \"Open QR image…\""));
 	return INPUT_OK;
 }

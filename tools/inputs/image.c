@@ -24,13 +24,17 @@ static int img_check_size(unsigned w, unsigned h, const char *what,
                           input_error *err)
 {
 	if (w == 0 || h == 0)
-		return input_fail(err, INPUT_ERR_IMAGE_CORRUPT,
-		                  "%s: the image has no pixels (%ux%u); save the picture again", what, w, h);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_CORRUPT,
+			"%s: the image has no pixels (%ux%u); save the picture again",
+			what, w, h);
 	if (w > INPUT_IMAGE_SIDE_MAX || h > INPUT_IMAGE_SIDE_MAX ||
 	    (unsigned long long)w * h > INPUT_IMAGE_PIXELS_MAX)
-		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-		                  "%s: the image is %ux%u pixels, more than the %u megapixels (or %u pixels a side) allowed; crop it around the QR code or scale it down",
-		                  what, w, h, INPUT_IMAGE_PIXELS_MAX / 1000000u, INPUT_IMAGE_SIDE_MAX);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_TOO_BIG,
+			"%s: the image is %ux%u pixels, more than the %u megapixels (or %u pixels a side) allowed; crop it around the QR code or scale it down",
+			what, w, h, INPUT_IMAGE_PIXELS_MAX / 1000000u,
+			INPUT_IMAGE_SIDE_MAX);
 	return INPUT_OK;
 }
 
@@ -39,7 +43,7 @@ static int img_check_size(unsigned w, unsigned h, const char *what,
 struct img_pngsrc {
 	const uint8_t *data;
 	size_t len, off;
-	uint8_t *rows;       /* row buffer, kept here to survive the longjmp */
+	uint8_t *rows; /* row buffer, kept here to survive the longjmp */
 	size_t rows_len;
 	char msg[128];
 	jmp_buf jump;
@@ -71,7 +75,8 @@ static void img_png_warning(png_structp png, png_const_charp msg)
 
 /* One row of 8-bit grey, grey+alpha, RGB or RGBA to grey; transparent
  * pixels are composed onto white, as a viewer shows them. */
-static void img_row_gray(const uint8_t *in, unsigned ch, unsigned w, uint8_t *out)
+static void img_row_gray(const uint8_t *in, unsigned ch, unsigned w,
+                         uint8_t *out)
 {
 	switch (ch) {
 	case 1:
@@ -79,11 +84,16 @@ static void img_row_gray(const uint8_t *in, unsigned ch, unsigned w, uint8_t *ou
 		break;
 	case 3:
 		for (unsigned x = 0; x < w; x++, in += 3)
-			out[x] = (uint8_t)((in[0] * 77u + in[1] * 150u + in[2] * 29u) >> 8);
+			out[x] = (uint8_t)((in[0] * 77u + in[1] * 150u +
+			                    in[2] * 29u) >>
+			                   8);
 		break;
 	default: /* 2: grey+alpha, 4: RGBA */
 		for (unsigned x = 0; x < w; x++, in += ch) {
-			unsigned g = ch == 2 ? in[0] : (in[0] * 77u + in[1] * 150u + in[2] * 29u) >> 8;
+			unsigned g = ch == 2 ? in[0]
+			                     : (in[0] * 77u + in[1] * 150u +
+			                        in[2] * 29u) >>
+			                               8;
 			unsigned a = in[ch - 1];
 			/* g*a/255 + (255-a), rounded, without a division */
 			unsigned v = g * a + 255u * (255u - a) + 128u;
@@ -110,23 +120,30 @@ static int img_png_pixels(png_structp png, png_infop info, input_image *out,
 	if ((rc = img_check_size(w, h, what, err)) != INPUT_OK)
 		return rc;
 	png_set_strip_16(png);
-	png_set_expand(png);  /* palette, low-bit grey and tRNS to 8-bit (+alpha) */
+	png_set_expand(
+		png); /* palette, low-bit grey and tRNS to 8-bit (+alpha) */
 	passes = (unsigned)png_set_interlace_handling(png);
 	png_read_update_info(png, info);
 	ch = png_get_channels(png, info);
 	rowbytes = png_get_rowbytes(png, info);
 	if (ch < 1 || ch > 4 || rowbytes < (size_t)w * ch)
-		return input_fail(err, INPUT_ERR_IMAGE_CORRUPT, "%s: unexpected PNG layout; save the picture again", what);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_CORRUPT,
+			"%s: unexpected PNG layout; save the picture again",
+			what);
 	/* interlaced images need every row at once; others one row at a time */
 	*rows_len = rowbytes * (passes > 1 ? h : 1);
 	if (*rows_len + (size_t)w * h > IMG_MEM_MAX)
-		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-		                  "%s: the %ux%u PNG image needs more than %lu MiB to decode; crop it around the QR code or scale it down",
-		                  what, w, h, IMG_MEM_MAX >> 20);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_TOO_BIG,
+			"%s: the %ux%u PNG image needs more than %lu MiB to decode; crop it around the QR code or scale it down",
+			what, w, h, IMG_MEM_MAX >> 20);
 	*rows = malloc(*rows_len);
 	out->px = malloc((size_t)w * h);
 	if (out->px == NULL || *rows == NULL)
-		return input_fail(err, INPUT_ERR_NOMEM, "%s: out of memory for a %ux%u image", what, w, h);
+		return input_fail(err, INPUT_ERR_NOMEM,
+		                  "%s: out of memory for a %ux%u image", what,
+		                  w, h);
 	out->width = w;
 	out->height = h;
 	if (passes > 1) {
@@ -134,7 +151,8 @@ static int img_png_pixels(png_structp png, png_infop info, input_image *out,
 			for (png_uint_32 y = 0; y < h; y++)
 				png_read_row(png, *rows + rowbytes * y, NULL);
 		for (png_uint_32 y = 0; y < h; y++)
-			img_row_gray(*rows + rowbytes * y, ch, w, out->px + (size_t)y * w);
+			img_row_gray(*rows + rowbytes * y, ch, w,
+			             out->px + (size_t)y * w);
 	} else {
 		for (png_uint_32 y = 0; y < h; y++) {
 			png_read_row(png, *rows, NULL);
@@ -158,17 +176,21 @@ static int img_png(const uint8_t *data, size_t len, const char *what,
 	memset(&src, 0, sizeof(src));
 	src.data = data;
 	src.len = len;
-	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, img_png_error, img_png_warning);
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, img_png_error,
+	                             img_png_warning);
 	if (png != NULL)
 		info = png_create_info_struct(png);
 	if (png == NULL || info == NULL) {
-		rc = input_fail(err, INPUT_ERR_NOMEM, "%s: out of memory reading the PNG image", what);
+		rc = input_fail(err, INPUT_ERR_NOMEM,
+		                "%s: out of memory reading the PNG image",
+		                what);
 		goto fail;
 	}
 	if (setjmp(src.jump)) {
-		rc = input_fail(err, INPUT_ERR_IMAGE_CORRUPT,
-		                "%s: the PNG image is damaged or truncated (%s); save or download it again",
-		                what, src.msg);
+		rc = input_fail(
+			err, INPUT_ERR_IMAGE_CORRUPT,
+			"%s: the PNG image is damaged or truncated (%s); save or download it again",
+			what, src.msg);
 		goto fail;
 	}
 	png_set_read_fn(png, &src, img_png_read);
@@ -179,7 +201,8 @@ static int img_png(const uint8_t *data, size_t len, const char *what,
 	png_set_chunk_cache_max(png, 64);
 #ifdef PNG_HANDLE_AS_UNKNOWN_SUPPORTED
 	{
-		static const png_byte skip[] = "iCCP\0tEXt\0zTXt\0iTXt\0sPLT\0eXIf";
+		static const png_byte skip[] =
+			"iCCP\0tEXt\0zTXt\0iTXt\0sPLT\0eXIf";
 
 		png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, skip,
 		                            (int)(sizeof(skip) / 5));
@@ -191,7 +214,8 @@ static int img_png(const uint8_t *data, size_t len, const char *what,
 #ifdef PNG_IGNORE_ADLER32
 	png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
 #endif
-	rc = img_png_pixels(png, info, out, &src.rows, &src.rows_len, what, err);
+	rc = img_png_pixels(png, info, out, &src.rows, &src.rows_len, what,
+	                    err);
 fail:
 	input_secret_free(src.rows, src.rows_len);
 	png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
@@ -211,7 +235,11 @@ fail:
 #define IMG_JPEG_SCANS_MAX 100u
 #define IMG_JPEG_BLOCK_PASSES_MAX 16u
 
-enum img_jpeg_why { IMG_JPEG_FAILED, IMG_JPEG_SCANS, IMG_JPEG_WORK };
+enum img_jpeg_why {
+	IMG_JPEG_FAILED,
+	IMG_JPEG_SCANS,
+	IMG_JPEG_WORK
+};
 
 struct img_jerr {
 	struct jpeg_error_mgr mgr;
@@ -219,8 +247,8 @@ struct img_jerr {
 	jmp_buf jump;
 	int truncated;
 	enum img_jpeg_why why;
-	int scan_seen;                  /* last scan counted */
-	unsigned long long visits;      /* blocks the scans so far visit */
+	int scan_seen;             /* last scan counted */
+	unsigned long long visits; /* blocks the scans so far visit */
 	unsigned long long visits_max;
 };
 
@@ -297,28 +325,33 @@ static int img_jpeg_refuse(struct img_jerr *je, j_decompress_ptr ci,
 	int code = je->mgr.msg_code;
 
 	if (je->why == IMG_JPEG_SCANS)
-		return input_fail(err, INPUT_ERR_IMAGE_WORK,
-		                  "%s: the JPEG image has more than %u scans (a picture has about 10); such a file only keeps the decoder busy: save the picture again as PNG or as a baseline JPEG",
-		                  what, IMG_JPEG_SCANS_MAX);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_WORK,
+			"%s: the JPEG image has more than %u scans (a picture has about 10); such a file only keeps the decoder busy: save the picture again as PNG or as a baseline JPEG",
+			what, IMG_JPEG_SCANS_MAX);
 	if (je->why == IMG_JPEG_WORK)
-		return input_fail(err, INPUT_ERR_IMAGE_WORK,
-		                  "%s: the JPEG image's scans go over its %ux%u pixels more than %u times (a picture needs about 5); such a file only keeps the decoder busy: save the picture again as PNG or as a baseline JPEG",
-		                  what, ci->image_width, ci->image_height,
-		                  IMG_JPEG_BLOCK_PASSES_MAX);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_WORK,
+			"%s: the JPEG image's scans go over its %ux%u pixels more than %u times (a picture needs about 5); such a file only keeps the decoder busy: save the picture again as PNG or as a baseline JPEG",
+			what, ci->image_width, ci->image_height,
+			IMG_JPEG_BLOCK_PASSES_MAX);
 	msg[0] = '\0';
 	je->mgr.format_message((j_common_ptr)ci, msg);
 	if (code == JERR_OUT_OF_MEMORY || code == JERR_NO_BACKING_STORE)
-		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-		                  "%s: the JPEG image needs more than %lu MiB to decode (%s); crop it around the QR code or scale it down",
-		                  what, IMG_MEM_MAX >> 20, msg);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_TOO_BIG,
+			"%s: the JPEG image needs more than %lu MiB to decode (%s); crop it around the QR code or scale it down",
+			what, IMG_MEM_MAX >> 20, msg);
 	if (code == JERR_CONVERSION_NOTIMPL || code == JERR_BAD_PRECISION ||
 	    code == JERR_NOT_COMPILED)
-		return input_fail(err, INPUT_ERR_NOT_IMAGE,
-		                  "%s: the JPEG image is of a kind this tool cannot read (%s); save the picture again as PNG",
-		                  what, msg);
-	return input_fail(err, INPUT_ERR_IMAGE_CORRUPT,
-	                  "%s: the JPEG image is %s (%s); save or download it again",
-	                  what, je->truncated ? "truncated" : "damaged", msg);
+		return input_fail(
+			err, INPUT_ERR_NOT_IMAGE,
+			"%s: the JPEG image is of a kind this tool cannot read (%s); save the picture again as PNG",
+			what, msg);
+	return input_fail(
+		err, INPUT_ERR_IMAGE_CORRUPT,
+		"%s: the JPEG image is %s (%s); save or download it again",
+		what, je->truncated ? "truncated" : "damaged", msg);
 }
 
 static int img_jpeg(const uint8_t *data, size_t len, const char *what,
@@ -347,13 +380,15 @@ static int img_jpeg(const uint8_t *data, size_t len, const char *what,
 	ci.progress = &je.progress;
 	jpeg_mem_src(&ci, data, (unsigned long)len);
 	jpeg_read_header(&ci, TRUE);
-	if ((rc = img_check_size(ci.image_width, ci.image_height, what, err)) != INPUT_OK)
+	if ((rc = img_check_size(ci.image_width, ci.image_height, what, err)) !=
+	    INPUT_OK)
 		goto fail;
 	/* (plus some room: a scan of a tiny image visits the blocks that pad
 	 * its MCUs too) */
 	je.visits_max = IMG_JPEG_BLOCK_PASSES_MAX * img_jpeg_blocks(&ci) +
 	                IMG_JPEG_SCANS_MAX * 64u;
-	cmyk = ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK;
+	cmyk = ci.jpeg_color_space == JCS_CMYK ||
+	       ci.jpeg_color_space == JCS_YCCK;
 	inverted = ci.saw_Adobe_marker;
 	/* libjpeg turns YCCK into CMYK, but neither into grey */
 	ci.out_color_space = cmyk ? JCS_CMYK : JCS_GRAYSCALE;
@@ -364,14 +399,16 @@ static int img_jpeg(const uint8_t *data, size_t len, const char *what,
 		row = malloc(row_len);
 	}
 	if (out->px == NULL || (cmyk && row == NULL)) {
-		rc = input_fail(err, INPUT_ERR_NOMEM, "%s: out of memory for a %ux%u image",
-		                what, ci.output_width, ci.output_height);
+		rc = input_fail(err, INPUT_ERR_NOMEM,
+		                "%s: out of memory for a %ux%u image", what,
+		                ci.output_width, ci.output_height);
 		goto fail;
 	}
 	out->width = ci.output_width;
 	out->height = ci.output_height;
 	while (ci.output_scanline < ci.output_height) {
-		uint8_t *dst = out->px + (size_t)ci.output_scanline * ci.output_width;
+		uint8_t *dst =
+			out->px + (size_t)ci.output_scanline * ci.output_width;
 		JSAMPROW r = cmyk ? row : dst;
 
 		if (jpeg_read_scanlines(&ci, &r, 1) == 1 && cmyk)
@@ -391,7 +428,9 @@ static int img_is_text(const uint8_t *d, size_t len)
 {
 	size_t n = len < 64 ? len : 64;
 	for (size_t i = 0; i < n; i++)
-		if ((d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' && d[i] != '\t') || d[i] == 0x7f)
+		if ((d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' &&
+		     d[i] != '\t') ||
+		    d[i] == 0x7f)
 			return 0;
 	return 1;
 }
@@ -399,25 +438,31 @@ static int img_is_text(const uint8_t *d, size_t len)
 int input_image_load(const uint8_t *data, size_t len, const char *what,
                      input_image *out, input_error *err)
 {
-	static const uint8_t png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const uint8_t png_magic[8] = {0x89, 'P',  'N',  'G',
+	                                     '\r', '\n', 0x1a, '\n'};
 
 	memset(out, 0, sizeof(*out));
 	what = input_what(what);
 	if (len == 0)
-		return input_fail(err, INPUT_ERR_NOT_IMAGE,
-		                  "%s is empty (0 bytes), not an image; save the QR code picture again", what);
+		return input_fail(
+			err, INPUT_ERR_NOT_IMAGE,
+			"%s is empty (0 bytes), not an image; save the QR code picture again",
+			what);
 	if (len >= 8 && memcmp(data, png_magic, 8) == 0)
 		return img_png(data, len, what, out, err);
 	if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
 		return img_jpeg(data, len, what, out, err);
 	if (input_has_prefix((const char *)data, len, "otpauth"))
-		return input_fail(err, INPUT_ERR_NOT_IMAGE,
-		                  "%s holds text, not an image; %s", what,
-		                  input_advice("for an otpauth URI in a file use --uri-file",
-		                               "copy the otpauth:// link it holds and paste it (Ctrl+V)"));
-	return input_fail(err, INPUT_ERR_NOT_IMAGE,
-	                  "%s is not a PNG or JPEG image (it holds %s); convert the picture to PNG or JPEG, or take a screenshot of the QR code",
-	                  what, img_is_text(data, len) ? "text" : "other binary data");
+		return input_fail(
+			err, INPUT_ERR_NOT_IMAGE,
+			"%s holds text, not an image; %s", what,
+			input_advice(
+				"for an otpauth URI in a file use --uri-file",
+				"copy the otpauth:// link it holds and paste it (Ctrl+V)"));
+	return input_fail(
+		err, INPUT_ERR_NOT_IMAGE,
+		"%s is not a PNG or JPEG image (it holds %s); convert the picture to PNG or JPEG, or take a screenshot of the QR code",
+		what, img_is_text(data, len) ? "text" : "other binary data");
 }
 
 void input_image_free(input_image *img)

@@ -32,8 +32,8 @@ extern "C" {
 
 typedef enum input_err {
 	INPUT_OK = 0,
-	INPUT_ERR_ARG = -1,        /* invalid argument (programming error) */
-	INPUT_ERR_NOMEM = -2,      /* out of memory */
+	INPUT_ERR_ARG = -1,   /* invalid argument (programming error) */
+	INPUT_ERR_NOMEM = -2, /* out of memory */
 
 	/* text / URI syntax */
 	INPUT_ERR_EMPTY_INPUT = -10, /* nothing to parse */
@@ -51,22 +51,22 @@ typedef enum input_err {
 	INPUT_ERR_NO_ACCOUNTS = -22, /* migration payload holds no account */
 
 	/* recognised content that is not an OTP seed */
-	INPUT_ERR_SERIAL_BARCODE = -30, /* digits only, 8659...: a serial */
-	INPUT_ERR_NUMBER = -31,    /* a plain number */
-	INPUT_ERR_PHONEFACTOR = -32, /* phonefactor:// (Microsoft MFA) */
-	INPUT_ERR_FIDO = -33,      /* FIDO:/ (passkey hybrid pairing) */
-	INPUT_ERR_WEB_LINK = -34,  /* http:// or https:// */
+	INPUT_ERR_SERIAL_BARCODE = -30,  /* digits only, 8659...: a serial */
+	INPUT_ERR_NUMBER = -31,          /* a plain number */
+	INPUT_ERR_PHONEFACTOR = -32,     /* phonefactor:// (Microsoft MFA) */
+	INPUT_ERR_FIDO = -33,            /* FIDO:/ (passkey hybrid pairing) */
+	INPUT_ERR_WEB_LINK = -34,        /* http:// or https:// */
 	INPUT_ERR_UNKNOWN_CONTENT = -35, /* anything else */
 
 	/* burn plan: an OTP account this token family cannot hold */
-	INPUT_ERR_HOTP = -40,      /* counter based; tokens are time based */
-	INPUT_ERR_ALGORITHM = -41, /* SHA-512, MD5 or unknown */
-	INPUT_ERR_DIGITS = -42,    /* not 6 digits */
-	INPUT_ERR_PERIOD = -43,    /* not 30 or 60 seconds */
+	INPUT_ERR_HOTP = -40,        /* counter based; tokens are time based */
+	INPUT_ERR_ALGORITHM = -41,   /* SHA-512, MD5 or unknown */
+	INPUT_ERR_DIGITS = -42,      /* not 6 digits */
+	INPUT_ERR_PERIOD = -43,      /* not 30 or 60 seconds */
 	INPUT_ERR_SECRET_LONG = -44, /* more than 63 bytes */
 
 	/* warnings (severity INPUT_SEV_WARNING in a plan report) */
-	INPUT_WARN_SECRET_SHORT = -50, /* under 10 bytes (80 bits) */
+	INPUT_WARN_SECRET_SHORT = -50,    /* under 10 bytes (80 bits) */
 	INPUT_WARN_ISSUER_MISMATCH = -51, /* issuer= vs label prefix */
 	INPUT_WARN_DEFAULTED = -52, /* reserved; not reported (see flags) */
 
@@ -77,10 +77,10 @@ typedef enum input_err {
 	INPUT_ERR_NOT_IMAGE = -61, /* neither PNG nor JPEG (or empty file) */
 	INPUT_ERR_IMAGE_CORRUPT = -62, /* truncated or damaged image */
 	INPUT_ERR_IMAGE_TOO_BIG = -63, /* over the pixel/dimension limit */
-	INPUT_ERR_NO_QR = -64,     /* decoded fine, no QR code found */
-	INPUT_ERR_NO_DISPLAY = -65, /* no X11 display to open */
-	INPUT_ERR_WAYLAND = -66,   /* Wayland without X: use a command */
-	INPUT_ERR_CAPTURE = -67,   /* screen grab or screenshot cmd failed */
+	INPUT_ERR_NO_QR = -64,         /* decoded fine, no QR code found */
+	INPUT_ERR_NO_DISPLAY = -65,    /* no X11 display to open */
+	INPUT_ERR_WAYLAND = -66,       /* Wayland without X: use a command */
+	INPUT_ERR_CAPTURE = -67,    /* screen grab or screenshot cmd failed */
 	INPUT_ERR_QR_DECODER = -68, /* zbar failed (not "no code") */
 	INPUT_ERR_IMAGE_WORK = -69, /* decoding would cost too much work
 	                               (a JPEG with too many scans) */
@@ -95,8 +95,8 @@ typedef enum input_err {
 #define INPUT_MSG_MAX 512u
 
 typedef struct input_error {
-	int code;                     /* input_err */
-	char msg[INPUT_MSG_MAX];  /* input + problem + fix; never a secret */
+	int code;                /* input_err */
+	char msg[INPUT_MSG_MAX]; /* input + problem + fix; never a secret */
 } input_error;
 
 /* Stable symbol, e.g. "INPUT_ERR_HOTP".  Never NULL. */
@@ -125,10 +125,10 @@ const char *input_advice(const char *tool, const char *window);
 
 /* ---- limits ------------------------------------------------------------ */
 
-#define INPUT_TEXT_MAX 16384u    /* whole decoded text (a QR holds < 3 KiB) */
-#define INPUT_FIELD_MAX 256u     /* issuer, account name, other values */
+#define INPUT_TEXT_MAX 16384u /* whole decoded text (a QR holds < 3 KiB) */
+#define INPUT_FIELD_MAX 256u  /* issuer, account name, other values */
 #define INPUT_SECRET_CHARS_MAX 1024u /* secret parameter, encoded */
-#define INPUT_ACCOUNTS_MAX 256u  /* accounts in one migration payload */
+#define INPUT_ACCOUNTS_MAX 256u      /* accounts in one migration payload */
 #define INPUT_IMAGE_PIXELS_MAX 100000000u /* 100 megapixels */
 #define INPUT_IMAGE_SIDE_MAX 32768u
 #define INPUT_FILE_MAX (256u * 1024u * 1024u) /* image file bytes */
@@ -146,26 +146,26 @@ typedef enum input_alg {
 	INPUT_ALG_SHA256 = 2,
 	INPUT_ALG_SHA512 = 3,
 	INPUT_ALG_MD5 = 4,
-	INPUT_ALG_UNKNOWN = 5,        /* named but not recognised */
+	INPUT_ALG_UNKNOWN = 5, /* named but not recognised */
 } input_alg;
 
 /* Flags noted while parsing, reported as warnings by the plan check. */
-#define INPUT_ACCT_ISSUER_MISMATCH 0x1u /* issuer= differs from label */
-#define INPUT_ACCT_ALG_DEFAULTED   0x2u /* no algorithm given: SHA-1 */
+#define INPUT_ACCT_ISSUER_MISMATCH 0x1u  /* issuer= differs from label */
+#define INPUT_ACCT_ALG_DEFAULTED 0x2u    /* no algorithm given: SHA-1 */
 #define INPUT_ACCT_DIGITS_DEFAULTED 0x4u /* no digits given: 6 */
 
 typedef struct input_account {
 	input_otp_type type;
-	char *issuer;          /* never NULL ("" when none); UTF-8, decoded */
-	char *name;            /* account name without issuer prefix; never NULL */
-	uint8_t *secret;       /* raw bytes (base32-decoded); wiped on free */
-	size_t secret_len;     /* 0 only if the source had none (then an error) */
+	char *issuer;      /* never NULL ("" when none); UTF-8, decoded */
+	char *name;        /* account name without issuer prefix; never NULL */
+	uint8_t *secret;   /* raw bytes (base32-decoded); wiped on free */
+	size_t secret_len; /* 0 only if the source had none (then an error) */
 	input_alg alg;     /* SHA1 when not given */
-	unsigned digits;       /* 6 when not given */
-	unsigned period;       /* seconds; 30 when not given */
-	uint64_t counter;      /* HOTP only */
-	unsigned flags;        /* INPUT_ACCT_* */
-	char source[128];      /* e.g. "otpauth URI", "migration account 2 of 3" */
+	unsigned digits;   /* 6 when not given */
+	unsigned period;   /* seconds; 30 when not given */
+	uint64_t counter;  /* HOTP only */
+	unsigned flags;    /* INPUT_ACCT_* */
+	char source[128];  /* e.g. "otpauth URI", "migration account 2 of 3" */
 } input_account;
 
 typedef struct input_account_list {
@@ -256,9 +256,9 @@ char *input_text_escape(const char *s, size_t len, char *buf, size_t cap);
 /* ---- reading whole files and streams ----------------------------------- */
 
 typedef struct input_buf {
-	uint8_t *data;   /* len bytes and a NUL; may hold a secret */
+	uint8_t *data; /* len bytes and a NUL; may hold a secret */
 	size_t len;
-	size_t cap;      /* bytes allocated (all wiped on free) */
+	size_t cap; /* bytes allocated (all wiped on free) */
 } input_buf;
 
 /* Stop after the first newline (a terminal gives one line at a time). */
@@ -293,8 +293,8 @@ int input_read_fd(int fd, size_t max, size_t hint, unsigned flags,
  * max; INPUT_ERR_NOMEM; INPUT_ERR_IO with errno set.  No message: the caller names the file.  *mode (may be NULL) gets
  * the file's st_mode when known (0 otherwise).  On error b is empty.
  */
-int input_read_file(const char *path, size_t max, unsigned flags,
-                    input_buf *b, unsigned *mode);
+int input_read_file(const char *path, size_t max, unsigned flags, input_buf *b,
+                    unsigned *mode);
 /* "a pipe (FIFO)", "a directory", ... for a st_mode. */
 const char *input_file_kind(unsigned mode);
 /* Wipe and free (b may be empty). */
@@ -308,7 +308,7 @@ typedef enum input_severity {
 } input_severity;
 
 typedef struct input_issue {
-	int code;                    /* INPUT_ERR_* or INPUT_WARN_* */
+	int code; /* INPUT_ERR_* or INPUT_WARN_* */
 	input_severity severity;
 	char msg[INPUT_MSG_MAX];
 } input_issue;
@@ -360,11 +360,11 @@ int input_text_check(const char *text, size_t len, const char *what,
  * its plug-in safeid-tool-image.so, so it starts without those libraries. */
 
 typedef struct input_qr_code {
-	char *text;      /* decoded bytes + NUL; may hold a secret: wiped on free */
-	size_t len;      /* bytes, without the NUL (text may contain NULs) */
-	int x, y;        /* bounding box, pixels of the image / screen */
+	char *text; /* decoded bytes + NUL; may hold a secret: wiped on free */
+	size_t len; /* bytes, without the NUL (text may contain NULs) */
+	int x, y;   /* bounding box, pixels of the image / screen */
 	int width, height;
-	int monitor;     /* index into input_screen_result.monitors; -1: file */
+	int monitor; /* index into input_screen_result.monitors; -1: file */
 } input_qr_code;
 
 typedef struct input_qr_list {
@@ -394,13 +394,13 @@ typedef struct input_monitor {
 	char name[64];
 	int x, y;
 	unsigned width, height;
-	size_t codes;    /* QR codes found on it */
+	size_t codes; /* QR codes found on it */
 } input_monitor;
 
 #define INPUT_MONITORS_MAX 16u
 
 typedef struct input_screen_result {
-	input_qr_list codes;  /* positions in root-window coordinates */
+	input_qr_list codes; /* positions in root-window coordinates */
 	input_monitor monitors[INPUT_MONITORS_MAX];
 	size_t monitor_count;
 } input_screen_result;

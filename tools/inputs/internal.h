@@ -40,7 +40,7 @@ int input_ms_left(const struct timespec *deadline);
 
 /* Grey image loading (image.c). */
 typedef struct input_image {
-	uint8_t *px;     /* width*height bytes, 8-bit grey */
+	uint8_t *px; /* width*height bytes, 8-bit grey */
 	unsigned width, height;
 } input_image;
 int input_image_load(const uint8_t *data, size_t len, const char *what,
@@ -48,7 +48,7 @@ int input_image_load(const uint8_t *data, size_t len, const char *what,
 void input_image_free(input_image *img);
 
 /* QR list append; takes ownership of nothing, copies text. */
-int input_qr_list_push(input_qr_list *l, const char *text, size_t len,
-                       int x, int y, int w, int h, int monitor);
+int input_qr_list_push(input_qr_list *l, const char *text, size_t len, int x,
+                       int y, int w, int h, int monitor);
 
 #endif

@@ -26,7 +26,7 @@ static int b64_value(unsigned char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '+' || c == '-')   /* standard and URL-safe alphabets */
+	if (c == '+' || c == '-') /* standard and URL-safe alphabets */
 		return 62;
 	if (c == '/' || c == '_')
 		return 63;
@@ -51,9 +51,10 @@ static int mig_b64(const char *in, size_t len, uint8_t *out, size_t *outlen,
 		}
 		v = b64_value(c);
 		if (v < 0 || pads > 0)
-			return input_fail(err, INPUT_ERR_BASE64,
-			                  "%s: the data parameter is not base64 (character %zu); the export QR code was damaged or cut: scan it again",
-			                  input_what(what), i + 1);
+			return input_fail(
+				err, INPUT_ERR_BASE64,
+				"%s: the data parameter is not base64 (character %zu); the export QR code was damaged or cut: scan it again",
+				input_what(what), i + 1);
 		chars++;
 		acc = (acc << 6) | (uint32_t)v;
 		bits += 6;
@@ -65,9 +66,10 @@ static int mig_b64(const char *in, size_t len, uint8_t *out, size_t *outlen,
 	}
 	input_wipe(&acc, sizeof(acc));
 	if (chars % 4 == 1 || pads > 2)
-		return input_fail(err, INPUT_ERR_BASE64,
-		                  "%s: the data parameter has a length that base64 cannot have; the export QR code was damaged or cut: scan it again",
-		                  input_what(what));
+		return input_fail(
+			err, INPUT_ERR_BASE64,
+			"%s: the data parameter has a length that base64 cannot have; the export QR code was damaged or cut: scan it again",
+			input_what(what));
 	*outlen = n;
 	return INPUT_OK;
 }
@@ -85,18 +87,20 @@ static int mig_data_param(const char *q, size_t len, const char **val,
 
 		if (seg >= 5 && strncasecmp(q + i, "data=", 5) == 0) {
 			if (*val != NULL)
-				return input_fail(err, INPUT_ERR_DUPLICATE,
-				                  "%s: the data parameter is given twice, so it is unclear which export is meant; scan the export QR code again",
-				                  input_what(what));
+				return input_fail(
+					err, INPUT_ERR_DUPLICATE,
+					"%s: the data parameter is given twice, so it is unclear which export is meant; scan the export QR code again",
+					input_what(what));
 			*val = q + i + 5;
 			*vlen = seg - 5;
 		}
 		i += seg + 1;
 	}
 	if (*val == NULL || *vlen == 0)
-		return input_fail(err, INPUT_ERR_NO_ACCOUNTS,
-		                  "%s: the migration URI has no data parameter, so it holds no account; export again from the authenticator app",
-		                  input_what(what));
+		return input_fail(
+			err, INPUT_ERR_NO_ACCOUNTS,
+			"%s: the migration URI has no data parameter, so it holds no account; export again from the authenticator app",
+			input_what(what));
 	return INPUT_OK;
 }
 
@@ -108,22 +112,25 @@ static int mig_data_param(const char *q, size_t len, const char **val,
  * once (only the account list repeats), no NUL in a name or issuer.  The
  * walk only reads lengths it has checked against what is left.
  */
-enum { MIG_WIRE_VARINT = 0, MIG_WIRE_64 = 1, MIG_WIRE_LEN = 2,
-       MIG_WIRE_32 = 5 };
-#define MIG_FIELDS 8  /* numbers 1..7 are known in both messages */
+enum {
+	MIG_WIRE_VARINT = 0,
+	MIG_WIRE_64 = 1,
+	MIG_WIRE_LEN = 2,
+	MIG_WIRE_32 = 5
+};
+#define MIG_FIELDS 8 /* numbers 1..7 are known in both messages */
 
 static const char *const mig_otp_fields[MIG_FIELDS] = {
-	NULL, "secret", "name", "issuer", "algorithm", "digits", "type",
-	"counter",
+	NULL,        "secret", "name", "issuer",
+	"algorithm", "digits", "type", "counter",
 };
 static const char *const mig_payload_fields[MIG_FIELDS] = {
-	NULL, NULL, "version", "batch size", "batch index", "batch id",
-	NULL, NULL,
+	NULL,          NULL,       "version", "batch size",
+	"batch index", "batch id", NULL,      NULL,
 };
 
 /* A varint at p[*off..len); false when it runs past the end or 10 bytes. */
-static bool mig_varint(const uint8_t *p, size_t len, size_t *off,
-                       uint64_t *v)
+static bool mig_varint(const uint8_t *p, size_t len, size_t *off, uint64_t *v)
 {
 	*v = 0;
 	for (unsigned shift = 0; shift < 70; shift += 7) {
@@ -142,7 +149,7 @@ static int mig_wire_message(const uint8_t *p, size_t len, size_t account,
                             size_t *accounts, const char *what,
                             input_error *err)
 {
-	bool seen[MIG_FIELDS] = { false };
+	bool seen[MIG_FIELDS] = {false};
 	size_t off = 0;
 
 	while (off < len) {
@@ -195,30 +202,32 @@ static int mig_wire_message(const uint8_t *p, size_t len, size_t account,
 		}
 		if (seen[tag]) {
 			if (account == 0)
-				return input_fail(err, INPUT_ERR_DUPLICATE,
-				                  "%s: the export gives its %s twice, so it is unclear which one is meant; export again from the authenticator app",
-				                  input_what(what),
-				                  mig_payload_fields[tag] != NULL
-				                          ? mig_payload_fields[tag]
-				                          : "field");
-			return input_fail(err, INPUT_ERR_DUPLICATE,
-			                  "%s: account %zu gives its %s twice, so it is unclear which one the exporter meant; export again from the authenticator app",
-			                  input_what(what), account,
-			                  mig_otp_fields[tag]);
+				return input_fail(
+					err, INPUT_ERR_DUPLICATE,
+					"%s: the export gives its %s twice, so it is unclear which one is meant; export again from the authenticator app",
+					input_what(what),
+					mig_payload_fields[tag] != NULL
+						? mig_payload_fields[tag]
+						: "field");
+			return input_fail(
+				err, INPUT_ERR_DUPLICATE,
+				"%s: account %zu gives its %s twice, so it is unclear which one the exporter meant; export again from the authenticator app",
+				input_what(what), account, mig_otp_fields[tag]);
 		}
 		seen[tag] = true;
 		if (account > 0 && (tag == 2 || tag == 3) &&
 		    wt == MIG_WIRE_LEN && memchr(p + start, '\0', (size_t)v))
-			return input_fail(err, INPUT_ERR_NUL,
-			                  "%s: account %zu has a NUL byte in its %s; the export is damaged or crafted: export again from the authenticator app",
-			                  input_what(what), account,
-			                  mig_otp_fields[tag]);
+			return input_fail(
+				err, INPUT_ERR_NUL,
+				"%s: account %zu has a NUL byte in its %s; the export is damaged or crafted: export again from the authenticator app",
+				input_what(what), account, mig_otp_fields[tag]);
 	}
 	return INPUT_OK;
 bad:
-	return input_fail(err, INPUT_ERR_PROTOBUF,
-	                  "%s: the migration data decodes from base64 but is not a valid export payload; scan the export QR code again or export again",
-	                  input_what(what));
+	return input_fail(
+		err, INPUT_ERR_PROTOBUF,
+		"%s: the migration data decodes from base64 but is not a valid export payload; scan the export QR code again or export again",
+		input_what(what));
 }
 
 static input_alg mig_alg(int v)
@@ -238,32 +247,35 @@ static input_alg mig_alg(int v)
 	}
 }
 
-static int mig_text(const char *s, const char *field, size_t idx,
-                    char **out, const char *what, input_error *err)
+static int mig_text(const char *s, const char *field, size_t idx, char **out,
+                    const char *what, input_error *err)
 {
 	size_t len = strlen(s);
 
 	if (len > INPUT_FIELD_MAX)
-		return input_fail(err, INPUT_ERR_TOO_LONG,
-		                  "%s: account %zu has a %s of %zu bytes, more than the %u allowed; export the account again",
-		                  input_what(what), idx, field, len, INPUT_FIELD_MAX);
+		return input_fail(
+			err, INPUT_ERR_TOO_LONG,
+			"%s: account %zu has a %s of %zu bytes, more than the %u allowed; export the account again",
+			input_what(what), idx, field, len, INPUT_FIELD_MAX);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f)
-			return input_fail(err, INPUT_ERR_PARAM,
-			                  "%s: account %zu has a control character in its %s; the export is damaged or crafted: export again",
-			                  input_what(what), idx, field);
+			return input_fail(
+				err, INPUT_ERR_PARAM,
+				"%s: account %zu has a control character in its %s; the export is damaged or crafted: export again",
+				input_what(what), idx, field);
 	}
 	*out = strdup(s);
 	if (*out == NULL)
-		return input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
+		return input_fail(err, INPUT_ERR_NOMEM,
+		                  "out of memory reading %s", input_what(what));
 	return INPUT_OK;
 }
 
 /* One protobuf account -> one input_account (idx is 1-based). */
 static int mig_account(const mig_otp *o, size_t idx, size_t total,
-                       const mig_payload *m, input_account *a,
-                       const char *what, input_error *err)
+                       const mig_payload *m, input_account *a, const char *what,
+                       input_error *err)
 {
 	const char *nm = o->name ? o->name : "";
 	const char *iss = o->issuer ? o->issuer : "";
@@ -274,31 +286,34 @@ static int mig_account(const mig_otp *o, size_t idx, size_t total,
 	/* The name is the otpauth label: as long as the otpauth parser
 	 * allows one, and each of its parts no longer than a field. */
 	if (strlen(nm) > 2 * INPUT_FIELD_MAX)
-		return input_fail(err, INPUT_ERR_TOO_LONG,
-		                  "%s: account %zu has a name of %zu bytes, more than the %u allowed; export the account again",
-		                  input_what(what), idx, strlen(nm),
-		                  2 * INPUT_FIELD_MAX);
+		return input_fail(
+			err, INPUT_ERR_TOO_LONG,
+			"%s: account %zu has a name of %zu bytes, more than the %u allowed; export the account again",
+			input_what(what), idx, strlen(nm), 2 * INPUT_FIELD_MAX);
 	/* exporters often repeat the issuer as "Issuer:name" in the name */
-	if (colon != NULL && (iss[0] == '\0' ||
-	    (strlen(iss) == pl && strncmp(nm, iss, pl) == 0))) {
+	if (colon != NULL && (iss[0] == '\0' || (strlen(iss) == pl &&
+	                                         strncmp(nm, iss, pl) == 0))) {
 		if (iss[0] == '\0') {
 			char pre[INPUT_FIELD_MAX + 1];
 
 			if (pl > INPUT_FIELD_MAX)
-				return input_fail(err, INPUT_ERR_TOO_LONG,
-				                  "%s: account %zu has an issuer prefix of %zu bytes in its name, more than the %u allowed; export the account again",
-				                  input_what(what), idx, pl,
-				                  INPUT_FIELD_MAX);
+				return input_fail(
+					err, INPUT_ERR_TOO_LONG,
+					"%s: account %zu has an issuer prefix of %zu bytes in its name, more than the %u allowed; export the account again",
+					input_what(what), idx, pl,
+					INPUT_FIELD_MAX);
 			memcpy(pre, nm, pl);
 			pre[pl] = '\0';
-			if ((rc = mig_text(pre, "issuer", idx, &a->issuer, what, err)) != 0)
+			if ((rc = mig_text(pre, "issuer", idx, &a->issuer, what,
+			                   err)) != 0)
 				return rc;
 		}
 		nm = colon + 1;
 		while (*nm == ' ')
 			nm++;
 	}
-	if (a->issuer == NULL && (rc = mig_text(iss, "issuer", idx, &a->issuer, what, err)) != 0)
+	if (a->issuer == NULL &&
+	    (rc = mig_text(iss, "issuer", idx, &a->issuer, what, err)) != 0)
 		return rc;
 	if ((rc = mig_text(nm, "name", idx, &a->name, what, err)) != 0)
 		return rc;
@@ -311,12 +326,14 @@ static int mig_account(const mig_otp *o, size_t idx, size_t total,
 		a->type = INPUT_OTP_TOTP;
 		break;
 	default:
-		return input_fail(err, INPUT_ERR_TYPE,
-		                  "%s: account %zu has an unknown OTP type (%d); update the authenticator app and export again",
-		                  input_what(what), idx, (int)o->type);
+		return input_fail(
+			err, INPUT_ERR_TYPE,
+			"%s: account %zu has an unknown OTP type (%d); update the authenticator app and export again",
+			input_what(what), idx, (int)o->type);
 	}
 	a->alg = mig_alg((int)o->algorithm);
-	if (o->algorithm == SAFEID_MIGRATION__MIGRATION_PAYLOAD__ALGORITHM__ALGORITHM_UNSPECIFIED)
+	if (o->algorithm ==
+	    SAFEID_MIGRATION__MIGRATION_PAYLOAD__ALGORITHM__ALGORITHM_UNSPECIFIED)
 		a->flags |= INPUT_ACCT_ALG_DEFAULTED;
 	switch (o->digits) {
 	case SAFEID_MIGRATION__MIGRATION_PAYLOAD__DIGIT_COUNT__DIGIT_COUNT_UNSPECIFIED:
@@ -330,23 +347,27 @@ static int mig_account(const mig_otp *o, size_t idx, size_t total,
 		a->digits = 8;
 		break;
 	default:
-		return input_fail(err, INPUT_ERR_PARAM,
-		                  "%s: account %zu has an unknown digit count (%d); update the authenticator app and export again",
-		                  input_what(what), idx, (int)o->digits);
+		return input_fail(
+			err, INPUT_ERR_PARAM,
+			"%s: account %zu has an unknown digit count (%d); update the authenticator app and export again",
+			input_what(what), idx, (int)o->digits);
 	}
 	a->period = 30; /* the format has no period field */
 	a->counter = o->counter > 0 ? (uint64_t)o->counter : 0;
 	if (o->secret.len > 0) {
 		a->secret = malloc(o->secret.len);
 		if (a->secret == NULL)
-			return input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
+			return input_fail(err, INPUT_ERR_NOMEM,
+			                  "out of memory reading %s",
+			                  input_what(what));
 		memcpy(a->secret, o->secret.data, o->secret.len);
 		a->secret_len = o->secret.len;
 	}
 	/* batch_index is checked against batch_size (mig_unpack): + 1
 	 * cannot overflow */
 	if (m->batch_size > 1)
-		snprintf(a->source, sizeof(a->source), "%s, export part %lld of %lld, account %zu of %zu",
+		snprintf(a->source, sizeof(a->source),
+		         "%s, export part %lld of %lld, account %zu of %zu",
 		         input_what(what), (long long)m->batch_index + 1,
 		         (long long)m->batch_size, idx, total);
 	else
@@ -378,38 +399,46 @@ static int mig_unpack(const uint8_t *raw, size_t rawlen, const char *what,
 		return rc;
 	m = safeid_migration__migration_payload__unpack(NULL, rawlen, raw);
 	if (m == NULL)
-		return input_fail(err, INPUT_ERR_PROTOBUF,
-		                  "%s: the migration data decodes from base64 but is not a valid export payload; scan the export QR code again or export again",
-		                  input_what(what));
+		return input_fail(
+			err, INPUT_ERR_PROTOBUF,
+			"%s: the migration data decodes from base64 but is not a valid export payload; scan the export QR code again or export again",
+			input_what(what));
 	if (m->n_otp_parameters == 0) {
-		rc = input_fail(err, INPUT_ERR_NO_ACCOUNTS,
-		                "%s: the migration export holds no account; export again with at least one account selected",
-		                input_what(what));
+		rc = input_fail(
+			err, INPUT_ERR_NO_ACCOUNTS,
+			"%s: the migration export holds no account; export again with at least one account selected",
+			input_what(what));
 		goto fail;
 	}
 	if (m->n_otp_parameters > INPUT_ACCOUNTS_MAX) {
-		rc = input_fail(err, INPUT_ERR_TOO_LONG,
-		                "%s: the migration export holds %zu accounts, more than the %u allowed; export fewer accounts at a time",
-		                input_what(what), m->n_otp_parameters, INPUT_ACCOUNTS_MAX);
+		rc = input_fail(
+			err, INPUT_ERR_TOO_LONG,
+			"%s: the migration export holds %zu accounts, more than the %u allowed; export fewer accounts at a time",
+			input_what(what), m->n_otp_parameters,
+			INPUT_ACCOUNTS_MAX);
 		goto fail;
 	}
 	/* An export in parts numbers them 0 .. size-1; anything else was
 	 * not written by an exporter. */
 	if (m->batch_size < 0 || m->batch_index < 0 ||
 	    (m->batch_size > 1 && m->batch_index >= m->batch_size)) {
-		rc = input_fail(err, INPUT_ERR_PARAM,
-		                "%s: the export says it is part %lld of %lld, which cannot be; the export is damaged or crafted: export again from the authenticator app",
-		                input_what(what), (long long)m->batch_index + 1,
-		                (long long)m->batch_size);
+		rc = input_fail(
+			err, INPUT_ERR_PARAM,
+			"%s: the export says it is part %lld of %lld, which cannot be; the export is damaged or crafted: export again from the authenticator app",
+			input_what(what), (long long)m->batch_index + 1,
+			(long long)m->batch_size);
 		goto fail;
 	}
 	for (size_t i = 0; i < m->n_otp_parameters; i++) {
 		input_account *a = input_account_list_push(out);
 		if (a == NULL) {
-			rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
+			rc = input_fail(err, INPUT_ERR_NOMEM,
+			                "out of memory reading %s",
+			                input_what(what));
 			goto fail;
 		}
-		rc = mig_account(m->otp_parameters[i], i + 1, m->n_otp_parameters, m, a, what, err);
+		rc = mig_account(m->otp_parameters[i], i + 1,
+		                 m->n_otp_parameters, m, a, what, err);
 		if (rc != INPUT_OK)
 			goto fail;
 	}
@@ -428,35 +457,45 @@ int input_migration_parse(const char *text, size_t len, const char *what,
 	int rc;
 
 	if (text == NULL || out == NULL)
-		return input_fail(err, INPUT_ERR_ARG, "migration parse: missing argument");
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "migration parse: missing argument");
 	keep = out->count;
 	if (len > INPUT_TEXT_MAX)
-		return input_fail(err, INPUT_ERR_TOO_LONG,
-		                  "%s: %zu bytes is longer than any export QR code (%u at most); scan the export QR code again",
-		                  input_what(what), len, INPUT_TEXT_MAX);
+		return input_fail(
+			err, INPUT_ERR_TOO_LONG,
+			"%s: %zu bytes is longer than any export QR code (%u at most); scan the export QR code again",
+			input_what(what), len, INPUT_TEXT_MAX);
 	if (memchr(text, '\0', len) != NULL)
-		return input_fail(err, INPUT_ERR_NUL,
-		                  "%s: the text holds a NUL byte; it is damaged or crafted: scan the export QR code again",
-		                  input_what(what));
+		return input_fail(
+			err, INPUT_ERR_NUL,
+			"%s: the text holds a NUL byte; it is damaged or crafted: scan the export QR code again",
+			input_what(what));
 	if (!input_has_prefix(text, len, "otpauth-migration://"))
-		return input_fail(err, INPUT_ERR_SYNTAX,
-		                  "%s: the text does not start with otpauth-migration://", input_what(what));
+		return input_fail(
+			err, INPUT_ERR_SYNTAX,
+			"%s: the text does not start with otpauth-migration://",
+			input_what(what));
 	p = text + strlen("otpauth-migration://");
 	end = text + len;
 	qm = memchr(p, '?', (size_t)(end - p));
-	if (qm == NULL || (size_t)(qm - p) != 7 || strncasecmp(p, "offline", 7) != 0)
-		return input_fail(err, INPUT_ERR_SYNTAX,
-		                  "%s: the migration URI is not of the form otpauth-migration://offline?data=...; scan the export QR code again",
-		                  input_what(what));
-	rc = mig_data_param(qm + 1, (size_t)(end - qm - 1), &val, &vlen, what, err);
+	if (qm == NULL || (size_t)(qm - p) != 7 ||
+	    strncasecmp(p, "offline", 7) != 0)
+		return input_fail(
+			err, INPUT_ERR_SYNTAX,
+			"%s: the migration URI is not of the form otpauth-migration://offline?data=...; scan the export QR code again",
+			input_what(what));
+	rc = mig_data_param(qm + 1, (size_t)(end - qm - 1), &val, &vlen, what,
+	                    err);
 	if (rc != INPUT_OK)
 		goto fail;
-	rc = input_pct_decode(val, vlen, 0, &dec, &declen, "data parameter", what, err);
+	rc = input_pct_decode(val, vlen, 0, &dec, &declen, "data parameter",
+	                      what, err);
 	if (rc != INPUT_OK)
 		goto fail;
 	raw = malloc(declen * 3 / 4 + 1);
 	if (raw == NULL) {
-		rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
+		rc = input_fail(err, INPUT_ERR_NOMEM,
+		                "out of memory reading %s", input_what(what));
 		goto fail;
 	}
 	if ((rc = mig_b64(dec, declen, raw, &rawlen, what, err)) != INPUT_OK)

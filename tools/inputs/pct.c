@@ -32,7 +32,8 @@ int input_pct_decode(const char *s, size_t len, int plus_space, char **out,
 	*outlen = 0;
 	buf = malloc(len + 1);
 	if (buf == NULL)
-		return input_fail(err, INPUT_ERR_NOMEM, "out of memory reading %s", input_what(what));
+		return input_fail(err, INPUT_ERR_NOMEM,
+		                  "out of memory reading %s", input_what(what));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
@@ -42,25 +43,28 @@ int input_pct_decode(const char *s, size_t len, int plus_space, char **out,
 				lo = pct_hex((unsigned char)s[i + 2]);
 			}
 			if (hi < 0 || lo < 0) {
-				rc = input_fail(err, INPUT_ERR_ESCAPE,
-				                "%s: the %s has a bad percent escape at character %zu ('%%' must be followed by two hex digits); the URI is damaged: get a fresh QR code from the service",
-				                input_what(what), field, i + 1);
+				rc = input_fail(
+					err, INPUT_ERR_ESCAPE,
+					"%s: the %s has a bad percent escape at character %zu ('%%' must be followed by two hex digits); the URI is damaged: get a fresh QR code from the service",
+					input_what(what), field, i + 1);
 				goto fail;
 			}
 			c = (unsigned char)(hi * 16 + lo);
 			if (c == 0) {
-				rc = input_fail(err, INPUT_ERR_NUL,
-				                "%s: the %s holds an encoded NUL byte (%%00) at character %zu; such a URI is damaged or crafted: get a fresh QR code from the service",
-				                input_what(what), field, i + 1);
+				rc = input_fail(
+					err, INPUT_ERR_NUL,
+					"%s: the %s holds an encoded NUL byte (%%00) at character %zu; such a URI is damaged or crafted: get a fresh QR code from the service",
+					input_what(what), field, i + 1);
 				goto fail;
 			}
 			i += 2;
 		} else if (c == '+' && plus_space) {
 			c = ' ';
 		} else if (c == 0) {
-			rc = input_fail(err, INPUT_ERR_NUL,
-			                "%s: the %s holds a NUL byte at character %zu; the input is damaged or crafted: get a fresh QR code",
-			                input_what(what), field, i + 1);
+			rc = input_fail(
+				err, INPUT_ERR_NUL,
+				"%s: the %s holds a NUL byte at character %zu; the input is damaged or crafted: get a fresh QR code",
+				input_what(what), field, i + 1);
 			goto fail;
 		}
 		buf[o++] = (char)c;

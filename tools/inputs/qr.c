@@ -18,7 +18,7 @@
 
 #include "internal.h"
 
-#define QR_FAST_PIXELS 2500000u  /* scan larger images downscaled first */
+#define QR_FAST_PIXELS 2500000u /* scan larger images downscaled first */
 
 void input_qr_list_clear(input_qr_list *l)
 {
@@ -30,8 +30,8 @@ void input_qr_list_clear(input_qr_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int input_qr_list_push(input_qr_list *l, const char *text, size_t len,
-                       int x, int y, int w, int h, int monitor)
+int input_qr_list_push(input_qr_list *l, const char *text, size_t len, int x,
+                       int y, int w, int h, int monitor)
 {
 	input_qr_code *c;
 
@@ -60,8 +60,8 @@ int input_qr_list_push(input_qr_list *l, const char *text, size_t len,
 }
 
 /* Box-filter downscale by an integer factor. */
-static uint8_t *qr_shrink(const uint8_t *px, unsigned w, unsigned h,
-                          unsigned f, unsigned *ow, unsigned *oh)
+static uint8_t *qr_shrink(const uint8_t *px, unsigned w, unsigned h, unsigned f,
+                          unsigned *ow, unsigned *oh)
 {
 	unsigned nw = w / f, nh = h / f;
 	uint8_t *o = malloc((size_t)nw * nh);
@@ -72,7 +72,9 @@ static uint8_t *qr_shrink(const uint8_t *px, unsigned w, unsigned h,
 		for (unsigned x = 0; x < nw; x++) {
 			unsigned sum = 0;
 			for (unsigned dy = 0; dy < f; dy++) {
-				const uint8_t *row = px + (size_t)(y * f + dy) * w + (size_t)x * f;
+				const uint8_t *row = px +
+				                     (size_t)(y * f + dy) * w +
+				                     (size_t)x * f;
 				for (unsigned dx = 0; dx < f; dx++)
 					sum += row[dx];
 			}
@@ -91,11 +93,16 @@ static void qr_symbol_box(const zbar_symbol_t *s, unsigned scale, int *bx,
 	int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		int x = zbar_symbol_get_loc_x(s, i), y = zbar_symbol_get_loc_y(s, i);
-		if (i == 0 || x < x0) x0 = x;
-		if (i == 0 || y < y0) y0 = y;
-		if (i == 0 || x > x1) x1 = x;
-		if (i == 0 || y > y1) y1 = y;
+		int x = zbar_symbol_get_loc_x(s, i),
+		    y = zbar_symbol_get_loc_y(s, i);
+		if (i == 0 || x < x0)
+			x0 = x;
+		if (i == 0 || y < y0)
+			y0 = y;
+		if (i == 0 || x > x1)
+			x1 = x;
+		if (i == 0 || y > y1)
+			y1 = y;
 	}
 	*bx = x0 * (int)scale;
 	*by = y0 * (int)scale;
@@ -123,7 +130,8 @@ static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
 	/* keep the bytes as encoded: no guessing of text encodings */
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
 	/* dark-mode pages show light codes on dark ground */
-	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_TEST_INVERTED, inverted);
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_TEST_INVERTED,
+	                              inverted);
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(img, w, h);
 	zbar_image_set_data(img, px, (unsigned long)w * h, NULL);
@@ -132,13 +140,15 @@ static int qr_scan(const uint8_t *px, unsigned w, unsigned h, unsigned scale,
 		rc = INPUT_ERR_QR_DECODER;
 		goto fail;
 	}
-	for (s = zbar_image_first_symbol(img); s != NULL; s = zbar_symbol_next(s)) {
+	for (s = zbar_image_first_symbol(img); s != NULL;
+	     s = zbar_symbol_next(s)) {
 		int bx, by, bw, bh;
 		if (zbar_symbol_get_type(s) != ZBAR_QRCODE)
 			continue;
 		qr_symbol_box(s, scale, &bx, &by, &bw, &bh);
-		rc = input_qr_list_push(out, zbar_symbol_get_data(s), zbar_symbol_get_data_length(s),
-		                        bx, by, bw, bh, -1);
+		rc = input_qr_list_push(out, zbar_symbol_get_data(s),
+		                        zbar_symbol_get_data_length(s), bx, by,
+		                        bw, bh, -1);
 		/* zbar's copy of the text (heap it owns, freed with the image)
 		 * may hold a secret: wipe it now we have ours */
 		input_wipe((void *)(uintptr_t)zbar_symbol_get_data(s),
@@ -163,7 +173,10 @@ static void qr_sort(input_qr_list *l, size_t from)
 		size_t j = i;
 		while (j > from) {
 			const input_qr_code *p = &l->items[j - 1];
-			int same_row = abs(p->y - t.y) < (p->height < t.height ? p->height : t.height) / 2;
+			int same_row =
+				abs(p->y - t.y) <
+				(p->height < t.height ? p->height : t.height) /
+					2;
 			if (same_row ? p->x <= t.x : p->y <= t.y)
 				break;
 			l->items[j] = l->items[j - 1];
@@ -181,11 +194,13 @@ int input_qr_decode_gray(const uint8_t *gray, unsigned width, unsigned height,
 	int rc = 0;
 
 	if (gray == NULL || out == NULL)
-		return input_fail(err, INPUT_ERR_ARG, "QR decode: missing argument");
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "QR decode: missing argument");
 	start = out->count;
 	if ((unsigned long long)width * height > QR_FAST_PIXELS) {
 		unsigned f = 2, sw, sh;
-		while ((unsigned long long)(width / f) * (height / f) > QR_FAST_PIXELS)
+		while ((unsigned long long)(width / f) * (height / f) >
+		       QR_FAST_PIXELS)
 			f++;
 		small = qr_shrink(gray, width, height, f, &sw, &sh);
 		if (small == NULL) {
@@ -208,16 +223,21 @@ int input_qr_decode_gray(const uint8_t *gray, unsigned width, unsigned height,
 	out->image_height = height;
 	rc = INPUT_OK;
 	if (out->count == start)
-		rc = input_fail(err, INPUT_ERR_NO_QR,
-		                "no QR code found in the %ux%u image; make sure the whole code is visible, sharp and not too small (at least about 2 pixels per module), or crop the picture around it",
-		                width, height);
+		rc = input_fail(
+			err, INPUT_ERR_NO_QR,
+			"no QR code found in the %ux%u image; make sure the whole code is visible, sharp and not too small (at least about 2 pixels per module), or crop the picture around it",
+			width, height);
 fail:
 	if (small != NULL)
 		input_secret_free(small, small_len);
 	if (rc == INPUT_ERR_NOMEM)
-		input_fail(err, rc, "out of memory decoding a %ux%u image", width, height);
+		input_fail(err, rc, "out of memory decoding a %ux%u image",
+		           width, height);
 	else if (rc == INPUT_ERR_QR_DECODER)
-		input_fail(err, rc, "the QR decoder (zbar) failed on a %ux%u image; save the picture as PNG and retry", width, height);
+		input_fail(
+			err, rc,
+			"the QR decoder (zbar) failed on a %ux%u image; save the picture as PNG and retry",
+			width, height);
 	return rc;
 }
 
@@ -228,17 +248,20 @@ int input_qr_decode_buffer(const uint8_t *data, size_t len, const char *what,
 	int rc;
 
 	if (data == NULL && len > 0)
-		return input_fail(err, INPUT_ERR_ARG, "QR decode: missing argument");
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "QR decode: missing argument");
 	if (out == NULL)
-		return input_fail(err, INPUT_ERR_ARG, "QR decode: missing argument");
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "QR decode: missing argument");
 	rc = input_image_load(data, len, what, &img, err);
 	if (rc != INPUT_OK)
 		return rc;
 	rc = input_qr_decode_gray(img.px, img.width, img.height, out, err);
 	if (rc == INPUT_ERR_NO_QR)
-		input_fail(err, rc,
-		           "%s: no QR code found in the %ux%u image; make sure the whole code is visible, sharp and not too small, or crop the picture around it",
-		           input_what(what), img.width, img.height);
+		input_fail(
+			err, rc,
+			"%s: no QR code found in the %ux%u image; make sure the whole code is visible, sharp and not too small, or crop the picture around it",
+			input_what(what), img.width, img.height);
 	input_image_free(&img);
 	return rc;
 }
@@ -254,16 +277,18 @@ static int qr_read_file(const char *path, input_buf *b, input_error *err)
 		return rc;
 	input_text_escape(path, strlen(path), shown, sizeof(shown));
 	if (rc == INPUT_ERR_NOT_FILE)
-		return input_fail(err, rc,
-		                  "%s is %s, not an image file; give the path of "
-		                  "a PNG or JPEG image (save a QR code from a "
-		                  "pipe to a file first)",
-		                  shown, input_file_kind(mode));
+		return input_fail(
+			err, rc,
+			"%s is %s, not an image file; give the path of "
+			"a PNG or JPEG image (save a QR code from a "
+			"pipe to a file first)",
+			shown, input_file_kind(mode));
 	if (rc == INPUT_ERR_TOO_LONG)
-		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-		                  "%s: the file is more than the %u MiB allowed "
-		                  "for an image; crop or scale it down",
-		                  shown, INPUT_FILE_MAX >> 20);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_TOO_BIG,
+			"%s: the file is more than the %u MiB allowed "
+			"for an image; crop or scale it down",
+			shown, INPUT_FILE_MAX >> 20);
 	if (rc == INPUT_ERR_NOMEM)
 		return input_fail(err, rc, "%s: out of memory reading the file",
 		                  shown);
@@ -273,8 +298,7 @@ static int qr_read_file(const char *path, input_buf *b, input_error *err)
 	                  shown, mode == 0 ? "open" : "read", strerror(errno));
 }
 
-int input_qr_decode_file(const char *path, input_qr_list *out,
-                         input_error *err)
+int input_qr_decode_file(const char *path, input_qr_list *out, input_error *err)
 {
 	input_buf b;
 	int rc;

@@ -53,7 +53,7 @@ int input_ms_left(const struct timespec *deadline)
 /* Wait until fd can be read or the deadline passes (ETIMEDOUT). */
 static int read_wait(int fd, const struct timespec *deadline)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	int n;
 
 	if (deadline == NULL)
@@ -66,8 +66,7 @@ static int read_wait(int fd, const struct timespec *deadline)
 	return n > 0 ? 0 : -1;
 }
 
-int input_read_fd(int fd, size_t max, size_t hint, unsigned flags,
-                  input_buf *b)
+int input_read_fd(int fd, size_t max, size_t hint, unsigned flags, input_buf *b)
 {
 	return input_read_fd_until(fd, max, hint, flags, NULL, b);
 }
@@ -119,7 +118,8 @@ int input_read_fd_until(int fd, size_t max, size_t hint, unsigned flags,
 		}
 		/* A terminal gives one line: stop there, do not wait for EOF. */
 		if ((flags & INPUT_READ_LINE) &&
-		    memchr(b->data + b->len - (size_t)n, '\n', (size_t)n) != NULL)
+		    memchr(b->data + b->len - (size_t)n, '\n', (size_t)n) !=
+		            NULL)
 			break;
 	}
 	b->data[b->len] = '\0';
@@ -140,19 +140,26 @@ void input_buf_free(input_buf *b)
 const char *input_file_kind(unsigned mode)
 {
 	switch (mode & S_IFMT) {
-	case S_IFREG: return "a regular file";
-	case S_IFDIR: return "a directory";
-	case S_IFIFO: return "a pipe (FIFO)";
-	case S_IFCHR: return "a character device";
-	case S_IFBLK: return "a block device";
-	case S_IFSOCK: return "a socket";
-	case S_IFLNK: return "a symbolic link";
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a pipe (FIFO)";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFLNK:
+		return "a symbolic link";
 	}
 	return "not a regular file";
 }
 
-int input_read_file(const char *path, size_t max, unsigned flags,
-                    input_buf *b, unsigned *mode)
+int input_read_file(const char *path, size_t max, unsigned flags, input_buf *b,
+                    unsigned *mode)
 {
 	int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	struct stat st;
@@ -169,7 +176,8 @@ int input_read_file(const char *path, size_t max, unsigned flags,
 		    mode != NULL)
 			*mode = S_IFLNK;
 		return errno == ELOOP && (flags & INPUT_FILE_NOFOLLOW)
-		               ? INPUT_ERR_NOT_FILE : INPUT_ERR_IO;
+		               ? INPUT_ERR_NOT_FILE
+		               : INPUT_ERR_IO;
 	}
 	if (fstat(fd, &st) != 0) {
 		rc = INPUT_ERR_IO;

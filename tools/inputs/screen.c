@@ -44,14 +44,16 @@ static int scr_randr(Display *d, int screen, input_screen_result *r)
 	int ev, er, major = 0, minor = 0, n = 0;
 	XRRMonitorInfo *mons;
 
-	if (!XRRQueryExtension(d, &ev, &er) || !XRRQueryVersion(d, &major, &minor) ||
-	    major < 1 || (major == 1 && minor < 5))
+	if (!XRRQueryExtension(d, &ev, &er) ||
+	    !XRRQueryVersion(d, &major, &minor) || major < 1 ||
+	    (major == 1 && minor < 5))
 		return 0;
 	mons = XRRGetMonitors(d, RootWindow(d, screen), True, &n);
 	if (mons == NULL)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		char *an = mons[i].name != None ? XGetAtomName(d, mons[i].name) : NULL;
+		char *an = mons[i].name != None ? XGetAtomName(d, mons[i].name)
+		                                : NULL;
 		char name[64];
 		snprintf(name, sizeof(name), "%s", an ? an : "monitor");
 		if (an != NULL)
@@ -75,9 +77,10 @@ static int scr_xinerama(Display *d, input_screen_result *r)
 		return 0;
 	for (int i = 0; i < n; i++) {
 		char name[32];
-		snprintf(name, sizeof(name), "xinerama-%d", xs[i].screen_number);
-		scr_add(r, name, xs[i].x_org, xs[i].y_org, (unsigned)xs[i].width,
-		        (unsigned)xs[i].height);
+		snprintf(name, sizeof(name), "xinerama-%d",
+		         xs[i].screen_number);
+		scr_add(r, name, xs[i].x_org, xs[i].y_org,
+		        (unsigned)xs[i].width, (unsigned)xs[i].height);
 	}
 	XFree(xs);
 	return n;
@@ -124,15 +127,17 @@ static int scr_monitor(Display *d, int screen, unsigned rw, unsigned rh,
                        size_t idx, input_screen_result *r, input_error *err)
 {
 	input_monitor *m = &r->monitors[idx];
-	input_qr_list found = { 0 };
+	input_qr_list found = {0};
 	uint8_t *g = NULL;
 	int x0 = m->x < 0 ? 0 : m->x, y0 = m->y < 0 ? 0 : m->y;
 	int x1 = m->x + (int)m->width, y1 = m->y + (int)m->height;
 	unsigned w, h;
 	int rc;
 
-	if (x1 > (int)rw) x1 = (int)rw;
-	if (y1 > (int)rh) y1 = (int)rh;
+	if (x1 > (int)rw)
+		x1 = (int)rw;
+	if (y1 > (int)rh)
+		y1 = (int)rh;
 	if (x1 <= x0 || y1 <= y0)
 		return INPUT_OK;
 	w = (unsigned)(x1 - x0);
@@ -151,8 +156,9 @@ static int scr_monitor(Display *d, int screen, unsigned rw, unsigned rh,
 		const input_qr_code *c = &found.items[i];
 		if (scr_seen(&r->codes, c, x0, y0))
 			continue;
-		rc = input_qr_list_push(&r->codes, c->text, c->len, c->x + x0, c->y + y0,
-		                        c->width, c->height, (int)idx);
+		rc = input_qr_list_push(&r->codes, c->text, c->len, c->x + x0,
+		                        c->y + y0, c->width, c->height,
+		                        (int)idx);
 		if (rc != INPUT_OK) {
 			input_fail(err, rc, "out of memory listing QR codes");
 			goto fail;
@@ -173,8 +179,9 @@ static void scr_describe(const input_screen_result *r, char *buf, size_t cap)
 	buf[0] = '\0';
 	for (size_t i = 0; i < r->monitor_count && o + 1 < cap; i++) {
 		const input_monitor *m = &r->monitors[i];
-		int n = snprintf(buf + o, cap - o, "%s%s %ux%u+%d+%d", i ? ", " : "",
-		                 m->name, m->width, m->height, m->x, m->y);
+		int n = snprintf(buf + o, cap - o, "%s%s %ux%u+%d+%d",
+		                 i ? ", " : "", m->name, m->width, m->height,
+		                 m->x, m->y);
 		if (n < 0 || (size_t)n >= cap - o)
 			break;
 		o += (size_t)n;
@@ -186,24 +193,31 @@ static int scr_open(const char *display, Display **d, input_error *err)
 	const char *env = getenv("DISPLAY");
 	const char *way = getenv("WAYLAND_DISPLAY");
 
-	if ((display == NULL || display[0] == '\0') && (env == NULL || env[0] == '\0')) {
+	if ((display == NULL || display[0] == '\0') &&
+	    (env == NULL || env[0] == '\0')) {
 		if (way != NULL && way[0] != '\0')
-			return input_fail(err, INPUT_ERR_WAYLAND,
-			                  "this is a Wayland session without X11 (WAYLAND_DISPLAY is set, DISPLAY is not), so the screen cannot be read directly; %s",
-			                  input_advice("use a screenshot command, e.g. --screenshot-cmd 'grim -' (wlroots) or --screenshot-cmd 'gnome-screenshot -f {file}'",
-			                               "take a screenshot of the QR code and open it with \"Open QR image…\""));
-		return input_fail(err, INPUT_ERR_NO_DISPLAY,
-		                  "no graphical display: DISPLAY is not set; %s",
-		                  input_advice("run this in the desktop session, or save the QR code as an image and use --qr FILE",
-		                               "save the QR code as an image and open it with \"Open QR image…\""));
+			return input_fail(
+				err, INPUT_ERR_WAYLAND,
+				"this is a Wayland session without X11 (WAYLAND_DISPLAY is set, DISPLAY is not), so the screen cannot be read directly; %s",
+				input_advice(
+					"use a screenshot command, e.g. --screenshot-cmd 'grim -' (wlroots) or --screenshot-cmd 'gnome-screenshot -f {file}'",
+					"take a screenshot of the QR code and open it with \"Open QR image…\""));
+		return input_fail(
+			err, INPUT_ERR_NO_DISPLAY,
+			"no graphical display: DISPLAY is not set; %s",
+			input_advice(
+				"run this in the desktop session, or save the QR code as an image and use --qr FILE",
+				"save the QR code as an image and open it with \"Open QR image…\""));
 	}
 	*d = XOpenDisplay(display);
 	if (*d == NULL)
-		return input_fail(err, INPUT_ERR_NO_DISPLAY,
-		                  "the X11 display %s cannot be opened; check DISPLAY and that you may use it (xhost/XAUTHORITY), or %s",
-		                  display ? display : env,
-		                  input_advice("use --qr FILE",
-		                               "save the QR code as an image and open it with \"Open QR image…\""));
+		return input_fail(
+			err, INPUT_ERR_NO_DISPLAY,
+			"the X11 display %s cannot be opened; check DISPLAY and that you may use it (xhost/XAUTHORITY), or %s",
+			display ? display : env,
+			input_advice(
+				"use --qr FILE",
+				"save the QR code as an image and open it with \"Open QR image…\""));
 	return INPUT_OK;
 }
 
@@ -215,13 +229,15 @@ int input_screen_scan(const char *display, input_screen_result *out,
 	int rc;
 
 	if (out == NULL)
-		return input_fail(err, INPUT_ERR_ARG, "screen scan: missing argument");
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "screen scan: missing argument");
 	memset(out, 0, sizeof(*out));
 	if ((rc = scr_open(display, &d, err)) != INPUT_OK)
 		return rc;
 	old = grab_errors_begin();
 	for (int s = 0; s < ScreenCount(d); s++) {
-		unsigned rw = (unsigned)DisplayWidth(d, s), rh = (unsigned)DisplayHeight(d, s);
+		unsigned rw = (unsigned)DisplayWidth(d, s),
+			 rh = (unsigned)DisplayHeight(d, s);
 		size_t first = out->monitor_count;
 
 		if (scr_pick_monitors(d, s, out) == 0) {
@@ -230,7 +246,8 @@ int input_screen_scan(const char *display, input_screen_result *out,
 			scr_add(out, name, 0, 0, rw, rh);
 		}
 		for (size_t i = first; i < out->monitor_count; i++)
-			if ((rc = scr_monitor(d, s, rw, rh, i, out, err)) != INPUT_OK)
+			if ((rc = scr_monitor(d, s, rw, rh, i, out, err)) !=
+			    INPUT_OK)
 				goto fail;
 	}
 	rc = INPUT_OK;
@@ -239,14 +256,18 @@ int input_screen_scan(const char *display, input_screen_result *out,
 		scr_describe(out, desc, sizeof(desc));
 		const char *way = getenv("WAYLAND_DISPLAY");
 		/* under XWayland an X11 grab shows X11 windows only */
-		rc = input_fail(err, INPUT_ERR_NO_QR,
-		                "no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and %s%s",
-		                out->monitor_count, out->monitor_count == 1 ? "" : "s", desc,
-		                input_advice("use --qr FILE", "open it with \"Open QR image…\""),
-		                (way != NULL && way[0] != '\0')
-		                 ? input_advice("; this is a Wayland session, where only X11 windows can be read this way: try --screenshot-cmd 'grim -'",
-		                                "; this is a Wayland session, where only X11 windows can be read this way")
-		                 : "");
+		rc = input_fail(
+			err, INPUT_ERR_NO_QR,
+			"no QR code found on the screen (searched %zu monitor%s: %s); show the whole QR code uncovered, zoom in if it is small, or save it as an image and %s%s",
+			out->monitor_count, out->monitor_count == 1 ? "" : "s",
+			desc,
+			input_advice("use --qr FILE",
+		                     "open it with \"Open QR image…\""),
+			(way != NULL && way[0] != '\0')
+				? input_advice(
+					  "; this is a Wayland session, where only X11 windows can be read this way: try --screenshot-cmd 'grim -'",
+					  "; this is a Wayland session, where only X11 windows can be read this way")
+				: "");
 	}
 fail:
 	grab_errors_end(old);

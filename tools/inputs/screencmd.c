@@ -44,7 +44,8 @@ static char *shot_expand(const char *cmd, const char *path)
 	const char *p;
 	char *o, *w;
 
-	for (p = strstr(cmd, CMD_PLACEHOLDER); p; p = strstr(p + hl, CMD_PLACEHOLDER))
+	for (p = strstr(cmd, CMD_PLACEHOLDER); p;
+	     p = strstr(p + hl, CMD_PLACEHOLDER))
 		n++;
 	o = malloc(strlen(cmd) + n * plen + 1);
 	if (o == NULL)
@@ -82,21 +83,23 @@ static unsigned shot_seconds(void)
 static int shot_read_fail(int rc, unsigned seconds, input_error *err)
 {
 	if (rc == INPUT_ERR_TOO_LONG)
-		return input_fail(err, INPUT_ERR_IMAGE_TOO_BIG,
-		                  "the screenshot command wrote more than %u MiB; "
-		                  "make it write one PNG image",
-		                  INPUT_FILE_MAX >> 20);
+		return input_fail(
+			err, INPUT_ERR_IMAGE_TOO_BIG,
+			"the screenshot command wrote more than %u MiB; "
+			"make it write one PNG image",
+			INPUT_FILE_MAX >> 20);
 	if (rc == INPUT_ERR_NOMEM)
 		return input_fail(err, rc,
 		                  "out of memory reading the screenshot");
 	if (errno == ETIMEDOUT)
-		return input_fail(err, INPUT_ERR_CAPTURE,
-		                  "the screenshot command did not finish within "
-		                  "%u s and was stopped; check that it ends by "
-		                  "itself (run it by hand), set "
-		                  "SAFEID_SCREENSHOT_TIMEOUT for a slower one, or "
-		                  "save the QR code and use --qr FILE",
-		                  seconds);
+		return input_fail(
+			err, INPUT_ERR_CAPTURE,
+			"the screenshot command did not finish within "
+			"%u s and was stopped; check that it ends by "
+			"itself (run it by hand), set "
+			"SAFEID_SCREENSHOT_TIMEOUT for a slower one, or "
+			"save the QR code and use --qr FILE",
+			seconds);
 	return input_fail(err, INPUT_ERR_CAPTURE,
 	                  "the screenshot could not be read (%s); run the "
 	                  "command by hand to see why, or save the QR code "
@@ -130,7 +133,7 @@ static char **shot_env(const char *dir, char *tmpdir, size_t cap)
 static void shot_child(const char *cmd, int null_fd, int out_fd, char **env)
 {
 	static char sh[] = "sh", dash_c[] = "-c";
-	char *const argv[] = { sh, dash_c, (char *)(uintptr_t)cmd, NULL };
+	char *const argv[] = {sh, dash_c, (char *)(uintptr_t)cmd, NULL};
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -154,12 +157,12 @@ static bool shot_wait(pid_t pid, int *status, const struct timespec *deadline)
 		if (input_ms_left(deadline) == 0)
 			break;
 		if (pidfd >= 0) {
-			struct pollfd p = { .fd = pidfd, .events = POLLIN };
+			struct pollfd p = {.fd = pidfd, .events = POLLIN};
 
 			poll(&p, 1, input_ms_left(deadline));
 		} else {
 			/* kernels before 5.3: look again in a while */
-			struct timespec ts = { 0, 20 * 1000 * 1000 };
+			struct timespec ts = {0, 20 * 1000 * 1000};
 
 			nanosleep(&ts, NULL);
 		}
@@ -174,7 +177,7 @@ static bool shot_wait(pid_t pid, int *status, const struct timespec *deadline)
 static int shot_run(const char *cmd, const char *dir, input_buf *shot,
                     input_error *err)
 {
-	int pipefd[2] = { -1, -1 }, status = 0, rc = INPUT_OK, null_fd;
+	int pipefd[2] = {-1, -1}, status = 0, rc = INPUT_OK, null_fd;
 	unsigned seconds = shot_seconds();
 	char tmpdir[300], **env = NULL;
 	struct timespec deadline;
@@ -213,7 +216,8 @@ static int shot_run(const char *cmd, const char *dir, input_buf *shot,
 		close(pipefd[1]);
 		pipefd[1] = -1;
 		/* a read never blocks past the deadline: it waits in poll */
-		fcntl(pipefd[0], F_SETFL, fcntl(pipefd[0], F_GETFL) | O_NONBLOCK);
+		fcntl(pipefd[0], F_SETFL,
+		      fcntl(pipefd[0], F_GETFL) | O_NONBLOCK);
 		rc = input_read_fd_until(pipefd[0], INPUT_FILE_MAX, 1u << 20, 0,
 		                         &deadline, shot);
 		if (rc != INPUT_OK)
@@ -234,13 +238,14 @@ static int shot_run(const char *cmd, const char *dir, input_buf *shot,
 		}
 	}
 	if (rc == INPUT_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		rc = input_fail(err, INPUT_ERR_CAPTURE,
-		                "the screenshot command failed (%s %d); run it by "
-		                "hand to see why, or save the QR code and use "
-		                "--qr FILE",
-		                WIFEXITED(status) ? "exit status" : "signal",
-		                WIFEXITED(status) ? WEXITSTATUS(status)
-		                                  : WTERMSIG(status));
+		rc = input_fail(
+			err, INPUT_ERR_CAPTURE,
+			"the screenshot command failed (%s %d); run it by "
+			"hand to see why, or save the QR code and use "
+			"--qr FILE",
+			WIFEXITED(status) ? "exit status" : "signal",
+			WIFEXITED(status) ? WEXITSTATUS(status)
+					  : WTERMSIG(status));
 fail:
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
@@ -253,8 +258,7 @@ fail:
 }
 
 /* The image the command wrote to {file}: a regular file, not a link. */
-static int shot_file_read(const char *path, input_buf *shot,
-                          input_error *err)
+static int shot_file_read(const char *path, input_buf *shot, input_error *err)
 {
 	unsigned mode = 0;
 	int rc = input_read_file(path, INPUT_FILE_MAX, INPUT_FILE_NOFOLLOW,
@@ -267,10 +271,11 @@ static int shot_file_read(const char *path, input_buf *shot,
 		                  "the screenshot is larger than %u MiB",
 		                  INPUT_FILE_MAX >> 20);
 	if (rc == INPUT_ERR_NOT_FILE)
-		return input_fail(err, INPUT_ERR_CAPTURE,
-		                  "the screenshot command made %s at {file}, not "
-		                  "an image file; make it write its image there",
-		                  input_file_kind(mode));
+		return input_fail(
+			err, INPUT_ERR_CAPTURE,
+			"the screenshot command made %s at {file}, not "
+			"an image file; make it write its image there",
+			input_file_kind(mode));
 	if (rc == INPUT_ERR_NOMEM)
 		return input_fail(err, rc,
 		                  "out of memory reading the screenshot");
@@ -310,16 +315,20 @@ int input_screen_scan_cmd(const char *cmd, input_screen_result *out,
                           input_error *err)
 {
 	char dir[256], path[300];
-	input_buf shot = { NULL, 0, 0 };
+	input_buf shot = {NULL, 0, 0};
 	char *full = NULL;
 	int use_file, made_dir = 0, rc;
 
 	if (cmd == NULL || out == NULL)
-		return input_fail(err, INPUT_ERR_ARG, "screenshot command: missing argument");
+		return input_fail(err, INPUT_ERR_ARG,
+		                  "screenshot command: missing argument");
 	memset(out, 0, sizeof(*out));
 	use_file = strstr(cmd, CMD_PLACEHOLDER) != NULL;
 	if (!shot_dir_make(dir, sizeof(dir))) {
-		rc = input_fail(err, INPUT_ERR_CAPTURE, "cannot create a private temporary directory (%s); check $TMPDIR or /tmp", strerror(errno));
+		rc = input_fail(
+			err, INPUT_ERR_CAPTURE,
+			"cannot create a private temporary directory (%s); check $TMPDIR or /tmp",
+			strerror(errno));
 		goto fail;
 	}
 	made_dir = 1;
@@ -327,7 +336,9 @@ int input_screen_scan_cmd(const char *cmd, input_screen_result *out,
 		snprintf(path, sizeof(path), "%s/screen.png", dir);
 		full = shot_expand(cmd, path);
 		if (full == NULL) {
-			rc = input_fail(err, INPUT_ERR_NOMEM, "out of memory starting the screenshot command");
+			rc = input_fail(
+				err, INPUT_ERR_NOMEM,
+				"out of memory starting the screenshot command");
 			goto fail;
 		}
 		rc = shot_run(full, dir, NULL, err);
@@ -340,7 +351,8 @@ int input_screen_scan_cmd(const char *cmd, input_screen_result *out,
 		goto fail;
 	rc = input_qr_decode_buffer(shot.data, shot.len, "the screenshot",
 	                            &out->codes, err);
-	if (out->codes.image_width > 0 || rc == INPUT_OK || rc == INPUT_ERR_NO_QR) {
+	if (out->codes.image_width > 0 || rc == INPUT_OK ||
+	    rc == INPUT_ERR_NO_QR) {
 		input_monitor *m = &out->monitors[0];
 		snprintf(m->name, sizeof(m->name), "screenshot");
 		m->width = out->codes.image_width;

@@ -34,13 +34,13 @@ size_t input_utf8_next(const char *s, size_t len, uint32_t *cp)
 	} else if (p[0] < 0xf0) {
 		need = 2;
 		v = p[0] & 0x0fu;
-		lo = p[0] == 0xe0 ? 0xa0 : 0x80;  /* overlong */
-		hi = p[0] == 0xed ? 0x9f : 0xbf;  /* surrogates */
+		lo = p[0] == 0xe0 ? 0xa0 : 0x80; /* overlong */
+		hi = p[0] == 0xed ? 0x9f : 0xbf; /* surrogates */
 	} else {
 		need = 3;
 		v = p[0] & 0x07u;
-		lo = p[0] == 0xf0 ? 0x90 : 0x80;  /* overlong */
-		hi = p[0] == 0xf4 ? 0x8f : 0xbf;  /* past U+10FFFF */
+		lo = p[0] == 0xf0 ? 0x90 : 0x80; /* overlong */
+		hi = p[0] == 0xf4 ? 0x8f : 0xbf; /* past U+10FFFF */
 	}
 	/* A bad sequence is as long as its valid beginning: one U+FFFD or
 	 * one escape for each broken character, not for each byte. */
@@ -60,15 +60,15 @@ size_t input_utf8_next(const char *s, size_t len, uint32_t *cp)
 static int text_is_hidden(uint32_t c)
 {
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
-	       c == 0xad ||                       /* soft hyphen */
-	       c == 0x061c ||                     /* Arabic letter mark */
-	       (c >= 0x200b && c <= 0x200f) ||    /* zero width, LRM, RLM */
-	       (c >= 0x2028 && c <= 0x202e) ||    /* separators, embeddings,
+	       c == 0xad ||                    /* soft hyphen */
+	       c == 0x061c ||                  /* Arabic letter mark */
+	       (c >= 0x200b && c <= 0x200f) || /* zero width, LRM, RLM */
+	       (c >= 0x2028 && c <= 0x202e) || /* separators, embeddings,
 	                                             overrides */
-	       (c >= 0x2060 && c <= 0x206f) ||    /* joiners, isolates */
-	       c == 0xfeff ||                     /* zero-width no-break */
-	       (c >= 0xfff9 && c <= 0xfffb) ||    /* annotations */
-	       (c >= 0xe0000 && c <= 0xe007f);    /* tags */
+	       (c >= 0x2060 && c <= 0x206f) || /* joiners, isolates */
+	       c == 0xfeff ||                  /* zero-width no-break */
+	       (c >= 0xfff9 && c <= 0xfffb) || /* annotations */
+	       (c >= 0xe0000 && c <= 0xe007f); /* tags */
 }
 
 /* The printable form of the character (or bad bytes) at s[0..len) into
@@ -87,7 +87,8 @@ static size_t text_piece(const char *s, size_t len, char piece[16],
 	} else if (c < 0x80 && text_is_hidden(c)) {
 		k = (size_t)snprintf(piece, 16, "\\x%02x", (unsigned)c);
 	} else if (text_is_hidden(c)) {
-		k = (size_t)snprintf(piece, 16, c > 0xffff ? "\\U%08x" : "\\u%04x",
+		k = (size_t)snprintf(piece, 16,
+		                     c > 0xffff ? "\\U%08x" : "\\u%04x",
 		                     (unsigned)c);
 	} else {
 		memcpy(piece, s, n);

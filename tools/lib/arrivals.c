@@ -14,12 +14,12 @@
 typedef struct mark {
 	char reader[CLIENT_READER_MAX];
 	bool used;
-	unsigned events;            /* card event count when handled */
+	unsigned events; /* card event count when handled */
 } mark;
 
 struct client_arrivals {
 	safeid_watch *watch;
-	bool one;                   /* one reader only */
+	bool one; /* one reader only */
 	char reader[CLIENT_READER_MAX];
 	mark marks[SAFEID_WATCH_MAX];
 };
@@ -135,12 +135,12 @@ int client_arrivals_next(client_arrivals *a, long timeout_ms, char *reader,
 		for (size_t i = 0; i < n; i++) {
 			mark *m = mark_find(a, names[i], false);
 
-			if (m != NULL && (st[i].empty || !st[i].known ||
-			                  (st[i].present &&
-			                   st[i].events != m->events)))
+			if (m != NULL &&
+			    (st[i].empty || !st[i].known ||
+			     (st[i].present && st[i].events != m->events)))
 				m->used = false; /* the handled card left */
-			if (st[i].usable && mark_find(a, names[i], false) ==
-			                            NULL) {
+			if (st[i].usable &&
+			    mark_find(a, names[i], false) == NULL) {
 				snprintf(reader, cap, "%s", names[i]);
 				return 0;
 			}

@@ -44,9 +44,8 @@ typedef struct client_backend_ops {
 	 * says how it went: client_m2_run makes the sentence), or an exit
 	 * code with err when it could not start (no token, another token,
 	 * not a Molto2): then nothing was sent to the token. */
-	int (*m2)(client_link *l, const char *spec,
-	          const client_m2_request *rq, int tries_known,
-	          client_m2_outcome *out, client_error *err);
+	int (*m2)(client_link *l, const char *spec, const client_m2_request *rq,
+	          int tries_known, client_m2_outcome *out, client_error *err);
 } client_backend_ops;
 
 /* ---- what both backends share for a Molto2 (backend_common.c) ---------- */
@@ -65,8 +64,7 @@ int client_m2_accounts(const client_m2_request *rq, safeid_m2_account *acc,
 /* The refusal of a Molto2 command on a single-profile token (and the
  * other way round: single is true for a single-profile command on a
  * Molto2).  Nothing sent. */
-int client_family_refuse(const client_slot *s, bool single,
-                         client_error *err);
+int client_family_refuse(const client_slot *s, bool single, client_error *err);
 /* The slot's fields of a recognised token d. */
 void client_slot_family(client_slot *s, const safeid_detected *d);
 

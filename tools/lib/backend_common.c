@@ -84,8 +84,7 @@ static bool all_digits(const char *s)
 }
 
 /* "0: 'name', 1: 'name'" for messages that ask the person to choose. */
-static void readers_describe(const client_slot_list *l, char *out,
-                             size_t cap)
+static void readers_describe(const client_slot_list *l, char *out, size_t cap)
 {
 	size_t used = 0;
 
@@ -125,15 +124,15 @@ long client_slot_pick(const client_slot_list *l, const char *spec,
 			}
 		if (hits == 1)
 			return found;
-		client_fail(err, hits == 0 ? CLIENT_EXIT_NO_TOKEN
-		                           : CLIENT_EXIT_USAGE,
-		            hits == 0 ? "no_token" : "reader_ambiguous",
-		            "%s; readers: %s. Choose one with -r INDEX or -r "
-		            "NAME-PART%s",
-		            hits == 0 ? "no token on any reader"
-		                    : "tokens on several readers",
-		            names,
-		            hits == 0 ? ", and place the token on it" : "");
+		client_fail(
+			err,
+			hits == 0 ? CLIENT_EXIT_NO_TOKEN : CLIENT_EXIT_USAGE,
+			hits == 0 ? "no_token" : "reader_ambiguous",
+			"%s; readers: %s. Choose one with -r INDEX or -r "
+			"NAME-PART%s",
+			hits == 0 ? "no token on any reader"
+				  : "tokens on several readers",
+			names, hits == 0 ? ", and place the token on it" : "");
 		return -1;
 	}
 	if (all_digits(spec)) {
@@ -155,17 +154,18 @@ long client_slot_pick(const client_slot_list *l, const char *spec,
 		return found;
 	/* A window names the reader chosen in its list. */
 	if (client_front_now == CLIENT_FRONT_WINDOW)
-		client_fail(err, CLIENT_EXIT_USAGE, hits == 0
-		                                    ? "reader_unknown"
-		                                    : "reader_ambiguous",
+		client_fail(err, CLIENT_EXIT_USAGE,
+		            hits == 0 ? "reader_unknown" : "reader_ambiguous",
 		            "reader '%s' is %s; readers: %s. Choose the "
 		            "reader again in the list",
-		            spec, hits == 0 ? "gone" : "not the only one of that "
-		                                       "name", names);
+		            spec,
+		            hits == 0 ? "gone"
+		                      : "not the only one of that "
+		                        "name",
+		            names);
 	else
-		client_fail(err, CLIENT_EXIT_USAGE, hits == 0
-		                                    ? "reader_unknown"
-		                                    : "reader_ambiguous",
+		client_fail(err, CLIENT_EXIT_USAGE,
+		            hits == 0 ? "reader_unknown" : "reader_ambiguous",
 		            "-r '%s' matches %s reader; readers: %s. Give an "
 		            "index or a longer part of the name",
 		            spec, hits == 0 ? "no" : "more than one", names);
@@ -330,16 +330,16 @@ int client_m2_accounts(const client_m2_request *rq, safeid_m2_account *acc,
 	return 0;
 }
 
-int client_family_refuse(const client_slot *s, bool single,
-                         client_error *err)
+int client_family_refuse(const client_slot *s, bool single, client_error *err)
 {
 	if (single)
-		return client_fail(err, CLIENT_EXIT_USAGE, "molto2",
-		                   "nothing written: token %s on reader '%s' is "
-		                   "a Token2 Molto2, which this command does not "
-		                   "drive this way; use the Molto2's commands "
-		                   "(see 'safeid-tool --help')",
-		                   s->serial, s->reader);
+		return client_fail(
+			err, CLIENT_EXIT_USAGE, "molto2",
+			"nothing written: token %s on reader '%s' is "
+			"a Token2 Molto2, which this command does not "
+			"drive this way; use the Molto2's commands "
+			"(see 'safeid-tool --help')",
+			s->serial, s->reader);
 	return client_fail(err, CLIENT_EXIT_USAGE, "single_profile",
 	                   "nothing written: token %s on reader '%s' is a "
 	                   "single-profile token (%s): it has no profiles, "
@@ -355,7 +355,8 @@ void client_slot_family(client_slot *s, const safeid_detected *d)
 	s->profiles = d->profiles > 0 ? d->profiles : 1;
 	s->profiles_known = d->profiles_known;
 	if (s->molto2)
-		snprintf(s->model, sizeof(s->model), "Token2 Molto2, %u "
-		         "profiles%s", s->profiles,
-		         s->profiles_known ? "" : " (assumed)");
+		snprintf(s->model, sizeof(s->model),
+		         "Token2 Molto2, %u "
+		         "profiles%s",
+		         s->profiles, s->profiles_known ? "" : " (assumed)");
 }

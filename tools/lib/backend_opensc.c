@@ -21,7 +21,7 @@
 
 struct client_link {
 	struct sc_context *ctx;
-	client_backend_opts opts;   /* the front end's callbacks */
+	client_backend_opts opts; /* the front end's callbacks */
 	/* Write commands begun (client_backend_writes): read by a signal
 	 * handler, so a plain counter written by this thread only. */
 	volatile sig_atomic_t writes;
@@ -35,8 +35,7 @@ typedef struct opensc_conn {
 
 static void trace(const client_link *b, const char *what, int r)
 {
-	client_trace(&b->opts, "opensc: %s: %d (%s)", what, r,
-	             sc_strerror(r));
+	client_trace(&b->opts, "opensc: %s: %d (%s)", what, r, sc_strerror(r));
 }
 
 static bool driver_configured(const client_link *b)
@@ -46,8 +45,8 @@ static bool driver_configured(const client_link *b)
 
 		if (d == NULL)
 			break;
-		if (d->short_name != NULL && strcmp(d->short_name,
-		                                    "safeid") == 0)
+		if (d->short_name != NULL &&
+		    strcmp(d->short_name, "safeid") == 0)
 			return true;
 	}
 	return false;
@@ -385,12 +384,12 @@ static int same_token(client_link *b, opensc_conn *c, client_error *err)
 	r = sc_card_ctl(c->card, SAFEID_CARDCTL_GET_INFO, &now);
 	trace(b, "card_ctl(GET_INFO)", r);
 	if (r != SC_SUCCESS)
-		return client_fail(err, CLIENT_EXIT_TOKEN, "write_failed",
-		                   "nothing written: reading token %s on reader "
-		                   "'%s' again failed with %s: %s",
-		                   c->slot.serial, c->slot.reader,
-		                   safeid_errname(now.err),
-		                   safeid_strerror(now.err));
+		return client_fail(
+			err, CLIENT_EXIT_TOKEN, "write_failed",
+			"nothing written: reading token %s on reader "
+			"'%s' again failed with %s: %s",
+			c->slot.serial, c->slot.reader, safeid_errname(now.err),
+			safeid_strerror(now.err));
 	snprintf(s.serial, sizeof(s.serial), "%s", now.info.serial);
 	return client_token_changed(&s, c->slot.serial, err);
 }
@@ -443,9 +442,9 @@ static int write_run(client_link *b, opensc_conn *c, client_step cs,
 }
 
 static int opensc_seed_burn(client_link *b, const char *spec,
-                            const client_burn_plan *plan,
-                            client_step_fn step, void *arg,
-                            client_write_result *res, client_error *err)
+                            const client_burn_plan *plan, client_step_fn step,
+                            void *arg, client_write_result *res,
+                            client_error *err)
 {
 	safeid_config cfg;
 	opensc_conn c;
@@ -466,16 +465,15 @@ static int opensc_seed_burn(client_link *b, const char *spec,
 }
 
 static int opensc_clock_set(client_link *b, const char *spec,
-                            const client_clock_plan *plan,
-                            client_step_fn step, void *arg,
-                            client_write_result *res, client_error *err)
+                            const client_clock_plan *plan, client_step_fn step,
+                            void *arg, client_write_result *res,
+                            client_error *err)
 {
 	safeid_config cfg;
 	opensc_conn c;
 	int ret;
 
-	client_result_begin(res, plan->hash, plan->step,
-	                    plan->display_seconds);
+	client_result_begin(res, plan->hash, plan->step, plan->display_seconds);
 	ret = write_begin(b, spec, plan->expect_serial, step, arg, &c, res,
 	                  err);
 	if (ret != 0)
@@ -560,7 +558,7 @@ static void m2_progress(void *arg, int profile, safeid_m2_step step, int err)
 		p->b->writes++;
 	if (p->rq->step != NULL)
 		p->rq->step(p->rq->step_arg, profile, step,
-		            err == 1         ? CLIENT_PHASE_START
+		            err == 1           ? CLIENT_PHASE_START
 		            : err == SAFEID_OK ? CLIENT_PHASE_OK
 		                               : CLIENT_PHASE_FAIL);
 }
@@ -578,9 +576,8 @@ static void key_fill(struct safeid_cardctl_m2_key *k, const client_m2_key *key,
 	k->tries_left = tries_known;
 }
 
-static void m2_burn(client_link *b, opensc_conn *c,
-                    const client_m2_request *rq, int tries,
-                    struct m2_progress *pg, client_m2_outcome *out)
+static void m2_burn(client_link *b, opensc_conn *c, const client_m2_request *rq,
+                    int tries, struct m2_progress *pg, client_m2_outcome *out)
 {
 	struct safeid_cardctl_m2_burn a;
 	safeid_m2_account acc[SAFEID_M2_PROFILES];
@@ -611,9 +608,8 @@ static void m2_burn(client_link *b, opensc_conn *c,
 	safeid_wipe(acc, sizeof(acc));
 }
 
-static void m2_sync(client_link *b, opensc_conn *c,
-                    const client_m2_request *rq, int tries,
-                    struct m2_progress *pg, client_m2_outcome *out)
+static void m2_sync(client_link *b, opensc_conn *c, const client_m2_request *rq,
+                    int tries, struct m2_progress *pg, client_m2_outcome *out)
 {
 	struct safeid_cardctl_m2_sync a;
 	safeid_m2_result res[SAFEID_M2_PROFILES];

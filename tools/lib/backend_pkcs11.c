@@ -36,7 +36,7 @@ struct client_link {
 	 * the module has none. */
 	safeid_pkcs11_writes_started_fn writes_started;
 	bool initialized;
-	client_backend_opts opts;   /* the front end's callbacks */
+	client_backend_opts opts; /* the front end's callbacks */
 	char path[PATH_MAX];
 	/* The slot the last info read chose, so a write that follows on the
 	 * same reader spec asks no other slot again. */
@@ -125,52 +125,57 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");
 	b->opts = *opts;
-	if (client_module_find(opts->module_path, b->path,
-	                       sizeof(b->path)) != 0) {
-		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_path",
-		                  "the PKCS#11 module path is too long: give a "
-		                  "shorter one %s",
-		                  client_front_words("with --module",
-		                                     "in SAFEID_PKCS11_MODULE"));
+	if (client_module_find(opts->module_path, b->path, sizeof(b->path)) !=
+	    0) {
+		ret = client_fail(
+			err, CLIENT_EXIT_SETUP, "module_path",
+			"the PKCS#11 module path is too long: give a "
+			"shorter one %s",
+			client_front_words("with --module",
+		                           "in SAFEID_PKCS11_MODULE"));
 		goto fail;
 	}
 	client_trace(&b->opts, "loading PKCS#11 module %s", b->path);
 	/* dlopen() would block on a FIFO and read a device: a module is a
 	 * regular file (a link to one is fine). */
 	if (stat(b->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
-		                  "the PKCS#11 module '%s' is not a regular file "
-		                  "(a FIFO, a device or a folder): give the "
-		                  "safeid-pkcs11.so path %s",
-		                  b->path,
-		                  client_front_words("with --module",
-		                                     "in SAFEID_PKCS11_MODULE"));
+		ret = client_fail(
+			err, CLIENT_EXIT_SETUP, "module_load",
+			"the PKCS#11 module '%s' is not a regular file "
+			"(a FIFO, a device or a folder): give the "
+			"safeid-pkcs11.so path %s",
+			b->path,
+			client_front_words("with --module",
+		                           "in SAFEID_PKCS11_MODULE"));
 		goto fail;
 	}
 	b->dl = dlopen(b->path, RTLD_NOW | RTLD_LOCAL);
 	if (b->dl == NULL) {
-		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
-		                  "cannot load the PKCS#11 module '%s' (%s): "
-		                  "build it (target safeid-pkcs11), install "
-		                  "safeid, or give its path %s",
-		                  b->path, dlerror(),
-		                  client_front_words("with --module",
-		                                     "in SAFEID_PKCS11_MODULE"));
+		ret = client_fail(
+			err, CLIENT_EXIT_SETUP, "module_load",
+			"cannot load the PKCS#11 module '%s' (%s): "
+			"build it (target safeid-pkcs11), install "
+			"safeid, or give its path %s",
+			b->path, dlerror(),
+			client_front_words("with --module",
+		                           "in SAFEID_PKCS11_MODULE"));
 		goto fail;
 	}
 	*(void **)&getfl = dlsym(b->dl, "C_GetFunctionList");
 	if (getfl == NULL || getfl(&b->f) != CKR_OK || b->f == NULL) {
-		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_load",
-		                  "'%s' is not a usable PKCS#11 module (no "
-		                  "C_GetFunctionList): give the "
-		                  "safeid-pkcs11.so path %s",
-		                  b->path,
-		                  client_front_words("with --module",
-		                                     "in SAFEID_PKCS11_MODULE"));
+		ret = client_fail(
+			err, CLIENT_EXIT_SETUP, "module_load",
+			"'%s' is not a usable PKCS#11 module (no "
+			"C_GetFunctionList): give the "
+			"safeid-pkcs11.so path %s",
+			b->path,
+			client_front_words("with --module",
+		                           "in SAFEID_PKCS11_MODULE"));
 		goto fail;
 	}
 	/* Optional: another vendor's module does not have it. */
-	*(void **)&b->seed_state = dlsym(b->dl, SAFEID_PKCS11_SEED_STATE_SYMBOL);
+	*(void **)&b->seed_state =
+		dlsym(b->dl, SAFEID_PKCS11_SEED_STATE_SYMBOL);
 	*(void **)&b->writes_started =
 		dlsym(b->dl, SAFEID_PKCS11_WRITES_STARTED_SYMBOL);
 	memset(&args, 0, sizeof(args));
@@ -211,9 +216,8 @@ static void pkcs11_link_close(client_link **pb)
 
 /* Read a CK_ULONG / CK_BBOOL vendor attribute of the first object of
  * class cls; returns false when not available. */
-static bool attr_read(client_link *b, CK_SESSION_HANDLE s,
-                      CK_OBJECT_CLASS cls, CK_ATTRIBUTE_TYPE type, void *val,
-                      CK_ULONG len)
+static bool attr_read(client_link *b, CK_SESSION_HANDLE s, CK_OBJECT_CLASS cls,
+                      CK_ATTRIBUTE_TYPE type, void *val, CK_ULONG len)
 {
 	CK_ATTRIBUTE find = {CKA_CLASS, &cls, sizeof(cls)};
 	CK_ATTRIBUTE a = {type, val, len};
@@ -296,8 +300,8 @@ static CK_RV token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 
 		slot->molto2 = true;
 		slot->restricted_sync = false;
-		slot->profiles = n == SAFEID_M2_PROFILES_V1 ? n
-		                                            : SAFEID_M2_PROFILES;
+		slot->profiles =
+			n == SAFEID_M2_PROFILES_V1 ? n : SAFEID_M2_PROFILES;
 		slot->profiles_known = true;
 		snprintf(slot->model, sizeof(slot->model),
 		         "Token2 Molto2, %u profiles", slot->profiles);
@@ -437,7 +441,7 @@ static int slot_choose_by_asking_all(client_link *b, const char *spec,
  * every slot.
  */
 static int slot_choose(client_link *b, const char *spec, client_slot *slot,
-                  client_error *err)
+                       client_error *err)
 {
 	safeid_reader_list pl;
 	client_slot_list light;
@@ -503,8 +507,7 @@ static bool card_foreign(client_link *b, const client_slot *slot)
 
 /* Pick the slot for spec and make sure a token is on it. */
 static int slot_pick_present(client_link *b, const char *spec,
-                             client_slot *slot,
-                             client_error *err)
+                             client_slot *slot, client_error *err)
 {
 	char why[CLIENT_MSG_MAX];
 	int ret = slot_choose(b, spec, slot, err);
@@ -517,12 +520,13 @@ static int slot_pick_present(client_link *b, const char *spec,
 	foreign = !slot->present && card_foreign(b, slot);
 	if (foreign &&
 	    safeid_family_for_reader(slot->reader) == safeid_family_molto2())
-		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
-		                   "reader '%s' holds a Token2 Molto2, which the "
-		                   "PKCS#11 module does not drive: run again "
-		                   "with --backend opensc (nothing was sent to "
-		                   "the token)",
-		                   slot->reader);
+		return client_fail(
+			err, CLIENT_EXIT_SETUP, "backend",
+			"reader '%s' holds a Token2 Molto2, which the "
+			"PKCS#11 module does not drive: run again "
+			"with --backend opensc (nothing was sent to "
+			"the token)",
+			slot->reader);
 	if (foreign)
 		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token",
 		                   "reader '%s': %s", slot->reader,
@@ -585,7 +589,8 @@ static bool rv_wrote_nothing(CK_RV rv)
 {
 	return rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED ||
 	       rv == CKR_ATTRIBUTE_VALUE_INVALID ||
-	       rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_TEMPLATE_INCOMPLETE ||
+	       rv == CKR_ATTRIBUTE_TYPE_INVALID ||
+	       rv == CKR_TEMPLATE_INCOMPLETE ||
 	       rv == CKR_TEMPLATE_INCONSISTENT || rv == CKR_FUNCTION_REJECTED ||
 	       rv == CKR_ARGUMENTS_BAD || rv == CKR_KEY_SIZE_RANGE ||
 	       rv == CKR_SLOT_ID_INVALID || rv == CKR_SESSION_READ_ONLY ||
@@ -632,10 +637,9 @@ static int write_fail(client_link *b, CK_SESSION_HANDLE s,
 	int code;
 
 	res->seed = seed_state_after(b, s, slot->serial, guess);
-	res->config = config_after(rv, res->seed, slot->restricted_sync,
-	                           w0 == ULONG_MAX || w1 == ULONG_MAX
-	                                   ? ULONG_MAX
-	                                   : w1 - w0);
+	res->config = config_after(
+		rv, res->seed, slot->restricted_sync,
+		w0 == ULONG_MAX || w1 == ULONG_MAX ? ULONG_MAX : w1 - w0);
 	res->write_failed = true;
 	code = res->seed == SAFEID_SEED_OLD || res->seed == SAFEID_SEED_NEW
 	               ? CLIENT_EXIT_TOKEN
@@ -684,9 +688,10 @@ static int session_open(client_link *b, const char *spec, const char *expect,
 	                         NULL, s);
 	rv_trace(b, "C_OpenSession", rv);
 	if (rv != CKR_OK)
-		return rv_fail(err, rv, rv == CKR_TOKEN_NOT_PRESENT
-		                                ? CLIENT_EXIT_NO_TOKEN
-		                                : CLIENT_EXIT_TOKEN,
+		return rv_fail(err, rv,
+		               rv == CKR_TOKEN_NOT_PRESENT
+		                       ? CLIENT_EXIT_NO_TOKEN
+		                       : CLIENT_EXIT_TOKEN,
 		               "opening a session", slot->reader);
 	rv = reuse ? token_read(b, slot->handle, slot) : CKR_OK;
 	if (rv != CKR_OK)
@@ -730,8 +735,8 @@ static int write_begin(client_link *b, const char *spec, const char *expect,
 static int write_end(client_link *b, CK_SESSION_HANDLE s,
                      const client_slot *slot, CK_RV rv, const char *what,
                      unsigned long w0, safeid_seed_state held,
-                     client_step_fn step, void *arg,
-                     client_write_result *res, client_error *err)
+                     client_step_fn step, void *arg, client_write_result *res,
+                     client_error *err)
 {
 	int ret = 0;
 
@@ -748,14 +753,15 @@ static int write_end(client_link *b, CK_SESSION_HANDLE s,
 }
 
 static int pkcs11_seed_burn(client_link *b, const char *spec,
-                            const client_burn_plan *plan,
-                            client_step_fn step, void *arg,
-                            client_write_result *res, client_error *err)
+                            const client_burn_plan *plan, client_step_fn step,
+                            void *arg, client_write_result *res,
+                            client_error *err)
 {
 	CK_OBJECT_CLASS cls = CKO_OTP_KEY;
 	CK_KEY_TYPE kt = CKK_HOTP;
 	CK_BBOOL yes = CK_TRUE;
-	CK_ULONG interval = plan->step, length = 6, format = CK_OTP_FORMAT_DECIMAL;
+	CK_ULONG interval = plan->step, length = 6,
+		 format = CK_OTP_FORMAT_DECIMAL;
 	CK_ULONG display = plan->display_seconds, clock = plan->clock;
 	CK_MECHANISM_TYPE mech =
 		plan->hash == SAFEID_HASH_SHA256 ? CKM_SHA256 : CKM_SHA_1;
@@ -820,9 +826,9 @@ static CK_RV clock_find(client_link *b, CK_SESSION_HANDLE s,
 }
 
 static int pkcs11_clock_set(client_link *b, const char *spec,
-                            const client_clock_plan *plan,
-                            client_step_fn step, void *arg,
-                            client_write_result *res, client_error *err)
+                            const client_clock_plan *plan, client_step_fn step,
+                            void *arg, client_write_result *res,
+                            client_error *err)
 {
 	char value[17];
 	CK_ULONG interval = plan->step, display = plan->display_seconds;
@@ -844,8 +850,7 @@ static int pkcs11_clock_set(client_link *b, const char *spec,
 	CK_RV rv;
 	int ret;
 
-	client_result_begin(res, plan->hash, plan->step,
-	                    plan->display_seconds);
+	client_result_begin(res, plan->hash, plan->step, plan->display_seconds);
 	ret = write_begin(b, spec, plan->expect_serial, step, arg, &slot, &s,
 	                  res, err);
 	if (ret != 0)
@@ -855,13 +860,12 @@ static int pkcs11_clock_set(client_link *b, const char *spec,
 	if (rv != CKR_OK) {
 		b->f->C_CloseSession(s);
 		return rv_fail(err, rv, CLIENT_EXIT_TOKEN,
-		               "finding the clock object",
-		               slot.reader);
+		               "finding the clock object", slot.reader);
 	}
 	/* The time is taken right before the write so it is as fresh as can
 	 * be; the module sends it in the config write. */
-	time_to_utc_field(plan->clock_given ? plan->clock : (uint32_t)time(NULL),
-	                  value);
+	time_to_utc_field(
+		plan->clock_given ? plan->clock : (uint32_t)time(NULL), value);
 	w0 = writes_now(b);
 	step(arg, CLIENT_STEP_CLOCK_WRITE, CLIENT_PHASE_START);
 	rv = b->f->C_SetAttributeValue(s, obj, tmpl, ntmpl);

@@ -193,11 +193,12 @@ int client_profiles_read(client_backend *b, const char *spec,
 			return ret;
 		if (!out->token.molto2)
 			return client_family_refuse(&out->token, false, err);
-		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
-		                   "safeid-tool's %s backend does not drive a "
-		                   "Token2 Molto2 yet (nothing was sent to it): "
-		                   "use --backend opensc",
-		                   b->ops->name);
+		return client_fail(
+			err, CLIENT_EXIT_SETUP, "backend",
+			"safeid-tool's %s backend does not drive a "
+			"Token2 Molto2 yet (nothing was sent to it): "
+			"use --backend opensc",
+			b->ops->name);
 	}
 	return b->ops->profiles(b->link, spec, out, err);
 }
@@ -271,8 +272,7 @@ static int key_fail(const client_m2_outcome *out, client_error *err)
 		            "nothing written: token %s refused the customer "
 		            "key: %s. Check the key (--customer-key-file, or "
 		            "type it when asked) and run again%s%s",
-		            s->serial, tries,
-		            out->tries_left == 1 ? "; " : "",
+		            s->serial, tries, out->tries_left == 1 ? "; " : "",
 		            out->tries_left == 1
 		                    ? client_text(CLIENT_TEXT_LAST_TRY)
 		                    : "");
@@ -325,14 +325,16 @@ static int m2_fail(const client_m2_request *rq, const client_m2_outcome *out,
 		            where, s->serial);
 		return code;
 	case SAFEID_ERR_PROFILE:
-		return client_fail(err, CLIENT_EXIT_USAGE, "profile",
-		                   "nothing written: token %s has %u profiles "
-		                   "(0 to %u)%s; choose one of them",
-		                   s->serial, s->profiles, s->profiles - 1,
-		                   s->profiles_known ? ""
-		                   : " as far as it tells (profile 99 did not "
-		                     "answer, so it is taken for a 50-profile "
-		                     "model)");
+		return client_fail(
+			err, CLIENT_EXIT_USAGE, "profile",
+			"nothing written: token %s has %u profiles "
+			"(0 to %u)%s; choose one of them",
+			s->serial, s->profiles, s->profiles - 1,
+			s->profiles_known
+				? ""
+				: " as far as it tells (profile 99 did not "
+				  "answer, so it is taken for a 50-profile "
+				  "model)");
 	case SAFEID_ERR_TITLE:
 	case SAFEID_ERR_DIGITS:
 	case SAFEID_ERR_CONFIG:
@@ -366,8 +368,8 @@ static int m2_fail(const client_m2_request *rq, const client_m2_outcome *out,
 }
 
 /* A ▲ command that ran: its outcome decides (safeid_m2_outcome_text). */
-static int press_fail(const client_m2_request *rq,
-                      const client_m2_outcome *out, client_error *err)
+static int press_fail(const client_m2_request *rq, const client_m2_outcome *out,
+                      client_error *err)
 {
 	const client_slot *s = &out->before;
 	int code;
@@ -391,8 +393,7 @@ static int press_fail(const client_m2_request *rq,
 	if (rq->op == CLIENT_M2_RESET && out->read_after)
 		msg_add(err, " (profiles with a seed: %u before, %u after)",
 		        out->seeds_before, out->seeds_after);
-	if (rq->op == CLIENT_M2_SET_KEY &&
-	    out->press == SAFEID_M2_UNCONFIRMED)
+	if (rq->op == CLIENT_M2_SET_KEY && out->press == SAFEID_M2_UNCONFIRMED)
 		msg_add(err, ". If the button was not pressed the token keeps "
 		             "its old key: switch it off and on to end the "
 		             "waiting request, and use the old key");
@@ -407,11 +408,12 @@ int client_m2_run(client_backend *b, const char *spec,
 
 	memset(out, 0, sizeof(*out));
 	if (b->ops->m2 == NULL)
-		return client_fail(err, CLIENT_EXIT_SETUP, "backend",
-		                   "safeid-tool's %s backend does not drive a "
-		                   "Token2 Molto2 yet (nothing was sent to it): "
-		                   "use --backend opensc",
-		                   b->ops->name);
+		return client_fail(
+			err, CLIENT_EXIT_SETUP, "backend",
+			"safeid-tool's %s backend does not drive a "
+			"Token2 Molto2 yet (nothing was sent to it): "
+			"use --backend opensc",
+			b->ops->name);
 	if (rq->expect_serial != NULL && rq->op != CLIENT_M2_RESET) {
 		ret = client_tries_load(rq->state_dir, rq->expect_serial,
 		                        &tries, err);
@@ -423,13 +425,12 @@ int client_m2_run(client_backend *b, const char *spec,
 		return ret;
 	/* What the token said of the tries, for the next run (a reset that
 	 * happened gives a fresh counter: -1). */
-	if (out->tries_left != tries || (rq->op == CLIENT_M2_RESET &&
-	                                 out->press == SAFEID_M2_CONFIRMED))
+	if (out->tries_left != tries ||
+	    (rq->op == CLIENT_M2_RESET && out->press == SAFEID_M2_CONFIRMED))
 		(void)client_tries_save(rq->state_dir, out->before.serial,
 		                        out->tries_left);
 	if (rq->op == CLIENT_M2_SET_KEY || rq->op == CLIENT_M2_RESET) {
-		if (out->err == SAFEID_OK &&
-		    out->press != SAFEID_M2_NOT_DONE &&
+		if (out->err == SAFEID_OK && out->press != SAFEID_M2_NOT_DONE &&
 		    out->press != SAFEID_M2_PARTIAL)
 			return 0;
 		return press_fail(rq, out, err);

@@ -33,29 +33,29 @@
  * change meaning.
  */
 enum client_exit {
-	CLIENT_EXIT_OK = 0,          /* done; verify: the code matches */
-	CLIENT_EXIT_MISMATCH = 1,    /* verify: the code does not match */
-	CLIENT_EXIT_USAGE = 2,       /* bad request (options, reader choice) */
-	CLIENT_EXIT_INPUT = 3,       /* bad input (QR, URI, secret): nothing
+	CLIENT_EXIT_OK = 0,       /* done; verify: the code matches */
+	CLIENT_EXIT_MISMATCH = 1, /* verify: the code does not match */
+	CLIENT_EXIT_USAGE = 2,    /* bad request (options, reader choice) */
+	CLIENT_EXIT_INPUT = 3,    /* bad input (QR, URI, secret): nothing
 	                                written */
-	CLIENT_EXIT_NO_TOKEN = 4,    /* no reader, no token, busy, or the wait
+	CLIENT_EXIT_NO_TOKEN = 4, /* no reader, no token, busy, or the wait
 	                                ran out */
-	CLIENT_EXIT_TOKEN = 5,       /* token refused or communication failed;
+	CLIENT_EXIT_TOKEN = 5,    /* token refused or communication failed;
 	                                the token still holds its old seed */
-	CLIENT_EXIT_PARTIAL = 6,     /* write interrupted: the token's seed is
+	CLIENT_EXIT_PARTIAL = 6,  /* write interrupted: the token's seed is
 	                                erased or unknown; burn again */
-	CLIENT_EXIT_DECLINED = 7,    /* not confirmed; nothing written */
-	CLIENT_EXIT_RECORD = 8,      /* burn done, burn record not saved */
-	CLIENT_EXIT_SETUP = 9,       /* module, backend or plug-in not
+	CLIENT_EXIT_DECLINED = 7, /* not confirmed; nothing written */
+	CLIENT_EXIT_RECORD = 8,   /* burn done, burn record not saved */
+	CLIENT_EXIT_SETUP = 9,    /* module, backend or plug-in not
 	                                loadable, or an internal error */
 };
 
 #define CLIENT_MSG_MAX 1024
 
 typedef struct client_error {
-	int exit_code;             /* one of enum client_exit */
-	char code[48];             /* stable symbol, e.g. "no_token" */
-	char msg[CLIENT_MSG_MAX];  /* sentence: what, why, what to do */
+	int exit_code;            /* one of enum client_exit */
+	char code[48];            /* stable symbol, e.g. "no_token" */
+	char msg[CLIENT_MSG_MAX]; /* sentence: what, why, what to do */
 } client_error;
 
 /* Fill err (printf-style message); returns exit_code for convenience. */
@@ -84,23 +84,23 @@ int client_secret_read_file(const char *path, size_t max, char **out,
 /* ---- the account to burn ------------------------------------------------- */
 
 typedef struct client_input {
-	input_account_list accounts;    /* every account found */
-	size_t chosen;                  /* index into accounts, once chosen */
-	input_plan_report report;       /* plan check of the chosen account */
-	char source[320];               /* "QR code in 'photo.png'", ... */
-	char skipped[1024];             /* codes that held no OTP account */
-	size_t qr_codes;                /* QR codes decoded (0: not QR) */
+	input_account_list accounts; /* every account found */
+	size_t chosen;               /* index into accounts, once chosen */
+	input_plan_report report;    /* plan check of the chosen account */
+	char source[320];            /* "QR code in 'photo.png'", ... */
+	char skipped[1024];          /* codes that held no OTP account */
+	size_t qr_codes;             /* QR codes decoded (0: not QR) */
 	input_monitor monitors[INPUT_MONITORS_MAX];
-	size_t monitor_count;           /* screen: monitors searched */
+	size_t monitor_count; /* screen: monitors searched */
 } client_input;
 
 /* What a bare base32 secret does not say itself. */
 typedef struct client_secret_opts {
 	safeid_hash hash;
-	unsigned step;                  /* 30 or 60 */
-	unsigned digits;                /* 0: 6 */
-	const char *account;            /* NULL: "token" */
-	const char *issuer;             /* NULL: none */
+	unsigned step;       /* 30 or 60 */
+	unsigned digits;     /* 0: 6 */
+	const char *account; /* NULL: "token" */
+	const char *issuer;  /* NULL: none */
 } client_secret_opts;
 
 /*
@@ -108,8 +108,7 @@ typedef struct client_secret_opts {
  * yet).  QR codes are read by the image plug-in, loaded on first use.
  * what names the input in messages ("the URI on standard input").
  */
-int client_input_qr_read(const char *path, client_input *in,
-                         client_error *err);
+int client_input_qr_read(const char *path, client_input *in, client_error *err);
 /* A PNG or JPEG image of len bytes in memory (pasted from a clipboard);
  * what names it in messages ("the image on the clipboard"). */
 int client_input_image_read(const uint8_t *data, size_t len, const char *what,
@@ -135,9 +134,8 @@ int client_input_choose(client_input *in, long pick, const char *match,
 /* The same for a token family whose tokens show the code lengths of
  * digits_mask (INPUT_DIGITS_*): client_input_choose is the single-profile
  * family's. */
-int client_input_choose_digits(client_input *in, long pick,
-                               const char *match, unsigned digits_mask,
-                               client_error *err);
+int client_input_choose_digits(client_input *in, long pick, const char *match,
+                               unsigned digits_mask, client_error *err);
 /* Every account of in, plan-checked for digits_mask (a burn of them all):
  * the first that cannot be burned fails with CLIENT_EXIT_INPUT, named. */
 int client_input_check_all(const client_input *in, unsigned digits_mask,
@@ -184,15 +182,15 @@ typedef struct client_slot {
 	bool foreign;                   /* a card is on it that is not a token
 	                                   of this family (present is false) */
 	char serial[SAFEID_SERIAL_MAX + 1];
-	char model[CLIENT_MODEL_MAX];   /* "" when the model is unknown */
-	bool restricted_sync;           /* a clock write erases the seed */
+	char model[CLIENT_MODEL_MAX]; /* "" when the model is unknown */
+	bool restricted_sync;         /* a clock write erases the seed */
 	bool clock_known;
-	uint64_t clock;                 /* token clock, Unix time UTC */
+	uint64_t clock; /* token clock, Unix time UTC */
 	/* A Token2 Molto2 (see "multi-profile tokens" below): profiles,
 	 * titles, a customer key.  Else a single-profile token. */
 	bool molto2;
-	unsigned profiles;              /* 1; 50 or 100 on a Molto2 */
-	bool profiles_known;            /* false: 50 assumed, as profile 99
+	unsigned profiles;   /* 1; 50 or 100 on a Molto2 */
+	bool profiles_known; /* false: 50 assumed, as profile 99
 	                                   did not answer */
 } client_slot;
 
@@ -219,11 +217,11 @@ typedef struct client_burn_plan {
 	const uint8_t *seed;
 	size_t seedlen;
 	safeid_hash hash;
-	unsigned step;              /* 30 or 60 */
-	unsigned display_seconds;   /* 15, 30, 60 or 120 */
-	bool clock_given;           /* false: the host clock at the write */
+	unsigned step;            /* 30 or 60 */
+	unsigned display_seconds; /* 15, 30, 60 or 120 */
+	bool clock_given;         /* false: the host clock at the write */
 	uint32_t clock;
-	const char *expect_serial;  /* refuse when another token is there */
+	const char *expect_serial; /* refuse when another token is there */
 } client_burn_plan;
 
 /* The plan for the chosen account of in (its seed stays in in). */
@@ -235,15 +233,15 @@ typedef struct client_clock_plan {
 	safeid_hash hash;
 	unsigned step;
 	unsigned display_seconds;
-	bool erase_seed_ok;         /* consent on a restricted-sync model */
+	bool erase_seed_ok; /* consent on a restricted-sync model */
 	bool clock_given;
 	uint32_t clock;
-	const char *expect_serial;  /* refuse when another token is there */
+	const char *expect_serial; /* refuse when another token is there */
 } client_clock_plan;
 
 /* The settings a person gives for a clock write; NULL / 0: not given. */
 typedef struct client_clock_opts {
-	const char *hash;           /* "sha1" or "sha256" */
+	const char *hash; /* "sha1" or "sha256" */
 	unsigned step;
 	unsigned display_seconds;
 } client_clock_opts;
@@ -277,27 +275,31 @@ const char *client_config_state_name(client_config_state s);
 
 /* Outcome of a burn or a clock write, as far as the host can know. */
 typedef struct client_write_result {
-	client_slot before;         /* token as read before writing */
-	client_slot after;          /* token as read after (clock confirmed) */
+	client_slot before; /* token as read before writing */
+	client_slot after;  /* token as read after (clock confirmed) */
 	bool after_valid;
 	safeid_seed_state seed;     /* what the token now holds */
 	client_config_state config; /* what became of its configuration */
 	safeid_hash hash;           /* the configuration sent */
 	unsigned step;
 	unsigned display_seconds;
-	bool write_failed;          /* a write step failed (the message then
+	bool write_failed; /* a write step failed (the message then
 	                               says what the token holds) */
 } client_write_result;
 
 /* The steps of a write, reported as each starts and ends. */
 typedef enum client_step {
-	CLIENT_STEP_INFO = 0,       /* read token info */
-	CLIENT_STEP_BURN_WRITE,     /* authenticate, write config, then seed */
-	CLIENT_STEP_CLOCK_WRITE,    /* authenticate, write config with clock */
-	CLIENT_STEP_READ_BACK,      /* read the clock back */
+	CLIENT_STEP_INFO = 0,    /* read token info */
+	CLIENT_STEP_BURN_WRITE,  /* authenticate, write config, then seed */
+	CLIENT_STEP_CLOCK_WRITE, /* authenticate, write config with clock */
+	CLIENT_STEP_READ_BACK,   /* read the clock back */
 } client_step;
 
-enum { CLIENT_PHASE_START = 0, CLIENT_PHASE_OK = 1, CLIENT_PHASE_FAIL = 2 };
+enum {
+	CLIENT_PHASE_START = 0,
+	CLIENT_PHASE_OK = 1,
+	CLIENT_PHASE_FAIL = 2
+};
 typedef void (*client_step_fn)(void *arg, client_step step, int phase);
 
 /* What the token holds after a write, in one sentence: its seed and,
@@ -320,14 +322,14 @@ int client_token_wait(const char *reader, long seconds, client_error *err);
 typedef struct client_backend client_backend;
 
 typedef struct client_backend_opts {
-	const char *name;           /* "pkcs11" (NULL) or "opensc" */
-	const char *module_path;    /* PKCS#11 module; NULL = the default */
+	const char *name;        /* "pkcs11" (NULL) or "opensc" */
+	const char *module_path; /* PKCS#11 module; NULL = the default */
 	/* One line per call to the module or OpenSC and its result (never a
 	 * secret); NULL: no trace. */
 	void (*trace)(void *arg, const char *line);
 	/* Called with the reader chosen, before its token is asked. */
 	void (*on_reader)(void *arg, const char *reader);
-	void *arg;                  /* for both */
+	void *arg; /* for both */
 } client_backend_opts;
 
 /* Check that the backend name is known and can be loaded (the OpenSC one
@@ -385,17 +387,17 @@ unsigned long client_backend_writes(const client_backend *b);
 /* What one profile holds, as the token says without the key. */
 typedef struct client_profile {
 	unsigned number;
-	bool seed;                  /* a seed is present */
+	bool seed;                             /* a seed is present */
 	char title[SAFEID_M2_TITLE_FIELD + 1]; /* as stored (from the token:
 	                               shown through input_text_escape) */
-	safeid_hash hash;           /* 0: none set */
-	unsigned digits;            /* 0: none set */
-	unsigned step;              /* 0: none set */
+	safeid_hash hash;                      /* 0: none set */
+	unsigned digits;                       /* 0: none set */
+	unsigned step;                         /* 0: none set */
 } client_profile;
 
 typedef struct client_profile_list {
 	client_slot token;
-	size_t count;               /* the token's profile count */
+	size_t count; /* the token's profile count */
 	client_profile items[SAFEID_M2_PROFILES];
 } client_profile_list;
 
@@ -411,10 +413,10 @@ int client_profiles_read(client_backend *b, const char *spec,
 
 /* The customer key a command uses, and what is known of the tries. */
 typedef struct client_m2_key {
-	char *bytes;                /* NULL: the factory key (it protects
+	char *bytes; /* NULL: the factory key (it protects
 	                               nothing); else len bytes, wiped */
 	size_t len, cap;
-	bool last_try;              /* the person agreed to spend the last
+	bool last_try; /* the person agreed to spend the last
 	                               try (or to try a token believed
 	                               locked) */
 } client_m2_key;
@@ -464,27 +466,27 @@ size_t client_m2_title(const input_account *a, const char *text,
 /* One account of a Molto2 burn. */
 typedef struct client_m2_account {
 	unsigned profile;
-	const uint8_t *seed;        /* owned (and wiped) by the caller */
+	const uint8_t *seed; /* owned (and wiped) by the caller */
 	size_t seedlen;
 	safeid_hash hash;
-	unsigned step;              /* 30 or 60 */
-	unsigned digits;            /* 4, 6, 8 or 10 */
+	unsigned step;                       /* 30 or 60 */
+	unsigned digits;                     /* 4, 6, 8 or 10 */
 	char title[SAFEID_M2_TITLE_MAX + 1]; /* "": the profile keeps its */
 	size_t titlelen;
-	bool title_cut;             /* shortened to fit */
-	bool replaces;              /* the profile holds a seed now */
-	size_t index;               /* the account in the input (0-based) */
+	bool title_cut; /* shortened to fit */
+	bool replaces;  /* the profile holds a seed now */
+	size_t index;   /* the account in the input (0-based) */
 } client_m2_account;
 
 /* What a Molto2 command does. */
 typedef enum client_m2_op {
-	CLIENT_M2_BURN = 0,         /* accounts into profiles */
-	CLIENT_M2_SYNC,             /* clock of every (or the listed) profile */
-	CLIENT_M2_WIPE,             /* delete one profile's seed */
-	CLIENT_M2_LOCK,             /* screen lock */
-	CLIENT_M2_UNLOCK,           /* screen unlock */
-	CLIENT_M2_SET_KEY,          /* change the customer key (▲) */
-	CLIENT_M2_RESET,            /* factory reset (▲) */
+	CLIENT_M2_BURN = 0, /* accounts into profiles */
+	CLIENT_M2_SYNC,     /* clock of every (or the listed) profile */
+	CLIENT_M2_WIPE,     /* delete one profile's seed */
+	CLIENT_M2_LOCK,     /* screen lock */
+	CLIENT_M2_UNLOCK,   /* screen unlock */
+	CLIENT_M2_SET_KEY,  /* change the customer key (▲) */
+	CLIENT_M2_RESET,    /* factory reset (▲) */
 } client_m2_op;
 
 /* "burn", "clock sync", ... for messages. */
@@ -503,58 +505,58 @@ typedef void (*client_m2_step_fn)(void *arg, int profile, safeid_m2_step step,
 
 typedef struct client_m2_request {
 	client_m2_op op;
-	const char *expect_serial;  /* refuse when another token is there */
-	const char *state_dir;      /* the tries count (NULL: default) */
-	const client_m2_key *key;   /* NULL: the factory key (not for reset) */
+	const char *expect_serial; /* refuse when another token is there */
+	const char *state_dir;     /* the tries count (NULL: default) */
+	const client_m2_key *key;  /* NULL: the factory key (not for reset) */
 	/* burn */
 	const client_m2_account *acc;
 	size_t n;
-	bool overwrite;             /* write over occupied profiles */
-	unsigned display_seconds;   /* 15, 30, 60 or 120 */
-	bool clock_given;           /* false: the host clock at the write */
+	bool overwrite;           /* write over occupied profiles */
+	unsigned display_seconds; /* 15, 30, 60 or 120 */
+	bool clock_given;         /* false: the host clock at the write */
 	uint32_t clock;
 	/* sync: these profiles (NULL: every one); wipe: profiles[0] */
 	const unsigned *profiles;
 	size_t nprofiles;
 	/* set-key */
 	const client_m2_key *new_key;
-	bool verify_key;            /* authenticate with it after the press
+	bool verify_key; /* authenticate with it after the press
 	                               (costs a try when it did not change) */
 	/* set-key, reset */
-	long press_ms;              /* <= 0: SAFEID_M2_PRESS_MS */
-	client_press_fn press;      /* NULL: do not wait (pending) */
+	long press_ms;         /* <= 0: SAFEID_M2_PRESS_MS */
+	client_press_fn press; /* NULL: do not wait (pending) */
 	void *press_arg;
-	client_m2_step_fn step;     /* may be NULL */
+	client_m2_step_fn step; /* may be NULL */
 	void *step_arg;
 } client_m2_request;
 
 /* What one profile holds of each part after a command. */
 typedef struct client_m2_result {
 	unsigned profile;
-	safeid_m2_step step;        /* reached: failed there, or DONE */
-	int err;                    /* safeid_err there, or SAFEID_OK */
-	safeid_seed_state seed;     /* OLD, NEW, ERASED, UNKNOWN */
+	safeid_m2_step step;    /* reached: failed there, or DONE */
+	int err;                /* safeid_err there, or SAFEID_OK */
+	safeid_seed_state seed; /* OLD, NEW, ERASED, UNKNOWN */
 	safeid_seed_state title;
-	safeid_seed_state config;   /* hash, step, digits, display, clock */
-	bool confirmed;             /* read back as written */
+	safeid_seed_state config; /* hash, step, digits, display, clock */
+	bool confirmed;           /* read back as written */
 } client_m2_result;
 
 typedef struct client_m2_outcome {
-	client_slot before;         /* the token, as read before */
+	client_slot before; /* the token, as read before */
 	client_m2_op op;
-	safeid_m2_step step;        /* reached (DONE at the end) */
-	int err;                    /* the first safeid_err, or SAFEID_OK */
-	size_t n;                   /* results: one per profile concerned */
+	safeid_m2_step step; /* reached (DONE at the end) */
+	int err;             /* the first safeid_err, or SAFEID_OK */
+	size_t n;            /* results: one per profile concerned */
 	client_m2_result results[SAFEID_M2_PROFILES];
-	size_t done;                /* profiles whose part completed */
-	int tries_left;             /* as the token last said; -1 unknown */
-	bool have_after;            /* clock: get info read at the end */
+	size_t done;     /* profiles whose part completed */
+	int tries_left;  /* as the token last said; -1 unknown */
+	bool have_after; /* clock: get info read at the end */
 	uint64_t clock_after;
-	unsigned apdus;             /* APDUs sent; 0: the backend cannot
+	unsigned apdus; /* APDUs sent; 0: the backend cannot
 	                               tell */
 	/* set-key, reset */
 	safeid_m2_outcome press;
-	int press_answer;           /* the callback's answer; 1: not called */
+	int press_answer; /* the callback's answer; 1: not called */
 	unsigned seeds_before, seeds_after;
 	bool read_after;
 } client_m2_outcome;
@@ -617,20 +619,20 @@ int client_m2_held_code(const client_m2_outcome *out);
 
 /* What the token holds besides its configuration. */
 typedef enum client_record_seed {
-	CLIENT_RECORD_SEED_NEW = 0,    /* the seed of the account, burned here */
-	CLIENT_RECORD_SEED_ERASED,     /* none: a clock write erased it */
+	CLIENT_RECORD_SEED_NEW = 0, /* the seed of the account, burned here */
+	CLIENT_RECORD_SEED_ERASED,  /* none: a clock write erased it */
 } client_record_seed;
 
 typedef struct client_record {
 	char serial[SAFEID_SERIAL_MAX + 1];
-	char model[64];            /* printable ASCII */
+	char model[64]; /* printable ASCII */
 	client_record_seed seed;
-	char account[256];         /* UTF-8, no control or bidi characters; */
-	char issuer[256];          /* "" when the seed was erased */
+	char account[256]; /* UTF-8, no control or bidi characters; */
+	char issuer[256];  /* "" when the seed was erased */
 	safeid_hash hash;
 	unsigned step;
-	unsigned display;          /* seconds */
-	long long time;            /* Unix time of the write */
+	unsigned display; /* seconds */
+	long long time;   /* Unix time of the write */
 } client_record;
 
 /* The state directory (no trailing slash); -1 when no home is known. */
@@ -647,8 +649,8 @@ void client_record_fill(client_record *r, const client_input *in,
  * known here).
  */
 bool client_record_fill_clock(client_record *r, const client_record *prev,
-                              const client_slot *s,
-                              const client_clock_plan *p, long long time);
+                              const client_slot *s, const client_clock_plan *p,
+                              long long time);
 /* Write atomically (temp file, fsync, rename).  On failure err names the
  * file and the cause (e.g. a full disk), CLIENT_EXIT_RECORD; path
  * receives the file name either way. */
@@ -676,14 +678,14 @@ void client_record_name_copy(char *out, size_t cap, const char *in);
 
 /* A write in progress and the record of its token (client_record_begin). */
 typedef struct client_record_txn {
-	char dir[4096];            /* "" when no record is possible */
-	char path[4200];           /* <serial>.burn */
-	char aside[4200];          /* the previous record while set aside */
-	char ready[4200];          /* the record of a complete write, written
+	char dir[4096];   /* "" when no record is possible */
+	char path[4200];  /* <serial>.burn */
+	char aside[4200]; /* the previous record while set aside */
+	char ready[4200]; /* the record of a complete write, written
 	                              ahead; "" when none */
 	bool have_prev, have_made, burn;
 	client_record prev, made;
-	int ready_errno;           /* why ready could not be written, or 0 */
+	int ready_errno; /* why ready could not be written, or 0 */
 } client_record_txn;
 
 /*
@@ -709,9 +711,9 @@ int client_record_end(client_record_txn *t, const client_write_result *res,
 
 /* What to do with the record when the process must end mid-write. */
 typedef enum client_record_fate {
-	CLIENT_RECORD_RESTORE,     /* nothing was written: the old one */
-	CLIENT_RECORD_INSTALL,     /* the write was complete: the new one */
-	CLIENT_RECORD_DROP,        /* a write's outcome is unknown: none */
+	CLIENT_RECORD_RESTORE, /* nothing was written: the old one */
+	CLIENT_RECORD_INSTALL, /* the write was complete: the new one */
+	CLIENT_RECORD_DROP,    /* a write's outcome is unknown: none */
 } client_record_fate;
 /* What client_record_end does for the outcome res (the erased record of
  * a burn aside, which it writes new): for a watchdog that must choose
@@ -720,8 +722,7 @@ client_record_fate client_record_fate_of(const client_record_txn *t,
                                          const client_write_result *res);
 /* Async-signal-safe (rename and unlink only): for a watchdog that ends
  * the process; t must stay valid. */
-void client_record_abandon(const client_record_txn *t,
-                           client_record_fate fate);
+void client_record_abandon(const client_record_txn *t, client_record_fate fate);
 
 /* ---- writer lock --------------------------------------------------------- */
 
@@ -758,9 +759,9 @@ void client_lock_holder(int fd, char *out, size_t cap);
 
 /* The token clock is set from the host clock: is that one trustworthy? */
 typedef enum client_ntp_state {
-	CLIENT_NTP_SYNCED = 0,     /* the kernel says NTP keeps it in step */
-	CLIENT_NTP_UNSYNCED = 1,   /* not synchronised: codes may be off */
-	CLIENT_NTP_UNKNOWN = 2,    /* the kernel could not tell */
+	CLIENT_NTP_SYNCED = 0,   /* the kernel says NTP keeps it in step */
+	CLIENT_NTP_UNSYNCED = 1, /* not synchronised: codes may be off */
+	CLIENT_NTP_UNKNOWN = 2,  /* the kernel could not tell */
 } client_ntp_state;
 
 /* Ask the kernel (ntp_adjtime, read-only).  $SAFEID_ASSUME_NTP=synced or
@@ -809,30 +810,30 @@ typedef enum client_text_id {
 	CLIENT_TEXT_MATCH,          /* verify: right code, clock in step */
 	CLIENT_TEXT_FACTORY_KEY,    /* the factory customer key is in use */
 	CLIENT_TEXT_M2_NO_RECORD,   /* why a Molto2 has no burn record */
-	CLIENT_TEXT_M2_BURN_QUESTION, /* the last question before a burn */
+	CLIENT_TEXT_M2_BURN_QUESTION,   /* the last question before a burn */
 	CLIENT_TEXT_OVERWRITE_QUESTION, /* ... when it replaces seeds */
-	CLIENT_TEXT_WIPE_QUESTION,  /* before a profile's seed is deleted */
-	CLIENT_TEXT_RESET_QUESTION, /* before a factory reset */
-	CLIENT_TEXT_LAST_TRY,       /* one try left: what it means */
-	CLIENT_TEXT_TITLES_PUBLIC,  /* titles are readable without the key */
-	CLIENT_TEXT_FOREIGN_CARD,   /* a card that is not a token of ours */
+	CLIENT_TEXT_WIPE_QUESTION,      /* before a profile's seed is deleted */
+	CLIENT_TEXT_RESET_QUESTION,     /* before a factory reset */
+	CLIENT_TEXT_LAST_TRY,           /* one try left: what it means */
+	CLIENT_TEXT_TITLES_PUBLIC, /* titles are readable without the key */
+	CLIENT_TEXT_FOREIGN_CARD,  /* a card that is not a token of ours */
 	/* what a window says besides (its controls named) */
 	CLIENT_TEXT_RESTRICTED_BURN, /* restricted sync: burn, clock alone */
 	CLIENT_TEXT_NOTHING_TO_BURN, /* Burn with no account nor clock sync */
-	CLIENT_TEXT_INPUT_HINT,     /* the other ways to give the account */
-	CLIENT_TEXT_DROP_HINT,      /* an image dragged over the window */
-	CLIENT_TEXT_BUSY,           /* work asked for while work runs */
-	CLIENT_TEXT_READING,        /* an input being read */
-	CLIENT_TEXT_SCANNING,       /* every monitor being read */
-	CLIENT_TEXT_SECRET_HIDDEN,  /* the secret, until shown */
-	CLIENT_TEXT_CLIP_TEXT,      /* the clipboard's text was not read */
-	CLIENT_TEXT_CLIP_IMAGE,     /* the clipboard's image was not read */
-	CLIENT_TEXT_CLIP_NONE,      /* the clipboard has neither */
-	CLIENT_TEXT_READERS_WAIT,   /* readers not known yet */
-	CLIENT_TEXT_TOKEN_READING,  /* a card placed, being read */
-	CLIENT_TEXT_NOT_FAMILY,     /* a card that is no token (or mute) */
-	CLIENT_TEXT_NO_ACCOUNT,     /* verify without an account */
-	CLIENT_TEXT_CLOSE_WAIT,     /* close asked during a write */
+	CLIENT_TEXT_INPUT_HINT,      /* the other ways to give the account */
+	CLIENT_TEXT_DROP_HINT,       /* an image dragged over the window */
+	CLIENT_TEXT_BUSY,            /* work asked for while work runs */
+	CLIENT_TEXT_READING,         /* an input being read */
+	CLIENT_TEXT_SCANNING,        /* every monitor being read */
+	CLIENT_TEXT_SECRET_HIDDEN,   /* the secret, until shown */
+	CLIENT_TEXT_CLIP_TEXT,       /* the clipboard's text was not read */
+	CLIENT_TEXT_CLIP_IMAGE,      /* the clipboard's image was not read */
+	CLIENT_TEXT_CLIP_NONE,       /* the clipboard has neither */
+	CLIENT_TEXT_READERS_WAIT,    /* readers not known yet */
+	CLIENT_TEXT_TOKEN_READING,   /* a card placed, being read */
+	CLIENT_TEXT_NOT_FAMILY,      /* a card that is no token (or mute) */
+	CLIENT_TEXT_NO_ACCOUNT,      /* verify without an account */
+	CLIENT_TEXT_CLOSE_WAIT,      /* close asked during a write */
 	CLIENT_TEXT_COUNT
 } client_text_id;
 
@@ -863,8 +864,8 @@ void client_text_offset(long offset, unsigned step, char *out, size_t cap);
 const char *client_text_next_step(safeid_seed_state held, int exit_code);
 /* What to tell the person when the token waits for ▲ (what: key change
  * or reset), with the bound in seconds. */
-void client_text_press(safeid_m2_press what, const char *serial,
-                       long seconds, char *out, size_t cap);
+void client_text_press(safeid_m2_press what, const char *serial, long seconds,
+                       char *out, size_t cap);
 /* The warning for a secret file that other users may read. */
 void client_text_exposed(const char *path, char *out, size_t cap);
 /* "2026-01-01 00:00:00 UTC (+1 s from the host clock)" */
@@ -882,8 +883,8 @@ void client_text_burning(const char *serial, char *out, size_t cap);
  * display, from the burn record)"; source as client_clock_plan_fill
  * gives it. */
 void client_text_clock_setting(const char *serial, const char *reader,
-                               const client_clock_plan *p,
-                               const char *source, char *out, size_t cap);
+                               const client_clock_plan *p, const char *source,
+                               char *out, size_t cap);
 /* verify: "Clock offset: -1 step (-30 s)" */
 void client_text_steps(long offset, unsigned step, char *out, size_t cap);
 /* Another writer holds the lock on fd: "another safeid-tool is writing a

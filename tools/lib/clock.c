@@ -22,14 +22,14 @@ int client_clock_plan_fill(client_clock_plan *p, const char *state_dir,
 	if (rc > 1)
 		return rc;
 	*source = rc == 0 ? "burn record" : "options";
-	if (rc == 1 && (o->hash == NULL || o->step == 0 ||
-	                o->display_seconds == 0))
-		return client_fail(err, CLIENT_EXIT_USAGE, "config_unknown",
-		                   "the configuration of token %s is unknown: "
-		                   "no burn record at '%s'%s",
-		                   s->serial, path,
-		                   client_front_words(
-		                           " and not all of --hash, --step and "
+	if (rc == 1 &&
+	    (o->hash == NULL || o->step == 0 || o->display_seconds == 0))
+		return client_fail(
+			err, CLIENT_EXIT_USAGE, "config_unknown",
+			"the configuration of token %s is unknown: "
+			"no burn record at '%s'%s",
+			s->serial, path,
+			client_front_words(" and not all of --hash, --step and "
 		                           "--display given. A clock write "
 		                           "re-sends them, so give the values "
 		                           "the token was burned with",
@@ -47,8 +47,8 @@ int client_clock_plan_fill(client_clock_plan *p, const char *state_dir,
 		p->step = o->step;
 	if (o->display_seconds > 0)
 		p->display_seconds = o->display_seconds;
-	if (rc == 0 && (o->hash != NULL || o->step > 0 ||
-	                o->display_seconds > 0))
+	if (rc == 0 &&
+	    (o->hash != NULL || o->step > 0 || o->display_seconds > 0))
 		*source = "burn record and options";
 	return 0;
 }

@@ -64,7 +64,8 @@ int client_code_parse_digits(const char *text, size_t len, unsigned digits,
 		return client_fail(err, CLIENT_EXIT_USAGE, "bad_code",
 		                   "the code must be the %u digits the token "
 		                   "shows (spaces allowed); got something "
-		                   "else", digits);
+		                   "else",
+		                   digits);
 	return 0;
 }
 

@@ -38,7 +38,7 @@ struct client_csv {
 	int fd;
 	bool users;
 	const char *realm;
-	char *buf;                  /* output buffer, wiped as it goes */
+	char *buf; /* output buffer, wiped as it goes */
 	size_t used;
 	bool failed;
 };
@@ -81,8 +81,8 @@ static const char *separators(client_format f)
 	return f == CLIENT_FORMAT_MULTIOTP ? ";,\t" : ",";
 }
 
-static int field_fits(client_format f, const client_xtoken *t,
-                      const char *what, const char *v, client_error *err)
+static int field_fits(client_format f, const client_xtoken *t, const char *what,
+                      const char *v, client_error *err)
 {
 	const char *sep = separators(f);
 	size_t bad = 0, n = strlen(v);
@@ -119,11 +119,16 @@ static int field_fits(client_format f, const client_xtoken *t,
 static const char *pi_guess(size_t seedlen)
 {
 	switch (seedlen) {
-	case 28: return "SHA-224";
-	case 32: return "SHA-256";
-	case 48: return "SHA-384";
-	case 64: return "SHA-512";
-	default: return "SHA-1";
+	case 28:
+		return "SHA-224";
+	case 32:
+		return "SHA-256";
+	case 48:
+		return "SHA-384";
+	case 64:
+		return "SHA-512";
+	default:
+		return "SHA-1";
 	}
 }
 
@@ -181,8 +186,8 @@ static int rules_check(client_format f, const client_xtoken *t,
 		                   "token %s: Entra takes secrets of at most "
 		                   "128 base32 characters (80 bytes)",
 		                   t->serial);
-	if (f == CLIENT_FORMAT_ENTRA && (t->user == NULL ||
-	                                 t->user->name[0] == '\0'))
+	if (f == CLIENT_FORMAT_ENTRA &&
+	    (t->user == NULL || t->user->name[0] == '\0'))
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_users",
 		                   "token %s has no user: Microsoft Entra ID's "
 		                   "CSV needs one user (UPN) per token; give "
@@ -205,11 +210,11 @@ int client_format_fits(client_format f, const client_xtoken *t,
 		ret = field_fits(f, t, "serial", t->serial, err);
 	if (ret == 0 && (f == CLIENT_FORMAT_ENTRA))
 		ret = field_fits(f, t, "model", t->model, err);
-	if (ret == 0 && (f == CLIENT_FORMAT_ENTRA ||
-	                 f == CLIENT_FORMAT_MULTIOTP))
+	if (ret == 0 &&
+	    (f == CLIENT_FORMAT_ENTRA || f == CLIENT_FORMAT_MULTIOTP))
 		ret = field_fits(f, t, "manufacturer", t->manufacturer, err);
-	if (ret == 0 && users && (f == CLIENT_FORMAT_ENTRA ||
-	                          f == CLIENT_FORMAT_PRIVACYIDEA))
+	if (ret == 0 && users &&
+	    (f == CLIENT_FORMAT_ENTRA || f == CLIENT_FORMAT_PRIVACYIDEA))
 		ret = field_fits(f, t, "user", t->user->name, err);
 	if (ret == 0 && users && f == CLIENT_FORMAT_PRIVACYIDEA) {
 		ret = field_fits(f, t, "resolver", t->user->resolver, err);
@@ -320,8 +325,8 @@ int client_csv_token(client_csv *w, const client_xtoken *t, client_error *err)
 		    t->step, client_hash_lower(t->hash));
 		break;
 	case CLIENT_FORMAT_MULTIOTP:
-		put(w, "%s;%s;totp;%s;%u;%u\n", t->serial, t->manufacturer,
-		    enc, t->digits, t->step);
+		put(w, "%s;%s;totp;%s;%u;%u\n", t->serial, t->manufacturer, enc,
+		    t->digits, t->step);
 		break;
 	case CLIENT_FORMAT_ENTRA:
 		put(w, "%s,%s,%s,%u,%s,%s\r\n", u->name, t->serial, enc,

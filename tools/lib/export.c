@@ -19,7 +19,7 @@
 typedef struct export_ctx {
 	const client_export_opts *o;
 	client_jtable *tab;
-	bool *chosen;               /* per table entry */
+	bool *chosen; /* per table entry */
 	client_pskc *pskc;
 	client_csv *csv;
 	size_t written;
@@ -107,10 +107,9 @@ static size_t choose(export_ctx *c, client_export_left_fn left, void *arg,
 		}
 		if (left != NULL)
 			left(arg, t,
-			     t->seed_lost
-			             ? "the record holding its seed is "
-				       "damaged: "
-			               "the seed is lost, burn it again"
+			     t->seed_lost ? "the record holding its seed is "
+			                    "damaged: "
+			                    "the seed is lost, burn it again"
 			     : st == SAFEID_SEED_NEW && t->verify < 0
 			             ? "its code did not match"
 			     : st == SAFEID_SEED_NEW
@@ -134,8 +133,7 @@ int client_export_check(const client_export_opts *o,
 		                   "a PSKC file is encrypted with --psk-file "
 		                   "or --password-file; a plaintext one only "
 		                   "with --insecure-plaintext");
-	if (o->format == CLIENT_FORMAT_ENTRA && p != NULL &&
-	    p->users == NULL)
+	if (o->format == CLIENT_FORMAT_ENTRA && p != NULL && p->users == NULL)
 		return client_fail(err, CLIENT_EXIT_INPUT, "format_users",
 		                   "Microsoft Entra ID's CSV needs one user "
 		                   "(UPN) per token: give --users FILE");
@@ -213,8 +211,8 @@ int client_export_write(client_journal *j, const client_export_opts *o,
 		ret = client_pskc_begin(&c.pskc, f.fd,
 		                        o->plaintext ? NULL : o->secret, err);
 	else
-		ret = client_csv_begin(&c.csv, f.fd, o->format, users,
-		                       o->realm, err);
+		ret = client_csv_begin(&c.csv, f.fd, o->format, users, o->realm,
+		                       err);
 	if (ret == 0)
 		ret = client_journal_read(j, write_visit, &c, &d2, err);
 	if (c.pskc != NULL) {

@@ -55,8 +55,8 @@ static int codes_parse(const input_qr_list *codes, const char *where,
 		else
 			snprintf(what, sizeof(what), "QR code %zu of %zu in %s",
 			         i + 1, codes->count, where);
-		if (input_parse(codes->items[i].text, codes->items[i].len,
-		                what, &in->accounts, &ie) == INPUT_OK)
+		if (input_parse(codes->items[i].text, codes->items[i].len, what,
+		                &in->accounts, &ie) == INPUT_OK)
 			continue;
 		if (first.code == 0)
 			first = ie;
@@ -107,8 +107,7 @@ static int qr_read(const char *path, const uint8_t *data, size_t len,
 	return ret;
 }
 
-int client_input_qr_read(const char *path, client_input *in,
-                         client_error *err)
+int client_input_qr_read(const char *path, client_input *in, client_error *err)
 {
 	return qr_read(path, NULL, 0, path, in, err);
 }
@@ -192,8 +191,8 @@ static size_t pct_encode(const char *s, char *out, size_t cap)
 		unsigned char c = (unsigned char)*s;
 
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~') {
 			out[n++] = (char)c;
 		} else {
 			out[n++] = '%';
@@ -272,7 +271,8 @@ static int plan_fail(const input_plan_report *r, const char *source,
 	for (size_t i = 0; i < r->count; i++)
 		if (r->issues[i].severity == INPUT_SEV_ERROR) {
 			ie.code = r->issues[i].code;
-			snprintf(ie.msg, sizeof(ie.msg), "%s", r->issues[i].msg);
+			snprintf(ie.msg, sizeof(ie.msg), "%s",
+			         r->issues[i].msg);
 			return fail_from_input(&ie, err);
 		}
 	return client_fail(err, CLIENT_EXIT_INPUT, "plan",
@@ -297,9 +297,8 @@ unsigned client_slot_digits(const client_slot *s)
 	return s->molto2 ? INPUT_DIGITS_MOLTO2 : INPUT_DIGITS_SINGLE;
 }
 
-int client_input_choose_digits(client_input *in, long pick,
-                               const char *match, unsigned digits_mask,
-                               client_error *err)
+int client_input_choose_digits(client_input *in, long pick, const char *match,
+                               unsigned digits_mask, client_error *err)
 {
 	input_error ie = {0, ""};
 	const char *spec = match;

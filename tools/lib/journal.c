@@ -50,8 +50,15 @@
 #define PBKDF2_ITER 600000u
 #define RBUF 65536u
 
-enum { KDF_NONE = 0, KDF_HKDF_PSK = 1, KDF_PBKDF2_PASSWORD = 2 };
-enum { AEAD_NONE = 0, AEAD_AES256GCM = 1 };
+enum {
+	KDF_NONE = 0,
+	KDF_HKDF_PSK = 1,
+	KDF_PBKDF2_PASSWORD = 2
+};
+enum {
+	AEAD_NONE = 0,
+	AEAD_AES256GCM = 1
+};
 
 static const char hdr_magic[8] = {'S', 'A', 'F', 'E', 'I', 'D', 'J', '1'};
 static const char rec_magic[4] = {'S', 'J', 'R', '1'};
@@ -63,10 +70,10 @@ struct client_journal {
 	uint8_t hdr[HDR_LEN];
 	uint8_t id[16];
 	int kdf, aead;
-	uint8_t key[32];            /* record key */
-	EVP_CIPHER_CTX *dec;        /* keyed once, for reading */
+	uint8_t key[32];     /* record key */
+	EVP_CIPHER_CTX *dec; /* keyed once, for reading */
 	uint64_t next_seq;
-	uint64_t end;               /* where the next record goes */
+	uint64_t end; /* where the next record goes */
 	/* read buffer */
 	uint8_t *buf;
 	uint64_t buf_off;
@@ -102,9 +109,8 @@ static int hkdf(const uint8_t *key, size_t keylen, const uint8_t *salt,
 	                                              (void *)key, keylen);
 	params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
 	                                              (void *)salt, 16);
-	params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-	                                              (void *)info,
-	                                              strlen(info));
+	params[3] = OSSL_PARAM_construct_octet_string(
+		OSSL_KDF_PARAM_INFO, (void *)info, strlen(info));
 	params[4] = OSSL_PARAM_construct_end();
 	if (ctx != NULL && EVP_KDF_derive(ctx, out, 32, params) == 1)
 		rc = 0;
@@ -127,8 +133,8 @@ static int keys_derive(client_journal *j, const client_batch_secret *s,
 		rc = hkdf(s->data, s->len, salt, "safeid journal v1 psk",
 		          master);
 	} else if (j->kdf == KDF_PBKDF2_PASSWORD) {
-		rc = PKCS5_PBKDF2_HMAC((const char *)s->data, (int)s->len,
-		                       salt, 16, (int)iter, EVP_sha256(), 32,
+		rc = PKCS5_PBKDF2_HMAC((const char *)s->data, (int)s->len, salt,
+		                       16, (int)iter, EVP_sha256(), 32,
 		                       master) == 1
 		             ? 0
 		             : -1;
@@ -139,8 +145,8 @@ static int keys_derive(client_journal *j, const client_batch_secret *s,
 	if (rc == 0)
 		rc = hkdf(master, 32, salt, "safeid journal v1 check key",
 		          ckey);
-	if (rc == 0 && HMAC(EVP_sha256(), ckey, 32, j->hdr, 80, mac,
-	                    &maclen) == NULL)
+	if (rc == 0 &&
+	    HMAC(EVP_sha256(), ckey, 32, j->hdr, 80, mac, &maclen) == NULL)
 		rc = -1;
 	if (rc == 0)
 		memcpy(check, mac, 16);
@@ -293,8 +299,7 @@ int client_journal_create(const char *path, const client_batch_secret *s,
 	j->aead = j->kdf == KDF_NONE ? AEAD_NONE : AEAD_AES256GCM;
 	j->hdr[10] = (uint8_t)j->kdf;
 	j->hdr[11] = (uint8_t)j->aead;
-	le_put(j->hdr + 12, j->kdf == KDF_PBKDF2_PASSWORD ? PBKDF2_ITER : 0,
-	       4);
+	le_put(j->hdr + 12, j->kdf == KDF_PBKDF2_PASSWORD ? PBKDF2_ITER : 0, 4);
 	if (RAND_bytes(j->hdr + 16, 32) != 1) {
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "crypto",
 		                  "OpenSSL's random generator failed: check "
@@ -310,8 +315,9 @@ int client_journal_create(const char *path, const client_batch_secret *s,
 			goto fail;
 		memcpy(j->hdr + 80, check, 16);
 	}
-	j->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW |
-	                           O_CLOEXEC,
+	j->fd = open(path,
+	             O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW |
+	                     O_CLOEXEC,
 	             0600);
 	if (j->fd < 0) {
 		e = errno;
@@ -320,7 +326,7 @@ int client_journal_create(const char *path, const client_batch_secret *s,
 		                                "its batch secret to resume "
 		                                "it, or another --journal (%s)"
 		                              : "cannot create the journal "
-						"'%s': "
+		                                "'%s': "
 		                                "%s",
 		                  path, strerror(e));
 		goto fail;
@@ -350,10 +356,10 @@ fail:
 
 static const char *kind_name(int kdf)
 {
-	return kdf == KDF_HKDF_PSK ? "a pre-shared key (--psk-file)"
+	return kdf == KDF_HKDF_PSK          ? "a pre-shared key (--psk-file)"
 	       : kdf == KDF_PBKDF2_PASSWORD ? "a password (--password-file)"
 	                                    : "no secret "
-					      "(--insecure-plaintext)";
+	                                      "(--insecure-plaintext)";
 }
 
 static int header_check(client_journal *j, const client_batch_secret *s,
@@ -451,7 +457,8 @@ int client_journal_open(const char *path, const client_batch_secret *s,
 	if (fstat(j->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		ret = client_fail(err, CLIENT_EXIT_INPUT, "journal_type",
 		                  "the journal '%s' is not a regular "
-		                  "file", path);
+		                  "file",
+		                  path);
 		goto fail;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
@@ -501,10 +508,10 @@ static size_t body_build(const client_jrec *r, char *b, size_t cap)
 	char hex[2 * SAFEID_SEED_MAX + 1];
 	size_t n = 0;
 
-#define PUT(...)                                                          \
-	do {                                                              \
+#define PUT(...)                                                              \
+	do {                                                                  \
 		int k_ = snprintf(b + n, n < cap ? cap - n : 0, __VA_ARGS__); \
-		n += k_ > 0 ? (size_t)k_ : 0;                             \
+		n += k_ > 0 ? (size_t)k_ : 0;                                 \
 	} while (0)
 	PUT("t=%s\ni=%lu\ns=%s\ntime=%lld\n",
 	    r->type == CLIENT_JREC_INTENT    ? "intent"
@@ -721,8 +728,8 @@ static int seal(client_journal *j, uint8_t *rec, size_t bodylen)
 	}
 	c = EVP_CIPHER_CTX_new();
 	ok = c != NULL &&
-	     EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, j->key,
-	                        rec + 16) == 1 &&
+	     EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, j->key, rec + 16) ==
+	             1 &&
 	     EVP_EncryptUpdate(c, NULL, &len, aad, (int)sizeof(aad)) == 1 &&
 	     EVP_EncryptUpdate(c, rec + REC_HDR, &len, rec + REC_HDR,
 	                       (int)bodylen) == 1 &&
@@ -812,8 +819,7 @@ static void fault_kill(void)
 
 int client_journal_reserve(client_journal *j, size_t n, client_error *err)
 {
-	int rc = fallocate(j->fd, FALLOC_FL_KEEP_SIZE, (off_t)j->end,
-	                   (off_t)n);
+	int rc = fallocate(j->fd, FALLOC_FL_KEEP_SIZE, (off_t)j->end, (off_t)n);
 
 	/* A file system without fallocate: a full disk shows at the write,
 	 * still before the token is touched. */
@@ -826,8 +832,7 @@ int client_journal_reserve(client_journal *j, size_t n, client_error *err)
 	                   j->path, strerror(errno));
 }
 
-int client_journal_append(client_journal *j, client_jrec *r,
-                          client_error *err)
+int client_journal_append(client_journal *j, client_jrec *r, client_error *err)
 {
 	uint8_t *rec = OPENSSL_zalloc(REC_MAX);
 	char *body;
@@ -956,8 +961,7 @@ void client_journal_damage_text(const client_journal_damage *d,
 }
 
 int client_journal_read(client_journal *j, client_journal_visit visit,
-                        void *arg, client_journal_damage *d,
-                        client_error *err)
+                        void *arg, client_journal_damage *d, client_error *err)
 {
 	uint64_t off = HDR_LEN, bad_at = UINT64_MAX, expect = 0, next;
 	uint8_t *rec = NULL;
@@ -1026,7 +1030,7 @@ int client_journal_read(client_journal *j, client_journal_visit visit,
 		if (ret != 0)
 			break;
 		continue;
-bad:
+	bad:
 		if (bad_at == UINT64_MAX)
 			bad_at = off;
 		bad_here++;

@@ -31,7 +31,7 @@ void client_lock_held(int fd)
 		return;
 	n = snprintf(line, sizeof(line), "%s %ld\n",
 	             client_front_now == CLIENT_FRONT_WINDOW ? HOLDER_WINDOW
-	                                                    : HOLDER_TOOL,
+	                                                     : HOLDER_TOOL,
 	             (long)getpid());
 	/* Only a hint for the next writer (the flock is the lock): a line
 	 * not written whole is read as no one in particular. */
@@ -53,8 +53,8 @@ void client_lock_holder(int fd, char *out, size_t cap)
 
 	buf[n > 0 ? n : 0] = '\0';
 	tool = strncmp(buf, HOLDER_TOOL " ", strlen(HOLDER_TOOL) + 1) == 0;
-	window = strncmp(buf, HOLDER_WINDOW " ",
-	                 strlen(HOLDER_WINDOW) + 1) == 0;
+	window =
+		strncmp(buf, HOLDER_WINDOW " ", strlen(HOLDER_WINDOW) + 1) == 0;
 	if (tool)
 		snprintf(out, cap, "%s",
 		         client_front_words("another safeid-tool",
@@ -87,8 +87,9 @@ int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap,
 	snprintf(path, cap, "%s/.lock", dir);
 	/* Never through a symbolic link (it could make us create a file
 	 * elsewhere), never blocking on a FIFO. */
-	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
-	                     O_NOCTTY | O_CLOEXEC,
+	*fd = open(path,
+	           O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+	                   O_CLOEXEC,
 	           0600);
 	if (*fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM ||
 	                errno == ENOENT))
@@ -96,13 +97,13 @@ int client_lock_try(const char *state_dir, int *fd, char *path, size_t cap,
 	if (*fd < 0 || fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_uid != geteuid()) {
 		client_lock_release(fd);
-		return client_fail(err, CLIENT_EXIT_SETUP, "lock",
-		                   "nothing written: the lock file '%s' is not "
-		                   "a regular file of yours (a symbolic link, a "
-		                   "FIFO, a directory or another user's file); "
-		                   "delete it and %s",
-		                   path,
-		                   client_front_words("run again", "try again"));
+		return client_fail(
+			err, CLIENT_EXIT_SETUP, "lock",
+			"nothing written: the lock file '%s' is not "
+			"a regular file of yours (a symbolic link, a "
+			"FIFO, a directory or another user's file); "
+			"delete it and %s",
+			path, client_front_words("run again", "try again"));
 	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) == 0) {
 		client_lock_held(*fd);
@@ -120,11 +121,12 @@ int client_lock_fail(int *fd, unsigned seconds, const char *path,
 	client_lock_release(fd);
 	/* A front end that does not wait says so, not "for 0 s". */
 	if (seconds == 0)
-		return client_fail(err, CLIENT_EXIT_NO_TOKEN, "busy",
-		                   "nothing written: %s is writing a token "
-		                   "(lock '%s'); let it finish, then %s",
-		                   who, path,
-		                   client_front_words("run again", "try again"));
+		return client_fail(
+			err, CLIENT_EXIT_NO_TOKEN, "busy",
+			"nothing written: %s is writing a token "
+			"(lock '%s'); let it finish, then %s",
+			who, path,
+			client_front_words("run again", "try again"));
 	return client_fail(err, CLIENT_EXIT_NO_TOKEN, "busy",
 	                   "nothing written: %s kept writing a token for %u "
 	                   "s (lock '%s'); let it finish, or end it, and %s",

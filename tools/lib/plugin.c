@@ -51,11 +51,11 @@ typedef struct plugin_head {
 } plugin_head;
 
 typedef struct plugin_spec {
-	const char *file;        /* CLIENT_*_PLUGIN_FILE */
-	const char *symbol;      /* the exported table */
-	const char *target;      /* the CMake target that builds it */
-	const char *needed_for;  /* the options that need it */
-	const char *instead;     /* what works without it */
+	const char *file;       /* CLIENT_*_PLUGIN_FILE */
+	const char *symbol;     /* the exported table */
+	const char *target;     /* the CMake target that builds it */
+	const char *needed_for; /* the options that need it */
+	const char *instead;    /* what works without it */
 	const char *window_needed_for, *window_instead; /* a window's */
 	uint32_t abi, size, types;
 } plugin_spec;
@@ -65,7 +65,7 @@ typedef struct plugin_spec {
 static void plugin_find(const char *file, char *path, size_t cap, char *dirs,
                         size_t dcap)
 {
-	const char *subs[2] = { "../lib", SAFEID_PLUGIN_RELDIR };
+	const char *subs[2] = {"../lib", SAFEID_PLUGIN_RELDIR};
 	char exe[PATH_MAX], dir[PATH_MAX + 64];
 	size_t used = 0;
 
@@ -101,17 +101,17 @@ static const void *plugin_load(const plugin_spec *sp, client_error *err)
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
 		why = dlerror();
-		client_fail(err, CLIENT_EXIT_SETUP, "plugin_missing",
-		            "cannot load %s, the part of %s that %s (%s; "
-		            "looked in %s): install safeid again with the "
-		            "libraries it needs, or build the target %s in a "
-		            "build tree; %s",
-		            sp->file, client_front_words("safeid-tool", "safeid"),
-		            client_front_words(sp->needed_for,
-		                               sp->window_needed_for),
-		            why != NULL ? why : "no reason given", dirs,
-		            sp->target,
-		            client_front_words(sp->instead, sp->window_instead));
+		client_fail(
+			err, CLIENT_EXIT_SETUP, "plugin_missing",
+			"cannot load %s, the part of %s that %s (%s; "
+			"looked in %s): install safeid again with the "
+			"libraries it needs, or build the target %s in a "
+			"build tree; %s",
+			sp->file, client_front_words("safeid-tool", "safeid"),
+			client_front_words(sp->needed_for,
+		                           sp->window_needed_for),
+			why != NULL ? why : "no reason given", dirs, sp->target,
+			client_front_words(sp->instead, sp->window_instead));
 		return NULL;
 	}
 	t = dlsym(h, sp->symbol);
@@ -128,11 +128,12 @@ static const void *plugin_load(const plugin_spec *sp, client_error *err)
 			         "needs %u, %u, %u",
 			         t->abi, t->size, t->types, sp->abi, sp->size,
 			         sp->types);
-		client_fail(err, CLIENT_EXIT_SETUP, "plugin_mismatch",
-		            "%s is not the plug-in this %s was built with (%s): "
-		            "install %s and its plug-ins from the same build",
-		            path, client_front_words("safeid-tool", "program"),
-		            detail, client_front_words("safeid-tool", "safeid"));
+		client_fail(
+			err, CLIENT_EXIT_SETUP, "plugin_mismatch",
+			"%s is not the plug-in this %s was built with (%s): "
+			"install %s and its plug-ins from the same build",
+			path, client_front_words("safeid-tool", "program"),
+			detail, client_front_words("safeid-tool", "safeid"));
 		dlclose(h);
 		return NULL;
 	}
@@ -148,7 +149,7 @@ const client_image_plugin *client_image_plugin_load(client_error *err)
 		.needed_for = "reads QR codes (--qr, --screen)",
 		.instead = "--uri, --uri-file and --secret work without it",
 		.window_needed_for = "reads QR codes (\"Scan screen\", "
-		                     "\"Open QR image…\", pasted images)",
+				     "\"Open QR image…\", pasted images)",
 		.window_instead = "a pasted otpauth:// link works without it",
 		.abi = CLIENT_IMAGE_PLUGIN_ABI,
 		.size = sizeof(client_image_plugin),
@@ -171,7 +172,8 @@ const client_backend_ops *client_opensc_plugin_load(client_error *err)
 		.file = CLIENT_OPENSC_PLUGIN_FILE,
 		.symbol = "client_opensc_plugin_table",
 		.target = "safeid-tool-opensc",
-		.needed_for = "reaches tokens through OpenSC (--backend opensc)",
+		.needed_for =
+			"reaches tokens through OpenSC (--backend opensc)",
 		.instead = "--backend pkcs11 (the default) works without it",
 		/* no window reaches tokens through OpenSC */
 		.window_needed_for = "reaches tokens through OpenSC",

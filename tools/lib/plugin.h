@@ -29,10 +29,10 @@
 
 /* The sizes of the types a table passes; a plug-in built from another
  * inputs.h or backend.h shows here even when its ABI number was kept. */
-#define CLIENT_IMAGE_PLUGIN_TYPES                                           \
-	((uint32_t)(sizeof(input_qr_list) + sizeof(input_screen_result) +      \
+#define CLIENT_IMAGE_PLUGIN_TYPES                                         \
+	((uint32_t)(sizeof(input_qr_list) + sizeof(input_screen_result) + \
 	            sizeof(input_error)))
-#define CLIENT_OPENSC_PLUGIN_TYPES                                          \
+#define CLIENT_OPENSC_PLUGIN_TYPES                                             \
 	((uint32_t)(sizeof(client_backend_ops) + sizeof(client_backend_opts) + \
 	            sizeof(client_slot) + sizeof(client_burn_plan) +           \
 	            sizeof(client_clock_plan) + sizeof(client_write_result) +  \
@@ -40,9 +40,9 @@
 
 /* safeid-tool-image.so: the functions of inputs.h that read images. */
 typedef struct client_image_plugin {
-	uint32_t abi;        /* CLIENT_IMAGE_PLUGIN_ABI */
-	uint32_t size;       /* sizeof(client_image_plugin) */
-	uint32_t types;      /* CLIENT_IMAGE_PLUGIN_TYPES */
+	uint32_t abi;   /* CLIENT_IMAGE_PLUGIN_ABI */
+	uint32_t size;  /* sizeof(client_image_plugin) */
+	uint32_t types; /* CLIENT_IMAGE_PLUGIN_TYPES */
 	int (*qr_decode_file)(const char *path, input_qr_list *out,
 	                      input_error *err);
 	void (*qr_list_clear)(input_qr_list *l);
@@ -61,9 +61,9 @@ typedef struct client_image_plugin {
 
 /* safeid-tool-opensc.so: the OpenSC backend's table (backend_opensc.c). */
 typedef struct client_opensc_plugin {
-	uint32_t abi;        /* CLIENT_OPENSC_PLUGIN_ABI */
-	uint32_t size;       /* sizeof(client_opensc_plugin) */
-	uint32_t types;      /* CLIENT_OPENSC_PLUGIN_TYPES */
+	uint32_t abi;   /* CLIENT_OPENSC_PLUGIN_ABI */
+	uint32_t size;  /* sizeof(client_opensc_plugin) */
+	uint32_t types; /* CLIENT_OPENSC_PLUGIN_TYPES */
 	const client_backend_ops *(*backend)(void);
 } client_opensc_plugin;
 

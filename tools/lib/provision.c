@@ -29,7 +29,7 @@ struct client_provision {
 	client_jtable tab;
 	size_t done;
 	unsigned long next_index;
-	unsigned long first_index;  /* first attempt of this run */
+	unsigned long first_index; /* first attempt of this run */
 	/* users sorted by name, and whether each is taken */
 	const client_user **by_name;
 	bool *taken;
@@ -304,8 +304,7 @@ static int attempt_add(client_provision *p, const client_jrec *r,
 
 /* The intent: a fresh seed, the plan, synced before any APDU. */
 static int intent_write(client_provision *p, const client_slot *s,
-                        client_jtoken *prev, client_jrec *r,
-                        client_error *err)
+                        client_jtoken *prev, client_jrec *r, client_error *err)
 {
 	long k = user_choose(p, prev);
 	int ret;
@@ -369,8 +368,7 @@ static int outcome_write(client_provision *p, const client_jrec *intent,
 		                   "command again, which lists the token as "
 		                   "unknown, and place it again",
 		                   intent->serial, intent->index,
-		                   safeid_seed_state_text(res->seed),
-		                   err->msg);
+		                   safeid_seed_state_text(res->seed), err->msg);
 	if (x != NULL) {
 		x->has_outcome = true;
 		x->state = r.state;

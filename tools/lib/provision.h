@@ -32,8 +32,8 @@ typedef struct client_batch_secret {
 	client_secret_kind kind;
 	uint8_t *data;
 	size_t len;
-	char source[320];           /* "pre-shared key file 'F'" */
-	bool ascii_6_64;            /* password: 6-64 printable ASCII */
+	char source[320]; /* "pre-shared key file 'F'" */
+	bool ascii_6_64;  /* password: 6-64 printable ASCII */
 } client_batch_secret;
 
 /*
@@ -52,8 +52,8 @@ void client_batch_secret_free(client_batch_secret *s);
 #define CLIENT_REALM_MAX 128u
 
 typedef struct client_user {
-	char name[CLIENT_USER_MAX];       /* user name or UPN */
-	char resolver[CLIENT_REALM_MAX];  /* privacyIDEA; "" when not given */
+	char name[CLIENT_USER_MAX];      /* user name or UPN */
+	char resolver[CLIENT_REALM_MAX]; /* privacyIDEA; "" when not given */
 	char realm[CLIENT_REALM_MAX];
 } client_user;
 
@@ -87,47 +87,47 @@ void client_users_free(client_users *u);
 typedef struct client_journal client_journal;
 
 typedef enum client_jrec_type {
-	CLIENT_JREC_INTENT = 1,   /* seed and plan, before the first write */
-	CLIENT_JREC_OUTCOME = 2,  /* what the token holds after the burn */
-	CLIENT_JREC_VERIFY = 3,   /* the code the person typed matched? */
+	CLIENT_JREC_INTENT = 1,  /* seed and plan, before the first write */
+	CLIENT_JREC_OUTCOME = 2, /* what the token holds after the burn */
+	CLIENT_JREC_VERIFY = 3,  /* the code the person typed matched? */
 } client_jrec_type;
 
 typedef struct client_jrec {
 	client_jrec_type type;
-	uint64_t seq;               /* set by the journal */
-	unsigned long index;        /* token number in the batch, from 1 */
+	uint64_t seq;        /* set by the journal */
+	unsigned long index; /* token number in the batch, from 1 */
 	char serial[SAFEID_SERIAL_MAX + 1];
-	int64_t time;               /* host time of the record */
+	int64_t time; /* host time of the record */
 	/* intent */
 	char model[CLIENT_MODEL_MAX];
-	client_user user;           /* name "" when none */
+	client_user user; /* name "" when none */
 	safeid_hash hash;
 	unsigned digits, step, display;
 	uint8_t seed[SAFEID_SEED_MAX];
 	size_t seedlen;
-	bool verify_wanted;         /* the person will type a code */
+	bool verify_wanted; /* the person will type a code */
 	/* outcome */
 	safeid_seed_state state;
 	bool clock_known;
-	uint64_t clock;             /* token clock read back after the burn */
-	char error[48];             /* client_error code of a failed burn */
+	uint64_t clock; /* token clock read back after the burn */
+	char error[48]; /* client_error code of a failed burn */
 	/* verify */
 	bool match;
-	long offset;                /* steps between token and host clock */
+	long offset; /* steps between token and host clock */
 } client_jrec;
 
 void client_jrec_wipe(client_jrec *r);
 
 /* What reading a journal found besides its good records. */
 typedef struct client_journal_damage {
-	size_t records;             /* good records read */
-	size_t bad;                 /* records skipped in the middle (failed
+	size_t records;     /* good records read */
+	size_t bad;         /* records skipped in the middle (failed
 	                               authentication or form) */
-	size_t gaps;                /* records missing by sequence number */
-	uint64_t first_bad;         /* file offset of the first bad one */
-	bool torn;                  /* the file ends in a cut-short record */
+	size_t gaps;        /* records missing by sequence number */
+	uint64_t first_bad; /* file offset of the first bad one */
+	bool torn;          /* the file ends in a cut-short record */
 	uint64_t torn_at, torn_bytes;
-	uint64_t good_end;          /* end of the last good record */
+	uint64_t good_end; /* end of the last good record */
 } client_journal_damage;
 
 /* true when records before the end are lost (not only a torn tail). */
@@ -162,8 +162,7 @@ const char *client_journal_path(const client_journal *j);
  */
 typedef int (*client_journal_visit)(void *arg, const client_jrec *rec);
 int client_journal_read(client_journal *j, client_journal_visit visit,
-                        void *arg, client_journal_damage *d,
-                        client_error *err);
+                        void *arg, client_journal_damage *d, client_error *err);
 /*
  * Cut a torn tail off (after client_journal_read said so), so the next
  * record follows the last good one.
@@ -188,14 +187,14 @@ typedef struct client_jtoken {
 	char user[CLIENT_USER_MAX];
 	safeid_hash hash;
 	unsigned seedlen, step, digits;
-	bool has_outcome;           /* false: killed mid-burn: unknown */
+	bool has_outcome; /* false: killed mid-burn: unknown */
 	safeid_seed_state state;
 	bool clock_known;
 	uint64_t clock;
 	bool verify_wanted;
-	bool seed_lost;             /* its intent (with the seed) is damaged */
-	int verify;                 /* 0 not asked, 1 match, -1 mismatch */
-	bool latest;                /* the newest attempt on its serial */
+	bool seed_lost; /* its intent (with the seed) is damaged */
+	int verify;     /* 0 not asked, 1 match, -1 mismatch */
+	bool latest;    /* the newest attempt on its serial */
 } client_jtoken;
 
 typedef struct client_jtable {
@@ -233,11 +232,11 @@ const char *client_format_name(client_format f);
 typedef struct client_export_opts {
 	client_format format;
 	const char *out_path;
-	bool force;                 /* replace an existing file */
-	bool include_unknown;       /* also unconfirmed / unverified tokens */
+	bool force;           /* replace an existing file */
+	bool include_unknown; /* also unconfirmed / unverified tokens */
 	const client_batch_secret *secret; /* PSKC: PSK or password */
-	bool plaintext;             /* PSKC without encryption, asked for */
-	const char *realm;          /* privacyidea-csv with users */
+	bool plaintext;    /* PSKC without encryption, asked for */
+	const char *realm; /* privacyidea-csv with users */
 } client_export_opts;
 
 /* Why a token is left out of an export (reason: a short phrase). */
@@ -245,7 +244,7 @@ typedef void (*client_export_left_fn)(void *arg, const client_jtoken *t,
                                       const char *reason);
 
 typedef struct client_export_result {
-	size_t written;             /* tokens in the file */
+	size_t written; /* tokens in the file */
 	size_t left_out;
 	size_t unknown_included;
 	client_journal_damage damage;
@@ -259,8 +258,8 @@ typedef struct client_export_result {
 typedef struct client_export_plan {
 	safeid_hash hash;
 	unsigned seedlen, step, digits;
-	const client_users *users;  /* NULL: none */
-	size_t count;               /* tokens planned (0: unknown) */
+	const client_users *users; /* NULL: none */
+	size_t count;              /* tokens planned (0: unknown) */
 } client_export_plan;
 
 int client_export_check(const client_export_opts *o,
@@ -281,12 +280,12 @@ int client_export_write(client_journal *j, const client_export_opts *o,
 
 typedef struct client_provision_opts {
 	safeid_hash hash;
-	unsigned seedlen;           /* bytes, 16..63 */
-	unsigned step;              /* 30 or 60 */
-	unsigned display;           /* 15, 30, 60, 120 */
-	bool reburn;                /* burn a token done in an earlier run */
-	const client_users *users;  /* NULL: none */
-	bool verify;                /* the person types each token's code */
+	unsigned seedlen;          /* bytes, 16..63 */
+	unsigned step;             /* 30 or 60 */
+	unsigned display;          /* 15, 30, 60, 120 */
+	bool reburn;               /* burn a token done in an earlier run */
+	const client_users *users; /* NULL: none */
+	bool verify;               /* the person types each token's code */
 } client_provision_opts;
 
 typedef struct client_provision client_provision;
@@ -322,7 +321,7 @@ typedef struct client_provision_token {
 	char reader[CLIENT_READER_MAX];
 	char user[CLIENT_USER_MAX];
 	client_write_result res;
-	long long overhead_us;      /* journal and bookkeeping time */
+	long long overhead_us; /* journal and bookkeeping time */
 } client_provision_token;
 
 /*

@@ -37,9 +37,9 @@ long long client_mono_us(void);
 /* One token as an export writes it. */
 typedef struct client_xtoken {
 	const char *serial;
-	const char *model;          /* "" when unknown */
+	const char *model; /* "" when unknown */
 	const char *manufacturer;
-	const client_user *user;    /* NULL when none */
+	const client_user *user; /* NULL when none */
 	safeid_hash hash;
 	unsigned digits, step;
 	const uint8_t *seed;
@@ -67,8 +67,7 @@ int client_pskc_end(client_pskc **w, client_error *err);
 typedef struct client_csv client_csv;
 int client_csv_begin(client_csv **out, int fd, client_format f, bool users,
                      const char *realm, client_error *err);
-int client_csv_token(client_csv *w, const client_xtoken *t,
-                     client_error *err);
+int client_csv_token(client_csv *w, const client_xtoken *t, client_error *err);
 int client_csv_end(client_csv **w, client_error *err);
 
 #endif /* CLIENT_PROVISION_INT_H */

@@ -48,11 +48,11 @@
 struct client_pskc {
 	xmlTextWriterPtr w;
 	bool encrypted;
-	EVP_CIPHER_CTX *enc;        /* AES-128-CBC, keyed once */
-	EVP_MAC_CTX *mac;           /* HMAC-SHA1, keyed once */
-	uint8_t key[16];            /* AES-128 key */
+	EVP_CIPHER_CTX *enc; /* AES-128-CBC, keyed once */
+	EVP_MAC_CTX *mac;    /* HMAC-SHA1, keyed once */
+	uint8_t key[16];     /* AES-128 key */
 	uint8_t mac_key[MAC_KEY_LEN];
-	char xml_error[256];        /* libxml2's last message */
+	char xml_error[256]; /* libxml2's last message */
 };
 
 static void xml_error_catch(void *ctx, const char *fmt, ...)
@@ -79,9 +79,9 @@ static int xml_fail(client_pskc *p, client_error *err)
 	                                           : "write error");
 }
 
-#define X(call)                     \
-	do {                        \
-		if ((call) < 0)     \
+#define X(call)                         \
+	do {                            \
+		if ((call) < 0)         \
 			goto xml_error; \
 	} while (0)
 
@@ -103,8 +103,8 @@ static int contexts_make(client_pskc *p)
 	OSSL_PARAM params[2];
 	int ok;
 
-	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA1",
-	                                             0);
+	params[0] =
+		OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA1", 0);
 	params[1] = OSSL_PARAM_construct_end();
 	p->enc = EVP_CIPHER_CTX_new();
 	p->mac = hmac != NULL ? EVP_MAC_CTX_new(hmac) : NULL;
@@ -118,8 +118,8 @@ static int contexts_make(client_pskc *p)
 
 /* base64(IV || AES-128-CBC(key, plain)) and base64(HMAC-SHA1(mac key,
  * IV || CT)) (mac_out NULL: no MAC). */
-static int seal(client_pskc *p, const uint8_t *plain, size_t n,
-                char *cv_out, char *mac_out)
+static int seal(client_pskc *p, const uint8_t *plain, size_t n, char *cv_out,
+                char *mac_out)
 {
 	uint8_t buf[16 + SAFEID_SEED_MAX + 16], mac[EVP_MAX_MD_SIZE];
 	size_t maclen = 0;
@@ -135,8 +135,8 @@ static int seal(client_pskc *p, const uint8_t *plain, size_t n,
 			ok = EVP_MAC_init(p->mac, NULL, 0, NULL) == 1 &&
 			     EVP_MAC_update(p->mac, buf,
 			                    16 + (size_t)(l1 + l2)) == 1 &&
-			     EVP_MAC_final(p->mac, mac, &maclen,
-			                   sizeof(mac)) == 1;
+			     EVP_MAC_final(p->mac, mac, &maclen, sizeof(mac)) ==
+			             1;
 			b64(mac, maclen, mac_out);
 		}
 	}
@@ -300,8 +300,8 @@ xml_error:
 
 /* Text written into the file: checked, since libxml2 would pass control
  * characters and invalid UTF-8 through. */
-static int text_check(const client_xtoken *t, const char *what,
-                      const char *v, client_error *err)
+static int text_check(const client_xtoken *t, const char *what, const char *v,
+                      client_error *err)
 {
 	size_t bad = 0;
 
@@ -331,8 +331,8 @@ static int package_write(client_pskc *p, const client_xtoken *t)
 	X(xmlTextWriterStartElementNS(p->w, U("pskc"), U("Key"), NULL));
 	X(xmlTextWriterWriteAttribute(p->w, U("Id"), U(t->serial)));
 	X(xmlTextWriterWriteAttribute(p->w, U("Algorithm"), U(ALG_TOTP)));
-	X(xmlTextWriterStartElementNS(p->w, U("pskc"),
-	                              U("AlgorithmParameters"), NULL));
+	X(xmlTextWriterStartElementNS(p->w, U("pskc"), U("AlgorithmParameters"),
+	                              NULL));
 	X(xmlTextWriterWriteElementNS(p->w, U("pskc"), U("Suite"), NULL,
 	                              U(client_hash_lower(t->hash))));
 	X(xmlTextWriterStartElementNS(p->w, U("pskc"), U("ResponseFormat"),
@@ -374,8 +374,7 @@ xml_error:
 	return -1;
 }
 
-int client_pskc_token(client_pskc *p, const client_xtoken *t,
-                      client_error *err)
+int client_pskc_token(client_pskc *p, const client_xtoken *t, client_error *err)
 {
 	int ret;
 

@@ -68,8 +68,8 @@ void client_record_fill(client_record *r, const client_input *in,
 }
 
 bool client_record_fill_clock(client_record *r, const client_record *prev,
-                              const client_slot *s,
-                              const client_clock_plan *p, long long time)
+                              const client_slot *s, const client_clock_plan *p,
+                              long long time)
 {
 	memset(r, 0, sizeof(*r));
 	if (prev == NULL && !s->restricted_sync)
@@ -147,8 +147,7 @@ static int dir_open(const char *dir, client_error *err)
 	return client_state_dir_open(dir, "the burn records", err);
 }
 
-int client_state_dir_open(const char *dir, const char *what,
-                          client_error *err)
+int client_state_dir_open(const char *dir, const char *what, client_error *err)
 {
 	char why[128];
 	struct stat st;
@@ -188,8 +187,7 @@ static const char *record_gone_words(void)
 }
 
 /* The refusal of an unusable record file. */
-static int record_refuse(const char *path, const char *why,
-                         client_error *err)
+static int record_refuse(const char *path, const char *why, client_error *err)
 {
 	return client_fail(err, CLIENT_EXIT_INPUT, "record",
 	                   "the burn record '%s' is not used: %s. Delete it "
@@ -199,8 +197,8 @@ static int record_refuse(const char *path, const char *why,
 
 /* Read a record file (client_state_file_read).  0, 1 when there is none,
  * or CLIENT_EXIT_INPUT. */
-static int file_read(int dfd, const char *name, const char *path,
-                     char *buf, size_t cap, size_t *len, client_error *err)
+static int file_read(int dfd, const char *name, const char *path, char *buf,
+                     size_t cap, size_t *len, client_error *err)
 {
 	char why[160];
 	int rc = client_state_file_read(dfd, name, buf, cap, len, why,
@@ -292,10 +290,11 @@ int client_record_load(const char *dir_override, const char *serial,
 	}
 	if (client_record_parse(buf, len, serial, r, why, sizeof(why)) != 0) {
 		memset(r, 0, sizeof(*r));
-		return client_fail(err, CLIENT_EXIT_INPUT, "record",
-		                   "the burn record '%s' is damaged (%s): delete "
-		                   "it (rm '%s'); %s",
-		                   path, why, path, record_gone_words());
+		return client_fail(
+			err, CLIENT_EXIT_INPUT, "record",
+			"the burn record '%s' is damaged (%s): delete "
+			"it (rm '%s'); %s",
+			path, why, path, record_gone_words());
 	}
 	return 0;
 }
@@ -332,9 +331,8 @@ static int temp_write(const char *dir, const client_record *r, char *tmp,
 	return client_state_temp_write(dir, name, text, len, tmp, cap);
 }
 
-int client_state_temp_write(const char *dir, const char *name,
-                            const char *text, size_t len, char *tmp,
-                            size_t cap)
+int client_state_temp_write(const char *dir, const char *name, const char *text,
+                            size_t len, char *tmp, size_t cap)
 {
 	size_t off = 0;
 	int fd, e = 0;
@@ -398,9 +396,11 @@ static int install(const char *tmp, const char *path, const char *dir)
 static void clock_needs(const client_record *r, char *out, size_t cap)
 {
 	if (client_front_get() == CLIENT_FRONT_WINDOW)
-		snprintf(out, cap, "only a burn can set the token's clock here");
+		snprintf(out, cap,
+		         "only a burn can set the token's clock here");
 	else
-		snprintf(out, cap, "a later 'clock' needs --hash %s --step %u "
+		snprintf(out, cap,
+		         "a later 'clock' needs --hash %s --step %u "
 		         "--display %u",
 		         r->hash == SAFEID_HASH_SHA256 ? "sha256" : "sha1",
 		         r->step, r->display);
@@ -427,8 +427,8 @@ static int save(const char *dir_override, const client_record *r, char *dir,
 	return e;
 }
 
-int client_state_file_write(const char *dir, const char *name,
-                            const char *text, size_t len)
+int client_state_file_write(const char *dir, const char *name, const char *text,
+                            size_t len)
 {
 	char path[4200], tmp[4200], d[4096];
 	int e;
@@ -445,9 +445,8 @@ int client_state_file_write(const char *dir, const char *name,
 }
 
 /* Why a record could not be written, and what a later clock needs. */
-static int save_fail(const char *what, const client_record *r,
-                     const char *dir, const char *path, int e,
-                     client_error *err)
+static int save_fail(const char *what, const client_record *r, const char *dir,
+                     const char *path, int e, client_error *err)
 {
 	char needs[96];
 
@@ -481,7 +480,8 @@ int client_record_save(const char *dir_override, const client_record *r,
 	if (e == 0)
 		return 0;
 	return save_fail("the burn succeeded and the token holds the new "
-	                 "seed", r, dir, path, e, err);
+	                 "seed",
+	                 r, dir, path, e, err);
 }
 
 int client_record_begin(const char *dir_override, const char *serial,
@@ -501,15 +501,15 @@ int client_record_begin(const char *dir_override, const char *serial,
 	if (client_record_dir(dir_override, t->dir, sizeof(t->dir)) != 0 ||
 	    !client_record_serial_ok(serial)) {
 		/* No record is possible: said after the write (save_fail). */
-		t->ready_errno = client_record_serial_ok(serial) ? ENOENT
-		                                                : EINVAL;
+		t->ready_errno =
+			client_record_serial_ok(serial) ? ENOENT : EINVAL;
 		t->dir[0] = '\0';
 		return 0;
 	}
 	/* A damaged record counts as none: the write replaces it. */
-	t->have_prev = client_record_load(dir_override, serial, &t->prev,
-	                                  t->path, sizeof(t->path),
-	                                  &ignored) == 0;
+	t->have_prev =
+		client_record_load(dir_override, serial, &t->prev, t->path,
+	                           sizeof(t->path), &ignored) == 0;
 	snprintf(t->path, sizeof(t->path), "%s/%s.burn", t->dir, serial);
 	snprintf(t->aside, sizeof(t->aside), "%s/.%s.burn.aside", t->dir,
 	         serial);
@@ -540,8 +540,7 @@ int client_record_begin(const char *dir_override, const char *serial,
 	return err->exit_code;
 }
 
-void client_record_abandon(const client_record_txn *t,
-                           client_record_fate fate)
+void client_record_abandon(const client_record_txn *t, client_record_fate fate)
 {
 	if (t->dir[0] == '\0')
 		return;
@@ -626,7 +625,8 @@ int client_record_end(client_record_txn *t, const client_write_result *res,
 		if (t->ready[0] != '\0' && rename(t->ready, t->path) != 0)
 			e = errno;
 		else if (t->ready[0] == '\0')
-			e = save_dir(t, &t->made); /* could not be written ahead */
+			e = save_dir(t,
+			             &t->made); /* could not be written ahead */
 		if (e == 0)
 			t->ready[0] = '\0';
 		client_record_abandon(t, CLIENT_RECORD_DROP);

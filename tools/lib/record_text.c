@@ -127,7 +127,8 @@ size_t client_record_format(const client_record *r, char *out, size_t cap)
 	int n;
 
 	n = snprintf(out, cap,
-	             RECORD_HEAD "serial=%s\nmodel=%s\nseed=%s\naccount=%s\n"
+	             RECORD_HEAD
+	             "serial=%s\nmodel=%s\nseed=%s\naccount=%s\n"
 	             "issuer=%s\nhash=%s\nstep=%u\ndisplay=%u\ntime=%lld\n",
 	             r->serial, r->model,
 	             r->seed == CLIENT_RECORD_SEED_ERASED ? "erased" : "new",
@@ -138,12 +139,22 @@ size_t client_record_format(const client_record *r, char *out, size_t cap)
 }
 
 /* The keys of a record, in the order this file writes them. */
-enum { K_SERIAL, K_MODEL, K_SEED, K_ACCOUNT, K_ISSUER, K_HASH, K_STEP,
-       K_DISPLAY, K_TIME, K_COUNT };
+enum {
+	K_SERIAL,
+	K_MODEL,
+	K_SEED,
+	K_ACCOUNT,
+	K_ISSUER,
+	K_HASH,
+	K_STEP,
+	K_DISPLAY,
+	K_TIME,
+	K_COUNT
+};
 
 static const char *const keys[K_COUNT] = {
-	"serial", "model", "seed", "account", "issuer", "hash", "step",
-	"display", "time",
+	"serial", "model", "seed",    "account", "issuer",
+	"hash",   "step",  "display", "time",
 };
 
 /* A whole decimal number as this file writes it: digits only, no sign,
@@ -269,8 +280,10 @@ int client_record_parse(const char *text, size_t len, const char *expect,
 		line++;
 		nl = memchr(s, '\n', len - pos);
 		if (nl == NULL)
-			return why_set(why, whycap, "line %zu is cut short (no "
-			               "end of line)", line);
+			return why_set(why, whycap,
+			               "line %zu is cut short (no "
+			               "end of line)",
+			               line);
 		n = (size_t)(nl - s);
 		pos += n + 1;
 		if (n > 0 && s[0] == '#')
@@ -284,15 +297,21 @@ int client_record_parse(const char *text, size_t len, const char *expect,
 			if (text_is(s, kn, keys[k]))
 				key = k;
 		if (key < 0)
-			return why_set(why, whycap, "line %zu has an unknown "
-			               "key", line);
+			return why_set(why, whycap,
+			               "line %zu has an unknown "
+			               "key",
+			               line);
 		if (seen[key])
-			return why_set(why, whycap, "line %zu gives '%s' a "
-			               "second time", line, keys[key]);
+			return why_set(why, whycap,
+			               "line %zu gives '%s' a "
+			               "second time",
+			               line, keys[key]);
 		seen[key] = true;
 		if (!value_take(key, eq + 1, n - kn - 1, r))
-			return why_set(why, whycap, "line %zu: the value of "
-			               "'%s' is not valid", line, keys[key]);
+			return why_set(why, whycap,
+			               "line %zu: the value of "
+			               "'%s' is not valid",
+			               line, keys[key]);
 	}
 	/* A record written before the seed line existed describes a burn. */
 	for (int k = 0; k < K_COUNT; k++)
@@ -303,7 +322,8 @@ int client_record_parse(const char *text, size_t len, const char *expect,
 		return why_set(why, whycap, "it names another token");
 	if (r->seed == CLIENT_RECORD_SEED_ERASED &&
 	    (r->account[0] != '\0' || r->issuer[0] != '\0'))
-		return why_set(why, whycap, "it names an account for an erased "
+		return why_set(why, whycap,
+		               "it names an account for an erased "
 		               "seed");
 	return 0;
 }

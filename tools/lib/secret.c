@@ -80,21 +80,23 @@ int client_secret_read_file(const char *path, size_t max, char **out,
 		                   "pipe the text to standard input (--uri -)",
 		                   path, input_file_kind(mode));
 	if (rc == INPUT_ERR_EMPTY_INPUT)
-		return client_fail(err, CLIENT_EXIT_INPUT, "empty_input",
-		                   "'%s' is a pipe (FIFO) that gave nothing: no "
-		                   "program writes to it; give a file, or pipe "
-		                   "the text to standard input (--uri -)",
-		                   path);
+		return client_fail(
+			err, CLIENT_EXIT_INPUT, "empty_input",
+			"'%s' is a pipe (FIFO) that gave nothing: no "
+			"program writes to it; give a file, or pipe "
+			"the text to standard input (--uri -)",
+			path);
 	if (rc == INPUT_ERR_IO && errno == ETIMEDOUT)
 		return client_fail(err, CLIENT_EXIT_INPUT, "read",
 		                   "nothing came through the pipe '%s' within "
 		                   "%d s; check the program that writes to it",
 		                   path, INPUT_PIPE_SECONDS);
 	if (rc == INPUT_ERR_TOO_LONG)
-		return client_fail(err, CLIENT_EXIT_INPUT, "too_long",
-		                   "'%s' is longer than %zu bytes: give a single "
-		                   "otpauth:// URI or base32 secret",
-		                   path, max);
+		return client_fail(
+			err, CLIENT_EXIT_INPUT, "too_long",
+			"'%s' is longer than %zu bytes: give a single "
+			"otpauth:// URI or base32 secret",
+			path, max);
 	if (rc == INPUT_ERR_NOMEM)
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");

@@ -32,10 +32,10 @@
 
 struct client_reader_watch {
 	safeid_watch *watch;
-	int cancel_fd;  /* eventfd, written by client_reader_watch_cancel */
-	bool fresh;     /* the next call answers at once */
-	bool down;      /* the last call found the service gone */
-	bool odd;       /* ... or failing otherwise: wait for a restart */
+	int cancel_fd; /* eventfd, written by client_reader_watch_cancel */
+	bool fresh;    /* the next call answers at once */
+	bool down;     /* the last call found the service gone */
+	bool odd;      /* ... or failing otherwise: wait for a restart */
 };
 
 int client_reader_watch_new(client_reader_watch **out, client_error *err)

@@ -172,27 +172,34 @@ void client_text_held(const client_write_result *res, char *out, size_t cap)
 		snprintf(out, cap, "the token holds the new seed");
 		return;
 	case SAFEID_SEED_ERASED:
-		snprintf(out, cap, "the token holds no seed (the configuration "
+		snprintf(out, cap,
+		         "the token holds no seed (the configuration "
 		         "write erased it; it has this write's %s): burn again",
 		         cfg);
 		return;
 	case SAFEID_SEED_UNKNOWN:
-		snprintf(out, cap, "unknown: a write was sent but its answer "
+		snprintf(out, cap,
+		         "unknown: a write was sent but its answer "
 		         "was lost or garbled; burn again to be sure");
 		return;
 	default:
 		break;
 	}
 	if (res->config == CLIENT_CONFIG_WRITTEN)
-		snprintf(out, cap, "the token still holds its previous seed, "
-		         "with the configuration this write set (%s)", cfg);
+		snprintf(out, cap,
+		         "the token still holds its previous seed, "
+		         "with the configuration this write set (%s)",
+		         cfg);
 	else if (res->config == CLIENT_CONFIG_UNKNOWN)
-		snprintf(out, cap, "the token still holds its previous seed, "
+		snprintf(out, cap,
+		         "the token still holds its previous seed, "
 		         "but its configuration is not known: the answer to "
 		         "the configuration write (%s) was lost or garbled, so "
-		         "it has the old configuration or this one", cfg);
+		         "it has the old configuration or this one",
+		         cfg);
 	else
-		snprintf(out, cap, "the token still holds its previous seed "
+		snprintf(out, cap,
+		         "the token still holds its previous seed "
 		         "and configuration (nothing was changed)");
 }
 
@@ -262,8 +269,7 @@ void client_text_codes(const client_input *in, uint64_t now, char *out,
 	         client_code_at(in, now + step));
 }
 
-void client_text_drift(uint64_t clock, uint64_t host_now, char *out,
-                       size_t cap)
+void client_text_drift(uint64_t clock, uint64_t host_now, char *out, size_t cap)
 {
 	char when[48];
 
@@ -298,8 +304,8 @@ void client_text_offset(long offset, unsigned step, char *out, size_t cap)
 	                            "clock."));
 }
 
-void client_text_press(safeid_m2_press what, const char *serial,
-                       long seconds, char *out, size_t cap)
+void client_text_press(safeid_m2_press what, const char *serial, long seconds,
+                       char *out, size_t cap)
 {
 	snprintf(out, cap,
 	         "Press the up-arrow button (▲) on token %s now to "
@@ -336,7 +342,8 @@ const char *client_m2_op_text(client_m2_op op)
  * "erased" read as "none" for the parts a delete does not touch. */
 void client_m2_text_held(const client_m2_result *r, char *out, size_t cap)
 {
-	snprintf(out, cap, "profile %u: seed %s; title %s; settings (hash, "
+	snprintf(out, cap,
+	         "profile %u: seed %s; title %s; settings (hash, "
 	         "digits, step, clock) %s",
 	         r->profile, safeid_m2_part_text(r->seed),
 	         safeid_m2_part_text(r->title), safeid_m2_part_text(r->config));
@@ -426,8 +433,7 @@ static void add(char *out, size_t cap, size_t *used, const char *fmt, ...)
  * failed in a sentence; the rest as they were.  A long list is cut (the
  * --json results say it all).
  */
-void client_m2_text_outcome(const client_m2_outcome *out, char *buf,
-                            size_t cap)
+void client_m2_text_outcome(const client_m2_outcome *out, char *buf, size_t cap)
 {
 	char line[512], list[320] = "";
 	size_t used = 0, lused = 0, complete = 0, other = 0;
@@ -464,10 +470,10 @@ void client_m2_text_outcome(const client_m2_outcome *out, char *buf,
 		add(buf, cap, &used, "%s; ", line);
 		other++;
 	}
-	add(buf, cap, &used, "%s", complete + other > 0
-	                                   ? "every other profile as it was"
-	                                   : "every profile as it was "
-	                                     "(nothing was changed)");
+	add(buf, cap, &used, "%s",
+	    complete + other > 0 ? "every other profile as it was"
+	                         : "every profile as it was "
+	                           "(nothing was changed)");
 }
 
 void client_text_no_token(const char *reader, char *out, size_t cap)
@@ -482,8 +488,8 @@ void client_text_no_token(const char *reader, char *out, size_t cap)
 
 void client_text_accounts(const client_input *in, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s: %zu account%s", in->source,
-	         in->accounts.count, in->accounts.count == 1 ? "" : "s");
+	snprintf(out, cap, "%s: %zu account%s", in->source, in->accounts.count,
+	         in->accounts.count == 1 ? "" : "s");
 }
 
 void client_text_monitor(const input_monitor *m, char *out, size_t cap)
@@ -499,8 +505,8 @@ void client_text_burning(const char *serial, char *out, size_t cap)
 }
 
 void client_text_clock_setting(const char *serial, const char *reader,
-                               const client_clock_plan *p,
-                               const char *source, char *out, size_t cap)
+                               const client_clock_plan *p, const char *source,
+                               char *out, size_t cap)
 {
 	snprintf(out, cap,
 	         "Setting the clock of token %s on '%s' (%s, %u s step, %u s "

@@ -33,22 +33,22 @@ extern "C" {
 /* ---- families ------------------------------------------------------------ */
 
 typedef enum safeid_family_id {
-	SAFEID_FAMILY_SINGLE = 1,  /* OTPC, miniOTP, C30x: one seed */
-	SAFEID_FAMILY_MOLTO2 = 2,  /* Token2 Molto2: 50 or 100 profiles */
+	SAFEID_FAMILY_SINGLE = 1, /* OTPC, miniOTP, C30x: one seed */
+	SAFEID_FAMILY_MOLTO2 = 2, /* Token2 Molto2: 50 or 100 profiles */
 } safeid_family_id;
 
 /* What a family of tokens can do; data only, one constant per family. */
 typedef struct safeid_family {
 	safeid_family_id id;
-	const char *name;        /* "single-profile", "Molto2" */
-	unsigned max_profiles;   /* 1; 100 (a v1 Molto2 has 50) */
-	bool customer_key;       /* authentication needs the person's key */
-	bool counts_tries;       /* wrong keys are counted, then it locks */
-	bool titles;             /* profiles carry a title of 1..12 bytes */
-	unsigned digits_mask;    /* bit n set: codes of n digits can be set */
-	bool clock_only_sync;    /* the clock can be set without touching seeds */
-	bool profile_info;       /* what a profile holds is readable without key */
-	bool button_confirms;    /* key change and reset wait for a press of ▲ */
+	const char *name;      /* "single-profile", "Molto2" */
+	unsigned max_profiles; /* 1; 100 (a v1 Molto2 has 50) */
+	bool customer_key;     /* authentication needs the person's key */
+	bool counts_tries;     /* wrong keys are counted, then it locks */
+	bool titles;           /* profiles carry a title of 1..12 bytes */
+	unsigned digits_mask;  /* bit n set: codes of n digits can be set */
+	bool clock_only_sync;  /* the clock can be set without touching seeds */
+	bool profile_info;    /* what a profile holds is readable without key */
+	bool button_confirms; /* key change and reset wait for a press of ▲ */
 } safeid_family;
 
 const safeid_family *safeid_family_single(void);
@@ -66,11 +66,11 @@ bool safeid_family_digits_ok(const safeid_family *f, unsigned digits);
 /* A recognised token. */
 typedef struct safeid_detected {
 	const safeid_family *family;
-	safeid_info info;        /* serial and clock (model: single-profile) */
-	unsigned profiles;       /* 1, 50 or 100 */
-	bool profiles_known;     /* false: profile 99 did not answer, so 50 is
+	safeid_info info;    /* serial and clock (model: single-profile) */
+	unsigned profiles;   /* 1, 50 or 100 */
+	bool profiles_known; /* false: profile 99 did not answer, so 50 is
 	                          * assumed and nothing past 49 is touched */
-	bool by_reader_name;     /* the family the reader's name pointed to */
+	bool by_reader_name; /* the family the reader's name pointed to */
 } safeid_detected;
 
 /*
@@ -87,11 +87,11 @@ int safeid_detect(const safeid_transport *t, const char *reader,
 
 /* ---- Molto2: protocol constants and pure functions ---------------------- */
 
-#define SAFEID_M2_PROFILES 100u      /* v2; v1 has 50 */
+#define SAFEID_M2_PROFILES 100u /* v2; v1 has 50 */
 #define SAFEID_M2_PROFILES_V1 50u
-#define SAFEID_M2_TITLE_MAX 12u      /* bytes of a title we write */
-#define SAFEID_M2_TITLE_FIELD 16u    /* bytes of the title field read back */
-#define SAFEID_M2_KEY_LEN 16u        /* the derived SM4 key */
+#define SAFEID_M2_TITLE_MAX 12u   /* bytes of a title we write */
+#define SAFEID_M2_TITLE_FIELD 16u /* bytes of the title field read back */
+#define SAFEID_M2_KEY_LEN 16u     /* the derived SM4 key */
 #define SAFEID_M2_CUSTOMER_KEY_MAX 1024u
 /* The factory customer key: public, it protects nothing. */
 #define SAFEID_M2_FACTORY_KEY "TOKEN2MOLTO1-KEY"
@@ -106,10 +106,10 @@ int safeid_m2_derive_key(const uint8_t *customer_key, size_t len,
 
 /* Everything a profile's config write sends. */
 typedef struct safeid_m2_config {
-	uint32_t clock;          /* Unix time, UTC, for the profile's clock */
-	safeid_hash hash;        /* SHA-1 or SHA-256 (no SHA-512) */
-	unsigned step;           /* 30 or 60 */
-	unsigned digits;         /* 4, 6, 8 or 10 */
+	uint32_t clock;   /* Unix time, UTC, for the profile's clock */
+	safeid_hash hash; /* SHA-1 or SHA-256 (no SHA-512) */
+	unsigned step;    /* 30 or 60 */
+	unsigned digits;  /* 4, 6, 8 or 10 */
 	safeid_display display;
 } safeid_m2_config;
 
@@ -161,16 +161,16 @@ int safeid_m2_apdu_screen(bool lock, uint8_t *out, size_t outcap,
 /* What one profile holds, as its info (read without the key) says. */
 typedef struct safeid_m2_profile {
 	unsigned number;
-	bool seed;               /* a seed is present */
+	bool seed; /* a seed is present */
 	/* the title as stored: titlelen bytes before the first zero byte
 	 * (0: none), NUL-terminated; not checked as UTF-8 */
 	char title[SAFEID_M2_TITLE_FIELD + 1];
 	size_t titlelen;
-	safeid_hash hash;        /* 0 when the byte is neither 1 nor 2 */
-	unsigned step;           /* seconds as stored; 0 on an untouched profile */
-	unsigned digits;         /* as stored; 0 on an untouched profile */
-	uint8_t flag;            /* opaque: its meaning is not public */
-	uint32_t rtc, timecfg;   /* opaque: their meaning is not public */
+	safeid_hash hash; /* 0 when the byte is neither 1 nor 2 */
+	unsigned step;    /* seconds as stored; 0 on an untouched profile */
+	unsigned digits;  /* as stored; 0 on an untouched profile */
+	uint8_t flag;     /* opaque: its meaning is not public */
+	uint32_t rtc, timecfg; /* opaque: their meaning is not public */
 } safeid_m2_profile;
 
 /* Parse the data of a per-profile info reply: exactly 33 bytes,
@@ -267,14 +267,14 @@ const char *safeid_m2_step_name(safeid_m2_step s); /* "write title", ... */
  * a delete) or UNKNOWN (a write was sent and its answer was lost). */
 typedef struct safeid_m2_result {
 	unsigned profile;
-	safeid_m2_step step;     /* reached: failed there, or DONE */
+	safeid_m2_step step; /* reached: failed there, or DONE */
 	int err;
 	safeid_seed_state seed;
 	safeid_seed_state title;
 	safeid_seed_state config; /* hash, step, digits, display, clock */
-	bool checked;            /* before holds the profile's info */
+	bool checked;             /* before holds the profile's info */
 	safeid_m2_profile before;
-	bool confirmed;          /* after holds the read back, as written */
+	bool confirmed; /* after holds the read back, as written */
 	safeid_m2_profile after;
 } safeid_m2_result;
 
@@ -284,14 +284,14 @@ const char *safeid_m2_part_text(safeid_seed_state s);
 
 /* The session-level part of an operation. */
 typedef struct safeid_m2_report {
-	safeid_m2_step step;     /* the step reached (DONE at the end) */
-	int err;                 /* the first error, or SAFEID_OK */
-	safeid_info info;        /* valid once step > INFO */
-	safeid_info after;       /* sync: get info at the end, when read */
+	safeid_m2_step step; /* the step reached (DONE at the end) */
+	int err;             /* the first error, or SAFEID_OK */
+	safeid_info info;    /* valid once step > INFO */
+	safeid_info after;   /* sync: get info at the end, when read */
 	bool have_after;
-	int tries_left;          /* as safeid_m2_tries_left after the step */
-	size_t done;             /* profiles whose operation completed */
-	unsigned apdus;          /* APDUs this operation sent */
+	int tries_left; /* as safeid_m2_tries_left after the step */
+	size_t done;    /* profiles whose operation completed */
+	unsigned apdus; /* APDUs this operation sent */
 } safeid_m2_report;
 
 /* Called as each step starts (err == 1) and ends (SAFEID_OK or error);
@@ -305,14 +305,15 @@ typedef void (*safeid_m2_progress_fn)(void *arg, int profile,
 typedef struct safeid_m2_account {
 	unsigned profile;
 	safeid_m2_config cfg;
-	const uint8_t *seed;     /* 1..63 bytes, not all zero */
+	const uint8_t *seed; /* 1..63 bytes, not all zero */
 	size_t seedlen;
-	const uint8_t *title;    /* NULL / 0: the profile keeps its title */
-	size_t titlelen;         /* 1..12 bytes (cut by the caller) */
+	const uint8_t *title; /* NULL / 0: the profile keeps its title */
+	size_t titlelen;      /* 1..12 bytes (cut by the caller) */
 } safeid_m2_account;
 
 /* safeid_m2_burn flags */
-#define SAFEID_M2_OVERWRITE 0x1u /* write over an occupied profile (no
+#define SAFEID_M2_OVERWRITE \
+	0x1u /* write over an occupied profile (no
                                   * CHECK read before it) */
 
 /*
@@ -377,15 +378,15 @@ typedef int (*safeid_m2_press_fn)(void *arg, safeid_m2_press what,
                                   long timeout_ms);
 
 typedef enum safeid_m2_outcome {
-	SAFEID_M2_NOT_SENT = 0,  /* the request never reached the token */
-	SAFEID_M2_REFUSED,       /* the token refused the request */
-	SAFEID_M2_LOST,          /* the request's answer was lost */
-	SAFEID_M2_PENDING,       /* accepted (9060); no ▲ wait was asked for */
-	SAFEID_M2_UNCONFIRMED,   /* ▲ asked for; the token gives no way to
+	SAFEID_M2_NOT_SENT = 0, /* the request never reached the token */
+	SAFEID_M2_REFUSED,      /* the token refused the request */
+	SAFEID_M2_LOST,         /* the request's answer was lost */
+	SAFEID_M2_PENDING,      /* accepted (9060); no ▲ wait was asked for */
+	SAFEID_M2_UNCONFIRMED,  /* ▲ asked for; the token gives no way to
 	                          * tell whether it happened */
-	SAFEID_M2_CONFIRMED,     /* it happened, as the token showed */
-	SAFEID_M2_NOT_DONE,      /* it did not happen, as the token showed */
-	SAFEID_M2_PARTIAL,       /* reset: some seeds went, others stayed */
+	SAFEID_M2_CONFIRMED,    /* it happened, as the token showed */
+	SAFEID_M2_NOT_DONE,     /* it did not happen, as the token showed */
+	SAFEID_M2_PARTIAL,      /* reset: some seeds went, others stayed */
 } safeid_m2_outcome;
 
 /* "confirmed", ...; and a sentence for a person. */
@@ -394,15 +395,15 @@ const char *safeid_m2_outcome_text(safeid_m2_outcome o);
 
 typedef struct safeid_m2_press_report {
 	safeid_m2_outcome outcome;
-	safeid_m2_step step;     /* reached */
-	int err;                 /* what ended it, or SAFEID_OK */
-	int press;               /* the press callback's answer; 1: not called */
+	safeid_m2_step step; /* reached */
+	int err;             /* what ended it, or SAFEID_OK */
+	int press;           /* the press callback's answer; 1: not called */
 	int tries_left;
 	/* reset: which profiles held a seed before and after */
 	bool held_before[SAFEID_M2_PROFILES];
 	bool held_after[SAFEID_M2_PROFILES];
 	unsigned seeds_before, seeds_after;
-	bool read_after;         /* held_after was read completely */
+	bool read_after; /* held_after was read completely */
 	unsigned apdus;
 } safeid_m2_press_report;
 

@@ -29,44 +29,46 @@ extern "C" {
 
 typedef enum safeid_err {
 	SAFEID_OK = 0,
-	SAFEID_ERR_ARG = -1,          /* invalid argument (programming error) */
-	SAFEID_ERR_NOMEM = -2,        /* out of memory */
-	SAFEID_ERR_NO_SERVICE = -3,   /* no PC/SC service: start pcscd */
-	SAFEID_ERR_NO_READER = -4,    /* no reader attached */
+	SAFEID_ERR_ARG = -1,        /* invalid argument (programming error) */
+	SAFEID_ERR_NOMEM = -2,      /* out of memory */
+	SAFEID_ERR_NO_SERVICE = -3, /* no PC/SC service: start pcscd */
+	SAFEID_ERR_NO_READER = -4,  /* no reader attached */
 	SAFEID_ERR_READER_UNKNOWN = -5, /* the named reader does not exist */
-	SAFEID_ERR_NO_TOKEN = -6,     /* no token on the reader */
-	SAFEID_ERR_BUSY = -7,         /* another program holds the reader */
-	SAFEID_ERR_REMOVED = -8,      /* token removed / reset mid-operation */
-	SAFEID_ERR_READER_GONE = -9,  /* reader vanished or PC/SC service died */
-	SAFEID_ERR_COMM = -10,        /* transmit failed otherwise */
-	SAFEID_ERR_TIMEOUT = -11,     /* no answer / wait bound reached */
-	SAFEID_ERR_BAD_REPLY = -12,   /* malformed reply (length, format) */
-	SAFEID_ERR_NOT_TOKEN = -13,   /* the card is not a token of this family */
-	SAFEID_ERR_AUTH = -14,        /* 6983: auth refused, bad MAC or locked */
-	SAFEID_ERR_BAD_DATA = -15,    /* 6A80 */
+	SAFEID_ERR_NO_TOKEN = -6,       /* no token on the reader */
+	SAFEID_ERR_BUSY = -7,           /* another program holds the reader */
+	SAFEID_ERR_REMOVED = -8,     /* token removed / reset mid-operation */
+	SAFEID_ERR_READER_GONE = -9, /* reader vanished or PC/SC service died */
+	SAFEID_ERR_COMM = -10,       /* transmit failed otherwise */
+	SAFEID_ERR_TIMEOUT = -11,    /* no answer / wait bound reached */
+	SAFEID_ERR_BAD_REPLY = -12,  /* malformed reply (length, format) */
+	SAFEID_ERR_NOT_TOKEN = -13, /* the card is not a token of this family */
+	SAFEID_ERR_AUTH = -14,      /* 6983: auth refused, bad MAC or locked */
+	SAFEID_ERR_BAD_DATA = -15,  /* 6A80 */
 	SAFEID_ERR_WRONG_LENGTH = -16, /* 6700 */
-	SAFEID_ERR_INS = -17,         /* 6D00 */
-	SAFEID_ERR_CLA = -18,         /* 6E00 */
-	SAFEID_ERR_SW = -19,          /* any other status word */
-	SAFEID_ERR_SEED_LENGTH = -20, /* seed empty or longer than 63 bytes */
-	SAFEID_ERR_CONFIG = -21,      /* hash/step/display value not supported */
-	SAFEID_ERR_CRYPTO = -22,      /* OpenSSL failure */
+	SAFEID_ERR_INS = -17,          /* 6D00 */
+	SAFEID_ERR_CLA = -18,          /* 6E00 */
+	SAFEID_ERR_SW = -19,           /* any other status word */
+	SAFEID_ERR_SEED_LENGTH = -20,  /* seed empty or longer than 63 bytes */
+	SAFEID_ERR_CONFIG = -21, /* hash/step/display value not supported */
+	SAFEID_ERR_CRYPTO = -22, /* OpenSSL failure */
 	SAFEID_ERR_NOT_AUTHENTICATED = -23, /* secure command before auth */
 	SAFEID_ERR_INTERNAL = -24,
-	SAFEID_ERR_CLOCK = -25,       /* confirm: token clock not as written */
-	SAFEID_ERR_CANCELLED = -26,   /* a wait was cancelled by the program */
+	SAFEID_ERR_CLOCK = -25,     /* confirm: token clock not as written */
+	SAFEID_ERR_CANCELLED = -26, /* a wait was cancelled by the program */
 	/* The Molto2 (safeid/molto2.h). */
-	SAFEID_ERR_WRONG_KEY = -27,   /* 63 NN: customer key refused, NN left */
-	SAFEID_ERR_LOCKED = -28,      /* no tries left: the token is locked */
-	SAFEID_ERR_LAST_TRY = -29,    /* one try left: not tried without consent */
-	SAFEID_ERR_PROFILE = -30,     /* profile number out of range */
-	SAFEID_ERR_OCCUPIED = -31,    /* the profile holds a seed already */
-	SAFEID_ERR_TITLE = -32,       /* title not 1..12 bytes */
-	SAFEID_ERR_DIGITS = -33,      /* digits not supported by the family */
+	SAFEID_ERR_WRONG_KEY = -27, /* 63 NN: customer key refused, NN left */
+	SAFEID_ERR_LOCKED = -28,    /* no tries left: the token is locked */
+	SAFEID_ERR_LAST_TRY = -29, /* one try left: not tried without consent */
+	SAFEID_ERR_PROFILE = -30,  /* profile number out of range */
+	SAFEID_ERR_OCCUPIED = -31, /* the profile holds a seed already */
+	SAFEID_ERR_TITLE = -32,    /* title not 1..12 bytes */
+	SAFEID_ERR_DIGITS = -33,   /* digits not supported by the family */
 	SAFEID_ERR_CUSTOMER_KEY = -34, /* customer key empty or too long */
-	SAFEID_ERR_ZERO_SEED = -35,   /* all-zero seed: means "clear" */
-	SAFEID_ERR_NOT_SUPPORTED = -36, /* the token does not know the command */
-	SAFEID_ERR_READBACK = -37,    /* profile read back differs from the write */
+	SAFEID_ERR_ZERO_SEED = -35,    /* all-zero seed: means "clear" */
+	SAFEID_ERR_NOT_SUPPORTED =
+		-36, /* the token does not know the command */
+	SAFEID_ERR_READBACK =
+		-37, /* profile read back differs from the write */
 } safeid_err;
 
 /* Lowest error code; every code from SAFEID_ERR_LAST to SAFEID_OK exists. */
@@ -81,10 +83,10 @@ int safeid_sw_to_err(uint16_t sw);
 
 /* ---- protocol constants ----------------------------------------------- */
 
-#define SAFEID_SEED_MAX 63u      /* longest seed the token accepts */
-#define SAFEID_SEED_MIN_PAD 20u  /* shorter seeds are zero-extended to this */
-#define SAFEID_SERIAL_MAX 32u    /* longest serial we accept in get info */
-#define SAFEID_APDU_MAX 261u     /* short APDU buffer size (C or R) */
+#define SAFEID_SEED_MAX 63u     /* longest seed the token accepts */
+#define SAFEID_SEED_MIN_PAD 20u /* shorter seeds are zero-extended to this */
+#define SAFEID_SERIAL_MAX 32u   /* longest serial we accept in get info */
+#define SAFEID_APDU_MAX 261u    /* short APDU buffer size (C or R) */
 
 typedef enum safeid_hash {
 	SAFEID_HASH_SHA1 = 1,
@@ -101,9 +103,9 @@ typedef enum safeid_display {
 
 /* Everything a config write sends.  step is 30 or 60 seconds. */
 typedef struct safeid_config {
-	uint32_t clock;         /* Unix time, UTC, to set the token's clock to */
+	uint32_t clock; /* Unix time, UTC, to set the token's clock to */
 	safeid_hash hash;
-	unsigned step;          /* 30 or 60 */
+	unsigned step; /* 30 or 60 */
 	safeid_display display;
 } safeid_config;
 
@@ -114,9 +116,9 @@ unsigned safeid_display_seconds(safeid_display d);
 /* ---- models ------------------------------------------------------------ */
 
 typedef struct safeid_model {
-	const char *prefix;     /* serial prefix, e.g. "8659622" */
-	const char *name;       /* e.g. "OTPC-P2-i" */
-	bool restricted_sync;   /* true: a config write erases the seed */
+	const char *prefix;   /* serial prefix, e.g. "8659622" */
+	const char *name;     /* e.g. "OTPC-P2-i" */
+	bool restricted_sync; /* true: a config write erases the seed */
 } safeid_model;
 
 /* Longest-prefix match in the model table; NULL when the prefix is unknown
@@ -175,8 +177,8 @@ typedef struct safeid_transport {
  * never data), a command name ("get info", "write seed", ...) and its SW
  * (0 when no SW came back).  For --verbose.  Set to NULL to disable.  The
  * hook is process-wide: set it before starting threads that use the core. */
-typedef void (*safeid_trace_fn)(void *arg, const char *what,
-                                const uint8_t *hdr, size_t hdrlen, uint16_t sw);
+typedef void (*safeid_trace_fn)(void *arg, const char *what, const uint8_t *hdr,
+                                size_t hdrlen, uint16_t sw);
 void safeid_set_trace(safeid_trace_fn fn, void *arg);
 
 /* Send one APDU, follow 61XX with GET RESPONSE and 6CXX with a resend,
@@ -198,11 +200,11 @@ int safeid_write_seed(const safeid_transport *t, const uint8_t *seed,
 
 typedef enum safeid_step {
 	SAFEID_STEP_NONE = 0,
-	SAFEID_STEP_INFO,      /* get info (serial, clock) */
-	SAFEID_STEP_AUTH,      /* get challenge + authenticate */
-	SAFEID_STEP_CONFIG,    /* write config (clock, hash, step, display) */
-	SAFEID_STEP_SEED,      /* write seed */
-	SAFEID_STEP_CONFIRM,   /* get info again: read back the clock */
+	SAFEID_STEP_INFO,    /* get info (serial, clock) */
+	SAFEID_STEP_AUTH,    /* get challenge + authenticate */
+	SAFEID_STEP_CONFIG,  /* write config (clock, hash, step, display) */
+	SAFEID_STEP_SEED,    /* write seed */
+	SAFEID_STEP_CONFIRM, /* get info again: read back the clock */
 	SAFEID_STEP_DONE,
 } safeid_step;
 
@@ -210,10 +212,10 @@ const char *safeid_step_name(safeid_step s); /* "read info", ... */
 
 /* What the token holds after a burn attempt, as far as the host can know. */
 typedef enum safeid_seed_state {
-	SAFEID_SEED_OLD = 0,   /* unchanged: nothing that writes was accepted */
-	SAFEID_SEED_ERASED,    /* config written on a restricted model: no seed */
-	SAFEID_SEED_NEW,       /* the new seed was accepted (9000) */
-	SAFEID_SEED_UNKNOWN,   /* a write was sent but its answer was lost */
+	SAFEID_SEED_OLD = 0, /* unchanged: nothing that writes was accepted */
+	SAFEID_SEED_ERASED,  /* config written on a restricted model: no seed */
+	SAFEID_SEED_NEW,     /* the new seed was accepted (9000) */
+	SAFEID_SEED_UNKNOWN, /* a write was sent but its answer was lost */
 } safeid_seed_state;
 
 const char *safeid_seed_state_text(safeid_seed_state s);
@@ -221,13 +223,13 @@ const char *safeid_seed_state_text(safeid_seed_state s);
 const char *safeid_seed_state_name(safeid_seed_state s);
 
 typedef struct safeid_burn_report {
-	safeid_step step;          /* step reached (failed there, or DONE) */
-	int err;                   /* SAFEID_OK or the error at that step */
-	safeid_seed_state seed;    /* what the token now holds */
-	bool config_written;       /* clock/hash/step/display now as requested */
-	safeid_info before;        /* valid once step > INFO */
-	safeid_info after;         /* valid when step == DONE */
-	unsigned apdus;            /* APDUs sent (incl. GET RESPONSE) */
+	safeid_step step;       /* step reached (failed there, or DONE) */
+	int err;                /* SAFEID_OK or the error at that step */
+	safeid_seed_state seed; /* what the token now holds */
+	bool config_written;    /* clock/hash/step/display now as requested */
+	safeid_info before;     /* valid once step > INFO */
+	safeid_info after;      /* valid when step == DONE */
+	unsigned apdus;         /* APDUs sent (incl. GET RESPONSE) */
 } safeid_burn_report;
 
 /* Called as each step starts (err == 1) and ends (err == SAFEID_OK or error). */
@@ -305,8 +307,8 @@ void safeid_pcsc_close(safeid_pcsc **p);
  * using SCardGetStatusChange (events, not polling).  Fills reader_out (cap
  * bytes; may be NULL) with the reader's name.  Errors: TIMEOUT, NO_READER
  * (any reader asked, none ever present), READER_UNKNOWN, NO_SERVICE. */
-int safeid_pcsc_wait_card(const char *reader, long timeout_ms,
-                          char *reader_out, size_t cap);
+int safeid_pcsc_wait_card(const char *reader, long timeout_ms, char *reader_out,
+                          size_t cap);
 
 /* ---- watching readers (PC/SC) ------------------------------------------ */
 
