@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sp11.h"
+#include "secret_key_attrs.h"
 #include "unit.h"
 
 static CK_OBJECT_CLASS cls_otp = CKO_OTP_KEY;
@@ -430,39 +431,7 @@ END_TEST
  * on the seed slot, with the values the token has. */
 START_TEST(seed_slot_every_attribute)
 {
-	static const CK_ATTRIBUTE_TYPE all[] = {CKA_CLASS,
-	                                        CKA_UNIQUE_ID,
-	                                        CKA_TOKEN,
-	                                        CKA_PRIVATE,
-	                                        CKA_MODIFIABLE,
-	                                        CKA_LABEL,
-	                                        CKA_COPYABLE,
-	                                        CKA_DESTROYABLE,
-	                                        CKA_KEY_TYPE,
-	                                        CKA_ID,
-	                                        CKA_START_DATE,
-	                                        CKA_END_DATE,
-	                                        CKA_DERIVE,
-	                                        CKA_LOCAL,
-	                                        CKA_KEY_GEN_MECHANISM,
-	                                        CKA_ALLOWED_MECHANISMS,
-	                                        CKA_SENSITIVE,
-	                                        CKA_ENCRYPT,
-	                                        CKA_DECRYPT,
-	                                        CKA_SIGN,
-	                                        CKA_VERIFY,
-	                                        CKA_WRAP,
-	                                        CKA_UNWRAP,
-	                                        CKA_EXTRACTABLE,
-	                                        CKA_ALWAYS_SENSITIVE,
-	                                        CKA_NEVER_EXTRACTABLE,
-	                                        CKA_CHECK_VALUE,
-	                                        CKA_WRAP_WITH_TRUSTED,
-	                                        CKA_TRUSTED,
-	                                        CKA_WRAP_TEMPLATE,
-	                                        CKA_UNWRAP_TEMPLATE,
-	                                        CKA_DERIVE_TEMPLATE,
-	                                        CKA_VALUE_LEN,
+	static const CK_ATTRIBUTE_TYPE all[] = {SECRET_KEY_ATTRIBUTES,
 	                                        CKA_OTP_FORMAT,
 	                                        CKA_OTP_LENGTH,
 	                                        CKA_OTP_TIME_INTERVAL,

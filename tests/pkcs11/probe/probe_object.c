@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "../secret_key_attrs.h"
 
 static CK_OBJECT_CLASS cls_secret = CKO_SECRET_KEY;
 static CK_KEY_TYPE kt_generic = CKK_GENERIC_SECRET;
@@ -161,39 +162,7 @@ static void attr_rules(probe *p, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h)
  * secret key, generic secret). */
 static void every_attribute(probe *p, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h)
 {
-	static const CK_ATTRIBUTE_TYPE all[] = {CKA_CLASS,
-	                                        CKA_UNIQUE_ID,
-	                                        CKA_TOKEN,
-	                                        CKA_PRIVATE,
-	                                        CKA_MODIFIABLE,
-	                                        CKA_LABEL,
-	                                        CKA_COPYABLE,
-	                                        CKA_DESTROYABLE,
-	                                        CKA_KEY_TYPE,
-	                                        CKA_ID,
-	                                        CKA_START_DATE,
-	                                        CKA_END_DATE,
-	                                        CKA_DERIVE,
-	                                        CKA_LOCAL,
-	                                        CKA_KEY_GEN_MECHANISM,
-	                                        CKA_ALLOWED_MECHANISMS,
-	                                        CKA_SENSITIVE,
-	                                        CKA_ENCRYPT,
-	                                        CKA_DECRYPT,
-	                                        CKA_SIGN,
-	                                        CKA_VERIFY,
-	                                        CKA_WRAP,
-	                                        CKA_UNWRAP,
-	                                        CKA_EXTRACTABLE,
-	                                        CKA_ALWAYS_SENSITIVE,
-	                                        CKA_NEVER_EXTRACTABLE,
-	                                        CKA_CHECK_VALUE,
-	                                        CKA_WRAP_WITH_TRUSTED,
-	                                        CKA_TRUSTED,
-	                                        CKA_WRAP_TEMPLATE,
-	                                        CKA_UNWRAP_TEMPLATE,
-	                                        CKA_DERIVE_TEMPLATE,
-	                                        CKA_VALUE_LEN};
+	static const CK_ATTRIBUTE_TYPE all[] = {SECRET_KEY_ATTRIBUTES};
 	char missing[256] = "";
 	CK_ATTRIBUTE a;
 	size_t i, at = 0;
