@@ -163,6 +163,11 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 		dlsym(b->dl, SAFEID_PKCS11_TRIES_LEFT_SYMBOL);
 	*(void **)&b->allow_last_try =
 		dlsym(b->dl, SAFEID_PKCS11_ALLOW_LAST_TRY_SYMBOL);
+	*(void **)&b->set_press_handler =
+		dlsym(b->dl, SAFEID_PKCS11_SET_PRESS_HANDLER_SYMBOL);
+	*(void **)&b->factory_reset =
+		dlsym(b->dl, SAFEID_PKCS11_FACTORY_RESET_SYMBOL);
+	*(void **)&b->screen = dlsym(b->dl, SAFEID_PKCS11_SCREEN_SYMBOL);
 	memset(&args, 0, sizeof(args));
 	args.flags = CKF_OS_LOCKING_OK;
 	rv = b->f->C_Initialize(&args);

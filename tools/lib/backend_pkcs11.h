@@ -29,6 +29,11 @@ struct client_link {
 	 * consent to spend the last one (NULL when the module has none). */
 	safeid_pkcs11_tries_left_fn tries_left;
 	safeid_pkcs11_allow_last_try_fn allow_last_try;
+	/* The Molto2's commands PKCS#11 has no form for (NULL when the
+	 * module has none). */
+	safeid_pkcs11_set_press_handler_fn set_press_handler;
+	safeid_pkcs11_factory_reset_fn factory_reset;
+	safeid_pkcs11_screen_fn screen;
 	bool initialized;
 	client_backend_opts opts; /* the front end's callbacks */
 	char path[PATH_MAX];

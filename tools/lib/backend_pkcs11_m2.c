@@ -6,11 +6,14 @@
  * (C_Login, CKR_PIN_INCORRECT with the tries the module was told); a
  * burn is one C_CreateObject per profile (seed, title, config, read
  * back); a write of the clock object's value sets every profile's clock
- * and keeps seeds, titles and settings.
+ * and keeps seeds, titles and settings; C_DestroyObject deletes a
+ * profile's seed; C_SetPIN changes the key; the module's vendor functions
+ * lock the screen and reset the token, the person's part of a wait for ▲
+ * asked through its press handler.
  *
- * What the module has no call for here (deleting one profile through
- * the tool, the screen lock, key change, factory reset, one profile's
- * clock) is refused before anything is sent, naming --backend opensc.
+ * What has no call here (one profile's clock; a key change the module
+ * would check without the person's consent to spend a try) is refused
+ * before anything is sent, naming the way (--backend opensc).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +26,10 @@
 #define FIND_MAX 256
 
 /* The profiles that hold a seed, as the module lists them: their info
- * into out->items (count items already numbered). */
+ * into out->items (count items already numbered), and each one's object
+ * into obj_of[profile] when obj_of is not NULL. */
 static CK_RV profiles_find(client_link *b, CK_SESSION_HANDLE s,
-                           client_profile_list *out)
+                           client_profile_list *out, CK_OBJECT_HANDLE *obj_of)
 {
 	CK_OBJECT_HANDLE *objs = calloc(FIND_MAX, sizeof(*objs));
 	CK_ULONG n = 0;
@@ -64,6 +68,8 @@ static CK_RV profiles_find(client_link *b, CK_SESSION_HANDLE s,
 			break;
 		}
 		p = &out->items[prof];
+		if (obj_of != NULL)
+			obj_of[prof] = objs[i];
 		p->seed = true;
 		p->info_unknown = false;
 		if (a[1].ulValueLen != CK_UNAVAILABLE_INFORMATION &&
@@ -121,7 +127,7 @@ int client_p11_profiles(client_link *b, const char *spec,
 		                               : CLIENT_EXIT_TOKEN,
 		                       "opening a session", slot.reader);
 	profiles_begin(out, &slot);
-	rv = profiles_find(b, s, out);
+	rv = profiles_find(b, s, out, NULL);
 	b->f->C_CloseSession(s);
 	if (rv != CKR_OK)
 		return client_fail(
@@ -183,6 +189,50 @@ static int tries_now(client_link *b, const client_slot *slot)
 	return -1;
 }
 
+/* The key rq gives (the factory one when none), and the person's
+ * consent to the last try passed on; nothing sent at one try left (or
+ * none) without it. */
+static int key_begin(client_link *b, CK_SESSION_HANDLE s,
+                     const client_m2_request *rq, int tries, const char **key,
+                     size_t *len)
+{
+	const client_m2_key *k = rq->key;
+	bool consent = k != NULL && k->last_try;
+	CK_RV rv;
+
+	if (!consent && tries == 1)
+		return SAFEID_ERR_LAST_TRY;
+	if (!consent && tries == 0)
+		return SAFEID_ERR_LOCKED;
+	*key = SAFEID_M2_FACTORY_KEY;
+	*len = strlen(SAFEID_M2_FACTORY_KEY);
+	if (k != NULL && k->bytes != NULL) {
+		*key = k->bytes;
+		*len = k->len;
+	}
+	if (consent && b->allow_last_try != NULL) {
+		rv = b->allow_last_try(s);
+		client_p11_trace(b, SAFEID_PKCS11_ALLOW_LAST_TRY_SYMBOL, rv);
+	}
+	return SAFEID_OK;
+}
+
+/* What a wrong or refused key's CK_RV says, *tries updated. */
+static int key_refused(client_link *b, const client_slot *slot, CK_RV rv,
+                       int *tries)
+{
+	if (rv == CKR_PIN_INCORRECT) {
+		*tries = tries_now(b, slot);
+		return *tries == 0 ? SAFEID_ERR_LOCKED : SAFEID_ERR_WRONG_KEY;
+	}
+	/* the module keeps the last try back as the core does */
+	*tries = tries_now(b, slot);
+	if (*tries == 1)
+		return SAFEID_ERR_LAST_TRY;
+	*tries = 0;
+	return SAFEID_ERR_LOCKED;
+}
+
 /*
  * The customer key as the user PIN.  As the core does: at one try left
  * (or none) as last reported, nothing is sent without the person's
@@ -192,24 +242,13 @@ static int tries_now(client_link *b, const client_slot *slot)
 static int login(client_link *b, CK_SESSION_HANDLE s, const client_slot *slot,
                  const client_m2_request *rq, int *tries)
 {
-	const client_m2_key *k = rq->key;
-	bool consent = k != NULL && k->last_try;
-	const char *key = SAFEID_M2_FACTORY_KEY;
-	size_t len = strlen(SAFEID_M2_FACTORY_KEY);
+	const char *key;
+	size_t len;
 	CK_RV rv;
+	int serr = key_begin(b, s, rq, *tries, &key, &len);
 
-	if (!consent && *tries == 1)
-		return SAFEID_ERR_LAST_TRY;
-	if (!consent && *tries == 0)
-		return SAFEID_ERR_LOCKED;
-	if (k != NULL && k->bytes != NULL) {
-		key = k->bytes;
-		len = k->len;
-	}
-	if (consent && b->allow_last_try != NULL) {
-		rv = b->allow_last_try(s);
-		client_p11_trace(b, SAFEID_PKCS11_ALLOW_LAST_TRY_SYMBOL, rv);
-	}
+	if (serr != SAFEID_OK)
+		return serr;
 	step_tell(rq, -1, SAFEID_M2_STEP_AUTH, CLIENT_PHASE_START);
 	rv = b->f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)key,
 	                   (CK_ULONG)len);
@@ -225,15 +264,8 @@ static int login(client_link *b, CK_SESSION_HANDLE s, const client_slot *slot,
 		*tries = -1;
 		return SAFEID_OK;
 	case CKR_PIN_INCORRECT:
-		*tries = tries_now(b, slot);
-		return *tries == 0 ? SAFEID_ERR_LOCKED : SAFEID_ERR_WRONG_KEY;
 	case CKR_PIN_LOCKED:
-		/* the module keeps the last try back as the core does */
-		*tries = tries_now(b, slot);
-		if (*tries == 1)
-			return SAFEID_ERR_LAST_TRY;
-		*tries = 0;
-		return SAFEID_ERR_LOCKED;
+		return key_refused(b, slot, rv, tries);
 	default:
 		return rv_serr(rv);
 	}
@@ -509,7 +541,7 @@ static int burn_check(client_link *b, CK_SESSION_HANDLE s,
 		return SAFEID_ERR_NOMEM;
 	step_tell(rq, 0, SAFEID_M2_STEP_CHECK, CLIENT_PHASE_START);
 	profiles_begin(pl, slot);
-	rv = profiles_find(b, s, pl);
+	rv = profiles_find(b, s, pl, NULL);
 	if (rv != CKR_OK)
 		serr = rv_serr(rv);
 	for (size_t i = 0; serr == SAFEID_OK && i < out->n; i++) {
@@ -529,14 +561,325 @@ static int burn_check(client_link *b, CK_SESSION_HANDLE s,
 	return serr;
 }
 
-/* The commands this backend does not drive: refused, nothing sent. */
-static bool op_driven(const client_m2_request *rq, const client_slot *slot)
+/* One profile's seed deleted: C_DestroyObject of its object (a profile
+ * without one is left alone, no key used, as the core does). */
+static void m2_wipe(client_link *b, CK_SESSION_HANDLE s,
+                    const client_slot *slot, const client_m2_request *rq,
+                    client_m2_outcome *out)
 {
-	if (rq->op == CLIENT_M2_BURN)
-		return true;
-	/* the clock object sets every profile's clock at once */
-	return rq->op == CLIENT_M2_SYNC &&
-	       (rq->profiles == NULL || rq->nprofiles == slot->profiles);
+	CK_OBJECT_HANDLE *obj_of = calloc(SAFEID_M2_PROFILES, sizeof(*obj_of));
+	client_profile_list *pl = calloc(1, sizeof(*pl));
+	client_m2_result *r = &out->results[0];
+	unsigned p = rq->profiles[0];
+	unsigned long w0, w1;
+	CK_RV rv;
+	int serr;
+
+	if (obj_of == NULL || pl == NULL) {
+		out->err = SAFEID_ERR_NOMEM;
+		goto done;
+	}
+	step_tell(rq, (int)p, SAFEID_M2_STEP_CHECK, CLIENT_PHASE_START);
+	profiles_begin(pl, slot);
+	rv = profiles_find(b, s, pl, obj_of);
+	step_tell(rq, (int)p, SAFEID_M2_STEP_CHECK,
+	          rv == CKR_OK ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
+	if (rv != CKR_OK || p >= pl->count) {
+		out->err = rv != CKR_OK ? rv_serr(rv) : SAFEID_ERR_PROFILE;
+		out->step = SAFEID_M2_STEP_CHECK;
+		r->err = out->err;
+		r->step = out->step;
+		goto done;
+	}
+	if (!pl->items[p].seed) {
+		r->step = SAFEID_M2_STEP_DONE;
+		out->step = SAFEID_M2_STEP_DONE;
+		goto done;
+	}
+	out->step = SAFEID_M2_STEP_AUTH;
+	serr = login(b, s, slot, rq, &out->tries_left);
+	if (serr != SAFEID_OK) {
+		out->err = serr;
+		goto done;
+	}
+	step_tell(rq, (int)p, SAFEID_M2_STEP_DELETE, CLIENT_PHASE_START);
+	w0 = client_p11_writes(b);
+	rv = b->f->C_DestroyObject(s, obj_of[p]);
+	client_p11_trace(b, "C_DestroyObject(profile)", rv);
+	w1 = client_p11_writes(b);
+	if (rv == CKR_OK) {
+		r->seed = SAFEID_SEED_ERASED;
+		r->step = SAFEID_M2_STEP_DONE;
+		out->step = SAFEID_M2_STEP_DONE;
+		out->done = 1;
+		step_tell(rq, (int)p, SAFEID_M2_STEP_DELETE, CLIENT_PHASE_OK);
+		goto done;
+	}
+	r->err = rv_serr(rv);
+	r->step = SAFEID_M2_STEP_DELETE;
+	r->seed = rv_wrote_nothing(rv) || (w0 != ULONG_MAX && w0 == w1)
+	                  ? SAFEID_SEED_OLD
+	                  : seed_after(b, slot, p, SAFEID_SEED_UNKNOWN);
+	out->err = r->err;
+	out->step = r->step;
+	step_tell(rq, (int)p, SAFEID_M2_STEP_DELETE, CLIENT_PHASE_FAIL);
+done:
+	free(obj_of);
+	free(pl);
+}
+
+static void m2_screen(client_link *b, CK_SESSION_HANDLE s,
+                      const client_slot *slot, const client_m2_request *rq,
+                      client_m2_outcome *out)
+{
+	CK_RV rv;
+	int serr;
+
+	out->step = SAFEID_M2_STEP_AUTH;
+	serr = login(b, s, slot, rq, &out->tries_left);
+	if (serr != SAFEID_OK) {
+		out->err = serr;
+		return;
+	}
+	out->step = SAFEID_M2_STEP_SCREEN;
+	rv = b->screen(s, rq->op == CLIENT_M2_LOCK ? CK_TRUE : CK_FALSE);
+	client_p11_trace(b, SAFEID_PKCS11_SCREEN_SYMBOL, rv);
+	if (rv == CKR_OK)
+		out->step = SAFEID_M2_STEP_DONE;
+	else
+		out->err = rv == CKR_FUNCTION_NOT_SUPPORTED
+		                   ? SAFEID_ERR_NOT_SUPPORTED
+		                   : rv_serr(rv);
+}
+
+/* The person's part of a wait for ▲, as the module asks for it. */
+struct press_ctx {
+	const client_m2_request *rq;
+	int answer; /* 1: not asked */
+};
+
+static CK_RV press_handler(void *arg, CK_SLOT_ID slot, CK_ULONG what,
+                           CK_ULONG timeout_ms)
+{
+	struct press_ctx *c = arg;
+
+	(void)slot;
+	c->answer = c->rq->press(c->rq->press_arg,
+	                         what == SAFEID_PKCS11_PRESS_RESET
+	                                 ? SAFEID_M2_PRESS_RESET
+	                                 : SAFEID_M2_PRESS_KEY_CHANGE,
+	                         (long)timeout_ms);
+	if (c->answer == SAFEID_OK)
+		return CKR_OK;
+	if (c->answer != SAFEID_ERR_TIMEOUT)
+		c->answer = SAFEID_ERR_CANCELLED;
+	return c->answer == SAFEID_ERR_CANCELLED ? CKR_FUNCTION_CANCELED
+	                                         : CKR_FUNCTION_REJECTED;
+}
+
+/*
+ * The customer key change: C_SetPIN authenticates with the old key,
+ * sends the new one, asks the person for ▲ (press_handler), and checks
+ * by authenticating with the new key once they say they pressed it.
+ */
+static void m2_set_key(client_link *b, CK_SESSION_HANDLE s,
+                       const client_slot *slot, const client_m2_request *rq,
+                       client_m2_outcome *out)
+{
+	struct press_ctx pc = {rq, 1};
+	const char *old, *new_key = SAFEID_M2_FACTORY_KEY;
+	size_t oldlen, newlen = strlen(SAFEID_M2_FACTORY_KEY);
+	unsigned long w0, w1;
+	CK_RV rv;
+	int serr;
+
+	out->step = SAFEID_M2_STEP_AUTH;
+	serr = key_begin(b, s, rq, out->tries_left, &old, &oldlen);
+	if (serr != SAFEID_OK) {
+		out->err = serr;
+		return;
+	}
+	if (rq->new_key != NULL && rq->new_key->bytes != NULL) {
+		new_key = rq->new_key->bytes;
+		newlen = rq->new_key->len;
+	}
+	(void)b->set_press_handler(press_handler, &pc);
+	w0 = client_p11_writes(b);
+	rv = b->f->C_SetPIN(
+		s, (CK_UTF8CHAR_PTR)(uintptr_t)old, (CK_ULONG)oldlen,
+		(CK_UTF8CHAR_PTR)(uintptr_t)new_key, (CK_ULONG)newlen);
+	client_p11_trace(b, "C_SetPIN", rv);
+	w1 = client_p11_writes(b);
+	(void)b->set_press_handler(NULL, NULL);
+	out->press_answer = pc.answer;
+	if (rv == CKR_OK) {
+		out->press = SAFEID_M2_CONFIRMED;
+		out->step = SAFEID_M2_STEP_DONE;
+		out->tries_left = -1;
+		return;
+	}
+	if (pc.answer == 1 &&
+	    (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED)) {
+		/* the old key: nothing was sent past the authentication */
+		out->err = key_refused(b, slot, rv, &out->tries_left);
+		return;
+	}
+	if (pc.answer == SAFEID_OK && rv == CKR_FUNCTION_REJECTED) {
+		/* the new key was refused: the old one stays */
+		out->press = SAFEID_M2_NOT_DONE;
+		out->step = SAFEID_M2_STEP_DONE;
+		out->err = SAFEID_ERR_WRONG_KEY;
+		out->tries_left = tries_now(b, slot);
+		return;
+	}
+	if (pc.answer != 1 && pc.answer != SAFEID_OK) {
+		out->press = SAFEID_M2_UNCONFIRMED;
+		out->step = SAFEID_M2_STEP_PRESS;
+		out->err = pc.answer;
+		return;
+	}
+	out->err = rv_serr(rv);
+	if (pc.answer == SAFEID_OK) {
+		/* pressed, but the check did not end */
+		out->press = SAFEID_M2_UNCONFIRMED;
+		out->step = SAFEID_M2_STEP_VERIFY;
+	} else if (rv == CKR_FUNCTION_REJECTED) {
+		out->press = SAFEID_M2_REFUSED;
+		out->step = SAFEID_M2_STEP_REQUEST;
+	} else if (rv == CKR_PIN_LEN_RANGE || rv_wrote_nothing(rv)) {
+		out->err = rv == CKR_PIN_LEN_RANGE ? SAFEID_ERR_CUSTOMER_KEY
+		                                   : out->err;
+	} else {
+		/* the request may have gone out with its answer lost */
+		out->press = w0 != ULONG_MAX && w0 == w1 ? SAFEID_M2_NOT_SENT
+		                                         : SAFEID_M2_LOST;
+		out->step = SAFEID_M2_STEP_REQUEST;
+	}
+}
+
+static safeid_m2_outcome press_outcome(CK_ULONG cks)
+{
+	switch (cks) {
+	case CKS_SAFEID_PRESS_REFUSED:
+		return SAFEID_M2_REFUSED;
+	case CKS_SAFEID_PRESS_LOST:
+		return SAFEID_M2_LOST;
+	case CKS_SAFEID_PRESS_UNCONFIRMED:
+		return SAFEID_M2_UNCONFIRMED;
+	case CKS_SAFEID_PRESS_CONFIRMED:
+		return SAFEID_M2_CONFIRMED;
+	case CKS_SAFEID_PRESS_NOT_DONE:
+		return SAFEID_M2_NOT_DONE;
+	case CKS_SAFEID_PRESS_PARTIAL:
+		return SAFEID_M2_PARTIAL;
+	default:
+		return SAFEID_M2_NOT_SENT;
+	}
+}
+
+/* The profiles that hold a seed now; -1 when they cannot be read. */
+static long seeds_count(client_link *b, CK_SESSION_HANDLE s,
+                        const client_slot *slot)
+{
+	client_profile_list *pl = calloc(1, sizeof(*pl));
+	long n = 0;
+
+	if (pl == NULL)
+		return -1;
+	profiles_begin(pl, slot);
+	if (profiles_find(b, s, pl, NULL) != CKR_OK)
+		n = -1;
+	for (size_t i = 0; n >= 0 && i < pl->count; i++)
+		n += pl->items[i].seed ? 1 : 0;
+	free(pl);
+	return n;
+}
+
+/* The factory reset: no key; the profiles read before and after tell
+ * what happened (the module decides the outcome from them). */
+static void m2_reset(client_link *b, CK_SESSION_HANDLE s,
+                     const client_slot *slot, const client_m2_request *rq,
+                     client_m2_outcome *out)
+{
+	struct press_ctx pc = {rq, 1};
+	CK_ULONG cks = CKS_SAFEID_PRESS_NOT_SENT;
+	long before, after;
+	CK_RV rv;
+
+	out->step = SAFEID_M2_STEP_CHECK;
+	before = seeds_count(b, s, slot);
+	if (before < 0) {
+		out->err = SAFEID_ERR_COMM;
+		return;
+	}
+	out->seeds_before = (unsigned)before;
+	(void)b->set_press_handler(press_handler, &pc);
+	rv = b->factory_reset(s, &cks);
+	client_p11_trace(b, SAFEID_PKCS11_FACTORY_RESET_SYMBOL, rv);
+	(void)b->set_press_handler(NULL, NULL);
+	out->press_answer = pc.answer;
+	out->press = press_outcome(cks);
+	out->tries_left =
+		out->press == SAFEID_M2_CONFIRMED ? -1 : tries_now(b, slot);
+	if (out->press != SAFEID_M2_NOT_SENT &&
+	    out->press != SAFEID_M2_REFUSED && out->press != SAFEID_M2_LOST &&
+	    (after = seeds_count(b, s, slot)) >= 0) {
+		out->read_after = true;
+		out->seeds_after = (unsigned)after;
+	}
+	switch (out->press) {
+	case SAFEID_M2_CONFIRMED:
+		out->step = SAFEID_M2_STEP_DONE;
+		break;
+	case SAFEID_M2_UNCONFIRMED:
+		out->step = SAFEID_M2_STEP_CONFIRM;
+		out->err = pc.answer == 1 ? SAFEID_OK : pc.answer;
+		break;
+	case SAFEID_M2_NOT_DONE:
+	case SAFEID_M2_PARTIAL:
+		out->step = SAFEID_M2_STEP_DONE;
+		out->err = pc.answer != 1 && pc.answer != SAFEID_OK
+		                   ? pc.answer
+		                   : SAFEID_ERR_READBACK;
+		break;
+	default:
+		out->step = SAFEID_M2_STEP_REQUEST;
+		out->err = rv != CKR_OK ? rv_serr(rv) : SAFEID_ERR_SW;
+		break;
+	}
+}
+
+/* Why this backend does not drive rq (NULL: it does); nothing is sent
+ * then. */
+static const char *op_refused(client_link *b, const client_m2_request *rq,
+                              const client_slot *slot)
+{
+	switch (rq->op) {
+	case CLIENT_M2_BURN:
+	case CLIENT_M2_WIPE:
+		return NULL;
+	case CLIENT_M2_SYNC:
+		/* the clock object sets every profile's clock at once */
+		return rq->profiles == NULL || rq->nprofiles == slot->profiles
+		               ? NULL
+		               : "clock sync of one profile";
+	case CLIENT_M2_LOCK:
+	case CLIENT_M2_UNLOCK:
+		return b->screen == NULL ? client_m2_op_text(rq->op) : NULL;
+	case CLIENT_M2_SET_KEY:
+		/* the module checks a change by trying the new key, which
+		 * costs a try when ▲ was not pressed */
+		if (!rq->verify_key)
+			return "customer key change without --verify-key";
+		/* fall through */
+	case CLIENT_M2_RESET:
+		return b->set_press_handler == NULL || rq->press == NULL ||
+		                       (rq->op == CLIENT_M2_RESET &&
+		                        b->factory_reset == NULL)
+		               ? client_m2_op_text(rq->op)
+		               : NULL;
+	}
+	return "command";
 }
 
 int client_p11_m2(client_link *b, const char *spec, const client_m2_request *rq,
@@ -544,22 +887,27 @@ int client_p11_m2(client_link *b, const char *spec, const client_m2_request *rq,
 {
 	CK_SESSION_HANDLE s;
 	client_slot slot;
+	const char *refused;
 	int ret, serr;
 
 	client_m2_outcome_begin(out, rq, tries);
 	ret = client_p11_session(b, spec, rq->expect_serial, &slot, &s, err);
 	if (ret != 0)
 		return ret;
+	refused = op_refused(b, rq, &slot);
 	if (!slot.molto2)
 		ret = client_family_refuse(&slot, false, err);
-	else if (!op_driven(rq, &slot))
+	else if (refused != NULL)
 		ret = client_fail(
 			err, CLIENT_EXIT_SETUP, "backend",
 			"safeid-tool's pkcs11 backend does not drive a "
-			"Token2 Molto2's %s%s yet (nothing was sent to it): "
-			"use --backend opensc",
-			client_m2_op_text(rq->op),
-			rq->op == CLIENT_M2_SYNC ? " of one profile" : "");
+			"Token2 Molto2's %s yet (nothing was sent to it): "
+			"use --backend opensc%s",
+			refused,
+			rq->op == CLIENT_M2_SET_KEY && !rq->verify_key
+				? ", or add --verify-key (it costs a try "
+				  "when the button was not pressed)"
+				: "");
 	else if (rq->op == CLIENT_M2_BURN &&
 	         (rq->n == 0 || rq->n > SAFEID_M2_PROFILES))
 		ret = client_fail(err, CLIENT_EXIT_USAGE, "accounts",
@@ -573,6 +921,23 @@ int client_p11_m2(client_link *b, const char *spec, const client_m2_request *rq,
 	out->before = slot;
 	step_tell(rq, -1, SAFEID_M2_STEP_INFO, CLIENT_PHASE_START);
 	step_tell(rq, -1, SAFEID_M2_STEP_INFO, CLIENT_PHASE_OK);
+	switch (rq->op) {
+	case CLIENT_M2_WIPE:
+		m2_wipe(b, s, &slot, rq, out);
+		goto close;
+	case CLIENT_M2_LOCK:
+	case CLIENT_M2_UNLOCK:
+		m2_screen(b, s, &slot, rq, out);
+		goto close;
+	case CLIENT_M2_SET_KEY:
+		m2_set_key(b, s, &slot, rq, out);
+		goto close;
+	case CLIENT_M2_RESET:
+		m2_reset(b, s, &slot, rq, out);
+		goto close;
+	default:
+		break;
+	}
 	serr = rq->op == CLIENT_M2_BURN ? burn_check(b, s, &slot, rq, out)
 	                                : SAFEID_OK;
 	if (serr == SAFEID_OK) {
@@ -587,6 +952,7 @@ int client_p11_m2(client_link *b, const char *spec, const client_m2_request *rq,
 		m2_burn(b, s, &slot, rq, out);
 	else
 		m2_sync(b, s, &slot, rq, out);
+close:
 	/* the last session's close logs the key out of the module */
 	b->f->C_CloseSession(s);
 	return 0;
