@@ -345,6 +345,42 @@ static void burn_failed(client_link *b, const client_slot *slot, CK_RV rv,
 	r->seed = seed_after(b, slot, r->profile, r->seed);
 }
 
+/*
+ * After a write the token answered with an error (it is still there):
+ * the profile as it reads now says whether a title or config whose
+ * answer is not known was taken.  A config write carries hash, digits
+ * and step at once, so other values than those sent mean it was not;
+ * the same values may be the old ones, so they prove nothing.
+ */
+static void burn_read_back(client_link *b, CK_SESSION_HANDLE s,
+                           const client_slot *slot, const client_m2_account *a,
+                           client_m2_result *r)
+{
+	client_profile_list *pl;
+	const client_profile *p;
+
+	if (r->title != SAFEID_SEED_UNKNOWN && r->config != SAFEID_SEED_UNKNOWN)
+		return;
+	pl = calloc(1, sizeof(*pl));
+	if (pl == NULL)
+		return;
+	profiles_begin(pl, slot);
+	if (profiles_find(b, s, pl, NULL) != CKR_OK ||
+	    a->profile >= pl->count || !pl->items[a->profile].seed) {
+		free(pl);
+		return;
+	}
+	p = &pl->items[a->profile];
+	if (r->title == SAFEID_SEED_UNKNOWN)
+		r->title = strcmp(p->title, a->title) == 0 ? SAFEID_SEED_NEW
+		                                           : SAFEID_SEED_OLD;
+	if (r->config == SAFEID_SEED_UNKNOWN &&
+	    (p->hash != a->hash || p->digits != a->digits ||
+	     p->step != a->step))
+		r->config = SAFEID_SEED_OLD;
+	free(pl);
+}
+
 /* One account into its profile: C_CreateObject with CKA_ID. */
 static CK_RV burn_one(client_link *b, CK_SESSION_HANDLE s,
                       const client_m2_request *rq, const client_m2_account *a)
@@ -416,6 +452,8 @@ static void m2_burn(client_link *b, CK_SESSION_HANDLE s,
 			                    ? ULONG_MAX
 			                    : w1 - w0,
 			            title, r);
+			if (r->err != SAFEID_ERR_REMOVED)
+				burn_read_back(b, s, slot, a, r);
 			out->err = r->err;
 			out->step = r->step;
 			step_tell(rq, (int)a->profile, r->step,
