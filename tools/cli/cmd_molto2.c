@@ -782,6 +782,7 @@ int cmd_profiles(const tool_opts *o, json_out *j, client_error *err)
 			json_obj(j, NULL);
 			json_uint(j, "profile", p->number);
 			json_bool(j, "seed", p->seed);
+			json_bool(j, "info_known", !p->info_unknown);
 			if (p->info_unknown) {
 				/* not known: never said to be none */
 				json_null(j, "title");
