@@ -410,7 +410,7 @@ static CK_RV burn_one(client_link *b, CK_SESSION_HANDLE s,
 	CK_OBJECT_HANDLE obj;
 	CK_RV rv;
 
-	if (rq->overwrite || a->replaces)
+	if (rq->overwrite)
 		tmpl[n++] = (CK_ATTRIBUTE){CKA_SAFEID_OVERWRITE, &overwrite,
 		                           sizeof(overwrite)};
 	if (a->titlelen > 0)
@@ -587,7 +587,7 @@ static int burn_check(client_link *b, CK_SESSION_HANDLE s,
 
 		if (p >= pl->count) {
 			serr = SAFEID_ERR_PROFILE;
-		} else if (pl->items[p].seed && !rq->acc[i].replaces) {
+		} else if (pl->items[p].seed) {
 			serr = SAFEID_ERR_OCCUPIED;
 			out->results[i].err = serr;
 			out->results[i].step = SAFEID_M2_STEP_CHECK;
