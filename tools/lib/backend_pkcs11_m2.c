@@ -909,11 +909,12 @@ static const char *op_refused(client_link *b, const client_m2_request *rq,
 		 * costs a try when ▲ was not pressed */
 		if (!rq->verify_key)
 			return "customer key change without --verify-key";
-		/* fall through */
+		return b->set_press_handler == NULL || rq->press == NULL
+		               ? client_m2_op_text(rq->op)
+		               : NULL;
 	case CLIENT_M2_RESET:
 		return b->set_press_handler == NULL || rq->press == NULL ||
-		                       (rq->op == CLIENT_M2_RESET &&
-		                        b->factory_reset == NULL)
+		                       b->factory_reset == NULL
 		               ? client_m2_op_text(rq->op)
 		               : NULL;
 	}
