@@ -176,6 +176,17 @@ static void step_print(struct m2_show *m, int profile, safeid_m2_step step,
 			       phase == CLIENT_PHASE_OK ? "done" : "FAILED");
 		return;
 	}
+	/* A backend that writes several profiles in one call starts them
+	 * all first: each line is then written whole as its profile ends. */
+	if (phase == CLIENT_PHASE_START && m->line >= 0 && profile != m->line)
+		return;
+	if (phase != CLIENT_PHASE_START && profile != m->line &&
+	    (phase == CLIENT_PHASE_FAIL || last_step(step))) {
+		if (m->line >= 0)
+			printf("\n");
+		printf("  profile %d ... ", profile);
+		m->line = profile;
+	}
 	if (phase == CLIENT_PHASE_START && profile != m->line) {
 		printf("  profile %d ... ", profile);
 		m->line = profile;
@@ -771,6 +782,16 @@ int cmd_profiles(const tool_opts *o, json_out *j, client_error *err)
 			json_obj(j, NULL);
 			json_uint(j, "profile", p->number);
 			json_bool(j, "seed", p->seed);
+			json_bool(j, "info_known", !p->info_unknown);
+			if (p->info_unknown) {
+				/* not known: never said to be none */
+				json_null(j, "title");
+				json_null(j, "hash");
+				json_null(j, "digits");
+				json_null(j, "step");
+				json_close(j);
+				continue;
+			}
 			json_str(j, "title", p->title);
 			json_str(j, "hash", hash_json(p->hash));
 			if (p->digits > 0)
@@ -784,6 +805,11 @@ int cmd_profiles(const tool_opts *o, json_out *j, client_error *err)
 			json_close(j);
 			continue;
 		}
+		if (p->info_unknown) {
+			printf("  %7u  %-4s  %-16s  %-7s  %6s  %s\n", p->number,
+			       p->seed ? "yes" : "-", "?", "?", "?", "?");
+			continue;
+		}
 		snprintf(dg, sizeof(dg), p->digits > 0 ? "%u" : "-", p->digits);
 		snprintf(st, sizeof(st), p->step > 0 ? "%u s" : "-", p->step);
 		/* the title comes from the token: shown, escaped */
@@ -793,6 +819,14 @@ int cmd_profiles(const tool_opts *o, json_out *j, client_error *err)
 		                           : "-",
 		       hash_label(p->hash), dg, st);
 	}
+	for (size_t i = 0; !o->json && i < pl->count; i++)
+		if (pl->items[i].info_unknown) {
+			printf("  (?: not known through the PKCS#11 module, "
+			       "which lists only the profiles that hold a "
+			       "seed; --backend opensc shows the others' "
+			       "titles and settings)\n");
+			break;
+		}
 	if (o->json)
 		json_close(j);
 fail:

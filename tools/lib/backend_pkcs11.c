@@ -21,31 +21,12 @@
 
 #include <p11-kit/pkcs11.h>
 
-#include "backend.h"
+#include "backend_pkcs11.h"
 #include "module_path.h"
 #include "p11_errors.h"
 #include "safeid-pkcs11.h"
 
-struct client_link {
-	void *dl;
-	CK_FUNCTION_LIST_PTR f;
-	/* The module's vendor function (safeid-pkcs11.h), NULL when the
-	 * module has none: what a token holds, asked by serial. */
-	safeid_pkcs11_seed_state_fn seed_state;
-	/* Its count of write commands begun (safeid-pkcs11.h), NULL when
-	 * the module has none. */
-	safeid_pkcs11_writes_started_fn writes_started;
-	bool initialized;
-	client_backend_opts opts; /* the front end's callbacks */
-	char path[PATH_MAX];
-	/* The slot the last info read chose, so a write that follows on the
-	 * same reader spec asks no other slot again. */
-	bool have_chosen;
-	client_slot chosen;
-	char chosen_spec[CLIENT_READER_MAX];
-};
-
-static void rv_trace(const client_link *b, const char *call, CK_RV rv)
+void client_p11_trace(const client_link *b, const char *call, CK_RV rv)
 {
 	client_trace(&b->opts, "pkcs11: %s -> %s", call, client_ckr_name(rv));
 }
@@ -90,7 +71,7 @@ static long long utc_field_to_time(const CK_CHAR in[16])
 	return (long long)timegm(&tm);
 }
 
-static void time_to_utc_field(uint32_t t, char out[17])
+void client_p11_utc_field(uint32_t t, char out[17])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -101,8 +82,8 @@ static void time_to_utc_field(uint32_t t, char out[17])
 	out[16] = '\0';
 }
 
-static int rv_fail(client_error *err, CK_RV rv, int exit_code, const char *what,
-                   const char *reader)
+int client_p11_fail(client_error *err, CK_RV rv, int exit_code,
+                    const char *what, const char *reader)
 {
 	return client_fail(err, exit_code, "pkcs11",
 	                   "%s on reader '%s' failed with %s: %s", what,
@@ -178,10 +159,19 @@ static int pkcs11_link_open(const client_backend_opts *opts, client_link **out,
 		dlsym(b->dl, SAFEID_PKCS11_SEED_STATE_SYMBOL);
 	*(void **)&b->writes_started =
 		dlsym(b->dl, SAFEID_PKCS11_WRITES_STARTED_SYMBOL);
+	*(void **)&b->tries_left =
+		dlsym(b->dl, SAFEID_PKCS11_TRIES_LEFT_SYMBOL);
+	*(void **)&b->allow_last_try =
+		dlsym(b->dl, SAFEID_PKCS11_ALLOW_LAST_TRY_SYMBOL);
+	*(void **)&b->set_press_handler =
+		dlsym(b->dl, SAFEID_PKCS11_SET_PRESS_HANDLER_SYMBOL);
+	*(void **)&b->factory_reset =
+		dlsym(b->dl, SAFEID_PKCS11_FACTORY_RESET_SYMBOL);
+	*(void **)&b->screen = dlsym(b->dl, SAFEID_PKCS11_SCREEN_SYMBOL);
 	memset(&args, 0, sizeof(args));
 	args.flags = CKF_OS_LOCKING_OK;
 	rv = b->f->C_Initialize(&args);
-	rv_trace(b, "C_Initialize", rv);
+	client_p11_trace(b, "C_Initialize", rv);
 	if (rv != CKR_OK) {
 		ret = client_fail(err, CLIENT_EXIT_SETUP, "module_init",
 		                  "the PKCS#11 module '%s' failed to start: "
@@ -267,7 +257,7 @@ static void serial_read(const CK_TOKEN_INFO *ti, char *out, size_t cap)
  * the token info and the restricted-sync flag follows from the serial, so
  * no session (and no further exchange with the token) is needed.
  */
-static CK_RV token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
+CK_RV client_p11_token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 {
 	CK_TOKEN_INFO ti;
 	const safeid_model *m;
@@ -277,7 +267,7 @@ static CK_RV token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 	slot->present = false;
 	slot->clock_known = false;
 	rv = b->f->C_GetTokenInfo(id, &ti);
-	rv_trace(b, "C_GetTokenInfo", rv);
+	client_p11_trace(b, "C_GetTokenInfo", rv);
 	slot->foreign = rv == CKR_TOKEN_NOT_RECOGNIZED;
 	if (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_TOKEN_NOT_RECOGNIZED)
 		return CKR_OK;
@@ -293,8 +283,8 @@ static CK_RV token_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 	else if (strcmp(slot->model, "unknown model") == 0)
 		slot->model[0] = '\0';
 	slot->restricted_sync = safeid_serial_restricted(slot->serial);
-	/* The module names a Molto2 "Molto2 N" (N profiles): this backend
-	 * does not drive its profiles, and says so (client_m2_run). */
+	/* The module names a Molto2 "Molto2 N" (N profiles); its profiles
+	 * are driven in backend_pkcs11_m2.c. */
 	if (strncmp(slot->model, "Molto2 ", 7) == 0) {
 		unsigned n = (unsigned)strtoul(slot->model + 7, NULL, 10);
 
@@ -326,7 +316,7 @@ static CK_RV reader_read(client_link *b, CK_SLOT_ID id, client_slot *slot,
 	memset(slot, 0, sizeof(*slot));
 	slot->handle = id;
 	rv = b->f->C_GetSlotInfo(id, &si);
-	rv_trace(b, "C_GetSlotInfo", rv);
+	client_p11_trace(b, "C_GetSlotInfo", rv);
 	if (rv != CKR_OK)
 		return rv;
 	field_to_str(slot->reader, sizeof(slot->reader), si.slotDescription,
@@ -343,7 +333,7 @@ static CK_RV slot_read(client_link *b, CK_SLOT_ID id, client_slot *slot)
 
 	if (rv != CKR_OK || !card)
 		return rv;
-	return token_read(b, id, slot);
+	return client_p11_token_read(b, id, slot);
 }
 
 /* All slot ids; *ids is malloc()ed (NULL when there is none). */
@@ -355,7 +345,7 @@ static int slot_ids(client_link *b, CK_SLOT_ID **ids, CK_ULONG *n,
 	*ids = NULL;
 	*n = 0;
 	rv = b->f->C_GetSlotList(CK_FALSE, NULL, n);
-	rv_trace(b, "C_GetSlotList", rv);
+	client_p11_trace(b, "C_GetSlotList", rv);
 	if (rv == CKR_OK && *n > 0) {
 		*ids = calloc(*n, sizeof(**ids));
 		if (*ids == NULL)
@@ -478,10 +468,10 @@ static int slot_choose(client_link *b, const char *spec, client_slot *slot,
 	if (rv != CKR_OK || !same_reader(slot->reader, pl.names[idx]))
 		goto ask_all;
 	if (card)
-		rv = token_read(b, ids[idx], slot);
+		rv = client_p11_token_read(b, ids[idx], slot);
 	if (rv != CKR_OK)
-		ret = rv_fail(err, rv, CLIENT_EXIT_TOKEN, "reading the token",
-		              slot->reader);
+		ret = client_p11_fail(err, rv, CLIENT_EXIT_TOKEN,
+		                      "reading the token", slot->reader);
 	goto fail;
 ask_all:
 	ret = slot_choose_by_asking_all(b, spec, slot, err);
@@ -501,13 +491,13 @@ static bool card_foreign(client_link *b, const client_slot *slot)
 	CK_TOKEN_INFO ti;
 	CK_RV rv = b->f->C_GetTokenInfo(slot->handle, &ti);
 
-	rv_trace(b, "C_GetTokenInfo", rv);
+	client_p11_trace(b, "C_GetTokenInfo", rv);
 	return rv == CKR_TOKEN_NOT_RECOGNIZED;
 }
 
 /* Pick the slot for spec and make sure a token is on it. */
-static int slot_pick_present(client_link *b, const char *spec,
-                             client_slot *slot, client_error *err)
+int client_p11_pick(client_link *b, const char *spec, client_slot *slot,
+                    client_error *err)
 {
 	char why[CLIENT_MSG_MAX];
 	int ret = slot_choose(b, spec, slot, err);
@@ -515,8 +505,9 @@ static int slot_pick_present(client_link *b, const char *spec,
 
 	if (ret != 0)
 		return ret;
-	/* The module does not serve a Molto2 (yet): its reader's name says
-	 * which one it is, without an exchange. */
+	/* A module that does not recognise the Molto2 on a reader named
+	 * for one (not safeid's, or an older one): the reader's name says
+	 * which token it is, without an exchange. */
 	foreign = !slot->present && card_foreign(b, slot);
 	if (foreign &&
 	    safeid_family_for_reader(slot->reader) == safeid_family_molto2())
@@ -547,7 +538,7 @@ static int slot_pick_present(client_link *b, const char *spec,
 static int pkcs11_slot_info(client_link *b, const char *spec, client_slot *out,
                             client_error *err)
 {
-	return slot_pick_present(b, spec, out, err);
+	return client_p11_pick(b, spec, out, err);
 }
 
 /*
@@ -568,7 +559,7 @@ static safeid_seed_state seed_state_after(client_link *b, CK_SESSION_HANDLE s,
 		if (b->seed_state == NULL)
 			return fallback;
 		rv = b->seed_state(serial, &st);
-		rv_trace(b, SAFEID_PKCS11_SEED_STATE_SYMBOL, rv);
+		client_p11_trace(b, SAFEID_PKCS11_SEED_STATE_SYMBOL, rv);
 		if (rv != CKR_OK)
 			return fallback;
 	}
@@ -598,7 +589,7 @@ static bool rv_wrote_nothing(CK_RV rv)
 }
 
 /* The module's count of write commands begun (ULONG_MAX: unknown). */
-static unsigned long writes_now(const client_link *b)
+unsigned long client_p11_writes(const client_link *b)
 {
 	return b->writes_started != NULL ? b->writes_started() : ULONG_MAX;
 }
@@ -633,7 +624,7 @@ static int write_fail(client_link *b, CK_SESSION_HANDLE s,
 {
 	safeid_seed_state guess =
 		rv_wrote_nothing(rv) ? SAFEID_SEED_OLD : SAFEID_SEED_UNKNOWN;
-	unsigned long w1 = writes_now(b);
+	unsigned long w1 = client_p11_writes(b);
 	int code;
 
 	res->seed = seed_state_after(b, s, slot->serial, guess);
@@ -657,9 +648,10 @@ static void clock_confirm(client_link *b, const client_slot *slot,
 {
 	step(arg, CLIENT_STEP_READ_BACK, CLIENT_PHASE_START);
 	res->after = *slot;
-	res->after_valid = token_read(b, slot->handle, &res->after) == CKR_OK &&
-	                   res->after.present &&
-	                   strcmp(res->after.serial, slot->serial) == 0;
+	res->after_valid =
+		client_p11_token_read(b, slot->handle, &res->after) == CKR_OK &&
+		res->after.present &&
+		strcmp(res->after.serial, slot->serial) == 0;
 	step(arg, CLIENT_STEP_READ_BACK,
 	     res->after_valid ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
 }
@@ -670,9 +662,9 @@ static void clock_confirm(client_link *b, const client_slot *slot,
  * the session is bound to the token there now, which must be the one in
  * the plan the person confirmed.
  */
-static int session_open(client_link *b, const char *spec, const char *expect,
-                        client_slot *slot, CK_SESSION_HANDLE *s,
-                        client_error *err)
+int client_p11_session(client_link *b, const char *spec, const char *expect,
+                       client_slot *slot, CK_SESSION_HANDLE *s,
+                       client_error *err)
 {
 	bool reuse = b->have_chosen &&
 	             strcmp(b->chosen_spec, spec != NULL ? spec : "") == 0;
@@ -681,22 +673,22 @@ static int session_open(client_link *b, const char *spec, const char *expect,
 
 	if (reuse)
 		*slot = b->chosen;
-	else if ((ret = slot_pick_present(b, spec, slot, err)) != 0)
+	else if ((ret = client_p11_pick(b, spec, slot, err)) != 0)
 		return ret;
 	rv = b->f->C_OpenSession(slot->handle,
 	                         CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL,
 	                         NULL, s);
-	rv_trace(b, "C_OpenSession", rv);
+	client_p11_trace(b, "C_OpenSession", rv);
 	if (rv != CKR_OK)
-		return rv_fail(err, rv,
-		               rv == CKR_TOKEN_NOT_PRESENT
-		                       ? CLIENT_EXIT_NO_TOKEN
-		                       : CLIENT_EXIT_TOKEN,
-		               "opening a session", slot->reader);
-	rv = reuse ? token_read(b, slot->handle, slot) : CKR_OK;
+		return client_p11_fail(err, rv,
+		                       rv == CKR_TOKEN_NOT_PRESENT
+		                               ? CLIENT_EXIT_NO_TOKEN
+		                               : CLIENT_EXIT_TOKEN,
+		                       "opening a session", slot->reader);
+	rv = reuse ? client_p11_token_read(b, slot->handle, slot) : CKR_OK;
 	if (rv != CKR_OK)
-		ret = rv_fail(err, rv, CLIENT_EXIT_TOKEN, "reading the token",
-		              slot->reader);
+		ret = client_p11_fail(err, rv, CLIENT_EXIT_TOKEN,
+		                      "reading the token", slot->reader);
 	else if (!slot->present)
 		ret = client_fail(err, CLIENT_EXIT_NO_TOKEN, "no_token",
 		                  "nothing written: the token left reader "
@@ -720,7 +712,7 @@ static int write_begin(client_link *b, const char *spec, const char *expect,
 	int ret;
 
 	step(arg, CLIENT_STEP_INFO, CLIENT_PHASE_START);
-	ret = session_open(b, spec, expect, slot, s, err);
+	ret = client_p11_session(b, spec, expect, slot, s, err);
 	step(arg, CLIENT_STEP_INFO,
 	     ret == 0 ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
 	if (ret == 0)
@@ -792,10 +784,10 @@ static int pkcs11_seed_burn(client_link *b, const char *spec,
 		return ret;
 	if (!plan->clock_given)
 		ntmpl--; /* the module sets the host clock at the config write */
-	w0 = writes_now(b);
+	w0 = client_p11_writes(b);
 	step(arg, CLIENT_STEP_BURN_WRITE, CLIENT_PHASE_START);
 	rv = b->f->C_CreateObject(s, tmpl, ntmpl, &obj);
-	rv_trace(b, "C_CreateObject(CKO_OTP_KEY)", rv);
+	client_p11_trace(b, "C_CreateObject(CKO_OTP_KEY)", rv);
 	step(arg, CLIENT_STEP_BURN_WRITE,
 	     rv == CKR_OK ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
 	return write_end(b, s, &slot, rv, "burning the seed", w0,
@@ -803,8 +795,8 @@ static int pkcs11_seed_burn(client_link *b, const char *spec,
 }
 
 /* Find the CKH_CLOCK hardware feature object. */
-static CK_RV clock_find(client_link *b, CK_SESSION_HANDLE s,
-                        CK_OBJECT_HANDLE *obj)
+CK_RV client_p11_clock_find(client_link *b, CK_SESSION_HANDLE s,
+                            CK_OBJECT_HANDLE *obj)
 {
 	CK_OBJECT_CLASS cls = CKO_HW_FEATURE;
 	CK_HW_FEATURE_TYPE ft = CKH_CLOCK;
@@ -855,21 +847,21 @@ static int pkcs11_clock_set(client_link *b, const char *spec,
 	                  res, err);
 	if (ret != 0)
 		return ret;
-	rv = clock_find(b, s, &obj);
-	rv_trace(b, "C_FindObjects(CKH_CLOCK)", rv);
+	rv = client_p11_clock_find(b, s, &obj);
+	client_p11_trace(b, "C_FindObjects(CKH_CLOCK)", rv);
 	if (rv != CKR_OK) {
 		b->f->C_CloseSession(s);
-		return rv_fail(err, rv, CLIENT_EXIT_TOKEN,
-		               "finding the clock object", slot.reader);
+		return client_p11_fail(err, rv, CLIENT_EXIT_TOKEN,
+		                       "finding the clock object", slot.reader);
 	}
 	/* The time is taken right before the write so it is as fresh as can
 	 * be; the module sends it in the config write. */
-	time_to_utc_field(
+	client_p11_utc_field(
 		plan->clock_given ? plan->clock : (uint32_t)time(NULL), value);
-	w0 = writes_now(b);
+	w0 = client_p11_writes(b);
 	step(arg, CLIENT_STEP_CLOCK_WRITE, CLIENT_PHASE_START);
 	rv = b->f->C_SetAttributeValue(s, obj, tmpl, ntmpl);
-	rv_trace(b, "C_SetAttributeValue(CKH_CLOCK)", rv);
+	client_p11_trace(b, "C_SetAttributeValue(CKH_CLOCK)", rv);
 	step(arg, CLIENT_STEP_CLOCK_WRITE,
 	     rv == CKR_OK ? CLIENT_PHASE_OK : CLIENT_PHASE_FAIL);
 	/* A config write keeps the seed, except on restricted-sync models. */
@@ -887,7 +879,9 @@ static const client_backend_ops pkcs11_ops = {
 	.burn = pkcs11_seed_burn,
 	.clock_set = pkcs11_clock_set,
 	.close = pkcs11_link_close,
-	.writes = writes_now,
+	.writes = client_p11_writes,
+	.profiles = client_p11_profiles,
+	.m2 = client_p11_m2,
 };
 
 const client_backend_ops *client_backend_pkcs11(void)

@@ -393,6 +393,9 @@ typedef struct client_profile {
 	safeid_hash hash;                      /* 0: none set */
 	unsigned digits;                       /* 0: none set */
 	unsigned step;                         /* 0: none set */
+	/* Only whether a seed is there is known, not the title and
+	 * settings (the PKCS#11 module lists the profiles with a seed). */
+	bool info_unknown;
 } client_profile;
 
 typedef struct client_profile_list {
