@@ -540,6 +540,7 @@ static void m2_sync(client_link *b, CK_SESSION_HANDLE s, client_slot *slot,
 		} else {
 			/* which profile refused, the module does not say */
 			r->config = SAFEID_SEED_UNKNOWN;
+			r->refused_unsaid = rv == CKR_FUNCTION_FAILED;
 			r->step = SAFEID_M2_STEP_CLOCK;
 			r->err = rv_serr(rv);
 		}

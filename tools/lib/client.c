@@ -310,7 +310,8 @@ static int m2_fail(const client_m2_request *rq, const client_m2_outcome *out,
 	if (serr == SAFEID_ERR_WRONG_KEY || serr == SAFEID_ERR_LOCKED ||
 	    serr == SAFEID_ERR_LAST_TRY)
 		return key_fail(out, err);
-	if (bad != NULL)
+	/* a refusal the module does not place names no profile */
+	if (bad != NULL && !bad->refused_unsaid)
 		snprintf(where, sizeof(where), " of profile %u", bad->profile);
 	switch (serr) {
 	case SAFEID_ERR_OCCUPIED:

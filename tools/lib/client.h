@@ -542,6 +542,10 @@ typedef struct client_m2_result {
 	safeid_seed_state title;
 	safeid_seed_state config; /* hash, step, digits, display, clock */
 	bool confirmed;           /* read back as written */
+	/* config UNKNOWN because the token refused the write of one or more
+	 * of the profiles asked in one call, without saying which (the
+	 * PKCS#11 module's clock of every profile): nothing was lost */
+	bool refused_unsaid;
 } client_m2_result;
 
 typedef struct client_m2_outcome {

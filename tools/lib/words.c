@@ -400,7 +400,7 @@ int client_m2_held_code(const client_m2_outcome *out)
 
 		if (r->seed == SAFEID_SEED_UNKNOWN ||
 		    r->title == SAFEID_SEED_UNKNOWN ||
-		    r->config == SAFEID_SEED_UNKNOWN)
+		    (r->config == SAFEID_SEED_UNKNOWN && !r->refused_unsaid))
 			return CLIENT_EXIT_PARTIAL;
 		/* a new seed without its settings shows wrong codes */
 		if (out->op == CLIENT_M2_BURN && r->seed == SAFEID_SEED_NEW &&
@@ -436,9 +436,21 @@ static void add(char *out, size_t cap, size_t *used, const char *fmt, ...)
 void client_m2_text_outcome(const client_m2_outcome *out, char *buf, size_t cap)
 {
 	char line[512], list[320] = "";
-	size_t used = 0, lused = 0, complete = 0, other = 0;
+	size_t used = 0, lused = 0, complete = 0, other = 0, unsaid = 0;
 
 	buf[0] = '\0';
+	for (size_t i = 0; i < out->n; i++)
+		unsaid += out->results[i].refused_unsaid;
+	if (unsaid > 0 && unsaid == out->n) {
+		snprintf(buf, cap,
+		         "every profile: seed and title as they were; clock "
+		         "unknown: the token refused the clock write of one "
+		         "or more profiles and the module does not say which "
+		         "(the others took the new clock); run the clock sync "
+		         "again, or with --backend opensc to see each "
+		         "profile's answer");
+		return;
+	}
 	for (size_t i = 0; i < out->n; i++) {
 		const client_m2_result *r = &out->results[i];
 
