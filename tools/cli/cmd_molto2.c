@@ -31,6 +31,20 @@ static const char *hash_json(safeid_hash h)
 	                               : NULL;
 }
 
+/* Every profile of the chosen token, bounded by --timeout (a read:
+ * nothing written if it fires). */
+static int profiles_read(const tool_opts *o, client_backend *b,
+                         client_profile_list *pl, client_error *err)
+{
+	int ret;
+
+	tool_watchdog_arm("read the profiles", SAFEID_SEED_OLD,
+	                  CLIENT_EXIT_TOKEN);
+	ret = client_profiles_read(b, o->reader, pl, err);
+	tool_watchdog_disarm();
+	return ret;
+}
+
 /* ---- the customer key ---------------------------------------------------- */
 
 /*
@@ -608,10 +622,7 @@ int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
 		                  "out of memory");
 		goto fail;
 	}
-	tool_watchdog_arm("read the profiles", SAFEID_SEED_OLD,
-	                  CLIENT_EXIT_TOKEN);
-	ret = client_profiles_read(b, o->reader, pl, err);
-	tool_watchdog_disarm();
+	ret = profiles_read(o, b, pl, err);
 	if (ret == 0)
 		ret = client_token_changed(&pl->token, s->serial, err);
 	if (ret == 0)
@@ -756,10 +767,7 @@ int cmd_profiles(const tool_opts *o, json_out *j, client_error *err)
 	ret = tool_backend_open(o, &b, err);
 	if (ret != 0)
 		goto fail;
-	tool_watchdog_arm("read the profiles", SAFEID_SEED_OLD,
-	                  CLIENT_EXIT_TOKEN);
-	ret = client_profiles_read(b, o->reader, pl, err);
-	tool_watchdog_disarm();
+	ret = profiles_read(o, b, pl, err);
 	if (ret != 0)
 		goto fail;
 	for (size_t i = 0; i < pl->count; i++)
@@ -897,10 +905,7 @@ static int wipe_check(const tool_opts *o, struct m2_cmd *c, bool *held,
 	if (pl == NULL)
 		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
 		                   "out of memory");
-	tool_watchdog_arm("read the profiles", SAFEID_SEED_OLD,
-	                  CLIENT_EXIT_TOKEN);
-	ret = client_profiles_read(c->b, o->reader, pl, err);
-	tool_watchdog_disarm();
+	ret = profiles_read(o, c->b, pl, err);
 	if (ret == 0)
 		ret = client_token_changed(&pl->token, c->s.serial, err);
 	if (ret == 0) {
@@ -1135,10 +1140,7 @@ int tool_m2_profile_settings(const tool_opts *o, client_input *in,
 	ret = tool_backend_open(o, &b, err);
 	if (ret != 0)
 		goto fail;
-	tool_watchdog_arm("read the profiles", SAFEID_SEED_OLD,
-	                  CLIENT_EXIT_TOKEN);
-	ret = client_profiles_read(b, o->reader, pl, err);
-	tool_watchdog_disarm();
+	ret = profiles_read(o, b, pl, err);
 	if (ret != 0)
 		goto fail;
 	if ((size_t)o->profile >= pl->count) {

@@ -563,6 +563,11 @@ static safeid_seed_state seed_state_after(client_link *b, CK_SESSION_HANDLE s,
 		if (rv != CKR_OK)
 			return fallback;
 	}
+	return client_p11_seed_state(st);
+}
+
+safeid_seed_state client_p11_seed_state(CK_ULONG st)
+{
 	switch (st) {
 	case CKS_SAFEID_SEED_OLD:
 		return SAFEID_SEED_OLD;

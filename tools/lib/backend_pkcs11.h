@@ -66,6 +66,8 @@ CK_RV client_p11_clock_find(client_link *b, CK_SESSION_HANDLE s,
                             CK_OBJECT_HANDLE *obj);
 /* The module's count of write commands begun (ULONG_MAX: unknown). */
 unsigned long client_p11_writes(const client_link *b);
+/* The module's CKS_SAFEID_SEED_* as the core's seed state. */
+safeid_seed_state client_p11_seed_state(CK_ULONG st);
 
 /* The Molto2 through the module (backend_pkcs11_m2.c). */
 int client_p11_profiles(client_link *b, const char *spec,

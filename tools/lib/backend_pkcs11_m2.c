@@ -283,16 +283,7 @@ static safeid_seed_state seed_after(client_link *b, const client_slot *slot,
 	snprintf(name, sizeof(name), "%s/%u", slot->serial, p);
 	if (b->seed_state(name, &st) != CKR_OK)
 		return fallback;
-	switch (st) {
-	case CKS_SAFEID_SEED_OLD:
-		return SAFEID_SEED_OLD;
-	case CKS_SAFEID_SEED_NEW:
-		return SAFEID_SEED_NEW;
-	case CKS_SAFEID_SEED_ERASED:
-		return SAFEID_SEED_ERASED;
-	default:
-		return SAFEID_SEED_UNKNOWN;
-	}
+	return client_p11_seed_state(st);
 }
 
 /* Return values that prove nothing reached the token. */
