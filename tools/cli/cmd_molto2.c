@@ -2,8 +2,8 @@
 /*
  * cmd_molto2.c: the Token2 Molto2 in safeid-tool: its burn (one account
  * or a whole export into its profiles), its clock sync (every profile,
- * seeds kept), and its own commands: profiles, wipe, set-key, reset, lock,
- * unlock.  The customer key comes from a file or the terminal, never
+ * seeds kept), profiles, code and verify of a profile, and what the
+ * Molto2's own commands (cmd_m2admin.c) share with them.  The customer key comes from a file or the terminal, never
  * argv; without either, the factory key, with a warning that it protects
  * nothing.  What each profile holds after a failure is said per part,
  * from the backend's report (client_m2_run), and the watchdog is armed
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "m2.h"
 #include "prompt.h"
 #include "watchdog.h"
 
@@ -33,8 +34,8 @@ static const char *hash_json(safeid_hash h)
 
 /* Every profile of the chosen token, bounded by --timeout (a read:
  * nothing written if it fires). */
-static int profiles_read(const tool_opts *o, client_backend *b,
-                         client_profile_list *pl, client_error *err)
+int tool_m2_profiles_read(const tool_opts *o, client_backend *b,
+                          client_profile_list *pl, client_error *err)
 {
 	int ret;
 
@@ -54,8 +55,8 @@ static int profiles_read(const tool_opts *o, client_backend *b,
  * --last-try, they are asked on the terminal (without one, the core
  * refuses to spend the try and the message says how to agree).
  */
-static int key_get(const tool_opts *o, json_out *j, const client_slot *s,
-                   client_m2_key *k, client_error *err)
+int tool_m2_key_get(const tool_opts *o, json_out *j, const client_slot *s,
+                    client_m2_key *k, client_error *err)
 {
 	char prompt[160], shown[TOOL_TEXT_CAP(SAFEID_SERIAL_MAX)];
 	const char *source = "factory";
@@ -112,12 +113,6 @@ static int key_get(const tool_opts *o, json_out *j, const client_slot *s,
 /* ---- progress ------------------------------------------------------------ */
 
 /* The steps as they come, on the terminal and for the watchdog. */
-struct m2_show {
-	const tool_opts *o;
-	client_m2_outcome mirror; /* what the token holds, as the steps say */
-	int line;                 /* profile whose line is open, or -1 */
-	bool checking;            /* the "read the profiles" line is open */
-};
 
 static client_m2_result *mirror_of(struct m2_show *m, int profile)
 {
@@ -245,33 +240,6 @@ static void show_begin(struct m2_show *m, const tool_opts *o,
 	client_m2_outcome_begin(&m->mirror, rq, -1);
 }
 
-/* ---- the person's part of a wait for ▲ ----------------------------------- */
-
-struct press_ctx {
-	const char *serial;
-};
-
-static int press_cb(void *arg, safeid_m2_press what, long timeout_ms)
-{
-	const struct press_ctx *p = arg;
-	char tell[400], shown[TOOL_TEXT_CAP(SAFEID_SERIAL_MAX)];
-	int rc;
-
-	/* The person, not the token, is waited for: no --timeout meanwhile. */
-	tool_watchdog_disarm();
-	client_text_press(what, tool_text(p->serial, shown, sizeof(shown)),
-	                  (timeout_ms + 999) / 1000, tell, sizeof(tell));
-	rc = tool_press_wait(tell, timeout_ms);
-	tool_watchdog_arm_text(what == SAFEID_M2_PRESS_RESET
-	                               ? "read the profiles after the reset"
-	                               : "check the key change",
-	                       SAFEID_SEED_OLD,
-	                       "each profile as it was; the request's outcome "
-	                       "is not known",
-	                       CLIENT_EXIT_TOKEN);
-	return rc;
-}
-
 /* ---- output -------------------------------------------------------------- */
 
 static void results_json(json_out *j, const client_m2_outcome *out)
@@ -295,7 +263,7 @@ static void results_json(json_out *j, const client_m2_outcome *out)
 }
 
 /* What every command says at its end, failed or not. */
-static void outcome_json(json_out *j, const client_m2_outcome *out)
+void tool_m2_outcome_json(json_out *j, const client_m2_outcome *out)
 {
 	results_json(j, out);
 	if (out->tries_left >= 0)
@@ -312,8 +280,8 @@ static void outcome_json(json_out *j, const client_m2_outcome *out)
 
 /* The start of a Molto2 command: the writer lock, the backend, the token
  * (which must be a Molto2). */
-static int m2_open(const tool_opts *o, json_out *j, int *lockfd,
-                   client_backend **b, client_slot *s, client_error *err)
+int tool_m2_open(const tool_opts *o, json_out *j, int *lockfd,
+                 client_backend **b, client_slot *s, client_error *err)
 {
 	int ret = tool_writer_open(o, lockfd, b, s, err);
 
@@ -333,9 +301,9 @@ static int m2_open(const tool_opts *o, json_out *j, int *lockfd,
 	return 0;
 }
 
-static void request_begin(client_m2_request *rq, const tool_opts *o,
-                          client_m2_op op, const client_slot *s,
-                          const client_m2_key *k, struct m2_show *m)
+void tool_m2_request_begin(client_m2_request *rq, const tool_opts *o,
+                           client_m2_op op, const client_slot *s,
+                           const client_m2_key *k, struct m2_show *m)
 {
 	memset(rq, 0, sizeof(*rq));
 	rq->op = op;
@@ -348,8 +316,8 @@ static void request_begin(client_m2_request *rq, const tool_opts *o,
 }
 
 /* Run rq, the watchdog bounding every step. */
-static int m2_run(const tool_opts *o, client_backend *b, client_m2_request *rq,
-                  struct m2_show *m, client_m2_outcome *out, client_error *err)
+int tool_m2_run(const tool_opts *o, client_backend *b, client_m2_request *rq,
+                struct m2_show *m, client_m2_outcome *out, client_error *err)
 {
 	int ret;
 
@@ -622,13 +590,13 @@ int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
 		                  "out of memory");
 		goto fail;
 	}
-	ret = profiles_read(o, b, pl, err);
+	ret = tool_m2_profiles_read(o, b, pl, err);
 	if (ret == 0)
 		ret = client_token_changed(&pl->token, s->serial, err);
 	if (ret == 0)
 		ret = accounts_fill(o, in, pl, acc, &n, err);
 	if (ret == 0)
-		ret = key_get(o, j, s, &k, err);
+		ret = tool_m2_key_get(o, j, s, &k, err);
 	if (ret != 0)
 		goto fail;
 	ntp = client_ntp_state_read();
@@ -643,14 +611,14 @@ int tool_m2_burn(const tool_opts *o, json_out *j, client_input *in,
 		goto fail;
 	if (!o->json)
 		printf("Burning into token %s:\n", s->serial);
-	request_begin(&rq, o, CLIENT_M2_BURN, s, &k, m);
+	tool_m2_request_begin(&rq, o, CLIENT_M2_BURN, s, &k, m);
 	rq.acc = acc;
 	rq.n = n;
 	rq.overwrite = o->overwrite;
 	rq.display_seconds = tool_display(o);
-	ret = m2_run(o, b, &rq, m, out, err);
+	ret = tool_m2_run(o, b, &rq, m, out, err);
 	if (o->json)
-		outcome_json(j, out);
+		tool_m2_outcome_json(j, out);
 	if (ret == 0)
 		burn_done(o, j, in, acc, n, out);
 fail:
@@ -692,7 +660,7 @@ int tool_m2_clock(const tool_opts *o, json_out *j, client_backend *b,
 		                   "nothing written: token %s has %u profiles "
 		                   "(0 to %u); choose one of them",
 		                   s->serial, s->profiles, s->profiles - 1);
-	ret = key_get(o, j, s, &k, err);
+	ret = tool_m2_key_get(o, j, s, &k, err);
 	if (ret != 0)
 		goto fail;
 	out = calloc(1, sizeof(*out));
@@ -714,7 +682,7 @@ int tool_m2_clock(const tool_opts *o, json_out *j, client_backend *b,
 			       s->profiles,
 			       tool_text(s->serial, serial, sizeof(serial)));
 	}
-	request_begin(&rq, o, CLIENT_M2_SYNC, s, &k, m);
+	tool_m2_request_begin(&rq, o, CLIENT_M2_SYNC, s, &k, m);
 	one = (unsigned)o->profile;
 	rq.profiles = o->profile >= 0 ? &one : NULL;
 	rq.nprofiles = o->profile >= 0 ? 1 : 0;
@@ -727,9 +695,9 @@ int tool_m2_clock(const tool_opts *o, json_out *j, client_backend *b,
 		rq.profiles = all;
 		rq.nprofiles = s->profiles;
 	}
-	ret = m2_run(o, b, &rq, m, out, err);
+	ret = tool_m2_run(o, b, &rq, m, out, err);
 	if (o->json) {
-		outcome_json(j, out);
+		tool_m2_outcome_json(j, out);
 		if (out->have_after)
 			json_uint(j, "token_clock_after", out->clock_after);
 		else
@@ -767,7 +735,7 @@ int cmd_profiles(const tool_opts *o, json_out *j, client_error *err)
 	ret = tool_backend_open(o, &b, err);
 	if (ret != 0)
 		goto fail;
-	ret = profiles_read(o, b, pl, err);
+	ret = tool_m2_profiles_read(o, b, pl, err);
 	if (ret != 0)
 		goto fail;
 	for (size_t i = 0; i < pl->count; i++)
@@ -843,287 +811,6 @@ fail:
 	return ret;
 }
 
-/* ---- the commands of a Molto2 alone -------------------------------------- */
-
-/* What the command's run says at its end, on the terminal or in JSON. */
-static void outcome_show(const tool_opts *o, json_out *j,
-                         const client_m2_outcome *out)
-{
-	char text[CLIENT_MSG_MAX];
-
-	if (o->json) {
-		outcome_json(j, out);
-		return;
-	}
-	if (out->n == 0)
-		return;
-	client_m2_text_outcome(out, text, sizeof(text));
-	printf("The token holds: %s.\n", text);
-}
-
-/* What each of the Molto2's own commands holds from its start to its end. */
-struct m2_cmd {
-	client_m2_outcome *out;
-	struct m2_show *m;
-	client_backend *b;
-	client_m2_key k;
-	client_slot s;
-	int lockfd;
-};
-
-/* The writer lock, the backend, the token (a Molto2), the buffers. */
-static int cmd_begin(const tool_opts *o, json_out *j, struct m2_cmd *c,
-                     client_error *err)
-{
-	memset(c, 0, sizeof(*c));
-	c->lockfd = -1;
-	c->out = calloc(1, sizeof(*c->out));
-	c->m = calloc(1, sizeof(*c->m));
-	if (c->out == NULL || c->m == NULL)
-		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
-		                   "out of memory");
-	return m2_open(o, j, &c->lockfd, &c->b, &c->s, err);
-}
-
-static void cmd_end(struct m2_cmd *c)
-{
-	client_m2_key_free(&c->k);
-	client_backend_close(&c->b);
-	client_lock_release(&c->lockfd);
-	free(c->out);
-	free(c->m);
-}
-
-/* wipe: profile o->profile of c's token holds a seed (*held), read
- * without the key; its title in title. */
-static int wipe_check(const tool_opts *o, struct m2_cmd *c, bool *held,
-                      char *title, size_t cap, client_error *err)
-{
-	client_profile_list *pl = calloc(1, sizeof(*pl));
-	int ret;
-
-	if (pl == NULL)
-		return client_fail(err, CLIENT_EXIT_SETUP, "nomem",
-		                   "out of memory");
-	ret = profiles_read(o, c->b, pl, err);
-	if (ret == 0)
-		ret = client_token_changed(&pl->token, c->s.serial, err);
-	if (ret == 0) {
-		*held = pl->items[o->profile].seed;
-		tool_text(pl->items[o->profile].title, title, cap);
-	}
-	free(pl);
-	return ret;
-}
-
-int cmd_wipe(const tool_opts *o, json_out *j, client_error *err)
-{
-	char t[TOOL_TEXT_CAP(SAFEID_M2_TITLE_FIELD + 1)];
-	client_m2_request rq;
-	struct m2_cmd c;
-	unsigned one;
-	bool held = false;
-	int ret;
-
-	if (o->profile < 0)
-		return client_fail(err, CLIENT_EXIT_USAGE, "usage",
-		                   "wipe needs --profile N: the profile whose "
-		                   "seed is deleted ('safeid-tool profiles' "
-		                   "lists them)");
-	ret = cmd_begin(o, j, &c, err);
-	if (ret == 0 && (unsigned)o->profile >= c.s.profiles)
-		ret = client_fail(err, CLIENT_EXIT_USAGE, "profile",
-		                  "nothing written: token %s has %u profiles "
-		                  "(0 to %u); choose one of them",
-		                  c.s.serial, c.s.profiles, c.s.profiles - 1);
-	if (ret == 0)
-		ret = wipe_check(o, &c, &held, t, sizeof(t), err);
-	if (ret != 0 || !held) {
-		if (ret == 0 && o->json)
-			json_bool(j, "had_seed", false);
-		else if (ret == 0)
-			printf("Profile %ld of token %s holds no seed: nothing "
-			       "to delete.\n",
-			       o->profile, c.s.serial);
-		goto fail;
-	}
-	if (!o->json)
-		printf("Delete the seed of profile %ld ('%s') of token %s.\n",
-		       o->profile, t, c.s.serial);
-	ret = key_get(o, j, &c.s, &c.k, err);
-	if (ret == 0)
-		ret = tool_confirm(o->yes,
-		                   client_text(CLIENT_TEXT_WIPE_QUESTION), err);
-	if (ret != 0)
-		goto fail;
-	request_begin(&rq, o, CLIENT_M2_WIPE, &c.s, &c.k, c.m);
-	one = (unsigned)o->profile;
-	rq.profiles = &one;
-	rq.nprofiles = 1;
-	ret = m2_run(o, c.b, &rq, c.m, c.out, err);
-	if (o->json)
-		json_bool(j, "had_seed", true);
-	outcome_show(o, j, c.out);
-fail:
-	cmd_end(&c);
-	return ret;
-}
-
-/* The new customer key of set-key: --new-key-file, else typed twice on
- * the terminal (the two must agree). */
-static int new_key_get(const tool_opts *o, const client_slot *s,
-                       client_m2_key *nk, client_error *err)
-{
-	char prompt[160], shown[TOOL_TEXT_CAP(SAFEID_SERIAL_MAX)];
-	char *a = NULL, *b = NULL;
-	size_t alen = 0, acap = 0, blen = 0, bcap = 0;
-	int ret;
-
-	memset(nk, 0, sizeof(*nk));
-	if (o->new_key_file != NULL)
-		return client_m2_key_file(o->new_key_file, "--new-key-file", nk,
-		                          err);
-	snprintf(prompt, sizeof(prompt),
-	         "New customer key of token %s (not "
-	         "shown): ",
-	         tool_text(s->serial, shown, sizeof(shown)));
-	ret = tool_tty_secret(prompt, "the new customer key typed",
-	                      SAFEID_M2_CUSTOMER_KEY_MAX + 2, &a, &alen, &acap,
-	                      err);
-	if (ret == 1)
-		return client_fail(err, CLIENT_EXIT_USAGE, "no_terminal",
-		                   "nothing sent: there is no terminal to type "
-		                   "the new customer key on; give it with "
-		                   "--new-key-file F (a 0600 file of yours)");
-	if (ret != 0)
-		return ret;
-	ret = tool_tty_secret(
-		"The same key again: ", "the new customer key typed again",
-		SAFEID_M2_CUSTOMER_KEY_MAX + 2, &b, &blen, &bcap, err);
-	if (ret == 1)
-		ret = client_fail(err, CLIENT_EXIT_USAGE, "no_terminal",
-		                  "nothing sent: the terminal went away; give "
-		                  "the new key with --new-key-file F");
-	if (ret == 0 && (alen != blen || memcmp(a, b, alen) != 0))
-		ret = client_fail(
-			err, CLIENT_EXIT_INPUT, "key_mismatch",
-			"nothing sent: the two new customer keys typed "
-			"differ; run set-key again and type the same "
-			"key twice");
-	input_secret_free(b, bcap);
-	if (ret == 0) {
-		ret = client_m2_key_take(nk, a, alen, acap, err);
-		a = NULL;
-	}
-	if (a != NULL)
-		input_secret_free(a, acap);
-	if (ret == 0 && nk->bytes == NULL)
-		ret = client_fail(err, CLIENT_EXIT_INPUT, "customer_key",
-		                  "nothing sent: the new customer key typed is "
-		                  "empty; a customer key is 1 to %u bytes",
-		                  SAFEID_M2_CUSTOMER_KEY_MAX);
-	return ret;
-}
-
-/* set-key and reset: a request the token confirms with ▲. */
-static int press_cmd(const tool_opts *o, json_out *j, client_m2_op op,
-                     client_error *err)
-{
-	client_m2_request rq;
-	struct press_ctx pc;
-	client_m2_key nk;
-	struct m2_cmd c;
-	int ret;
-
-	memset(&nk, 0, sizeof(nk));
-	ret = cmd_begin(o, j, &c, err);
-	if (ret == 0 && op == CLIENT_M2_SET_KEY) {
-		ret = key_get(o, j, &c.s, &c.k, err);
-		if (ret == 0)
-			ret = new_key_get(o, &c.s, &nk, err);
-	} else if (ret == 0) {
-		ret = tool_confirm(
-			o->yes, client_text(CLIENT_TEXT_RESET_QUESTION), err);
-	}
-	if (ret != 0)
-		goto fail;
-	request_begin(&rq, o, op, &c.s, op == CLIENT_M2_SET_KEY ? &c.k : NULL,
-	              c.m);
-	rq.new_key = op == CLIENT_M2_SET_KEY ? &nk : NULL;
-	rq.verify_key = o->verify_key;
-	pc.serial = c.s.serial;
-	rq.press = press_cb;
-	rq.press_arg = &pc;
-	ret = m2_run(o, c.b, &rq, c.m, c.out, err);
-	if (o->json) {
-		json_str(j, "outcome", safeid_m2_outcome_name(c.out->press));
-		outcome_json(j, c.out);
-		if (op == CLIENT_M2_RESET && c.out->read_after) {
-			json_uint(j, "seeds_before", c.out->seeds_before);
-			json_uint(j, "seeds_after", c.out->seeds_after);
-		}
-	} else if (ret == 0) {
-		printf("%s\n", safeid_m2_outcome_text(c.out->press));
-		if (op == CLIENT_M2_RESET && c.out->read_after)
-			printf("Profiles with a seed: %u before, %u after.\n",
-			       c.out->seeds_before, c.out->seeds_after);
-		if (op == CLIENT_M2_SET_KEY &&
-		    c.out->press == SAFEID_M2_UNCONFIRMED)
-			printf("Check it when convenient: 'safeid-tool lock "
-			       "--customer-key-file NEW' uses the new key (a "
-			       "wrong key costs a try).\n");
-	}
-fail:
-	client_m2_key_free(&nk);
-	cmd_end(&c);
-	return ret;
-}
-
-int cmd_set_key(const tool_opts *o, json_out *j, client_error *err)
-{
-	return press_cmd(o, j, CLIENT_M2_SET_KEY, err);
-}
-
-int cmd_reset(const tool_opts *o, json_out *j, client_error *err)
-{
-	return press_cmd(o, j, CLIENT_M2_RESET, err);
-}
-
-static int screen_cmd(const tool_opts *o, json_out *j, bool lock,
-                      client_error *err)
-{
-	client_m2_request rq;
-	struct m2_cmd c;
-	int ret;
-
-	ret = cmd_begin(o, j, &c, err);
-	if (ret == 0)
-		ret = key_get(o, j, &c.s, &c.k, err);
-	if (ret != 0)
-		goto fail;
-	request_begin(&rq, o, lock ? CLIENT_M2_LOCK : CLIENT_M2_UNLOCK, &c.s,
-	              &c.k, c.m);
-	ret = m2_run(o, c.b, &rq, c.m, c.out, err);
-	if (o->json)
-		outcome_json(j, c.out);
-	else if (ret == 0)
-		printf("The screen of token %s is %s.\n", c.s.serial,
-		       lock ? "locked" : "unlocked");
-fail:
-	cmd_end(&c);
-	return ret;
-}
-
-int cmd_lock(const tool_opts *o, json_out *j, client_error *err)
-{
-	return screen_cmd(o, j, true, err);
-}
-
-int cmd_unlock(const tool_opts *o, json_out *j, client_error *err)
-{
-	return screen_cmd(o, j, false, err);
-}
-
 /* ---- code and verify with --profile -------------------------------------- */
 
 int tool_m2_profile_settings(const tool_opts *o, client_input *in,
@@ -1140,7 +827,7 @@ int tool_m2_profile_settings(const tool_opts *o, client_input *in,
 	ret = tool_backend_open(o, &b, err);
 	if (ret != 0)
 		goto fail;
-	ret = profiles_read(o, b, pl, err);
+	ret = tool_m2_profiles_read(o, b, pl, err);
 	if (ret != 0)
 		goto fail;
 	if ((size_t)o->profile >= pl->count) {
